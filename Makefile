@@ -1,0 +1,30 @@
+# Two commands for a newcomer (see README.md): `make run` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup run test lint lab-up lab-down lab-status
+
+setup: $(VENV)/.ready
+
+$(VENV)/.ready: pyproject.toml installer/debian-dev-setup.sh
+	bash installer/debian-dev-setup.sh $(VENV)
+	touch $@
+
+run: setup
+	$(VENV)/bin/mailhop --help
+
+# The whole suite, lint and type checks included, inside the lab's loopback-only namespace.
+test: setup
+	$(PY) -m tests.lab exec -- $(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
+
+lab-up: setup
+	$(PY) -m tests.lab up
+
+lab-down: setup
+	$(PY) -m tests.lab down
+
+lab-status: setup
+	$(PY) -m tests.lab status

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sets up a development checkout on Debian (run as root, as CI does): the Debian packages the
+# lab needs, then a virtual environment with mailhop installed editable. Safe to run again:
+# it installs only what is missing.
+set -euo pipefail
+venv=${1:-.venv}
+cd "$(dirname "$0")/.."
+
+# Servers the test lab runs (DNS, mail), the firewall for black-holed hosts, and the tools
+# the tests call. Debian must not start the system's own instances of these daemons.
+packages=(
+  iproute2 nftables openssl
+  knot knot-dnsutils unbound
+  dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix
+)
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+      chmod +x /usr/sbin/policy-rc.d
+    fi
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+else
+  echo "setup: not root or no apt-get; the lab needs: ${packages[*]}" >&2
+fi
+
+if [ ! -x "$venv/bin/python" ]; then
+  echo "setup: creating $venv"
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -e '.[dev]'
+echo "setup: ready ($venv)"
