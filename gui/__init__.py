@@ -1,1 +1,1 @@
-"""mailhop's desktop shell (PySide6). It renders what mailhop.core computes and does no I/O itself."""
+"""mailhop's desktop shell (PySide6): renders what mailhop.core computes, does no I/O itself."""

@@ -57,7 +57,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 _SHARED_NOTE = pytest.StashKey[str]()
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
     note = config.stash.get(_SHARED_NOTE, None)
     if note:
         terminalreporter.write_line(note, yellow=True)

@@ -1,12 +1,12 @@
 """`python -m tests.lab COMMAND`: the lab for people and benchmarks.
 
-    up        start the lab in its network namespace and leave it running
-    down      stop it, remove its files and the namespace
-    status    say whether it is up, where, and what it runs
-    exec -- CMD ...
-              run CMD inside the namespace (the test suite runs this way); the lab itself is
-              started by whoever needs it (the pytest fixture), or reused if `up` ran before
-    shell     an interactive shell inside the namespace, to poke at the lab by hand
+up        start the lab in its network namespace and leave it running
+down      stop it, remove its files and the namespace
+status    say whether it is up, where, and what it runs
+exec -- CMD ...
+          run CMD inside the namespace (the test suite runs this way); the lab itself is
+          started by whoever needs it (the pytest fixture), or reused if `up` ran before
+shell     an interactive shell inside the namespace, to poke at the lab by hand
 """
 
 from __future__ import annotations
@@ -22,10 +22,14 @@ from .procs import LabError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.lab", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["up", "down", "status", "exec", "shell",
-                                            "_up", "_down"])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.lab",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "command", choices=["up", "down", "status", "exec", "shell", "_up", "_down"]
+    )
     parser.add_argument("argv", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     try:
@@ -48,8 +52,10 @@ def cmd_up(_: list[str]) -> int:
 def cmd__up(_: list[str]) -> int:
     began = time.monotonic()
     info = lab.up()
-    print(f"lab up in {time.monotonic() - began:.2f} s: resolver {info.resolver}, "
-          f"CA {info.ca_file}, state {lab.state_file(info.workdir)}")
+    print(
+        f"lab up in {time.monotonic() - began:.2f} s: resolver {info.resolver}, "
+        f"CA {info.ca_file}, state {lab.state_file(info.workdir)}"
+    )
     return 0
 
 
@@ -71,8 +77,10 @@ def cmd__down(_: list[str]) -> int:
 def cmd_status(_: list[str]) -> int:
     info = lab.read_state()
     if info is None:
-        print(f"lab is down (no {lab.state_file()}); namespace "
-              f"{netns.NAME} {'exists' if netns.exists() else 'absent'}")
+        print(
+            f"lab is down (no {lab.state_file()}); namespace "
+            f"{netns.NAME} {'exists' if netns.exists() else 'absent'}"
+        )
         return 3
     print(f"lab is up since {time.ctime(info.started_at)} (started in {info.startup_seconds} s)")
     print(f"  namespace {netns.NAME}, work folder {info.workdir}")

@@ -93,7 +93,9 @@ def _authority(name: str, parent: Authority | None, now: dt.datetime) -> Authori
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None if parent is None else 0), True)
+        .add_extension(
+            x509.BasicConstraints(ca=True, path_length=None if parent is None else 0), True
+        )
         .add_extension(
             x509.KeyUsage(
                 digital_signature=True,

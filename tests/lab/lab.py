@@ -24,7 +24,7 @@ from typing import Protocol
 from . import addresses, certs, procs, scenario
 from .scenario import Scenario
 
-DEFAULT_WORKDIR = Path(os.environ.get("MAILHOP_LAB_DIR", "/tmp/mailhop-lab"))
+DEFAULT_WORKDIR = Path(os.environ.get("MAILHOP_LAB_DIR", "/run/mailhop-lab"))
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 

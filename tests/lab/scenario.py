@@ -124,8 +124,7 @@ def load(path: Path) -> Scenario:
         for i, item in enumerate(raw.get("records", []))
     )
     hosts = tuple(
-        _host(name, item, f"{where}: hosts.{name}")
-        for name, item in raw.get("hosts", {}).items()
+        _host(name, item, f"{where}: hosts.{name}") for name, item in raw.get("hosts", {}).items()
     )
     accounts = tuple(
         Account(address=str(item["address"]), password=str(item["password"]))
@@ -159,7 +158,9 @@ def _record(item: Mapping[str, Any], domain: str, where: str) -> Record:
     rtype = str(item.get("type", "")).upper()
     if not rtype.isalnum():
         raise ScenarioError(f"{where}.type: {rtype!r}")
-    return Record(name=absolute, type=rtype, value=str(item["value"]), ttl=int(item.get("ttl", 300)))
+    return Record(
+        name=absolute, type=rtype, value=str(item["value"]), ttl=int(item.get("ttl", 300))
+    )
 
 
 def _host(name: str, item: Mapping[str, Any], where: str) -> Host:
