@@ -23,7 +23,7 @@ def lab() -> Iterator[LabInfo]:
             "(or `python -m tests.lab exec -- python -m pytest ...`)",
             pytrace=False,
         )
-    running = lab_module.read_state()
+    running = lab_module.running()
     if running is not None:
         yield running
         return

@@ -128,6 +128,21 @@ def read_state(workdir: Path = DEFAULT_WORKDIR) -> LabInfo | None:
     )
 
 
+def running(workdir: Path = DEFAULT_WORKDIR) -> LabInfo | None:
+    """The lab described by the state file, if every process it lists is still alive.
+
+    A state file whose processes died (a killed test run, a rebooted machine) is cleaned up,
+    so the next `up` starts from nothing instead of trusting a dead lab.
+    """
+    info = read_state(workdir)
+    if info is None:
+        return None
+    if all(procs.alive(pid) for state in info.components.values() for pid in state.pids):
+        return info
+    down(workdir)
+    return None
+
+
 def _context(workdir: Path) -> LabContext:
     scenarios = scenario.load_all()
     kinds = {host.name: host.cert for s in scenarios for host in s.hosts}
@@ -138,7 +153,7 @@ def _context(workdir: Path) -> LabContext:
 
 def up(workdir: Path = DEFAULT_WORKDIR) -> LabInfo:
     """Start every part; on any failure, stop what started and raise."""
-    if read_state(workdir) is not None:
+    if running(workdir) is not None:
         raise procs.LabError(f"the lab is already up ({state_file(workdir)}); take it down first")
     began = time.monotonic()
     shutil.rmtree(workdir, ignore_errors=True)
