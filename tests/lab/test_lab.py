@@ -131,7 +131,16 @@ def web_documents() -> list[tuple[str, str, str, str]]:
         for host in item.hosts:
             for path, doc in host.web.items():
                 if "body" not in doc or any(
-                    k in doc for k in ("redirect", "stall_after", "stall_headers", "repeat")
+                    k in doc
+                    for k in (
+                        "redirect",
+                        "stall_after",
+                        "stall_headers",
+                        "repeat",
+                        "content_length_lie",
+                        "chunked",
+                        "status",
+                    )
                 ):
                     continue  # the hostile knobs are checked by test_web.py
                 for scheme in doc.get("schemes", ["https"]):

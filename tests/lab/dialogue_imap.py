@@ -1,0 +1,134 @@
+"""The hostile IMAP server's dialogue (RFC 3501): tagged commands, quoted strings, literals.
+
+See dialogues.py for the steps and knobs. IMAP is the one protocol here whose commands can
+span several reads: `{n}` at the end of a line announces n raw bytes (a literal, as some
+clients send passwords), which the dialogue asks for through `wants`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from .dialogues import MAX_LITERAL, Behaviour, Dialogue, Halt, Send, Step, sasl_plain
+
+IMAP_TOKEN = re.compile(rb'"((?:[^"\\]|\\.)*)"|(\S+)')
+IMAP_LITERAL = re.compile(rb"\{(\d+)(\+?)\}$")
+
+
+class ImapDialogue(Dialogue):
+    default_before = ("IMAP4rev1", "SASL-IR", "ID", "ENABLE", "STARTTLS", "LOGINDISABLED")
+    default_after = ("IMAP4rev1", "SASL-IR", "ID", "ENABLE", "AUTH=PLAIN")
+    starttls_capability = "STARTTLS"
+
+    def __init__(self, behaviour: Behaviour, accounts: Mapping[str, str]) -> None:
+        super().__init__(behaviour, accounts)
+        self._texts: list[bytes] = []  # a command split by literals: text, literal, text, ...
+        self._literals: list[bytes] = []
+        if behaviour.preauth:
+            self.user = "(preauth)"
+
+    def default_greeting(self) -> bytes:
+        caps = " ".join(self.capabilities())
+        if self.behaviour.preauth:
+            return f"* PREAUTH [CAPABILITY {caps}] mailhop lab: logged in already\r\n".encode()
+        return f"* OK [CAPABILITY {caps}] mailhop lab hostile IMAP ready\r\n".encode()
+
+    def receive(self, data: bytes) -> list[Step]:
+        if self.wants:  # the literal asked for; the command goes on with the next line
+            self.wants = 0
+            self._literals.append(data)
+            return []
+        if self._expect is not None:
+            return super().receive(data)
+        line = data.rstrip(b"\r\n")
+        literal = IMAP_LITERAL.search(line)
+        if literal:
+            size = int(literal[1])
+            if size > MAX_LITERAL:
+                return [Send(b"* BYE literal too large\r\n"), Halt("close", "literal")]
+            self._texts.append(line[: literal.start()])
+            self.wants = size
+            return [] if literal[2] else [Send(b"+ Ready for literal data\r\n")]
+        texts, literals = [*self._texts, line], self._literals
+        self._texts, self._literals = [], []
+        return self.command_tokens(_imap_tokens(texts, literals))
+
+    def command_tokens(self, tokens: list[bytes]) -> list[Step]:
+        if len(tokens) < 2:
+            return [Send(b"* BAD no command\r\n")]
+        tag, name, args = tokens[0].decode("latin-1"), tokens[1].upper(), tokens[2:]
+        if name == b"CAPABILITY":
+            caps = " ".join(self.capabilities())
+            reply = f"* CAPABILITY {caps}\r\n{tag} OK CAPABILITY completed\r\n"
+            return self.halt("capabilities") or [Send(reply.encode())]
+        if name == b"STARTTLS":
+            return self.starttls(lambda word: self._starttls_reply(tag, word))
+        if name in (b"LOGIN", b"AUTHENTICATE"):
+            if halted := self.halt("login"):
+                return halted
+            if self.user is not None:
+                return self._tagged(tag, "BAD already logged in")
+            if name == b"LOGIN":
+                return self._login(tag, args)
+            return self._authenticate(tag, args)
+        if name == b"LOGOUT":
+            bye = f"* BYE logging out\r\n{tag} OK LOGOUT completed\r\n".encode()
+            return [Send(bye), Halt("close", "logout")]
+        if name in (b"NOOP", b"ENABLE", b"CHECK"):
+            return self._tagged(tag, "OK completed")
+        if name == b"ID":
+            return [Send(f"* ID NIL\r\n{tag} OK ID completed\r\n".encode())]
+        if name in (b"SELECT", b"EXAMINE", b"LIST", b"LSUB", b"STATUS", b"CLOSE"):
+            if self.user is None:
+                return self._tagged(tag, "NO not logged in")
+            opened = name in (b"SELECT", b"EXAMINE")
+            found = "* FLAGS ()\r\n* 0 EXISTS\r\n* 0 RECENT\r\n" if opened else ""
+            return [Send(f"{found}{tag} OK completed\r\n".encode())]
+        return self._tagged(tag, "BAD unknown command")
+
+    def _starttls_reply(self, tag: str, word: str) -> tuple[bytes, bool]:
+        text = "Begin TLS negotiation now" if word == "OK" else "STARTTLS refused"
+        return f"{tag} {word} {text}\r\n".encode(), word == "OK"
+
+    def _tagged(self, tag: str, text: str) -> list[Step]:
+        return [Send(f"{tag} {text}\r\n".encode())]
+
+    def _login(self, tag: str, args: list[bytes]) -> list[Step]:
+        if "LOGINDISABLED" in self.capabilities():
+            return self._tagged(tag, "NO [PRIVACYREQUIRED] LOGIN is disabled before TLS")
+        if len(args) != 2:
+            return self._tagged(tag, "BAD LOGIN needs a user name and a password")
+        return self._verdict(tag, self.check(args[0], args[1]))
+
+    def _authenticate(self, tag: str, args: list[bytes]) -> list[Step]:
+        if not args or args[0].upper() != b"PLAIN" or "AUTH=PLAIN" not in self.capabilities():
+            return self._tagged(tag, "NO unsupported authentication mechanism")
+
+        def answer(encoded: bytes) -> list[Step]:
+            if encoded.strip() == b"*":
+                return self._tagged(tag, "BAD authentication cancelled")
+            pair = sasl_plain(encoded)
+            return self._verdict(tag, pair is not None and self.check(*pair))
+
+        if len(args) > 1:  # SASL-IR, RFC 4959
+            return answer(args[1])
+        self._expect = answer
+        return [Send(b"+ \r\n")]
+
+    def _verdict(self, tag: str, ok: bool) -> list[Step]:
+        if ok:
+            return self._tagged(tag, "OK [CAPABILITY IMAP4rev1] logged in")
+        return self._tagged(tag, "NO [AUTHENTICATIONFAILED] Authentication failed.")
+
+
+def _imap_tokens(texts: list[bytes], literals: list[bytes]) -> list[bytes]:
+    """Atoms and unescaped quoted strings of each text, each literal in its place."""
+    tokens: list[bytes] = []
+    for index, text in enumerate(texts):
+        for match in IMAP_TOKEN.finditer(text):
+            quoted = match[1]
+            tokens.append(re.sub(rb"\\(.)", rb"\1", quoted) if quoted is not None else match[2])
+        if index < len(literals):
+            tokens.append(literals[index])
+    return tokens

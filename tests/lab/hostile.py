@@ -1,0 +1,216 @@
+"""Hostile mail servers of our own: IMAP, POP3 and SMTP that misbehave exactly as told.
+
+Dovecot and Postfix (mail.py) are the honest servers; the attack cases of DESIGN.md section 4
+(rule 2: STARTTLS stripping, refusals, PREAUTH, response injection; rule 3: bad certificates)
+need servers that lie, so a scenario host can run these instead:
+
+    [hosts."strip.hostile-mail.test".hostile.imap]    # the key is a service name (below)
+    port = 143                       # default: the service's port
+    tls = "starttls"                 # starttls | implicit | none; default from the service
+    greeting = "* OK hello"          # the whole first line, verbatim
+    capabilities_before = ["IMAP4rev1", "AUTH=PLAIN"]   # shown before TLS
+    capabilities_after = ["IMAP4rev1", "AUTH=PLAIN"]    # shown after TLS
+    hide_starttls = true             # drop STARTTLS/STLS from what is shown before TLS
+    starttls_reply = "NO"            # IMAP/POP3: OK NO BAD; SMTP: OK 220 454 502 ...
+    inject_after_starttls = "* OK injected\r\n"   # sent right after the reply, before TLS
+    preauth = true                   # IMAP: a PREAUTH greeting, logged in without TLS
+    stall = "after_greeting"         # answer nothing from this point (dialogues.POINTS)
+    close = "after_greeting"         # drop the connection at this point
+
+    service       protocol  tls       port        service      protocol  tls       port
+    imap          imap      starttls  143         smtp         smtp      starttls  25
+    imaps         imap      implicit  993         submission   smtp      starttls  587
+    pop3          pop3      starttls  110         submissions  smtp      implicit  465
+    pop3s         pop3      implicit  995
+
+An empty table gives a well-behaved server that accepts every lab account (full address and
+password, from all scenarios) after TLS. TLS uses the host's certificate, so a host with
+cert = "expired" (or wrong-name, unknown-ca, no-intermediate) serves that certificate.
+The protocol logic lives in the sans-IO dialogues (dialogues.py); this module parses the
+table and drives a dialogue over one recorded connection (recording.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .dialogue_imap import ImapDialogue
+from .dialogue_pop3 import Pop3Dialogue
+from .dialogue_smtp import SmtpDialogue
+from .dialogues import POINTS, TLS_MODES, Behaviour, Dialogue, Halt, Send, StartTLS, Step
+from .recording import READ_LIMIT, Connection, Handler
+from .scenario import MAIL_PORTS, Host, Scenario, ScenarioError
+
+SERVICES = {  # service -> protocol, default TLS mode
+    "imap": ("imap", "starttls"),
+    "imaps": ("imap", "implicit"),
+    "pop3": ("pop3", "starttls"),
+    "pop3s": ("pop3", "implicit"),
+    "smtp": ("smtp", "starttls"),
+    "submission": ("smtp", "starttls"),
+    "submissions": ("smtp", "implicit"),
+}
+DIALOGUES: dict[str, type[Dialogue]] = {
+    "imap": ImapDialogue,
+    "pop3": Pop3Dialogue,
+    "smtp": SmtpDialogue,
+}
+KNOWN_KEYS = {
+    "port",
+    "tls",
+    "greeting",
+    "capabilities_before",
+    "capabilities_after",
+    "hide_starttls",
+    "starttls_reply",
+    "inject_after_starttls",
+    "preauth",
+    "stall",
+    "close",
+}
+IDLE_TIMEOUT = 60.0  # a silent client is dropped after this long
+
+
+@dataclass(frozen=True, slots=True)
+class HostileServer:
+    host: str
+    service: str
+    protocol: str  # imap | pop3 | smtp
+    port: int
+    behaviour: Behaviour
+
+    @property
+    def implicit_tls(self) -> bool:
+        return self.behaviour.tls == "implicit"
+
+
+def parse_servers(host: Host) -> tuple[HostileServer, ...]:
+    """A host's `hostile` table; a malformed entry is a ScenarioError naming the field."""
+    servers = tuple(
+        parse_server(host.name, service, raw, f"hosts.{host.name}.hostile.{service}")
+        for service, raw in host.hostile.items()
+    )
+    taken = {MAIL_PORTS[service]: f"mail service {service}" for service in host.mail}
+    for server in servers:
+        other = taken.setdefault(server.port, f"hostile.{server.service}")
+        if other != f"hostile.{server.service}":
+            raise ScenarioError(
+                f"hosts.{host.name}.hostile.{server.service}: port {server.port} is "
+                f"already used by {other}"
+            )
+    return servers
+
+
+def parse_server(host: str, service: str, raw: Any, where: str) -> HostileServer:
+    if service not in SERVICES:
+        raise ScenarioError(f"{where}: the key must be one of {sorted(SERVICES)}")
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: a table of knobs")
+    unknown = set(raw) - KNOWN_KEYS
+    if unknown:
+        raise ScenarioError(f"{where}: unknown keys {sorted(unknown)}")
+    protocol, default_tls = SERVICES[service]
+    port = raw.get("port", MAIL_PORTS[service])
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        raise ScenarioError(f"{where}.port: 1 to 65535")
+    tls = _choice(raw, "tls", TLS_MODES, where) or default_tls
+    if raw.get("preauth") and protocol != "imap":
+        raise ScenarioError(f"{where}.preauth: IMAP only")
+    reply = raw.get("starttls_reply")
+    if reply is not None and (not isinstance(reply, str) or not reply.isalnum()):
+        raise ScenarioError(f"{where}.starttls_reply: a status word or reply code")
+    behaviour = Behaviour(
+        host=host,
+        tls=tls,
+        greeting=_text(raw, "greeting", where),
+        capabilities_before=_capabilities(raw, "capabilities_before", where),
+        capabilities_after=_capabilities(raw, "capabilities_after", where),
+        starttls_reply=reply.upper() if reply else None,
+        inject_after_starttls=(_text(raw, "inject_after_starttls", where) or "").encode(),
+        preauth=bool(raw.get("preauth", False)),
+        hide_starttls=bool(raw.get("hide_starttls", False)),
+        stall=_choice(raw, "stall", POINTS, where),
+        close=_choice(raw, "close", POINTS, where),
+    )
+    return HostileServer(host, service, protocol, port, behaviour)
+
+
+def _choice(raw: Mapping[str, Any], key: str, allowed: tuple[str, ...], where: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and value not in allowed:
+        raise ScenarioError(f"{where}.{key}: one of {allowed}, not {value!r}")
+    return value
+
+
+def _text(raw: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ScenarioError(f"{where}.{key}: a string")
+    return value
+
+
+def _capabilities(raw: Mapping[str, Any], key: str, where: str) -> tuple[str, ...] | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ScenarioError(f"{where}.{key}: a list of capability strings")
+    return tuple(value)
+
+
+def lab_accounts(scenarios: Iterable[Scenario]) -> dict[str, str]:
+    """Every lab account, address -> password: what the hostile servers accept."""
+    return {account.address: account.password for s in scenarios for account in s.accounts}
+
+
+def serve(server: HostileServer, accounts: Mapping[str, str], context: ssl.SSLContext) -> Handler:
+    """The connection handler for one hostile server (TLS with `context` when asked)."""
+
+    async def handle(connection: Connection) -> None:
+        dialogue = DIALOGUES[server.protocol](server.behaviour, accounts)
+        await _drive(connection, dialogue, context)
+
+    return handle
+
+
+async def _drive(connection: Connection, dialogue: Dialogue, context: ssl.SSLContext) -> None:
+    pending: deque[Step] = deque(dialogue.tls_started() if connection.tls else ())
+    pending.extend(dialogue.greet())
+    while True:
+        while pending:
+            step = pending.popleft()
+            if isinstance(step, Send):
+                await connection.send(step.data)
+            elif isinstance(step, StartTLS):
+                if not await connection.start_tls(context):
+                    return
+                pending.extend(dialogue.tls_started())
+            elif isinstance(step, Halt):
+                connection.record.note(halt=step.how, point=step.point)
+                if step.how == "stall":
+                    await connection.swallow()
+                return
+        data = await _next_input(connection, dialogue.wants)
+        if data is None:
+            return
+        pending.extend(dialogue.receive(data))
+
+
+async def _next_input(connection: Connection, size: int) -> bytes | None:
+    """A line, or `size` raw bytes; None when the client is gone, silent or too long-winded."""
+    reader = connection.reader
+    try:
+        if size:
+            return await asyncio.wait_for(reader.readexactly(size), IDLE_TIMEOUT)
+        line = await asyncio.wait_for(reader.readline(), IDLE_TIMEOUT)
+    except (asyncio.IncompleteReadError, TimeoutError):
+        return None
+    except ValueError:  # a line longer than the reader's limit
+        connection.record.note(error=f"line longer than {READ_LIMIT} bytes")
+        return None
+    return line if line.endswith(b"\n") else None
