@@ -28,7 +28,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from tests.lab import scenario
+from tests.lab import scenario, web
 from tests.lab.lab import REPO_ROOT, LabInfo
 from tests.lab.scenario import MAIL_PORTS, Scenario
 
@@ -44,18 +44,23 @@ def spki_of(lab: LabInfo, host: str) -> str:
     return hashlib.sha256(der).hexdigest()
 
 
-def web_body(host: str, path: str) -> bytes:
+def web_document(host: str, path: str) -> web.Document:
+    """The document as the lab's web server reads it from the scenario file."""
     for item in SCENARIOS:
         for candidate in item.hosts:
             if candidate.name == host:
-                return str(candidate.web[path]["body"]).encode()
-    raise KeyError(host)
+                for document in web.parse_site(candidate).documents:
+                    if document.path == path:
+                        return document
+    raise KeyError(f"{host}{path}")
 
 
 def expected_records(lab: LabInfo, item: Scenario) -> dict[tuple[str, str], set[str]]:
     def web_digest(ref: str) -> str:
         host, path = ref.split("/", 1)
-        return base64.b64encode(hashlib.sha256(web_body(host, "/" + path)).digest()).decode()
+        return base64.b64encode(
+            hashlib.sha256(web_document(host, "/" + path).payload).digest()
+        ).decode()
 
     resolvers = {"spki-sha256": lambda host: spki_of(lab, host), "web-sha256-b64": web_digest}
     wanted: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -129,22 +134,11 @@ def web_documents() -> list[tuple[str, str, str, str]]:
     found = []
     for item in SCENARIOS:
         for host in item.hosts:
-            for path, doc in host.web.items():
-                if "body" not in doc or any(
-                    k in doc
-                    for k in (
-                        "redirect",
-                        "stall_after",
-                        "stall_headers",
-                        "repeat",
-                        "content_length_lie",
-                        "chunked",
-                        "status",
-                    )
-                ):
+            for document in web.parse_site(host).documents:
+                if not document.is_plain:
                     continue  # the hostile knobs are checked by test_web.py
-                for scheme in doc.get("schemes", ["https"]):
-                    found.append((host.name, host.address, path, scheme))
+                for scheme in sorted(document.schemes):
+                    found.append((host.name, host.address, document.path, scheme))
     return found
 
 
@@ -160,21 +154,14 @@ def test_every_plain_web_document_is_served(
         connection.sock = context.wrap_socket(raw, server_hostname=name)
     else:
         connection = http.client.HTTPConnection(address, 80, timeout=5)
-    method = "POST" if "GET" not in str(web_doc(name, path).get("methods", ["GET"])) else "GET"
+    document = web_document(name, path)
+    method = "GET" if "GET" in document.methods else sorted(document.methods)[0]
     connection.request(method, path, headers={"Host": name})
     response = connection.getresponse()
     body = response.read()
     connection.close()
     assert response.status == 200
-    assert body == web_body(name, path)
-
-
-def web_doc(host: str, path: str) -> dict[str, object]:
-    for item in SCENARIOS:
-        for candidate in item.hosts:
-            if candidate.name == host:
-                return dict(candidate.web[path])
-    raise KeyError(host)
+    assert body == document.payload
 
 
 def test_a_black_holed_host_drops_packets_instead_of_refusing(lab: LabInfo) -> None:
