@@ -15,6 +15,11 @@ This module reads those files back and looks for a secret in the forms a client 
     assert_only_in(recordings_dir, secret, allowed)
                                                fails listing any sighting `allowed` rejects
     recordings(recordings_dir)                 the files, parsed (notes: requests, TLS, SNI)
+    connections_to(recordings_dir, host, since=0.0)
+                                               the connections one host received (a trap
+                                               host, such as autodiscover.test, wants none)
+    requests_to(recordings_dir, host, since=0.0)
+                                               the HTTP requests one web host received
 
 A test plants a secret that exists nowhere else (secrets.token_urlsafe), drives a client, then
 asserts, e.g. `assert_only_in(dir, password, lambda s: s.phase == "tls" and s.host == ...)`.
@@ -51,6 +56,7 @@ class Recording:
     port: int
     service: str
     connection: str
+    opened: float  # time.time() when the server accepted the connection
     path: Path
     segments: tuple[tuple[Phase, bytes], ...]  # runs of received bytes, one phase each
     notes: tuple[Mapping[str, object], ...]
@@ -84,6 +90,7 @@ def read(path: Path) -> Recording:
         port=header["port"],
         service=header["service"],
         connection=header["connection"],
+        opened=header["opened"],
         path=path,
         segments=tuple((phase, bytes(data)) for phase, data in segments),
         notes=tuple(notes),
@@ -94,6 +101,23 @@ def recordings(recordings_dir: Path) -> list[Recording]:
     """Every connection our servers received, in the order they were opened."""
     found = [read(path) for path in recordings_dir.glob("*.jsonl")]
     return sorted(found, key=lambda r: int(r.connection.rsplit("-", 1)[1]))
+
+
+def connections_to(recordings_dir: Path, host: str, since: float = 0.0) -> list[Recording]:
+    """The connections `host` (a scenario host name) received, opened at `since` (a time.time()
+    taken before the client ran) or later: a lab shared by many tests keeps older ones."""
+    return [r for r in recordings(recordings_dir) if r.host == host and r.opened >= since]
+
+
+def requests_to(recordings_dir: Path, host: str, since: float = 0.0) -> list[Mapping[str, object]]:
+    """The HTTP requests `host` received, in order, as web.py notes them: scheme, method,
+    target, path, query, headers (name-value pairs) and body_bytes."""
+    return [
+        request
+        for recording in connections_to(recordings_dir, host, since)
+        for note in recording.notes
+        if isinstance(request := note.get("request"), dict)
+    ]
 
 
 def encodings(secret: bytes | str) -> dict[str, tuple[bytes, ...]]:

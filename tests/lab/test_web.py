@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import secrets
 import ssl
+import time
 from pathlib import Path
 from typing import cast
 
@@ -74,6 +75,21 @@ def test_malformed_documents_are_refused_with_the_field_named(
 ) -> None:
     with pytest.raises(ScenarioError, match=complaint):
         web.parse_document(path, raw, tmp_path, "hosts.h.web")
+
+
+def test_the_ispdb_entry_for_provider_test_names_the_providers_own_servers() -> None:
+    import defusedxml.ElementTree as safe_xml
+
+    def servers(body: bytes) -> list[tuple[str | None, ...]]:
+        root = safe_xml.fromstring(body, forbid_dtd=True)
+        return [
+            (item.tag, item.get("type"), *(item.findtext(f) for f in ("hostname", "port")))
+            for item in root.iter()
+            if item.tag in ("incomingServer", "outgoingServer")
+        ]
+
+    entry = document("ispdb.test", "/v1.1/provider.test")
+    assert servers(entry.body) == servers(document("autoconfig.provider.test").body)
 
 
 def test_every_scenario_web_table_parses() -> None:
@@ -269,3 +285,23 @@ def test_autodiscover_asks_for_basic_credentials_and_records_the_post(
     assert response.getheader("WWW-Authenticate") == 'Basic realm="autodiscover"'
     seen = canary.sightings(Path(lab.fact("pyservers", "recordings_dir")), marker)
     assert [(s.host, s.port, s.phase) for s in seen] == [(name, 443, "tls")]
+
+
+def test_a_suffix_level_trap_records_every_request_it_gets(
+    lab: LabInfo, tls: ssl.SSLContext
+) -> None:
+    recordings = Path(lab.fact("pyservers", "recordings_dir"))
+    since = time.time()
+    marker = secrets.token_hex(8)
+    response, body = get(tls, "autoconfig.test", f"{CONFIG}?marker={marker}", scheme="http")
+    assert response.status == 200 and b"imap.attacker.test" in body  # a buggy client would use it
+    (request,) = canary.requests_to(recordings, "autoconfig.test", since)
+    assert (request["scheme"], request["path"]) == ("http", CONFIG)
+    assert request["query"] == f"marker={marker}"
+    # Names below autodiscover.test (a wildcard) lead to the same trap, certificate aside.
+    below = "autodiscover.autodiscover.test"
+    with pytest.raises(ssl.SSLCertVerificationError):
+        clients.tls_connect(tls, below, host("autodiscover.test").address, 443)
+    assert len(canary.connections_to(recordings, "autodiscover.test", since)) == 1
+    assert canary.requests_to(recordings, "autodiscover.test", since) == []
+    assert canary.connections_to(recordings, "autoconfig.test", time.time() + 60) == []
