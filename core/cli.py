@@ -1,16 +1,31 @@
 """The command-line shell: parses arguments and renders the core's results as text.
 
-Sub-commands arrive with the stages they drive (discover, check, setup, export, ...).
-Imports stay light here: `mailhop --version` must answer without loading the network stack.
+Imports stay light here: `mailhop --version` must answer without loading the network
+stack, so each sub-command imports its stage only when it runs.
+
+Exit codes (also in README.md):
+
+    0  settings found for sending and receiving, authenticated (tier A or B)
+    1  settings found, but some only unauthenticated (tier C): they need approval
+    2  usage error: unknown option, unreadable trust anchor or CA file, bad resolver
+    3  the address is not valid (the message says what is wrong)
+    4  no settings found for sending or for receiving
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .discovery import DiscoveryOptions, DiscoveryReport, Event
 
 DESCRIPTION = (
     "Set up a mail account securely from nothing but an email address: mailhop discovers what "
@@ -19,13 +34,90 @@ DESCRIPTION = (
 )
 
 EXIT_OK = 0
+EXIT_NEEDS_APPROVAL = 1
 EXIT_USAGE = 2
+EXIT_BAD_ADDRESS = 3
+EXIT_NOTHING_FOUND = 4
+
+EXIT_CODES = """exit codes:
+  0  settings found for sending and receiving, authenticated (tier A or B)
+  1  settings found, but some only unauthenticated (tier C): they need approval
+  2  usage error (unknown option, unreadable file, bad resolver address)
+  3  the address is not valid
+  4  no settings found for sending or for receiving"""
+
+
+def _shared_options() -> argparse.ArgumentParser:
+    """Options every network command shares (discover, check, setup, ...)."""
+    shared = argparse.ArgumentParser(add_help=False)
+    group = shared.add_argument_group("network and trust options")
+    group.add_argument(
+        "--resolver",
+        metavar="IP[:PORT]",
+        help="recursive DNS resolver to send queries to (default: the system's first one); "
+        "its AD bit is never trusted, mailhop validates DNSSEC itself",
+    )
+    group.add_argument(
+        "--trust-anchor",
+        metavar="FILE",
+        type=Path,
+        help="DNSSEC trust anchor: DS or DNSKEY records of the root, zone-file form "
+        "(default: the IANA root keys shipped with mailhop)",
+    )
+    group.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        type=Path,
+        help="extra trusted certificate authorities, added to the system's store",
+    )
+    group.add_argument(
+        "--ispdb-url",
+        metavar="URL",
+        help="base URL of the provider database (default: Thunderbird's ISPDB)",
+    )
+    group.add_argument(
+        "--allow-test-domains",
+        action="store_true",
+        help="accept the reserved .test names (for the test lab and demos)",
+    )
+    group.add_argument(
+        "--deadline",
+        metavar="SECONDS",
+        type=float,
+        default=None,
+        help="give up on any source after this many seconds (default 8)",
+    )
+    return shared
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mailhop", description=DESCRIPTION)
+    parser = argparse.ArgumentParser(
+        prog="mailhop",
+        description=DESCRIPTION,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"mailhop {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    discover = commands.add_parser(
+        "discover",
+        parents=[_shared_options()],
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="find every published source of settings for an address and rank them",
+        description="Ask every source of mail settings for ADDRESS at once (DNS SRV, MX, "
+        "TLSA, MTA-STS, autoconfig, PACC, Autodiscover, the provider database) and print, "
+        "per service, the ranked servers with where each came from and how far it can be "
+        "trusted. Nothing is sent to a mail server and no password is asked for.",
+    )
+    discover.add_argument("address", metavar="ADDRESS", help="the email address")
+    discover.add_argument("--json", action="store_true", help="print the mailhop.discover/1 JSON")
+    discover.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show each source live on stderr (default: when stderr is a terminal)",
+    )
     return parser
 
 
@@ -35,5 +127,101 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stdout)
         return EXIT_OK
+    if args.command == "discover":
+        return _discover(parser, args)
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover - argparse exits first
     return EXIT_USAGE  # pragma: no cover
+
+
+def options_from(parser: argparse.ArgumentParser, args: argparse.Namespace) -> DiscoveryOptions:
+    """The shared options as DiscoveryOptions; a bad value is a usage error (exit 2)."""
+    from .discovery import DEFAULT_HARD_DEADLINE, DEFAULT_SOFT_DEADLINE, DiscoveryOptions
+    from .dnssec import TrustAnchor
+    from .resolver import parse_upstream
+    from .source_context import DEFAULT_ISPDB_URL
+
+    try:
+        upstream = parse_upstream(args.resolver) if args.resolver else None
+        anchor = None
+        if args.trust_anchor is not None:
+            anchor = TrustAnchor.from_text(_read(args.trust_anchor, "trust anchor"))
+        if args.ca_file is not None:
+            _read(args.ca_file, "CA file")
+        ispdb = args.ispdb_url or DEFAULT_ISPDB_URL
+        if not ispdb.startswith("https://"):
+            raise ValueError(f"the provider database URL must be https://, got {ispdb!r}")
+    except ValueError as exc:
+        parser.error(str(exc))
+    hard = DEFAULT_HARD_DEADLINE if args.deadline is None else args.deadline
+    if not 0 < hard <= 120:
+        parser.error(f"--deadline must be between 0 and 120 seconds, got {hard}")
+    return DiscoveryOptions(
+        upstream=upstream,
+        anchor=anchor,
+        extra_ca_file=args.ca_file,
+        ispdb_url=ispdb,
+        soft_deadline=min(DEFAULT_SOFT_DEADLINE, hard),
+        hard_deadline=hard,
+    )
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read the {what} {path}: {exc}") from exc
+
+
+def _discover(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from .address import AddressError, parse_address
+    from .discovery import discover
+
+    options = options_from(parser, args)  # usage errors first: they are the caller's
+    try:
+        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
+    except AddressError as exc:
+        print(f"mailhop: {exc}", file=sys.stderr)
+        return EXIT_BAD_ADDRESS
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    observer = _progress_printer(sys.stderr) if progress and not args.json else None
+    report = asyncio.run(discover(address, options, observer))
+    if args.json:
+        from .discovery_json import report_to_json
+
+        json.dump(report_to_json(report), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        from .render_text import render_discovery
+
+        sys.stdout.write(render_discovery(report))
+    return exit_code(report)
+
+
+def exit_code(report: DiscoveryReport) -> int:
+    from .model import Service
+    from .policy import Tier
+
+    plan = report.plan
+    sending = plan.for_service(Service.SUBMISSION).best
+    receiving = plan.access[0] if plan.access else None
+    if sending is None or receiving is None:
+        return EXIT_NOTHING_FOUND
+    if Tier.C in (sending.tier, receiving.tier):
+        return EXIT_NEEDS_APPROVAL
+    return EXIT_OK
+
+
+def _progress_printer(stream: TextIO) -> Callable[[Event], None]:
+    from .labels import SOURCE, STATUS
+
+    def show(event: Event) -> None:
+        if event.kind == "phase":
+            stream.write(f"  {event.at:6.3f}s  {event.target}\n")
+        elif event.kind == "finished" and event.source is not None and event.status is not None:
+            stream.write(
+                f"  {event.at:6.3f}s  {SOURCE[event.source]}: {STATUS[event.status]}"
+                f"  ({event.target})\n"
+            )
+        stream.flush()
+
+    return show

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
+import pytest
+
 from mailhop.core import __version__, cli
+from tests.lab.lab import LabInfo
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -53,3 +57,105 @@ def test_version_does_not_load_the_network_stack() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().endswith("[]"), done.stdout + done.stderr
+
+
+# -- mailhop discover -------------------------------------------------------------------
+
+
+def test_discover_refuses_a_bad_address_with_its_own_exit_code() -> None:
+    done = run("discover", "not an address")
+    assert done.returncode == cli.EXIT_BAD_ADDRESS
+    assert done.stderr.startswith("mailhop: ")
+    assert "Traceback" not in done.stderr
+
+
+def test_discover_refuses_test_domains_unless_allowed() -> None:
+    done = run("discover", "alice@healthy.test")
+    assert done.returncode == cli.EXIT_BAD_ADDRESS
+    assert ".test" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--resolver", "dns.example", "must be an IP address"),
+        ("--resolver", "127.0.0.1:99999", "port must be 1-65535"),
+        ("--trust-anchor", "/nonexistent/anchor", "cannot read the trust anchor"),
+        ("--ca-file", "/nonexistent/ca.pem", "cannot read the CA file"),
+        ("--ispdb-url", "http://ispdb.example/", "must be https://"),
+        ("--deadline", "0", "--deadline must be between"),
+    ],
+)
+def test_discover_option_errors_are_usage_errors(option: str, value: str, message: str) -> None:
+    done = run("discover", "alice@example.com", option, value)
+    assert done.returncode == cli.EXIT_USAGE
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_discover_help_documents_exit_codes_and_shared_options() -> None:
+    done = run("discover", "--help")
+    assert done.returncode == 0
+    for option in ("--resolver", "--trust-anchor", "--ca-file", "--ispdb-url", "--json"):
+        assert option in done.stdout
+    assert "exit codes:" in done.stdout
+
+
+def lab_options(lab: LabInfo) -> list[str]:
+    return [
+        "--resolver",
+        f"{lab.resolver}:{lab.resolver_port}",
+        "--trust-anchor",
+        lab.fact("dns", "trust_anchor_file"),
+        "--ca-file",
+        str(lab.ca_file),
+        "--ispdb-url",
+        "https://ispdb.test/v1.1/",
+        "--allow-test-domains",
+    ]
+
+
+def test_discover_json_follows_its_schema(lab: LabInfo) -> None:
+    done = run("discover", "alice@healthy.test", "--json", *lab_options(lab))
+    assert done.returncode == cli.EXIT_OK, done.stderr
+    report = json.loads(done.stdout)
+    assert report["schema"] == "mailhop.discover/1"
+    assert set(report["services"]) == {"submission", "imap", "pop3", "relay"}
+    best = report["services"]["imap"][0]
+    assert (best["host"], best["port"], best["security"], best["tier"]) == (
+        "mail.healthy.test",
+        993,
+        "implicit-tls",
+        "A",
+    )
+    assert {s["source"] for s in best["sources"]} >= {"srv", "autoconfig", "pacc"}
+    statuses = {a["status"] for a in report["attempts"]}
+    assert statuses <= {"found", "nothing", "failed", "timed-out", "skipped"}
+    assert done.stderr == ""  # no progress when stderr is not a terminal
+
+
+def test_discover_text_names_servers_tiers_and_sources(lab: LabInfo) -> None:
+    done = run("discover", "alice@healthy.test", "--progress", *lab_options(lab))
+    assert done.returncode == cli.EXIT_OK
+    assert "mail.healthy.test:465  TLS, tier A, DANE" in done.stdout
+    assert "from DNS SRV record, DNSSEC-signed" in done.stdout
+    assert "Outgoing mail (submission)" in done.stdout
+    assert "DNS SRV record: found" in done.stderr  # live progress on request
+
+
+def test_discover_exit_code_says_approval_is_needed(lab: LabInfo) -> None:
+    done = run("discover", "erin@unsigned.test", *lab_options(lab))
+    assert done.returncode == cli.EXIT_NEEDS_APPROVAL
+    assert "tier C" in done.stdout
+
+
+def test_discover_idn_address_stays_one_a_label(lab: LabInfo) -> None:
+    done = run("discover", "jo@faß.test", "--json", *lab_options(lab))
+    report = json.loads(done.stdout)
+    assert report["address"] == "jo@xn--fa-hia.test"
+    assert report["address_unicode"] == "jo@faß.test"
+    targets = [a["target"] for a in report["attempts"]] + [
+        hop for a in report["attempts"] for hop in a["hops"]
+    ]
+    assert all("faß" not in t and "fass" not in t for t in targets)
+    assert any("xn--fa-hia.test" in t for t in targets)

@@ -1,0 +1,333 @@
+"""The discovery schedule: every phase-1 source at once, under one deadline.
+
+    t=0   SRV x6, MX, autoconfig, .well-known, ISPDB, PACC, MTA-STS, TLS-RPT,
+          Autodiscover, WKD, OPENPGPKEY, SMIMEA            -- all started together
+    SRV/MX/document answers  -> TLSA for each new host:port, the moment they arrive
+    MX answer                -> MX-derived autoconfig + ISPDB for other registrable domains
+    soft deadline (3 s)      -> stop waiting if submission and access already have
+                                tier-A candidates and no TLSA lookup for them is pending
+    hard deadline (8 s)      -> stop; what has not answered is "timed out"
+    phase 2                  -> only when phase 1 found nothing usable for submission or
+                                access: plain-HTTP autoconfig (no address) and guesses
+
+An unreachable host therefore costs its deadline once, in parallel with everything
+else (DESIGN.md section 7). Progress goes to an observer as it happens, so the CLI and
+the GUI can show each source live; the observer is called on the event loop's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from .address import EmailAddress
+from .dnssec import TrustAnchor, load_root_anchors
+from .domains import registrable_domain
+from .fetch import Fetcher
+from .model import Service
+from .policy import Plan, Tier, make_plan
+from .report import Attempt, Auth, Source, Status
+from .resolver import Resolver, Upstream, system_upstream
+from .source_context import DEFAULT_ISPDB_URL, SourceContext
+from .source_dns import SRV_SERVICES, guess, mx, smimea_or_openpgpkey, srv, tls_rpt, tlsa
+from .source_web import (
+    autoconfig,
+    autodiscover,
+    http_autoconfig,
+    ispdb,
+    mta_sts,
+    mx_derived,
+    pacc,
+    well_known,
+    wkd,
+)
+from .tlscontext import client_context
+
+__all__ = [
+    "DEFAULT_HARD_DEADLINE",
+    "DEFAULT_SOFT_DEADLINE",
+    "DiscoveryOptions",
+    "DiscoveryReport",
+    "Event",
+    "discover",
+]
+
+DEFAULT_SOFT_DEADLINE = 3.0  # seconds: stop early once the verified answer is complete
+DEFAULT_HARD_DEADLINE = 8.0  # seconds: never wait longer than this for any source
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveryOptions:
+    """The settings every command shares (``--resolver``, ``--trust-anchor``, ...)."""
+
+    upstream: Upstream | None = None  # None: the system's first name server
+    anchor: TrustAnchor | None = None  # None: the IANA root keys shipped with mailhop
+    extra_ca_file: Path | None = None
+    ispdb_url: str = DEFAULT_ISPDB_URL
+    soft_deadline: float = DEFAULT_SOFT_DEADLINE
+    hard_deadline: float = DEFAULT_HARD_DEADLINE
+    phase2: bool = True
+    sequential: bool = False  # one source at a time: only for the benchmark's comparison
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A progress event: a source started or finished (with its outcome), or a phase."""
+
+    kind: str  # "started", "finished", "phase"
+    source: Source | None
+    target: str
+    at: float  # seconds since the start of the run
+    status: Status | None = None
+    detail: str = ""
+
+
+Observer = Callable[[Event], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveryReport:
+    address: EmailAddress
+    registrable: str
+    attempts: tuple[Attempt, ...]
+    plan: Plan
+    elapsed: float
+    phase2: bool  # phase 2 ran
+    stopped_early: bool  # the soft deadline ended the wait
+    resolver: str
+    options: DiscoveryOptions = field(repr=False)
+
+
+async def discover(
+    address: EmailAddress, options: DiscoveryOptions, observer: Observer | None = None
+) -> DiscoveryReport:
+    """Run discovery for `address`; remote failures are in the report, never raised."""
+    started = time.monotonic()
+    upstream = options.upstream or system_upstream()
+    registrable = registrable_domain(address.domain) or address.domain
+    resolver = Resolver(
+        upstream, options.anchor or load_root_anchors(), deadline=started + options.hard_deadline
+    )
+    context = client_context(options.extra_ca_file)
+    async with Fetcher(resolve=resolver.addresses, ssl_context=context) as fetcher:
+        ctx = SourceContext(
+            address=address,
+            registrable=registrable,
+            resolver=resolver,
+            fetcher=fetcher,
+            ispdb_url=options.ispdb_url,
+            started=started,
+            deadline=started + options.hard_deadline,
+        )
+        run = _Run(ctx, observer or (lambda event: None), options)
+        await run.phase_one()
+        phase2 = False
+        if options.phase2 and not run.usable():
+            phase2 = True
+            run.emit(Event("phase", None, "phase 2: plain HTTP and guessing", run.now()))
+            await run.phase_two()
+    attempts = tuple(run.attempts)
+    plan = make_plan(address.ascii, address.domain, registrable, attempts)
+    return DiscoveryReport(
+        address=address,
+        registrable=registrable,
+        attempts=attempts,
+        plan=plan,
+        elapsed=time.monotonic() - started,
+        phase2=phase2,
+        stopped_early=run.stopped_early,
+        resolver=str(upstream),
+        options=options,
+    )
+
+
+class _Run:
+    """The tasks of one run: started at once, follow-ups spawned as answers arrive."""
+
+    def __init__(self, ctx: SourceContext, observer: Observer, options: DiscoveryOptions):
+        self.ctx = ctx
+        self.observer = observer
+        self.options = options
+        self.attempts: list[Attempt] = []
+        self.stopped_early = False
+        self._tasks: dict[asyncio.Task[list[Attempt]], tuple[Source, str]] = {}
+        self._tlsa_asked: set[tuple[str, int]] = set()
+        self._mx_asked: set[str] = set()
+        self._queue: list[tuple[Source, str, Callable[[], Awaitable[Any]]]] = []
+
+    def now(self) -> float:
+        return self.ctx.since_start()
+
+    def emit(self, event: Event) -> None:
+        with contextlib.suppress(Exception):  # a broken observer must not stop discovery
+            self.observer(event)
+
+    # -- starting sources ------------------------------------------------------------
+
+    def start(self, source: Source, target: str, make: Callable[[], Awaitable[Any]]) -> None:
+        if self.options.sequential:
+            self._queue.append((source, target, make))
+            return
+        self._spawn(source, target, make)
+
+    def _spawn(self, source: Source, target: str, make: Callable[[], Awaitable[Any]]) -> None:
+        async def run() -> list[Attempt]:
+            found = await make()
+            return found if isinstance(found, list) else [found]
+
+        coroutine: Coroutine[Any, Any, list[Attempt]] = run()
+        task = asyncio.ensure_future(coroutine)
+        self._tasks[task] = (source, target)
+        self.emit(Event("started", source, target, self.now()))
+
+    def phase_one_sources(self) -> None:
+        ctx, domain = self.ctx, self.ctx.domain
+        for label in SRV_SERVICES:
+            self.start(Source.SRV, f"{label}.{domain} SRV", partial(srv, ctx, label))
+        self.start(Source.MX, f"{domain} MX", lambda: mx(ctx))
+        self.start(Source.AUTOCONFIG, f"autoconfig.{domain}", lambda: autoconfig(ctx))
+        self.start(Source.WELL_KNOWN, f"{domain}/.well-known/autoconfig", lambda: well_known(ctx))
+        self.start(Source.ISPDB, f"{ctx.ispdb_url}{domain}", lambda: ispdb(ctx, domain))
+        self.start(Source.PACC, f"ua-auto-config.{domain}", lambda: pacc(ctx))
+        self.start(Source.MTA_STS, f"mta-sts.{domain}", lambda: mta_sts(ctx))
+        self.start(Source.TLS_RPT, f"_smtp._tls.{domain} TXT", lambda: tls_rpt(ctx))
+        self.start(Source.AUTODISCOVER, f"autodiscover.{domain}", lambda: autodiscover(ctx))
+        self.start(Source.WKD, f"openpgpkey.{domain}", lambda: wkd(ctx))
+        for source in (Source.OPENPGPKEY, Source.SMIMEA):
+            self.start(
+                source,
+                f"{source.value} for {ctx.address.ascii}",
+                partial(smimea_or_openpgpkey, ctx, source),
+            )
+
+    def follow_up(self, attempt: Attempt) -> None:
+        """Start what an answer makes possible: TLSA for new endpoints, MX-derived lookups."""
+        if attempt.source is Source.TLSA or attempt.status is not Status.FOUND:
+            return
+        if attempt.auth is Auth.DNSSEC_BOGUS:
+            return
+        for cand in attempt.candidates:
+            key = (cand.hostname, cand.port)
+            if key not in self._tlsa_asked:
+                self._tlsa_asked.add(key)
+                self.start(
+                    Source.TLSA,
+                    f"_{cand.port}._tcp.{cand.hostname} TLSA",
+                    partial(tlsa, self.ctx, cand.hostname, cand.port),
+                )
+        if attempt.source is Source.MX:
+            for cand in attempt.candidates:
+                base = registrable_domain(cand.hostname)
+                if base and base != self.ctx.registrable and base not in self._mx_asked:
+                    self._mx_asked.add(base)
+                    self.start(
+                        Source.MX_AUTOCONFIG,
+                        f"autoconfig.{base} (from MX {cand.hostname})",
+                        partial(mx_derived, self.ctx, cand.hostname),
+                    )
+
+    # -- waiting ---------------------------------------------------------------------
+
+    async def phase_one(self) -> None:
+        self.phase_one_sources()
+        await self._drain(allow_early=True)
+
+    async def phase_two(self) -> None:
+        ctx = self.ctx
+        self.start(
+            Source.HTTP_AUTOCONFIG, f"http://autoconfig.{ctx.domain}", lambda: http_autoconfig(ctx)
+        )
+        self.start(Source.GUESS, f"conventional hosts in {ctx.domain}", lambda: guess(ctx))
+        await self._drain(allow_early=False)
+
+    async def _drain(self, *, allow_early: bool) -> None:
+        soft = self.ctx.started + self.options.soft_deadline
+        while self._tasks or self._queue:
+            if not self._tasks:
+                source, target, make = self._queue.pop(0)
+                self._spawn(source, target, make)
+            now = time.monotonic()
+            if allow_early and now >= soft and self._complete():
+                self.stopped_early = True
+                self._cancel("stopped at the soft deadline: verified settings were complete")
+                return
+            if now >= self.ctx.deadline:
+                self._cancel("no answer before the deadline")
+                return
+            wake = soft if allow_early and now < soft else self.ctx.deadline
+            done, _ = await asyncio.wait(
+                self._tasks, timeout=max(0.0, wake - now), return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in done:
+                self._finish(task)
+
+    def _finish(self, task: asyncio.Task[list[Attempt]]) -> None:
+        source, target = self._tasks.pop(task)
+        try:
+            found = task.result()
+        except Exception as exc:
+            found = [self._crashed(source, target, exc)]
+        for attempt in found:
+            self.attempts.append(attempt)
+            self.emit(
+                Event(
+                    "finished",
+                    attempt.source,
+                    attempt.target,
+                    self.now(),
+                    attempt.status,
+                    attempt.detail,
+                )
+            )
+            self.follow_up(attempt)
+        if not found:
+            self.emit(
+                Event("finished", source, target, self.now(), Status.SKIPPED, "nothing to ask")
+            )
+
+    def _crashed(self, source: Source, target: str, exc: Exception) -> Attempt:
+        return Attempt(
+            source,
+            target,
+            Status.FAILED,
+            Auth.NONE,
+            f"internal error in mailhop ({type(exc).__name__}: {exc}); please report it",
+            0.0,
+            self.now(),
+        )
+
+    def _cancel(self, why: str) -> None:
+        for task, (source, target) in list(self._tasks.items()):
+            task.cancel()
+            attempt = Attempt(source, target, Status.TIMED_OUT, Auth.NONE, why, 0.0, self.now())
+            self.attempts.append(attempt)
+            self.emit(Event("finished", source, target, self.now(), Status.TIMED_OUT, why))
+        self._tasks.clear()
+        self._queue.clear()
+
+    def _plan(self) -> Plan:
+        ctx = self.ctx
+        return make_plan(ctx.address.ascii, ctx.domain, ctx.registrable, self.attempts)
+
+    def _complete(self) -> bool:
+        """Submission and access have tier-A candidates and their TLSA answers are in."""
+        plan = self._plan()
+        submission = plan.for_service(Service.SUBMISSION).best
+        access = plan.access[0] if plan.access else None
+        if submission is None or access is None:
+            return False
+        if Tier.A not in (submission.tier,) or access.tier is not Tier.A:
+            return False
+        pending = {target for source, target in self._tasks.values() if source is Source.TLSA}
+        wanted = {f"_{e.port}._tcp.{e.hostname} TLSA" for e in (submission, access)}
+        return not (pending & wanted)
+
+    def usable(self) -> bool:
+        plan = self._plan()
+        return bool(plan.for_service(Service.SUBMISSION).entries) and bool(plan.access)

@@ -1,0 +1,636 @@
+"""Discovery sources fetched over HTTP(S): autoconfig, ISPDB, PACC, MTA-STS, Autodiscover, WKD.
+
+Which URL each source asks, and which redirects it may follow, is decided here once
+(DESIGN.md section 4, rules 1 and 6):
+
+* The address goes only where the protocol needs it and only over HTTPS to the domain
+  itself: ``autoconfig.<d>?emailaddress=``, the Autodiscover POST body, and the WKD
+  local-part hash. Nowhere else: not ``.well-known``, not the ISPDB, not MX-derived
+  hosts, never plain HTTP.
+* Redirects are followed by the fetcher by hand and checked here: never from HTTPS down
+  to HTTP, and for MTA-STS (RFC 8461 section 3.3) and PACC not at all. A hop that
+  leaves the registrable domain is allowed for autoconfig but makes the attempt
+  ``HTTPS_OTHER_DOMAIN`` (tier C).
+* Autodiscover's own XML redirects are followed only inside the registrable domain
+  and at most twice; nothing above the registrable domain is ever asked (the leak of
+  ``autodiscover.<tld>`` that Outlook's back-off suffered).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from urllib.parse import quote, urlsplit
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from .dnssec import Security as Dnssec
+from .domains import is_inside, registrable_domain
+from .fetch import FetchResult
+from .fields import FieldError, join_txt, validate_https_url
+from .model import AutoconfigResult, ParseIssue, ServerCandidate
+from .parse_autoconfig import parse_autoconfig
+from .parse_autodiscover import parse_autodiscover
+from .parse_mtasts import parse_mtasts_policy, parse_mtasts_record
+from .parse_pacc import parse_pacc, parse_pacc_record
+from .report import Attempt, Auth, Source, Status
+from .source_context import SourceContext
+from .source_dns import record_set
+
+__all__ = [
+    "AUTODISCOVER_REQUEST_NS",
+    "autoconfig",
+    "autodiscover",
+    "http_autoconfig",
+    "ispdb",
+    "mta_sts",
+    "mx_derived",
+    "pacc",
+    "well_known",
+    "wkd",
+]
+
+AUTODISCOVER_REQUEST_NS = (
+    "http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"
+)
+AUTODISCOVER_RESPONSE_SCHEMA = (
+    "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
+)
+MAX_AUTODISCOVER_REDIRECTS = 2
+XML_ACCEPT = (("Accept", "text/xml, application/xml;q=0.9, */*;q=0.1"),)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _web_auth(ctx: SourceContext, result: FetchResult, home: str | None = None) -> Auth:
+    """How a fetched document was authenticated, relative to `home` (default: the
+    address's registrable domain; for MX-derived lookups, the MX host's)."""
+    urls = [hop.url for hop in result.hops] or [result.url]
+    if any(urlsplit(u).scheme != "https" for u in urls):
+        return Auth.PLAIN_HTTP
+    if all(is_inside(_host(u), home or ctx.registrable) for u in urls):
+        return Auth.HTTPS_IN_DOMAIN
+    return Auth.HTTPS_OTHER_DOMAIN
+
+
+def no_downgrade(from_url: str, to_url: str) -> str | None:
+    """Redirect check: a settings document must stay on HTTPS once it started there."""
+    if urlsplit(from_url).scheme == "https" and urlsplit(to_url).scheme != "https":
+        return f"refused a redirect from HTTPS down to plain HTTP ({to_url})"
+    return None
+
+
+def _fetch_failure(ctx: SourceContext, result: FetchResult) -> tuple[Status, str]:
+    host = _host(result.final_url)
+    if result.error_code == "dns" and ctx.resolver.known_absent(host):
+        return Status.NOTHING, f"nothing published: there is no host {host}"
+    if result.error_code == "timeout":
+        return Status.TIMED_OUT, result.error or "timed out"
+    if result.error is not None:
+        return Status.FAILED, result.error
+    if result.status == 404:
+        return Status.NOTHING, f"nothing published at {result.final_url} (HTTP 404)"
+    return Status.FAILED, f"{result.final_url} answered HTTP {result.status}"
+
+
+def _web_attempt(
+    ctx: SourceContext,
+    source: Source,
+    target: str,
+    result: FetchResult,
+    started: float,
+    *,
+    status: Status,
+    detail: str,
+    auth: Auth | None = None,
+    candidates: tuple[ServerCandidate, ...] = (),
+    issues: tuple[ParseIssue, ...] = (),
+    related_host: str | None = None,
+    facts: tuple[tuple[str, str], ...] = (),
+    extra: Attempt | None = None,
+) -> Attempt:
+    hops = tuple(hop.url for hop in result.hops)
+    return Attempt(
+        source=source,
+        target=target,
+        status=status,
+        auth=(auth or _web_auth(ctx, result)) if status is Status.FOUND else Auth.NONE,
+        detail=detail,
+        started=started,
+        elapsed=ctx.since_start() - started,
+        via=result.final_url,
+        hops=hops,
+        candidates=candidates,
+        issues=issues,
+        records=extra.records if extra else (),
+        related_host=related_host,
+        facts=facts,
+    )
+
+
+def _autoconfig_attempt(
+    ctx: SourceContext,
+    source: Source,
+    url: str,
+    result: FetchResult,
+    started: float,
+    *,
+    auth: Auth | None = None,
+    related_host: str | None = None,
+) -> tuple[Attempt, AutoconfigResult | None]:
+    if not result.ok or result.body is None:
+        status, detail = _fetch_failure(ctx, result)
+        attempt = _web_attempt(
+            ctx,
+            source,
+            url,
+            result,
+            started,
+            status=status,
+            detail=detail,
+            related_host=related_host,
+        )
+        return attempt, None
+    parsed = parse_autoconfig(result.body, local_part=ctx.address.local, domain=ctx.domain)
+    if parsed.error is not None:
+        attempt = _web_attempt(
+            ctx,
+            source,
+            url,
+            result,
+            started,
+            status=Status.FAILED,
+            detail=f"document refused: {parsed.error}",
+            issues=parsed.issues,
+            related_host=related_host,
+        )
+        return attempt, parsed
+    status = Status.FOUND if parsed.candidates else Status.NOTHING
+    detail = (
+        f"{len(parsed.candidates)} server(s) from {parsed.provider_id or 'the document'}"
+        if parsed.candidates
+        else "the document lists no usable server"
+    )
+    attempt = _web_attempt(
+        ctx,
+        source,
+        url,
+        result,
+        started,
+        status=status,
+        detail=detail,
+        auth=auth,
+        candidates=parsed.candidates,
+        issues=parsed.issues,
+        related_host=related_host,
+    )
+    if parsed.oauth2 is not None:
+        attempt = _with_oauth(attempt, parsed)
+    return attempt, parsed
+
+
+def _with_oauth(attempt: Attempt, parsed: AutoconfigResult) -> Attempt:
+    from dataclasses import replace
+
+    return replace(attempt, oauth2=parsed.oauth2)
+
+
+async def autoconfig(ctx: SourceContext) -> Attempt:
+    """``https://autoconfig.<d>/mail/config-v1.1.xml?emailaddress=...`` (the only place it goes)."""
+    started = ctx.since_start()
+    url = (
+        f"https://autoconfig.{ctx.domain}/mail/config-v1.1.xml"
+        f"?emailaddress={quote(ctx.address.ascii, safe='@')}"
+    )
+    result = await ctx.fetcher.fetch(
+        url, deadline=ctx.deadline, redirect_check=no_downgrade, headers=XML_ACCEPT
+    )
+    return _autoconfig_attempt(ctx, Source.AUTOCONFIG, url, result, started)[0]
+
+
+async def well_known(ctx: SourceContext) -> Attempt:
+    """``https://<d>/.well-known/autoconfig/mail/config-v1.1.xml``, without the address."""
+    started = ctx.since_start()
+    url = f"https://{ctx.domain}/.well-known/autoconfig/mail/config-v1.1.xml"
+    result = await ctx.fetcher.fetch(
+        url, deadline=ctx.deadline, redirect_check=no_downgrade, headers=XML_ACCEPT
+    )
+    return _autoconfig_attempt(ctx, Source.WELL_KNOWN, url, result, started)[0]
+
+
+async def ispdb(
+    ctx: SourceContext, domain: str, *, source: Source = Source.ISPDB, related: str | None = None
+) -> Attempt:
+    """The provider database entry for `domain` (tier B): ``<base>/<domain>``, no address."""
+    started = ctx.since_start()
+    url = ctx.ispdb_url.rstrip("/") + "/" + domain
+    result = await ctx.fetcher.fetch(
+        url, deadline=ctx.deadline, redirect_check=no_downgrade, headers=XML_ACCEPT
+    )
+    auth = (
+        Auth.HTTPS_PROVIDER
+        if all(urlsplit(h.url).scheme == "https" for h in result.hops)
+        else Auth.PLAIN_HTTP
+    )
+    return _autoconfig_attempt(ctx, source, url, result, started, auth=auth, related_host=related)[
+        0
+    ]
+
+
+async def mx_derived(ctx: SourceContext, mx_host: str) -> list[Attempt]:
+    """Autoconfig and ISPDB for the MX host's registrable domain, when it is another one.
+
+    The address is not sent: that domain is the mail host, not the address's domain.
+    The tier depends on how the MX answer was authenticated (policy decides).
+    """
+    base = registrable_domain(mx_host)
+    if base is None or base == ctx.registrable:
+        return []
+    started = ctx.since_start()
+    url = f"https://autoconfig.{base}/mail/config-v1.1.xml"
+
+    async def from_autoconfig() -> Attempt:
+        result = await ctx.fetcher.fetch(
+            url, deadline=ctx.deadline, redirect_check=no_downgrade, headers=XML_ACCEPT
+        )
+        attempt, _ = _autoconfig_attempt(
+            ctx,
+            Source.MX_AUTOCONFIG,
+            url,
+            result,
+            started,
+            related_host=mx_host,
+            auth=_web_auth(ctx, result, home=base),
+        )
+        return attempt
+
+    found = await asyncio.gather(
+        from_autoconfig(), ispdb(ctx, base, source=Source.MX_ISPDB, related=mx_host)
+    )
+    return list(found)
+
+
+async def pacc(ctx: SourceContext) -> Attempt:
+    """PACC: the JSON document counts only if its SHA-256 matches the ``_ua-auto-config`` TXT."""
+    started = ctx.since_start()
+    url = f"https://ua-auto-config.{ctx.domain}/.well-known/user-agent-configuration.json"
+    txt, result = await asyncio.gather(
+        ctx.resolver.lookup(f"_ua-auto-config.{ctx.domain}", "TXT"),
+        ctx.fetcher.fetch(
+            url,
+            deadline=ctx.deadline,
+            max_redirects=0,
+            headers=(("Accept", "application/json"),),
+        ),
+    )
+    records = (record_set(txt),)
+    dns_evidence = Attempt(
+        Source.PACC, "", Status.NOTHING, Auth.NONE, "", 0.0, 0.0, records=records
+    )
+    if txt.security is Dnssec.BOGUS:
+        return _web_attempt(
+            ctx,
+            Source.PACC,
+            url,
+            result,
+            started,
+            status=Status.FAILED,
+            detail=f"the _ua-auto-config record failed DNSSEC validation: {txt.reason}",
+            extra=dns_evidence,
+        )
+    texts = [r.strings for r in txt.records if hasattr(r, "strings")]
+    record = parse_pacc_record(texts)
+    if not result.ok or result.body is None:
+        status, detail = _fetch_failure(ctx, result)
+        if record.record is None and status is Status.NOTHING:
+            detail = "no PACC document and no _ua-auto-config record"
+        return _web_attempt(
+            ctx,
+            Source.PACC,
+            url,
+            result,
+            started,
+            status=status,
+            detail=detail,
+            extra=dns_evidence,
+        )
+    if record.record is None:
+        why = record.error or "there is no _ua-auto-config record"
+        return _web_attempt(
+            ctx,
+            Source.PACC,
+            url,
+            result,
+            started,
+            status=Status.FAILED,
+            detail=f"document not used: {why}, so nothing vouches for it",
+            extra=dns_evidence,
+        )
+    parsed = parse_pacc(
+        result.body, local_part=ctx.address.local, domain=ctx.domain, record=record.record
+    )
+    if parsed.error is not None or not parsed.digest_verified:
+        return _web_attempt(
+            ctx,
+            Source.PACC,
+            url,
+            result,
+            started,
+            status=Status.FAILED,
+            detail=f"document refused: {parsed.error or 'digest not verified'}",
+            issues=parsed.issues,
+            extra=dns_evidence,
+        )
+    attempt = _web_attempt(
+        ctx,
+        Source.PACC,
+        url,
+        result,
+        started,
+        status=Status.FOUND if parsed.candidates else Status.NOTHING,
+        detail=f"{len(parsed.candidates)} server(s); SHA-256 matches the _ua-auto-config record",
+        auth=Auth.DIGEST_MATCHED,
+        candidates=parsed.candidates,
+        issues=parsed.issues,
+        extra=dns_evidence,
+    )
+    if parsed.oauth2 is not None:
+        from dataclasses import replace
+
+        attempt = replace(attempt, oauth2=parsed.oauth2)
+    return attempt
+
+
+async def mta_sts(ctx: SourceContext) -> Attempt:
+    """RFC 8461: the ``_mta-sts`` TXT record and the policy, fetched together."""
+    started = ctx.since_start()
+    url = f"https://mta-sts.{ctx.domain}/.well-known/mta-sts.txt"
+    txt, result = await asyncio.gather(
+        ctx.resolver.lookup(f"_mta-sts.{ctx.domain}", "TXT"),
+        ctx.fetcher.fetch(
+            url, deadline=ctx.deadline, max_redirects=0, headers=(("Accept", "text/plain"),)
+        ),
+    )
+    evidence = Attempt(
+        Source.MTA_STS, "", Status.NOTHING, Auth.NONE, "", 0.0, 0.0, records=(record_set(txt),)
+    )
+    record = parse_mtasts_record([r.strings for r in txt.records if hasattr(r, "strings")])
+    if record.record is None:
+        status = Status.FAILED if txt.security is Dnssec.BOGUS or txt.found else Status.NOTHING
+        detail = record.error or "no MTA-STS record"
+        if txt.security is Dnssec.BOGUS:
+            detail = f"the _mta-sts record failed DNSSEC validation: {txt.reason}"
+        return _web_attempt(
+            ctx,
+            Source.MTA_STS,
+            url,
+            result,
+            started,
+            status=status,
+            detail=detail,
+            extra=evidence,
+        )
+    facts: tuple[tuple[str, str], ...] = (("id", record.record.id),)
+    if not result.ok or result.body is None:
+        _, why = _fetch_failure(ctx, result)
+        return _web_attempt(
+            ctx,
+            Source.MTA_STS,
+            url,
+            result,
+            started,
+            status=Status.FAILED,
+            detail=f"MTA-STS record present, but the policy could not be fetched: {why}",
+            facts=facts,
+            extra=evidence,
+        )
+    if result.content_type != "text/plain":
+        return _web_attempt(
+            ctx,
+            Source.MTA_STS,
+            url,
+            result,
+            started,
+            status=Status.FAILED,
+            detail=f"the policy is served as {result.content_type or 'no type'}, not text/plain",
+            facts=facts,
+            extra=evidence,
+        )
+    parsed = parse_mtasts_policy(result.body)
+    if parsed.policy is None:
+        return _web_attempt(
+            ctx,
+            Source.MTA_STS,
+            url,
+            result,
+            started,
+            status=Status.FAILED,
+            detail=f"policy refused: {parsed.error}",
+            issues=parsed.issues,
+            facts=facts,
+            extra=evidence,
+        )
+    policy = parsed.policy
+    facts += (
+        ("mode", policy.mode.value),
+        ("mx", " ".join(policy.mx)),
+        ("max_age", str(policy.max_age)),
+    )
+    return _web_attempt(
+        ctx,
+        Source.MTA_STS,
+        url,
+        result,
+        started,
+        status=Status.FOUND,
+        detail=f"mode {policy.mode.value}, MX {', '.join(policy.mx) or '(none)'}",
+        issues=parsed.issues,
+        facts=facts,
+        extra=evidence,
+    )
+
+
+def autodiscover_request(email: str) -> bytes:
+    root = Element("Autodiscover", xmlns=AUTODISCOVER_REQUEST_NS)
+    request = SubElement(root, "Request")
+    SubElement(request, "EMailAddress").text = email
+    SubElement(request, "AcceptableResponseSchema").text = AUTODISCOVER_RESPONSE_SCHEMA
+    document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
+
+
+def _inside_only(ctx: SourceContext) -> object:
+    def check(from_url: str, to_url: str) -> str | None:
+        if urlsplit(to_url).scheme != "https":
+            return f"refused a redirect to plain HTTP ({to_url})"
+        if not is_inside(_host(to_url), ctx.registrable):
+            return f"refused a redirect out of {ctx.registrable} ({_host(to_url)})"
+        return None
+
+    return check
+
+
+async def autodiscover(ctx: SourceContext) -> Attempt:
+    """Microsoft Autodiscover POX, read WITHOUT credentials (a 401 is an answer, not a prompt).
+
+    Both standard URLs are asked at once; the first usable answer wins in Outlook's order.
+    """
+    started = ctx.since_start()
+    urls = [
+        f"https://{ctx.domain}/autodiscover/autodiscover.xml",
+        f"https://autodiscover.{ctx.domain}/autodiscover/autodiscover.xml",
+    ]
+    attempts = await asyncio.gather(*(_autodiscover_url(ctx, url, started) for url in urls))
+    found = [a for a in attempts if a.status is Status.FOUND]
+    if found:
+        return found[0]
+    rank = [Status.FAILED, Status.TIMED_OUT, Status.NOTHING]
+    return sorted(attempts, key=lambda a: rank.index(a.status) if a.status in rank else 9)[0]
+
+
+async def _autodiscover_url(ctx: SourceContext, url: str, started: float) -> Attempt:
+    email = ctx.address.ascii
+    check = _inside_only(ctx)
+    for _ in range(MAX_AUTODISCOVER_REDIRECTS + 1):
+        result = await ctx.fetcher.fetch(
+            url,
+            deadline=ctx.deadline,
+            method="POST",
+            body=autodiscover_request(email),
+            redirect_check=check,  # type: ignore[arg-type]
+            headers=(("Content-Type", "text/xml; charset=utf-8"), *XML_ACCEPT),
+        )
+        if not result.ok or result.body is None:
+            status, detail = _fetch_failure(ctx, result)
+            if result.status == 401:
+                status = Status.NOTHING
+                detail = "the server asks for a password; mailhop never sends one to Autodiscover"
+            return _web_attempt(
+                ctx, Source.AUTODISCOVER, url, result, started, status=status, detail=detail
+            )
+        parsed = parse_autodiscover(result.body)
+        if parsed.redirect is None:
+            if parsed.error is not None:
+                return _web_attempt(
+                    ctx,
+                    Source.AUTODISCOVER,
+                    url,
+                    result,
+                    started,
+                    status=Status.FAILED,
+                    detail=f"response refused: {parsed.error}",
+                    issues=parsed.issues,
+                )
+            return _web_attempt(
+                ctx,
+                Source.AUTODISCOVER,
+                url,
+                result,
+                started,
+                status=Status.FOUND if parsed.candidates else Status.NOTHING,
+                detail=f"{len(parsed.candidates)} server(s)",
+                candidates=parsed.candidates,
+                issues=parsed.issues,
+            )
+        target = parsed.redirect.target
+        if parsed.redirect.kind == "address":
+            domain = target.rpartition("@")[2].lower()
+            if not is_inside(domain, ctx.registrable):
+                return _refused_redirect(ctx, url, result, started, target)
+            email = target
+            url = f"https://autodiscover.{domain}/autodiscover/autodiscover.xml"
+        else:
+            try:
+                target = validate_https_url(target, "redirectUrl")
+            except FieldError as exc:
+                return _refused_redirect(ctx, url, result, started, f"{target[:80]} ({exc})")
+            if not is_inside(_host(target), ctx.registrable):
+                return _refused_redirect(ctx, url, result, started, target)
+            url = target
+    return _web_attempt(
+        ctx,
+        Source.AUTODISCOVER,
+        url,
+        result,
+        started,
+        status=Status.FAILED,
+        detail=f"more than {MAX_AUTODISCOVER_REDIRECTS} Autodiscover redirects",
+    )
+
+
+def _refused_redirect(
+    ctx: SourceContext, url: str, result: FetchResult, started: float, target: str
+) -> Attempt:
+    return _web_attempt(
+        ctx,
+        Source.AUTODISCOVER,
+        url,
+        result,
+        started,
+        status=Status.FAILED,
+        detail=(
+            f"Autodiscover redirects to {target}, outside {ctx.registrable}: not followed "
+            "(nothing is asked outside or above the address's registrable domain)"
+        ),
+        facts=(("redirect", target),),
+    )
+
+
+_ZBASE32 = "ybndrfg8ejkmcpqxot1uwisza345h769"
+
+
+def zbase32(data: bytes) -> str:
+    """z-base-32 (used by WKD for the local-part hash), no padding."""
+    bits = int.from_bytes(data, "big")
+    count = len(data) * 8
+    out = []
+    for shift in range(count - 5, -5, -5):
+        index = (bits >> shift) & 31 if shift >= 0 else (bits << -shift) & 31
+        out.append(_ZBASE32[index])
+    return "".join(out)
+
+
+async def wkd(ctx: SourceContext) -> Attempt:
+    """OpenPGP Web Key Directory, advanced then direct method (information only)."""
+    started = ctx.since_start()
+    local = ctx.address.local
+    digest = zbase32(hashlib.sha1(local.lower().encode("utf-8")).digest())  # noqa: S324 - WKD spec
+    tail = f"hu/{digest}?l={quote(local, safe='')}"
+    urls = [
+        f"https://openpgpkey.{ctx.domain}/.well-known/openpgpkey/{ctx.domain}/{tail}",
+        f"https://{ctx.domain}/.well-known/openpgpkey/{tail}",
+    ]
+    results = await asyncio.gather(
+        *(ctx.fetcher.fetch(u, deadline=ctx.deadline, max_redirects=0, headers=()) for u in urls)
+    )
+    for url, result in zip(urls, results, strict=True):
+        if result.ok and result.body:
+            return _web_attempt(
+                ctx,
+                Source.WKD,
+                url,
+                result,
+                started,
+                status=Status.FOUND,
+                detail=f"an OpenPGP key for this address is published ({len(result.body)} bytes)",
+            )
+    status, detail = _fetch_failure(ctx, results[1])
+    if status is Status.FAILED and results[1].status is not None:
+        status = Status.NOTHING
+    return _web_attempt(ctx, Source.WKD, urls[1], results[1], started, status=status, detail=detail)
+
+
+async def http_autoconfig(ctx: SourceContext) -> Attempt:
+    """Phase 2: plain-HTTP autoconfig WITHOUT the address (tier C; anyone could forge it)."""
+    started = ctx.since_start()
+    url = f"http://autoconfig.{ctx.domain}/mail/config-v1.1.xml"
+    result = await ctx.fetcher.fetch(url, deadline=ctx.deadline, headers=XML_ACCEPT)
+    attempt, _ = _autoconfig_attempt(
+        ctx, Source.HTTP_AUTOCONFIG, url, result, started, auth=Auth.PLAIN_HTTP
+    )
+    return attempt
+
+
+def txt_strings(records: object) -> list[str]:  # pragma: no cover - kept small on purpose
+    return [t for t in (join_txt(r) for r in records) if t]  # type: ignore[attr-defined]
