@@ -164,6 +164,10 @@ class Resolver:
         self._answers[(found.name, rdtype)] = found
         return found
 
+    async def prime(self, zone: str) -> None:
+        """Validate the chain of trust down to `zone` now (see ChainValidator.prime)."""
+        await self._validator.prime(dns.name.from_text(zone))
+
     def known_absent(self, host: str) -> bool:
         """True when this run already learned that `host` has no address at all."""
         answers = [self._answers.get((host.rstrip("."), t)) for t in ("A", "AAAA")]

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from dataclasses import replace
 from urllib.parse import quote, urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from .dnssec import Security as Dnssec
 from .domains import is_inside, registrable_domain
 from .fetch import FetchResult
-from .fields import FieldError, join_txt, validate_https_url
+from .fields import FieldError, validate_https_url
 from .model import AutoconfigResult, ParseIssue, ServerCandidate
 from .parse_autoconfig import parse_autoconfig
 from .parse_autodiscover import parse_autodiscover
@@ -191,8 +192,6 @@ def _autoconfig_attempt(
 
 
 def _with_oauth(attempt: Attempt, parsed: AutoconfigResult) -> Attempt:
-    from dataclasses import replace
-
     return replace(attempt, oauth2=parsed.oauth2)
 
 
@@ -356,8 +355,6 @@ async def pacc(ctx: SourceContext) -> Attempt:
         extra=dns_evidence,
     )
     if parsed.oauth2 is not None:
-        from dataclasses import replace
-
         attempt = replace(attempt, oauth2=parsed.oauth2)
     return attempt
 
@@ -630,7 +627,3 @@ async def http_autoconfig(ctx: SourceContext) -> Attempt:
         ctx, Source.HTTP_AUTOCONFIG, url, result, started, auth=Auth.PLAIN_HTTP
     )
     return attempt
-
-
-def txt_strings(records: object) -> list[str]:  # pragma: no cover - kept small on purpose
-    return [t for t in (join_txt(r) for r in records) if t]  # type: ignore[attr-defined]

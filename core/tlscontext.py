@@ -14,6 +14,7 @@ nothing would make a person believe a server is verified against an anchor it is
 
 from __future__ import annotations
 
+import functools
 import ssl
 from pathlib import Path
 
@@ -23,6 +24,27 @@ MINIMUM_VERSION = ssl.TLSVersion.TLSv1_2  # RFC 8996 retired TLS 1.0 and 1.1
 
 
 def client_context(extra_ca_file: Path | None = None) -> ssl.SSLContext:
+    """The context for `extra_ca_file`, built once per file version and then shared.
+
+    Loading the OS trust store costs about 20 ms, on the path from address to verdict;
+    a context is not changed after it is built, so every run in a process can share it.
+    A changed or replaced extra CA file (new mtime or size) gets a new context.
+    """
+    if extra_ca_file is None:
+        return _cached_context(None, 0, 0)
+    try:
+        stat = extra_ca_file.stat()
+    except OSError:
+        return _build_context(extra_ca_file)  # let the builder say what is wrong
+    return _cached_context(extra_ca_file, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_context(extra_ca_file: Path | None, mtime_ns: int, size: int) -> ssl.SSLContext:
+    return _build_context(extra_ca_file)
+
+
+def _build_context(extra_ca_file: Path | None) -> ssl.SSLContext:
     """A verifying client context: OS trust store, host name check, TLS 1.2 minimum.
 
     ``extra_ca_file`` (PEM, one or more certificates) adds trust anchors; it is read once,

@@ -305,6 +305,15 @@ def test_phase_two_uses_plain_http_without_the_address(lab: LabInfo) -> None:
     assert imap is not None and imap.tier is Tier.C and imap.needs_approval
     assert Source.HTTP_AUTOCONFIG in {o.source for o in imap.origins}
     assert "plain-http-used" in codes(report)
+    (guessed,) = attempts(report, Source.GUESS)
+    assert guessed.status is Status.FOUND and guessed.auth is Auth.GUESSED
+    guesses = [
+        e
+        for e in report.plan.for_service(Service.IMAP).entries
+        if Source.GUESS in {o.source for o in e.origins}
+    ]
+    assert guesses and all(e.tier is Tier.C for e in guesses)
+    assert "guessed" in codes(report)
     plain = requests_to(recordings_dir(lab), "autoconfig.plainonly.test", since)
     assert plain and all(r["scheme"] == "http" for r in plain)
     assert not [s for s in sightings(recordings_dir(lab), "ivan") if "plainonly" in s.host]
@@ -358,3 +367,33 @@ def test_every_scenario_finishes_cleanly(lab: LabInfo, address: str) -> None:
         assert attempt.detail, attempt
         assert attempt.status is not Status.FOUND or attempt.auth is not Auth.NONE
     assert len({(a.source, a.target) for a in report.attempts}) == len(report.attempts)
+
+
+def test_a_crashing_source_or_observer_does_not_end_the_run(
+    lab: LabInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mailhop.core.discovery as discovery_module
+
+    async def broken(ctx: object) -> None:
+        raise RuntimeError("planted bug")
+
+    def observer(event: Event) -> None:
+        raise ValueError("observer bug")
+
+    monkeypatch.setattr(discovery_module, "tls_rpt", broken)
+    parsed = parse_address("bob@srvonly.test", allow_test_domains=True)
+    report = asyncio.run(discover(parsed, options(lab), observer))
+    (crashed,) = attempts(report, Source.TLS_RPT)
+    assert crashed.status is Status.FAILED and "internal error" in crashed.detail
+    assert "planted bug" in crashed.detail
+    assert report.plan.for_service(Service.IMAP).best is not None
+
+
+def test_one_source_at_a_time_gives_the_same_plan(lab: LabInfo) -> None:
+    parallel = run(lab, "alice@healthy.test")
+    sequential = run(lab, "alice@healthy.test", sequential=True)
+    for service in Service:
+        assert endpoints(sequential, service) == endpoints(parallel, service)
+    assert sorted((a.source, a.target) for a in sequential.attempts) == sorted(
+        (a.source, a.target) for a in parallel.attempts
+    )

@@ -173,3 +173,36 @@ def test_no_settings_is_an_error_finding() -> None:
     result = plan()
     errors = {f.code for f in result.findings if f.severity.value == "error"}
     assert errors == {"no-settings"}
+
+
+def test_oauth2_from_a_document_is_carried_into_the_plan() -> None:
+    from dataclasses import replace
+
+    from mailhop.core.model import OAuth2Info
+
+    info = OAuth2Info(issuer="accounts.example.com", scope="mail", auth_url=None, token_url=None)
+    found = replace(
+        attempt(
+            Source.AUTOCONFIG,
+            Auth.HTTPS_IN_DOMAIN,
+            cand("imap.example.com", methods=(AuthMethod.OAUTH2,)),
+        ),
+        oauth2=info,
+    )
+    result = plan(found)
+    assert result.uses_oauth2 and result.oauth2 == info
+    (entry,) = result.for_service(Service.IMAP).entries
+    assert entry.oauth2
+    assert "autoconfig" in next(f for f in result.findings if f.code == "oauth2").helpdesk
+
+
+def test_oauth2_from_an_untrusted_source_is_not_believed() -> None:
+    from dataclasses import replace
+
+    from mailhop.core.model import OAuth2Info
+
+    failed = replace(
+        attempt(Source.AUTOCONFIG, Auth.HTTPS_IN_DOMAIN, status=Status.FAILED),
+        oauth2=OAuth2Info(issuer="evil.example"),
+    )
+    assert plan(failed).oauth2 is None
