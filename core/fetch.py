@@ -5,9 +5,10 @@ Theory of operation. One ``Fetcher`` serves one discovery run: an httpcore conne
 with the resolver mailhop passes in (its DNSSEC-aware one), never ``getaddrinfo``, and
 tries them in the resolver's order with staggered starts (RFC 8305 "happy eyeballs",
 light: the next attempt starts 250 ms after the previous one, or at once when one fails;
-the first connection wins). httpcore gives the URL's host to TLS as SNI and as the name to
-verify; the URL carries the A-label (DESIGN rule 8), so one name goes to DNS, Host, SNI
-and the certificate check.
+the first connection wins). Those steps live in connect.py, shared with the mail probe;
+this module only hands them httpcore's own anyio connect for each address. httpcore gives
+the URL's host to TLS as SNI and as the name to verify; the URL carries the A-label
+(DESIGN rule 8), so one name goes to DNS, Host, SNI and the certificate check.
 
 ``Fetcher.fetch`` makes one request at a time and follows redirects itself, because
 every hop is a trust decision (tier A needs every hop HTTPS and inside the domain):
@@ -46,11 +47,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
-import ipaddress
 import socket
 import ssl
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -61,6 +61,14 @@ import anyio
 import httpcore
 
 from . import __version__
+from .connect import (
+    STAGGER_SECONDS,
+    ConnectFailure,
+    LookupFailure,
+    Resolve,
+    first_connected,
+    lookup,
+)
 from .fields import FieldError, has_control, validate_hostname
 
 # One exception for "this host has no usable address", shared with mailhop's resolver, so
@@ -85,7 +93,6 @@ __all__ = [
 DEFAULT_MAX_BYTES = 64 * 1024  # DESIGN rule 6: 64 KiB per document
 DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_USER_AGENT = f"mailhop/{__version__}"
-STAGGER_SECONDS = 0.25  # RFC 8305 section 5 recommends 250 ms between attempts
 MAX_CONNECTIONS = 16  # a discovery run fetches about eight documents at once
 KEEPALIVE_SECONDS = 15.0  # longer than a run's hard deadline (DESIGN section 5)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -101,10 +108,6 @@ OWN_HEADERS = frozenset(
     | {"authorization", "proxy-authorization", "cookie"}
 )
 BODY_HEADERS = frozenset({"content-type", "content-encoding", "content-language"})
-
-Resolve = Callable[[str], Awaitable[Sequence[str]]]
-"""Host name (A-label) -> IP address strings in preference order; raises ResolveError
-(whose message, for a person, becomes part of ``FetchResult.error``)."""
 
 RedirectCheck = Callable[[str, str], str | None]
 """(from_url, to_url) -> None to follow the hop, or the reason it is refused."""
@@ -593,19 +596,9 @@ class _Backend(httpcore.AnyIOBackend):
         progress = _PROGRESS.get() or _Progress(host)
         progress.phase = _Phase.RESOLVING
         try:
-            addresses = tuple(await self._resolve(host))
-        except ResolveError as exc:
-            message = f"could not look up the address of {host}: {exc}"
-            raise _Failure(FetchErrorCode.DNS, message) from exc
-        if not addresses:
-            message = f"could not look up the address of {host}: the resolver found none"
-            raise _Failure(FetchErrorCode.DNS, message)
-        for address in addresses:
-            try:
-                ipaddress.ip_address(address)
-            except ValueError:
-                # Misuse, not remote data: a name here would reach getaddrinfo after all.
-                raise ValueError(f"the resolver gave {address!r}, not an IP address") from None
+            addresses = await lookup(self._resolve, host)
+        except LookupFailure as exc:
+            raise _Failure(FetchErrorCode.DNS, exc.message) from exc
         progress.addresses = addresses
         progress.phase = _Phase.CONNECTING
         stream = await self._connect_first(host, addresses, port)
@@ -622,50 +615,22 @@ class _Backend(httpcore.AnyIOBackend):
     async def _connect_first(
         self, host: str, addresses: Sequence[str], port: int
     ) -> httpcore.AsyncNetworkStream:
-        """Connect to the first address that answers (RFC 8305 section 5, without its
-        sorting: the resolver's order is the preference). Losers are cancelled or closed."""
-        winner: httpcore.AsyncNetworkStream | None = None
-        errors: list[tuple[str, Exception]] = []
-        wake = asyncio.Event()
-        attempts: list[asyncio.Task[None]] = []
+        """connect.first_connected with httpcore's anyio connect for each address."""
 
-        async def attempt(address: str) -> None:
-            nonlocal winner
-            try:
-                # An IP literal: anyio connects to it without any name lookup.
-                stream = await super(_Backend, self).connect_tcp(address, port)
-            except (httpcore.ConnectError, OSError) as exc:
-                errors.append((address, exc))
-                wake.set()
-                return
-            if winner is not None:  # another attempt won meanwhile
-                await stream.aclose()
-                return
-            winner = stream
-            for other in attempts:
-                if other is not asyncio.current_task():
-                    other.cancel()
-            wake.set()
+        async def attempt(address: str) -> httpcore.AsyncNetworkStream:
+            # An IP literal: anyio connects to it without any name lookup.
+            return await super(_Backend, self).connect_tcp(address, port)
+
+        async def close(stream: httpcore.AsyncNetworkStream) -> None:
+            await stream.aclose()
 
         try:
-            async with asyncio.TaskGroup() as group:
-                for address in addresses:
-                    wake.clear()
-                    attempts.append(group.create_task(attempt(address)))
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(self._stagger):
-                            await wake.wait()
-                    if winner is not None:
-                        break
-        except BaseException:
-            if winner is not None:
-                await winner.aclose()
-            raise
-        if winner is None:
-            reasons = "; ".join(f"{address}: {_os_reason(exc)}" for address, exc in errors)
-            message = f"could not connect to {host} port {port} ({reasons})"
-            raise _Failure(FetchErrorCode.CONNECT, message)
-        return winner
+            stream, _ = await first_connected(
+                host, port, addresses, attempt, close, stagger=self._stagger
+            )
+        except ConnectFailure as exc:
+            raise _Failure(FetchErrorCode.CONNECT, exc.message) from exc
+        return stream
 
 
 class _Stream(httpcore.AsyncNetworkStream):
@@ -703,21 +668,6 @@ class _Stream(httpcore.AsyncNetworkStream):
         self._progress.tls = _tls_version(stream)
         self._progress.phase = _Phase.WAITING
         return stream
-
-
-def _os_reason(exc: BaseException) -> str:
-    """The socket's own error, from under httpcore's and anyio's wrappers."""
-    found: OSError | None = None
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, OSError) and seen.errno is not None:
-            found = seen
-        seen = seen.__cause__
-    if found is None:
-        return str(exc) or type(exc).__name__
-    if isinstance(found, ConnectionRefusedError):
-        return "connection refused"
-    return found.strerror or str(found)
 
 
 def _tls_reason(exc: BaseException) -> str:

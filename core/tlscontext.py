@@ -10,15 +10,22 @@ Extra anchors are *added* to the system store, never a replacement for it: a lab
 company CA must not make the public web untrusted. A file that cannot be read or holds
 no PEM certificate is a ValueError naming the file: a trust setting that silently did
 nothing would make a person believe a server is verified against an anchor it is not.
+
+``diagnostic_context()`` is the one context that does not verify. It exists only to read a
+certificate that ``client_context`` already refused (expired, wrong name, unknown issuer),
+so that mailhop can explain the refusal and match the key against DANE records; nothing
+that carries a secret ever goes over a session it made (the mail probe has no way to send
+one, see proto_base.py).
 """
 
 from __future__ import annotations
 
 import functools
 import ssl
+import warnings
 from pathlib import Path
 
-__all__ = ["MINIMUM_VERSION", "client_context"]
+__all__ = ["MINIMUM_VERSION", "client_context", "diagnostic_context", "version_check_context"]
 
 MINIMUM_VERSION = ssl.TLSVersion.TLSv1_2  # RFC 8996 retired TLS 1.0 and 1.1
 
@@ -37,6 +44,42 @@ def client_context(extra_ca_file: Path | None = None) -> ssl.SSLContext:
     except OSError:
         return _build_context(extra_ca_file)  # let the builder say what is wrong
     return _cached_context(extra_ca_file, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=1)
+def diagnostic_context() -> ssl.SSLContext:
+    """A context that accepts any certificate: ONLY for reading a certificate we already
+    refused; never used for anything that carries a secret.
+
+    Still TLS 1.2 at least (a server that only speaks TLS 1.0/1.1 is a finding of its own)
+    and still SNI, so the server presents the same chain it gave the verifying context.
+    Built once and shared, as ``client_context`` is.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = MINIMUM_VERSION
+    context.check_hostname = False  # before verify_mode: OpenSSL refuses the other order
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+@functools.lru_cache(maxsize=1)
+def version_check_context() -> ssl.SSLContext:
+    """TLS 1.0 and 1.1 only, no verification: ONLY to learn that a server speaks nothing
+    newer; a session made with it is closed right after the handshake, unused.
+
+    ``@SECLEVEL=0``: OpenSSL 3 refuses to sign a TLS 1.0/1.1 handshake at any higher level.
+    Where the system's OpenSSL has those versions compiled out, the handshake simply fails
+    and the probe reports the original handshake failure.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with warnings.catch_warnings():  # the ssl module deprecates these versions, rightly
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = ssl.TLSVersion.TLSv1
+        context.maximum_version = ssl.TLSVersion.TLSv1_1
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    return context
 
 
 @functools.lru_cache(maxsize=8)

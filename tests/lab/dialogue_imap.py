@@ -3,6 +3,11 @@
 See dialogues.py for the steps and knobs. IMAP is the one protocol here whose commands can
 span several reads: `{n}` at the end of a line announces n raw bytes (a literal, as some
 clients send passwords), which the dialogue asks for through `wants`.
+
+`noise_before_tls` is IMAP's own knob: untagged lines (legal at any time, RFC 3501 section
+7) sent after the greeting and before every reply until TLS is up, including the reply to
+STARTTLS, so a client must tell its tagged answer from the noise and forget the noise.
+A line may carry a literal ("* 1 FETCH (BODY[] {5}\r\nhello)").
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import re
 from collections.abc import Mapping
 
 from .dialogues import MAX_LITERAL, Behaviour, Dialogue, Halt, Send, Step, sasl_plain
+from .dialogues import line as as_line
 
 IMAP_TOKEN = re.compile(rb'"((?:[^"\\]|\\.)*)"|(\S+)')
 IMAP_LITERAL = re.compile(rb"\{(\d+)(\+?)\}$")
@@ -30,11 +36,30 @@ class ImapDialogue(Dialogue):
 
     def default_greeting(self) -> bytes:
         caps = " ".join(self.capabilities())
+        code = f"[CAPABILITY {caps}] " if caps else ""
         if self.behaviour.preauth:
-            return f"* PREAUTH [CAPABILITY {caps}] mailhop lab: logged in already\r\n".encode()
-        return f"* OK [CAPABILITY {caps}] mailhop lab hostile IMAP ready\r\n".encode()
+            return f"* PREAUTH {code}mailhop lab: logged in already\r\n".encode()
+        return f"* OK {code}mailhop lab hostile IMAP ready\r\n".encode()
+
+    def flood_line(self, point: str) -> bytes:
+        return b"* OK mailhop lab flood\r\n"
+
+    def greet(self) -> list[Step]:
+        return self._noisy(super().greet(), after=True)
 
     def receive(self, data: bytes) -> list[Step]:
+        return self._noisy(self._receive(data), after=False)
+
+    def _noisy(self, steps: list[Step], *, after: bool) -> list[Step]:
+        """Noise before TLS: after the greeting, or before a reply."""
+        if self.tls or not self.behaviour.noise_before_tls or not steps:
+            return steps
+        noise = Send(b"".join(as_line(text) for text in self.behaviour.noise_before_tls))
+        if after:
+            return [steps[0], noise, *steps[1:]] if isinstance(steps[0], Send) else steps
+        return [noise, *steps] if isinstance(steps[0], Send) else steps
+
+    def _receive(self, data: bytes) -> list[Step]:
         if self.wants:  # the literal asked for; the command goes on with the next line
             self.wants = 0
             self._literals.append(data)
@@ -60,7 +85,8 @@ class ImapDialogue(Dialogue):
         tag, name, args = tokens[0].decode("latin-1"), tokens[1].upper(), tokens[2:]
         if name == b"CAPABILITY":
             caps = " ".join(self.capabilities())
-            reply = f"* CAPABILITY {caps}\r\n{tag} OK CAPABILITY completed\r\n"
+            listing = f"* CAPABILITY {caps}\r\n" if caps else ""  # none: hidden after TLS
+            reply = f"{listing}{tag} OK CAPABILITY completed\r\n"
             return self.halt("capabilities") or [Send(reply.encode())]
         if name == b"STARTTLS":
             return self.starttls(lambda word: self._starttls_reply(tag, word))

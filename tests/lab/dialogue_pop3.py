@@ -23,10 +23,15 @@ class Pop3Dialogue(Dialogue):
     def default_greeting(self) -> bytes:
         return b"+OK mailhop lab hostile POP3 ready\r\n"
 
+    def flood_line(self, point: str) -> bytes:
+        return b"+OK mailhop lab flood\r\n"
+
     def command(self, line: bytes) -> list[Step]:
         name, _, rest = line.rstrip(b"\r\n").partition(b" ")
         name = name.upper()
         if name == b"CAPA":
+            if not self.capabilities():  # hidden: as a server without CAPA answers
+                return self.halt("capabilities") or [Send(b"-ERR unknown command\r\n")]
             listing = "".join(f"{cap}\r\n" for cap in self.capabilities())
             reply = f"+OK Capability list follows\r\n{listing}.\r\n".encode()
             return self.halt("capabilities") or [Send(reply)]

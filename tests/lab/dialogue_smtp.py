@@ -42,11 +42,20 @@ class SmtpDialogue(Dialogue):
     def default_greeting(self) -> bytes:
         return f"220 {self.behaviour.host} ESMTP mailhop lab hostile\r\n".encode()
 
+    def flood_line(self, point: str) -> bytes:
+        # Before the greeting (implicit TLS: right after the handshake) it looks like one.
+        implicit = self.behaviour.tls == "implicit"
+        greeting = point == "greeting" or (point == "after_tls" and implicit)
+        return b"220-mailhop lab flood\r\n" if greeting else b"250-mailhop lab flood\r\n"
+
     def command(self, line: bytes) -> list[Step]:
         name, _, rest = line.rstrip(b"\r\n").partition(b" ")
         name = name.upper()
         host = self.behaviour.host
         if name == b"EHLO":
+            if self.tls and self.behaviour.hide_capabilities_after:
+                refusal = b"502 5.5.2 Error: command not recognized\r\n"
+                return self.halt("capabilities") or [Send(refusal)]
             caps = [host, *self.capabilities()]
             lines = [f"250{'-' if i < len(caps) - 1 else ' '}{c}\r\n" for i, c in enumerate(caps)]
             return self.halt("capabilities") or [Send("".join(lines).encode())]

@@ -13,12 +13,14 @@ A dialogue never touches a socket. It is told the client's input and answers wit
     Send(bytes)       write these bytes
     StartTLS()        run the server side of a handshake now
     Halt(how, point)  "stall": answer nothing more, ever; "close": drop the connection
+    Flood(data, unit) write `data`, then `unit` again and again until the client leaves
 
 Well-behaved by default (RFC 3501, 1939/2595, 5321/3207/4954): STARTTLS offered and
 honoured, no login before TLS (LOGINDISABLED, no USER, no AUTH), LOGIN and AUTH PLAIN (and
 SMTP AUTH LOGIN) accepted after it for the lab accounts. A `Behaviour` bends that: other
 greeting or capabilities, a refused STARTTLS, bytes injected after the STARTTLS reply,
-PREAUTH, or a stall or close at a named point. Login follows the capabilities a server
+PREAUTH, or a stall, close or flood at a named point; untagged IMAP noise before TLS;
+capabilities hidden after TLS. Login follows the capabilities a server
 shows, so a server that hides STARTTLS and advertises AUTH=PLAIN takes a password in the
 clear, as a stripping attacker would.
 """
@@ -43,6 +45,7 @@ POINTS = (
     "login",
 )
 MAX_LITERAL = 64 * 1024
+FLOOD_SHAPES = ("lines", "line")  # endless short lines, or one line that never ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,14 @@ class Halt:
     point: str
 
 
-Step = Send | StartTLS | Halt
+@dataclass(frozen=True, slots=True)
+class Flood:
+    data: bytes
+    unit: bytes
+    point: str
+
+
+Step = Send | StartTLS | Halt | Flood
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,11 @@ class Behaviour:
     hide_starttls: bool = False
     stall: str | None = None  # a POINT
     close: str | None = None  # a POINT
+    flood: str | None = None  # a POINT
+    flood_shape: str = "lines"  # a FLOOD_SHAPE
+    noise_before_tls: tuple[str, ...] = ()  # IMAP: untagged lines before each reply, pre-TLS
+    hide_capabilities_after: bool = False  # list none once TLS is up
+    tls_max_version: str | None = None  # "TLSv1" or "TLSv1.1": an old server (hostile.py)
 
 
 class Dialogue:
@@ -101,6 +116,8 @@ class Dialogue:
         return self.behaviour.tls == "starttls" and not self.behaviour.hide_starttls
 
     def capabilities(self) -> tuple[str, ...]:
+        if self.tls and self.behaviour.hide_capabilities_after:
+            return ()
         if self.tls:
             return self.behaviour.capabilities_after or self.default_after
         caps = self.behaviour.capabilities_before or self.default_before
@@ -113,7 +130,15 @@ class Dialogue:
             return [Halt("stall", point)]
         if self.behaviour.close == point:
             return [Halt("close", point)]
+        if self.behaviour.flood == point:
+            return [self.flood_step(point)]
         return []
+
+    def flood_step(self, point: str) -> Flood:
+        line = self.flood_line(point)
+        if self.behaviour.flood_shape == "line":  # a start, then no line end ever
+            return Flood(line.rstrip(b"\r\n") + b" ", b"flood " * 1000, point)
+        return Flood(b"", line * 200, point)
 
     def greet(self) -> list[Step]:
         if halted := self.halt("greeting"):
@@ -153,6 +178,10 @@ class Dialogue:
         return True
 
     def default_greeting(self) -> bytes:
+        raise NotImplementedError
+
+    def flood_line(self, point: str) -> bytes:
+        """One well-formed line that a "lines" flood repeats."""
         raise NotImplementedError
 
     def command(self, line: bytes) -> list[Step]:

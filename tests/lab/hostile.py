@@ -16,6 +16,14 @@ need servers that lie, so a scenario host can run these instead:
     preauth = true                   # IMAP: a PREAUTH greeting, logged in without TLS
     stall = "after_greeting"         # answer nothing from this point (dialogues.POINTS)
     close = "after_greeting"         # drop the connection at this point
+    flood = "capabilities"           # from this point send endlessly (until the client leaves)
+    flood_shape = "lines"            # lines: well-formed short lines; line: one that never ends
+    noise_before_tls = ["* 3 EXISTS"]  # IMAP: untagged lines before every reply until TLS
+    hide_capabilities_after = true   # after TLS list none (IMAP: an empty CAPABILITY answer,
+                                     # POP3: CAPA -ERR, SMTP: EHLO 502)
+    tls_max_version = "TLSv1.1"      # TLSv1 | TLSv1.1: an old server, ciphers at @SECLEVEL=0;
+                                     # it is the host's one mail TLS context, so every hostile
+                                     # server of the host must say the same
 
     service       protocol  tls       port        service      protocol  tls       port
     imap          imap      starttls  143         smtp         smtp      starttls  25
@@ -34,6 +42,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import warnings
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -42,7 +51,18 @@ from typing import Any
 from .dialogue_imap import ImapDialogue
 from .dialogue_pop3 import Pop3Dialogue
 from .dialogue_smtp import SmtpDialogue
-from .dialogues import POINTS, TLS_MODES, Behaviour, Dialogue, Halt, Send, StartTLS, Step
+from .dialogues import (
+    FLOOD_SHAPES,
+    POINTS,
+    TLS_MODES,
+    Behaviour,
+    Dialogue,
+    Flood,
+    Halt,
+    Send,
+    StartTLS,
+    Step,
+)
 from .recording import READ_LIMIT, Connection, Handler
 from .scenario import MAIL_PORTS, Host, Scenario, ScenarioError
 
@@ -72,8 +92,15 @@ KNOWN_KEYS = {
     "preauth",
     "stall",
     "close",
+    "flood",
+    "flood_shape",
+    "noise_before_tls",
+    "hide_capabilities_after",
+    "tls_max_version",
 }
 IDLE_TIMEOUT = 60.0  # a silent client is dropped after this long
+FLOOD_LIMIT = 16 * 1024 * 1024  # a flood ends here even if the client keeps reading
+OLD_TLS = {"TLSv1": ssl.TLSVersion.TLSv1, "TLSv1.1": ssl.TLSVersion.TLSv1_1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +130,12 @@ def parse_servers(host: Host) -> tuple[HostileServer, ...]:
                 f"hosts.{host.name}.hostile.{server.service}: port {server.port} is "
                 f"already used by {other}"
             )
+    versions = {s.behaviour.tls_max_version for s in servers if s.behaviour.tls != "none"}
+    if len(versions) > 1:
+        raise ScenarioError(
+            f"hosts.{host.name}.hostile: tls_max_version must be the same for every server "
+            "of a host (they share one TLS context)"
+        )
     return servers
 
 
@@ -124,6 +157,14 @@ def parse_server(host: str, service: str, raw: Any, where: str) -> HostileServer
     reply = raw.get("starttls_reply")
     if reply is not None and (not isinstance(reply, str) or not reply.isalnum()):
         raise ScenarioError(f"{where}.starttls_reply: a status word or reply code")
+    noise = _capabilities(raw, "noise_before_tls", where) or ()
+    if noise and protocol != "imap":
+        raise ScenarioError(f"{where}.noise_before_tls: IMAP only")
+    if any(not line.startswith("* ") for line in noise):
+        raise ScenarioError(f"{where}.noise_before_tls: untagged lines, each starting '* '")
+    old_tls = _choice(raw, "tls_max_version", tuple(OLD_TLS), where)
+    if old_tls is not None and tls == "none":
+        raise ScenarioError(f"{where}.tls_max_version: the server has no TLS")
     behaviour = Behaviour(
         host=host,
         tls=tls,
@@ -136,6 +177,11 @@ def parse_server(host: str, service: str, raw: Any, where: str) -> HostileServer
         hide_starttls=bool(raw.get("hide_starttls", False)),
         stall=_choice(raw, "stall", POINTS, where),
         close=_choice(raw, "close", POINTS, where),
+        flood=_choice(raw, "flood", POINTS, where),
+        flood_shape=_choice(raw, "flood_shape", FLOOD_SHAPES, where) or "lines",
+        noise_before_tls=noise,
+        hide_capabilities_after=bool(raw.get("hide_capabilities_after", False)),
+        tls_max_version=old_tls,
     )
     return HostileServer(host, service, protocol, port, behaviour)
 
@@ -159,7 +205,7 @@ def _capabilities(raw: Mapping[str, Any], key: str, where: str) -> tuple[str, ..
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ScenarioError(f"{where}.{key}: a list of capability strings")
+        raise ScenarioError(f"{where}.{key}: a list of non-empty strings")
     return tuple(value)
 
 
@@ -169,7 +215,20 @@ def lab_accounts(scenarios: Iterable[Scenario]) -> dict[str, str]:
 
 
 def serve(server: HostileServer, accounts: Mapping[str, str], context: ssl.SSLContext) -> Handler:
-    """The connection handler for one hostile server (TLS with `context` when asked)."""
+    """The connection handler for one hostile server (TLS with `context` when asked).
+
+    With `tls_max_version`, `context` (the host's one mail context, also the one serve.py
+    gives the listener for implicit TLS) is turned into an old server's here, before any
+    connection: TLS 1.0 up to that version, and @SECLEVEL=0, without which OpenSSL 3 will
+    not sign a TLS 1.0/1.1 handshake at all.
+    """
+    old_tls = server.behaviour.tls_max_version
+    if old_tls is not None:
+        with warnings.catch_warnings():  # ssl deprecates the old versions, rightly
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = ssl.TLSVersion.TLSv1
+            context.maximum_version = OLD_TLS[old_tls]
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
 
     async def handle(connection: Connection) -> None:
         dialogue = DIALOGUES[server.protocol](server.behaviour, accounts)
@@ -195,10 +254,24 @@ async def _drive(connection: Connection, dialogue: Dialogue, context: ssl.SSLCon
                 if step.how == "stall":
                     await connection.swallow()
                 return
+            elif isinstance(step, Flood):
+                connection.record.note(halt="flood", point=step.point)
+                await _flood(connection, step)
+                return
         data = await _next_input(connection, dialogue.wants)
         if data is None:
             return
         pending.extend(dialogue.receive(data))
+
+
+async def _flood(connection: Connection, flood: Flood) -> None:
+    """Send until the client hangs up (the write then fails) or FLOOD_LIMIT is reached."""
+    sent = len(flood.data)
+    await connection.send(flood.data)
+    while sent < FLOOD_LIMIT:
+        await connection.send(flood.unit)
+        sent += len(flood.unit)
+    connection.record.note(flood_sent=sent)
 
 
 async def _next_input(connection: Connection, size: int) -> bytes | None:

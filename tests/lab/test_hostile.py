@@ -13,6 +13,7 @@ import smtplib
 import socket
 import ssl
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from tests.lab import canary, clients, hostile, scenario
 from tests.lab.dialogue_imap import ImapDialogue
 from tests.lab.dialogue_pop3 import Pop3Dialogue
 from tests.lab.dialogue_smtp import SmtpDialogue
-from tests.lab.dialogues import Behaviour, Halt, Send, StartTLS, Step
+from tests.lab.dialogues import Behaviour, Flood, Halt, Send, StartTLS, Step
 from tests.lab.lab import LabInfo
 from tests.lab.scenario import Host, ScenarioError
 
@@ -107,6 +108,44 @@ def test_knobs_bend_the_dialogue() -> None:
     assert closing.greet()[1:] == [Halt("close", "after_greeting")]
 
 
+def test_untagged_noise_comes_before_every_reply_until_tls() -> None:
+    noise = ("* 3 EXISTS", "* OK [ALERT] hi")
+    imap = ImapDialogue(Behaviour(host="h.test", noise_before_tls=noise), ACCOUNTS)
+    greeting = imap.greet()
+    assert sent(greeting[:1]).startswith(b"* OK [CAPABILITY")
+    assert greeting[1:] == [Send(b"* 3 EXISTS\r\n* OK [ALERT] hi\r\n")]
+    steps = imap.receive(b"a STARTTLS\r\n")
+    assert steps[0] == Send(b"* 3 EXISTS\r\n* OK [ALERT] hi\r\n") and steps[-1] == StartTLS()
+    imap.tls_started()
+    assert b"EXISTS" not in sent(imap.receive(b"b CAPABILITY\r\n"))
+
+
+def test_capabilities_hidden_after_tls_in_each_protocol() -> None:
+    hidden = Behaviour(host="h.test", hide_capabilities_after=True)
+    imap = ImapDialogue(hidden, ACCOUNTS)
+    imap.tls_started()
+    assert sent(imap.receive(b"a CAPABILITY\r\n")) == b"a OK CAPABILITY completed\r\n"
+    assert b"CAPABILITY" not in sent(imap.greet())  # an IMAPS greeting without the code
+    pop = Pop3Dialogue(hidden, ACCOUNTS)
+    assert b"STLS" in sent(pop.receive(b"CAPA\r\n"))  # before TLS: as usual
+    pop.tls_started()
+    assert sent(pop.receive(b"CAPA\r\n")).startswith(b"-ERR")
+    smtp = SmtpDialogue(hidden, ACCOUNTS)
+    smtp.tls_started()
+    assert sent(smtp.receive(b"EHLO c\r\n")).startswith(b"502 ")
+
+
+def test_a_flood_is_endless_lines_or_one_endless_line() -> None:
+    lines = SmtpDialogue(Behaviour(host="h.test", flood="capabilities"), ACCOUNTS)
+    (flood,) = lines.receive(b"EHLO c\r\n")
+    assert isinstance(flood, Flood) and flood.data == b""
+    assert flood.unit.startswith(b"250-mailhop lab flood\r\n") and flood.unit.count(b"\n") > 1
+    line = Behaviour(host="h.test", flood="greeting", flood_shape="line")
+    (flood,) = ImapDialogue(line, ACCOUNTS).greet()
+    assert isinstance(flood, Flood) and flood.data == b"* OK mailhop lab flood "
+    assert b"\n" not in flood.unit
+
+
 @pytest.mark.parametrize(
     ("table", "complaint"),
     [
@@ -118,6 +157,12 @@ def test_knobs_bend_the_dialogue() -> None:
         ({"imap": {"port": 0}}, "port"),
         ({"imap": {}, "imaps": {"port": 143}}, "already used"),
         ({"imaps": {}}, "already used by mail service imaps"),
+        ({"imap": {"flood": "forever"}}, "flood"),
+        ({"imap": {"flood_shape": "wave"}}, "flood_shape"),
+        ({"pop3": {"noise_before_tls": ["* 1 EXISTS"]}}, "IMAP only"),
+        ({"imap": {"noise_before_tls": ["a1 OK"]}}, "untagged"),
+        ({"imap": {"tls_max_version": "SSLv3"}}, "tls_max_version"),
+        ({"imap": {"tls_max_version": "TLSv1.1"}, "pop3": {}}, "same for every server"),
     ],
 )
 def test_malformed_hostile_tables_are_refused(table: dict[str, object], complaint: str) -> None:
@@ -296,3 +341,63 @@ def server_tls_failure(lab: LabInfo, name: str, before: set[str], timeout: float
             return failures[-1]
         assert time.monotonic() < deadline, f"no failed handshake recorded for {name}"
         time.sleep(0.02)
+
+
+def test_untagged_noise_arrives_around_the_starttls_answer() -> None:
+    name = "noise.hostile-mail.test"
+    with socket.create_connection((address(name), 143), timeout=5) as sock:
+        first = clients.read_until(sock, b"Flagged)\r\n")
+        assert first.startswith(b"* OK [CAPABILITY") and b"* 3 EXISTS\r\n" in first
+        sock.sendall(b"a STARTTLS\r\n")
+        answer = clients.read_until(sock, b"negotiation now\r\n")
+        assert b"{9}\r\nM2 OK no!)\r\n" in answer  # a literal that looks like an answer
+        assert answer.endswith(b"\r\na OK Begin TLS negotiation now\r\n")
+
+
+def test_a_server_hides_its_capabilities_after_tls(tls: ssl.SSLContext) -> None:
+    name = "hidden.hostile-mail.test"
+    imap = clients.IMAP4(name, address(name))
+    try:
+        assert "STARTTLS" in imap.capabilities
+        with pytest.raises(imaplib.IMAP4.error, match="no CAPABILITY response"):
+            imap.starttls(tls)  # imaplib asks CAPABILITY again over TLS, and gets none
+    finally:
+        imap.shutdown()
+    with clients.SMTP(name, address(name)) as smtp:
+        smtp.starttls(context=tls)
+        assert smtp.ehlo()[0] == 502
+
+
+def test_the_old_server_speaks_tls_1_1_only(lab: LabInfo, tls: ssl.SSLContext) -> None:
+    name = "old-tls.hostile-mail.test"
+    permissive = clients.tls_context(lab.ca_file)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        permissive.minimum_version = ssl.TLSVersion.TLSv1
+    permissive.set_ciphers("DEFAULT:@SECLEVEL=0")
+    with clients.tls_connect(permissive, name, address(name), 993) as sock:
+        assert sock.version() == "TLSv1.1"
+        assert clients.read_until(sock, b"\r\n").startswith(b"* OK")
+    with pytest.raises((ssl.SSLError, ConnectionError)):  # TLS 1.2+: the server gives up
+        clients.tls_connect(tls, name, address(name), 993)
+
+
+@pytest.mark.parametrize(
+    ("port", "start", "limit"),
+    [(143, b"* OK mailhop lab flood flood", b"\n"), (587, b"220 ", b"250-mailhop lab flood")],
+)
+def test_a_server_floods(port: int, start: bytes, limit: bytes) -> None:
+    name = "flood.hostile-mail.test"
+    with socket.create_connection((address(name), port), timeout=5) as sock:
+        if port == 587:
+            clients.read_until(sock, b"\r\n")
+            sock.sendall(b"EHLO c\r\n")
+        received = b""
+        while len(received) < 1024 * 1024:  # a megabyte, and still coming
+            chunk = sock.recv(65536)
+            assert chunk
+            received += chunk
+    if port == 143:
+        assert received.startswith(start) and limit not in received
+    else:
+        assert received.count(limit) > 1000

@@ -1,0 +1,232 @@
+"""Connecting to a server: mailhop's resolver, staggered attempts, and the OS error in words.
+
+Theory of operation. Every connection mailhop opens, an HTTPS fetch (fetch.py, through
+httpcore's anyio backend) or a mail probe (mailsession.py, plain asyncio), takes the same
+three steps, and they live here so both speak and behave alike:
+
+1. ``lookup(resolve, host)``: the host name (an A-label) goes to the resolver mailhop passes
+   in, its DNSSEC-aware one, never ``getaddrinfo``. What comes back must be IP literals; a
+   name would reach the OS resolver after all, so that is a bug (ValueError), not a result.
+2. ``first_connected(...)``: the addresses are tried in the resolver's order with staggered
+   starts (RFC 8305 "happy eyeballs", light: the next attempt starts ``stagger`` seconds
+   after the previous one, or at once when one fails; the first connection wins and every
+   other attempt is cancelled or, if it connected too, closed). The resolver's order is the
+   preference: ``resolver.Resolver.addresses`` already interleaves the families.
+3. A failure names every address with the socket's own reason ("connection refused",
+   "No route to host"), dug out from under the wrappers of whichever library connected.
+
+``first_connected`` is generic over what an attempt returns, because httpcore wants anyio
+streams and the mail probe wants an asyncio transport with its own protocol;
+``open_connection`` (asyncio streams) and ``open_transport`` (a protocol of the caller's)
+are the two plain-asyncio forms. Both set TCP_NODELAY: a mail dialogue is small commands
+that wait for answers, and Nagle's algorithm would hold each one back for an ACK.
+
+Nothing here has a deadline of its own: the caller wraps the whole exchange in one
+(``asyncio.timeout_at``), so a black-holed address costs the caller's deadline once.
+A failure to connect raises ``ConnectFailure``; callers turn it into a result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from .resolver import ResolveError
+
+__all__ = [
+    "STAGGER_SECONDS",
+    "ConnectFailure",
+    "LookupFailure",
+    "Resolve",
+    "check_addresses",
+    "first_connected",
+    "lookup",
+    "open_connection",
+    "open_transport",
+    "os_reason",
+]
+
+STAGGER_SECONDS = 0.25  # RFC 8305 section 5 recommends 250 ms between attempts
+
+Resolve = Callable[[str], Awaitable[Sequence[str]]]
+"""Host name (A-label) -> IP address strings in preference order; raises ResolveError
+(whose message, for a person, becomes part of the failure)."""
+
+T = TypeVar("T")
+P = TypeVar("P", bound=asyncio.BaseProtocol)
+
+
+class ConnectFailure(Exception):
+    """No connection was made; ``message`` says why, for a person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LookupFailure(ConnectFailure):
+    """The host name gave no address to connect to."""
+
+
+async def lookup(resolve: Resolve, host: str) -> tuple[str, ...]:
+    """The addresses of ``host`` from mailhop's resolver, checked to be IP literals."""
+    try:
+        addresses = tuple(await resolve(host))
+    except ResolveError as exc:
+        raise LookupFailure(f"could not look up the address of {host}: {exc}") from exc
+    if not addresses:
+        raise LookupFailure(f"could not look up the address of {host}: the resolver found none")
+    return check_addresses(addresses)
+
+
+def check_addresses(addresses: Sequence[str]) -> tuple[str, ...]:
+    """``addresses`` unchanged if each is an IP literal; a ValueError otherwise (misuse: a
+    name here would be looked up by the OS resolver, around mailhop's own)."""
+    for address in addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise ValueError(f"the resolver gave {address!r}, not an IP address") from None
+    return tuple(addresses)
+
+
+async def first_connected(
+    host: str,
+    port: int,
+    addresses: Sequence[str],
+    attempt: Callable[[str], Awaitable[T]],
+    close: Callable[[T], Awaitable[object]],
+    *,
+    stagger: float = STAGGER_SECONDS,
+) -> tuple[T, str]:
+    """The first of ``attempt(address)`` to succeed, and its address (module docstring).
+
+    ``attempt`` connects to one IP literal and raises OSError (or an exception that wraps
+    one) when it cannot; ``close`` disposes of a connection that lost the race. When every
+    attempt fails, ConnectFailure names each address with its reason.
+    """
+    addresses = check_addresses(addresses)
+    if not addresses:
+        raise ConnectFailure(f"could not connect to {host} port {port}: no address to try")
+    winner: tuple[T, str] | None = None
+    errors: list[tuple[str, BaseException]] = []
+    wake = asyncio.Event()
+    attempts: list[asyncio.Task[None]] = []
+
+    async def one(address: str) -> None:
+        nonlocal winner
+        try:
+            connection = await attempt(address)
+        except Exception as exc:  # the attempt's library decides what it raises
+            errors.append((address, exc))
+            wake.set()
+            return
+        if winner is not None:  # another attempt won meanwhile
+            await close(connection)
+            return
+        winner = (connection, address)
+        for other in attempts:
+            if other is not asyncio.current_task():
+                other.cancel()
+        wake.set()
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for address in addresses:
+                wake.clear()
+                attempts.append(group.create_task(one(address)))
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(stagger):
+                        await wake.wait()
+                if winner is not None:
+                    break
+    except BaseException:
+        if winner is not None:
+            await close(winner[0])
+        raise
+    if winner is None:
+        reasons = "; ".join(f"{address}: {os_reason(exc)}" for address, exc in errors)
+        raise ConnectFailure(f"could not connect to {host} port {port} ({reasons})")
+    return winner
+
+
+async def open_connection(
+    host: str,
+    port: int,
+    addresses: Sequence[str],
+    *,
+    stagger: float = STAGGER_SECONDS,
+    limit: int = 64 * 1024,
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, str]:
+    """Asyncio streams to the first address that answers, and that address.
+
+    ``host`` is only for messages: the connection goes to the IP literals given.
+    """
+
+    async def attempt(address: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        reader, writer = await asyncio.open_connection(address, port, limit=limit)
+        _no_delay(writer.get_extra_info("socket"))
+        return reader, writer
+
+    async def close(streams: tuple[asyncio.StreamReader, asyncio.StreamWriter]) -> None:
+        streams[1].close()
+
+    (reader, writer), peer = await first_connected(
+        host, port, addresses, attempt, close, stagger=stagger
+    )
+    return reader, writer, peer
+
+
+async def open_transport(
+    host: str,
+    port: int,
+    addresses: Sequence[str],
+    protocol_factory: Callable[[], P],
+    *,
+    stagger: float = STAGGER_SECONDS,
+) -> tuple[asyncio.Transport, P, str]:
+    """An asyncio transport with a protocol of the caller's, to the first address that
+    answers, and that address. ``host`` is only for messages."""
+    loop = asyncio.get_running_loop()
+
+    async def attempt(address: str) -> tuple[asyncio.Transport, P]:
+        # An IP literal: asyncio connects to it without any name lookup.
+        transport, protocol = await loop.create_connection(protocol_factory, address, port)
+        _no_delay(transport.get_extra_info("socket"))
+        return transport, protocol
+
+    async def close(connection: tuple[asyncio.Transport, P]) -> None:
+        connection[0].abort()
+
+    (transport, protocol), peer = await first_connected(
+        host, port, addresses, attempt, close, stagger=stagger
+    )
+    return transport, protocol, peer
+
+
+def os_reason(exc: BaseException) -> str:
+    """The socket's own error, from under httpcore's, anyio's or asyncio's wrappers."""
+    found: OSError | None = None
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno is not None:
+            found = seen
+        seen = seen.__cause__
+    if found is None:
+        return str(exc) or type(exc).__name__
+    if isinstance(found, ConnectionRefusedError):
+        return "connection refused"
+    return found.strerror or str(found)
+
+
+def _no_delay(sock: object) -> None:
+    # asyncio sets it on TCP sockets already; stated here so the promise does not rest on it.
+    # asyncio hands out a TransportSocket, not a socket.socket: it has setsockopt all the same.
+    family = getattr(sock, "family", None)
+    setsockopt = getattr(sock, "setsockopt", None)
+    if family in (socket.AF_INET, socket.AF_INET6) and setsockopt is not None:
+        setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
