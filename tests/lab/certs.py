@@ -9,6 +9,14 @@ present:
     wrong-name       leaf for another name + intermediate
     unknown-ca       leaf and intermediate from a CA nobody trusts
     no-intermediate  the good leaf alone: a client cannot build the chain to the root
+    self-signed      a leaf for the host name signed by its own key, presented alone: PKIX
+                     refuses it, a DANE-EE record (TLSA 3 x x) can still vouch for it
+
+Beside the CAs there are spare keys that no server uses ("other"), for TLSA records that
+pin somebody else's key. Their public keys, and the root and intermediate certificates,
+are written next to the host folders so tests can compute the digests independently:
+
+    lab-root-ca.pem  lab-intermediate-ca.pem  spare-keys/other.pem
 
 Keys are ECDSA P-256: fast to make, and what most real mail servers now present.
 """
@@ -17,7 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
@@ -26,6 +35,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 WRONG_NAME = "somebody-else.example.test"
+AUTHORITY_FILES = {"root": "lab-root-ca.pem", "intermediate": "lab-intermediate-ca.pem"}
+SPARE_KEYS = ("other",)
+SPARE_KEY_DIR = "spare-keys"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +50,8 @@ class IssuedCert:
     key_and_chain_file: Path  # key then chain, PEM (Postfix's smtpd_tls_chain_files form)
     spki_sha256: str  # hex, for TLSA 3 1 1 / 2 1 1 records
     cert_sha256: str  # hex, for TLSA 3 0 1
+    spki_sha512: str  # hex, for TLSA 3 1 2
+    cert_sha512: str  # hex, for TLSA 3 0 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +68,37 @@ class LabPKI:
     intermediate: Authority
     rogue_intermediate: Authority  # chains to a root that is in no trust store
     issued: dict[str, IssuedCert]
+    spare_keys: Mapping[str, ec.EllipticCurvePrivateKey] = field(default_factory=dict)
 
     def for_host(self, host: str) -> IssuedCert:
         return self.issued[host]
+
+    def authority(self, name: str) -> Authority:
+        """`root` or `intermediate`: the lab CA that TLSA 2 x x records name."""
+        authorities = {"root": self.root, "intermediate": self.intermediate}
+        if name not in authorities:
+            raise KeyError(f"no lab authority {name!r}; known: {sorted(authorities)}")
+        return authorities[name]
+
+    def spare_key(self, name: str) -> ec.EllipticCurvePrivateKey:
+        if name not in self.spare_keys:
+            raise KeyError(f"no spare key {name!r}; known: {sorted(self.spare_keys)}")
+        return self.spare_keys[name]
+
+
+def spki_bytes(key: ec.EllipticCurvePublicKey) -> bytes:
+    return key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def der(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def digest(data: bytes, algorithm: str) -> str:
+    """Hex digest for a TLSA record: `algorithm` is sha256 or sha512."""
+    return hashlib.new(algorithm, data).hexdigest()
 
 
 def build(directory: Path, hosts: dict[str, str]) -> LabPKI:
@@ -67,13 +109,21 @@ def build(directory: Path, hosts: dict[str, str]) -> LabPKI:
     intermediate = _authority("mailhop lab intermediate CA", root, now)
     rogue_root = _authority("unknown rogue root CA", None, now)
     rogue_intermediate = _authority("unknown rogue intermediate CA", rogue_root, now)
-    ca_file = directory / "lab-root-ca.pem"
+    ca_file = directory / AUTHORITY_FILES["root"]
     ca_file.write_bytes(_pem(root.cert))
+    (directory / AUTHORITY_FILES["intermediate"]).write_bytes(_pem(intermediate.cert))
+    spare_keys = {name: _key() for name in SPARE_KEYS}
+    (directory / SPARE_KEY_DIR).mkdir(exist_ok=True)
+    for name, key in spare_keys.items():
+        public = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        (directory / SPARE_KEY_DIR / f"{name}.pem").write_bytes(public)
     issued = {
         host: _issue(directory, host, kind, now, intermediate, rogue_intermediate)
         for host, kind in sorted(hosts.items())
     }
-    return LabPKI(ca_file, root, intermediate, rogue_intermediate, issued)
+    return LabPKI(ca_file, root, intermediate, rogue_intermediate, issued, spare_keys)
 
 
 def _key() -> ec.EllipticCurvePrivateKey:
@@ -130,6 +180,10 @@ def _issue(
     key = _key()
     name = WRONG_NAME if kind == "wrong-name" else host
     issuer = rogue if kind == "unknown-ca" else intermediate
+    issuer_name, signing_key = issuer.cert.subject, issuer.key
+    if kind == "self-signed":
+        issuer_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        signing_key = key
     if kind == "expired":
         not_before, not_after = now - dt.timedelta(days=90), now - dt.timedelta(days=1)
     else:
@@ -137,7 +191,7 @@ def _issue(
     cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
-        .issuer_name(issuer.cert.subject)
+        .issuer_name(issuer_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before)
@@ -146,11 +200,12 @@ def _issue(
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), False
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()), False
         )
-        .sign(issuer.key, hashes.SHA256())
+        .sign(signing_key, hashes.SHA256())
     )
-    presented = [cert] if kind == "no-intermediate" else [cert, issuer.cert]
+    alone = kind in ("no-intermediate", "self-signed")
+    presented = [cert] if alone else [cert, issuer.cert]
     folder = directory / host
     folder.mkdir(parents=True, exist_ok=True)
     key_pem = key.private_bytes(
@@ -171,9 +226,7 @@ def _issue(
     files["chain"].write_bytes(chain_pem)
     files["key_chain"].write_bytes(key_pem + chain_pem)
     files["key_chain"].chmod(0o600)
-    spki = cert.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    spki = spki_bytes(key.public_key())
     return IssuedCert(
         host=host,
         kind=kind,
@@ -181,8 +234,10 @@ def _issue(
         cert_file=files["cert"],
         chain_file=files["chain"],
         key_and_chain_file=files["key_chain"],
-        spki_sha256=hashlib.sha256(spki).hexdigest(),
-        cert_sha256=hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest(),
+        spki_sha256=digest(spki, "sha256"),
+        cert_sha256=digest(der(cert), "sha256"),
+        spki_sha512=digest(spki, "sha512"),
+        cert_sha512=digest(der(cert), "sha512"),
     )
 
 

@@ -46,9 +46,19 @@ class LabContext:
 
     def placeholders(self) -> dict[str, Callable[[str], str]]:
         """Values known only once the lab is built, for scenario.expand()."""
+        pki = self.pki
         return {
-            "spki-sha256": lambda host: self.pki.for_host(host).spki_sha256,
-            "cert-sha256": lambda host: self.pki.for_host(host).cert_sha256,
+            "spki-sha256": lambda host: pki.for_host(host).spki_sha256,
+            "cert-sha256": lambda host: pki.for_host(host).cert_sha256,
+            "spki-sha512": lambda host: pki.for_host(host).spki_sha512,
+            "cert-sha512": lambda host: pki.for_host(host).cert_sha512,
+            "ca-spki-sha256": lambda ca: certs.digest(
+                certs.spki_bytes(pki.authority(ca).key.public_key()), "sha256"
+            ),
+            "ca-cert-sha256": lambda ca: certs.digest(certs.der(pki.authority(ca).cert), "sha256"),
+            "key-spki-sha256": lambda key: certs.digest(
+                certs.spki_bytes(pki.spare_key(key).public_key()), "sha256"
+            ),
         }
 
 

@@ -18,6 +18,7 @@ which owns their knobs.
     [hosts."mail.healthy.test"]  # each host gets an A record (and AAAA if address6 is given)
     address = "127.0.1.10"
     cert = "good"                # good | expired | wrong-name | unknown-ca | no-intermediate
+                                 # | self-signed (certs.py)
     mail = ["imaps", "imap", "pop3s", "pop3", "submissions", "submission", "smtp"]
     blackhole = false            # true: every packet to this address is dropped
 
@@ -26,7 +27,14 @@ which owns their knobs.
     password = "..."
 
 Values may carry placeholders that only exist once the lab is built, such as
-`{spki-sha256:mail.healthy.test}` in a TLSA record; `expand()` fills them in.
+`{spki-sha256:mail.healthy.test}` in a TLSA record; `expand()` fills them in. The lab's
+placeholders (lab.py, LabContext.placeholders; dns.py adds the web document digests):
+
+    {spki-sha256:HOST} {spki-sha512:HOST}    the host's key (TLSA x 1 1, x 1 2)
+    {cert-sha256:HOST} {cert-sha512:HOST}    the host's certificate (TLSA x 0 1, x 0 2)
+    {ca-spki-sha256:CA} {ca-cert-sha256:CA}  a lab CA, root or intermediate (TLSA 2 x 1)
+    {key-spki-sha256:KEY}                    a spare key no server uses, "other" (certs.py)
+    {web-sha256-b64:HOST/PATH} {web-sha256-hex:HOST/PATH}   a web document's body
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ from typing import Any
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 
 DNSSEC_MODES = ("signed", "unsigned", "bogus")
-CERT_KINDS = ("good", "expired", "wrong-name", "unknown-ca", "no-intermediate")
+CERT_KINDS = ("good", "expired", "wrong-name", "unknown-ca", "no-intermediate", "self-signed")
 MAIL_SERVICES = ("imaps", "imap", "pop3s", "pop3", "submissions", "submission", "smtp")
 MAIL_PORTS = {
     "imaps": 993,

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import dns.message
@@ -36,12 +37,37 @@ SCENARIOS = scenario.load_all()
 IMPLICIT_TLS = {"imaps", "pop3s", "submissions"}
 
 
-def spki_of(lab: LabInfo, host: str) -> str:
-    cert = x509.load_pem_x509_certificate((lab.workdir / "certs" / host / "cert.pem").read_bytes())
-    der = cert.public_key().public_bytes(
+def key_digest(pem_file: Path, algorithm: str) -> str:
+    """Digest of the SubjectPublicKeyInfo in a PEM certificate or PEM public key."""
+    data = pem_file.read_bytes()
+    if b"CERTIFICATE" in data:
+        key = x509.load_pem_x509_certificate(data).public_key()
+    else:
+        key = serialization.load_pem_public_key(data)
+    der = key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    return hashlib.sha256(der).hexdigest()
+    return hashlib.new(algorithm, der).hexdigest()
+
+
+def cert_digest(pem_file: Path, algorithm: str) -> str:
+    cert = x509.load_pem_x509_certificate(pem_file.read_bytes())
+    return hashlib.new(algorithm, cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def digest_placeholders(lab: LabInfo) -> dict[str, Callable[[str], str]]:
+    """The certificate placeholders, computed from the files the lab wrote (certs.py)."""
+    folder = lab.workdir / "certs"
+    authority = {"root": "lab-root-ca.pem", "intermediate": "lab-intermediate-ca.pem"}
+    return {
+        "spki-sha256": lambda host: key_digest(folder / host / "cert.pem", "sha256"),
+        "spki-sha512": lambda host: key_digest(folder / host / "cert.pem", "sha512"),
+        "cert-sha256": lambda host: cert_digest(folder / host / "cert.pem", "sha256"),
+        "cert-sha512": lambda host: cert_digest(folder / host / "cert.pem", "sha512"),
+        "ca-spki-sha256": lambda ca: key_digest(folder / authority[ca], "sha256"),
+        "ca-cert-sha256": lambda ca: cert_digest(folder / authority[ca], "sha256"),
+        "key-spki-sha256": lambda key: key_digest(folder / "spare-keys" / f"{key}.pem", "sha256"),
+    }
 
 
 def web_document(host: str, path: str) -> web.Document:
@@ -62,7 +88,7 @@ def expected_records(lab: LabInfo, item: Scenario) -> dict[tuple[str, str], set[
             hashlib.sha256(web_document(host, "/" + path).payload).digest()
         ).decode()
 
-    resolvers = {"spki-sha256": lambda host: spki_of(lab, host), "web-sha256-b64": web_digest}
+    resolvers = {**digest_placeholders(lab), "web-sha256-b64": web_digest}
     wanted: dict[tuple[str, str], set[str]] = defaultdict(set)
     for record in item.records:
         value = scenario.expand(record.value, resolvers)
