@@ -6,10 +6,12 @@ stack, so each sub-command imports its stage only when it runs.
 Exit codes (also in README.md):
 
     0  settings found for sending and receiving, authenticated (tier A or B)
-    1  settings found, but some only unauthenticated (tier C): they need approval
+    1  usable with a warning: unauthenticated settings need approval, or (check) a finding
+       deserves attention
     2  usage error: unknown option, unreadable trust anchor or CA file, bad resolver
     3  the address is not valid (the message says what is wrong)
     4  no settings found for sending or for receiving
+    5  (check) servers were found, but none passed the checks for sending or receiving
 """
 
 from __future__ import annotations
@@ -38,13 +40,17 @@ EXIT_NEEDS_APPROVAL = 1
 EXIT_USAGE = 2
 EXIT_BAD_ADDRESS = 3
 EXIT_NOTHING_FOUND = 4
+EXIT_BLOCKED = 5
 
 EXIT_CODES = """exit codes:
   0  settings found for sending and receiving, authenticated (tier A or B)
-  1  settings found, but some only unauthenticated (tier C): they need approval
+  1  usable with a warning: some settings are unauthenticated (tier C) and need
+     approval, or (check) a finding deserves attention
   2  usage error (unknown option, unreadable file, bad resolver address)
   3  the address is not valid
-  4  no settings found for sending or for receiving"""
+  4  no settings found for sending or for receiving
+  5  (check only) servers were found, but none passed the checks for sending or
+     receiving; the findings say why"""
 
 
 def _shared_options() -> argparse.ArgumentParser:
@@ -110,15 +116,32 @@ def build_parser() -> argparse.ArgumentParser:
         "per service, the ranked servers with where each came from and how far it can be "
         "trusted. Nothing is sent to a mail server and no password is asked for.",
     )
-    discover.add_argument("address", metavar="ADDRESS", help="the email address")
-    discover.add_argument("--json", action="store_true", help="print the mailhop.discover/1 JSON")
-    discover.add_argument(
+    _address_arguments(discover)
+    check = commands.add_parser(
+        "check",
+        parents=[_shared_options()],
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="discover, then connect to every server over TLS and give a verdict",
+        description="Discover the settings for ADDRESS, connect to every candidate server "
+        "(TLS from the first byte, or STARTTLS that must succeed), verify each certificate "
+        "with this computer's trust store and the domain's DANE records, and print for "
+        "each leg (sending, server to server, receiving) the server to use, how it was "
+        "verified and what is wrong. No password is asked for or sent.",
+    )
+    _address_arguments(check)
+    return parser
+
+
+def _address_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("address", metavar="ADDRESS", help="the email address")
+    command.add_argument("--json", action="store_true", help="print the result as JSON")
+    command.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="show each source live on stderr (default: when stderr is a terminal)",
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "discover":
         return _discover(parser, args)
+    if args.command == "check":
+        return _check(parser, args)
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover - argparse exits first
     return EXIT_USAGE  # pragma: no cover
 
@@ -195,6 +220,39 @@ def _discover(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
         sys.stdout.write(render_discovery(report))
     return exit_code(report)
+
+
+def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from .address import AddressError, parse_address
+    from .check import check
+
+    options = options_from(parser, args)
+    try:
+        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
+    except AddressError as exc:
+        print(f"mailhop: {exc}", file=sys.stderr)
+        return EXIT_BAD_ADDRESS
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    observer = _progress_printer(sys.stderr) if progress and not args.json else None
+    report = asyncio.run(check(address, options, observer))
+    if args.json:
+        from .check_json import check_to_json
+
+        json.dump(check_to_json(report), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        from .render_check import render_check
+
+        sys.stdout.write(render_check(report))
+    found = exit_code(report.discovery)
+    if found == EXIT_NOTHING_FOUND:
+        return found
+    from .verdict import Level
+
+    level = report.verdict.level
+    if level is Level.BLOCK:
+        return EXIT_BLOCKED
+    return EXIT_NEEDS_APPROVAL if level is Level.WARN else EXIT_OK
 
 
 def exit_code(report: DiscoveryReport) -> int:

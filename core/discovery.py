@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -103,10 +103,21 @@ class DiscoveryReport:
     options: DiscoveryOptions = field(repr=False)
 
 
+AttemptHook = Callable[[Attempt, Sequence[Attempt], SourceContext], None]
+
+
 async def discover(
-    address: EmailAddress, options: DiscoveryOptions, observer: Observer | None = None
+    address: EmailAddress,
+    options: DiscoveryOptions,
+    observer: Observer | None = None,
+    *,
+    on_attempt: AttemptHook | None = None,
 ) -> DiscoveryReport:
-    """Run discovery for `address`; remote failures are in the report, never raised."""
+    """Run discovery for `address`; remote failures are in the report, never raised.
+
+    `on_attempt` sees each attempt as it arrives (with all attempts so far and the run's
+    context): the check command starts probing a server the moment a source names it.
+    """
     started = time.monotonic()
     upstream = options.upstream or system_upstream()
     registrable = registrable_domain(address.domain) or address.domain
@@ -124,7 +135,7 @@ async def discover(
             started=started,
             deadline=started + options.hard_deadline,
         )
-        run = _Run(ctx, observer or (lambda event: None), options)
+        run = _Run(ctx, observer or (lambda event: None), options, on_attempt)
         await run.phase_one()
         phase2 = False
         if options.phase2 and not run.usable():
@@ -149,8 +160,15 @@ async def discover(
 class _Run:
     """The tasks of one run: started at once, follow-ups spawned as answers arrive."""
 
-    def __init__(self, ctx: SourceContext, observer: Observer, options: DiscoveryOptions):
+    def __init__(
+        self,
+        ctx: SourceContext,
+        observer: Observer,
+        options: DiscoveryOptions,
+        on_attempt: AttemptHook | None = None,
+    ) -> None:
         self.ctx = ctx
+        self.on_attempt = on_attempt
         self.observer = observer
         self.options = options
         self.attempts: list[Attempt] = []
@@ -319,6 +337,8 @@ class _Run:
                 )
             )
             self.follow_up(attempt)
+            if self.on_attempt is not None:
+                self.on_attempt(attempt, self.attempts, self.ctx)
         if not found:
             self.emit(
                 Event("finished", source, target, self.now(), Status.SKIPPED, "nothing to ask")

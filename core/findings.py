@@ -144,6 +144,188 @@ FINDINGS: dict[str, _Text] = {
         "Some servers were guessed from common host names.",
         "Guessed: {hosts}. Nothing the domain published confirms them (tier C).",
     ),
+    # -- probe and verdict (issue 4): {endpoint} is "host:port (service, security)" ------
+    "probe-connect": _Text(
+        Severity.ERROR,
+        "Could not connect to {endpoint}.",
+        "{detail}. Check that the server runs and that a firewall lets port {port} through.",
+    ),
+    "probe-timeout": _Text(
+        Severity.ERROR,
+        "{endpoint} did not answer in time.",
+        "The server stopped answering ({detail}); mailhop gave up at the deadline.",
+    ),
+    "starttls-missing": _Text(
+        Severity.ERROR,
+        "{endpoint} does not offer encryption (STARTTLS), so mailhop will not use it.",
+        "The server's capabilities before TLS lack STARTTLS ({detail}). Either it has no "
+        "TLS, or someone on the path removed it (a stripping attack). mailhop never falls "
+        "back to plaintext.",
+    ),
+    "starttls-refused": _Text(
+        Severity.ERROR,
+        "{endpoint} refused to start encryption.",
+        "The server answered the STARTTLS command with: {server_said}. mailhop never continues "
+        "without TLS.",
+    ),
+    "preauth": _Text(
+        Severity.ERROR,
+        "{endpoint} logged in before encryption started; mailhop does not use it.",
+        "The IMAP greeting was PREAUTH, so STARTTLS cannot be used (RFC 2595); a session "
+        "without TLS is never accepted.",
+    ),
+    "injection": _Text(
+        Severity.ERROR,
+        "{endpoint} sent unexpected data while starting encryption: possible tampering.",
+        "Bytes arrived after the STARTTLS reply and before the TLS handshake ({server_said}). "
+        "This is how response injection works (CVE-2011-0411); the connection was dropped.",
+    ),
+    "tls-version": _Text(
+        Severity.ERROR,
+        "{endpoint} only offers outdated encryption (older than TLS 1.2).",
+        "{detail}. TLS 1.0 and 1.1 are retired (RFC 8996); the server needs TLS 1.2 or 1.3.",
+    ),
+    "tls-handshake": _Text(
+        Severity.ERROR,
+        "Encryption with {endpoint} could not be set up.",
+        "The TLS handshake failed: {detail}.",
+    ),
+    "server-closed": _Text(
+        Severity.ERROR,
+        "{endpoint} closed the connection unexpectedly.",
+        "{detail}.",
+    ),
+    "server-refused": _Text(
+        Severity.ERROR,
+        "{endpoint} turned the connection away.",
+        "{detail}. Server said: {server_said}",
+    ),
+    "server-flood": _Text(
+        Severity.ERROR,
+        "{endpoint} sent far more data than a mail server should; mailhop stopped reading.",
+        "{detail}.",
+    ),
+    "protocol-error": _Text(
+        Severity.ERROR,
+        "{endpoint} did not speak the expected mail protocol.",
+        "{detail}. Server said: {server_said}",
+    ),
+    "capabilities-hidden": _Text(
+        Severity.WARN,
+        "{endpoint} does not list what it supports after encryption started.",
+        "{detail}. Clients cannot tell which sign-in methods are allowed.",
+    ),
+    "cert-expired": _Text(
+        Severity.ERROR,
+        "The certificate of {endpoint} has expired.",
+        "{detail}. The server's admin must renew it.",
+    ),
+    "cert-not-yet-valid": _Text(
+        Severity.ERROR,
+        "The certificate of {endpoint} is not valid yet.",
+        "{detail}. Check the server's (or this computer's) clock.",
+    ),
+    "cert-name-mismatch": _Text(
+        Severity.ERROR,
+        "The certificate of {endpoint} is for a different name.",
+        "It covers {names}, not {host}. Either the settings name the wrong host or the "
+        "server presents the wrong certificate.",
+    ),
+    "cert-unknown-issuer": _Text(
+        Severity.ERROR,
+        "The certificate of {endpoint} is not from a trusted authority.",
+        "{detail}. A self-made or private certificate is accepted only with a matching "
+        "DNSSEC-signed TLSA record.",
+    ),
+    "cert-missing-intermediate": _Text(
+        Severity.ERROR,
+        "{endpoint} does not send its full certificate chain.",
+        "{detail}. The server's admin must configure the intermediate certificate(s).",
+    ),
+    "cert-untrusted": _Text(
+        Severity.ERROR,
+        "The certificate of {endpoint} could not be verified.",
+        "{detail}.",
+    ),
+    "cert-weak": _Text(
+        Severity.WARN,
+        "The certificate of {endpoint} uses weak cryptography.",
+        "{detail}.",
+    ),
+    "cert-expiring": _Text(
+        Severity.WARN,
+        "The certificate of {endpoint} expires in {days} days.",
+        "It is valid until {until}; the server's admin should renew it soon.",
+    ),
+    "dane-mismatch": _Text(
+        Severity.ERROR,
+        "{endpoint} presents a key the domain did not publish (DANE mismatch).",
+        "The DNSSEC-signed TLSA records at {tlsa} match none of the presented certificates "
+        "({detail}). This blocks the server whatever the certificate authority says: "
+        "either the key was changed without updating DNS, or the connection is intercepted.",
+    ),
+    "dane-bogus": _Text(
+        Severity.ERROR,
+        "The DANE records for {endpoint} failed their DNSSEC check.",
+        "{detail}. Bogus DNSSEC is a failure, never 'no DANE'.",
+    ),
+    "dane-ee": _Text(
+        Severity.INFO,
+        "{endpoint} is authenticated by the key the domain pinned in DNS (DANE).",
+        "TLSA usage 3 (DANE-EE) matched: the exact key is vouched for by DNSSEC; the "
+        "certificate's names and dates are deliberately not checked (RFC 7671).",
+    ),
+    "dane-ta": _Text(
+        Severity.INFO,
+        "{endpoint} is authenticated through the authority the domain pinned in DNS (DANE).",
+        "TLSA usage 2 (DANE-TA) matched a certificate in the chain; names and dates are "
+        "checked against it.",
+    ),
+    "no-auth-mechanism": _Text(
+        Severity.WARN,
+        "{endpoint} offers no sign-in method after encryption.",
+        "After TLS the server lists no AUTH mechanism (or LOGIN is disabled).",
+    ),
+    "better-endpoint-failed": _Text(
+        Severity.WARN,
+        "The preferred server {endpoint} failed; a lower-ranked one is used instead.",
+        "{detail}",
+    ),
+    "needs-approval": _Text(
+        Severity.WARN,
+        "{endpoint} comes from an unauthenticated source: approve {registrable} to use it.",
+        "The host was learned from {sources}, which could have been forged (tier C). "
+        "Before any password is sent, the person must approve {registrable} "
+        "({registrable_unicode}).",
+    ),
+    "no-working-server": _Text(
+        Severity.ERROR,
+        "No {service} server passed the checks.",
+        "Every candidate failed (see the findings above); nothing will be configured for "
+        "{service} until the domain fixes them.",
+    ),
+    "relay-no-starttls": _Text(
+        Severity.WARN,
+        "Mail to {domain} can travel unencrypted between servers: {host} does not offer TLS.",
+        "{detail}",
+    ),
+    "relay-unreachable": _Text(
+        Severity.WARN,
+        "The mail server {host} of {domain} could not be checked from here.",
+        "{detail}. Port 25 is often blocked for home and office connections; the result "
+        "says nothing about the server itself.",
+    ),
+    "relay-dane": _Text(
+        Severity.INFO,
+        "Mail servers sending to {domain} can verify {host} with DANE.",
+        "DNSSEC-signed TLSA records for {host} port 25 match its key ({detail}).",
+    ),
+    "relay-no-policy": _Text(
+        Severity.INFO,
+        "{domain} publishes neither MTA-STS nor DANE for incoming mail.",
+        "Sending servers encrypt opportunistically and can be downgraded by an attacker; "
+        "publishing an MTA-STS policy or TLSA records closes that gap.",
+    ),
 }
 
 

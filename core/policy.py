@@ -325,20 +325,19 @@ def _findings(
 
 def _dns_findings(domain: str, registrable: str, attempts: Sequence[Attempt]) -> list[Finding]:
     out = []
-    bogus_seen: set[str] = set()
+    bogus = {}  # name -> (type, reason, which source asked), first seen
     for attempt in attempts:
         for rrset in attempt.records:
-            if rrset.dnssec.value == "bogus" and rrset.name not in bogus_seen:
-                bogus_seen.add(rrset.name)
-                out.append(
-                    finding(
-                        "dnssec-bogus",
-                        name=rrset.name,
-                        rdtype=rrset.rdtype,
-                        reason=rrset.reason,
-                        evidence=(f"{attempt.source.value}: {attempt.target}",),
-                    )
-                )
+            if rrset.dnssec.value == "bogus" and rrset.name not in bogus:
+                bogus[rrset.name] = (rrset.rdtype, rrset.reason, attempt.target)
+    if bogus:
+        # One finding for the lot: a broken zone makes every answer bogus at once.
+        first, (rdtype, reason, _) = next(iter(bogus.items()))
+        name = first if len(bogus) == 1 else f"{first} and {len(bogus) - 1} other name(s)"
+        evidence = tuple(f"{n} {t}: {r}" for n, (t, r, _) in bogus.items())
+        out.append(
+            finding("dnssec-bogus", name=name, rdtype=rdtype, reason=reason, evidence=evidence)
+        )
     srv_auth = {a.auth for a in attempts if a.source in (Source.SRV, Source.MX) and a.records}
     if Auth.DNSSEC_INSECURE in srv_auth:
         out.append(finding("unsigned-dns", domain=domain))

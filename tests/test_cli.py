@@ -159,3 +159,40 @@ def test_discover_idn_address_stays_one_a_label(lab: LabInfo) -> None:
     ]
     assert all("faß" not in t and "fass" not in t for t in targets)
     assert any("xn--fa-hia.test" in t for t in targets)
+
+
+# -- mailhop check ----------------------------------------------------------------------
+
+
+def test_check_prints_the_three_legs_and_exits_ok(lab: LabInfo) -> None:
+    done = run("check", "alice@healthy.test", *lab_options(lab))
+    assert done.returncode == cli.EXIT_OK, done.stdout + done.stderr
+    out = done.stdout
+    assert "Verdict: OK" in out and "no password used" in out
+    for leg in ("outgoing server (submission)", "Server -> server", "access, IMAP"):
+        assert leg in out
+    assert "DANE-EE" in out and "key pin (SPKI SHA-256)" in out
+
+
+def test_check_exit_code_says_blocked_and_why(lab: LabInfo) -> None:
+    done = run("check", "jo@strip.cases.test", *lab_options(lab), "--deadline", "4")
+    assert done.returncode == cli.EXIT_BLOCKED
+    assert "Verdict: BLOCKED" in done.stdout
+    assert "does not offer encryption (STARTTLS)" in done.stdout
+
+
+def test_check_json_is_a_superset_of_discover(lab: LabInfo) -> None:
+    done = run("check", "alice@healthy.test", "--json", *lab_options(lab))
+    report = json.loads(done.stdout)
+    assert report["schema"] == "mailhop.check/1"
+    assert {"services", "findings", "attempts"} <= set(report)  # discover's fields
+    verdict = report["verdict"]
+    assert verdict["level"] == "ok"
+    chosen = verdict["access"]["chosen"]
+    assert (chosen["host"], chosen["port"], chosen["authenticated_by"]) == (
+        "mail.healthy.test",
+        993,
+        "dane-ee",
+    )
+    assert len(chosen["certificate"]["spki_sha256"]) == 64
+    assert verdict["relay"]["hosts"][0]["mta_sts_mode"] == "enforce"

@@ -1,0 +1,368 @@
+"""The check: discovery, a probe of every candidate as soon as it is named, and the verdict.
+
+    address -> discover (all sources at once)
+                 \\_ each source that names a server starts its probe at once:
+                    resolve -> connect -> TLS (mailhop's verifying context) -> capabilities
+    plan + sessions + TLSA -> certificate analysis, DANE match -> EndpointProbe -> verdict
+
+Probing starts while discovery is still running, so a server named by a DNSSEC-signed SRV
+record is being verified before the slower HTTPS sources have answered (DESIGN.md section
+7: about 8 round trips from address to verdict). No credential exists anywhere in this
+module: the sessions only read greetings and capabilities.
+
+Deadlines: everything shares the discovery's hard deadline. At the soft deadline, if
+sending and receiving both have a verified server, probes still pending (a black-holed
+host, say) are given up as timed out, so one dead server costs the soft deadline once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from .address import EmailAddress
+from .certinfo import ChainReport, analyze_chain
+from .dane import DaneOutcome, TlsaRecord, match_tlsa
+from .discovery import DiscoveryOptions, DiscoveryReport, Observer, discover
+from .dnssec import Security as Dnssec
+from .mailsession import SessionResult, probe_session
+from .model import Security, Service
+from .parse_mtasts import mx_matches
+from .policy import PlanEntry, tier_of
+from .probe_report import CertSummary, EndpointProbe, RelayProbe
+from .report import Attempt, Source, Status
+from .resolver import ResolveError
+from .source_context import SourceContext
+from .tlscontext import client_context, diagnostic_context
+from .verdict import Verdict, judge
+
+__all__ = ["MAX_SESSIONS", "MAX_SESSIONS_PER_HOST", "CheckReport", "check"]
+
+MAX_SESSIONS = 32  # asyncio keeps a 256 KiB buffer per TLS socket (DESIGN.md section 7)
+MAX_SESSIONS_PER_HOST = 4
+
+Key = tuple[Service, str, int, Security]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    discovery: DiscoveryReport
+    probes: tuple[EndpointProbe, ...]
+    relay: tuple[RelayProbe, ...]
+    verdict: Verdict
+    elapsed: float
+    stopped_early: bool  # the soft deadline ended the wait for pending probes
+
+
+async def check(
+    address: EmailAddress, options: DiscoveryOptions, observer: Observer | None = None
+) -> CheckReport:
+    """Discover, probe and judge `address`; remote failures are findings, never raised."""
+    started = time.monotonic()
+    prober = _Prober(options, started)
+    report = await discover(address, options, observer, on_attempt=prober.consider)
+    for entry in _all_entries(report):
+        prober.ensure(entry.service, entry.hostname, entry.port, entry.security)
+    stopped_early = await prober.wait(report)
+    probes = tuple(prober.endpoint_probe(e, report) for e in _client_entries(report))
+    relay = tuple(prober.relay_probe(e, report) for e in _relay_entries(report))
+    mta_sts = any(a.source is Source.MTA_STS and a.status is Status.FOUND for a in report.attempts)
+    verdict = judge(report.plan, probes, relay, mta_sts=mta_sts)
+    return CheckReport(report, probes, relay, verdict, time.monotonic() - started, stopped_early)
+
+
+def _client_entries(report: DiscoveryReport) -> list[PlanEntry]:
+    return [
+        e
+        for service in report.plan.services
+        if service.service is not Service.RELAY
+        for e in service.entries
+    ]
+
+
+def _relay_entries(report: DiscoveryReport) -> list[PlanEntry]:
+    return list(report.plan.for_service(Service.RELAY).entries)
+
+
+def _all_entries(report: DiscoveryReport) -> list[PlanEntry]:
+    return _client_entries(report) + _relay_entries(report)
+
+
+class _Prober:
+    """Probe tasks keyed by endpoint, started as sources name them."""
+
+    def __init__(self, options: DiscoveryOptions, started: float) -> None:
+        self.options = options
+        self.started = started
+        self.deadline = started + options.hard_deadline
+        self.context: ssl.SSLContext = client_context(options.extra_ca_file)
+        self.diagnostic: ssl.SSLContext = diagnostic_context()
+        self.ctx: SourceContext | None = None
+        self.tasks: dict[Key, asyncio.Task[SessionResult | str]] = {}
+        self.total = asyncio.Semaphore(MAX_SESSIONS)
+        self.per_host: dict[str, asyncio.Semaphore] = {}
+
+    def consider(self, attempt: Attempt, attempts: Sequence[Attempt], ctx: SourceContext) -> None:
+        """Discovery hook: probe each usable candidate the moment a source names it."""
+        self.ctx = ctx
+        if attempt.source is Source.TLSA or tier_of(attempt, attempts) is None:
+            return
+        for cand in attempt.candidates:
+            self.ensure(cand.service, cand.hostname, cand.port, cand.security)
+
+    def ensure(self, service: Service, host: str, port: int, security: Security) -> None:
+        key = (service, host, port, security)
+        if key not in self.tasks and self.ctx is not None:
+            self.tasks[key] = asyncio.ensure_future(self._session(key, self.ctx))
+
+    async def _session(self, key: Key, ctx: SourceContext) -> SessionResult | str:
+        service, host, port, security = key
+        host_limit = self.per_host.setdefault(host, asyncio.Semaphore(MAX_SESSIONS_PER_HOST))
+        async with self.total, host_limit:
+            try:
+                addresses = await ctx.resolver.addresses(host)
+            except ResolveError as exc:
+                return str(exc)
+            return await probe_session(
+                service,
+                host,
+                port,
+                security,
+                addresses=addresses,
+                context=self.context,
+                diagnostic_context=self.diagnostic,
+                deadline=self.deadline,
+            )
+
+    async def wait(self, report: DiscoveryReport) -> bool:
+        """Wait for the probes; at the soft deadline, stop if both legs are settled."""
+        soft = self.started + self.options.soft_deadline
+        while True:
+            pending = [t for t in self.tasks.values() if not t.done()]
+            if not pending:
+                return False
+            now = time.monotonic()
+            if now >= self.deadline:
+                break
+            if now >= soft and self._settled(report):
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+                return True
+            wake = soft if now < soft else self.deadline
+            await asyncio.wait(
+                pending, timeout=max(0.0, wake - now), return_when=asyncio.FIRST_COMPLETED
+            )
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        return False
+
+    def _settled(self, report: DiscoveryReport) -> bool:
+        """Sending and receiving each have a finished, verified candidate."""
+
+        def verified(entries: Sequence[PlanEntry]) -> bool:
+            for entry in entries:
+                task = self.tasks.get(_key(entry))
+                if task is None or not task.done() or task.cancelled():
+                    continue
+                probe = self.endpoint_probe(entry, report)
+                if probe.authenticated_by is not None:
+                    return True
+            return False
+
+        plan = report.plan
+        return verified(plan.for_service(Service.SUBMISSION).entries) and verified(plan.access)
+
+    # -- turning sessions into probe results -------------------------------------------
+
+    def _result(self, entry: PlanEntry) -> SessionResult | str:
+        task = self.tasks.get(_key(entry))
+        if task is None:
+            return "not probed"
+        if task.cancelled():
+            return "no answer before the deadline (the check stopped waiting)"
+        if task.exception() is not None:
+            return f"internal error in mailhop ({task.exception()!r}); please report it"
+        return task.result()
+
+    def endpoint_probe(self, entry: PlanEntry, report: DiscoveryReport) -> EndpointProbe:
+        result = self._result(entry)
+        tlsa_name = f"_{entry.port}._tcp.{entry.hostname}"
+        reference = _reference(entry)
+        if isinstance(result, str):
+            code = "timeout" if "deadline" in result else "connect"
+            return _failed(entry, code, result, tlsa_name, reference)
+        if result.failure is not None:
+            failure = result.failure
+            probe = _failed(entry, failure.code.value, failure.message, tlsa_name, reference)
+            return _with_session(probe, result, evidence=failure.evidence)
+        tls = result.tls
+        now = datetime.now(UTC)
+        chain = tls.chain if tls else ()
+        analysis = analyze_chain(chain, entry.hostname, now=now) if chain else None
+        dane, usage, detail = _dane(entry, report, chain, tls.verified if tls else False, now)
+        probe = EndpointProbe(
+            entry=entry,
+            failure=None,
+            failure_detail="",
+            evidence="",
+            peer=result.peer,
+            tls_version=tls.version if tls else None,
+            cipher=tls.cipher if tls else None,
+            pkix_valid=bool(tls and tls.verified),
+            pkix_error=tls.verify_error if tls else "no TLS",
+            cert=_summary(analysis, tls.verify_error if tls else None) if analysis else None,
+            dane=dane,
+            dane_usage=usage,
+            dane_detail=detail,
+            tlsa_name=tlsa_name,
+            auth_mechanisms=tuple(result.auth_mechanisms),
+            capabilities=tuple(result.capabilities),
+            reference=reference,
+            elapsed=result.elapsed,
+            capabilities_hidden=result.capabilities_hidden,
+        )
+        return probe
+
+    def relay_probe(self, entry: PlanEntry, report: DiscoveryReport) -> RelayProbe:
+        sts = next(
+            (a for a in report.attempts if a.source is Source.MTA_STS and a.status is Status.FOUND),
+            None,
+        )
+        mode = sts.fact("mode") if sts is not None else None
+        patterns = (sts.fact("mx") or "").split() if sts is not None else []
+        match = any(mx_matches(p, entry.hostname) for p in patterns) if mode else None
+        probe = self.endpoint_probe(entry, report)
+        return RelayProbe(entry.hostname, entry.origins[0].order, probe, mode, match)
+
+
+def _key(entry: PlanEntry) -> Key:
+    return (entry.service, entry.hostname, entry.port, entry.security)
+
+
+def _reference(entry: PlanEntry) -> str:
+    """Where the name checked against the certificate came from (rule 4)."""
+    best = entry.origins[0]
+    if entry.tier.value == "A":
+        return f"published by the domain ({best.source.value}, {best.auth.value})"
+    if entry.tier.value == "B":
+        return f"from {best.source.value} ({best.auth.value})"
+    return f"from an unauthenticated source ({best.source.value}): needs approval"
+
+
+def _failed(
+    entry: PlanEntry, code: str, message: str, tlsa_name: str, reference: str
+) -> EndpointProbe:
+    return EndpointProbe(
+        entry=entry,
+        failure=code,
+        failure_detail=message,
+        evidence="",
+        peer=None,
+        tls_version=None,
+        cipher=None,
+        pkix_valid=False,
+        pkix_error=None,
+        cert=None,
+        dane=None,
+        dane_usage=None,
+        dane_detail="",
+        tlsa_name=tlsa_name,
+        auth_mechanisms=(),
+        capabilities=(),
+        reference=reference,
+        elapsed=0.0,
+    )
+
+
+def _with_session(probe: EndpointProbe, result: SessionResult, *, evidence: str) -> EndpointProbe:
+    tls = result.tls
+    return replace(
+        probe,
+        evidence=evidence,
+        peer=result.peer,
+        tls_version=tls.version if tls else None,
+        cipher=tls.cipher if tls else None,
+        elapsed=result.elapsed,
+    )
+
+
+def _dane(
+    entry: PlanEntry,
+    report: DiscoveryReport,
+    chain: Sequence[bytes],
+    pkix_valid: bool,
+    now: datetime,
+) -> tuple[str | None, int | None, str]:
+    """The DANE outcome for an endpoint from discovery's TLSA attempt, if one was made."""
+    tlsa = next(
+        (
+            a
+            for a in report.attempts
+            if a.source is Source.TLSA
+            and a.fact("host") == entry.hostname
+            and a.fact("port") == str(entry.port)
+        ),
+        None,
+    )
+    if tlsa is None or not tlsa.records or not chain:
+        return None, None, ""
+    rrset = tlsa.records[0]
+    if not rrset.records and rrset.dnssec is not Dnssec.BOGUS:
+        return None, None, ""
+    records = [TlsaRecord.from_text(text) for text in rrset.records]
+    result = match_tlsa(
+        records,
+        chain,
+        dnssec=rrset.dnssec,
+        reference=entry.hostname,
+        now=now,
+        pkix_valid=pkix_valid,
+        smtp=entry.service is Service.RELAY,
+    )
+    outcome = result.outcome.value if isinstance(result.outcome, DaneOutcome) else None
+    if outcome in ("not-applicable", "unusable-records"):
+        return None, None, result.reason
+    return outcome, result.usage, result.reason
+
+
+# OpenSSL's words for a refused certificate -> the analysis's problem codes, for when the
+# chain alone cannot show the reason (an issuer unknown to this computer's trust store).
+_VERIFY_WORDS = (
+    ("unable to get local issuer", "unknown-issuer"),
+    ("self-signed", "unknown-issuer"),
+    ("self signed", "unknown-issuer"),
+    ("unable to get issuer", "missing-intermediate"),
+    ("expired", "expired"),
+    ("not yet valid", "not-yet-valid"),
+    ("hostname mismatch", "name-mismatch"),
+)
+
+
+def _summary(analysis: ChainReport, verify_error: str | None) -> CertSummary:
+    leaf = analysis.leaf
+    problems = [(p.code.value, p.message) for p in analysis.problems]
+    if verify_error:
+        lowered = verify_error.lower()
+        code = next((c for words, c in _VERIFY_WORDS if words in lowered), None)
+        if code is not None and code not in {c for c, _ in problems}:
+            problems.append((code, f"this computer refused the certificate: {verify_error}"))
+    if leaf is None:
+        return CertSummary("", "", (), "", 0, "", "", "", (), tuple(problems))
+    return CertSummary(
+        subject=leaf.subject,
+        issuer=leaf.issuer,
+        names=leaf.dns_names,
+        not_after=leaf.not_after.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        days_left=leaf.days_left,
+        key=leaf.key,
+        signature=leaf.signature_algorithm,
+        spki_sha256=leaf.spki_sha256,
+        chain_subjects=tuple(c.subject for c in analysis.certificates),
+        problems=tuple(problems),
+    )

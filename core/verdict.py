@@ -1,0 +1,294 @@
+"""The verdict: per leg, the server to use and whether that is ok, worth a warning, or blocked.
+
+Pure and table-driven. For each service the plan's candidates are walked in rank order
+(DESIGN.md section 5); the first one whose key was verified (PKIX with mailhop's context,
+or DANE from DNSSEC-signed TLSA) and whose dialogue completed is chosen:
+
+    no candidate passes                       -> block
+    chosen, but tier C (needs approval),
+      or a better-ranked candidate failed,
+      or its certificate expires soon / is
+      weak, or it offers no sign-in method    -> warn
+    otherwise                                 -> ok
+
+A DANE mismatch or bogus TLSA blocks that candidate whatever PKIX says (rule 5). The
+relay leg (server to server) is reported with its own level but never blocks the setup:
+it is about how mail reaches the domain, not about the person's account.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .findings import Finding, Severity, finding
+from .model import Service
+from .policy import Plan
+from .probe_report import EndpointProbe, RelayProbe
+
+__all__ = [
+    "EXPIRY_WARNING_DAYS",
+    "Level",
+    "RelayVerdict",
+    "ServiceVerdict",
+    "Verdict",
+    "endpoint_findings",
+    "judge",
+]
+
+EXPIRY_WARNING_DAYS = 21
+
+# Session failure code -> finding code. An unknown code is a protocol error.
+FAILURE_FINDINGS = {
+    "connect": "probe-connect",
+    "timeout": "probe-timeout",
+    "starttls-missing": "starttls-missing",
+    "starttls-refused": "starttls-refused",
+    "preauth": "preauth",
+    "injection": "injection",
+    "tls-version": "tls-version",
+    "tls-handshake": "tls-handshake",
+    "closed": "server-closed",
+    "refused": "server-refused",
+    "flood": "server-flood",
+    "protocol": "protocol-error",
+}
+
+# Certificate problem code (certinfo) -> finding code.
+CERT_FINDINGS = {
+    "expired": "cert-expired",
+    "not-yet-valid": "cert-not-yet-valid",
+    "name-mismatch": "cert-name-mismatch",
+    "unknown-issuer": "cert-unknown-issuer",
+    "self-signed": "cert-unknown-issuer",
+    "missing-intermediate": "cert-missing-intermediate",
+    "weak-key": "cert-weak",
+    "weak-signature": "cert-weak",
+}
+_BLOCKING_CERT = {"cert-expired", "cert-not-yet-valid", "cert-name-mismatch"} | {
+    "cert-unknown-issuer",
+    "cert-missing-intermediate",
+}
+
+
+class Level(enum.StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    BLOCK = "block"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceVerdict:
+    service: Service
+    level: Level
+    chosen: EndpointProbe | None
+    probes: tuple[EndpointProbe, ...]  # every candidate, in rank order
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelayVerdict:
+    level: Level
+    hosts: tuple[RelayProbe, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    submission: ServiceVerdict
+    imap: ServiceVerdict
+    pop3: ServiceVerdict
+    relay: RelayVerdict
+    discovery_findings: tuple[Finding, ...]
+
+    @property
+    def access(self) -> ServiceVerdict:
+        """Incoming mail: IMAP, unless only POP3 works."""
+        if self.imap.chosen is None and self.pop3.chosen is not None:
+            return self.pop3
+        return self.imap
+
+    @property
+    def level(self) -> Level:
+        """The account's level: the worse of sending and receiving (relay never blocks)."""
+        levels = (self.submission.level, self.access.level)
+        return max(levels, key=_LEVEL_ORDER.index)
+
+
+_LEVEL_ORDER = [Level.OK, Level.WARN, Level.BLOCK]
+
+
+def endpoint_findings(probe: EndpointProbe) -> list[Finding]:
+    """What one probed endpoint tells a person, from its failure, certificate and DANE."""
+    where = probe.endpoint
+    port = probe.entry.port
+    if probe.failure is not None:
+        code = FAILURE_FINDINGS.get(probe.failure, "protocol-error")
+        return [
+            finding(
+                code,
+                endpoint=where,
+                port=port,
+                detail=probe.failure_detail,
+                server_said=probe.evidence or "(nothing)",
+            )
+        ]
+    out: list[Finding] = []
+    if probe.dane == "mismatch":
+        out.append(
+            finding("dane-mismatch", endpoint=where, tlsa=probe.tlsa_name, detail=probe.dane_detail)
+        )
+    elif probe.dane == "bogus":
+        out.append(finding("dane-bogus", endpoint=where, detail=probe.dane_detail))
+    how = probe.authenticated_by
+    if how == "dane-ee":
+        out.append(finding("dane-ee", endpoint=where))
+    elif how == "dane-ta":
+        out.append(finding("dane-ta", endpoint=where))
+    cert = probe.cert
+    if how is None and probe.dane not in ("mismatch", "bogus"):
+        problems = [
+            (CERT_FINDINGS.get(code), words) for code, words in (cert.problems if cert else ())
+        ]
+        blocking = [(c, w) for c, w in problems if c in _BLOCKING_CERT]
+        for code, words in blocking or [("cert-untrusted", probe.pkix_error or "not verified")]:
+            names = ", ".join(cert.names) if cert else "(none)"
+            out.append(
+                finding(
+                    code or "cert-untrusted",
+                    endpoint=where,
+                    detail=words,
+                    names=names,
+                    host=probe.entry.hostname,
+                )
+            )
+    if cert is not None:
+        weak = [w for code, w in cert.problems if CERT_FINDINGS.get(code) == "cert-weak"]
+        if weak:
+            out.append(finding("cert-weak", endpoint=where, detail="; ".join(weak)))
+        if how in ("pkix", "dane-ta") and 0 <= cert.days_left < EXPIRY_WARNING_DAYS:
+            out.append(
+                finding("cert-expiring", endpoint=where, days=cert.days_left, until=cert.not_after)
+            )
+    if probe.capabilities_hidden:
+        out.append(
+            finding(
+                "capabilities-hidden",
+                endpoint=where,
+                detail=probe.failure_detail or "no capability list after TLS",
+            )
+        )
+    elif how is not None and probe.entry.service is not Service.RELAY and not probe.auth_mechanisms:
+        out.append(finding("no-auth-mechanism", endpoint=where))
+    return out
+
+
+def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceVerdict:
+    chosen_at = next((i for i, p in enumerate(probes) if p.authenticated_by), None)
+    found: list[Finding] = []
+    for index, probe in enumerate(probes):
+        own = endpoint_findings(probe)
+        if chosen_at is None or index < chosen_at:
+            if chosen_at is not None:  # a better candidate failed: worth a warning
+                own = [_at_most(f, Severity.WARN) for f in own]
+                detail = "; ".join(f.summary for f in own)
+                found.append(
+                    finding("better-endpoint-failed", endpoint=probe.endpoint, detail=detail)
+                )
+            found += own
+        elif index == chosen_at:
+            found += own
+        else:  # lower-ranked alternatives: for the helpdesk, not for the level
+            found += [_at_most(f, Severity.INFO) for f in own]
+    chosen = probes[chosen_at] if chosen_at is not None else None
+    if chosen is None:
+        if probes:
+            found.append(finding("no-working-server", service=service.value))
+        return ServiceVerdict(service, Level.BLOCK, None, tuple(probes), tuple(found))
+    if chosen.entry.needs_approval:
+        sources = ", ".join(sorted({o.source.value for o in chosen.entry.origins}))
+        found.append(
+            finding(
+                "needs-approval",
+                endpoint=chosen.endpoint,
+                registrable=chosen.entry.registrable,
+                registrable_unicode=_unicode(chosen.entry.registrable),
+                sources=sources,
+            )
+        )
+    level = Level.WARN if any(f.severity is not Severity.INFO for f in found) else Level.OK
+    return ServiceVerdict(service, level, chosen, tuple(probes), tuple(found))
+
+
+def judge_relay(domain: str, hosts: Sequence[RelayProbe], *, mta_sts: bool) -> RelayVerdict:
+    found: list[Finding] = []
+    dane_any = False
+    for relay in hosts:
+        probe = relay.probe
+        if probe is None:
+            continue
+        if probe.failure in ("connect", "timeout"):
+            found.append(
+                finding(
+                    "relay-unreachable",
+                    domain=domain,
+                    host=relay.host,
+                    detail=probe.failure_detail,
+                )
+            )
+            continue
+        if probe.failure is not None:
+            found.append(
+                finding(
+                    "relay-no-starttls", domain=domain, host=relay.host, detail=probe.failure_detail
+                )
+            )
+            continue
+        if probe.dane == "matched":
+            dane_any = True
+            found.append(
+                finding("relay-dane", domain=domain, host=relay.host, detail=probe.dane_detail)
+            )
+        elif probe.dane in ("mismatch", "bogus"):
+            found += endpoint_findings(probe)
+    if hosts and not mta_sts and not dane_any:
+        found.append(finding("relay-no-policy", domain=domain))
+    level = Level.WARN if any(f.severity is not Severity.INFO for f in found) else Level.OK
+    return RelayVerdict(level, tuple(hosts), tuple(found))
+
+
+def judge(
+    plan: Plan, probes: Sequence[EndpointProbe], relay: Sequence[RelayProbe], *, mta_sts: bool
+) -> Verdict:
+    """The verdict for every leg from the plan and what the probe found."""
+    by_service = {
+        service: [p for p in probes if p.entry.service is service]
+        for service in (Service.SUBMISSION, Service.IMAP, Service.POP3)
+    }
+    rank = {id(e): i for s in plan.services for i, e in enumerate(s.entries)}
+    for found in by_service.values():
+        found.sort(key=lambda p: rank.get(id(p.entry), len(rank)))
+    return Verdict(
+        submission=judge_service(Service.SUBMISSION, by_service[Service.SUBMISSION]),
+        imap=judge_service(Service.IMAP, by_service[Service.IMAP]),
+        pop3=judge_service(Service.POP3, by_service[Service.POP3]),
+        relay=judge_relay(plan.domain, relay, mta_sts=mta_sts),
+        discovery_findings=plan.findings,
+    )
+
+
+def _at_most(found: Finding, severity: Severity) -> Finding:
+    order = [Severity.INFO, Severity.WARN, Severity.ERROR]
+    if order.index(found.severity) <= order.index(severity):
+        return found
+    return replace(found, severity=severity)
+
+
+def _unicode(domain: str) -> str:
+    import idna
+
+    try:
+        return str(idna.decode(domain))
+    except idna.IDNAError:
+        return domain

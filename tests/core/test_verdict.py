@@ -1,0 +1,216 @@
+"""The verdict table, on probe results built by hand (the verdict is pure)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from mailhop.core.findings import Severity
+from mailhop.core.model import Security, Service
+from mailhop.core.policy import Origin, PlanEntry, Tier
+from mailhop.core.probe_report import CertSummary, EndpointProbe, RelayProbe
+from mailhop.core.report import Auth, Source
+from mailhop.core.verdict import Level, endpoint_findings, judge_relay, judge_service
+
+
+def entry(
+    host: str = "mail.example.com",
+    port: int = 993,
+    security: Security = Security.IMPLICIT_TLS,
+    tier: Tier = Tier.A,
+    service: Service = Service.IMAP,
+) -> PlanEntry:
+    origin = Origin(Source.SRV, tier, Auth.DNSSEC_SECURE, "t", "v", 0, None)
+    return PlanEntry(
+        service,
+        host,
+        port,
+        security,
+        tier,
+        None,
+        (),
+        False,
+        "example.com",
+        True,
+        False,
+        (origin,),
+    )
+
+
+CERT = CertSummary(
+    subject="CN=mail.example.com",
+    issuer="CN=Example CA",
+    names=("mail.example.com",),
+    not_after="2027-06-01T00:00:00Z",
+    days_left=180,
+    key="EC P-256",
+    signature="ecdsa-with-SHA256",
+    spki_sha256="00" * 32,
+    chain_subjects=("CN=mail.example.com", "CN=Example CA"),
+    problems=(),
+)
+
+
+def probe(**changes: object) -> EndpointProbe:
+    base = EndpointProbe(
+        entry=entry(),
+        failure=None,
+        failure_detail="",
+        evidence="",
+        peer="192.0.2.1",
+        tls_version="TLSv1.3",
+        cipher="TLS_AES_256_GCM_SHA384",
+        pkix_valid=True,
+        pkix_error=None,
+        cert=CERT,
+        dane=None,
+        dane_usage=None,
+        dane_detail="",
+        tlsa_name="_993._tcp.mail.example.com",
+        auth_mechanisms=("PLAIN",),
+        capabilities=("IMAP4rev1", "AUTH=PLAIN"),
+        reference="the DNSSEC-signed SRV record",
+        elapsed=0.1,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def codes(findings: object) -> list[str]:
+    return [f.code for f in findings]  # type: ignore[attr-defined]
+
+
+def test_a_verified_endpoint_is_ok() -> None:
+    verdict = judge_service(Service.IMAP, [probe()])
+    assert verdict.level is Level.OK and verdict.chosen is not None
+    assert verdict.chosen.authenticated_by == "pkix"
+    assert verdict.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("failure", "code"),
+    [
+        ("starttls-missing", "starttls-missing"),
+        ("starttls-refused", "starttls-refused"),
+        ("preauth", "preauth"),
+        ("injection", "injection"),
+        ("tls-version", "tls-version"),
+        ("timeout", "probe-timeout"),
+        ("connect", "probe-connect"),
+        ("flood", "server-flood"),
+        ("closed", "server-closed"),
+        ("something-new", "protocol-error"),
+    ],
+)
+def test_every_session_failure_blocks_with_its_own_words(failure: str, code: str) -> None:
+    failed = probe(failure=failure, failure_detail="what happened", pkix_valid=False, cert=None)
+    verdict = judge_service(Service.IMAP, [failed])
+    assert verdict.level is Level.BLOCK and verdict.chosen is None
+    assert codes(verdict.findings) == [code, "no-working-server"]
+    assert "mail.example.com:993" in verdict.findings[0].summary
+
+
+def test_dane_mismatch_blocks_even_a_valid_certificate() -> None:
+    mismatched = probe(dane="mismatch", dane_detail="3 1 1 abcd...")
+    assert mismatched.authenticated_by is None
+    verdict = judge_service(Service.IMAP, [mismatched])
+    assert verdict.level is Level.BLOCK
+    assert "dane-mismatch" in codes(verdict.findings)
+
+
+def test_bogus_tlsa_blocks() -> None:
+    verdict = judge_service(Service.IMAP, [probe(dane="bogus", dane_detail="bad signature")])
+    assert verdict.level is Level.BLOCK and "dane-bogus" in codes(verdict.findings)
+
+
+def test_dane_ee_authenticates_a_certificate_pkix_refuses() -> None:
+    selfsigned = replace(CERT, problems=(("self-signed", "self-signed"),))
+    dane_ee = probe(
+        pkix_valid=False, pkix_error="self-signed", cert=selfsigned, dane="matched", dane_usage=3
+    )
+    verdict = judge_service(Service.IMAP, [dane_ee])
+    assert verdict.level is Level.OK and verdict.chosen is dane_ee
+    assert codes(verdict.findings) == ["dane-ee"]
+    assert verdict.findings[0].severity is Severity.INFO
+
+
+@pytest.mark.parametrize(
+    ("problem", "code"),
+    [
+        ("expired", "cert-expired"),
+        ("name-mismatch", "cert-name-mismatch"),
+        ("unknown-issuer", "cert-unknown-issuer"),
+        ("missing-intermediate", "cert-missing-intermediate"),
+    ],
+)
+def test_certificate_problems_are_named(problem: str, code: str) -> None:
+    bad = probe(
+        pkix_valid=False,
+        pkix_error="verify failed",
+        cert=replace(CERT, problems=((problem, f"{problem} words"),)),
+    )
+    found = endpoint_findings(bad)
+    assert codes(found) == [code]
+    assert found[0].severity is Severity.ERROR
+
+
+def test_a_failed_better_endpoint_makes_a_warning_and_the_next_is_chosen() -> None:
+    stripped = probe(
+        failure="starttls-missing",
+        failure_detail="no STARTTLS",
+        entry=entry(port=143, security=Security.STARTTLS),
+    )
+    working = probe(entry=entry(port=993))
+    verdict = judge_service(Service.IMAP, [stripped, working])
+    assert verdict.level is Level.WARN and verdict.chosen is working
+    assert codes(verdict.findings)[:2] == ["better-endpoint-failed", "starttls-missing"]
+    assert all(f.severity is not Severity.ERROR for f in verdict.findings)
+
+
+def test_a_failed_lower_endpoint_is_information_only() -> None:
+    verdict = judge_service(
+        Service.IMAP, [probe(), probe(failure="timeout", entry=entry(port=143))]
+    )
+    assert verdict.level is Level.OK
+    assert [f.severity for f in verdict.findings] == [Severity.INFO]
+
+
+def test_tier_c_needs_approval_naming_the_domain_in_full() -> None:
+    forged = probe(entry=entry(host="imap.xn--fa-hia.de", tier=Tier.C))
+    forged = replace(forged, entry=replace(forged.entry, registrable="xn--fa-hia.de"))
+    verdict = judge_service(Service.IMAP, [forged])
+    assert verdict.level is Level.WARN
+    (approval,) = [f for f in verdict.findings if f.code == "needs-approval"]
+    assert "xn--fa-hia.de" in approval.summary and "faß.de" in approval.helpdesk
+
+
+def test_expiring_certificate_and_missing_auth_warn() -> None:
+    soon = probe(cert=replace(CERT, days_left=5), auth_mechanisms=())
+    verdict = judge_service(Service.IMAP, [soon])
+    assert verdict.level is Level.WARN
+    assert codes(verdict.findings) == ["cert-expiring", "no-auth-mechanism"]
+
+
+def test_relay_reports_but_never_blocks() -> None:
+    relay_entry = entry(
+        host="mx.example.com", port=25, security=Security.STARTTLS, service=Service.RELAY
+    )
+    stripped = RelayProbe(
+        "mx.example.com",
+        0,
+        probe(entry=relay_entry, failure="starttls-missing", failure_detail="no STARTTLS"),
+        None,
+        None,
+    )
+    verdict = judge_relay("example.com", [stripped], mta_sts=False)
+    assert verdict.level is Level.WARN
+    assert codes(verdict.findings) == ["relay-no-starttls", "relay-no-policy"]
+    unreachable = replace(stripped, probe=replace(stripped.probe, failure="connect"))
+    assert codes(judge_relay("example.com", [unreachable], mta_sts=False).findings)[0] == (
+        "relay-unreachable"
+    )
+    dane = RelayProbe(
+        "mx.example.com", 0, probe(entry=relay_entry, dane="matched", dane_usage=3), "enforce", True
+    )
+    verdict = judge_relay("example.com", [dane], mta_sts=True)
+    assert verdict.level is Level.OK and codes(verdict.findings) == ["relay-dane"]
