@@ -43,7 +43,7 @@ from .verdict import Verdict, judge
 __all__ = ["MAX_SESSIONS", "MAX_SESSIONS_PER_HOST", "CheckReport", "check"]
 
 MAX_SESSIONS = 32  # asyncio keeps a 256 KiB buffer per TLS socket (DESIGN.md section 7)
-MAX_SESSIONS_PER_HOST = 4
+MAX_SESSIONS_PER_HOST = 8  # one of each port a mail host serves (7) at once
 
 Key = tuple[Service, str, int, Security]
 
@@ -56,6 +56,14 @@ class CheckReport:
     verdict: Verdict
     elapsed: float
     stopped_early: bool  # the soft deadline ended the wait for pending probes
+
+    @property
+    def tls_rpt(self) -> str | None:
+        """Where the domain wants TLS failure reports (RFC 8460), if it says."""
+        for attempt in self.discovery.attempts:
+            if attempt.source is Source.TLS_RPT and attempt.status is Status.FOUND:
+                return attempt.fact("rua")
+        return None
 
 
 async def check(
@@ -103,7 +111,8 @@ class _Prober:
         self.diagnostic: ssl.SSLContext = diagnostic_context()
         self.ctx: SourceContext | None = None
         self.tasks: dict[Key, asyncio.Task[SessionResult | str]] = {}
-        self.total = asyncio.Semaphore(MAX_SESSIONS)
+        # One at a time (benchmark comparison only): each session its own deadline.
+        self.total = asyncio.Semaphore(1 if options.sequential else MAX_SESSIONS)
         self.per_host: dict[str, asyncio.Semaphore] = {}
 
     def consider(self, attempt: Attempt, attempts: Sequence[Attempt], ctx: SourceContext) -> None:
@@ -123,6 +132,10 @@ class _Prober:
         service, host, port, security = key
         host_limit = self.per_host.setdefault(host, asyncio.Semaphore(MAX_SESSIONS_PER_HOST))
         async with self.total, host_limit:
+            deadline = self.deadline
+            if self.options.sequential:
+                deadline = time.monotonic() + self.options.hard_deadline
+                ctx.resolver.deadline = deadline
             try:
                 addresses = await ctx.resolver.addresses(host)
             except ResolveError as exc:
@@ -135,12 +148,15 @@ class _Prober:
                 addresses=addresses,
                 context=self.context,
                 diagnostic_context=self.diagnostic,
-                deadline=self.deadline,
+                deadline=deadline,
             )
 
     async def wait(self, report: DiscoveryReport) -> bool:
         """Wait for the probes; at the soft deadline, stop if both legs are settled."""
         soft = self.started + self.options.soft_deadline
+        if self.options.sequential:
+            await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+            return False
         while True:
             pending = [t for t in self.tasks.values() if not t.done()]
             if not pending:

@@ -7,7 +7,8 @@ A superset of ``mailhop.discover/1`` (see discovery_json.py): every field of it,
       "level": "ok" | "warn" | "block",          # the account: worse of sending/receiving
       "submission": <leg>, "access": <leg>,      # access: IMAP, or POP3 if only it works
       "relay": {"level", "hosts": [{"host", "mta_sts_mode", "mta_sts_match",
-                                     "probe": <probe> | null}], "findings": [...]}
+                                     "probe": <probe> | null}], "findings": [...],
+                "tls_rpt": "mailto:..." | null}
     },
     "probes": [<probe>, ...],                    # every client-side candidate probed
     "check_elapsed": 0.52, "stopped_early": false
@@ -59,6 +60,7 @@ def check_to_json(report: CheckReport) -> dict[str, Any]:
                 for relay in verdict.relay.hosts
             ],
             "findings": [_finding(f) for f in verdict.relay.findings],
+            "tls_rpt": report.tls_rpt,
         },
     }
     out["probes"] = [_probe(p) for p in report.probes]

@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from .model import Security, Service
 from .report import Auth, Source, Status
+from .verdict import Level
 
-__all__ = ["AUTH", "SECURITY", "SERVICE", "SOURCE", "STATUS", "TIER", "auth_label"]
+__all__ = [
+    "AUTH",
+    "HOW_VERIFIED",
+    "LEVEL_WORDS",
+    "SECURITY",
+    "SERVICE",
+    "SOURCE",
+    "STATUS",
+    "TIER",
+    "auth_label",
+]
 
 SERVICE = {
     Service.SUBMISSION: "Outgoing mail (submission)",
@@ -69,6 +80,20 @@ STATUS = {
     Status.FAILED: "failed",
     Status.TIMED_OUT: "timed out",
     Status.SKIPPED: "skipped",
+}
+
+
+LEVEL_WORDS = {
+    Level.OK: "OK",
+    Level.WARN: "WARNING",
+    Level.BLOCK: "BLOCKED",
+}
+
+HOW_VERIFIED = {
+    "dane-ee": "the key the domain pinned in DNSSEC-signed DNS (DANE-EE; names and dates not "
+    "checked)",
+    "dane-ta": "the authority the domain pinned in DNSSEC-signed DNS (DANE-TA)",
+    "pkix": "a certificate from an authority this computer trusts",
 }
 
 

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from .check import CheckReport
-from .labels import SECURITY
+from .labels import HOW_VERIFIED, LEVEL_WORDS, SECURITY
 from .probe_report import EndpointProbe
 from .render_text import safe
-from .verdict import Level, RelayVerdict, ServiceVerdict
+from .verdict import RelayVerdict, ServiceVerdict
 
 __all__ = ["render_check"]
-
-LEVEL_WORDS = {
-    Level.OK: "OK",
-    Level.WARN: "WARNING",
-    Level.BLOCK: "BLOCKED",
-}
-
-HOW_VERIFIED = {
-    "dane-ee": "the key the domain pinned in DNSSEC-signed DNS (DANE-EE; names and dates not "
-    "checked)",
-    "dane-ta": "the authority the domain pinned in DNSSEC-signed DNS (DANE-TA)",
-    "pkix": "a certificate from an authority this computer trusts",
-}
 
 
 def render_check(report: CheckReport) -> str:
@@ -35,6 +22,9 @@ def render_check(report: CheckReport) -> str:
     ]
     lines += _leg("Your device -> outgoing server (submission)", verdict.submission)
     lines += _relay(f"Server -> server (mail to {address.domain})", verdict.relay)
+    rua = report.tls_rpt
+    if rua:
+        lines.insert(-1, f"  TLS failure reports (TLS-RPT) go to {safe(rua)}")
     access = verdict.access
     name = "IMAP" if access is verdict.imap else "POP3"
     lines += _leg(f"Incoming server -> your devices (access, {name})", access)

@@ -119,8 +119,31 @@ class Verdict:
 _LEVEL_ORDER = [Level.OK, Level.WARN, Level.BLOCK]
 
 
+def _evidence(probe: EndpointProbe) -> tuple[str, ...]:
+    """Where the endpoint came from and what it presented, for the helpdesk view."""
+    found = [f"named by {o.source.value}: {o.target} ({o.auth.value})" for o in probe.entry.origins]
+    if probe.peer:
+        found.append(f"connected to {probe.peer}, {probe.tls_version or 'no TLS'}")
+    cert = probe.cert
+    if cert is not None:
+        found.append(
+            f"certificate: subject {cert.subject}; issuer {cert.issuer}; names "
+            f"{', '.join(cert.names) or '(none)'}; not after {cert.not_after}; "
+            f"SPKI SHA-256 {cert.spki_sha256}"
+        )
+    if probe.pkix_error:
+        found.append(f"this computer's verification: {probe.pkix_error}")
+    if probe.dane:
+        found.append(f"TLSA {probe.tlsa_name}: {probe.dane} ({probe.dane_detail})")
+    return tuple(found)
+
+
 def endpoint_findings(probe: EndpointProbe) -> list[Finding]:
     """What one probed endpoint tells a person, from its failure, certificate and DANE."""
+    return [replace(f, evidence=_evidence(probe)) for f in _endpoint_findings(probe)]
+
+
+def _endpoint_findings(probe: EndpointProbe) -> list[Finding]:
     where = probe.endpoint
     port = probe.entry.port
     if probe.failure is not None:

@@ -1,7 +1,7 @@
-"""Benchmark: address -> plan at a fixed RTT, next to its round-trip lower bound.
+"""Benchmark: address -> plan (or -> verdict) at a fixed RTT, next to its round-trip bound.
 
     python -m tests.lab up
-    python -m tests.bench.bench_discovery [--rtt 0 50 200] [--runs 3] [--sequential]
+    python -m tests.bench.bench_discovery [--rtt 0 50 200] [--runs 3] [--sequential] [--check]
 
 For each RTT a delayed client namespace is made (netdelay.py) and each scenario is
 discovered `--runs` times in a fresh process; the table shows the median time, the
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rtt", type=float, nargs="+", default=[0.0, 50.0, 200.0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sequential", action="store_true")
+    parser.add_argument(
+        "--check", action="store_true", help="time address -> verdict (mailhop check) instead"
+    )
     args = parser.parse_args(argv)
     header = "| scenario | RTT ms | median ms | bound ms (round trips) | ratio |"
     if args.sequential:
@@ -56,14 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     for rtt in args.rtt:
         with delayed_client_namespace(rtt) as client:
             for name, address in SCENARIOS.items():
-                runs = [measure(client, address, "parallel") for _ in range(args.runs)]
+                mode = "check" if args.check else "parallel"
+                runs = [measure(client, address, mode) for _ in range(args.runs)]
                 median = statistics.median(r["elapsed"] for r in runs) * 1000
                 trips = max(r["round_trips"] for r in runs)
                 bound = max(trips * rtt, max(r["waited_for_deadline"] for r in runs) * 1000)
                 ratio = f"{median / bound:.2f}x" if bound else "-"
                 row = f"| {name} | {rtt:g} | {median:.0f} | {bound:.0f} ({trips}) | {ratio} |"
                 if args.sequential:
-                    one = measure(client, address, "sequential")
+                    one = measure(
+                        client, address, f"{mode}-sequential" if args.check else "sequential"
+                    )
                     row += f" {one['elapsed'] * 1000:.0f} |"
                 print(row, flush=True)
     return 0

@@ -31,8 +31,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mailhop.core.address import parse_address
+from mailhop.core.check import CheckReport, check
 from mailhop.core.discovery import DiscoveryOptions, DiscoveryReport, discover
 from mailhop.core.dnssec import TrustAnchor
+from mailhop.core.model import Security, Service
 from mailhop.core.report import Attempt, Source, Status
 from mailhop.core.resolver import parse_upstream
 from tests.lab import lab as lab_module
@@ -73,8 +75,45 @@ def round_trips(report: DiscoveryReport) -> int:
     return max(depth.values(), default=0)
 
 
+# Round trips of one probe after the host's address is known (DESIGN.md section 7, with
+# TLS 1.3): IMAPS/POP3S greeting 3, SMTPS EHLO 4, IMAP/POP3 STARTTLS 5, SMTP STARTTLS 6.
+PROBE_ROUND_TRIPS = {
+    (Service.IMAP, Security.IMPLICIT_TLS): 3,
+    (Service.POP3, Security.IMPLICIT_TLS): 3,
+    (Service.SUBMISSION, Security.IMPLICIT_TLS): 4,
+    (Service.IMAP, Security.STARTTLS): 5,
+    (Service.POP3, Security.STARTTLS): 5,
+    (Service.SUBMISSION, Security.STARTTLS): 6,
+    (Service.RELAY, Security.STARTTLS): 6,
+}
+SOURCE_ROUND_TRIPS = {Source.SRV: 1, Source.MX: 1}  # documents: their fetch (4 or more)
+
+
+def check_round_trips(report: CheckReport) -> int:
+    """Discovery's chain, or a probe's: the source that named the server first, the
+    server's address lookup (1), then the protocol's own round trips."""
+    longest = round_trips(report.discovery)
+    attempts = report.discovery.attempts
+    for probe in (*report.probes, *(r.probe for r in report.relay if r.probe)):
+        if probe.failure is not None:
+            continue
+        entry = probe.entry
+        named = min(
+            SOURCE_ROUND_TRIPS.get(origin.source)
+            or min(
+                (fetch_round_trips(a) for a in attempts if a.source is origin.source),
+                default=4,
+            )
+            for origin in entry.origins
+        )
+        longest = max(longest, named + 1 + PROBE_ROUND_TRIPS[(entry.service, entry.security)])
+    return longest
+
+
 def main(argv: list[str]) -> int:
     address, mode = argv[0], argv[1]
+    if mode.startswith("check"):
+        return main_check(address, sequential=mode == "check-sequential")
     info = lab_module.running()
     if info is None:
         print("the lab is not running", file=sys.stderr)
@@ -111,6 +150,44 @@ def main(argv: list[str]) -> int:
                 "stopped_early": report.stopped_early,
                 "attempts": len(report.attempts),
                 "timed_out": len(timed_out),
+            }
+        )
+    )
+    return 0
+
+
+def lab_options(sequential: bool) -> DiscoveryOptions:
+    info = lab_module.running()
+    assert info is not None, "the lab is not running"
+    anchor = TrustAnchor.from_text(Path(info.fact("dns", "trust_anchor_file")).read_text())
+    return DiscoveryOptions(
+        upstream=parse_upstream(f"{info.resolver}:{info.resolver_port}"),
+        anchor=anchor,
+        extra_ca_file=info.ca_file,
+        ispdb_url="https://ispdb.test/v1.1/",
+        sequential=sequential,
+        soft_deadline=3600.0 if sequential else 3.0,
+    )
+
+
+def main_check(address: str, *, sequential: bool) -> int:
+    """Address -> verdict, measured like discovery (warm process, inside `check`)."""
+    options = lab_options(sequential)
+    warm = parse_address("warm-up@srvonly.test", allow_test_domains=True)
+    asyncio.run(check(warm, options))
+    parsed = parse_address(address, allow_test_domains=True)
+    report = asyncio.run(check(parsed, options))
+    waited = options.soft_deadline if report.stopped_early or report.discovery.stopped_early else 0
+    print(
+        json.dumps(
+            {
+                "address": address,
+                "mode": "check-sequential" if sequential else "check",
+                "elapsed": report.elapsed,
+                "round_trips": check_round_trips(report),
+                "waited_for_deadline": waited,
+                "stopped_early": report.stopped_early,
+                "verdict": report.verdict.level.value,
             }
         )
     )

@@ -165,3 +165,15 @@ def test_a_black_holed_first_server_costs_the_soft_deadline(lab: LabInfo) -> Non
     imap = report.verdict.imap
     assert imap.chosen is not None and imap.chosen.entry.hostname == "mail.blackhole.test"
     assert imap.level is Level.WARN and "better-endpoint-failed" in codes(report)
+
+
+def test_relay_reports_mta_sts_testing_and_an_unlisted_mx(lab: LabInfo) -> None:
+    report = run_check(lab, "jo@ststesting.test")
+    (host,) = report.verdict.relay.hosts
+    assert (host.host, host.mta_sts_mode, host.mta_sts_match) == (
+        "mail.healthy.test",
+        "testing",
+        False,
+    )
+    assert host.probe is not None and host.probe.failure is None
+    assert "mta-sts-mx-mismatch" in {f.code for f in report.discovery.plan.findings}

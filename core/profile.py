@@ -1,0 +1,269 @@
+"""Saved accounts: the verified, non-secret settings, as a versioned file, and re-check diffs.
+
+A profile holds what the check verified (endpoints, security, user name, how each server was
+authenticated, its SPKI pin, where each setting came from, the approvals given, the verdict
+and when) and never a secret: the password lives only in the OS keyring, and the profile
+names the keyring entries so ``forget`` can remove them.
+
+Files are JSON, one per account, under the user's config directory (platformdirs), written
+atomically (a temporary file in the same directory, fsync, rename), so a crash never leaves a
+half-written profile. ``compare`` lists every difference between a saved profile and a new
+check; nothing changes a profile silently (DESIGN.md section 4, rule 10).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .approval import Approval
+from .probe_report import EndpointProbe
+
+__all__ = [
+    "PROFILE_VERSION",
+    "AccountProfile",
+    "Difference",
+    "EndpointSetting",
+    "ProfileError",
+    "SecretRef",
+    "compare",
+    "default_directory",
+    "delete_profile",
+    "endpoint_setting",
+    "list_profiles",
+    "load_profile",
+    "profile_path",
+    "save_profile",
+]
+
+PROFILE_VERSION = 1
+
+
+class ProfileError(Exception):
+    """A profile file that cannot be read or written; the message names the file and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointSetting:
+    service: str  # submission / imap / pop3
+    host: str
+    port: int
+    security: str  # implicit-tls / starttls
+    username: str
+    auth_method: str  # password-cleartext, password-encrypted, oauth2
+    spki_sha256: str  # the key the check verified: a changed key is a difference
+    authenticated_by: str  # dane-ee / dane-ta / pkix
+    tier: str
+    sources: tuple[str, ...]  # "srv: _imaps._tcp.example.com SRV (dnssec-secure)", ...
+
+
+@dataclass(frozen=True, slots=True)
+class SecretRef:
+    """Where a password was stored: the keyring's service name and user, not the secret."""
+
+    service: str
+    username: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountProfile:
+    version: int
+    address: str  # local@A-label
+    address_unicode: str
+    display_name: str
+    incoming: EndpointSetting
+    outgoing: EndpointSetting
+    oauth2: bool
+    approvals: tuple[Approval, ...]
+    secrets: tuple[SecretRef, ...]
+    verdict: str
+    checked_at: str  # ISO 8601 UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One change between a saved profile and a new check."""
+
+    kind: str  # new-host, changed-port, changed-security, rotated-key, verification-changed,
+    #            changed-username, changed-auth, tier-changed, verdict-changed
+    leg: str  # incoming / outgoing / account
+    old: str
+    new: str
+
+    def describe(self) -> str:
+        return f"{self.leg}: {self.kind.replace('-', ' ')} ({self.old} -> {self.new})"
+
+
+def endpoint_setting(probe: EndpointProbe, username: str, auth_method: str) -> EndpointSetting:
+    entry = probe.entry
+    return EndpointSetting(
+        service=entry.service.value,
+        host=entry.hostname,
+        port=entry.port,
+        security=entry.security.value,
+        username=username,
+        auth_method=auth_method,
+        spki_sha256=probe.cert.spki_sha256 if probe.cert else "",
+        authenticated_by=probe.authenticated_by or "",
+        tier=entry.tier.value,
+        sources=tuple(f"{o.source.value}: {o.target} ({o.auth.value})" for o in entry.origins),
+    )
+
+
+def default_directory() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("mailhop", appauthor=False) / "accounts"
+
+
+def profile_path(address: str, directory: Path) -> Path:
+    # The A-label address is ASCII; "/" and NUL cannot occur in a parsed address, but the
+    # name is checked anyway so a profile can never be written outside `directory`.
+    name = f"{address}.json"
+    if "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
+        raise ProfileError(f"{address!r} cannot name a profile file")
+    return directory / name
+
+
+def save_profile(profile: AccountProfile, directory: Path | None = None) -> Path:
+    """Write atomically; returns the path. Raises ProfileError naming the file."""
+    folder = directory or default_directory()
+    path = profile_path(profile.address, folder)
+    data = json.dumps(_to_json(profile), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(prefix=".profile-", dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ProfileError(f"cannot save the profile {path}: {exc.strerror or exc}") from exc
+    return path
+
+
+def load_profile(address: str, directory: Path | None = None) -> AccountProfile:
+    path = profile_path(address, directory or default_directory())
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"there is no saved account for {address} ({path})") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProfileError(f"the profile {path} cannot be read: {exc}") from exc
+    return _from_json(raw, path)
+
+
+def list_profiles(directory: Path | None = None) -> list[AccountProfile | ProfileError]:
+    """Every saved profile, sorted by address; unreadable files as errors, not exceptions."""
+    folder = directory or default_directory()
+    found: list[AccountProfile | ProfileError] = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            found.append(_from_json(json.loads(path.read_text("utf-8")), path))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            found.append(ProfileError(f"the profile {path} cannot be read: {exc}"))
+        except ProfileError as exc:
+            found.append(exc)
+    return found
+
+
+def delete_profile(address: str, directory: Path | None = None) -> Path | None:
+    path = profile_path(address, directory or default_directory())
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ProfileError(f"cannot remove the profile {path}: {exc.strerror or exc}") from exc
+    return path
+
+
+def compare(saved: AccountProfile, fresh: AccountProfile) -> tuple[Difference, ...]:
+    """Every difference that matters between a saved profile and a new check."""
+    found: list[Difference] = []
+    for leg in ("incoming", "outgoing"):
+        old: EndpointSetting = getattr(saved, leg)
+        new: EndpointSetting = getattr(fresh, leg)
+        pairs = [
+            ("new-host", f"{old.service} {old.host}", f"{new.service} {new.host}"),
+            ("changed-port", str(old.port), str(new.port)),
+            ("changed-security", old.security, new.security),
+            ("changed-username", old.username, new.username),
+            ("changed-auth", old.auth_method, new.auth_method),
+            (
+                "verification-changed",
+                old.authenticated_by or "none",
+                new.authenticated_by or "none",
+            ),
+            ("tier-changed", old.tier, new.tier),
+        ]
+        for kind, before, after in pairs:
+            if before != after:
+                found.append(Difference(kind, leg, before, after))
+        if old.host == new.host and old.spki_sha256 != new.spki_sha256:
+            found.append(Difference("rotated-key", leg, old.spki_sha256, new.spki_sha256))
+    if saved.verdict != fresh.verdict:
+        found.append(Difference("verdict-changed", "account", saved.verdict, fresh.verdict))
+    return tuple(found)
+
+
+def now_text() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _to_json(profile: AccountProfile) -> dict[str, Any]:
+    data = asdict(profile)
+    data["format"] = "mailhop-account"
+    return data
+
+
+def _from_json(raw: object, path: Path) -> AccountProfile:
+    if not isinstance(raw, dict) or raw.get("format") != "mailhop-account":
+        raise ProfileError(f"{path} is not a mailhop account profile")
+    if raw.get("version") != PROFILE_VERSION:
+        raise ProfileError(
+            f"{path} has profile version {raw.get('version')!r}; this mailhop reads version "
+            f"{PROFILE_VERSION}"
+        )
+    try:
+        return AccountProfile(
+            version=raw["version"],
+            address=str(raw["address"]),
+            address_unicode=str(raw["address_unicode"]),
+            display_name=str(raw["display_name"]),
+            incoming=_endpoint(raw["incoming"]),
+            outgoing=_endpoint(raw["outgoing"]),
+            oauth2=bool(raw["oauth2"]),
+            approvals=tuple(
+                Approval(a["registrable"], a["unicode"], tuple(a["hosts"]), a["approved_at"])
+                for a in raw["approvals"]
+            ),
+            secrets=tuple(SecretRef(s["service"], s["username"]) for s in raw["secrets"]),
+            verdict=str(raw["verdict"]),
+            checked_at=str(raw["checked_at"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProfileError(f"{path} is damaged: missing or wrong field {exc}") from exc
+
+
+def _endpoint(raw: dict[str, Any]) -> EndpointSetting:
+    values = dict(raw)
+    values["sources"] = tuple(values.get("sources", ()))
+    values["port"] = int(values["port"])
+    return EndpointSetting(**values)
+
+
+def secrets_in(profile: AccountProfile) -> Sequence[SecretRef]:
+    return profile.secrets
