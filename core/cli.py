@@ -130,7 +130,33 @@ def build_parser() -> argparse.ArgumentParser:
         "verified and what is wrong. No password is asked for or sent.",
     )
     _address_arguments(check)
+    profiles = commands.add_parser(
+        "profiles",
+        help="list the saved accounts",
+        description="List the accounts saved by `mailhop setup` (no secrets are in them).",
+    )
+    _profile_dir_argument(profiles)
+    recheck = commands.add_parser(
+        "recheck",
+        parents=[_shared_options()],
+        help="check a saved account again and report every difference (changes nothing)",
+        description="Run the check for a saved account and compare the result with what was "
+        "saved: a new host, a changed port or security, a rotated key, a certificate that now "
+        "fails. The saved profile is never changed; run `mailhop setup` to accept changes.",
+    )
+    _address_arguments(recheck)
+    _profile_dir_argument(recheck)
     return parser
+
+
+def _profile_dir_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--profile-dir",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="where account profiles are kept (default: your user config folder)",
+    )
 
 
 def _address_arguments(command: argparse.ArgumentParser) -> None:
@@ -154,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _discover(parser, args)
     if args.command == "check":
         return _check(parser, args)
+    if args.command == "profiles":
+        return _profiles(args)
+    if args.command == "recheck":
+        return _recheck(parser, args)
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover - argparse exits first
     return EXIT_USAGE  # pragma: no cover
 
@@ -253,6 +283,76 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if level is Level.BLOCK:
         return EXIT_BLOCKED
     return EXIT_NEEDS_APPROVAL if level is Level.WARN else EXIT_OK
+
+
+def _profiles(args: argparse.Namespace) -> int:
+    from .profile import ProfileError, default_directory, list_profiles
+
+    folder = args.profile_dir or default_directory()
+    found = list_profiles(folder)
+    if not found:
+        print(f"No saved accounts (in {folder}).")
+        return EXIT_OK
+    for item in found:
+        if isinstance(item, ProfileError):
+            print(f"  (unreadable) {item}")
+            continue
+        incoming, outgoing = item.incoming, item.outgoing
+        print(
+            f"{item.address_unicode}  checked {item.checked_at}, verdict {item.verdict}\n"
+            f"  receive: {incoming.service} {incoming.host}:{incoming.port} {incoming.security}"
+            f" as {incoming.username}\n"
+            f"  send:    {outgoing.host}:{outgoing.port} {outgoing.security}"
+            f" as {outgoing.username}"
+        )
+    print(f"({len(found)} account(s) in {folder})")
+    return EXIT_OK
+
+
+def _recheck(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from .account import choose, profile_from_check
+    from .address import AddressError, parse_address
+    from .check import check
+    from .profile import ProfileError, compare, load_profile
+
+    options = options_from(parser, args)
+    try:
+        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
+        saved = load_profile(address.ascii, args.profile_dir)
+    except AddressError as exc:
+        print(f"mailhop: {exc}", file=sys.stderr)
+        return EXIT_BAD_ADDRESS
+    except ProfileError as exc:
+        print(f"mailhop: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    observer = _progress_printer(sys.stderr) if progress and not args.json else None
+    report = asyncio.run(check(address, options, observer))
+    choice = choose(report)
+    if choice.blocked is not None:
+        print(f"{address.display}: now blocked: {choice.blocked}. The saved profile is unchanged.")
+        return EXIT_BLOCKED
+    fresh = profile_from_check(
+        report,
+        choice,
+        usernames_used=(saved.incoming.username, saved.outgoing.username),
+        approvals=saved.approvals,
+        secrets=saved.secrets,
+        display_name=saved.display_name,
+    )
+    differences = compare(saved, fresh)
+    if args.json:
+        rows = [{"kind": d.kind, "leg": d.leg, "old": d.old, "new": d.new} for d in differences]
+        json.dump({"address": address.ascii, "differences": rows}, sys.stdout, indent=2)
+        print()
+    elif not differences:
+        print(f"{address.display}: no differences since {saved.checked_at}.")
+    else:
+        print(f"{address.display}: {len(differences)} difference(s) since {saved.checked_at}:")
+        for difference in differences:
+            print(f"  {difference.describe()}")
+        print("Nothing was changed. Run `mailhop setup` to accept the new settings.")
+    return EXIT_NEEDS_APPROVAL if differences else EXIT_OK
 
 
 def exit_code(report: DiscoveryReport) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -196,3 +197,36 @@ def test_check_json_is_a_superset_of_discover(lab: LabInfo) -> None:
     )
     assert len(chosen["certificate"]["spki_sha256"]) == 64
     assert verdict["relay"]["hosts"][0]["mta_sts_mode"] == "enforce"
+
+
+# -- mailhop profiles / recheck ---------------------------------------------------------
+
+
+def test_profiles_and_recheck_report_differences_and_change_nothing(
+    lab: LabInfo, tmp_path: Path
+) -> None:
+    import asyncio
+    from dataclasses import replace
+
+    from mailhop.core.account import choose, profile_from_check
+    from mailhop.core.address import parse_address
+    from mailhop.core.check import check
+    from mailhop.core.profile import save_profile
+    from tests.core.test_discovery import options
+
+    done = run("profiles", "--profile-dir", str(tmp_path))
+    assert done.returncode == 0 and "No saved accounts" in done.stdout
+    address = parse_address("alice@healthy.test", allow_test_domains=True)
+    report = asyncio.run(check(address, options(lab)))
+    profile = profile_from_check(report, choose(report), usernames_used=(address.ascii,) * 2)
+    stale = replace(profile, incoming=replace(profile.incoming, port=143, security="starttls"))
+    path = save_profile(stale, tmp_path)
+    before = path.read_bytes()
+    done = run("profiles", "--profile-dir", str(tmp_path))
+    assert "alice@healthy.test" in done.stdout and "mail.healthy.test:143" in done.stdout
+    done = run("recheck", "alice@healthy.test", "--profile-dir", str(tmp_path), *lab_options(lab))
+    assert done.returncode == cli.EXIT_NEEDS_APPROVAL, done.stdout + done.stderr
+    assert "changed port (143 -> 993)" in done.stdout
+    assert "changed security (starttls -> implicit-tls)" in done.stdout
+    assert "Nothing was changed" in done.stdout
+    assert path.read_bytes() == before
