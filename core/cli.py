@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 
 if TYPE_CHECKING:
+    from .approval import ApprovalRequest
     from .discovery import DiscoveryOptions, DiscoveryReport, Event
 
 DESCRIPTION = (
@@ -41,6 +42,7 @@ EXIT_USAGE = 2
 EXIT_BAD_ADDRESS = 3
 EXIT_NOTHING_FOUND = 4
 EXIT_BLOCKED = 5
+EXIT_NOT_SET_UP = 6
 
 EXIT_CODES = """exit codes:
   0  settings found for sending and receiving, authenticated (tier A or B)
@@ -50,7 +52,9 @@ EXIT_CODES = """exit codes:
   3  the address is not valid
   4  no settings found for sending or for receiving
   5  (check only) servers were found, but none passed the checks for sending or
-     receiving; the findings say why"""
+     receiving; the findings say why
+  6  (setup, forget) nothing was stored or removed: not approved, no usable keyring,
+     or the sign-in failed; the message says which"""
 
 
 def _shared_options() -> argparse.ArgumentParser:
@@ -146,6 +150,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _address_arguments(recheck)
     _profile_dir_argument(recheck)
+    setup = commands.add_parser(
+        "setup",
+        parents=[_shared_options()],
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="check, approve, test the sign-in, store the password in the OS keyring",
+        description="Set up an account: run the check, ask you to approve any server nobody "
+        "authenticated (naming its domain in full), read the password without echo, test the "
+        "sign-in over verified TLS only, then store the password in the OS keyring and the "
+        "settings (never the password) in a profile.",
+    )
+    _address_arguments(setup)
+    _profile_dir_argument(setup)
+    setup.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (for scripts) instead of asking",
+    )
+    setup.add_argument(
+        "--approve",
+        metavar="DOMAIN",
+        action="append",
+        default=[],
+        help="approve this registrable domain in advance (as shown by `check`); repeatable",
+    )
+    setup.add_argument("--name", default="", help="your name, as mail clients show it")
+    forget = commands.add_parser(
+        "forget",
+        help="remove a saved account: its profile and its keyring entries",
+    )
+    forget.add_argument("address", metavar="ADDRESS", help="the email address")
+    forget.add_argument("--allow-test-domains", action="store_true", help=argparse.SUPPRESS)
+    _profile_dir_argument(forget)
     return parser
 
 
@@ -184,6 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _profiles(args)
     if args.command == "recheck":
         return _recheck(parser, args)
+    if args.command == "setup":
+        return _setup(parser, args)
+    if args.command == "forget":
+        return _forget(args)
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover - argparse exits first
     return EXIT_USAGE  # pragma: no cover
 
@@ -353,6 +394,101 @@ def _recheck(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             print(f"  {difference.describe()}")
         print("Nothing was changed. Run `mailhop setup` to accept the new settings.")
     return EXIT_NEEDS_APPROVAL if differences else EXIT_OK
+
+
+def _setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from .address import AddressError, parse_address
+    from .check import check
+    from .render_check import render_check
+    from .secrets import Password, SecretStore
+    from .setup import run_setup
+
+    options = options_from(parser, args)
+    try:
+        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
+    except AddressError as exc:
+        print(f"mailhop: {exc}", file=sys.stderr)
+        return EXIT_BAD_ADDRESS
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    observer = _progress_printer(sys.stderr) if progress else None
+    report = asyncio.run(check(address, options, observer))
+    sys.stdout.write(render_check(report))
+    approved = {a.lower().rstrip(".") for a in args.approve}
+
+    async def ask_approval(request: ApprovalRequest) -> bool:
+        if {request.registrable, request.unicode} & approved:
+            print(f"Approved by --approve: {request.unicode} ({request.registrable})")
+            return True
+        print(request.question())
+        if not sys.stdin.isatty() or args.password_stdin:
+            print(f"Not approved. To approve, add: --approve {request.registrable}")
+            return False
+        typed = input(f"Type the domain name {request.unicode} to approve it: ").strip()
+        return typed.lower().rstrip(".") in {request.registrable, request.unicode}
+
+    async def ask_password() -> Password:
+        if args.password_stdin:
+            line = sys.stdin.readline()
+            return Password(line[:-1] if line.endswith("\n") else line)
+        import getpass
+
+        return Password(getpass.getpass(f"Password for {address.display} (not shown): "))
+
+    outcome = asyncio.run(
+        run_setup(
+            report,
+            ask_approval=ask_approval,
+            ask_password=ask_password,
+            store=SecretStore(),
+            extra_ca_file=args.ca_file,
+            profile_dir=args.profile_dir,
+            display_name=args.name,
+        )
+    )
+    for login in outcome.logins:
+        state = "signed in" if login.ok else "sign-in failed"
+        print(
+            f"  {login.service}: {state} at {login.host} as {login.username_used or '-'}"
+            + (f" ({login.mechanism})" if login.mechanism else "")
+        )
+        if not login.ok:
+            print(f"    server said: {login.server_said or '(nothing)'}")
+    print(outcome.message)
+    if outcome.status != "saved":
+        return EXIT_BLOCKED if outcome.status == "blocked" else EXIT_NOT_SET_UP
+    if outcome.stored:
+        print(f"The password is in {outcome.keyring_name}, under:")
+        for ref in outcome.stored:
+            print(f"  service {ref.service}, user {ref.username}")
+    print(f"The settings (no password) are in {outcome.profile_path}.")
+    return EXIT_OK
+
+
+def _forget(args: argparse.Namespace) -> int:
+    from .address import AddressError, parse_address
+    from .profile import ProfileError, delete_profile, load_profile
+    from .secrets import SecretStore, SecretStoreError, account_refs
+
+    try:
+        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
+    except AddressError as exc:
+        print(f"mailhop: {exc}", file=sys.stderr)
+        return EXIT_BAD_ADDRESS
+    try:
+        saved = load_profile(address.ascii, args.profile_dir)
+        refs = tuple(dict.fromkeys((*saved.secrets, *account_refs(address.ascii))))
+    except ProfileError:
+        saved, refs = None, account_refs(address.ascii)
+    try:
+        removed = SecretStore().delete_all(refs)
+    except SecretStoreError as exc:
+        print(f"mailhop: nothing was removed: {exc}", file=sys.stderr)
+        return EXIT_NOT_SET_UP
+    path = delete_profile(address.ascii, args.profile_dir) if saved is not None else None
+    for ref in removed:
+        print(f"Removed from the keyring: service {ref.service}, user {ref.username}")
+    print(f"Removed the profile {path}." if path else "There was no saved profile.")
+    return EXIT_OK
 
 
 def exit_code(report: DiscoveryReport) -> int:

@@ -1,0 +1,133 @@
+"""Setting up an account: check, approval, login test, keyring, profile — in that order.
+
+The one flow every front end drives (the CLI's ``setup``, the GUI's sign-in page). It does
+no terminal or window I/O itself: the front end passes ``ask_approval`` and
+``ask_password`` callbacks, so the order of the steps lives here once:
+
+    check -> blocked? stop
+          -> approvals (each registrable domain by name, A-label and U-label)
+          -> OAuth2? no password: the mail client signs in; save the profile
+          -> keyring usable? (asked BEFORE the password, so a missing keyring costs nothing)
+          -> password -> login test, receiving and sending, over verified TLS only
+          -> both succeeded? store the password (both entries or neither), save the profile
+
+Nothing is stored when a login fails, and a failure after storing rolls the keyring back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .account import choose, profile_from_check, usernames
+from .approval import Approval, ApprovalRequest, is_approved
+from .check import CheckReport
+from .login import LoginResult, login_test
+from .profile import AccountProfile, SecretRef, save_profile
+from .secrets import Password, SecretStore, SecretStoreError, secret_ref
+
+__all__ = ["SetupOutcome", "run_setup"]
+
+AskApproval = Callable[[ApprovalRequest], Awaitable[bool]]
+AskPassword = Callable[[], Awaitable[Password]]
+
+
+@dataclass(frozen=True, slots=True)
+class SetupOutcome:
+    """How setup ended: ``status`` is ``saved``, ``blocked``, ``not-approved``,
+    ``keyring`` (no usable keyring), ``login-failed`` or ``storage-failed``."""
+
+    status: str
+    message: str
+    profile: AccountProfile | None = None
+    profile_path: Path | None = None
+    logins: tuple[LoginResult, ...] = ()
+    stored: tuple[SecretRef, ...] = ()
+    keyring_name: str = ""
+
+
+async def run_setup(
+    report: CheckReport,
+    *,
+    ask_approval: AskApproval,
+    ask_password: AskPassword,
+    store: SecretStore,
+    extra_ca_file: Path | None,
+    profile_dir: Path | None,
+    display_name: str = "",
+    deadline_seconds: float = 15.0,
+) -> SetupOutcome:
+    choice = choose(report)
+    if choice.blocked is not None or choice.incoming is None or choice.outgoing is None:
+        return SetupOutcome("blocked", f"Nothing was set up: {choice.blocked}.")
+    approvals: list[Approval] = []
+    for request in choice.approvals:
+        if not await ask_approval(request):
+            return SetupOutcome(
+                "not-approved",
+                f"Nothing was set up: {request.unicode} ({request.registrable}) was not approved.",
+            )
+        approvals.append(Approval.grant(request))
+    incoming, outgoing = choice.incoming, choice.outgoing
+    assert all(is_approved(p.entry, approvals) for p in (incoming, outgoing))
+    address = report.discovery.address.ascii
+    if choice.oauth2:
+        profile = profile_from_check(
+            report,
+            choice,
+            usernames_used=(address, address),
+            approvals=approvals,
+            display_name=display_name,
+        )
+        path = save_profile(profile, profile_dir)
+        return SetupOutcome(
+            "saved",
+            "This account signs in with OAuth2: no password was asked for or stored; your "
+            "mail client will open the provider's sign-in page.",
+            profile,
+            path,
+        )
+    try:
+        keyring_name = store.ensure_usable()
+    except SecretStoreError as exc:
+        return SetupOutcome("keyring", f"Nothing was set up: {exc}")
+    password = await ask_password()
+    deadline = time.monotonic() + deadline_seconds
+    logins = []
+    for probe in (incoming, outgoing):
+        result = await login_test(
+            probe,
+            password,
+            address=address,
+            usernames=usernames(probe.entry, address),
+            approved=True,
+            extra_ca_file=extra_ca_file,
+            deadline=deadline,
+        )
+        logins.append(result)
+        if not result.ok:
+            return SetupOutcome(
+                "login-failed",
+                f"Sign-in to {probe.entry.hostname} failed, so nothing was stored: {result.advice}",
+                logins=tuple(logins),
+            )
+    refs = [secret_ref(address, probe.entry.service) for probe in (incoming, outgoing)]
+    try:
+        store.store_all([(ref, password) for ref in refs])
+    except SecretStoreError as exc:
+        return SetupOutcome("storage-failed", f"Nothing was stored: {exc}", logins=tuple(logins))
+    used = (logins[0].username_used or address, logins[1].username_used or address)
+    profile = profile_from_check(
+        report,
+        choice,
+        usernames_used=used,
+        approvals=approvals,
+        secrets=tuple(refs),
+        display_name=display_name,
+    )
+    path = save_profile(profile, profile_dir)  # ProfileError: the password stays, as before
+    return SetupOutcome(
+        "saved", "Account set up.", profile, path, tuple(logins), tuple(refs), keyring_name
+    )
