@@ -29,10 +29,10 @@ from mailhop.core.login import (
     LoginCode,
     LoginResult,
     Secret,
-    _scrub,
     classify_refusal,
     login_test,
 )
+from mailhop.core.login_wire import _scrub
 from mailhop.core.model import AuthMethod, Service
 from mailhop.core.probe_report import EndpointProbe
 from mailhop.core.secrets import Password
