@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -103,7 +104,7 @@ def _shared_options() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mailhop",
-        description=DESCRIPTION,
+        description=textwrap.fill(DESCRIPTION, 79),
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -183,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("address", metavar="ADDRESS", help="the email address")
     forget.add_argument("--allow-test-domains", action="store_true", help=argparse.SUPPRESS)
     _profile_dir_argument(forget)
+    for command in commands.choices.values():  # the raw formatter keeps the epilog's layout,
+        if command.description:  # so descriptions are wrapped here
+            command.description = textwrap.fill(command.description, 79)
     return parser
 
 
