@@ -30,6 +30,7 @@ from . import __version__
 if TYPE_CHECKING:
     from .approval import ApprovalRequest
     from .discovery import DiscoveryOptions, DiscoveryReport, Event
+    from .profile import AccountProfile
 
 DESCRIPTION = (
     "Set up a mail account securely from nothing but an email address: mailhop discovers what "
@@ -184,6 +185,29 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("address", metavar="ADDRESS", help="the email address")
     forget.add_argument("--allow-test-domains", action="store_true", help=argparse.SUPPRESS)
     _profile_dir_argument(forget)
+    export = commands.add_parser(
+        "export",
+        help="write a saved account as settings for a mail client (never a password)",
+        description="Write the saved account ADDRESS in a format a mail client reads: "
+        "thunderbird (autoconfig XML), thunderbird-userjs (prefs for a new profile), apple "
+        "(.mobileconfig for iOS, iPadOS and macOS Mail; optionally signed), or sheet (a "
+        "printable summary for any other client). No export ever contains a password.",
+    )
+    export.add_argument("address", metavar="ADDRESS", help="the email address")
+    export.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
+    export.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="where to write it (default: standard output)",
+    )
+    export.add_argument("--sign-cert", metavar="PEM", type=Path, help="apple: signing certificate")
+    export.add_argument("--sign-key", metavar="PEM", type=Path, help="apple: its private key")
+    export.add_argument("--sign-chain", metavar="PEM", type=Path, help="apple: intermediates")
+    export.add_argument("--allow-test-domains", action="store_true", help=argparse.SUPPRESS)
+    _profile_dir_argument(export)
     for command in commands.choices.values():  # the raw formatter keeps the epilog's layout,
         if command.description:  # so descriptions are wrapped here
             command.description = textwrap.fill(command.description, 79)
@@ -229,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _setup(parser, args)
     if args.command == "forget":
         return _forget(args)
+    if args.command == "export":
+        return _export(parser, args)
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover - argparse exits first
     return EXIT_USAGE  # pragma: no cover
 
@@ -493,6 +519,69 @@ def _forget(args: argparse.Namespace) -> int:
         print(f"Removed from the keyring: service {ref.service}, user {ref.username}")
     print(f"Removed the profile {path}." if path else "There was no saved profile.")
     return EXIT_OK
+
+
+EXPORT_FORMATS = {"thunderbird", "thunderbird-userjs", "apple", "sheet"}
+
+
+def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from .address import AddressError, parse_address
+    from .profile import ProfileError, load_profile
+
+    try:
+        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
+        profile = load_profile(address.ascii, args.profile_dir)
+    except (AddressError, ProfileError) as exc:
+        print(f"mailhop: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    from .export_apple import ExportError
+
+    try:
+        data = _render_export(args, profile)
+    except (ValueError, ExportError) as exc:  # the format cannot say this account
+        print(f"mailhop: cannot export as {args.format}: {exc}", file=sys.stderr)
+        return EXIT_NOT_SET_UP
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        args.output.write_bytes(data)
+    except OSError as exc:
+        parser.error(f"cannot write {args.output}: {exc.strerror or exc}")
+    print(f"Wrote {args.output} ({len(data)} bytes, no password in it).", file=sys.stderr)
+    if args.format == "thunderbird":
+        from .export_thunderbird import autoconfig_instructions
+
+        print(autoconfig_instructions(profile), file=sys.stderr)
+    return EXIT_OK
+
+
+def _render_export(args: argparse.Namespace, profile: AccountProfile) -> bytes:
+    if args.format == "thunderbird":
+        from .export_thunderbird import autoconfig_xml
+
+        return autoconfig_xml(profile)
+    if args.format == "thunderbird-userjs":
+        from .export_thunderbird import user_js
+
+        return user_js(profile).encode("utf-8")
+    if args.format == "sheet":
+        from .export_sheet import settings_sheet
+
+        return settings_sheet(profile).encode("utf-8")
+    from .export_apple import Signer, mobileconfig
+
+    signer = None
+    if args.sign_cert or args.sign_key:
+        if not (args.sign_cert and args.sign_key):
+            raise ValueError("signing needs both --sign-cert and --sign-key")
+        try:
+            chain = args.sign_chain.read_bytes() if args.sign_chain else b""
+            signer = Signer(args.sign_cert.read_bytes(), args.sign_key.read_bytes(), chain)
+        except OSError as exc:
+            raise ValueError(f"cannot read the signing files: {exc.strerror or exc}") from exc
+    return mobileconfig(profile, signer=signer)
 
 
 def exit_code(report: DiscoveryReport) -> int:

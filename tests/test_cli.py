@@ -230,3 +230,52 @@ def test_profiles_and_recheck_report_differences_and_change_nothing(
     assert "changed security (starttls -> implicit-tls)" in done.stdout
     assert "Nothing was changed" in done.stdout
     assert path.read_bytes() == before
+
+
+# -- mailhop export ---------------------------------------------------------------------
+
+
+def test_export_writes_each_format_from_a_saved_profile(tmp_path: Path) -> None:
+    import plistlib
+    from dataclasses import replace
+
+    from mailhop.core.profile import save_profile
+    from tests.core.test_profile import PROFILE
+
+    save_profile(replace(PROFILE, address="jo@export.test"), tmp_path)
+    common = ("jo@export.test", "--profile-dir", str(tmp_path), "--allow-test-domains")
+    done = run("export", *common, "--format", "thunderbird")
+    assert done.returncode == 0 and "<clientConfig" in done.stdout
+    done = run("export", *common, "--format", "thunderbird-userjs")
+    assert 'user_pref("mail.server.server1.hostname", "mail.example.com");' in done.stdout
+    done = run("export", *common, "--format", "sheet")
+    assert "mail.example.com" in done.stdout and "993" in done.stdout
+    target = tmp_path / "jo.mobileconfig"
+    done = run("export", *common, "--format", "apple", "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    payload = plistlib.loads(target.read_bytes())["PayloadContent"][0]
+    assert payload["IncomingMailServerHostName"] == "mail.example.com"
+    for text in (done.stdout, target.read_text()):
+        assert "Password</key>\n\t\t\t<string>" not in text
+
+
+def test_export_explains_what_a_format_cannot_say(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from mailhop.core.profile import save_profile
+    from tests.core.test_profile import PROFILE
+
+    oauth = replace(
+        PROFILE,
+        address="jo@export.test",
+        oauth2=True,
+        incoming=replace(PROFILE.incoming, auth_method="oauth2"),
+        outgoing=replace(PROFILE.outgoing, auth_method="oauth2"),
+    )
+    save_profile(oauth, tmp_path)
+    common = ("--profile-dir", str(tmp_path), "--allow-test-domains")
+    done = run("export", "jo@export.test", *common, "--format", "apple")
+    assert done.returncode == cli.EXIT_NOT_SET_UP
+    assert "OAuth2" in done.stderr and "Traceback" not in done.stderr
+    done = run("export", "nobody@export.test", *common, "--format", "sheet")
+    assert done.returncode == cli.EXIT_USAGE and "no saved account" in done.stderr

@@ -1,0 +1,108 @@
+"""The one table from mailhop's canonical settings to each export format's words.
+
+Why a table: a saved profile stores one canonical value per setting (``implicit-tls`` or
+``starttls``; ``password-cleartext``, ``password-encrypted`` or ``oauth2``), and every client
+spells it differently. Known peer bug: one stored value cannot serve every client. Tools that
+keep the client's word instead of a canonical one (for example a socket type or auth word that
+Apple's profile wants) break Thunderbird for Android, which aborts the whole autoconfig file
+on a value it does not know (``plain``, ``TLS``). So each format is one ``Column``, and every
+exporter translates through its column at the last moment.
+
+A new format is a new ``Column`` (Apple, Outlook and K-9 add theirs beside these); nothing
+else changes. A canonical value a column has no word for raises ``Untranslatable``: the
+exporter then refuses, instead of writing a file the client rejects or misreads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+__all__ = [
+    "AUTH_METHODS",
+    "SECURITIES",
+    "SHEET",
+    "THUNDERBIRD_AUTOCONFIG",
+    "THUNDERBIRD_PREFS",
+    "Column",
+    "Untranslatable",
+]
+
+# The canonical rows: the values AccountProfile/EndpointSetting store (core/model.py).
+SECURITIES = ("implicit-tls", "starttls")
+AUTH_METHODS = ("password-cleartext", "password-encrypted", "oauth2")
+
+
+class Untranslatable(ValueError):
+    """A canonical value the format cannot express; the message names both."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One format's words for the canonical rows. Numbers (prefs) are kept as their text."""
+
+    name: str
+    security_words: Mapping[str, str]
+    auth_words: Mapping[str, str]
+
+    def security(self, canonical: str) -> str:
+        return self._word(self.security_words, "security", canonical)
+
+    def auth(self, canonical: str) -> str:
+        return self._word(self.auth_words, "authentication", canonical)
+
+    def _word(self, words: Mapping[str, str], what: str, canonical: str) -> str:
+        try:
+            return words[canonical]
+        except KeyError:
+            raise Untranslatable(
+                f"{self.name} has no {what} setting for {canonical!r}; "
+                f"it knows {', '.join(sorted(words)) or 'none'}"
+            ) from None
+
+
+def _frozen(words: dict[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(words)
+
+
+# Thunderbird's autoconfig clientConfig 1.1, restricted to what Thunderbird for Android also
+# accepts: it rejects the whole file on "plain" or an authentication word it does not know.
+THUNDERBIRD_AUTOCONFIG = Column(
+    "Thunderbird autoconfig",
+    _frozen({"implicit-tls": "SSL", "starttls": "STARTTLS"}),
+    _frozen(
+        {
+            "password-cleartext": "password-cleartext",
+            "password-encrypted": "password-encrypted",
+            "oauth2": "OAuth2",
+        }
+    ),
+)
+
+# Thunderbird's prefs (user.js / prefs.js): nsMsgSocketType (2 = alwaysSTARTTLS, 3 = SSL) and
+# nsMsgAuthMethod (3 = passwordCleartext, 4 = passwordEncrypted, 10 = OAuth2). For SMTP the
+# socket type pref is called ``try_ssl`` but takes the same numbers.
+THUNDERBIRD_PREFS = Column(
+    "Thunderbird prefs",
+    _frozen({"implicit-tls": "3", "starttls": "2"}),
+    _frozen({"password-cleartext": "3", "password-encrypted": "4", "oauth2": "10"}),
+)
+
+# The printable settings sheet: the words most clients' forms use, with a hint for the rest.
+SHEET = Column(
+    "settings sheet",
+    _frozen(
+        {
+            "implicit-tls": "SSL/TLS (TLS from the first byte; sometimes called 'SSL')",
+            "starttls": "STARTTLS (required; never 'if available')",
+        }
+    ),
+    _frozen(
+        {
+            "password-cleartext": "Normal password (PLAIN/LOGIN, inside TLS)",
+            "password-encrypted": "Encrypted password (CRAM-MD5)",
+            "oauth2": "OAuth2 (sign in through the provider's web page; no password)",
+        }
+    ),
+)
