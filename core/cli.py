@@ -206,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--sign-cert", metavar="PEM", type=Path, help="apple: signing certificate")
     export.add_argument("--sign-key", metavar="PEM", type=Path, help="apple: its private key")
     export.add_argument("--sign-chain", metavar="PEM", type=Path, help="apple: intermediates")
+    export.add_argument(
+        "--xml-path",
+        metavar="PATH",
+        help="outlook-reg: where the Autodiscover XML will be on the Windows machine",
+    )
     export.add_argument("--allow-test-domains", action="store_true", help=argparse.SUPPRESS)
     _profile_dir_argument(export)
     for command in commands.choices.values():  # the raw formatter keeps the epilog's layout,
@@ -521,7 +526,20 @@ def _forget(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-EXPORT_FORMATS = {"thunderbird", "thunderbird-userjs", "apple", "sheet"}
+EXPORT_FORMATS = {
+    "thunderbird",
+    "thunderbird-userjs",
+    "apple",
+    "sheet",
+    "outlook-autodiscover",
+    "outlook-reg",
+    "outlook-sheet",
+    "aerc",
+    "neomutt",
+    "mbsync",
+    "msmtp",
+    "evolution",
+}
 
 
 def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -541,6 +559,17 @@ def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except (ValueError, ExportError) as exc:  # the format cannot say this account
         print(f"mailhop: cannot export as {args.format}: {exc}", file=sys.stderr)
         return EXIT_NOT_SET_UP
+    if args.format == "evolution" and args.output is not None:
+        from .export_evolution import evolution_sources
+
+        try:
+            args.output.mkdir(parents=True, exist_ok=True)
+            for source in evolution_sources(profile):
+                (args.output / source.filename).write_text(source.text, "utf-8")
+        except OSError as exc:
+            parser.error(f"cannot write into {args.output}: {exc.strerror or exc}")
+        print(f"Wrote the Evolution source files into {args.output}.", file=sys.stderr)
+        return EXIT_OK
     if args.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -570,6 +599,33 @@ def _render_export(args: argparse.Namespace, profile: AccountProfile) -> bytes:
         from .export_sheet import settings_sheet
 
         return settings_sheet(profile).encode("utf-8")
+    if args.format.startswith("outlook-"):
+        from . import export_outlook
+
+        if args.format == "outlook-autodiscover":
+            return export_outlook.autodiscover_xml(profile)
+        if args.format == "outlook-sheet":
+            return export_outlook.new_outlook_sheet(profile).encode("utf-8")
+        hint = (
+            args.xml_path or f"C:\\mailhop\\autodiscover-{profile.address.rpartition('@')[2]}.xml"
+        )
+        return export_outlook.reg_bytes(export_outlook.outlook_reg(profile, hint))
+    if args.format in ("aerc", "neomutt", "mbsync", "msmtp"):
+        from . import export_unix
+
+        render = {
+            "aerc": export_unix.aerc_accounts,
+            "neomutt": export_unix.neomutt_rc,
+            "mbsync": export_unix.mbsync_rc,
+            "msmtp": export_unix.msmtp_rc,
+        }[args.format]
+        return render(profile).encode("utf-8")
+    if args.format == "evolution":
+        from .export_evolution import evolution_sources
+
+        # Several key files: one text with file markers on stdout; --output writes a folder.
+        parts = [f"# --- {source.filename}\n{source.text}" for source in evolution_sources(profile)]
+        return "\n".join(parts).encode("utf-8")
     from .export_apple import Signer, mobileconfig
 
     signer = None

@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 __all__ = [
+    "AERC",
     "AUTH_METHODS",
+    "EVOLUTION",
+    "MBSYNC",
+    "MSMTP",
+    "NEOMUTT",
+    "OUTLOOK_AUTODISCOVER",
     "SECURITIES",
     "SHEET",
     "THUNDERBIRD_AUTOCONFIG",
@@ -105,4 +111,51 @@ SHEET = Column(
             "oauth2": "OAuth2 (sign in through the provider's web page; no password)",
         }
     ),
+)
+
+# Outlook's Autodiscover POX ``Encryption`` (SSL = TLS from the first byte, TLS = STARTTLS) and
+# its ``SPA`` switch. SPA on means NTLM, not CRAM-MD5, so an encrypted password has no word;
+# OAuth2 keeps SPA off (Outlook signs in with OAuth2 only for providers it knows).
+OUTLOOK_AUTODISCOVER = Column(
+    "Outlook Autodiscover",
+    _frozen({"implicit-tls": "SSL", "starttls": "TLS"}),
+    _frozen({"password-cleartext": "off", "oauth2": "off"}),
+)
+
+# aerc URL schemes (imaps:// and smtps:// are TLS from the first byte; imap:// and smtp:// use
+# STARTTLS, which aerc requires unless "+insecure" is given) and its "+mechanism" suffixes.
+AERC = Column(
+    "aerc",
+    _frozen({"implicit-tls": "s", "starttls": ""}),
+    _frozen({"password-cleartext": "plain"}),
+)
+
+# neomutt: URL scheme suffix as for aerc, and the imap_/smtp_authenticators lists.
+NEOMUTT = Column(
+    "neomutt",
+    _frozen({"implicit-tls": "s", "starttls": ""}),
+    _frozen({"password-cleartext": "plain:login", "password-encrypted": "cram-md5"}),
+)
+
+# isync/mbsync 1.5: TLSType (1.4 called it SSLType with the same words) and AuthMechs.
+MBSYNC = Column(
+    "mbsync",
+    _frozen({"implicit-tls": "IMAPS", "starttls": "STARTTLS"}),
+    _frozen({"password-cleartext": "PLAIN LOGIN", "password-encrypted": "CRAM-MD5"}),
+)
+
+# msmtp: tls_starttls (off = TLS from the first byte) and the auth method ("on" lets msmtp pick
+# the best password method the server offers, inside TLS).
+MSMTP = Column(
+    "msmtp",
+    _frozen({"implicit-tls": "off", "starttls": "on"}),
+    _frozen({"password-cleartext": "on", "password-encrypted": "cram-md5"}),
+)
+
+# Evolution's ESource files: [Security] Method (CamelNetworkSecurityMethod nicks) and the
+# [Authentication] Method (a SASL mechanism name Camel knows).
+EVOLUTION = Column(
+    "Evolution",
+    _frozen({"implicit-tls": "ssl-on-alternate-port", "starttls": "starttls-on-standard-port"}),
+    _frozen({"password-cleartext": "PLAIN", "password-encrypted": "CRAM-MD5"}),
 )

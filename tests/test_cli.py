@@ -279,3 +279,28 @@ def test_export_explains_what_a_format_cannot_say(tmp_path: Path) -> None:
     assert "OAuth2" in done.stderr and "Traceback" not in done.stderr
     done = run("export", "nobody@export.test", *common, "--format", "sheet")
     assert done.returncode == cli.EXIT_USAGE and "no saved account" in done.stderr
+
+
+def test_export_every_format_runs_and_holds_no_password(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from mailhop.core.profile import save_profile
+    from mailhop.core.secrets import lookup_command_line, secret_ref
+    from tests.core.test_profile import PROFILE
+
+    save_profile(replace(PROFILE, address="jo@export.test"), tmp_path)
+    common = ("jo@export.test", "--profile-dir", str(tmp_path), "--allow-test-domains")
+    command = lookup_command_line(secret_ref("jo@export.test", "imap"))
+    for fmt in sorted(cli.EXPORT_FORMATS):
+        done = subprocess.run(
+            [sys.executable, "-m", "mailhop.gui.launcher", "export", *common, "--format", fmt],
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, (fmt, done.stderr)
+        assert b"mail.example.com" in done.stdout or fmt == "outlook-reg", fmt
+        if fmt in ("aerc", "mbsync", "neomutt"):
+            assert command.encode() in done.stdout, fmt
+    out = tmp_path / "evolution"
+    done = run("export", *common, "--format", "evolution", "--output", str(out))
+    assert done.returncode == 0 and len(list(out.iterdir())) == 3
