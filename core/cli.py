@@ -185,6 +185,15 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("address", metavar="ADDRESS", help="the email address")
     forget.add_argument("--allow-test-domains", action="store_true", help=argparse.SUPPRESS)
     _profile_dir_argument(forget)
+    lint = commands.add_parser(
+        "lint",
+        help="check a published settings file by the rules of the clients that read it",
+        description="Check FILE (autoconfig XML, .mobileconfig, Autodiscover response, PACC "
+        "JSON, MTA-STS policy, Thunderbird for Android .k9s) and report every problem a mail "
+        "client would have with it, before you publish it.",
+    )
+    lint.add_argument("file", metavar="FILE", type=Path)
+    lint.add_argument("--json", action="store_true", help="print the findings as JSON")
     export = commands.add_parser(
         "export",
         help="write a saved account as settings for a mail client (never a password)",
@@ -260,6 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _forget(args)
     if args.command == "export":
         return _export(parser, args)
+    if args.command == "lint":
+        return _lint(parser, args)
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover - argparse exits first
     return EXIT_USAGE  # pragma: no cover
 
@@ -620,6 +631,14 @@ def _render_export(args: argparse.Namespace, profile: AccountProfile) -> bytes:
             "msmtp": export_unix.msmtp_rc,
         }[args.format]
         return render(profile).encode("utf-8")
+    if args.format.startswith("k9"):
+        from . import export_k9
+
+        if args.format == "k9":
+            return export_k9.k9_settings_xml(profile)
+        if args.format == "k9-qr-svg":
+            return export_k9.k9_qr_svg(profile)
+        return export_k9.k9_qr_png(profile)
     if args.format == "evolution":
         from .export_evolution import evolution_sources
 
@@ -638,6 +657,26 @@ def _render_export(args: argparse.Namespace, profile: AccountProfile) -> bytes:
         except OSError as exc:
             raise ValueError(f"cannot read the signing files: {exc.strerror or exc}") from exc
     return mobileconfig(profile, signer=signer)
+
+
+def _lint(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from .lint import lint
+    from .render_text import safe
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        parser.error(f"cannot read {args.file}: {exc.strerror or exc}")
+    report = lint(data, args.file.name)
+    if args.json:
+        json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        print(f"{args.file}: {report.format.value}, {len(report.problems)} problem(s)")
+        for problem in report.problems:
+            where = f" at {safe(problem.where)}" if problem.where else ""
+            print(f"  {problem.severity.value:5}  {safe(problem.message)}{where}  [{problem.code}]")
+    return EXIT_OK if report.ok else EXIT_NEEDS_APPROVAL
 
 
 def exit_code(report: DiscoveryReport) -> int:

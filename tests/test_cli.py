@@ -304,3 +304,19 @@ def test_export_every_format_runs_and_holds_no_password(tmp_path: Path) -> None:
     out = tmp_path / "evolution"
     done = run("export", *common, "--format", "evolution", "--output", str(out))
     assert done.returncode == 0 and len(list(out.iterdir())) == 3
+
+
+def test_lint_passes_mailhops_own_export_and_flags_a_plaintext_file(tmp_path: Path) -> None:
+    from mailhop.core.export_thunderbird import autoconfig_xml
+    from tests.core.test_profile import PROFILE
+
+    good = tmp_path / "config-v1.1.xml"
+    good.write_bytes(autoconfig_xml(PROFILE))
+    done = run("lint", str(good))
+    assert done.returncode == 0 and "0 problem(s)" in done.stdout
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(autoconfig_xml(PROFILE).replace(b">SSL<", b">plain<"))
+    done = run("lint", str(bad), "--json")
+    assert done.returncode == cli.EXIT_NEEDS_APPROVAL
+    codes = {p["code"] for p in json.loads(done.stdout)["problems"]}
+    assert "socket-plain" in codes

@@ -1,0 +1,495 @@
+"""Lint a published mail-client configuration file by the rules of the clients that read it.
+
+Admins run this before publishing; mailhop's own exports must lint clean (issue 6).
+
+Theory of operation
+-------------------
+1. ``detect_format`` looks only at the bytes (and the file name as a tie-breaker): a DER
+   CMS envelope, a binary or XML plist, XML by its root element, JSON, MTA-STS text.
+2. XML is loaded with the same hardened loader the discovery parsers use
+   (``fields.load_xml``): a DTD, entity or external reference is an error finding and is
+   never expanded; anything over the 64 KiB cap is refused before parsing.
+3. Per format, a short list of rules, each with a stable code (``RuleCode``) and a
+   severity: ``error`` means a client rejects the file or it leaks a secret, ``warn``
+   means a client may misbehave, ``info`` is worth knowing. ``LintReport.ok`` is "no
+   errors". PACC and MTA-STS reuse mailhop's parsers and report their ``IssueCode``s.
+4. Autoconfig rules are written directly against the XML rather than through
+   ``parse_autoconfig``, because the linter must see what that parser deliberately
+   drops or repairs (a ``plain`` entry, a missing ``%``) and say *where* it is.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import plistlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from .fields import MAX_DOCUMENT_BYTES, load_xml
+from .parse_mtasts import parse_mtasts_policy
+from .parse_pacc import parse_pacc
+
+__all__ = [
+    "OAUTH2_KNOWN_DOMAINS",
+    "Format",
+    "LintReport",
+    "Problem",
+    "RuleCode",
+    "Severity",
+    "detect_format",
+    "lint",
+]
+
+
+class Format(enum.StrEnum):
+    AUTOCONFIG = "autoconfig"
+    MOBILECONFIG = "mobileconfig"
+    MOBILECONFIG_SIGNED = "mobileconfig-signed"
+    AUTODISCOVER = "autodiscover"
+    PACC = "pacc"
+    MTA_STS = "mta-sts"
+    K9S = "k9s"
+    UNKNOWN = "unknown"
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARN = "warn"
+    INFO = "info"
+
+
+class RuleCode(enum.StrEnum):
+    """Stable finding codes. Never renumber or rename: scripts match on them."""
+
+    # document
+    TOO_LARGE = "too-large"
+    MALFORMED = "malformed"
+    FORBIDDEN_XML = "forbidden-xml"
+    UNKNOWN_FORMAT = "unknown-format"
+    SIGNED_NOT_CHECKED = "signed-not-checked"
+    # autoconfig
+    SOCKET_PLAIN = "socket-plain"
+    BAD_SOCKET_TYPE = "bad-socket-type"
+    BAD_PORT = "bad-port"
+    UNTERMINATED_PLACEHOLDER = "unterminated-placeholder"
+    UNKNOWN_PLACEHOLDER = "unknown-placeholder"
+    PASSWORD_INSIDE = "password-inside"  # noqa: S105 - a code, not a secret
+    OAUTH2_UNKNOWN_HOST = "oauth2-unknown-host"
+    MISSING_USERNAME = "missing-username"
+    MISSING_OUTGOING = "missing-outgoing"
+    MISSING_FIELD = "missing-field"
+    NO_EMAIL_PROVIDER = "no-email-provider"
+    UNSUPPORTED_TYPE = "unsupported-type"
+    # apple
+    EMPTY_INTEGER = "empty-integer"
+    MISSING_KEY = "missing-key"
+    # autodiscover
+    SPA_ON = "spa-on"
+    SSL_OFF = "ssl-off"
+    # pacc / mta-sts: the parser's own IssueCode is carried in the message
+    PARSE_ISSUE = "parse-issue"
+    PARSE_ERROR = "parse-error"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: RuleCode
+    severity: Severity
+    message: str
+    where: str = ""  # element path like "incomingServer[0]/port", a key, or "line 3"
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "code": str(self.code),
+            "severity": str(self.severity),
+            "message": self.message,
+            "where": self.where,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    format: Format
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True if no client would reject the file (warnings and info allowed)."""
+        return not any(p.severity is Severity.ERROR for p in self.problems)
+
+    @property
+    def codes(self) -> frozenset[RuleCode]:
+        return frozenset(p.code for p in self.problems)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": str(self.format),
+            "ok": self.ok,
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+# Hosts whose OAuth2 settings Thunderbird (desktop and Android) ships built in
+# (OAuth2Providers.sys.mjs / thunderbird-android OAuthConfigurations): for any other
+# host, OAuth2 without an <oAuth2> block leaves the client with no way to sign in.
+OAUTH2_KNOWN_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "google.com",
+        "outlook.com", "office365.com", "hotmail.com", "live.com",
+        "yahoo.com", "aol.com", "yandex.com", "yandex.ru", "yandex.net",
+        "mail.ru", "fastmail.com", "comcast.net", "t-online.de",
+    }
+)  # fmt: skip
+KNOWN_PLACEHOLDERS = frozenset({"EMAILADDRESS", "EMAILLOCALPART", "EMAILDOMAIN", "REALNAME"})
+_PLACEHOLDER = re.compile(r"%([A-Z][A-Z0-9_]*)(%?)", re.ASCII)
+_PORT = re.compile(r"[1-9][0-9]{0,4}", re.ASCII)
+# Where clients substitute placeholders (Thunderbird's accountConfig sanitizer); URLs
+# elsewhere are full of "%E3%81"-style escapes, which are not placeholders.
+_SUBSTITUTED = frozenset({"hostname", "username", "displayName", "displayShortName"})
+_SECURE_SOCKETS = frozenset({"ssl", "tls", "starttls"})
+_PLAIN_SOCKETS = frozenset({"plain", "none", ""})
+_SERVER_TYPES = {"incomingServer": ("imap", "pop3"), "outgoingServer": ("smtp",)}
+_CMS_SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")  # 1.2.840.113549.1.7.2
+
+
+def detect_format(data: bytes, filename: str = "") -> Format:
+    """Guess the format from content first; the file name only breaks ties."""
+    head = data.lstrip()[:4096]
+    if data[:1] == b"\x30" and _CMS_SIGNED_DATA_OID in data[:64]:
+        return Format.MOBILECONFIG_SIGNED
+    if data.startswith(b"bplist") or b"<plist" in head or b"<!DOCTYPE plist" in head:
+        return Format.MOBILECONFIG
+    if head.startswith(b"<"):
+        for needle, fmt in (
+            (b"<clientConfig", Format.AUTOCONFIG),
+            (b"<Autodiscover", Format.AUTODISCOVER),
+            (b"<k9settings", Format.K9S),
+        ):
+            if needle in data[:MAX_DOCUMENT_BYTES]:
+                return fmt
+        name = filename.lower()
+        if name.endswith(".k9s"):
+            return Format.K9S
+        if name.endswith(".mobileconfig"):
+            return Format.MOBILECONFIG
+        return Format.AUTOCONFIG
+    if head.startswith(b"{"):
+        return Format.PACC
+    if b"version:" in head.lower() and b"mode:" in head.lower():
+        return Format.MTA_STS
+    return Format.UNKNOWN
+
+
+def lint(data: bytes, filename: str = "") -> LintReport:
+    """Report every problem in ``data`` by the rules of the clients that read its format."""
+    fmt = detect_format(data, filename)
+    problems: list[Problem] = []
+    if len(data) > MAX_DOCUMENT_BYTES:
+        problems.append(
+            _err(RuleCode.TOO_LARGE, f"{len(data)} bytes; clients and mailhop stop at 64 KiB")
+        )
+        return LintReport(fmt, tuple(problems))
+    checker = _CHECKERS.get(fmt)
+    if checker is None:
+        problems.append(_err(RuleCode.UNKNOWN_FORMAT, "not a mail configuration format I know"))
+    else:
+        checker(data, problems)
+    return LintReport(fmt, tuple(problems))
+
+
+def _err(code: RuleCode, message: str, where: str = "") -> Problem:
+    return Problem(code, Severity.ERROR, message, where)
+
+
+def _warn(code: RuleCode, message: str, where: str = "") -> Problem:
+    return Problem(code, Severity.WARN, message, where)
+
+
+def _info(code: RuleCode, message: str, where: str = "") -> Problem:
+    return Problem(code, Severity.INFO, message, where)
+
+
+def _load(data: bytes, problems: list[Problem]) -> Element | None:
+    root = load_xml(data)
+    if isinstance(root, str):
+        forbidden = any(word in root.lower() for word in ("dtd", "entit", "external"))
+        code = RuleCode.FORBIDDEN_XML if forbidden else RuleCode.MALFORMED
+        problems.append(_err(code, root))
+        return None
+    return root
+
+
+# --- autoconfig -------------------------------------------------------------------------
+
+
+def _autoconfig(data: bytes, problems: list[Problem]) -> None:
+    root = _load(data, problems)
+    if root is None:
+        return
+    provider = root.find("emailProvider")
+    if root.tag != "clientConfig" or provider is None:
+        problems.append(_err(RuleCode.NO_EMAIL_PROVIDER, "no clientConfig/emailProvider"))
+        return
+    has_oauth_block = root.find("oAuth2") is not None or provider.find("oAuth2") is not None
+    domains = {(d.text or "").strip().lower() for d in provider.findall("domain")}
+    has_smtp = False
+    counts = {"incomingServer": 0, "outgoingServer": 0}
+    for entry in provider:
+        if entry.tag not in _SERVER_TYPES:
+            continue
+        where = f"emailProvider/{entry.tag}[{counts[entry.tag]}]"
+        counts[entry.tag] += 1
+        kind = entry.get("type", "").lower()
+        if kind not in _SERVER_TYPES[entry.tag]:
+            # Clients skip these (exchange, jmap, ews...): worth knowing, not wrong.
+            problems.append(_info(RuleCode.UNSUPPORTED_TYPE, f"type {kind!r} is skipped", where))
+            continue
+        has_smtp = has_smtp or kind == "smtp"
+        _autoconfig_server(entry, where, problems)
+        hosts = {(h.text or "").strip().lower() for h in entry.findall("hostname")}
+        oauth = any(
+            (a.text or "").strip().lower() == "oauth2" for a in entry.findall("authentication")
+        )
+        if oauth and not has_oauth_block and not _oauth_known(hosts | domains):
+            problems.append(
+                _warn(
+                    RuleCode.OAUTH2_UNKNOWN_HOST,
+                    "OAuth2 with no <oAuth2> block, for a host no client has built-in settings for",
+                    where,
+                )
+            )
+    if not has_smtp:
+        problems.append(
+            _err(RuleCode.MISSING_OUTGOING, 'no outgoingServer type="smtp": clients cannot send')
+        )
+    for element in provider:
+        if element.tag in _SUBSTITUTED:
+            _placeholders(element, f"emailProvider/{element.tag}", problems)
+
+
+def _placeholders(element: Element, where: str, problems: list[Problem]) -> None:
+    for name, closing in _PLACEHOLDER.findall(element.text or ""):
+        _placeholder(name, closing, where, problems)
+
+
+def _oauth_known(names: set[str]) -> bool:
+    return any(
+        name == known or name.endswith("." + known)
+        for name in names
+        for known in OAUTH2_KNOWN_DOMAINS
+    )
+
+
+def _placeholder(name: str, closing: str, where: str, problems: list[Problem]) -> None:
+    known = any(name.startswith(k) for k in KNOWN_PLACEHOLDERS)
+    if closing and name not in KNOWN_PLACEHOLDERS:
+        problems.append(_err(RuleCode.UNKNOWN_PLACEHOLDER, f"unknown placeholder %{name}%", where))
+    elif not closing and known:
+        problems.append(
+            _warn(
+                RuleCode.UNTERMINATED_PLACEHOLDER,
+                f"%{name} has no closing %: some clients insert it literally",
+                where,
+            )
+        )
+
+
+def _autoconfig_server(entry: Element, where: str, problems: list[Problem]) -> None:
+    if entry.find("password") is not None:
+        problems.append(
+            _err(RuleCode.PASSWORD_INSIDE, "a <password> element: never publish one", where)
+        )
+    for tag in ("hostname", "port", "socketType"):
+        if entry.find(tag) is None:
+            problems.append(_err(RuleCode.MISSING_FIELD, f"<{tag}> is missing", where))
+    socket = entry.find("socketType")
+    if socket is not None:
+        value = (socket.text or "").strip().lower()
+        if value in _PLAIN_SOCKETS:
+            problems.append(
+                _err(
+                    RuleCode.SOCKET_PLAIN,
+                    f"socketType {value or 'empty'!r}: no TLS, and Thunderbird for Android "
+                    "aborts the whole file",
+                    where + "/socketType",
+                )
+            )
+        elif value not in _SECURE_SOCKETS:
+            problems.append(
+                _err(
+                    RuleCode.BAD_SOCKET_TYPE, f"unknown socketType {value!r}", where + "/socketType"
+                )
+            )
+    port = entry.find("port")
+    if port is not None:
+        text = (port.text or "").strip()
+        if not _PORT.fullmatch(text) or not 1 <= int(text) <= 65535:
+            problems.append(
+                _err(RuleCode.BAD_PORT, f"port {text[:16]!r} is not 1-65535", where + "/port")
+            )
+    for child in entry:
+        if child.tag in _SUBSTITUTED:
+            _placeholders(child, f"{where}/{child.tag}", problems)
+    if entry.find("username") is None:
+        problems.append(
+            _warn(
+                RuleCode.MISSING_USERNAME,
+                "no <username>: Thunderbird for Android refuses an entry without one",
+                where,
+            )
+        )
+
+
+# --- Apple .mobileconfig ----------------------------------------------------------------
+
+_EMPTY_INTEGER = re.compile(rb"<integer\s*/>|<integer>\s*</integer>")
+_TOP_KEYS = ("PayloadType", "PayloadVersion", "PayloadIdentifier", "PayloadUUID", "PayloadContent")
+_MAIL_KEYS = (
+    "PayloadType", "PayloadVersion", "PayloadIdentifier", "PayloadUUID",
+    "EmailAccountType", "IncomingMailServerHostName", "IncomingMailServerAuthentication",
+    "OutgoingMailServerHostName", "OutgoingMailServerAuthentication",
+)  # fmt: skip
+_PASSWORD_KEYS = ("IncomingPassword", "OutgoingPassword")
+
+
+def _mobileconfig(data: bytes, problems: list[Problem]) -> None:
+    if not data.startswith(b"bplist"):
+        # Apple's own plists carry the standard DOCTYPE, so the shared loader (which
+        # refuses every DTD) cannot be used; plistlib refuses entity declarations.
+        if b"<!ENTITY" in data:
+            problems.append(_err(RuleCode.FORBIDDEN_XML, "entity declaration in a plist"))
+            return
+        for match in _EMPTY_INTEGER.finditer(data):
+            line = data.count(b"\n", 0, match.start()) + 1
+            problems.append(
+                _err(
+                    RuleCode.EMPTY_INTEGER,
+                    "empty <integer/>: iOS refuses the profile",
+                    f"line {line}",
+                )
+            )
+        if problems:
+            return
+    try:
+        top = plistlib.loads(data)
+    except (plistlib.InvalidFileException, ValueError, TypeError) as exc:
+        problems.append(_err(RuleCode.MALFORMED, f"not a property list: {exc}"))
+        return
+    if not isinstance(top, dict):
+        problems.append(_err(RuleCode.MALFORMED, "top level is not a dictionary"))
+        return
+    _keys(top, _TOP_KEYS, "", problems)
+    content = top.get("PayloadContent")
+    for index, payload in enumerate(content if isinstance(content, list) else []):
+        if not isinstance(payload, dict) or payload.get("PayloadType") != "com.apple.mail.managed":
+            continue
+        where = f"PayloadContent[{index}]"
+        _keys(payload, _MAIL_KEYS, where, problems)
+        for key in _PASSWORD_KEYS:
+            if key in payload:
+                problems.append(
+                    _err(RuleCode.PASSWORD_INSIDE, f"{key} puts a password in the profile", where)
+                )
+
+
+def _keys(
+    values: dict[str, Any], required: tuple[str, ...], where: str, problems: list[Problem]
+) -> None:
+    for key in required:
+        if key not in values:
+            problems.append(_err(RuleCode.MISSING_KEY, f"required key {key} is missing", where))
+
+
+def _signed(data: bytes, problems: list[Problem]) -> None:
+    problems.append(
+        _info(RuleCode.SIGNED_NOT_CHECKED, "CMS-signed profile: signed content not checked")
+    )
+
+
+# --- Autodiscover POX -------------------------------------------------------------------
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _autodiscover(data: bytes, problems: list[Problem]) -> None:
+    root = _load(data, problems)
+    if root is None:
+        return
+    protocols = [e for e in root.iter() if _local(e.tag) == "Protocol"]
+    for index, protocol in enumerate(protocols):
+        where = f"Protocol[{index}]"
+        values = {_local(c.tag): (c.text or "").strip() for c in protocol}
+        if values.get("SPA", "").lower() == "on":
+            problems.append(
+                _warn(
+                    RuleCode.SPA_ON, "SPA on: Outlook tries NTLM and fails on most servers", where
+                )
+            )
+        if values.get("SSL", "").lower() == "off":
+            problems.append(_err(RuleCode.SSL_OFF, "SSL off: the password goes in clear", where))
+        port = values.get("Port")
+        if port is not None and (not _PORT.fullmatch(port) or int(port) > 65535):
+            problems.append(_err(RuleCode.BAD_PORT, f"port {port[:16]!r} is not 1-65535", where))
+
+
+# --- PACC, MTA-STS, K-9 -----------------------------------------------------------------
+
+
+def _pacc(data: bytes, problems: list[Problem]) -> None:
+    try:
+        json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        problems.append(_err(RuleCode.MALFORMED, f"not JSON: {exc}"))
+        return
+    result = parse_pacc(data, local_part="user", domain="example.com", record=None)
+    if result.error:
+        problems.append(_err(RuleCode.PARSE_ERROR, result.error))
+    for issue in result.issues:
+        problems.append(_warn(RuleCode.PARSE_ISSUE, f"{issue.code}: {issue.message}", issue.where))
+
+
+def _mta_sts(data: bytes, problems: list[Problem]) -> None:
+    result = parse_mtasts_policy(data)
+    if result.error:
+        problems.append(_err(RuleCode.PARSE_ERROR, result.error))
+    for issue in result.issues:
+        problems.append(_warn(RuleCode.PARSE_ISSUE, f"{issue.code}: {issue.message}", issue.where))
+
+
+def _k9s(data: bytes, problems: list[Problem]) -> None:
+    root = _load(data, problems)
+    if root is None:
+        return
+    for server in root.iter():
+        if server.tag not in ("incoming-server", "outgoing-server"):
+            continue
+        where = server.tag
+        if server.find("password") is not None:
+            problems.append(_err(RuleCode.PASSWORD_INSIDE, "a <password> element", where))
+        security = (server.findtext("connection-security") or "").strip()
+        if security in ("NONE", ""):
+            problems.append(_err(RuleCode.SOCKET_PLAIN, "connection-security NONE", where))
+        elif security not in ("SSL_TLS_REQUIRED", "STARTTLS_REQUIRED"):
+            # K-9's ConnectionSecurity enum: the importer drops an account with another word.
+            problems.append(
+                _err(RuleCode.BAD_SOCKET_TYPE, f"connection-security {security[:32]!r}", where)
+            )
+        port = (server.findtext("port") or "").strip()
+        if not _PORT.fullmatch(port) or int(port) > 65535:
+            problems.append(_err(RuleCode.BAD_PORT, f"port {port[:16]!r} is not 1-65535", where))
+
+
+_CHECKERS = {
+    Format.AUTOCONFIG: _autoconfig,
+    Format.MOBILECONFIG: _mobileconfig,
+    Format.MOBILECONFIG_SIGNED: _signed,
+    Format.AUTODISCOVER: _autodiscover,
+    Format.PACC: _pacc,
+    Format.MTA_STS: _mta_sts,
+    Format.K9S: _k9s,
+}

@@ -1,0 +1,115 @@
+"""core.export_k9: the .k9s file parses back to the profile, has no password, lints clean."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import pytest
+
+from core.export_k9 import k9_settings_xml, k9_uuid
+from core.export_table import Untranslatable
+from core.lint import Format, lint
+from tests.core.test_profile import PROFILE
+
+
+def _parse(data: bytes) -> ET.Element:
+    return ET.fromstring(data)  # noqa: S314 - our own output
+
+
+def test_parse_back() -> None:
+    root = _parse(k9_settings_xml(PROFILE))
+    assert root.tag == "k9settings" and root.get("format") == "1"
+    account = root.find("accounts/account")
+    assert account is not None and account.get("uuid") == k9_uuid(PROFILE)
+    for tag, kind, setting in (
+        ("incoming-server", "IMAP", PROFILE.incoming),
+        ("outgoing-server", "SMTP", PROFILE.outgoing),
+    ):
+        server = account.find(tag)
+        assert server is not None and server.get("type") == kind
+        assert server.findtext("host") == setting.host
+        assert server.findtext("port") == str(setting.port)
+        assert server.findtext("username") == setting.username
+        assert (
+            server.findtext("connection-security")
+            == {
+                "implicit-tls": "SSL_TLS_REQUIRED",
+                "starttls": "STARTTLS_REQUIRED",
+            }[setting.security]
+        )
+        assert server.findtext("authentication-type") in ("PLAIN", "CRAM_MD5", "XOAUTH2")
+    assert account.findtext("identities/identity/email") == PROFILE.address
+    assert account.findtext("identities/identity/name") == PROFILE.display_name
+
+
+def test_no_password_and_stable() -> None:
+    data = k9_settings_xml(PROFILE)
+    assert not _parse(data).findall(".//password")
+    assert data == k9_settings_xml(PROFILE)
+    other = replace(PROFILE, address="al@example.com")
+    assert k9_uuid(other) != k9_uuid(PROFILE)
+
+
+def test_lints_clean() -> None:
+    report = lint(k9_settings_xml(PROFILE), "account.k9s")
+    assert report.format is Format.K9S
+    assert report.problems == ()
+
+
+def test_starttls_pop3() -> None:
+    profile = replace(
+        PROFILE,
+        incoming=replace(PROFILE.incoming, service="pop3", port=110, security="starttls"),
+    )
+    server = _parse(k9_settings_xml(profile)).find("accounts/account/incoming-server")
+    assert server is not None and server.get("type") == "POP3"
+    assert server.findtext("connection-security") == "STARTTLS_REQUIRED"
+
+
+def test_untranslatable_refused() -> None:
+    profile = replace(PROFILE, incoming=replace(PROFILE.incoming, security="plain"))
+    with pytest.raises(Untranslatable):
+        k9_settings_xml(profile)
+
+
+def test_lint_catches_k9_problems() -> None:
+    data = (
+        k9_settings_xml(PROFILE)
+        .replace(b"SSL_TLS_REQUIRED", b"NONE", 1)
+        .replace(b"</incoming-server>", b"<password>x</password></incoming-server>")
+    )
+    assert {p.code.value for p in lint(data).problems} == {"socket-plain", "password-inside"}
+
+
+def test_qr_payload_parses_back() -> None:
+    from core.export_k9 import k9_qr_payload
+
+    data = json.loads(k9_qr_payload(PROFILE))
+    version, misc, incoming, groups = data
+    assert version == 1 and misc == [1, 1]
+    # [protocol, host, port, security, auth, username]: IMAP, TLS (3), no password field
+    assert incoming[:3] == [0, PROFILE.incoming.host, PROFILE.incoming.port]
+    assert incoming[3] == {"implicit-tls": 3, "starttls": 2}[PROFILE.incoming.security]
+    assert incoming[4] in (1, 2, 6) and incoming[5] == PROFILE.incoming.username
+    assert len(incoming) == 6
+    ((outgoing, identity),) = groups
+    assert outgoing[:3] == [0, PROFILE.outgoing.host, PROFILE.outgoing.port]
+    assert len(outgoing) == 6
+    assert identity == [PROFILE.address, PROFILE.display_name]
+
+
+def test_qr_images() -> None:
+    import segno
+
+    from core.export_k9 import k9_qr_payload, k9_qr_png, k9_qr_svg
+
+    svg = k9_qr_svg(PROFILE)
+    assert ET.fromstring(svg).tag.endswith("svg")  # noqa: S314 - our own output
+    assert k9_qr_png(PROFILE).startswith(b"\x89PNG\r\n\x1a\n")
+    # No QR decoder is installed, so the image is not scanned back; the symbol is checked to
+    # hold the payload as bytes and to stay small enough to scan off a screen.
+    symbol = segno.make_qr(k9_qr_payload(PROFILE), error="m", boost_error=False)
+    assert symbol.mode == "byte" and symbol.error == "M"
+    assert isinstance(symbol.version, int) and symbol.version <= 15

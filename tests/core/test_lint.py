@@ -1,0 +1,231 @@
+"""core.lint: every ISPDB sample checked against what it really contains, hostile files,
+and mailhop's own exports linting clean."""
+
+from __future__ import annotations
+
+import json
+import plistlib
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from core.export_apple import mobileconfig
+from core.export_thunderbird import autoconfig_xml
+from core.lint import OAUTH2_KNOWN_DOMAINS, Format, RuleCode, Severity, lint
+from tests.conftest import SHARED
+from tests.core.test_profile import PROFILE
+
+ISPDB = SHARED / "specs" / "ispdb-sample"
+SAMPLES = sorted(ISPDB.glob("*.xml")) if ISPDB.is_dir() else []
+
+
+def _expected(data: bytes) -> set[RuleCode]:
+    """What the file really contains, worked out here without core.lint's code."""
+    root = ET.fromstring(data)  # noqa: S314 - the shared ISPDB sample, trusted test data
+    provider = root.find("emailProvider")
+    assert provider is not None
+    found: set[RuleCode] = set()
+    oauth_block = root.find("oAuth2") is not None or provider.find("oAuth2") is not None
+    domains = {(d.text or "").strip().lower() for d in provider.findall("domain")}
+    servers = provider.findall("incomingServer") + provider.findall("outgoingServer")
+    usable = []
+    for server in servers:
+        kind = server.get("type", "").lower()
+        if kind in ("imap", "pop3", "smtp"):
+            usable.append(server)
+        else:
+            found.add(RuleCode.UNSUPPORTED_TYPE)
+    if not any(s.get("type", "").lower() == "smtp" for s in provider.findall("outgoingServer")):
+        found.add(RuleCode.MISSING_OUTGOING)
+    for server in usable:
+        socket = (server.findtext("socketType") or "").strip().lower()
+        if socket in ("plain", "none", ""):
+            found.add(RuleCode.SOCKET_PLAIN)
+        elif socket not in ("ssl", "tls", "starttls"):
+            found.add(RuleCode.BAD_SOCKET_TYPE)
+        port = (server.findtext("port") or "").strip()
+        if not (port.isascii() and port.isdigit() and not port.startswith("0")) or not (
+            1 <= int(port) <= 65535
+        ):
+            found.add(RuleCode.BAD_PORT)
+        if server.find("password") is not None:
+            found.add(RuleCode.PASSWORD_INSIDE)
+        if server.find("username") is None:
+            found.add(RuleCode.MISSING_USERNAME)
+        if any(server.find(tag) is None for tag in ("hostname", "port", "socketType")):
+            found.add(RuleCode.MISSING_FIELD)
+        auths = {(a.text or "").strip().lower() for a in server.findall("authentication")}
+        hosts = {(h.text or "").strip().lower() for h in server.findall("hostname")} | domains
+        known = any(h == k or h.endswith("." + k) for h in hosts for k in OAUTH2_KNOWN_DOMAINS)
+        if "oauth2" in auths and not oauth_block and not known:
+            found.add(RuleCode.OAUTH2_UNKNOWN_HOST)
+    for element in root.iter():
+        if element.tag not in ("hostname", "username", "displayName", "displayShortName"):
+            continue
+        text = element.text or ""
+        for name in ("EMAILADDRESS", "EMAILLOCALPART", "EMAILDOMAIN", "REALNAME"):
+            for start in [m.start() for m in re.finditer("%" + name, text)]:
+                if not text[start + 1 + len(name) :].startswith("%"):
+                    found.add(RuleCode.UNTERMINATED_PLACEHOLDER)
+        text = re.sub("%(EMAILADDRESS|EMAILLOCALPART|EMAILDOMAIN|REALNAME)%", "", text)
+        if re.search("%[A-Z][A-Z0-9_]*%", text):
+            found.add(RuleCode.UNKNOWN_PLACEHOLDER)
+    return found
+
+
+@pytest.mark.shared
+def test_sample_is_there() -> None:
+    assert len(SAMPLES) == 41  # plus LICENSE
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_ispdb_sample(path: Path) -> None:
+    data = path.read_bytes()
+    report = lint(data, path.name)
+    assert report.format is Format.AUTOCONFIG
+    assert set(report.codes) == _expected(data)
+    assert report.ok == (not report.codes & {RuleCode.SOCKET_PLAIN, RuleCode.PASSWORD_INSIDE})
+    json.dumps(report.to_json())  # JSON-able
+
+
+@pytest.mark.shared
+def test_sample_has_the_interesting_cases() -> None:
+    """Guards the test above against passing on a sample that has nothing in it."""
+    codes = set().union(*(lint(p.read_bytes()).codes for p in SAMPLES))
+    assert {RuleCode.SOCKET_PLAIN, RuleCode.OAUTH2_UNKNOWN_HOST} <= codes
+
+
+def _clientconfig(server: str, extra: str = "") -> bytes:
+    return (
+        "<clientConfig version='1.1'><emailProvider id='example.com'>"
+        f"<domain>example.com</domain>{server}"
+        "<outgoingServer type='smtp'><hostname>smtp.example.com</hostname><port>465</port>"
+        "<socketType>SSL</socketType><username>%EMAILADDRESS%</username>"
+        "<authentication>password-cleartext</authentication></outgoingServer>"
+        f"</emailProvider>{extra}</clientConfig>"
+    ).encode()
+
+
+def _imap(
+    socket: str = "SSL", port: str = "993", more: str = "", user: str = "%EMAILADDRESS%"
+) -> str:
+    return (
+        f"<incomingServer type='imap'><hostname>imap.example.com</hostname><port>{port}</port>"
+        f"<socketType>{socket}</socketType><username>{user}</username>"
+        f"<authentication>password-cleartext</authentication>{more}</incomingServer>"
+    )
+
+
+def test_clean_file() -> None:
+    report = lint(_clientconfig(_imap()))
+    assert report.ok and report.problems == ()
+
+
+@pytest.mark.parametrize(
+    ("server", "code", "severity"),
+    [
+        (_imap(socket="plain"), RuleCode.SOCKET_PLAIN, Severity.ERROR),
+        (_imap(socket="none"), RuleCode.SOCKET_PLAIN, Severity.ERROR),
+        (_imap(socket="quantum"), RuleCode.BAD_SOCKET_TYPE, Severity.ERROR),
+        (_imap(port="0"), RuleCode.BAD_PORT, Severity.ERROR),
+        (_imap(port="65536"), RuleCode.BAD_PORT, Severity.ERROR),
+        (_imap(port="imap"), RuleCode.BAD_PORT, Severity.ERROR),
+        (_imap(more="<password>hunter2</password>"), RuleCode.PASSWORD_INSIDE, Severity.ERROR),
+        (_imap(user="%EMAILLOCALPART"), RuleCode.UNTERMINATED_PLACEHOLDER, Severity.WARN),
+        (_imap(user="%USERID%"), RuleCode.UNKNOWN_PLACEHOLDER, Severity.ERROR),
+    ],
+)
+def test_single_rule(server: str, code: RuleCode, severity: Severity) -> None:
+    report = lint(_clientconfig(server))
+    assert [(p.code, p.severity) for p in report.problems] == [(code, severity)]
+    assert report.problems[0].where.startswith("emailProvider/incomingServer[0]")
+
+
+def test_oauth2_unknown_host_and_block() -> None:
+    server = _imap().replace("password-cleartext", "OAuth2")
+    assert lint(_clientconfig(server)).codes == {RuleCode.OAUTH2_UNKNOWN_HOST}
+    block = "<oAuth2><issuer>example.com</issuer><scope>mail</scope></oAuth2>"
+    assert lint(_clientconfig(server, block)).codes == frozenset()
+
+
+def test_missing_outgoing_and_username() -> None:
+    data = (
+        b"<clientConfig><emailProvider id='x.org'><incomingServer type='imap'>"
+        b"<hostname>h.x.org</hostname><port>993</port><socketType>SSL</socketType>"
+        b"</incomingServer></emailProvider></clientConfig>"
+    )
+    assert lint(data).codes == {RuleCode.MISSING_OUTGOING, RuleCode.MISSING_USERNAME}
+
+
+def test_dtd_bomb_and_xxe_are_refused_not_expanded() -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b"<clientConfig><emailProvider>&lol2;</emailProvider></clientConfig>"
+    )
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<clientConfig><emailProvider>&x;</emailProvider></clientConfig>"
+    )
+    for data in (bomb, xxe):
+        report = lint(data)
+        assert report.codes == {RuleCode.FORBIDDEN_XML}
+        assert not report.ok
+
+
+def test_oversize_and_malformed() -> None:
+    big = _clientconfig(_imap(), "<!--" + "x" * 70000 + "-->")
+    assert lint(big).codes == {RuleCode.TOO_LARGE}
+    assert lint(b"<clientConfig><emailProvider>").codes == {RuleCode.MALFORMED}
+
+
+def test_own_exports_lint_clean() -> None:
+    for data in (autoconfig_xml(PROFILE), mobileconfig(PROFILE)):
+        report = lint(data)
+        assert report.format in (Format.AUTOCONFIG, Format.MOBILECONFIG)
+        assert report.problems == (), report.to_json()
+
+
+def test_apple_rules() -> None:
+    clean = mobileconfig(PROFILE)
+    assert lint(plistlib.dumps(plistlib.loads(clean), fmt=plistlib.FMT_BINARY)).ok
+    top = plistlib.loads(clean)
+    payload = top["PayloadContent"][0]
+    payload["IncomingPassword"] = "hunter2"
+    del payload["OutgoingMailServerHostName"]
+    assert lint(plistlib.dumps(top)).codes == {RuleCode.PASSWORD_INSIDE, RuleCode.MISSING_KEY}
+    empty = clean.replace(b"<integer>465</integer>", b"<integer/>", 1)
+    assert empty != clean
+    assert lint(empty).codes == {RuleCode.EMPTY_INTEGER}
+
+
+def test_signed_profile_is_detected() -> None:
+    der = (
+        bytes.fromhex("3082") + b"\x01\x00" + bytes.fromhex("06092a864886f70d010702") + b"\x00" * 8
+    )
+    report = lint(der)
+    assert report.format is Format.MOBILECONFIG_SIGNED
+    assert report.codes == {RuleCode.SIGNED_NOT_CHECKED} and report.ok
+
+
+def test_autodiscover_rules() -> None:
+    data = (
+        b'<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">'
+        b'<Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/'
+        b'responseschema/2006a"><Account><Protocol><Type>IMAP</Type><Server>imap.example.com'
+        b"</Server><Port>99999</Port><SPA>on</SPA><SSL>off</SSL></Protocol></Account>"
+        b"</Response></Autodiscover>"
+    )
+    report = lint(data)
+    assert report.format is Format.AUTODISCOVER
+    assert report.codes == {RuleCode.SPA_ON, RuleCode.SSL_OFF, RuleCode.BAD_PORT}
+
+
+def test_mta_sts() -> None:
+    good = b"version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\nmax_age: 86400\r\n"
+    report = lint(good)
+    assert report.format is Format.MTA_STS and report.problems == ()
+    assert not lint(b"version: STSv1\nmode: sometimes\nmx: a.b\nmax_age: 1\n").ok
