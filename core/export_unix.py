@@ -183,7 +183,8 @@ def _quoted(value: str) -> str:
 
 
 def mbsync_rc(profile: AccountProfile, platform: str | None = None) -> str:
-    """An .mbsyncrc (isync 1.5 words) syncing the IMAP account into ~/Mail/<address>/."""
+    """An .mbsyncrc (isync 1.4 words, which 1.5 still reads) syncing the IMAP account into
+    ~/Mail/<address>/. mbsync does not create that folder itself, so the file says to."""
     _refuse_oauth2(profile, "mbsync")
     incoming = profile.incoming
     if incoming.service != "imap":
@@ -191,13 +192,16 @@ def mbsync_rc(profile: AccountProfile, platform: str | None = None) -> str:
     name = _name(profile)
     lines = [
         "# isync (mbsync) account made by mailhop; PassCmd reads the password from the keyring.",
+        f"# Before the first run: mkdir -p ~/Mail/{name}/  (mbsync does not create it)",
         f"IMAPAccount {name}",
         f"Host {_host(incoming)}",
         f"Port {incoming.port}",
         f"User {_quoted(incoming.username)}",
         f"PassCmd {_quoted(password_command(profile, incoming, platform))}",
-        "# isync 1.4 and older call this SSLType (same values).",
-        f"TLSType {MBSYNC.security(incoming.security)}",
+        # SSLType is what isync 1.4 (Debian 12, Ubuntu 24.04) reads; 1.5 renamed it TLSType
+        # and still accepts the old name, so the old name works everywhere.
+        "# isync 1.5 and newer also call this TLSType (same values).",
+        f"SSLType {MBSYNC.security(incoming.security)}",
         f"AuthMechs {MBSYNC.auth(incoming.auth_method)}",
         "",
         f"IMAPStore {name}-remote",

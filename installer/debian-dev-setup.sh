@@ -9,12 +9,14 @@ cd "$(dirname "$0")/.."
 # Servers the test lab runs (DNS, mail), the firewall for black-holed hosts, and the tools
 # the tests call. Debian must not start the system's own instances of these daemons.
 # The keyring tests run gnome-keyring's Secret Service on a private D-Bus session bus and read
-# it back with libsecret's secret-tool (tests/keyring_session.py).
+# it back with libsecret's secret-tool (tests/keyring_session.py). isync and msmtp are real
+# mail clients that read mailhop's exported settings in tests/core/test_real_clients.py.
 packages=(
   iproute2 nftables openssl
   knot knot-dnsutils unbound
   dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix
   gnome-keyring dbus-daemon libsecret-tools
+  isync msmtp
 )
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -123,7 +123,7 @@ def test_mbsync(profile: AccountProfile) -> None:
     assert values["Host"] == incoming.host and values["Port"] == str(incoming.port)
     assert values["User"] == incoming.username
     assert values["PassCmd"] == command(profile, incoming)
-    assert values["TLSType"] == ("IMAPS" if incoming.security == "implicit-tls" else "STARTTLS")
+    assert values["SSLType"] == ("IMAPS" if incoming.security == "implicit-tls" else "STARTTLS")
 
 
 @pytest.mark.parametrize("profile", PROFILES)
