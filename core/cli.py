@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 
 if TYPE_CHECKING:
+    from .address import EmailAddress
     from .approval import ApprovalRequest
     from .discovery import DiscoveryOptions, DiscoveryReport, Event
     from .profile import AccountProfile
@@ -314,18 +315,31 @@ def _read(path: Path, what: str) -> str:
         raise ValueError(f"cannot read the {what} {path}: {exc}") from exc
 
 
-def _discover(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+def _address(args: argparse.Namespace) -> EmailAddress | None:
+    """The command's address, or None after telling stderr what is wrong with it."""
     from .address import AddressError, parse_address
+
+    try:
+        return parse_address(args.address, allow_test_domains=args.allow_test_domains)
+    except AddressError as exc:
+        print(f"mailhop: {exc}", file=sys.stderr)
+        return None
+
+
+def _observer(args: argparse.Namespace, *, quiet: bool = False) -> Callable[[Event], None] | None:
+    """Live progress on stderr: when it is a terminal, or as --progress says."""
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    return _progress_printer(sys.stderr) if progress and not quiet else None
+
+
+def _discover(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from .discovery import discover
 
     options = options_from(parser, args)  # usage errors first: they are the caller's
-    try:
-        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
-    except AddressError as exc:
-        print(f"mailhop: {exc}", file=sys.stderr)
+    address = _address(args)
+    if address is None:
         return EXIT_BAD_ADDRESS
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    observer = _progress_printer(sys.stderr) if progress and not args.json else None
+    observer = _observer(args, quiet=args.json)
     report = asyncio.run(discover(address, options, observer))
     if args.json:
         from .discovery_json import report_to_json
@@ -340,17 +354,13 @@ def _discover(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from .address import AddressError, parse_address
     from .check import check
 
     options = options_from(parser, args)
-    try:
-        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
-    except AddressError as exc:
-        print(f"mailhop: {exc}", file=sys.stderr)
+    address = _address(args)
+    if address is None:
         return EXIT_BAD_ADDRESS
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    observer = _progress_printer(sys.stderr) if progress and not args.json else None
+    observer = _observer(args, quiet=args.json)
     report = asyncio.run(check(address, options, observer))
     if args.json:
         from .check_json import check_to_json
@@ -398,22 +408,19 @@ def _profiles(args: argparse.Namespace) -> int:
 
 def _recheck(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from .account import choose, profile_from_check
-    from .address import AddressError, parse_address
     from .check import check
     from .profile import ProfileError, compare, load_profile
 
     options = options_from(parser, args)
-    try:
-        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
-        saved = load_profile(address.ascii, args.profile_dir)
-    except AddressError as exc:
-        print(f"mailhop: {exc}", file=sys.stderr)
+    address = _address(args)
+    if address is None:
         return EXIT_BAD_ADDRESS
+    try:
+        saved = load_profile(address.ascii, args.profile_dir)
     except ProfileError as exc:
         print(f"mailhop: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    observer = _progress_printer(sys.stderr) if progress and not args.json else None
+    observer = _observer(args, quiet=args.json)
     report = asyncio.run(check(address, options, observer))
     choice = choose(report)
     if choice.blocked is not None:
@@ -443,20 +450,16 @@ def _recheck(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from .address import AddressError, parse_address
     from .check import check
     from .render_check import render_check
     from .secrets import Password, SecretStore
     from .setup import run_setup
 
     options = options_from(parser, args)
-    try:
-        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
-    except AddressError as exc:
-        print(f"mailhop: {exc}", file=sys.stderr)
+    address = _address(args)
+    if address is None:
         return EXIT_BAD_ADDRESS
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    observer = _progress_printer(sys.stderr) if progress else None
+    observer = _observer(args)
     report = asyncio.run(check(address, options, observer))
     sys.stdout.write(render_check(report))
     approved = {a.lower().rstrip(".") for a in args.approve}
@@ -511,14 +514,11 @@ def _setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _forget(args: argparse.Namespace) -> int:
-    from .address import AddressError, parse_address
     from .profile import ProfileError, delete_profile, load_profile
     from .secrets import SecretStore, SecretStoreError, account_refs
 
-    try:
-        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
-    except AddressError as exc:
-        print(f"mailhop: {exc}", file=sys.stderr)
+    address = _address(args)
+    if address is None:
         return EXIT_BAD_ADDRESS
     try:
         saved = load_profile(address.ascii, args.profile_dir)
@@ -554,13 +554,14 @@ EXPORT_FORMATS = {
 
 
 def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from .address import AddressError, parse_address
     from .profile import ProfileError, load_profile
 
+    address = _address(args)
+    if address is None:
+        return EXIT_USAGE
     try:
-        address = parse_address(args.address, allow_test_domains=args.allow_test_domains)
         profile = load_profile(address.ascii, args.profile_dir)
-    except (AddressError, ProfileError) as exc:
+    except ProfileError as exc:
         print(f"mailhop: {exc}", file=sys.stderr)
         return EXIT_USAGE
     from .export_apple import ExportError

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -263,7 +262,3 @@ def _endpoint(raw: dict[str, Any]) -> EndpointSetting:
     values["sources"] = tuple(values.get("sources", ()))
     values["port"] = int(values["port"])
     return EndpointSetting(**values)
-
-
-def secrets_in(profile: AccountProfile) -> Sequence[SecretRef]:
-    return profile.secrets

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import replace
+from functools import partial
 from urllib.parse import quote, urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -33,7 +34,7 @@ from .parse_autoconfig import parse_autoconfig
 from .parse_autodiscover import parse_autodiscover
 from .parse_mtasts import parse_mtasts_policy, parse_mtasts_record
 from .parse_pacc import parse_pacc, parse_pacc_record
-from .report import Attempt, Auth, Source, Status
+from .report import Attempt, Auth, DnsRecordSet, Source, Status
 from .source_context import SourceContext
 from .source_dns import record_set
 
@@ -109,7 +110,7 @@ def _web_attempt(
     issues: tuple[ParseIssue, ...] = (),
     related_host: str | None = None,
     facts: tuple[tuple[str, str], ...] = (),
-    extra: Attempt | None = None,
+    records: tuple[DnsRecordSet, ...] = (),
 ) -> Attempt:
     hops = tuple(hop.url for hop in result.hops)
     return Attempt(
@@ -124,7 +125,7 @@ def _web_attempt(
         hops=hops,
         candidates=candidates,
         issues=issues,
-        records=extra.records if extra else (),
+        records=records,
         related_host=related_host,
         facts=facts,
     )
@@ -283,80 +284,38 @@ async def pacc(ctx: SourceContext) -> Attempt:
             headers=(("Accept", "application/json"),),
         ),
     )
-    records = (record_set(txt),)
-    dns_evidence = Attempt(
-        Source.PACC, "", Status.NOTHING, Auth.NONE, "", 0.0, 0.0, records=records
+    # Every outcome carries the TXT record set as evidence.
+    answer = partial(
+        _web_attempt, ctx, Source.PACC, url, result, started, records=(record_set(txt),)
     )
     if txt.security is Dnssec.BOGUS:
-        return _web_attempt(
-            ctx,
-            Source.PACC,
-            url,
-            result,
-            started,
-            status=Status.FAILED,
-            detail=f"the _ua-auto-config record failed DNSSEC validation: {txt.reason}",
-            extra=dns_evidence,
-        )
-    texts = [r.strings for r in txt.records if hasattr(r, "strings")]
-    record = parse_pacc_record(texts)
+        why = f"the _ua-auto-config record failed DNSSEC validation: {txt.reason}"
+        return answer(status=Status.FAILED, detail=why)
+    record = parse_pacc_record([r.strings for r in txt.records if hasattr(r, "strings")])
     if not result.ok or result.body is None:
         status, detail = _fetch_failure(ctx, result)
         if record.record is None and status is Status.NOTHING:
             detail = "no PACC document and no _ua-auto-config record"
-        return _web_attempt(
-            ctx,
-            Source.PACC,
-            url,
-            result,
-            started,
-            status=status,
-            detail=detail,
-            extra=dns_evidence,
-        )
+        return answer(status=status, detail=detail)
     if record.record is None:
         why = record.error or "there is no _ua-auto-config record"
-        return _web_attempt(
-            ctx,
-            Source.PACC,
-            url,
-            result,
-            started,
-            status=Status.FAILED,
-            detail=f"document not used: {why}, so nothing vouches for it",
-            extra=dns_evidence,
+        return answer(
+            status=Status.FAILED, detail=f"document not used: {why}, so nothing vouches for it"
         )
     parsed = parse_pacc(
         result.body, local_part=ctx.address.local, domain=ctx.domain, record=record.record
     )
     if parsed.error is not None or not parsed.digest_verified:
-        return _web_attempt(
-            ctx,
-            Source.PACC,
-            url,
-            result,
-            started,
-            status=Status.FAILED,
-            detail=f"document refused: {parsed.error or 'digest not verified'}",
-            issues=parsed.issues,
-            extra=dns_evidence,
-        )
-    attempt = _web_attempt(
-        ctx,
-        Source.PACC,
-        url,
-        result,
-        started,
+        why = parsed.error or "digest not verified"
+        return answer(status=Status.FAILED, detail=f"document refused: {why}", issues=parsed.issues)
+    attempt = answer(
         status=Status.FOUND if parsed.candidates else Status.NOTHING,
         detail=f"{len(parsed.candidates)} server(s); SHA-256 matches the _ua-auto-config record",
         auth=Auth.DIGEST_MATCHED,
         candidates=parsed.candidates,
         issues=parsed.issues,
-        extra=dns_evidence,
     )
-    if parsed.oauth2 is not None:
-        attempt = replace(attempt, oauth2=parsed.oauth2)
-    return attempt
+    return replace(attempt, oauth2=parsed.oauth2) if parsed.oauth2 is not None else attempt
 
 
 async def mta_sts(ctx: SourceContext) -> Attempt:
@@ -369,8 +328,8 @@ async def mta_sts(ctx: SourceContext) -> Attempt:
             url, deadline=ctx.deadline, max_redirects=0, headers=(("Accept", "text/plain"),)
         ),
     )
-    evidence = Attempt(
-        Source.MTA_STS, "", Status.NOTHING, Auth.NONE, "", 0.0, 0.0, records=(record_set(txt),)
+    answer = partial(
+        _web_attempt, ctx, Source.MTA_STS, url, result, started, records=(record_set(txt),)
     )
     record = parse_mtasts_record([r.strings for r in txt.records if hasattr(r, "strings")])
     if record.record is None:
@@ -378,73 +337,31 @@ async def mta_sts(ctx: SourceContext) -> Attempt:
         detail = record.error or "no MTA-STS record"
         if txt.security is Dnssec.BOGUS:
             detail = f"the _mta-sts record failed DNSSEC validation: {txt.reason}"
-        return _web_attempt(
-            ctx,
-            Source.MTA_STS,
-            url,
-            result,
-            started,
-            status=status,
-            detail=detail,
-            extra=evidence,
-        )
+        return answer(status=status, detail=detail)
     facts: tuple[tuple[str, str], ...] = (("id", record.record.id),)
     if not result.ok or result.body is None:
         _, why = _fetch_failure(ctx, result)
-        return _web_attempt(
-            ctx,
-            Source.MTA_STS,
-            url,
-            result,
-            started,
-            status=Status.FAILED,
-            detail=f"MTA-STS record present, but the policy could not be fetched: {why}",
-            facts=facts,
-            extra=evidence,
-        )
+        detail = f"MTA-STS record present, but the policy could not be fetched: {why}"
+        return answer(status=Status.FAILED, detail=detail, facts=facts)
     if result.content_type != "text/plain":
-        return _web_attempt(
-            ctx,
-            Source.MTA_STS,
-            url,
-            result,
-            started,
-            status=Status.FAILED,
-            detail=f"the policy is served as {result.content_type or 'no type'}, not text/plain",
-            facts=facts,
-            extra=evidence,
-        )
+        served = result.content_type or "no type"
+        detail = f"the policy is served as {served}, not text/plain"
+        return answer(status=Status.FAILED, detail=detail, facts=facts)
     parsed = parse_mtasts_policy(result.body)
     if parsed.policy is None:
-        return _web_attempt(
-            ctx,
-            Source.MTA_STS,
-            url,
-            result,
-            started,
-            status=Status.FAILED,
-            detail=f"policy refused: {parsed.error}",
-            issues=parsed.issues,
-            facts=facts,
-            extra=evidence,
-        )
+        detail = f"policy refused: {parsed.error}"
+        return answer(status=Status.FAILED, detail=detail, issues=parsed.issues, facts=facts)
     policy = parsed.policy
     facts += (
         ("mode", policy.mode.value),
         ("mx", " ".join(policy.mx)),
         ("max_age", str(policy.max_age)),
     )
-    return _web_attempt(
-        ctx,
-        Source.MTA_STS,
-        url,
-        result,
-        started,
+    return answer(
         status=Status.FOUND,
         detail=f"mode {policy.mode.value}, MX {', '.join(policy.mx) or '(none)'}",
         issues=parsed.issues,
         facts=facts,
-        extra=evidence,
     )
 
 
