@@ -2,7 +2,7 @@
 
 Theory of operation. Every connection mailhop opens, an HTTPS fetch (fetch.py, through
 httpcore's anyio backend) or a mail probe (mailsession.py, plain asyncio), takes the same
-three steps, and they live here so both speak and behave alike:
+steps, and they live here so both speak and behave alike:
 
 1. ``lookup(resolve, host)``: the host name (an A-label) goes to the resolver mailhop passes
    in, its DNSSEC-aware one, never ``getaddrinfo``. What comes back must be IP literals; a
@@ -14,6 +14,13 @@ three steps, and they live here so both speak and behave alike:
    preference: ``resolver.Resolver.addresses`` already interleaves the families.
 3. A failure names every address with the socket's own reason ("connection refused",
    "No route to host"), dug out from under the wrappers of whichever library connected.
+4. ``dial_port(address, port)``: the port actually dialled (by every attempt here and by
+   the login test's own socket in login_wire.py). Always ``port``, except while a
+   ``loopback_ports`` map is in force: the offline demo (demo.py) publishes the standard
+   ports (443, 993, 465, 587, 25) so that it looks like a real domain, while its servers,
+   which must not need root, listen on ports the OS picked. The map is process-wide because
+   it must cross threads (the GUI runs the pipeline in a worker thread, the demo servers in
+   their own), and it only ever maps a loopback address to a loopback address.
 
 ``first_connected`` is generic over what an attempt returns, because httpcore wants anyio
 streams and the mail probe wants an asyncio transport with its own protocol;
@@ -32,7 +39,8 @@ import asyncio
 import contextlib
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Sequence
+import threading
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from .resolver import ResolveError
@@ -43,8 +51,10 @@ __all__ = [
     "LookupFailure",
     "Resolve",
     "check_addresses",
+    "dial_port",
     "first_connected",
     "lookup",
+    "loopback_ports",
     "open_connection",
     "open_transport",
     "os_reason",
@@ -70,6 +80,46 @@ class ConnectFailure(Exception):
 
 class LookupFailure(ConnectFailure):
     """The host name gave no address to connect to."""
+
+
+_port_map: dict[tuple[str, int], int] = {}
+_port_map_lock = threading.Lock()
+
+
+def dial_port(address: str, port: int) -> int:
+    """The port to connect to for `address` (an IP literal) and the published `port`."""
+    with _port_map_lock:
+        return _port_map.get((address, port), port)
+
+
+@contextlib.contextmanager
+def loopback_ports(mapping: Mapping[tuple[str, int], int]) -> Iterator[None]:
+    """While in force, a connection to (loopback IP, port) goes to another port of that IP.
+
+    Empty unless someone enters this (only the offline demo does). A non-loopback address,
+    or a key another map holds already, is refused with ValueError: nothing may redirect a
+    connection that leaves the machine, and two maps must not fight over one port.
+    """
+    wanted: dict[tuple[str, int], int] = {}
+    for (address, port), target in mapping.items():
+        ip = ipaddress.ip_address(address)  # ValueError for a host name
+        if not ip.is_loopback:
+            raise ValueError(f"only loopback addresses can be mapped, not {address}")
+        for value in (port, target):
+            if not 1 <= value <= 65535:
+                raise ValueError(f"a port must be 1-65535, got {value}")
+        wanted[(str(ip), port)] = target
+    with _port_map_lock:
+        taken = sorted(f"{a}:{p}" for a, p in wanted if (a, p) in _port_map)
+        if taken:
+            raise ValueError(f"already mapped by another map: {', '.join(taken)}")
+        _port_map.update(wanted)
+    try:
+        yield
+    finally:
+        with _port_map_lock:
+            for key in wanted:
+                _port_map.pop(key, None)
 
 
 async def lookup(resolve: Resolve, host: str) -> tuple[str, ...]:
@@ -168,7 +218,9 @@ async def open_connection(
     """
 
     async def attempt(address: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        reader, writer = await asyncio.open_connection(address, port, limit=limit)
+        reader, writer = await asyncio.open_connection(
+            address, dial_port(address, port), limit=limit
+        )
         _no_delay(writer.get_extra_info("socket"))
         return reader, writer
 
@@ -195,7 +247,9 @@ async def open_transport(
 
     async def attempt(address: str) -> tuple[asyncio.Transport, P]:
         # An IP literal: asyncio connects to it without any name lookup.
-        transport, protocol = await loop.create_connection(protocol_factory, address, port)
+        transport, protocol = await loop.create_connection(
+            protocol_factory, address, dial_port(address, port)
+        )
         _no_delay(transport.get_extra_info("socket"))
         return transport, protocol
 

@@ -66,6 +66,7 @@ from .connect import (
     ConnectFailure,
     LookupFailure,
     Resolve,
+    dial_port,
     first_connected,
     lookup,
 )
@@ -619,7 +620,7 @@ class _Backend(httpcore.AnyIOBackend):
 
         async def attempt(address: str) -> httpcore.AsyncNetworkStream:
             # An IP literal: anyio connects to it without any name lookup.
-            return await super(_Backend, self).connect_tcp(address, port)
+            return await super(_Backend, self).connect_tcp(address, dial_port(address, port))
 
         async def close(stream: httpcore.AsyncNetworkStream) -> None:
             await stream.aclose()

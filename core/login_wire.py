@@ -27,6 +27,7 @@ from imapclient import IMAPClient  # type: ignore[import-untyped, unused-ignore]
 from imapclient.exceptions import LoginError  # type: ignore[import-untyped, unused-ignore]
 
 from .certinfo import load_certificate, spki_der
+from .connect import dial_port
 from .login_codes import EHLO_NAME, LOGOUT_SECONDS, SAID_LIMIT, LoginCode, Secret, classify_refusal
 from .model import Service
 from .proto_base import sanitise
@@ -97,7 +98,8 @@ class Wire:
         self.step("connecting")
         left = target.deadline - time.monotonic()
         try:
-            sock = socket.create_connection((target.peer, target.port), timeout=left)
+            port = dial_port(target.peer, target.port)  # the demo's loopback map (connect.py)
+            sock = socket.create_connection((target.peer, port), timeout=left)
         except OSError as exc:
             if isinstance(exc, TimeoutError):
                 raise _Stop(LoginCode.TIMEOUT, "deadline") from None

@@ -20,7 +20,10 @@ Theory of operation.
   before the person is asked for anything.
   Foreign exceptions are translated at this boundary into the tree below, with plain words and
   never the password; their tracebacks (whose frames hold the password as an argument) are
-  dropped. Storing several entries is all or nothing: on a failure the entries this call wrote
+  dropped. ``MemoryKeyring`` is the one exception to "OS keyrings only": a dict in this process
+  for the offline demo (demo.py), whose made-up password must never reach the person's real
+  keyring. A store uses it only when handed one; it is never chosen on its own.
+  Storing several entries is all or nothing: on a failure the entries this call wrote
   get their old values back (or are removed), so nothing is half-saved.
 
 Naming scheme: service ``mailhop:<protocol>:<address>``, user ``<address>``, where protocol is
@@ -72,6 +75,7 @@ __all__ = [
     "KeyringDenied",
     "KeyringLocked",
     "KeyringMissing",
+    "MemoryKeyring",
     "Password",
     "SecretNotFound",
     "SecretRef",
@@ -365,8 +369,12 @@ def _priority(backend: KeyringBackend) -> float:
     return float(type(backend).priority)
 
 
-def _choose_backend(given: KeyringBackend | None = None) -> KeyringBackend:
+def _choose_backend(
+    given: KeyringBackend | MemoryKeyring | None = None,
+) -> KeyringBackend | MemoryKeyring:
     """The OS keyring to use, or KeyringMissing naming what was found and what to install."""
+    if isinstance(given, MemoryKeyring):
+        return given  # the demo's, handed over on purpose (module docstring)
     if given is not None:
         members = list(getattr(given, "backends", ())) if _path(given) == _CHAINER else [given]
         usable = [b for b in members if _real(b) is not None]
@@ -392,6 +400,35 @@ def _choose_backend(given: KeyringBackend | None = None) -> KeyringBackend:
         return max(found, key=_priority)
     # The first candidate is the platform's own keyring; why the others failed is noise.
     raise _no_keyring(reasons[0] if reasons else f"none is known on {sys.platform}")
+
+
+class MemoryKeyring:
+    """Entries in this process's memory, gone with the object: the offline demo's keyring.
+
+    Not a keyring backend (so keyring can never pick it up) and never chosen by a store on its
+    own: a ``SecretStore`` uses it only when given one (module docstring).
+    """
+
+    name = "the demo keyring (in memory, gone when the demo ends)"
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], str] = {}
+
+    def __repr__(self) -> str:
+        return f"MemoryKeyring({len(self._entries)} entries)"
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._entries[(service, username)] = password
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._entries.get((service, username))
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._entries.pop((service, username), None)
+
+    def services(self) -> tuple[tuple[str, str], ...]:
+        """The (service, user) names held; never the passwords."""
+        return tuple(self._entries)
 
 
 # -- translating keyring failures -----------------------------------------------------------
@@ -516,9 +553,9 @@ class SecretStore:
 
     __slots__ = ("_backend", "_given")
 
-    def __init__(self, backend: KeyringBackend | None = None) -> None:
+    def __init__(self, backend: KeyringBackend | MemoryKeyring | None = None) -> None:
         self._given = backend
-        self._backend: KeyringBackend | None = None
+        self._backend: KeyringBackend | MemoryKeyring | None = None
 
     def ensure_usable(self) -> str:
         """Check before anyone types a password: an OS keyring exists, unlocks, and works.
@@ -544,7 +581,10 @@ class SecretStore:
     @property
     def name(self) -> str:
         """Where passwords go, in words ("the macOS Keychain")."""
-        real = _real(self._open())
+        backend = self._open()
+        if isinstance(backend, MemoryKeyring):
+            return backend.name
+        real = _real(backend)
         assert real is not None  # _choose_backend returns nothing else
         return real.name
 
@@ -625,17 +665,19 @@ class SecretStore:
             raise failures[0]
         return tuple(removed)
 
-    def _open(self) -> KeyringBackend:
+    def _open(self) -> KeyringBackend | MemoryKeyring:
         if self._backend is None:
             self._backend = _choose_backend(self._given)
         return self._backend
 
-    def _read(self, backend: KeyringBackend, ref: SecretRef) -> Password | None:
+    def _read(self, backend: KeyringBackend | MemoryKeyring, ref: SecretRef) -> Password | None:
         text = self._call(f"read the {_label(ref)}", partial(_get, backend, ref))
         return None if text is None else _masked(text)
 
     def _undo(
-        self, backend: KeyringBackend, touched: list[tuple[SecretRef, Password | None]]
+        self,
+        backend: KeyringBackend | MemoryKeyring,
+        touched: list[tuple[SecretRef, Password | None]],
     ) -> tuple[SecretRef, ...]:
         left: list[SecretRef] = []
         for ref, previous in reversed(touched):
@@ -658,13 +700,13 @@ class SecretStore:
 
 # The only places the text leaves a Password for the keyring: small frames that keyring's
 # exceptions reference, and whose tracebacks _detach drops.
-def _set(backend: KeyringBackend, ref: SecretRef, password: Password) -> None:
+def _set(backend: KeyringBackend | MemoryKeyring, ref: SecretRef, password: Password) -> None:
     backend.set_password(ref.service, ref.username, password.reveal())
 
 
-def _get(backend: KeyringBackend, ref: SecretRef) -> str | None:
+def _get(backend: KeyringBackend | MemoryKeyring, ref: SecretRef) -> str | None:
     return backend.get_password(ref.service, ref.username)
 
 
-def _delete(backend: KeyringBackend, ref: SecretRef) -> None:
+def _delete(backend: KeyringBackend | MemoryKeyring, ref: SecretRef) -> None:
     backend.delete_password(ref.service, ref.username)

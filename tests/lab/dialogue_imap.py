@@ -12,14 +12,12 @@ A line may carry a literal ("* 1 FETCH (BODY[] {5}\r\nhello)").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
+
+from mailhop.core.demo_dialogues import IMAP_LITERAL, imap_tokens
 
 from .dialogues import MAX_LITERAL, Behaviour, Dialogue, Halt, Send, Step, sasl_plain
 from .dialogues import line as as_line
-
-IMAP_TOKEN = re.compile(rb'"((?:[^"\\]|\\.)*)"|(\S+)')
-IMAP_LITERAL = re.compile(rb"\{(\d+)(\+?)\}$")
 
 
 class ImapDialogue(Dialogue):
@@ -77,7 +75,7 @@ class ImapDialogue(Dialogue):
             return [] if literal[2] else [Send(b"+ Ready for literal data\r\n")]
         texts, literals = [*self._texts, line], self._literals
         self._texts, self._literals = [], []
-        return self.command_tokens(_imap_tokens(texts, literals))
+        return self.command_tokens(imap_tokens(texts, literals))
 
     def command_tokens(self, tokens: list[bytes]) -> list[Step]:
         if len(tokens) < 2:
@@ -146,15 +144,3 @@ class ImapDialogue(Dialogue):
         if ok:
             return self._tagged(tag, "OK [CAPABILITY IMAP4rev1] logged in")
         return self._tagged(tag, "NO [AUTHENTICATIONFAILED] Authentication failed.")
-
-
-def _imap_tokens(texts: list[bytes], literals: list[bytes]) -> list[bytes]:
-    """Atoms and unescaped quoted strings of each text, each literal in its place."""
-    tokens: list[bytes] = []
-    for index, text in enumerate(texts):
-        for match in IMAP_TOKEN.finditer(text):
-            quoted = match[1]
-            tokens.append(re.sub(rb"\\(.)", rb"\1", quoted) if quoted is not None else match[2])
-        if index < len(literals):
-            tokens.append(literals[index])
-    return tokens

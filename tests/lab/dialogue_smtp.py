@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 
-from .dialogues import Dialogue, Halt, Send, Step, b64, sasl_plain
+from mailhop.core.demo_dialogues import decode_b64
+
+from .dialogues import Dialogue, Halt, Send, Step, sasl_plain
 
 MAX_MESSAGE = 1024 * 1024
 STARTTLS_REPLIES = {
@@ -123,12 +125,12 @@ class SmtpDialogue(Dialogue):
         return self._verdict(pair is not None and self.check(*pair))
 
     def _login_user(self, encoded: bytes) -> list[Step]:
-        user = b64(encoded)
+        user = decode_b64(encoded)
         if user is None:
             return [Send(b"501 5.5.2 Cannot decode response\r\n")]
 
         def password(encoded: bytes) -> list[Step]:
-            secret = b64(encoded)
+            secret = decode_b64(encoded)
             return self._verdict(secret is not None and self.check(user, secret))
 
         self._expect = password

@@ -27,11 +27,13 @@ clear, as a stripping attacker would.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
+
+# The client-input parsers are the demo servers' (core/demo_dialogues.py), shared: the lab
+# and the shipped demo read SASL and IMAP commands the same way.
+from mailhop.core.demo_dialogues import sasl_plain as sasl_plain
 
 TLS_MODES = ("starttls", "implicit", "none")
 # Where a stall or close can happen; "login" is on receiving a login command, before replying.
@@ -190,19 +192,3 @@ class Dialogue:
 
 def line(text: str) -> bytes:
     return text.encode() if text.endswith("\n") else f"{text}\r\n".encode()
-
-
-def sasl_plain(encoded: bytes) -> tuple[bytes, bytes] | None:
-    """RFC 4616: base64 of authzid NUL authcid NUL password."""
-    try:
-        parts = base64.b64decode(encoded.strip(), validate=True).split(b"\0")
-    except binascii.Error:
-        return None
-    return (parts[1], parts[2]) if len(parts) == 3 else None
-
-
-def b64(encoded: bytes) -> bytes | None:
-    try:
-        return base64.b64decode(encoded.strip(), validate=True)
-    except binascii.Error:
-        return None
