@@ -18,6 +18,7 @@ host, say) are given up as timed out, so one dead server costs the soft deadline
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 import time
 from collections.abc import Sequence
@@ -27,8 +28,9 @@ from datetime import UTC, datetime
 from .address import EmailAddress
 from .certinfo import ChainReport, analyze_chain
 from .dane import DaneOutcome, TlsaRecord, match_tlsa
-from .discovery import DiscoveryOptions, DiscoveryReport, Observer, discover
+from .discovery import DiscoveryOptions, DiscoveryReport, Event, Observer, discover
 from .dnssec import Security as Dnssec
+from .labels import SECURITY, SERVICE
 from .mailsession import SessionResult, probe_session
 from .model import Security, Service
 from .parse_mtasts import mx_matches
@@ -71,7 +73,7 @@ async def check(
 ) -> CheckReport:
     """Discover, probe and judge `address`; remote failures are findings, never raised."""
     started = time.monotonic()
-    prober = _Prober(options, started)
+    prober = _Prober(options, started, observer)
     report = await discover(address, options, observer, on_attempt=prober.consider)
     for entry in _all_entries(report):
         prober.ensure(entry.service, entry.hostname, entry.port, entry.security)
@@ -103,9 +105,12 @@ def _all_entries(report: DiscoveryReport) -> list[PlanEntry]:
 class _Prober:
     """Probe tasks keyed by endpoint, started as sources name them."""
 
-    def __init__(self, options: DiscoveryOptions, started: float) -> None:
+    def __init__(
+        self, options: DiscoveryOptions, started: float, observer: Observer | None = None
+    ) -> None:
         self.options = options
         self.started = started
+        self.observer = observer
         self.deadline = started + options.hard_deadline
         self.context: ssl.SSLContext = client_context(options.extra_ca_file)
         self.diagnostic: ssl.SSLContext = diagnostic_context()
@@ -128,7 +133,35 @@ class _Prober:
         if key not in self.tasks and self.ctx is not None:
             self.tasks[key] = asyncio.ensure_future(self._session(key, self.ctx))
 
+    def _tell(self, kind: str, key: Key, status: Status | None = None, detail: str = "") -> None:
+        """A probe event for the observer: ``probe-started`` (detail: what is checked) or
+        ``probe-finished`` (status, detail: the outcome), target ``host:port``. A broken
+        observer must not stop the check."""
+        if self.observer is None:
+            return
+        _, host, port, _ = key
+        event = Event(kind, None, f"{host}:{port}", time.monotonic() - self.started, status, detail)
+        with contextlib.suppress(Exception):
+            self.observer(event)
+
     async def _session(self, key: Key, ctx: SourceContext) -> SessionResult | str:
+        service, _, _, security = key
+        self._tell("probe-started", key, None, f"{SERVICE[service]}, {SECURITY[security]}")
+        outcome: SessionResult | str = "no answer before the deadline (the check stopped waiting)"
+        try:
+            outcome = await self._run_session(key, ctx)
+            return outcome
+        finally:
+            if isinstance(outcome, str):
+                status = Status.TIMED_OUT if "deadline" in outcome else Status.FAILED
+                self._tell("probe-finished", key, status, outcome)
+            elif outcome.failure is not None:
+                self._tell("probe-finished", key, Status.FAILED, outcome.failure.message)
+            else:
+                version = outcome.tls.version if outcome.tls else None
+                self._tell("probe-finished", key, Status.FOUND, version or "")
+
+    async def _run_session(self, key: Key, ctx: SourceContext) -> SessionResult | str:
         service, host, port, security = key
         host_limit = self.per_host.setdefault(host, asyncio.Semaphore(MAX_SESSIONS_PER_HOST))
         async with self.total, host_limit:

@@ -278,41 +278,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def options_from(parser: argparse.ArgumentParser, args: argparse.Namespace) -> DiscoveryOptions:
     """The shared options as DiscoveryOptions; a bad value is a usage error (exit 2)."""
-    from .discovery import DEFAULT_HARD_DEADLINE, DEFAULT_SOFT_DEADLINE, DiscoveryOptions
-    from .dnssec import TrustAnchor
-    from .resolver import parse_upstream
-    from .source_context import DEFAULT_ISPDB_URL
+    from .settings import Settings, options_from_settings
 
+    settings = Settings(
+        resolver=args.resolver or "",
+        trust_anchor=args.trust_anchor,
+        ca_file=args.ca_file,
+        ispdb_url=args.ispdb_url or "",
+        deadline=args.deadline,
+    )
     try:
-        upstream = parse_upstream(args.resolver) if args.resolver else None
-        anchor = None
-        if args.trust_anchor is not None:
-            anchor = TrustAnchor.from_text(_read(args.trust_anchor, "trust anchor"))
-        if args.ca_file is not None:
-            _read(args.ca_file, "CA file")
-        ispdb = args.ispdb_url or DEFAULT_ISPDB_URL
-        if not ispdb.startswith("https://"):
-            raise ValueError(f"the provider database URL must be https://, got {ispdb!r}")
+        return options_from_settings(settings)
     except ValueError as exc:
         parser.error(str(exc))
-    hard = DEFAULT_HARD_DEADLINE if args.deadline is None else args.deadline
-    if not 0 < hard <= 120:
-        parser.error(f"--deadline must be between 0 and 120 seconds, got {hard}")
-    return DiscoveryOptions(
-        upstream=upstream,
-        anchor=anchor,
-        extra_ca_file=args.ca_file,
-        ispdb_url=ispdb,
-        soft_deadline=min(DEFAULT_SOFT_DEADLINE, hard),
-        hard_deadline=hard,
-    )
-
-
-def _read(path: Path, what: str) -> str:
-    try:
-        return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read the {what} {path}: {exc}") from exc
 
 
 def _address(args: argparse.Namespace) -> EmailAddress | None:
@@ -407,9 +385,9 @@ def _profiles(args: argparse.Namespace) -> int:
 
 
 def _recheck(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from .account import choose, profile_from_check
+    from .accounts import recheck_against
     from .check import check
-    from .profile import ProfileError, compare, load_profile
+    from .profile import ProfileError, load_profile
 
     options = options_from(parser, args)
     address = _address(args)
@@ -422,19 +400,11 @@ def _recheck(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     observer = _observer(args, quiet=args.json)
     report = asyncio.run(check(address, options, observer))
-    choice = choose(report)
-    if choice.blocked is not None:
-        print(f"{address.display}: now blocked: {choice.blocked}. The saved profile is unchanged.")
+    result = recheck_against(saved, report)
+    if result.blocked is not None:
+        print(f"{address.display}: now blocked: {result.blocked}. The saved profile is unchanged.")
         return EXIT_BLOCKED
-    fresh = profile_from_check(
-        report,
-        choice,
-        usernames_used=(saved.incoming.username, saved.outgoing.username),
-        approvals=saved.approvals,
-        secrets=saved.secrets,
-        display_name=saved.display_name,
-    )
-    differences = compare(saved, fresh)
+    differences = result.differences
     if args.json:
         rows = [{"kind": d.kind, "leg": d.leg, "old": d.old, "new": d.new} for d in differences]
         json.dump({"address": address.ascii, "differences": rows}, sys.stdout, indent=2)
@@ -497,7 +467,7 @@ def _setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for login in outcome.logins:
         state = "signed in" if login.ok else "sign-in failed"
         print(
-            f"  {login.service}: {state} at {login.host} as {login.username_used or '-'}"
+            f"  {login.service.value}: {state} at {login.host} as {login.username_used or '-'}"
             + (f" ({login.mechanism})" if login.mechanism else "")
         )
         if not login.ok:
@@ -514,43 +484,42 @@ def _setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _forget(args: argparse.Namespace) -> int:
-    from .profile import ProfileError, delete_profile, load_profile
-    from .secrets import SecretStore, SecretStoreError, account_refs
+    from .accounts import forget_account
+    from .secrets import SecretStore, SecretStoreError
 
     address = _address(args)
     if address is None:
         return EXIT_BAD_ADDRESS
     try:
-        saved = load_profile(address.ascii, args.profile_dir)
-        refs = tuple(dict.fromkeys((*saved.secrets, *account_refs(address.ascii))))
-    except ProfileError:
-        saved, refs = None, account_refs(address.ascii)
-    try:
-        removed = SecretStore().delete_all(refs)
+        result = forget_account(address.ascii, args.profile_dir, SecretStore())
     except SecretStoreError as exc:
         print(f"mailhop: nothing was removed: {exc}", file=sys.stderr)
         return EXIT_NOT_SET_UP
-    path = delete_profile(address.ascii, args.profile_dir) if saved is not None else None
-    for ref in removed:
+    for ref in result.removed:
         print(f"Removed from the keyring: service {ref.service}, user {ref.username}")
+    path = result.profile_path
     print(f"Removed the profile {path}." if path else "There was no saved profile.")
     return EXIT_OK
 
 
-EXPORT_FORMATS = {
+# Every format the export table knows (core/export_formats.py), in its order.
+EXPORT_FORMATS = (
     "thunderbird",
     "thunderbird-userjs",
     "apple",
-    "sheet",
     "outlook-autodiscover",
     "outlook-reg",
     "outlook-sheet",
+    "k9",
+    "k9-qr-png",
+    "k9-qr-svg",
     "aerc",
     "neomutt",
     "mbsync",
     "msmtp",
     "evolution",
-}
+    "sheet",
+)
 
 
 def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -599,57 +568,12 @@ def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _render_export(args: argparse.Namespace, profile: AccountProfile) -> bytes:
-    if args.format == "thunderbird":
-        from .export_thunderbird import autoconfig_xml
-
-        return autoconfig_xml(profile)
-    if args.format == "thunderbird-userjs":
-        from .export_thunderbird import user_js
-
-        return user_js(profile).encode("utf-8")
-    if args.format == "sheet":
-        from .export_sheet import settings_sheet
-
-        return settings_sheet(profile).encode("utf-8")
-    if args.format.startswith("outlook-"):
-        from . import export_outlook
-
-        if args.format == "outlook-autodiscover":
-            return export_outlook.autodiscover_xml(profile)
-        if args.format == "outlook-sheet":
-            return export_outlook.new_outlook_sheet(profile).encode("utf-8")
-        hint = (
-            args.xml_path or f"C:\\mailhop\\autodiscover-{profile.address.rpartition('@')[2]}.xml"
-        )
-        return export_outlook.reg_bytes(export_outlook.outlook_reg(profile, hint))
-    if args.format in ("aerc", "neomutt", "mbsync", "msmtp"):
-        from . import export_unix
-
-        render = {
-            "aerc": export_unix.aerc_accounts,
-            "neomutt": export_unix.neomutt_rc,
-            "mbsync": export_unix.mbsync_rc,
-            "msmtp": export_unix.msmtp_rc,
-        }[args.format]
-        return render(profile).encode("utf-8")
-    if args.format.startswith("k9"):
-        from . import export_k9
-
-        if args.format == "k9":
-            return export_k9.k9_settings_xml(profile)
-        if args.format == "k9-qr-svg":
-            return export_k9.k9_qr_svg(profile)
-        return export_k9.k9_qr_png(profile)
-    if args.format == "evolution":
-        from .export_evolution import evolution_sources
-
-        # Several key files: one text with file markers on stdout; --output writes a folder.
-        parts = [f"# --- {source.filename}\n{source.text}" for source in evolution_sources(profile)]
-        return "\n".join(parts).encode("utf-8")
-    from .export_apple import Signer, mobileconfig
+    from .export_formats import render_export
 
     signer = None
-    if args.sign_cert or args.sign_key:
+    if args.format == "apple" and (args.sign_cert or args.sign_key):
+        from .export_apple import Signer
+
         if not (args.sign_cert and args.sign_key):
             raise ValueError("signing needs both --sign-cert and --sign-key")
         try:
@@ -657,7 +581,12 @@ def _render_export(args: argparse.Namespace, profile: AccountProfile) -> bytes:
             signer = Signer(args.sign_cert.read_bytes(), args.sign_key.read_bytes(), chain)
         except OSError as exc:
             raise ValueError(f"cannot read the signing files: {exc.strerror or exc}") from exc
-    return mobileconfig(profile, signer=signer)
+    files = render_export(profile, args.format, signer=signer, reg_xml_path=args.xml_path)
+    if len(files) == 1:
+        return files[0].data
+    # Several files (Evolution): one text with file markers on stdout; --output writes a folder.
+    parts = [f"# --- {item.filename}\n{item.data.decode('utf-8')}" for item in files]
+    return "\n".join(parts).encode("utf-8")
 
 
 def _lint(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ __all__ = [
     "STATUS",
     "TIER",
     "auth_label",
+    "provenance_label",
 ]
 
 SERVICE = {
@@ -99,3 +100,17 @@ HOW_VERIFIED = {
 
 def auth_label(auth: Auth, domain: str) -> str:
     return AUTH[auth].format(domain=domain)
+
+
+def provenance_label(source: Source, auth: Auth, domain: str) -> str:
+    """Where one setting came from and how it was authenticated, as a badge says it:
+    "published by example.com (DNS SRV record), DNSSEC-signed"."""
+    if auth is Auth.DNSSEC_SECURE:
+        return f"published by {domain} ({SOURCE[source]}), DNSSEC-signed"
+    if auth is Auth.HTTPS_IN_DOMAIN:
+        return f"published by {domain} ({SOURCE[source]}), over HTTPS"
+    if auth is Auth.HTTPS_PROVIDER:
+        return "from the provider database, over HTTPS"
+    if auth is Auth.GUESSED:
+        return "guessed, unverified"
+    return f"{SOURCE[source]}, {auth_label(auth, domain)}"

@@ -177,3 +177,36 @@ def test_relay_reports_mta_sts_testing_and_an_unlisted_mx(lab: LabInfo) -> None:
     )
     assert host.probe is not None and host.probe.failure is None
     assert "mta-sts-mx-mismatch" in {f.code for f in report.discovery.plan.findings}
+
+
+def test_every_probe_tells_the_observer_when_it_starts_and_how_it_ended(lab: LabInfo) -> None:
+    from mailhop.core.discovery import Event
+    from mailhop.core.report import Status
+
+    events: list[Event] = []
+    parsed = parse_address("alice@healthy.test", allow_test_domains=True)
+    report = asyncio.run(check(parsed, options(lab), events.append))
+    started = {e.target: e for e in events if e.kind == "probe-started"}
+    finished = {e.target: e for e in events if e.kind == "probe-finished"}
+    probed = {f"{p.entry.hostname}:{p.entry.port}" for p in report.probes}
+    assert probed <= set(started) and set(started) == set(finished)
+    assert "Incoming mail (IMAP), TLS" in started["mail.healthy.test:993"].detail
+    assert finished["mail.healthy.test:993"].status is Status.FOUND
+    assert finished["mail.healthy.test:993"].detail.startswith("TLSv1.")
+    for target, end in finished.items():
+        assert end.at >= started[target].at
+
+
+def test_a_stalled_probe_ends_as_timed_out_for_the_observer(lab: LabInfo) -> None:
+    from mailhop.core.discovery import Event
+    from mailhop.core.report import Status
+
+    events: list[Event] = []
+    parsed = parse_address("frank@blackhole.test", allow_test_domains=True)
+    asyncio.run(check(parsed, options(lab, soft_deadline=1.0, hard_deadline=4.0), events.append))
+    ends = {e.target: e for e in events if e.kind == "probe-finished"}
+    starts = {e.target for e in events if e.kind == "probe-started"}
+    assert set(ends) == starts
+    dead = ends["dead.blackhole.test:993"]
+    assert dead.status is Status.TIMED_OUT and "deadline" in dead.detail
+    assert ends["mail.blackhole.test:993"].status is Status.FOUND

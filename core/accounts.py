@@ -1,0 +1,63 @@
+"""Saved accounts after setup: re-check against a fresh check, and forget.
+
+Shared by the CLI (``recheck``, ``forget``) and the GUI's account list, so both say the same
+thing and change the same things: a re-check never changes the saved profile (differences
+are shown, the person decides), and forget removes the keyring entries before the profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .account import choose, profile_from_check
+from .check import CheckReport
+from .profile import AccountProfile, Difference, ProfileError, compare, delete_profile, load_profile
+from .secrets import SecretRef, SecretStore, account_refs
+
+__all__ = ["ForgetResult", "RecheckResult", "forget_account", "recheck_against"]
+
+
+@dataclass(frozen=True, slots=True)
+class RecheckResult:
+    blocked: str | None  # why the account would now be blocked; the profile stays as it is
+    differences: tuple[Difference, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetResult:
+    removed: tuple[SecretRef, ...]  # keyring entries that existed and are gone
+    profile_path: Path | None  # the profile file removed, or None when there was none
+
+
+def recheck_against(saved: AccountProfile, report: CheckReport) -> RecheckResult:
+    """What a fresh check says compared with ``saved``; nothing is written."""
+    choice = choose(report)
+    if choice.blocked is not None:
+        return RecheckResult(choice.blocked, ())
+    fresh = profile_from_check(
+        report,
+        choice,
+        usernames_used=(saved.incoming.username, saved.outgoing.username),
+        approvals=saved.approvals,
+        secrets=saved.secrets,
+        display_name=saved.display_name,
+    )
+    return RecheckResult(None, compare(saved, fresh))
+
+
+def forget_account(address: str, profile_dir: Path | None, store: SecretStore) -> ForgetResult:
+    """Remove the account's keyring entries, then its profile.
+
+    Raises SecretStoreError when the keyring cannot be changed; the profile then stays, so
+    nothing is left that points at nothing.
+    """
+    try:
+        saved: AccountProfile | None = load_profile(address, profile_dir)
+    except ProfileError:
+        saved = None
+    known = saved.secrets if saved is not None else ()
+    refs = tuple(dict.fromkeys((*known, *account_refs(address))))
+    removed = store.delete_all(refs)
+    path = delete_profile(address, profile_dir) if saved is not None else None
+    return ForgetResult(removed, path)
