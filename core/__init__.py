@@ -4,11 +4,8 @@ Data flows one way (DESIGN.md section 3): address -> discovery -> policy -> prob
 verdict -> credentials/export. The GUI and the CLI are shells over these stages.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("mailhop")
-except PackageNotFoundError:  # running from a bare checkout without an install
-    __version__ = "0+unknown"
+# The one place the version is written: pyproject.toml reads it from here (dynamic version),
+# so `mailhop --version` answers without importlib.metadata (about 15 ms at every start).
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -140,7 +140,9 @@ class _Prober:
         if self.observer is None:
             return
         _, host, port, _ = key
-        event = Event(kind, None, f"{host}:{port}", time.monotonic() - self.started, status, detail)
+        target = f"{host}:{port}"
+        at = time.monotonic() - self.started
+        event = Event(kind, None, target, at, status, detail, f"probe {target}")
         with contextlib.suppress(Exception):
             self.observer(event)
 

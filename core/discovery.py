@@ -85,6 +85,10 @@ class Event:
     at: float  # seconds since the start of the run
     status: Status | None = None
     detail: str = ""
+    # Which started source this event belongs to: the "started" event's source and target.
+    # One source can finish with several attempts under targets of their own (WKD's URL,
+    # OPENPGPKEY's hashed name), so a live view matches ends to starts by this.
+    task: str = ""
 
 
 Observer = Callable[[Event], None]
@@ -214,7 +218,7 @@ class _Run:
         coroutine: Coroutine[Any, Any, list[Attempt]] = run()
         task = asyncio.ensure_future(coroutine)
         self._tasks[task] = (source, target, self.now())
-        self.emit(Event("started", source, target, self.now()))
+        self.emit(Event("started", source, target, self.now(), task=_task_id(source, target)))
 
     def _spawn_next(self) -> None:
         """Sequential mode: the next source, with a deadline of its own (as a client that
@@ -334,6 +338,7 @@ class _Run:
                     self.now(),
                     attempt.status,
                     attempt.detail,
+                    _task_id(source, target),
                 )
             )
             self.follow_up(attempt)
@@ -341,7 +346,15 @@ class _Run:
                 self.on_attempt(attempt, self.attempts, self.ctx)
         if not found:
             self.emit(
-                Event("finished", source, target, self.now(), Status.SKIPPED, "nothing to ask")
+                Event(
+                    "finished",
+                    source,
+                    target,
+                    self.now(),
+                    Status.SKIPPED,
+                    "nothing to ask",
+                    _task_id(source, target),
+                )
             )
 
     def _crashed(self, source: Source, target: str, started: float, exc: Exception) -> Attempt:
@@ -354,7 +367,8 @@ class _Run:
             elapsed = self.now() - started
             attempt = Attempt(source, target, Status.TIMED_OUT, Auth.NONE, why, started, elapsed)
             self.attempts.append(attempt)
-            self.emit(Event("finished", source, target, self.now(), Status.TIMED_OUT, why))
+            task_id = _task_id(source, target)
+            self.emit(Event("finished", source, target, self.now(), Status.TIMED_OUT, why, task_id))
         self._tasks.clear()
         self._queue.clear()
 
@@ -378,3 +392,7 @@ class _Run:
     def usable(self) -> bool:
         plan = self._plan()
         return bool(plan.for_service(Service.SUBMISSION).entries) and bool(plan.access)
+
+
+def _task_id(source: Source, target: str) -> str:
+    return f"{source.value} {target}"

@@ -14,8 +14,10 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .profile import AccountProfile
+if TYPE_CHECKING:  # the GUI lists FORMATS before its first paint: no crypto or DNS imports
+    from .profile import AccountProfile
 
 __all__ = [
     "FORMATS",

@@ -1,21 +1,102 @@
 """Entry point of the `mailhop` command.
 
-It lives in the GUI package because `mailhop` with no arguments will open the window; every
-sub-command is handed to the core's CLI. PySide6 is imported only when the window opens, so
-the CLI works on machines without Qt.
+`mailhop` with no arguments (or `mailhop gui`) opens the window; `mailhop demo` opens it on
+the offline demo domain (`mailhop demo --cli` walks the same flow in the terminal); every
+other sub-command is the core's CLI. PySide6 is imported only when a window opens, so the
+CLI works on machines without Qt, and `--version` answers without loading anything else.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
-from mailhop.core import cli
+NO_WINDOW = (
+    "mailhop: cannot open the window: {why}\n"
+    "The command line works without it: `mailhop --help`, or `mailhop demo --cli` for the "
+    "offline demo in this terminal.\n"
+)
+EXIT_USAGE = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):
+        from mailhop.core import __version__
+
+        print(f"mailhop {__version__}")
+        return 0
+    if not args or args[0] == "gui":
+        return _window(args[1:])
+    if args[0] == "demo":
+        return _demo(args[1:])
+    from mailhop.core import cli
+
     return cli.main(args)
+
+
+def _no_display() -> str | None:
+    """Why no window can open here, or None. Qt would abort the process instead of saying."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return None  # the caller chose a platform (offscreen, xcb, wayland ...)
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return "there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)"
+    return None
+
+
+def _qt_missing() -> str | None:
+    try:
+        import PySide6  # noqa: F401
+    except ImportError:
+        return "PySide6 is not installed (pip install 'mailhop[gui]' adds it)"
+    return None
+
+
+def _window(args: list[str]) -> int:
+    why = _qt_missing() or _no_display()
+    if why is not None:
+        sys.stderr.write(NO_WINDOW.format(why=why))
+        return EXIT_USAGE
+    from .app import run_window
+
+    return run_window(None, args)
+
+
+def _demo(args: list[str]) -> int:
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(
+        prog="mailhop demo",
+        description=(
+            "Start a demo mail domain on this computer (no network, no root needed) and set "
+            "up its account: in the window, or with --cli in this terminal. Nothing touches "
+            "your keyring or your saved accounts; the demo's servers, keyring and folder are "
+            "gone when it ends."
+        ),
+    )
+    parser.add_argument("--cli", action="store_true", help="walk the flow in this terminal")
+    parser.add_argument(
+        "--output",
+        metavar="DIR",
+        type=Path,
+        help="(--cli) keep the exported files in DIR instead of the demo's temporary folder",
+    )
+    chosen = parser.parse_args(args)
+    if chosen.cli:
+        from mailhop.core.demo_cli import run_demo_cli
+
+        return run_demo_cli(sys.stdout, interactive=sys.stdin.isatty(), export_dir=chosen.output)
+    why = _qt_missing() or _no_display()
+    if why is not None:
+        sys.stderr.write(NO_WINDOW.format(why=why))
+        return EXIT_USAGE
+    from .demo_window import run_demo_window
+
+    return run_demo_window()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,10 +37,23 @@ def test_help_says_what_mailhop_is_for() -> None:
     assert "email address" in done.stdout
 
 
-def test_no_arguments_shows_help_for_now() -> None:
-    done = run()
-    assert done.returncode == 0
-    assert done.stdout.startswith("usage: mailhop")
+def test_no_arguments_opens_the_window_or_says_why_it_cannot() -> None:
+    headless = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    for args in ([], ["gui"], ["demo"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "mailhop.gui.launcher", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=headless,
+        )
+        assert done.returncode == cli.EXIT_USAGE, (args, done.stderr)
+        assert "cannot open the window: there is no display" in done.stderr
+        assert "mailhop demo --cli" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_unknown_option_is_a_usage_error() -> None:
@@ -84,7 +98,7 @@ def test_discover_refuses_test_domains_unless_allowed() -> None:
         ("--trust-anchor", "/nonexistent/anchor", "cannot read the trust anchor"),
         ("--ca-file", "/nonexistent/ca.pem", "cannot read the CA file"),
         ("--ispdb-url", "http://ispdb.example/", "must be https://"),
-        ("--deadline", "0", "--deadline must be between"),
+        ("--deadline", "0", "deadline must be between"),
     ],
 )
 def test_discover_option_errors_are_usage_errors(option: str, value: str, message: str) -> None:
@@ -298,12 +312,23 @@ def test_export_every_format_runs_and_holds_no_password(tmp_path: Path) -> None:
             timeout=60,
         )
         assert done.returncode == 0, (fmt, done.stderr)
-        assert b"mail.example.com" in done.stdout or fmt == "outlook-reg", fmt
+        if fmt == "k9-qr-png":
+            assert done.stdout.startswith(b"\x89PNG\r\n"), fmt
+        elif fmt == "k9-qr-svg":
+            assert b"<svg" in done.stdout, fmt
+        else:
+            assert b"mail.example.com" in done.stdout or fmt == "outlook-reg", fmt
         if fmt in ("aerc", "mbsync", "neomutt"):
             assert command.encode() in done.stdout, fmt
     out = tmp_path / "evolution"
     done = run("export", *common, "--format", "evolution", "--output", str(out))
     assert done.returncode == 0 and len(list(out.iterdir())) == 3
+
+
+def test_export_choices_are_every_format_of_the_export_table() -> None:
+    from mailhop.core.export_formats import FORMATS
+
+    assert tuple(item.name for item in FORMATS) == cli.EXPORT_FORMATS
 
 
 def test_lint_passes_mailhops_own_export_and_flags_a_plaintext_file(tmp_path: Path) -> None:

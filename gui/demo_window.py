@@ -1,0 +1,37 @@
+"""`mailhop demo`: the window on the offline demo domain (core/demo.py), address filled in.
+
+The demo's own resolver, trust anchor, CA, in-memory keyring and temporary folders go into
+the window's Session; the flow is the ordinary one, from the check to the exports.
+"""
+
+from __future__ import annotations
+
+from .window import Session
+
+__all__ = ["demo_session", "run_demo_window"]
+
+
+def demo_session(demo: object) -> Session:
+    """The window's Session for a running core.demo.DemoDomain."""
+    from mailhop.core.settings import Settings
+
+    return Session(
+        settings=Settings(allow_test_domains=True),
+        options=demo.options,
+        store=demo.store,
+        keyring_label="the demo keyring (in memory, gone when the demo ends)",
+        profile_dir=demo.profile_dir,
+        export_dir=demo.export_dir,
+        address=demo.address,
+        title_note="demo",
+        password_hint=demo.password.reveal(),
+    )
+
+
+def run_demo_window() -> int:
+    from mailhop.core.demo import start_demo
+
+    from .app import run_window
+
+    with start_demo() as demo:
+        return run_window(demo_session(demo))

@@ -1,0 +1,208 @@
+"""Saved accounts: re-check one against a fresh check (differences shown, nothing changed)
+or forget it (keyring entries, then the profile). All work runs in the core, off this thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from .look import heading, tr
+
+__all__ = ["AccountsDialog"]
+
+
+class AccountsDialog(QDialog):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle(tr("Saved accounts"))
+        self.setMinimumSize(640, 440)
+        self.accounts = QListWidget()
+        self.accounts.setAccessibleName(tr("Saved accounts"))
+        self.accounts.currentItemChanged.connect(self._selected)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName(tr("Account details and re-check result"))
+        self.recheck = QPushButton(tr("&Re-check"))
+        self.recheck.setAccessibleName(tr("Re-check the selected account"))
+        self.recheck.clicked.connect(self._recheck)
+        self.forget = QPushButton(tr("&Forget…"))
+        self.forget.setAccessibleName(tr("Forget the selected account"))
+        self.forget.clicked.connect(self._forget)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.recheck)
+        buttons.addWidget(self.forget)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(tr("Saved accounts"), size=1.2))
+        layout.addWidget(self.note)
+        body = QHBoxLayout()
+        body.addWidget(self.accounts, 1)
+        body.addWidget(self.details, 2)
+        layout.addLayout(body, 1)
+        layout.addLayout(buttons)
+        self.last_action = ""  # what the last forget did, kept above the refreshed list
+        self._set_busy(True)
+        self.load()
+
+    def _set_busy(self, busy: bool) -> None:
+        selected = self.accounts.currentItem() is not None
+        self.recheck.setEnabled(not busy and selected)
+        self.forget.setEnabled(not busy and selected)
+
+    def load(self) -> None:
+        from mailhop.core.profile import list_profiles
+
+        folder = self.window_.session.profile_dir
+
+        async def listing() -> list[Any]:
+            return list_profiles(folder)
+
+        self.window_.runner.submit(listing(), done=self._listed, failed=self._failed)
+
+    def _listed(self, found: list[Any]) -> None:
+        self.accounts.clear()
+        for item in found:
+            if isinstance(item, Exception):
+                row = QListWidgetItem(tr("(unreadable) {why}").format(why=item))
+                row.setData(256, None)
+            else:
+                row = QListWidgetItem(item.address_unicode)
+                row.setData(256, item)
+            self.accounts.addItem(row)
+        self.note.setText(
+            " ".join(
+                filter(
+                    None,
+                    [
+                        self.last_action,
+                        tr("{n} saved account(s).").format(n=len(found))
+                        if found
+                        else tr("No saved accounts yet. Set one up from the main window."),
+                    ],
+                )
+            )
+        )
+        if found:
+            self.accounts.setCurrentRow(0)
+        self._set_busy(False)
+
+    def _profile(self) -> Any:
+        item = self.accounts.currentItem()
+        return item.data(256) if item is not None else None
+
+    def _selected(self) -> None:
+        profile = self._profile()
+        self._set_busy(False)
+        if profile is None:
+            self.details.clear()
+            return
+        incoming, outgoing = profile.incoming, profile.outgoing
+        self.details.setPlainText(
+            "\n".join(
+                [
+                    f"{profile.address_unicode}",
+                    tr("checked {when}, verdict {verdict}").format(
+                        when=profile.checked_at, verdict=profile.verdict
+                    ),
+                    "",
+                    f"{tr('receive')}: {incoming.service} {incoming.host}:{incoming.port} "
+                    f"{incoming.security}, {tr('as')} {incoming.username}",
+                    f"{tr('send')}: {outgoing.host}:{outgoing.port} {outgoing.security}, "
+                    f"{tr('as')} {outgoing.username}",
+                ]
+            )
+        )
+
+    def _recheck(self) -> None:
+        from mailhop.core.accounts import recheck_against
+        from mailhop.core.address import parse_address
+        from mailhop.core.check import check
+
+        profile = self._profile()
+        if profile is None:
+            return
+        session = self.window_.session
+
+        async def run() -> Any:
+            options = session.options
+            if options is None:
+                from mailhop.core.settings import Settings, options_from_settings
+
+                options = options_from_settings(session.settings or Settings())
+            allow = bool(getattr(session.settings, "allow_test_domains", False))
+            address = parse_address(profile.address, allow_test_domains=allow)
+            return recheck_against(profile, await check(address, options))
+
+        self._set_busy(True)
+        self.details.appendPlainText("\n" + tr("Re-checking…"))
+        self.window_.runner.submit(run(), done=self._rechecked, failed=self._failed)
+
+    def _rechecked(self, result: Any) -> None:
+        self._set_busy(False)
+        if result.blocked is not None:
+            words = tr("Now blocked: {why}. The saved settings are unchanged.").format(
+                why=result.blocked
+            )
+        elif not result.differences:
+            words = tr("No differences since the last check.")
+        else:
+            lines = [difference.describe() for difference in result.differences]
+            words = tr("{n} difference(s); nothing was changed:").format(n=len(lines))
+            words += "\n" + "\n".join(f"  {line}" for line in lines)
+            words += "\n" + tr("Set the account up again to accept the new settings.")
+        self.details.appendPlainText(words)
+
+    def _forget(self) -> None:
+        from mailhop.core.accounts import forget_account
+        from mailhop.core.secrets import SecretStore
+
+        profile = self._profile()
+        if profile is None:
+            return
+        asked = QMessageBox.question(
+            self,
+            tr("Forget this account?"),
+            tr(
+                "Remove the password of {address} from {keyring} and delete its saved "
+                "settings? Your mail and your mail clients are not touched."
+            ).format(address=profile.address_unicode, keyring=self.window_.session.keyring_label),
+        )
+        if asked != QMessageBox.StandardButton.Yes:
+            return
+        session = self.window_.session
+
+        async def run() -> Any:
+            return forget_account(
+                profile.address, session.profile_dir, session.store or SecretStore()
+            )
+
+        self._set_busy(True)
+        self.window_.runner.submit(run(), done=self._forgotten, failed=self._failed)
+
+    def _forgotten(self, result: Any) -> None:
+        self.last_action = tr("Removed {n} keyring entr(ies) and the profile {path}.").format(
+            n=len(result.removed), path=result.profile_path or "-"
+        )
+        self.load()
+
+    def _failed(self, error: BaseException, trace: str) -> None:
+        self._set_busy(False)
+        self.details.appendPlainText(tr("Could not finish: {m}").format(m=error))

@@ -1,0 +1,88 @@
+"""Advanced settings: the options the CLI has (resolver, trust anchor, extra CA, provider
+database, deadline, test domains). Checked by the core when the next check starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from .look import tr
+
+__all__ = ["SettingsDialog"]
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, current: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        from mailhop.core.discovery import DEFAULT_HARD_DEADLINE
+        from mailhop.core.settings import Settings
+
+        current = current or Settings()
+        self.setWindowTitle(tr("Advanced settings"))
+        self.resolver = QLineEdit(current.resolver)
+        self.resolver.setPlaceholderText(tr("the system's resolver (for example 192.0.2.53:53)"))
+        self.anchor = QLineEdit(str(current.trust_anchor or ""))
+        self.anchor.setPlaceholderText(tr("IANA's root keys, shipped with mailhop"))
+        self.ca_file = QLineEdit(str(current.ca_file or ""))
+        self.ca_file.setPlaceholderText(tr("none: only this computer's trust store"))
+        self.ispdb = QLineEdit(current.ispdb_url)
+        self.ispdb.setPlaceholderText(tr("Thunderbird's provider database"))
+        self.deadline = QDoubleSpinBox()
+        self.deadline.setRange(0.5, 120.0)
+        self.deadline.setSuffix(" s")
+        self.deadline.setValue(current.deadline or DEFAULT_HARD_DEADLINE)
+        self.test_domains = QCheckBox(tr("Allow .test domains (labs and demos)"))
+        self.test_domains.setChecked(current.allow_test_domains)
+        form = QFormLayout()
+        for words, widget in (
+            (tr("DNS &resolver:"), self.resolver),
+            (tr("DNSSEC &trust anchor file:"), self.anchor),
+            (tr("Extra &CA file:"), self.ca_file),
+            (tr("&Provider database URL:"), self.ispdb),
+            (tr("&Deadline:"), self.deadline),
+        ):
+            label = QLabel(words)
+            label.setBuddy(widget)
+            widget.setAccessibleName(words.replace("&", "").rstrip(":"))
+            form.addRow(label, widget)
+        form.addRow("", self.test_domains)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        note = QLabel(
+            tr("Empty fields use the defaults. The values are checked when a check starts.")
+        )
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def settings(self) -> Any:
+        from mailhop.core.settings import Settings
+
+        def path(field: QLineEdit) -> Path | None:
+            text = field.text().strip()
+            return Path(text).expanduser() if text else None
+
+        return Settings(
+            resolver=self.resolver.text().strip(),
+            trust_anchor=path(self.anchor),
+            ca_file=path(self.ca_file),
+            ispdb_url=self.ispdb.text().strip(),
+            deadline=self.deadline.value(),
+            allow_test_domains=self.test_domains.isChecked(),
+        )

@@ -1,0 +1,65 @@
+"""The picture of a message's trip: your device -> outgoing server, server -> server,
+incoming server -> your devices; each leg a card coloured by its verdict."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from .look import icon, level_colour, tr
+
+__all__ = ["LegCard", "LegsPicture"]
+
+LEVEL_TEXT = {"ok": "OK", "warn": "Warning", "block": "Blocked", "none": "Not found"}
+
+
+class LegCard(QFrame):
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setObjectName("leg")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel(title)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+        self.mark = QLabel()
+        self.level = QLabel()
+        self.lines = QLabel()
+        self.lines.setWordWrap(True)
+        self.lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.addWidget(self.mark)
+        top.addWidget(self.level, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addWidget(self.lines, 1)
+        self.setMinimumWidth(200)
+
+    def show_leg(self, level: str, lines: list[str]) -> None:
+        words = tr(LEVEL_TEXT.get(level, level))
+        self.mark.setPixmap(icon(level).pixmap(22, 22))
+        self.level.setText(words)
+        self.lines.setText("\n".join(lines))
+        colour = level_colour(level).name()
+        self.setStyleSheet(f"QFrame#leg {{ border-color: {colour}; }}")
+        self.setAccessibleName(f"{self.title.text()}: {words}")
+        self.setAccessibleDescription(" ".join(lines))
+
+
+class LegsPicture(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.submission = LegCard(tr("Your device → outgoing server (sending)"))
+        self.relay = LegCard(tr("Server → server (mail to your domain)"))
+        self.access = LegCard(tr("Incoming server → your devices (receiving)"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for position, card in enumerate((self.submission, self.relay, self.access)):
+            if position:
+                arrow = QLabel("→")
+                arrow.setAccessibleName(tr("then"))
+                arrow.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                layout.addWidget(arrow)
+            layout.addWidget(card, 1)

@@ -1,0 +1,63 @@
+"""Shared look: translation, verdict colours that read on light and dark palettes, headings.
+
+Colours are only accents (a border, an icon); text always uses the platform palette, so a
+dark theme stays dark and high-contrast themes keep their contrast.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
+
+__all__ = ["LEVEL_COLOURS", "heading", "icon", "is_dark", "level_colour", "tr"]
+
+# Verdict level -> (light theme, dark theme) accent; each meets 3:1 against its background.
+LEVEL_COLOURS = {
+    "ok": ("#1b7f3b", "#4cc36f"),
+    "warn": ("#9a5b00", "#f0b429"),
+    "block": ("#b3261e", "#ff7a70"),
+    "none": ("#6b6b6b", "#9a9a9a"),
+}
+
+
+def tr(text: str) -> str:
+    """Text for people, through Qt's translator (one context for the whole app)."""
+    return QCoreApplication.translate("mailhop", text)
+
+
+def is_dark() -> bool:
+    palette = QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def level_colour(level: str) -> QColor:
+    light, dark = LEVEL_COLOURS.get(level, LEVEL_COLOURS["none"])
+    return QColor(dark if is_dark() else light)
+
+
+def heading(text: str, parent: QWidget | None = None, *, size: float = 1.4) -> QLabel:
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * size)
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    label.setAccessibleName(text)
+    return label
+
+
+def separator() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
+
+
+def icon(name: str) -> QIcon:
+    """An SVG from resources/icons (shipped as mailhop.resources)."""
+    path = resources.files("mailhop.resources").joinpath("icons", f"{name}.svg")
+    with resources.as_file(path) as real:
+        return QIcon(str(real))

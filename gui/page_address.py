@@ -1,0 +1,95 @@
+"""Page 1: one field for the address, checked as it is typed; Enter starts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from .look import heading, tr
+
+__all__ = ["AddressPage"]
+
+
+class AddressPage(QWidget):
+    """Emits ``start(EmailAddress)`` when a valid address is submitted."""
+
+    start = Signal(object)
+
+    def __init__(self, allow_test_domains: bool = False) -> None:
+        super().__init__()
+        self.allow_test_domains = allow_test_domains
+        self.field = QLineEdit()
+        self.field.setPlaceholderText(tr("you@example.com"))
+        self.field.setAccessibleName(tr("Email address"))
+        self.field.setAccessibleDescription(
+            tr("The address of the account to set up. Press Enter to check it.")
+        )
+        self.field.setClearButtonEnabled(True)
+        self.field.textChanged.connect(self._validate)
+        self.field.returnPressed.connect(self._submit)
+        self.error = QLabel()
+        self.error.setObjectName("errorText")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName(tr("Problem with the address"))
+        self.go = QPushButton(tr("&Check this address"))
+        self.go.setAccessibleName(tr("Check this address"))
+        self.go.setDefault(True)
+        self.go.setEnabled(False)
+        self.go.clicked.connect(self._submit)
+
+        label = QLabel(tr("Your &email address:"))
+        label.setBuddy(self.field)
+        intro = QLabel(
+            tr(
+                "mailhop asks the address's own domain how mail clients must reach it, checks "
+                "every server it names, and tells you what it found before any password is "
+                "sent."
+            )
+        )
+        intro.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.field, 1)
+        row.addWidget(self.go)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(tr("Set up a mail account")))
+        layout.addWidget(intro)
+        layout.addSpacing(12)
+        layout.addWidget(label)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+
+    def set_address(self, text: str) -> None:
+        self.field.setText(text)
+        self.field.setFocus()
+
+    def _parse(self) -> object:
+        from mailhop.core.address import AddressError, parse_address
+
+        try:
+            return parse_address(self.field.text(), allow_test_domains=self.allow_test_domains)
+        except AddressError as exc:
+            return str(exc)
+
+    def _validate(self) -> None:
+        text = self.field.text().strip()
+        if not text:
+            self.error.clear()
+            self.go.setEnabled(False)
+            return
+        parsed = self._parse()
+        # While the person is still typing the domain, say nothing yet.
+        if isinstance(parsed, str) and "@" in text and "." in text.rpartition("@")[2]:
+            self.error.setText(parsed)
+        else:
+            self.error.clear()
+        self.go.setEnabled(not isinstance(parsed, str))
+
+    def _submit(self) -> None:
+        parsed = self._parse()
+        if isinstance(parsed, str):
+            self.error.setText(parsed)
+            self.field.setFocus()
+            return
+        self.error.clear()
+        self.start.emit(parsed)

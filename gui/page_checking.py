@@ -1,0 +1,167 @@
+"""Page 2: every source and every server probe as a live row, overall progress, Cancel.
+
+Rows come from the core's progress events (discovery's ``started``/``finished``/``phase``
+and the check's ``probe-started``/``probe-finished``), delivered on the GUI thread. A
+running row counts its seconds up from a timer; a finished row shows the core's words.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .look import heading, icon, tr
+
+__all__ = ["CheckingPage"]
+
+_STATE_ICON = {"found": "ok", "nothing": "none", "skipped": "none", "failed": "block"}
+
+
+class CheckingPage(QWidget):
+    """Emits ``cancel`` when the person stops the check."""
+
+    cancel = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = heading(tr("Checking"))
+        self.phase = QLabel()
+        self.phase.setWordWrap(True)
+        self.phase.setAccessibleName(tr("What is happening now"))
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(tr("Overall progress"))
+        self.progress.setTextVisible(True)
+        self.table = QTreeWidget()
+        self.table.setAccessibleName(tr("Sources and servers being checked"))
+        self.table.setRootIsDecorated(False)
+        self.table.setUniformRowHeights(True)
+        self.table.setHeaderLabels([tr("What"), tr("Where"), tr("State"), tr("Time")])
+        header = self.table.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.stop = QPushButton(tr("&Cancel"))
+        self.stop.setAccessibleName(tr("Cancel the check"))
+        self.stop.clicked.connect(self.cancel.emit)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.stop)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.phase)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.rows: dict[str, QTreeWidgetItem] = {}
+        self.started_at: dict[str, float] = {}
+        self.began = time.monotonic()
+        self.deadline = 8.0
+        self.timer = QTimer(self)
+        self.timer.setInterval(100)
+        self.timer.timeout.connect(self._tick)
+
+    def begin(self, address_display: str, deadline: float) -> None:
+        self.title.setText(tr("Checking {address}").format(address=address_display))
+        self.phase.setText(tr("Asking every published source at once…"))
+        self.table.clear()
+        self.rows.clear()
+        self.started_at.clear()
+        self.began = time.monotonic()
+        self.deadline = deadline
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setFormat(tr("starting"))
+        self.stop.setEnabled(True)
+        self.timer.start()
+        self.stop.setFocus()
+
+    def finish(self, words: str) -> None:
+        self.timer.stop()
+        self.stop.setEnabled(False)
+        self.phase.setText(words)
+        self.progress.setValue(1000)
+        self.progress.setFormat(words)
+        for key, item in self.rows.items():
+            if key in self.started_at:  # never finished: the run ended around it
+                item.setText(2, tr("stopped"))
+                item.setIcon(2, icon("none"))
+                self.started_at.pop(key)
+
+    def on_event(self, event: object) -> None:
+        """One core progress event (discovery.Event)."""
+        from mailhop.core.labels import SOURCE, STATUS
+
+        kind = getattr(event, "kind", "")
+        target = str(getattr(event, "target", ""))
+        if kind == "phase":
+            self.phase.setText(target)
+            return
+        source = getattr(event, "source", None)
+        key = str(getattr(event, "task", "")) or f"{source} {target}"
+        if kind.startswith("probe-"):
+            what = str(getattr(event, "detail", "")) if kind == "probe-started" else ""
+        else:
+            what = SOURCE.get(source, str(source)) if source is not None else ""
+        status = getattr(event, "status", None)
+        if kind in ("started", "probe-started"):
+            item = self._row(key, what, target)
+            item.setText(2, tr("running…"))
+            item.setIcon(2, icon("none"))
+            self.started_at[key] = time.monotonic()
+        elif kind in ("finished", "probe-finished"):
+            began = self.started_at.pop(key, None)
+            if began is None:  # a further result of a source already shown: a row of its own
+                item = self._row(f"{key} {len(self.rows)}", what, target)
+            else:
+                item = self.rows[key]
+                item.setText(3, f"{time.monotonic() - began:.2f} s")
+                item.setText(1, target)  # the source may name what it asked more exactly
+                item.setToolTip(1, target)
+            words = STATUS.get(status, str(status)) if status is not None else ""
+            detail = str(getattr(event, "detail", ""))
+            if kind == "probe-finished" and detail:
+                words = f"{words}: {detail}" if status is not None else detail
+            item.setText(2, words)
+            item.setToolTip(2, words if not detail else f"{words}\n{detail}")
+            state = getattr(status, "value", "")
+            name = "warn" if state == "timed-out" else _STATE_ICON.get(state, "none")
+            item.setIcon(2, icon(name))
+        self._tick()
+
+    def _row(self, key: str, what: str, target: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([what, target, "", ""])
+        item.setToolTip(1, target)
+        self.table.addTopLevelItem(item)
+        self.table.scrollToItem(item)
+        self.rows[key] = item
+        return item
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        for key, began in self.started_at.items():
+            self.rows[key].setText(3, f"{now - began:.1f} s")
+        total = len(self.rows)
+        running = len(self.started_at)
+        done = total - running
+        # Done rows over all rows, but never behind the share of the deadline used up.
+        share = max(done / total if total else 0.0, min(1.0, (now - self.began) / self.deadline))
+        share = min(share, 0.97)  # full only when the core says the check is done
+        self.progress.setValue(int(share * 1000))
+        self.progress.setFormat(
+            tr("{done} of {total} done, {running} running").format(
+                done=done, total=total, running=running
+            )
+        )

@@ -1,0 +1,301 @@
+"""Page 3: the verdict. Three legs, where every setting came from, findings, certificates,
+and (for unauthenticated settings) the approval the person must give, domain by domain."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .dialog_cert import CertificateDialog
+from .legs import LegsPicture
+from .look import heading, icon, tr
+
+__all__ = ["ResultPage"]
+
+HEADLINE = {
+    "ok": "Ready to set up",
+    "warn": "Usable, but read the warnings",
+    "block": "This account cannot be set up safely",
+}
+
+
+# How the chosen server's key was verified, short enough for a leg card; the certificate
+# view has the full words (core/labels.py HOW_VERIFIED).
+SHORT_VERIFIED = {
+    "dane-ee": "verified by DANE: the key the domain pinned in signed DNS",
+    "dane-ta": "verified by DANE: the authority the domain pinned in signed DNS",
+    "pkix": "verified by a certificate authority this computer trusts",
+}
+
+
+class ResultPage(QWidget):
+    """Emits ``proceed(tuple of approved ApprovalRequest)`` and ``back``."""
+
+    proceed = Signal(object)
+    back = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: object = None
+        self.choice: object = None
+        self.headline = heading("")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.legs = LegsPicture()
+        self.origins = QTreeWidget()
+        self.origins.setAccessibleName(tr("Where each setting came from"))
+        self.origins.setHeaderLabels([tr("Setting"), tr("Value"), tr("Where it came from")])
+        self.origins.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.findings = QTreeWidget()
+        self.findings.setAccessibleName(tr("Findings; expand one for the helpdesk details"))
+        self.findings.setHeaderLabels([tr("Finding"), tr("Code")])
+        self.findings.setWordWrap(True)  # a finding is a sentence: wrap it, never cut it
+        self.findings.setUniformRowHeights(False)
+        self.findings.header().setStretchLastSection(False)
+        self.findings.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.findings.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.findings.setMinimumHeight(180)
+        self.approval_box = QGroupBox(tr("Your approval is needed"))
+        self.approval_layout = QVBoxLayout(self.approval_box)
+        self.approval_checks: list[tuple[QCheckBox, object]] = []
+
+        self.cert_in = QPushButton(tr("Certificate of the &incoming server…"))
+        self.cert_out = QPushButton(tr("Certificate of the &outgoing server…"))
+        self.cert_in.clicked.connect(lambda: self._certificate("incoming"))
+        self.cert_out.clicked.connect(lambda: self._certificate("outgoing"))
+        self.copy = QPushButton(tr("Copy the report for a &helpdesk"))
+        self.copy.clicked.connect(self._copy_report)
+        self.back_button = QPushButton(tr("&Back"))
+        self.back_button.clicked.connect(self.back.emit)
+        self.go = QPushButton(tr("Continue to &sign in"))
+        self.go.setDefault(True)
+        self.go.clicked.connect(self._proceed)
+        for button in (self.cert_in, self.cert_out, self.copy, self.back_button, self.go):
+            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.addWidget(self.summary)
+        inner.addWidget(self.legs)
+        inner.addWidget(self.approval_box)
+        inner.addWidget(QLabel(tr("Where each setting came from")))
+        inner.addWidget(self.origins)
+        inner.addWidget(QLabel(tr("Findings")))
+        inner.addWidget(self.findings, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        details = QHBoxLayout()
+        for button in (self.cert_in, self.cert_out, self.copy):
+            details.addWidget(button)
+        details.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.go)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(details)
+        layout.addLayout(buttons)
+
+    # -- filling in ------------------------------------------------------------------------
+
+    def show_report(self, report: object) -> None:
+        from mailhop.core.account import choose
+        from mailhop.core.check import CheckReport
+
+        assert isinstance(report, CheckReport)
+        self.report = report
+        self.choice = choice = choose(report)
+        verdict = report.verdict
+        address = report.discovery.address
+        level = verdict.level.value
+        self.headline.setText(tr(HEADLINE[level]))
+        words = tr("Checked {address} in {seconds:.1f} s. No password was used.").format(
+            address=address.display, seconds=report.elapsed
+        )
+        if choice.blocked is not None:
+            words += " " + tr("Nothing can be set up: {why}.").format(why=choice.blocked)
+        self.summary.setText(words)
+        self._legs(report)
+        self._origins(report)
+        self._findings(report)
+        self._approvals(choice.approvals)
+        self.cert_in.setEnabled(choice.incoming is not None)
+        self.cert_out.setEnabled(choice.outgoing is not None)
+        self.go.setEnabled(choice.blocked is None)
+        self._update_go()
+        # Keyboard first: the approval to give, else the way on, else the way back.
+        if self.approval_checks:
+            self.approval_checks[0][0].setFocus()
+        elif self.go.isEnabled():
+            self.go.setFocus()
+        else:
+            self.back_button.setFocus()
+
+    def _legs(self, report: object) -> None:
+        from mailhop.core.labels import SECURITY
+
+        verdict = report.verdict
+
+        def leg_lines(service_verdict: object) -> tuple[str, list[str]]:
+            chosen = service_verdict.chosen
+            level = service_verdict.level.value
+            if chosen is None:
+                tried = len(service_verdict.probes)
+                return level, [tr("No server passed the checks ({n} tried).").format(n=tried)]
+            entry = chosen.entry
+            how = chosen.authenticated_by
+            lines = [
+                f"{entry.hostname}",
+                tr("port {port}, {security}").format(
+                    port=entry.port, security=SECURITY[entry.security]
+                ),
+                tr(SHORT_VERIFIED[how]) if how else tr("not verified"),
+            ]
+            return level, [line for line in lines if line]
+
+        self.legs.submission.show_leg(*leg_lines(verdict.submission))
+        self.legs.access.show_leg(*leg_lines(verdict.access))
+        relay = verdict.relay
+        lines = []
+        for host in relay.hosts[:3]:
+            probe = host.probe
+            state = tr("not probed")
+            if probe is not None:
+                state = (
+                    tr("failed: {why}").format(why=probe.failure_detail)
+                    if probe.failure
+                    else "STARTTLS" + (", DANE" if probe.dane == "matched" else "")
+                )
+            sts = f", MTA-STS {host.mta_sts_mode}" if host.mta_sts_mode else ""
+            lines.append(f"{host.host}: {state}{sts}")
+        self.legs.relay.show_leg(
+            relay.level.value if relay.hosts else "none", lines or [tr("No MX host found.")]
+        )
+
+    def _origins(self, report: object) -> None:
+        from mailhop.core.labels import SECURITY, TIER, provenance_label
+
+        self.origins.clear()
+        domain = report.discovery.address.domain_unicode
+        choice = self.choice
+        for title, probe in (
+            (tr("Incoming server"), choice.incoming),
+            (tr("Outgoing server"), choice.outgoing),
+        ):
+            if probe is None:
+                continue
+            entry = probe.entry
+            value = f"{entry.hostname}:{entry.port} ({SECURITY[entry.security]})"
+            item = QTreeWidgetItem([title, value, TIER[entry.tier.value]])
+            item.setIcon(2, icon("ok" if entry.tier.value in "AB" else "warn"))
+            for origin in entry.origins:
+                badge = provenance_label(origin.source, origin.auth, domain)
+                child = QTreeWidgetItem(["", origin.target, badge])
+                child.setToolTip(2, TIER[origin.tier.value])
+                item.addChild(child)
+            user = entry.username or report.discovery.address.ascii
+            said = (
+                tr("from the settings") if entry.username else tr("your address (the usual rule)")
+            )
+            item.addChild(QTreeWidgetItem(["", tr("user name: {user}").format(user=user), said]))
+            self.origins.addTopLevelItem(item)
+            item.setExpanded(True)
+        _fit_height(self.origins)
+
+    def _findings(self, report: object) -> None:
+        verdict = report.verdict
+        self.findings.clear()
+        found = [
+            *verdict.discovery_findings,
+            *verdict.submission.findings,
+            *verdict.access.findings,
+            *verdict.relay.findings,
+        ]
+        severity_icon = {"error": "block", "warn": "warn", "info": "info"}
+        for finding in found:
+            item = QTreeWidgetItem([finding.summary, finding.code])
+            item.setIcon(0, icon(severity_icon.get(finding.severity.value, "none")))
+            item.setToolTip(0, finding.helpdesk)
+            detail = QTreeWidgetItem([finding.helpdesk, ""])
+            item.addChild(detail)
+            for evidence in finding.evidence:
+                item.addChild(QTreeWidgetItem([evidence, ""]))
+            self.findings.addTopLevelItem(item)
+        if not found:
+            self.findings.addTopLevelItem(QTreeWidgetItem([tr("Nothing to report."), ""]))
+        self.findings.resizeColumnToContents(1)
+
+    def _approvals(self, requests: tuple[object, ...]) -> None:
+        while self.approval_layout.count():
+            child = self.approval_layout.takeAt(0).widget()
+            if child is not None:
+                child.deleteLater()
+        self.approval_checks = []
+        self.approval_box.setVisible(bool(requests))
+        for request in requests:
+            question = QLabel(request.question())
+            question.setWordWrap(True)
+            unicode, registrable = request.unicode, request.registrable
+            name = unicode if unicode == registrable else f"{unicode} (written {registrable})"
+            check = QCheckBox(tr("Yes, I trust {domain} with my password").format(domain=name))
+            check.setAccessibleName(check.text())
+            check.toggled.connect(self._update_go)
+            self.approval_layout.addWidget(question)
+            self.approval_layout.addWidget(check)
+            self.approval_checks.append((check, request))
+
+    def _update_go(self) -> None:
+        choice = self.choice
+        usable = choice is not None and choice.blocked is None
+        approved = all(check.isChecked() for check, _ in self.approval_checks)
+        self.go.setEnabled(bool(usable and approved))
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _proceed(self) -> None:
+        approved = tuple(request for check, request in self.approval_checks if check.isChecked())
+        self.proceed.emit(approved)
+
+    def _certificate(self, which: str) -> None:
+        probe = getattr(self.choice, which, None)
+        if probe is None:
+            return
+        title = tr("incoming server") if which == "incoming" else tr("outgoing server")
+        CertificateDialog(f"{probe.entry.hostname} ({title})", probe, self).exec()
+
+    def report_text(self) -> str:
+        from mailhop.core.render_check import render_check
+
+        return render_check(self.report)
+
+    def _copy_report(self) -> None:
+        QGuiApplication.clipboard().setText(self.report_text())
+        self.copy.setText(tr("Copied the report"))
+
+
+def _fit_height(tree: QTreeWidget, most: int = 320) -> None:
+    """As tall as its rows (up to ``most``), so the findings below get the rest."""
+    rows = 0
+    for index in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(index)
+        rows += 1 + (item.childCount() if item.isExpanded() else 0)
+    row = tree.fontMetrics().height() + 6
+    frame = 2 * tree.frameWidth() + tree.header().sizeHint().height() + 6
+    tree.setFixedHeight(min(most, frame + rows * row))

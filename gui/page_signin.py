@@ -1,0 +1,172 @@
+"""Page 4: the password (never for OAuth2 accounts), the login tests, and where things went."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .look import heading, icon, tr
+
+__all__ = ["SignInPage"]
+
+
+class SignInPage(QWidget):
+    """Emits ``sign_in(password or None)`` (None: OAuth2, nothing to type) and ``done``."""
+
+    sign_in = Signal(object)
+    done = Signal()
+    back = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = heading(tr("Sign in"))
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        self.password_label = QLabel(tr("&Password:"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(tr("Password"))
+        self.password.setAccessibleDescription(
+            tr("Sent only to the verified servers shown, then kept only in the keyring")
+        )
+        self.password_label.setBuddy(self.password)
+        self.password.returnPressed.connect(self._submit)
+        self.go = QPushButton(tr("Sign in and &save"))
+        self.go.setAccessibleName(tr("Sign in and save"))
+        self.go.setDefault(True)
+        self.go.clicked.connect(self._submit)
+        self.back_button = QPushButton(tr("&Back"))
+        self.back_button.setAccessibleName(tr("Back"))
+        self.back_button.clicked.connect(self.back.emit)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(tr("Outcome"))
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.logins = QTreeWidget()
+        self.logins.setAccessibleName(tr("Login tests"))
+        self.logins.setHeaderLabels([tr("Server"), tr("Outcome"), tr("Details")])
+        self.logins.setRootIsDecorated(False)
+        self.next = QPushButton(tr("Use it in your mail &client →"))
+        self.next.setAccessibleName(tr("Use it in your mail client"))
+        self.next.clicked.connect(self.done.emit)
+        row = QHBoxLayout()
+        row.addWidget(self.password_label)
+        row.addWidget(self.password, 1)
+        row.addWidget(self.go)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.explain)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.logins, 1)
+        layout.addLayout(buttons)
+        self.oauth2 = False
+
+    def prepare(
+        self, address: str, oauth2: bool, hosts: tuple[str, str], keyring: str, hint: str = ""
+    ) -> None:
+        self.oauth2 = oauth2
+        self.title.setText(tr("Sign in as {address}").format(address=address))
+        self.password.clear()
+        self.logins.clear()
+        self.status.clear()
+        self.next.setEnabled(False)
+        self.go.setEnabled(True)
+        self.password.setVisible(not oauth2)
+        self.password_label.setVisible(not oauth2)
+        if oauth2:
+            self.explain.setText(
+                tr(
+                    "This provider signs in with OAuth2: your mail client opens the provider's "
+                    "own sign-in page, so mailhop never asks for or stores your password. "
+                    "Save the settings, then add the account in your mail client."
+                )
+            )
+            self.go.setText(tr("&Save the settings"))
+            self.go.setAccessibleName(tr("Save the settings"))
+            self.go.setFocus()
+        else:
+            self.explain.setText(
+                tr(
+                    "mailhop tests your password at {incoming} and {outgoing}, over the verified "
+                    "connections shown before, and keeps it only in {keyring}. It is never "
+                    "written to a file."
+                ).format(incoming=hosts[0], outgoing=hosts[1], keyring=keyring)
+                + (
+                    "\n\n" + tr("This is the demo: its password is {hint}").format(hint=hint)
+                    if hint
+                    else ""
+                )
+            )
+            self.go.setText(tr("Sign in and &save"))
+            self.go.setAccessibleName(tr("Sign in and save"))
+            self.password.setFocus()
+
+    def _submit(self) -> None:
+        if self.oauth2:
+            self.go.setEnabled(False)
+            self.status.setText(tr("Saving…"))
+            self.sign_in.emit(None)
+            return
+        text = self.password.text()
+        if not text:
+            self.status.setText(tr("Type the password first."))
+            return
+        self.password.clear()  # the worker has it now; the field does not keep it
+        self.go.setEnabled(False)
+        self.status.setText(tr("Testing the sign-in…"))
+        self.sign_in.emit(text)
+
+    def show_outcome(self, outcome: object) -> None:
+        """A setup.SetupOutcome."""
+        self.logins.clear()
+        for login in outcome.logins:
+            state = tr("signed in") if login.ok else tr("sign-in failed")
+            how = f"{login.username_used or '-'}" + (
+                f", {login.mechanism}" if login.mechanism else ""
+            )
+            detail = (
+                how
+                if login.ok
+                else f"{login.advice} ({tr('server said')}: {login.server_said or '-'})"
+            )
+            item = QTreeWidgetItem([f"{login.host}:{login.port}", state, detail])
+            item.setIcon(1, icon("ok" if login.ok else "block"))
+            item.setToolTip(2, detail)
+            self.logins.addTopLevelItem(item)
+        lines = [outcome.message]
+        if outcome.stored:
+            lines.append(
+                tr("The password is in {keyring}, under: {entries}.").format(
+                    keyring=outcome.keyring_name,
+                    entries="; ".join(
+                        f"service {ref.service}, user {ref.username}" for ref in outcome.stored
+                    ),
+                )
+            )
+        if outcome.profile_path is not None:
+            lines.append(
+                tr("The settings (no password) are in {path}.").format(path=outcome.profile_path)
+            )
+        self.status.setText("\n".join(lines))
+        saved = outcome.status == "saved"
+        self.next.setEnabled(saved)
+        self.go.setEnabled(not saved)
+        (self.next if saved else self.password).setFocus()
+
+    def show_error(self, message: str) -> None:
+        self.status.setText(message)
+        self.go.setEnabled(True)

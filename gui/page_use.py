@@ -1,0 +1,180 @@
+"""Page 5: settings files for the person's mail clients, the Android QR code on screen,
+optional signing of the Apple profile, and a plain summary for a helpdesk ticket."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .look import heading, tr
+
+__all__ = ["UsePage"]
+
+# Ticked at first: one file each for the clients most people use.
+DEFAULT_FORMATS = ("thunderbird", "apple", "k9", "sheet")
+
+
+class UsePage(QWidget):
+    """Emits ``save(formats, folder, signing)`` (signing: (cert, key, chain) paths or None),
+    ``copy_summary`` and ``finish``."""
+
+    save = Signal(object, object, object)
+    copy_summary = Signal()
+    finish = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        from mailhop.core.export_formats import FORMATS
+
+        self.title = heading(tr("Use it in your mail client"))
+        pick = QGroupBox(tr("Files for your mail clients (none holds your password)"))
+        grid = QGridLayout(pick)
+        self.checks: dict[str, QCheckBox] = {}
+        for position, item in enumerate(FORMATS):
+            check = QCheckBox(f"{item.client}: {item.kind}")
+            check.setToolTip(item.what)
+            check.setAccessibleName(f"{item.client}, {item.name}")
+            check.setChecked(item.name in DEFAULT_FORMATS)
+            grid.addWidget(check, position // 2, position % 2)
+            self.checks[item.name] = check
+        self.folder = QLineEdit()
+        self.folder.setAccessibleName(tr("Folder for the files"))
+        browse = QPushButton(tr("C&hoose…"))
+        browse.setAccessibleName(tr("Choose the folder"))
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(QLabel(tr("Save into:")))
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+
+        self.signing = QGroupBox(tr("Sign the Apple profile (optional)"))
+        self.signing.setCheckable(True)
+        self.signing.setChecked(False)
+        form = QFormLayout(self.signing)
+        self.sign_fields: list[QLineEdit] = []
+        for words in (tr("Certificate (PEM)"), tr("Private key (PEM)"), tr("Intermediates (PEM)")):
+            field = QLineEdit()
+            field.setAccessibleName(words)
+            form.addRow(words + ":", field)
+            self.sign_fields.append(field)
+        # The file fields only while signing is ticked: most people never sign.
+        for field in self.sign_fields:
+            field.setVisible(False)
+            label = form.labelForField(field)
+            self.signing.toggled.connect(field.setVisible)
+            if label is not None:
+                label.setVisible(False)
+                self.signing.toggled.connect(label.setVisible)
+
+        self.save_button = QPushButton(tr("&Save the chosen files"))
+        self.save_button.setAccessibleName(tr("Save the chosen files"))
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self._save)
+        self.copy_button = QPushButton(tr("Copy a &summary for a helpdesk ticket"))
+        self.copy_button.setAccessibleName(tr("Copy a summary for a helpdesk ticket"))
+        self.copy_button.clicked.connect(self.copy_summary.emit)
+        self.finish_button = QPushButton(tr("&Done"))
+        self.finish_button.setAccessibleName(tr("Done"))
+        self.finish_button.clicked.connect(self.finish.emit)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(tr("Saved files"))
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.qr = QLabel()
+        self.qr.setAccessibleName(tr("QR code for Thunderbird for Android"))
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        qr_box = QGroupBox(tr("Thunderbird for Android: scan this"))
+        qr_layout = QVBoxLayout(qr_box)
+        qr_layout.addWidget(self.qr)
+        hint = QLabel(
+            tr("In the app: Add account, then Import from Thunderbird. No password is in it.")
+        )
+        hint.setWordWrap(True)
+        qr_layout.addWidget(hint)
+
+        left = QVBoxLayout()
+        left.addWidget(pick)
+        left.addLayout(folder_row)
+        left.addWidget(self.signing)
+        left.addWidget(self.status, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addWidget(qr_box, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.finish_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(columns, 1)
+        layout.addLayout(buttons)
+
+    def prepare(self, address: str, folder: Path) -> None:
+        self.title.setText(tr("Use {address} in your mail client").format(address=address))
+        self.folder.setText(str(folder))
+        self.status.clear()
+        self.qr.clear()
+        self.save_button.setFocus()
+
+    def show_qr(self, png: bytes) -> None:
+        pixmap = QPixmap()
+        pixmap.loadFromData(png, "PNG")
+        side = 220
+        self.qr.setPixmap(
+            pixmap.scaled(
+                side,
+                side,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.FastTransformation,
+            )
+        )
+
+    def chosen(self) -> tuple[str, ...]:
+        return tuple(name for name, check in self.checks.items() if check.isChecked())
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, tr("Save the files into"), self.folder.text()
+        )
+        if folder:
+            self.folder.setText(folder)
+
+    def _save(self) -> None:
+        formats = self.chosen()
+        if not formats:
+            self.status.setText(tr("Tick at least one client."))
+            return
+        signing = None
+        if self.signing.isChecked():
+            cert, key, chain = (field.text().strip() for field in self.sign_fields)
+            if not (cert and key):
+                self.status.setText(tr("Signing needs a certificate and its private key."))
+                return
+            signing = (Path(cert), Path(key), Path(chain) if chain else None)
+        self.save_button.setEnabled(False)
+        self.status.setText(tr("Saving…"))
+        self.save.emit(formats, Path(self.folder.text().strip()).expanduser(), signing)
+
+    def show_saved(self, lines: list[str]) -> None:
+        self.save_button.setEnabled(True)
+        self.status.setText("\n".join(lines))
+
+    def summary_copied(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.status.setText(tr("A plain summary of the settings is on the clipboard."))

@@ -1,0 +1,414 @@
+"""The main window: five pages in a stack, and the one place that starts the core's work.
+
+Each step hands a coroutine of the core to the runner (gui/runner.py) and shows the result
+when it comes back; the window itself does no network, keyring or file I/O. The order of
+the steps is the core's (check -> approval -> login test -> keyring -> profile -> exports).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .look import icon, tr
+from .page_address import AddressPage
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+    from .page_checking import CheckingPage
+    from .page_result import ResultPage
+    from .page_signin import SignInPage
+    from .page_use import UsePage
+    from .runner import AsyncRunner, Job
+
+__all__ = ["MainWindow", "Session"]
+
+STEPS = ("Address", "Checking", "Result", "Sign in", "Use it")
+# Only Qt and the address page are loaded before the first paint: even Qt's `Qt` namespace
+# costs about 17 ms on first use, so the other pages import it when they are first built.
+STEP_OF = {"AddressPage": 0, "CheckingPage": 1, "ResultPage": 2, "SignInPage": 3, "UsePage": 4}
+P = TypeVar("P", bound=QWidget)
+
+
+@dataclass
+class Session:
+    """What the window works with: the options as typed, where things are kept, and
+    which keyring. The demo fills it with its own domain, CA, keyring and folders."""
+
+    settings: Any = None  # core.settings.Settings; None: defaults
+    options: Any = None  # core.discovery.DiscoveryOptions given ready-made (the demo)
+    store: Any = None  # core.secrets.SecretStore; None: the OS keyring
+    keyring_label: str = "your system keyring"
+    profile_dir: Path | None = None  # None: the platform's folder for mailhop
+    export_dir: Path = field(default_factory=lambda: Path.home() / "mailhop-exports")
+    address: str = ""  # filled in at start (the demo's address)
+    title_note: str = ""
+    password_hint: str = ""  # the demo's published password, shown on the sign-in page
+
+
+def failure_message(error: BaseException) -> str:
+    """What a person reads when a step raised: a setting of theirs, or mailhop's own fault."""
+    words = str(error) or type(error).__name__
+    if isinstance(error, ValueError):  # the core's word for "what you gave cannot work"
+        return tr("This step could not run: {words}. Nothing was saved.").format(words=words)
+    return tr(
+        "Something went wrong inside mailhop, so this step did not finish. Nothing was "
+        "saved and no password was sent.\n\nWhat happened: {words} ({kind})\n\nPlease report "
+        "this; the technical details are in the program's log."
+    ).format(words=words, kind=type(error).__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session | None = None) -> None:
+        super().__init__()
+        self.session = session or Session()
+        self._runner: AsyncRunner | None = None
+        self.job: Job | None = None
+        self.report: Any = None
+        self.approved: tuple[Any, ...] = ()
+        self.profile: Any = None
+        self.error_box: QMessageBox | None = None
+        self.setWindowTitle(
+            "mailhop" + (f" — {self.session.title_note}" if self.session.title_note else "")
+        )
+        self.setWindowIcon(icon("mailhop"))
+        self.resize(980, 720)
+
+        settings = self.session.settings
+        allow_test = bool(getattr(settings, "allow_test_domains", False))
+        self.address_page = AddressPage(allow_test_domains=allow_test)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.address_page)
+        # The other pages are built when first shown (see _page): the first paint needs only
+        # the address page, and each page costs some milliseconds of widgets.
+        self._pages: dict[str, QWidget] = {}
+        self.steps = [QLabel(f"{n}. {tr(name)}") for n, name in enumerate(STEPS, 1)]
+        step_row = QHBoxLayout()
+        step_row.setSpacing(18)
+        for label in self.steps:
+            bold = label.font()
+            bold.setBold(True)
+            # Room for the bold form, so the current step's name is never cut.
+            label.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(label.text()) + 4)
+            label.setAccessibleName(label.text())
+            step_row.addWidget(label)
+        step_row.addStretch(1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(step_row)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._menus()
+
+        self.address_page.start.connect(self.start_check)
+        self.show_page(self.address_page)
+        if self.session.address:
+            self.address_page.set_address(self.session.address)
+
+    # -- pages, built on first use ---------------------------------------------------------
+
+    @property
+    def checking_page(self) -> CheckingPage:
+        def build() -> CheckingPage:
+            from .page_checking import CheckingPage
+
+            page = CheckingPage()
+            page.cancel.connect(self.cancel_check)
+            return page
+
+        return self._page("checking", build)
+
+    @property
+    def result_page(self) -> ResultPage:
+        def build() -> ResultPage:
+            from .page_result import ResultPage
+
+            page = ResultPage()
+            page.back.connect(lambda: self.show_page(self.address_page))
+            page.proceed.connect(self.to_sign_in)
+            return page
+
+        return self._page("result", build)
+
+    @property
+    def signin_page(self) -> SignInPage:
+        def build() -> SignInPage:
+            from .page_signin import SignInPage
+
+            page = SignInPage()
+            page.back.connect(lambda: self.show_page(self.result_page))
+            page.sign_in.connect(self.sign_in)
+            page.done.connect(self.to_use)
+            return page
+
+        return self._page("signin", build)
+
+    @property
+    def use_page(self) -> UsePage:
+        def build() -> UsePage:
+            from .page_use import UsePage
+
+            page = UsePage()
+            page.save.connect(self.save_exports)
+            page.copy_summary.connect(self.copy_summary)
+            page.finish.connect(self.restart)
+            return page
+
+        return self._page("use", build)
+
+    def _page(self, name: str, build: Callable[[], P]) -> P:
+        page = self._pages.get(name)
+        if page is None:
+            page = self._pages[name] = build()
+            self.stack.addWidget(page)
+        return page  # type: ignore[return-value]
+
+    @property
+    def runner(self) -> AsyncRunner:
+        """The worker, started on first use: asyncio and its ssl stay off the first paint."""
+        if self._runner is None:
+            from .runner import AsyncRunner
+
+            self._runner = AsyncRunner()
+        return self._runner
+
+    def _menus(self) -> None:
+        menu = self.menuBar().addMenu(tr("&Accounts"))
+        accounts = QAction(tr("&Saved accounts…"), self)
+        accounts.setShortcut(QKeySequence("Ctrl+L"))
+        accounts.triggered.connect(self.open_accounts)
+        settings = QAction(tr("&Advanced settings…"), self)
+        settings.setShortcut(QKeySequence("Ctrl+,"))
+        settings.triggered.connect(self.open_settings)
+        quit_action = QAction(tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (accounts, settings, quit_action):
+            menu.addAction(action)
+
+    def show_page(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        current = STEP_OF[type(page).__name__]
+        for index, label in enumerate(self.steps):
+            label.setObjectName("stepCurrent" if index == current else "step")
+            font = label.font()
+            font.setBold(index == current)
+            label.setFont(font)
+            label.setEnabled(index <= current)
+        self.setWindowTitle(f"mailhop — {tr(STEPS[current])}")
+
+    # -- step 2: the check -----------------------------------------------------------------
+
+    def start_check(self, address: Any) -> None:
+        from mailhop.core.check import check
+
+        self.report = None
+        options = self.session.options
+        deadline = options.hard_deadline if options is not None else 8.0
+        self.checking_page.begin(address.display, deadline)
+        self.show_page(self.checking_page)
+        observer = self._observer()
+        session = self.session
+
+        async def run() -> Any:
+            chosen = session.options
+            if chosen is None:
+                from mailhop.core.settings import Settings, options_from_settings
+
+                chosen = options_from_settings(session.settings or Settings())
+            return await check(address, chosen, observer)
+
+        self.job = self.runner.submit(
+            run(), done=self._checked, failed=self._failed, cancelled=self._cancelled
+        )
+
+    def _observer(self) -> Any:
+        runner, page = self.runner, self.checking_page
+        return lambda event: runner.post(page.on_event, event)
+
+    def cancel_check(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _cancelled(self) -> None:
+        self.job = None
+        self.checking_page.finish(tr("Cancelled: nothing was saved and no password was used."))
+        self.show_page(self.address_page)
+        self.address_page.error.setText(tr("The check was cancelled. Nothing was saved."))
+
+    def _checked(self, report: Any) -> None:
+        self.job = None
+        self.report = report
+        self.checking_page.finish(tr("Done in {s:.1f} s").format(s=report.elapsed))
+        self.result_page.show_report(report)
+        self.show_page(self.result_page)
+
+    def _failed(self, error: BaseException, trace: str) -> None:
+        """A step that raised: readable words for the person, the traceback to the log."""
+        self.job = None
+        print(trace, file=sys.stderr)
+        self.checking_page.finish(tr("Stopped by an error"))
+        page = self.stack.currentWidget()
+        if page is self.checking_page:
+            self.show_page(self.address_page)
+        message = failure_message(error)
+        if page is self.signin_page:
+            self.signin_page.show_error(message)
+        # Not exec(): a modal loop here would stall the window (and the tests that drive it).
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("mailhop could not finish"), message)
+        box.setParent(self, box.windowFlags())
+        from PySide6.QtCore import Qt
+
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.error_box = box
+
+    # -- step 4: sign in -------------------------------------------------------------------
+
+    def to_sign_in(self, approved: tuple[Any, ...]) -> None:
+        from mailhop.core.account import choose
+
+        self.approved = approved
+        choice = choose(self.report)
+        hosts = (choice.incoming.entry.hostname, choice.outgoing.entry.hostname)
+        self.signin_page.prepare(
+            self.report.discovery.address.display,
+            choice.oauth2,
+            hosts,
+            self.session.keyring_label,
+            self.session.password_hint,
+        )
+        self.show_page(self.signin_page)
+
+    def sign_in(self, password: str | None) -> None:
+        from mailhop.core.secrets import InvalidPassword, Password, SecretStore
+        from mailhop.core.setup import run_setup
+
+        report, approved, session = self.report, self.approved, self.session
+        secret: Password | None = None
+        if password is not None:  # None: OAuth2, no password is ever asked for
+            try:
+                secret = Password(password)
+            except InvalidPassword as exc:
+                self.signin_page.show_error(
+                    tr("This password cannot be used: {why}.").format(why=exc)
+                )
+                return
+        del password  # only the Password object (which never prints itself) is kept
+
+        async def ask_approval(request: Any) -> bool:
+            return request in approved
+
+        async def ask_password() -> Password:
+            if secret is None:
+                raise InvalidPassword("no password was typed")
+            return secret
+
+        store = session.store or SecretStore()
+        options = session.options
+        extra_ca = options.extra_ca_file if options is not None else None
+        if extra_ca is None and session.settings is not None:
+            extra_ca = session.settings.ca_file
+        coroutine = run_setup(
+            report,
+            ask_approval=ask_approval,
+            ask_password=ask_password,
+            store=store,
+            extra_ca_file=extra_ca,
+            profile_dir=session.profile_dir,
+        )
+        self.job = self.runner.submit(coroutine, done=self._signed_in, failed=self._failed)
+
+    def _signed_in(self, outcome: Any) -> None:
+        self.job = None
+        self.profile = outcome.profile
+        self.signin_page.show_outcome(outcome)
+
+    # -- step 5: exports -------------------------------------------------------------------
+
+    def to_use(self) -> None:
+        from mailhop.core.export_formats import render_export
+
+        profile = self.profile
+        self.use_page.prepare(profile.address_unicode, self.session.export_dir)
+        self.show_page(self.use_page)
+
+        async def qr() -> bytes:
+            return render_export(profile, "k9-qr-png")[0].data
+
+        self.runner.submit(qr(), done=self.use_page.show_qr, failed=lambda error, _: None)
+
+    def save_exports(self, formats: tuple[str, ...], folder: Path, signing: Any) -> None:
+        from mailhop.core.export_formats import export_chosen, export_format, load_signer
+
+        profile = self.profile
+
+        async def save() -> list[str]:
+            signer = load_signer(*signing) if signing is not None else None
+            lines = []
+            for result in export_chosen(profile, formats, folder, signer=signer):
+                client = export_format(result.name).client
+                if result.error is not None:
+                    lines.append(f"✗ {client}: {result.error}")
+                else:
+                    lines += [f"✓ {client}: {path}" for path in result.paths]
+            return lines
+
+        def failed(error: BaseException, _: str) -> None:
+            self.use_page.show_saved([tr("Nothing was saved: {m}").format(m=error)])
+
+        self.runner.submit(save(), done=self.use_page.show_saved, failed=failed)
+
+    def copy_summary(self) -> None:
+        from mailhop.core.export_formats import render_export
+
+        profile = self.profile
+
+        async def sheet() -> str:
+            return render_export(profile, "sheet")[0].data.decode("utf-8")
+
+        self.runner.submit(sheet(), done=self.use_page.summary_copied, failed=self._failed)
+
+    def restart(self) -> None:
+        self.report = self.profile = None
+        self.approved = ()
+        self.show_page(self.address_page)
+        self.address_page.field.selectAll()
+        self.address_page.field.setFocus()
+
+    # -- dialogs ---------------------------------------------------------------------------
+
+    def open_accounts(self) -> None:
+        from .dialog_accounts import AccountsDialog
+
+        AccountsDialog(self).exec()
+
+    def open_settings(self) -> None:
+        from .dialog_settings import SettingsDialog
+
+        dialog = SettingsDialog(self.session.settings, self)
+        if dialog.exec():
+            self.session = replace(self.session, settings=dialog.settings())
+            self.address_page.allow_test_domains = dialog.settings().allow_test_domains
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.job is not None:
+            self.job.cancel()
+        if self._runner is not None:
+            self._runner.stop()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Icons and styles for the GUI (installed as mailhop.resources); no code lives here."""

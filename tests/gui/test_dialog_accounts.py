@@ -1,0 +1,45 @@
+"""Saved accounts in the window: re-check shows differences and changes nothing; forget
+removes the keyring entries and the profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox
+
+from mailhop.gui.dialog_accounts import AccountsDialog
+from mailhop.gui.window import MainWindow
+from tests.gui.conftest import wait_for_page
+
+
+def set_up_demo_account(qtbot: Any, window: MainWindow, demo: Any) -> None:
+    window.address_page._submit()
+    wait_for_page(qtbot, window, window.result_page)
+    window.result_page.go.click()
+    window.signin_page.password.setText(demo.password.reveal())
+    window.signin_page.go.click()
+    qtbot.waitUntil(window.signin_page.next.isEnabled, timeout=15000)
+
+
+def test_recheck_then_forget(
+    qtbot: Any, demo_window: MainWindow, demo: Any, monkeypatch: Any
+) -> None:
+    set_up_demo_account(qtbot, demo_window, demo)
+    profile = next(demo.profile_dir.glob("*.json"))
+    saved = profile.read_bytes()
+    dialog = AccountsDialog(demo_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(
+        lambda: dialog.accounts.count() == 1 and dialog.recheck.isEnabled(), timeout=5000
+    )
+    assert dialog.accounts.item(0).text() == demo.address
+    dialog.recheck.click()
+    qtbot.waitUntil(lambda: "No differences" in dialog.details.toPlainText(), timeout=15000)
+    assert profile.read_bytes() == saved  # a re-check never writes
+    # The confirmation is Qt's own modal question; answer it as a person would.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.forget.click()
+    qtbot.waitUntil(lambda: "Removed 2 keyring" in dialog.note.text(), timeout=5000)
+    assert dialog.accounts.count() == 0 and "No saved accounts" in dialog.note.text()
+    assert not profile.exists() and demo.keyring.services() == ()

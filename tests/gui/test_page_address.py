@@ -1,0 +1,37 @@
+"""The address page: the core's own words while typing; Enter starts only a valid address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from mailhop.core.address import AddressError, parse_address
+from mailhop.gui.page_address import AddressPage
+
+
+def test_inline_error_is_the_cores_text_and_enter_starts_only_when_valid(qtbot: Any) -> None:
+    page = AddressPage(allow_test_domains=True)
+    qtbot.addWidget(page)
+    started: list[Any] = []
+    page.start.connect(started.append)
+    qtbot.keyClicks(page.field, "jo@exa mple.test")
+    try:
+        parse_address("jo@exa mple.test", allow_test_domains=True)
+    except AddressError as exc:
+        expected = str(exc)
+    assert page.error.text() == expected and not page.go.isEnabled()
+    qtbot.keyClick(page.field, Qt.Key.Key_Return)
+    assert started == []
+    page.field.clear()
+    qtbot.keyClicks(page.field, "Jo@Faß.test")
+    assert page.error.text() == "" and page.go.isEnabled()
+    qtbot.keyClick(page.field, Qt.Key.Key_Return)
+    assert [address.ascii for address in started] == ["Jo@xn--fa-hia.test"]
+
+
+def test_test_domains_are_refused_unless_allowed(qtbot: Any) -> None:
+    page = AddressPage(allow_test_domains=False)
+    qtbot.addWidget(page)
+    qtbot.keyClicks(page.field, "jo@healthy.test")
+    assert page.error.text() and not page.go.isEnabled()

@@ -1,0 +1,245 @@
+"""The whole window, page by page, on the demo domain and on the lab's scenarios."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QTreeWidget, QWidget
+
+from mailhop.core.secrets import MemoryKeyring
+from mailhop.gui.window import MainWindow, Session
+from tests.gui.conftest import wait_for_page
+
+ALICE = ("alice@healthy.test", "alice-lab-password-7Q")
+
+
+def type_address(qtbot: Any, window: MainWindow, address: str) -> None:
+    field = window.address_page.field
+    field.clear()
+    qtbot.keyClicks(field, address)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_demo_runs_from_address_to_exports_by_keyboard(
+    qtbot: Any, demo_window: MainWindow, demo: Any
+) -> None:
+    window = demo_window
+    assert window.address_page.field.text() == demo.address  # filled in by the demo
+    qtbot.keyClick(window.address_page.field, Qt.Key.Key_Return)
+    wait_for_page(qtbot, window, window.result_page)
+    result = window.result_page
+    assert result.headline.text() == "Ready to set up"
+    assert "OK" in result.legs.submission.level.text() and "OK" in result.legs.access.level.text()
+    assert "DANE" in result.legs.access.lines.text()
+    # Every setting says where it came from: the signed SRV record and the HTTPS autoconfig.
+    badges = [
+        result.origins.topLevelItem(0).child(i).text(2)
+        for i in range(result.origins.topLevelItem(0).childCount())
+    ]
+    assert any("DNSSEC-signed" in badge for badge in badges), badges
+    assert any("over HTTPS" in badge for badge in badges), badges
+    assert result.go.hasFocus()
+    qtbot.keyClick(result.go, Qt.Key.Key_Space)
+    wait_for_page(qtbot, window, window.signin_page)
+    signin = window.signin_page
+    assert signin.password.isVisible() and signin.password.hasFocus()
+    qtbot.keyClicks(signin.password, demo.password.reveal())
+    qtbot.keyClick(signin.password, Qt.Key.Key_Return)
+    assert signin.password.text() == ""  # the field lets go of it at once
+    qtbot.waitUntil(signin.next.isEnabled, timeout=15000)
+    assert "Account set up." in signin.status.text()
+    assert "the demo keyring" in signin.status.text()
+    logins = [
+        signin.logins.topLevelItem(i).text(1) for i in range(signin.logins.topLevelItemCount())
+    ]
+    assert logins == ["signed in", "signed in"]
+    assert len(demo.keyring.services()) == 2  # stored in the demo's keyring, nowhere else
+    assert list(demo.profile_dir.glob("*.json"))
+    qtbot.keyClick(signin.next, Qt.Key.Key_Space)
+    wait_for_page(qtbot, window, window.use_page)
+    use = window.use_page
+    qtbot.waitUntil(
+        lambda: use.qr.pixmap() is not None and not use.qr.pixmap().isNull(), timeout=10000
+    )
+    qtbot.keyClick(use.save_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "✓" in use.status.text(), timeout=10000)
+    written = sorted(path.name for path in demo.export_dir.iterdir())
+    assert written == sorted(
+        [
+            "config-v1.1-mailhop-demo.test.xml",
+            "you@mailhop-demo.test.mobileconfig",
+            "you@mailhop-demo.test.k9s",
+            "settings-you-mailhop-demo.test.txt",
+        ]
+    )
+    assert all(
+        demo.password.reveal().encode() not in p.read_bytes() for p in demo.export_dir.iterdir()
+    )
+
+
+def test_lab_account_signs_in_and_a_wrong_password_stores_nothing(
+    qtbot: Any, open_window: Any, lab_session: Session, keyring: MemoryKeyring
+) -> None:
+    window = open_window(lab_session)
+    type_address(qtbot, window, ALICE[0])
+    wait_for_page(qtbot, window, window.result_page)
+    window.result_page.go.click()
+    signin = window.signin_page
+    signin.password.setText("not-the-password")
+    signin.go.click()
+    qtbot.waitUntil(
+        lambda: signin.go.isEnabled() and signin.logins.topLevelItemCount() > 0, timeout=20000
+    )
+    assert "failed" in signin.status.text() and "nothing was stored" in signin.status.text()
+    assert not signin.next.isEnabled() and keyring.services() == ()
+    signin.password.setText(ALICE[1])
+    signin.go.click()
+    qtbot.waitUntil(signin.next.isEnabled, timeout=20000)
+    assert len(keyring.services()) == 2
+
+
+def test_cancel_stops_a_stalled_check_and_the_window_stays_responsive(
+    qtbot: Any, open_window: Any, lab_session: Session
+) -> None:
+    window = open_window(lab_session)
+    gaps: list[float] = []
+    last = [time.monotonic()]
+
+    def beat() -> None:
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(beat)
+    timer.start()
+    type_address(qtbot, window, "frank@blackhole.test")
+    wait_for_page(qtbot, window, window.checking_page)
+    rows = window.checking_page.rows
+    # The black-holed autoconfig host keeps its row running: the stalled source.
+    qtbot.waitUntil(
+        lambda: any(
+            "blackhole" in key and "autoconfig" in key for key in window.checking_page.started_at
+        ),
+        timeout=5000,
+    )
+    qtbot.wait(500)
+    stalled = [key for key in window.checking_page.started_at if "autoconfig" in key]
+    assert stalled and rows[stalled[0]].text(2) == "running…"
+    gaps.clear()
+    qtbot.wait(1000)  # the event loop while the source stalls
+    worst = max(gaps)
+    job = window.job
+    assert job is not None
+    started = time.monotonic()
+    qtbot.mouseClick(window.checking_page.stop, Qt.MouseButton.LeftButton)
+    wait_for_page(qtbot, window, window.address_page, timeout=2)
+    took = time.monotonic() - started
+    timer.stop()
+    assert job.done and window.job is None
+    assert "cancelled" in window.address_page.error.text()
+    assert took < 0.5, took
+    assert worst < 0.1, f"the event loop stalled for {worst * 1000:.0f} ms"
+    print(
+        f"stalled source: worst event-loop gap {worst * 1000:.1f} ms, cancel {took * 1000:.0f} ms"
+    )
+
+
+def test_tier_c_result_needs_the_approval_of_each_domain(
+    qtbot: Any, open_window: Any, lab_session: Session
+) -> None:
+    window = open_window(lab_session)
+    type_address(qtbot, window, "carol@unsigned.test")
+    wait_for_page(qtbot, window, window.result_page)
+    result = window.result_page
+    assert result.approval_box.isVisible()
+    assert result.approval_checks and not result.go.isEnabled()
+    check, request = result.approval_checks[0]
+    assert request.registrable in check.text() and "unsigned.test" in check.text()
+    assert check.hasFocus()
+    qtbot.keyClick(check, Qt.Key.Key_Space)
+    assert result.go.isEnabled()
+
+
+def test_idn_approval_shows_both_forms_of_the_domain(
+    qtbot: Any, open_window: Any, lab_session: Session
+) -> None:
+    window = open_window(lab_session)
+    type_address(qtbot, window, "jo@faß.test")
+    wait_for_page(qtbot, window, window.result_page)
+    texts = " ".join(check.text() for check, _ in window.result_page.approval_checks)
+    if window.result_page.approval_checks:
+        assert "faß.test" in texts and "xn--fa-hia.test" in texts
+    else:  # signed: no approval; the display form is still the U-label
+        assert "faß.test" in window.result_page.summary.text()
+
+
+def test_oauth2_account_shows_no_password_field(
+    qtbot: Any, open_window: Any, lab_session: Session, keyring: MemoryKeyring
+) -> None:
+    window = open_window(lab_session)
+    type_address(qtbot, window, "jo@oauth.test")
+    wait_for_page(qtbot, window, window.result_page)
+    window.result_page.go.click()
+    signin = window.signin_page
+    assert not signin.password.isVisible()
+    assert "OAuth2" in signin.explain.text()
+    signin.go.click()
+    qtbot.waitUntil(signin.next.isEnabled, timeout=15000)
+    assert keyring.services() == ()
+    assert "no password was asked for or stored" in signin.status.text()
+
+
+def test_an_error_in_the_core_is_a_readable_message_not_a_traceback(
+    qtbot: Any, open_window: Any, lab_session: Session, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the profile folder should be")
+    session = Session(**{**lab_session.__dict__, "profile_dir": blocker})
+    window = open_window(session)
+    type_address(qtbot, window, "jo@oauth.test")
+    wait_for_page(qtbot, window, window.result_page)
+    window.result_page.go.click()
+    window.signin_page.go.click()
+    qtbot.waitUntil(lambda: window.error_box is not None, timeout=15000)
+    text = window.error_box.text()
+    assert "Traceback" not in text and 'File "' not in text
+    assert "Nothing was saved" in text or "nothing was saved" in text.lower()
+    assert str(blocker) in text or "not-a-folder" in text
+
+
+def test_a_bad_setting_is_named_before_anything_runs(
+    qtbot: Any, open_window: Any, lab_session: Session, tmp_path: Path
+) -> None:
+    from mailhop.core.settings import Settings
+
+    missing = tmp_path / "no-such-anchor.ds"
+    session = Session(
+        **{
+            **lab_session.__dict__,
+            "options": None,
+            "settings": Settings(trust_anchor=missing, allow_test_domains=True),
+        }
+    )
+    window = open_window(session)
+    type_address(qtbot, window, ALICE[0])
+    qtbot.waitUntil(lambda: window.error_box is not None, timeout=10000)
+    assert "cannot read the trust anchor" in window.error_box.text()
+    assert window.stack.currentWidget() is window.address_page
+
+
+def test_every_control_has_an_accessible_name(demo_window: MainWindow) -> None:
+    unnamed = []
+    for widget in demo_window.findChildren(QWidget):
+        if (
+            isinstance(widget, QAbstractButton | QLineEdit | QTreeWidget)
+            and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+        ) and not (
+            widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text())
+        ):
+            unnamed.append(f"{type(widget).__name__} {widget.objectName()}")
+    assert unnamed == []
