@@ -10,8 +10,10 @@ $(VENV)/.ready: pyproject.toml installer/debian-dev-setup.sh
 	bash installer/debian-dev-setup.sh $(VENV)
 	touch $@
 
+# The app on its offline demo domain: the window where there is a display, else the terminal.
 run: setup
-	$(VENV)/bin/mailhop --help
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(VENV)/bin/mailhop demo; \
+	else $(VENV)/bin/mailhop demo --cli --output demo-exports; fi
 
 # The whole suite, lint and type checks included, inside the lab's loopback-only namespace.
 test: setup
