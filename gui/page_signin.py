@@ -5,9 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -43,6 +46,7 @@ class SignInPage(QWidget):
         self.go = QPushButton(tr("Sign in and &save"))
         self.go.setAccessibleName(tr("Sign in and save"))
         self.go.setDefault(True)
+        self.go.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.go.clicked.connect(self._submit)
         self.back_button = QPushButton(tr("&Back"))
         self.back_button.setAccessibleName(tr("Back"))
@@ -55,6 +59,13 @@ class SignInPage(QWidget):
         self.logins.setAccessibleName(tr("Login tests"))
         self.logins.setHeaderLabels([tr("Server"), tr("Outcome"), tr("Details")])
         self.logins.setRootIsDecorated(False)
+        header = self.logins.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.busy = QProgressBar()  # no percentage to give: the login test is one exchange
+        self.busy.setRange(0, 0)
+        self.busy.setAccessibleName(tr("Signing in"))
+        self.busy.setVisible(False)
         self.next = QPushButton(tr("Use it in your mail &client →"))
         self.next.setAccessibleName(tr("Use it in your mail client"))
         self.next.clicked.connect(self.done.emit)
@@ -62,6 +73,7 @@ class SignInPage(QWidget):
         row.addWidget(self.password_label)
         row.addWidget(self.password, 1)
         row.addWidget(self.go)
+        row.addStretch(0)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
@@ -70,6 +82,7 @@ class SignInPage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.explain)
         layout.addLayout(row)
+        layout.addWidget(self.busy)
         layout.addWidget(self.status)
         layout.addWidget(self.logins, 1)
         layout.addLayout(buttons)
@@ -119,6 +132,7 @@ class SignInPage(QWidget):
         if self.oauth2:
             self.go.setEnabled(False)
             self.status.setText(tr("Saving…"))
+            self.busy.setVisible(True)
             self.sign_in.emit(None)
             return
         text = self.password.text()
@@ -128,10 +142,12 @@ class SignInPage(QWidget):
         self.password.clear()  # the worker has it now; the field does not keep it
         self.go.setEnabled(False)
         self.status.setText(tr("Testing the sign-in…"))
+        self.busy.setVisible(True)
         self.sign_in.emit(text)
 
     def show_outcome(self, outcome: object) -> None:
         """A setup.SetupOutcome."""
+        self.busy.setVisible(False)
         self.logins.clear()
         for login in outcome.logins:
             state = tr("signed in") if login.ok else tr("sign-in failed")
@@ -168,5 +184,6 @@ class SignInPage(QWidget):
         (self.next if saved else self.password).setFocus()
 
     def show_error(self, message: str) -> None:
+        self.busy.setVisible(False)
         self.status.setText(message)
         self.go.setEnabled(True)
