@@ -14,8 +14,8 @@ Choices, and why:
 * ``version="99"``: the settings version the app's own migration writer uses; the importer
   upgrades older settings versions, so it need not track the app's current number.
 * The security and authentication words are K-9's enum names (``ConnectionSecurity``,
-  ``AuthType``); a value K-9 has no word for raises ``Untranslatable`` instead of writing
-  something the importer would drop.
+  ``AuthType``, columns ``K9_SETTINGS`` and ``K9_QR`` of ``export_table``); a value K-9 has
+  no word for raises ``Untranslatable`` instead of writing something the importer would drop.
 
 The QR code of the "import from Thunderbird" screen: its payload is the compact JSON array
 that desktop Thunderbird's export wizard encodes and Thunderbird for Android's
@@ -39,11 +39,10 @@ import io
 import json
 import uuid
 import xml.etree.ElementTree as ET
-from types import MappingProxyType
 
 import segno
 
-from .export_table import Column
+from .export_table import K9_QR, K9_SETTINGS
 from .profile import AccountProfile, EndpointSetting
 
 __all__ = [
@@ -56,15 +55,6 @@ __all__ = [
     "k9_uuid",
 ]
 
-# K-9 ConnectionSecurity / AuthType enum names (com.fsck.k9.mail). PLAIN is K-9's name for a
-# password sent inside TLS (SASL PLAIN or LOGIN), CRAM_MD5 for the "encrypted password".
-K9_SETTINGS = Column(
-    "Thunderbird for Android settings file",
-    MappingProxyType({"implicit-tls": "SSL_TLS_REQUIRED", "starttls": "STARTTLS_REQUIRED"}),
-    MappingProxyType(
-        {"password-cleartext": "PLAIN", "password-encrypted": "CRAM_MD5", "oauth2": "XOAUTH2"}
-    ),
-)
 _TYPES = {"imap": "IMAP", "pop3": "POP3"}
 # IMAP deletes on the server when deleted in the app; POP3 keeps server copies (K-9 defaults).
 _DELETE_POLICY = {"imap": "DELETE", "pop3": "NEVER"}
@@ -116,12 +106,6 @@ def k9_settings_xml(profile: AccountProfile) -> bytes:
     return data + b"\n"
 
 
-# The QR payload's numbers (QrCodePayloadMapper's toConnectionSecurity / toAuthenticationType).
-K9_QR = Column(
-    "Thunderbird for Android QR code",
-    MappingProxyType({"implicit-tls": "3", "starttls": "2"}),
-    MappingProxyType({"password-cleartext": "1", "password-encrypted": "2", "oauth2": "6"}),
-)
 _QR_INCOMING = {"imap": 0, "pop3": 1}
 _QR_VERSION = 1
 

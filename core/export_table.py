@@ -8,9 +8,9 @@ Apple's profile wants) break Thunderbird for Android, which aborts the whole aut
 on a value it does not know (``plain``, ``TLS``). So each format is one ``Column``, and every
 exporter translates through its column at the last moment.
 
-A new format is a new ``Column`` (Apple, Outlook and K-9 add theirs beside these); nothing
-else changes. A canonical value a column has no word for raises ``Untranslatable``: the
-exporter then refuses, instead of writing a file the client rejects or misreads.
+A new format is a new ``Column`` here; nothing else changes. A canonical value a column has
+no word for raises ``Untranslatable``: the exporter then refuses, instead of writing a file
+the client rejects or misreads.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ __all__ = [
     "AERC",
     "AUTH_METHODS",
     "EVOLUTION",
+    "K9_QR",
+    "K9_SETTINGS",
     "MBSYNC",
     "MSMTP",
     "NEOMUTT",
@@ -158,4 +160,22 @@ EVOLUTION = Column(
     "Evolution",
     _frozen({"implicit-tls": "ssl-on-alternate-port", "starttls": "starttls-on-standard-port"}),
     _frozen({"password-cleartext": "PLAIN", "password-encrypted": "CRAM-MD5"}),
+)
+
+# Thunderbird for Android (K-9 Mail) settings file: its ConnectionSecurity and AuthType enum
+# names (com.fsck.k9.mail). PLAIN is K-9's name for a password sent inside TLS (SASL PLAIN or
+# LOGIN), CRAM_MD5 for the "encrypted password". The importer drops an account with a word it
+# does not know.
+K9_SETTINGS = Column(
+    "Thunderbird for Android settings file",
+    _frozen({"implicit-tls": "SSL_TLS_REQUIRED", "starttls": "STARTTLS_REQUIRED"}),
+    _frozen({"password-cleartext": "PLAIN", "password-encrypted": "CRAM_MD5", "oauth2": "XOAUTH2"}),
+)
+
+# Thunderbird for Android's "import from Thunderbird" QR code: the numbers its
+# QrCodePayloadMapper reads (toConnectionSecurity / toAuthenticationType).
+K9_QR = Column(
+    "Thunderbird for Android QR code",
+    _frozen({"implicit-tls": "3", "starttls": "2"}),
+    _frozen({"password-cleartext": "1", "password-encrypted": "2", "oauth2": "6"}),
 )

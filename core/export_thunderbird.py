@@ -146,6 +146,12 @@ def user_js(profile: AccountProfile) -> str:
         ("mail.server.server1.authMethod", int(THUNDERBIRD_PREFS.auth(incoming.auth_method))),
         ("mail.server.server1.userName", incoming.username),
         ("mail.server.server1.name", profile.address_unicode),
+        # What Thunderbird's own account wizard sets (CreateInBackend): sign in and check for
+        # mail at start and every 10 minutes. Without them a user.js account stays silent
+        # until its folder is clicked (the prefs' defaults are off).
+        ("mail.server.server1.login_at_startup", True),
+        ("mail.server.server1.check_new_mail", True),
+        ("mail.server.server1.check_time", 10),
         ("mail.identity.id1.useremail", profile.address),
         ("mail.identity.id1.fullName", profile.display_name),
         ("mail.identity.id1.smtpServer", "smtp1"),

@@ -131,7 +131,12 @@ def _mutt_command(command: str) -> str:
 
 
 def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
-    """A neomuttrc for one account; ssl_force_tls and ssl_starttls keep every leg on TLS."""
+    """A neomuttrc for one account; ssl_force_tls and ssl_starttls keep every leg on TLS.
+
+    ``realname`` and ``spoolfile`` are the names every neomutt (and mutt) reads; neomutt since
+    2021 calls them ``real_name`` and ``spool_file`` and keeps the old names as synonyms.
+    Every name written here is checked against the installed neomutt in
+    tests/core/test_real_clients.py."""
     _refuse_oauth2(profile, "neomutt")
     incoming, outgoing = profile.incoming, profile.outgoing
     suffix = NEOMUTT.security(incoming.security)

@@ -12,10 +12,18 @@ Theory of operation
 3. Per format, a short list of rules, each with a stable code (``RuleCode``) and a
    severity: ``error`` means a client rejects the file or it leaks a secret, ``warn``
    means a client may misbehave, ``info`` is worth knowing. ``LintReport.ok`` is "no
-   errors". PACC and MTA-STS reuse mailhop's parsers and report their ``IssueCode``s.
+   errors". PACC and MTA-STS reuse mailhop's parsers; their findings get codes of their
+   own (``pacc-*``, ``mta-sts-*``) with the parser's ``IssueCode`` in the message.
 4. Autoconfig rules are written directly against the XML rather than through
    ``parse_autoconfig``, because the linter must see what that parser deliberately
-   drops or repairs (a ``plain`` entry, a missing ``%``) and say *where* it is.
+   drops or repairs (a ``plain`` entry, a missing ``%``) and say *where* it is. Host
+   names and user names then get the very checks that parser makes (``fields.
+   validate_hostname``/``validate_username``, placeholders filled in for a sample
+   address of the file's first domain), so a file lints clean only if mailhop would use it.
+5. A signed ``.mobileconfig`` (CMS SignedData, DER or BER) is unwrapped by a small BER
+   reader here, without shelling out: the signer is named (``signed-by``), the signature
+   is checked against the content and the signer's certificate (``bad-signature``; the
+   chain of trust is each device's business), and the plist inside is linted as usual.
 """
 
 from __future__ import annotations
@@ -28,7 +36,22 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from .fields import MAX_DOCUMENT_BYTES, load_xml
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+from .export_table import K9_SETTINGS
+from .fields import (
+    MAX_DOCUMENT_BYTES,
+    FieldError,
+    has_control,
+    load_xml,
+    substitute_placeholders,
+    validate_hostname,
+    validate_username,
+)
+from .model import IssueCode
 from .parse_mtasts import parse_mtasts_policy
 from .parse_pacc import parse_pacc
 
@@ -89,7 +112,25 @@ class RuleCode(enum.StrEnum):
     # autodiscover
     SPA_ON = "spa-on"
     SSL_OFF = "ssl-off"
-    # pacc / mta-sts: the parser's own IssueCode is carried in the message
+    # autoconfig, with parse_autoconfig's own checks (fields.validate_*)
+    BAD_HOSTNAME = "bad-hostname"
+    BAD_USERNAME = "bad-username"
+    DUPLICATE_FIELD = "duplicate-field"
+    CONTROL_CHARACTER = "control-character"
+    # signed .mobileconfig
+    SIGNED_BY = "signed-by"
+    BAD_SIGNATURE = "bad-signature"
+    # PACC (the parser's own IssueCode is in the message)
+    PACC_INVALID = "pacc-invalid"
+    PACC_PLAINTEXT = "pacc-plaintext"
+    PACC_ENTRY_DROPPED = "pacc-entry-dropped"
+    PACC_FIELD_IGNORED = "pacc-field-ignored"
+    PACC_DIGEST_NOT_CHECKED = "pacc-digest-not-checked"
+    # MTA-STS policy
+    MTA_STS_INVALID = "mta-sts-invalid"
+    MTA_STS_MX_IGNORED = "mta-sts-mx-ignored"
+    # Kept for scripts that match on them; no longer reported (PACC and MTA-STS findings
+    # have their own codes above since the linter learned to tell them apart).
     PARSE_ISSUE = "parse-issue"
     PARSE_ERROR = "parse-error"
 
@@ -249,6 +290,7 @@ def _autoconfig(data: bytes, problems: list[Problem]) -> None:
             continue
         has_smtp = has_smtp or kind == "smtp"
         _autoconfig_server(entry, where, problems)
+        _autoconfig_values(entry, where, sorted(domains - {""}), problems)
         hosts = {(h.text or "").strip().lower() for h in entry.findall("hostname")}
         oauth = any(
             (a.text or "").strip().lower() == "oauth2" for a in entry.findall("authentication")
@@ -343,6 +385,57 @@ def _autoconfig_server(entry: Element, where: str, problems: list[Problem]) -> N
         )
 
 
+_USED_FIELDS = ("hostname", "port", "socketType", "username", "authentication")
+
+
+def _autoconfig_values(
+    entry: Element, where: str, domains: list[str], problems: list[Problem]
+) -> None:
+    """The checks parse_autoconfig makes before it uses an entry (fields.validate_*), with
+    the placeholders filled in for a sample address of the file's first domain: a client
+    that makes the same checks drops the entry."""
+    for tag in _USED_FIELDS:
+        found = entry.findall(tag)
+        if len(found) > 1 and tag != "authentication":
+            problems.append(
+                _err(
+                    RuleCode.DUPLICATE_FIELD,
+                    f"<{tag}> is given {len(found)} times: which one a client uses is undefined",
+                    f"{where}/{tag}",
+                )
+            )
+        for element in found:
+            if has_control(element.text or "") or len(element):
+                problems.append(
+                    _err(
+                        RuleCode.CONTROL_CHARACTER,
+                        f"<{tag}> holds a line break, another control character or elements",
+                        f"{where}/{tag}",
+                    )
+                )
+                return
+    domain = domains[0] if domains else "example.com"
+    checks = (
+        ("hostname", RuleCode.BAD_HOSTNAME, validate_hostname),
+        ("username", RuleCode.BAD_USERNAME, validate_username),
+    )
+    for tag, code, validate in checks:
+        value = entry.find(tag)
+        if value is None:
+            continue
+        try:
+            # Clients trim white space around a host name (Thunderbird's sanitizer does).
+            text, _ = substitute_placeholders(
+                (value.text or "").strip() if tag == "hostname" else value.text or "",
+                local_part="user",
+                domain=domain,
+            )
+            validate(text)
+        except FieldError as exc:
+            if exc.code is not IssueCode.UNKNOWN_PLACEHOLDER:  # reported by _placeholders
+                problems.append(_err(code, exc.message, f"{where}/{tag}"))
+
+
 # --- Apple .mobileconfig ----------------------------------------------------------------
 
 _EMPTY_INTEGER = re.compile(rb"<integer\s*/>|<integer>\s*</integer>")
@@ -404,9 +497,186 @@ def _keys(
 
 
 def _signed(data: bytes, problems: list[Problem]) -> None:
-    problems.append(
-        _info(RuleCode.SIGNED_NOT_CHECKED, "CMS-signed profile: signed content not checked")
-    )
+    """A CMS SignedData envelope (RFC 5652): name the signer, check that the signature
+    covers the content, then lint the plist inside like an unsigned profile. Whether a
+    device trusts the signer's certificate is its own trust store's business: not checked."""
+    try:
+        envelope = _unwrap_signed(data)
+    except (ValueError, IndexError) as exc:
+        problems.append(_err(RuleCode.MALFORMED, f"not a readable CMS SignedData: {exc}"))
+        return
+    signer = envelope.signer
+    if signer is None:
+        problems.append(
+            _info(
+                RuleCode.SIGNED_NOT_CHECKED,
+                "the signer's certificate is not inside the envelope: signature not checked",
+            )
+        )
+    else:
+        problems.append(
+            _info(
+                RuleCode.SIGNED_BY,
+                f"signed by {signer.subject.rfc4514_string()}, issued by "
+                f"{signer.issuer.rfc4514_string()}, valid until "
+                f"{signer.not_valid_after_utc:%Y-%m-%d}; whether a device trusts it is not "
+                "checked here",
+            )
+        )
+        if envelope.failure:
+            problems.append(_err(RuleCode.BAD_SIGNATURE, envelope.failure))
+    if envelope.content is None:
+        problems.append(_err(RuleCode.MALFORMED, "the envelope holds no profile (detached)"))
+        return
+    inner: list[Problem] = []  # _mobileconfig stops early when it finds problems itself
+    _mobileconfig(envelope.content, inner)
+    problems.extend(inner)
+
+
+# A small BER reader, enough for a CMS envelope (DER, or BER with indefinite lengths and
+# chunked OCTET STRINGs as `openssl smime -sign` writes them). Single-byte tags only.
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    tag: int
+    raw: bytes  # the whole encoding, identifier and length included
+    body: bytes  # the contents (empty for an indefinite-length encoding)
+    children: tuple[_Node, ...]
+
+    def octets(self) -> bytes:
+        """An OCTET STRING's value, primitive or chunked."""
+        if self.tag & 0x20:
+            return b"".join(child.octets() for child in self.children)
+        return self.body
+
+
+def _ber(data: bytes, pos: int = 0, depth: int = 0) -> tuple[_Node, int]:
+    if depth > 40:
+        raise ValueError("nested too deeply")
+    start = pos
+    tag = data[pos]
+    if tag & 0x1F == 0x1F:
+        raise ValueError("multi-byte tag")
+    first = data[pos + 1]
+    pos += 2
+    constructed = bool(tag & 0x20)
+    if first == 0x80:  # indefinite length: children up to an end-of-contents 00 00
+        if not constructed:
+            raise ValueError("indefinite length on a primitive value")
+        children = []
+        while data[pos : pos + 2] != b"\x00\x00":
+            child, pos = _ber(data, pos, depth + 1)
+            children.append(child)
+        return _Node(tag, data[start : pos + 2], b"", tuple(children)), pos + 2
+    if first & 0x80:
+        size = first & 0x7F
+        if not 1 <= size <= 4:
+            raise ValueError("bad length")
+        length = int.from_bytes(data[pos : pos + size], "big")
+        pos += size
+    else:
+        length = first
+    end = pos + length
+    if end > len(data):
+        raise ValueError("truncated")
+    children = []
+    if constructed:
+        inner = pos
+        while inner < end:
+            child, inner = _ber(data, inner, depth + 1)
+            children.append(child)
+        if inner != end:
+            raise ValueError("a value runs past its parent")
+    return _Node(tag, data[start:end], data[pos:end], tuple(children)), end
+
+
+_OID_SIGNED_DATA = bytes.fromhex("2a864886f70d010702")
+_OID_MESSAGE_DIGEST = bytes.fromhex("2a864886f70d010904")
+_DIGESTS: dict[bytes, type[hashes.HashAlgorithm]] = {
+    bytes.fromhex("2b0e03021a"): hashes.SHA1,
+    bytes.fromhex("608648016503040201"): hashes.SHA256,
+    bytes.fromhex("608648016503040202"): hashes.SHA384,
+    bytes.fromhex("608648016503040203"): hashes.SHA512,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Envelope:
+    content: bytes | None
+    signer: x509.Certificate | None
+    failure: str  # empty when the signature covers the content
+
+
+def _unwrap_signed(data: bytes) -> _Envelope:
+    info, _ = _ber(data)
+    if len(info.children) < 2 or info.children[0].body != _OID_SIGNED_DATA:
+        raise ValueError("not a signedData ContentInfo")
+    signed = info.children[1].children[0]  # [0] EXPLICIT SignedData
+    parts = list(signed.children)
+    encap = parts[2]
+    content = None
+    if len(encap.children) > 1:
+        content = encap.children[1].children[0].octets()  # [0] EXPLICIT OCTET STRING
+    infos = [node for node in parts[3:] if node.tag == 0x31]
+    if not infos or not infos[-1].children:
+        raise ValueError("no SignerInfo")
+    signer_info = infos[-1].children[0]
+    certificates = [
+        x509.load_der_x509_certificate(node.raw)
+        for part in parts[3:]
+        if part.tag == 0xA0  # [0] IMPLICIT CertificateSet
+        for node in part.children
+        if node.tag == 0x30  # a Certificate (other choices are obsolete)
+    ]
+    sid = signer_info.children[1]
+    signer = None
+    if sid.tag == 0x30:  # issuerAndSerialNumber
+        issuer, serial = sid.children[0].raw, int.from_bytes(sid.children[1].body, "big")
+        for certificate in certificates:
+            if certificate.serial_number == serial and certificate.issuer.public_bytes() == issuer:
+                signer = certificate
+    if signer is None:
+        return _Envelope(content, None, "")
+    return _Envelope(content, signer, _signature_failure(signer_info, signer, content))
+
+
+def _signature_failure(info: _Node, signer: x509.Certificate, content: bytes | None) -> str:
+    rest = list(info.children[2:])
+    digest_oid = rest.pop(0).children[0].body
+    algorithm = _DIGESTS.get(digest_oid)
+    if algorithm is None:
+        return "the digest algorithm is not one devices accept (SHA-1/256/384/512)"
+    attributes = rest.pop(0) if rest and rest[0].tag == 0xA0 else None
+    signature = rest[1].body if len(rest) > 1 else b""
+    if attributes is not None:
+        digests = [
+            item.children[1].children[0].body
+            for item in attributes.children
+            if item.children and item.children[0].body == _OID_MESSAGE_DIGEST
+        ]
+        if content is None or not digests:
+            return "no messageDigest attribute to check the content against"
+        digest = hashes.Hash(algorithm())
+        digest.update(content)
+        if digests[0] != digest.finalize():
+            return "the profile was changed after signing (messageDigest does not match)"
+        signed_bytes = b"\x31" + attributes.raw[1:]  # signed as a SET OF, not [0]
+    elif content is not None:
+        signed_bytes = content
+    else:
+        return "nothing to check the signature against"
+    key = signer.public_key()
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, signed_bytes, padding.PKCS1v15(), algorithm())
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, signed_bytes, ec.ECDSA(algorithm()))
+        else:
+            return "the signer's key is neither RSA nor EC"
+    except InvalidSignature:
+        return "the signature does not match the signer's certificate"
+    return ""
 
 
 # --- Autodiscover POX -------------------------------------------------------------------
@@ -448,17 +718,35 @@ def _pacc(data: bytes, problems: list[Problem]) -> None:
         return
     result = parse_pacc(data, local_part="user", domain="example.com", record=None)
     if result.error:
-        problems.append(_err(RuleCode.PARSE_ERROR, result.error))
+        problems.append(_err(RuleCode.PACC_INVALID, result.error))
     for issue in result.issues:
-        problems.append(_warn(RuleCode.PARSE_ISSUE, f"{issue.code}: {issue.message}", issue.where))
+        message = f"{issue.code}: {issue.message}"
+        if issue.code is IssueCode.NOT_AUTHENTICATED:
+            # A file on its own has no _ua-auto-config TXT record to check its digest with.
+            problems.append(
+                _info(
+                    RuleCode.PACC_DIGEST_NOT_CHECKED,
+                    "the SHA-256 digest in the domain's _ua-auto-config TXT record is not "
+                    "checked here: publish it, or clients refuse the document",
+                    issue.where,
+                )
+            )
+        elif issue.code is IssueCode.PLAINTEXT_REJECTED:
+            problems.append(_err(RuleCode.PACC_PLAINTEXT, message, issue.where))
+        elif issue.message.startswith("entry dropped"):
+            problems.append(_warn(RuleCode.PACC_ENTRY_DROPPED, message, issue.where))
+        else:
+            problems.append(_warn(RuleCode.PACC_FIELD_IGNORED, message, issue.where))
 
 
 def _mta_sts(data: bytes, problems: list[Problem]) -> None:
     result = parse_mtasts_policy(data)
     if result.error:
-        problems.append(_err(RuleCode.PARSE_ERROR, result.error))
+        problems.append(_err(RuleCode.MTA_STS_INVALID, result.error))
     for issue in result.issues:
-        problems.append(_warn(RuleCode.PARSE_ISSUE, f"{issue.code}: {issue.message}", issue.where))
+        problems.append(
+            _warn(RuleCode.MTA_STS_MX_IGNORED, f"{issue.code}: {issue.message}", issue.where)
+        )
 
 
 def _k9s(data: bytes, problems: list[Problem]) -> None:
@@ -474,7 +762,7 @@ def _k9s(data: bytes, problems: list[Problem]) -> None:
         security = (server.findtext("connection-security") or "").strip()
         if security in ("NONE", ""):
             problems.append(_err(RuleCode.SOCKET_PLAIN, "connection-security NONE", where))
-        elif security not in ("SSL_TLS_REQUIRED", "STARTTLS_REQUIRED"):
+        elif security not in K9_SETTINGS.security_words.values():
             # K-9's ConnectionSecurity enum: the importer drops an account with another word.
             problems.append(
                 _err(RuleCode.BAD_SOCKET_TYPE, f"connection-security {security[:32]!r}", where)

@@ -9,14 +9,23 @@ cd "$(dirname "$0")/.."
 # Servers the test lab runs (DNS, mail), the firewall for black-holed hosts, and the tools
 # the tests call. Debian must not start the system's own instances of these daemons.
 # The keyring tests run gnome-keyring's Secret Service on a private D-Bus session bus and read
-# it back with libsecret's secret-tool (tests/keyring_session.py). isync and msmtp are real
-# mail clients that read mailhop's exported settings in tests/core/test_real_clients.py.
+# it back with libsecret's secret-tool (tests/keyring_session.py). isync, msmtp and neomutt are
+# real mail clients that read mailhop's exported settings in tests/core/test_real_clients.py;
+# tmux drives neomutt there like a person at a terminal. Thunderbird (ESR) runs there headless
+# on a profile made from the exported user.js, whose NSS database gets the lab CA and a client
+# certificate through libnss3-tools' certutil and pk12util.
 packages=(
   iproute2 nftables openssl
   knot knot-dnsutils unbound
   dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix
   gnome-keyring dbus-daemon libsecret-tools
-  isync msmtp
+  # The window (PySide6's Qt needs these libraries even offscreen, as the GUI tests run it);
+  # Xvfb and ImageMagick for tests/gui/screenshots.py in a real X window.
+  libegl1 libgl1 libx11-xcb1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
+  libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
+  xvfb xauth imagemagick
+  isync msmtp neomutt tmux thunderbird libnss3-tools
 )
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

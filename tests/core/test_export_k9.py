@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import struct
 import xml.etree.ElementTree as ET
+import zlib
 from dataclasses import replace
 
 import pytest
@@ -108,8 +110,55 @@ def test_qr_images() -> None:
     svg = k9_qr_svg(PROFILE)
     assert ET.fromstring(svg).tag.endswith("svg")  # noqa: S314 - our own output
     assert k9_qr_png(PROFILE).startswith(b"\x89PNG\r\n\x1a\n")
-    # No QR decoder is installed, so the image is not scanned back; the symbol is checked to
-    # hold the payload as bytes and to stay small enough to scan off a screen.
+    # The symbol holds the payload as bytes and stays small enough to scan off a screen.
     symbol = segno.make_qr(k9_qr_payload(PROFILE), error="m", boost_error=False)
     assert symbol.mode == "byte" and symbol.error == "M"
     assert isinstance(symbol.version, int) and symbol.version <= 15
+
+
+def _paeth(left: int, up: int, corner: int) -> int:
+    guess = left + up - corner
+    near = min(abs(guess - left), abs(guess - up), abs(guess - corner))
+    return left if abs(guess - left) == near else up if abs(guess - up) == near else corner
+
+
+def _png_grey(data: bytes) -> tuple[bytes, int, int]:
+    """The pixels of a 1-bit greyscale PNG as segno writes it, 0 or 255 each."""
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    chunks: dict[bytes, bytes] = {}
+    pos = 8
+    while pos < len(data):
+        (size,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        chunks[kind] = chunks.get(kind, b"") + data[pos + 8 : pos + 8 + size]
+        pos += 12 + size
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
+    assert (depth, colour, interlace) == (1, 0, 0), "not the 1-bit greyscale PNG segno writes"
+    raw = zlib.decompress(chunks[b"IDAT"])
+    stride = (width + 7) // 8
+    pixels = bytearray()
+    previous = bytes(stride)
+    for row in range(height):
+        kind, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1 :][:stride])
+        for i in range(stride):  # undo the row filter (PNG spec 9.2; one byte per "pixel")
+            left, up = line[i - 1] if i else 0, previous[i]
+            corner = previous[i - 1] if i else 0
+            add = (0, left, up, (left + up) // 2, _paeth(left, up, corner))[kind]
+            line[i] = (line[i] + add) & 0xFF
+        previous = bytes(line)
+        bits = int.from_bytes(line, "big")
+        pixels += bytes(255 if bits >> (stride * 8 - 1 - x) & 1 else 0 for x in range(width))
+    return bytes(pixels), width, height
+
+
+def test_the_qr_png_scans_back_to_the_payload() -> None:
+    """zxing-cpp, the decoder behind many Android scanners, reads the exported PNG."""
+    import zxingcpp
+
+    from core.export_k9 import k9_qr_payload, k9_qr_png
+
+    pixels, width, height = _png_grey(k9_qr_png(PROFILE))
+    found = zxingcpp.read_barcodes(memoryview(pixels).cast("B", (height, width)))
+    assert [(code.format, code.text) for code in found] == [
+        (zxingcpp.BarcodeFormat.QRCode, k9_qr_payload(PROFILE))
+    ]

@@ -230,6 +230,8 @@ def test_user_js_parses_back_to_the_profile(profile: AccountProfile) -> None:
     )
     assert prefs["mail.server.server1.userName"] == incoming.username
     assert prefs["mail.server.server1.name"] == profile.address_unicode
+    assert prefs["mail.server.server1.login_at_startup"] is True  # as Thunderbird's wizard
+    assert prefs["mail.server.server1.check_new_mail"] is True
     assert prefs["mail.identity.id1.useremail"] == profile.address
     assert prefs["mail.identity.id1.fullName"] == profile.display_name
     assert prefs["mail.identity.id1.smtpServer"] == "smtp1"

@@ -3,22 +3,35 @@ and mailhop's own exports linting clean."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import plistlib
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
 
-from core.export_apple import mobileconfig
+from core.export_apple import mobileconfig, sign_profile
 from core.export_thunderbird import autoconfig_xml
 from core.lint import OAUTH2_KNOWN_DOMAINS, Format, RuleCode, Severity, lint
+from core.model import Service
+from core.parse_autoconfig import parse_autoconfig
 from tests.conftest import SHARED
 from tests.core.test_profile import PROFILE
 
 ISPDB = SHARED / "specs" / "ispdb-sample"
 SAMPLES = sorted(ISPDB.glob("*.xml")) if ISPDB.is_dir() else []
+
+
+# A host name as the sample's files write them: letters, digits and hyphens in dotted labels,
+# at least one dot, not all digits (an IP address).
+_LDH_NAME = re.compile(r"(?=.*[a-z-])[a-z0-9-]+(\.[a-z0-9-]+)+\.?", re.IGNORECASE)
 
 
 def _expected(data: bytes) -> set[RuleCode]:
@@ -56,6 +69,16 @@ def _expected(data: bytes) -> set[RuleCode]:
             found.add(RuleCode.MISSING_USERNAME)
         if any(server.find(tag) is None for tag in ("hostname", "port", "socketType")):
             found.add(RuleCode.MISSING_FIELD)
+        for tag in ("hostname", "port", "socketType", "username"):
+            if len(server.findall(tag)) > 1:
+                found.add(RuleCode.DUPLICATE_FIELD)
+        host = (server.findtext("hostname") or "").strip()
+        host = host.replace("%EMAILDOMAIN%", "example.com")
+        host = re.sub("%[A-Z]+%", "x", host)  # the others stand for one label at most
+        if host and not _LDH_NAME.fullmatch(host):
+            found.add(RuleCode.BAD_HOSTNAME)
+        if server.find("username") is not None and not server.findtext("username"):
+            found.add(RuleCode.BAD_USERNAME)
         auths = {(a.text or "").strip().lower() for a in server.findall("authentication")}
         hosts = {(h.text or "").strip().lower() for h in server.findall("hostname")} | domains
         known = any(h == k or h.endswith("." + k) for h in hosts for k in OAUTH2_KNOWN_DOMAINS)
@@ -202,13 +225,98 @@ def test_apple_rules() -> None:
     assert lint(empty).codes == {RuleCode.EMPTY_INTEGER}
 
 
-def test_signed_profile_is_detected() -> None:
+def test_a_broken_signed_envelope_is_malformed() -> None:
     der = (
         bytes.fromhex("3082") + b"\x01\x00" + bytes.fromhex("06092a864886f70d010702") + b"\x00" * 8
     )
     report = lint(der)
     assert report.format is Format.MOBILECONFIG_SIGNED
-    assert report.codes == {RuleCode.SIGNED_NOT_CHECKED} and report.ok
+    assert report.codes == {RuleCode.MALFORMED} and not report.ok
+
+
+def _signer(name: str, rsa_key: bool = False) -> tuple[bytes, bytes]:
+    """A self-issued signing certificate and its key, PEM."""
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey = (
+        rsa.generate_private_key(65537, 2048)
+        if rsa_key
+        else ec.generate_private_key(ec.SECP256R1())
+    )
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+
+
+@pytest.mark.parametrize("rsa_key", [False, True], ids=["ec", "rsa"])
+def test_signed_profile_is_unwrapped_and_names_its_signer(rsa_key: bool) -> None:
+    cert, key = _signer("Example Corp profile signing", rsa_key)
+    report = lint(sign_profile(mobileconfig(PROFILE), cert, key))
+    assert report.format is Format.MOBILECONFIG_SIGNED
+    assert report.codes == {RuleCode.SIGNED_BY} and report.ok, report.to_json()
+    assert "CN=Example Corp profile signing" in report.problems[0].message
+
+
+def test_the_plist_inside_a_signed_profile_is_linted() -> None:
+    cert, key = _signer("signer")
+    top = plistlib.loads(mobileconfig(PROFILE))
+    top["PayloadContent"][0]["IncomingPassword"] = "hunter2"
+    report = lint(sign_profile(plistlib.dumps(top), cert, key))
+    assert report.codes == {RuleCode.SIGNED_BY, RuleCode.PASSWORD_INSIDE} and not report.ok
+    empty = mobileconfig(PROFILE).replace(b"<integer>465</integer>", b"<integer/>", 1)
+    assert lint(sign_profile(empty, cert, key)).codes == {
+        RuleCode.SIGNED_BY,
+        RuleCode.EMPTY_INTEGER,
+    }
+
+
+def test_a_profile_changed_after_signing_has_a_bad_signature() -> None:
+    cert, key = _signer("signer")
+    signed = sign_profile(mobileconfig(PROFILE), cert, key)
+    at = signed.index(f"<string>{PROFILE.incoming.host}</string>".encode()) + len("<string>")
+    tampered = signed[:at] + b"x" + signed[at + 1 :]
+    report = lint(tampered)
+    assert report.codes == {RuleCode.SIGNED_BY, RuleCode.BAD_SIGNATURE} and not report.ok
+    assert "changed after signing" in report.problems[1].message
+
+
+OPENSSL_FILES = (
+    ("signer", "cert.pem"),
+    ("inkey", "key.pem"),
+    ("in", "in.plist"),
+    ("out", "out.der"),
+)
+
+
+def test_a_ber_envelope_from_openssl_smime_is_read(tmp_path: Path) -> None:
+    """`openssl cms -sign -stream` writes indefinite lengths and a chunked OCTET STRING."""
+    cert, key = _signer("openssl signer")
+    for name, data in (("cert.pem", cert), ("key.pem", key), ("in.plist", mobileconfig(PROFILE))):
+        (tmp_path / name).write_bytes(data)
+    signing = ["openssl", "cms", "-sign", "-stream", "-nodetach", "-binary", "-outform", "DER"]
+    done = subprocess.run(
+        [*signing, *(f"-{o}={tmp_path / f}" for o, f in OPENSSL_FILES)],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = (tmp_path / "out.der").read_bytes()
+    assert data[1] == 0x80  # indefinite length: BER, not DER
+    report = lint(data)
+    assert report.codes == {RuleCode.SIGNED_BY} and report.ok, report.to_json()
 
 
 def test_autodiscover_rules() -> None:
@@ -228,4 +336,64 @@ def test_mta_sts() -> None:
     good = b"version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\nmax_age: 86400\r\n"
     report = lint(good)
     assert report.format is Format.MTA_STS and report.problems == ()
-    assert not lint(b"version: STSv1\nmode: sometimes\nmx: a.b\nmax_age: 1\n").ok
+    bad = lint(b"version: STSv1\nmode: sometimes\nmx: a.b\nmax_age: 1\n")
+    assert bad.codes == {RuleCode.MTA_STS_INVALID} and not bad.ok
+    ignored = lint(good + b"mx: mail_1.example.com\r\n")
+    assert ignored.codes == {RuleCode.MTA_STS_MX_IGNORED} and ignored.ok
+    assert ignored.problems[0].where == "line 5" and "bad-hostname" in ignored.problems[0].message
+
+
+def _pacc_document(*servers: dict[str, object]) -> bytes:
+    return json.dumps({"protocols": {"imap": list(servers)}}).encode()
+
+
+def test_pacc_findings_have_their_own_codes() -> None:
+    good = {"host": "imap.example.com", "port": 993, "security": "tls"}
+    clean = lint(_pacc_document(good))
+    assert clean.format is Format.PACC
+    # A file alone has no TXT record to check its digest against: worth knowing only.
+    assert clean.codes == {RuleCode.PACC_DIGEST_NOT_CHECKED} and clean.ok
+    assert [p.severity for p in clean.problems] == [Severity.INFO]
+    plain = lint(_pacc_document(good, {**good, "security": "none"}))
+    assert plain.codes == {RuleCode.PACC_DIGEST_NOT_CHECKED, RuleCode.PACC_PLAINTEXT}
+    assert not plain.ok
+    dropped = lint(_pacc_document(good, {**good, "host": "imap_1.example.com"}))
+    assert dropped.codes == {RuleCode.PACC_DIGEST_NOT_CHECKED, RuleCode.PACC_ENTRY_DROPPED}
+    assert dropped.ok
+    invalid = lint(b'{"no": "protocols"}')
+    assert RuleCode.PACC_INVALID in invalid.codes and not invalid.ok
+
+
+@pytest.mark.parametrize(
+    ("hostname", "username", "code"),
+    [
+        ("imap_1.example.com", "%EMAILADDRESS%", RuleCode.BAD_HOSTNAME),
+        ("192.0.2.1", "%EMAILADDRESS%", RuleCode.BAD_HOSTNAME),
+        ("*.example.com", "%EMAILADDRESS%", RuleCode.BAD_HOSTNAME),
+        ("imap..example.com", "%EMAILADDRESS%", RuleCode.BAD_HOSTNAME),
+        ("imap.example.com", "", RuleCode.BAD_USERNAME),
+    ],
+)
+def test_autoconfig_host_and_user_are_checked_as_mailhop_parses_them(
+    hostname: str, username: str, code: RuleCode
+) -> None:
+    server = _imap(user=username).replace("imap.example.com", hostname)
+    report = lint(_clientconfig(server))
+    assert [(p.code, p.where) for p in report.problems] == [
+        (code, f"emailProvider/incomingServer[0]/{code.value.removeprefix('bad-')}")
+    ]
+    # ... and mailhop's own parser drops that entry for the same reason.
+    parsed = parse_autoconfig(_clientconfig(server), local_part="user", domain="example.com")
+    assert [c.service for c in parsed.candidates] == [Service.SUBMISSION]
+
+
+def test_placeholders_are_filled_in_before_the_host_check() -> None:
+    server = _imap().replace("imap.example.com", "imap.%EMAILDOMAIN%")
+    assert lint(_clientconfig(server)).problems == ()
+
+
+def test_a_field_given_twice_or_holding_a_line_break() -> None:
+    twice = _imap().replace("<port>993</port>", "<port>993</port><port>143</port>")
+    assert lint(_clientconfig(twice)).codes == {RuleCode.DUPLICATE_FIELD}
+    broken = _imap(user="%EMAILADDRESS%&#10;x")
+    assert lint(_clientconfig(broken)).codes == {RuleCode.CONTROL_CHARACTER}
