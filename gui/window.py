@@ -210,7 +210,8 @@ class MainWindow(QMainWindow):
             font.setBold(index == current)
             label.setFont(font)
             label.setEnabled(index <= current)
-        self.setWindowTitle(f"mailhop — {tr(STEPS[current])}")
+        note = f" ({self.session.title_note})" if self.session.title_note else ""
+        self.setWindowTitle(f"mailhop — {tr(STEPS[current])}{note}")
 
     # -- step 2: the check -----------------------------------------------------------------
 

@@ -72,9 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  bare PySide6 window  {bare_ms:6.0f} ms")
     print(f"  mailhop window       {ours_ms:6.0f} ms  ({ours_ms / bare_ms:.2f}x, goal 1.5x)")
     print(f"  heavy modules loaded before the paint: {sorted(heavy) or 'none'}")
-    print(
-        f"mailhop --version      {version_ms:6.0f} ms  (goal 100 ms; min {min(versions) * 1000:.0f})"
-    )
+    fastest = min(versions) * 1000
+    print(f"mailhop --version      {version_ms:6.0f} ms  (goal 100 ms; fastest {fastest:.0f})")
     return 0
 
 
