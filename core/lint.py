@@ -20,8 +20,8 @@ Theory of operation
    names and user names then get the very checks that parser makes (``fields.
    validate_hostname``/``validate_username``, placeholders filled in for a sample
    address of the file's first domain), so a file lints clean only if mailhop would use it.
-5. A signed ``.mobileconfig`` (CMS SignedData, DER or BER) is unwrapped by a small BER
-   reader here, without shelling out: the signer is named (``signed-by``), the signature
+5. A signed ``.mobileconfig`` (CMS SignedData, DER or BER) is unwrapped by cms_signed.py,
+   without shelling out: the signer is named (``signed-by``), the signature
    is checked against the content and the signer's certificate (``bad-signature``; the
    chain of trust is each device's business), and the plist inside is linted as usual.
 """
@@ -36,11 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-
+from .cms_signed import unwrap_signed
 from .export_table import K9_SETTINGS
 from .fields import (
     MAX_DOCUMENT_BYTES,
@@ -501,7 +497,7 @@ def _signed(data: bytes, problems: list[Problem]) -> None:
     covers the content, then lint the plist inside like an unsigned profile. Whether a
     device trusts the signer's certificate is its own trust store's business: not checked."""
     try:
-        envelope = _unwrap_signed(data)
+        envelope = unwrap_signed(data)
     except (ValueError, IndexError) as exc:
         problems.append(_err(RuleCode.MALFORMED, f"not a readable CMS SignedData: {exc}"))
         return
@@ -531,152 +527,6 @@ def _signed(data: bytes, problems: list[Problem]) -> None:
     inner: list[Problem] = []  # _mobileconfig stops early when it finds problems itself
     _mobileconfig(envelope.content, inner)
     problems.extend(inner)
-
-
-# A small BER reader, enough for a CMS envelope (DER, or BER with indefinite lengths and
-# chunked OCTET STRINGs as `openssl smime -sign` writes them). Single-byte tags only.
-
-
-@dataclass(frozen=True, slots=True)
-class _Node:
-    tag: int
-    raw: bytes  # the whole encoding, identifier and length included
-    body: bytes  # the contents (empty for an indefinite-length encoding)
-    children: tuple[_Node, ...]
-
-    def octets(self) -> bytes:
-        """An OCTET STRING's value, primitive or chunked."""
-        if self.tag & 0x20:
-            return b"".join(child.octets() for child in self.children)
-        return self.body
-
-
-def _ber(data: bytes, pos: int = 0, depth: int = 0) -> tuple[_Node, int]:
-    if depth > 40:
-        raise ValueError("nested too deeply")
-    start = pos
-    tag = data[pos]
-    if tag & 0x1F == 0x1F:
-        raise ValueError("multi-byte tag")
-    first = data[pos + 1]
-    pos += 2
-    constructed = bool(tag & 0x20)
-    if first == 0x80:  # indefinite length: children up to an end-of-contents 00 00
-        if not constructed:
-            raise ValueError("indefinite length on a primitive value")
-        children = []
-        while data[pos : pos + 2] != b"\x00\x00":
-            child, pos = _ber(data, pos, depth + 1)
-            children.append(child)
-        return _Node(tag, data[start : pos + 2], b"", tuple(children)), pos + 2
-    if first & 0x80:
-        size = first & 0x7F
-        if not 1 <= size <= 4:
-            raise ValueError("bad length")
-        length = int.from_bytes(data[pos : pos + size], "big")
-        pos += size
-    else:
-        length = first
-    end = pos + length
-    if end > len(data):
-        raise ValueError("truncated")
-    children = []
-    if constructed:
-        inner = pos
-        while inner < end:
-            child, inner = _ber(data, inner, depth + 1)
-            children.append(child)
-        if inner != end:
-            raise ValueError("a value runs past its parent")
-    return _Node(tag, data[start:end], data[pos:end], tuple(children)), end
-
-
-_OID_SIGNED_DATA = bytes.fromhex("2a864886f70d010702")
-_OID_MESSAGE_DIGEST = bytes.fromhex("2a864886f70d010904")
-_DIGESTS: dict[bytes, type[hashes.HashAlgorithm]] = {
-    bytes.fromhex("2b0e03021a"): hashes.SHA1,
-    bytes.fromhex("608648016503040201"): hashes.SHA256,
-    bytes.fromhex("608648016503040202"): hashes.SHA384,
-    bytes.fromhex("608648016503040203"): hashes.SHA512,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class _Envelope:
-    content: bytes | None
-    signer: x509.Certificate | None
-    failure: str  # empty when the signature covers the content
-
-
-def _unwrap_signed(data: bytes) -> _Envelope:
-    info, _ = _ber(data)
-    if len(info.children) < 2 or info.children[0].body != _OID_SIGNED_DATA:
-        raise ValueError("not a signedData ContentInfo")
-    signed = info.children[1].children[0]  # [0] EXPLICIT SignedData
-    parts = list(signed.children)
-    encap = parts[2]
-    content = None
-    if len(encap.children) > 1:
-        content = encap.children[1].children[0].octets()  # [0] EXPLICIT OCTET STRING
-    infos = [node for node in parts[3:] if node.tag == 0x31]
-    if not infos or not infos[-1].children:
-        raise ValueError("no SignerInfo")
-    signer_info = infos[-1].children[0]
-    certificates = [
-        x509.load_der_x509_certificate(node.raw)
-        for part in parts[3:]
-        if part.tag == 0xA0  # [0] IMPLICIT CertificateSet
-        for node in part.children
-        if node.tag == 0x30  # a Certificate (other choices are obsolete)
-    ]
-    sid = signer_info.children[1]
-    signer = None
-    if sid.tag == 0x30:  # issuerAndSerialNumber
-        issuer, serial = sid.children[0].raw, int.from_bytes(sid.children[1].body, "big")
-        for certificate in certificates:
-            if certificate.serial_number == serial and certificate.issuer.public_bytes() == issuer:
-                signer = certificate
-    if signer is None:
-        return _Envelope(content, None, "")
-    return _Envelope(content, signer, _signature_failure(signer_info, signer, content))
-
-
-def _signature_failure(info: _Node, signer: x509.Certificate, content: bytes | None) -> str:
-    rest = list(info.children[2:])
-    digest_oid = rest.pop(0).children[0].body
-    algorithm = _DIGESTS.get(digest_oid)
-    if algorithm is None:
-        return "the digest algorithm is not one devices accept (SHA-1/256/384/512)"
-    attributes = rest.pop(0) if rest and rest[0].tag == 0xA0 else None
-    signature = rest[1].body if len(rest) > 1 else b""
-    if attributes is not None:
-        digests = [
-            item.children[1].children[0].body
-            for item in attributes.children
-            if item.children and item.children[0].body == _OID_MESSAGE_DIGEST
-        ]
-        if content is None or not digests:
-            return "no messageDigest attribute to check the content against"
-        digest = hashes.Hash(algorithm())
-        digest.update(content)
-        if digests[0] != digest.finalize():
-            return "the profile was changed after signing (messageDigest does not match)"
-        signed_bytes = b"\x31" + attributes.raw[1:]  # signed as a SET OF, not [0]
-    elif content is not None:
-        signed_bytes = content
-    else:
-        return "nothing to check the signature against"
-    key = signer.public_key()
-    try:
-        if isinstance(key, rsa.RSAPublicKey):
-            key.verify(signature, signed_bytes, padding.PKCS1v15(), algorithm())
-        elif isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(signature, signed_bytes, ec.ECDSA(algorithm()))
-        else:
-            return "the signer's key is neither RSA nor EC"
-    except InvalidSignature:
-        return "the signature does not match the signer's certificate"
-    return ""
 
 
 # --- Autodiscover POX -------------------------------------------------------------------
