@@ -108,6 +108,8 @@ def aerc_accounts(profile: AccountProfile, platform: str | None = None) -> str:
         f"outgoing-cred-cmd = {_ini(password_command(profile, outgoing, platform))}",
         f"from = {_ini(sender)}",
         "default = INBOX",
+        "# The usual name of the sent-mail folder; change it if your server uses another",
+        '# (for example "Sent Items"): aerc does not create it.',
         "copy-to = Sent",
     ]
     return "\n".join(lines) + "\n"
@@ -157,6 +159,8 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
             f"set imap_authenticators = {_muttrc(auths)}",
             f"set folder = {_muttrc(_url('imap' + suffix, incoming) + '/')}",
             'set spoolfile = "+INBOX"',
+            "# The usual folder names; change them if your server uses others (for example",
+            '# "Sent Items"): neomutt does not create a missing folder.',
             'set record = "+Sent"',
             'set postponed = "+Drafts"',
         ]
