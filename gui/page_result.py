@@ -58,7 +58,10 @@ class ResultPage(QWidget):
         self.origins = QTreeWidget()
         self.origins.setAccessibleName(tr("Where each setting came from"))
         self.origins.setHeaderLabels([tr("Setting"), tr("Value"), tr("Where it came from")])
-        self.origins.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.origins.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.findings = QTreeWidget()
         self.findings.setAccessibleName(tr("Findings; expand one for the helpdesk details"))
         self.findings.setHeaderLabels([tr("Finding"), tr("Code")])
@@ -207,8 +210,12 @@ class ResultPage(QWidget):
             item.setIcon(2, icon("ok" if entry.tier.value in "AB" else "warn"))
             for origin in entry.origins:
                 badge = provenance_label(origin.source, origin.auth, domain)
-                child = QTreeWidgetItem(["", origin.target, badge])
-                child.setToolTip(2, TIER[origin.tier.value])
+                # The address in an autoconfig URL's query adds nothing here: the tooltip
+                # has the whole URL.
+                shown = origin.target.partition("?")[0]
+                child = QTreeWidgetItem(["", shown, badge])
+                child.setToolTip(1, origin.target)
+                child.setToolTip(2, f"{badge}\n{TIER[origin.tier.value]}")
                 item.addChild(child)
             user = entry.username or report.discovery.address.ascii
             said = (
@@ -218,6 +225,8 @@ class ResultPage(QWidget):
             self.origins.addTopLevelItem(item)
             item.setExpanded(True)
         _fit_height(self.origins)
+        self.origins.resizeColumnToContents(1)
+        self.origins.setColumnWidth(1, min(self.origins.columnWidth(1), 420))
 
     def _findings(self, report: object) -> None:
         verdict = report.verdict

@@ -85,6 +85,7 @@ class SignInPage(QWidget):
         layout.addWidget(self.busy)
         layout.addWidget(self.status)
         layout.addWidget(self.logins, 1)
+        layout.addStretch(0)  # takes the room while the login table is hidden
         layout.addLayout(buttons)
         self.oauth2 = False
 
@@ -95,6 +96,7 @@ class SignInPage(QWidget):
         self.title.setText(tr("Sign in as {address}").format(address=address))
         self.password.clear()
         self.logins.clear()
+        self.logins.setVisible(False)  # shown with the first login test
         self.status.clear()
         self.next.setEnabled(False)
         self.go.setEnabled(True)
@@ -149,6 +151,7 @@ class SignInPage(QWidget):
         """A setup.SetupOutcome."""
         self.busy.setVisible(False)
         self.logins.clear()
+        self.logins.setVisible(bool(outcome.logins))
         for login in outcome.logins:
             state = tr("signed in") if login.ok else tr("sign-in failed")
             how = f"{login.username_used or '-'}" + (

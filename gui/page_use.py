@@ -80,6 +80,8 @@ class UsePage(QWidget):
             if label is not None:
                 label.setVisible(False)
                 self.signing.toggled.connect(label.setVisible)
+        self.signing.setFlat(True)  # no empty frame while the fields are hidden
+        self.signing.toggled.connect(lambda on: self.signing.setFlat(not on))
 
         self.save_button = QPushButton(tr("&Save the chosen files"))
         self.save_button.setAccessibleName(tr("Save the chosen files"))
