@@ -74,10 +74,14 @@ async def check(
     """Discover, probe and judge `address`; remote failures are findings, never raised."""
     started = time.monotonic()
     prober = _Prober(options, started, observer)
-    report = await discover(address, options, observer, on_attempt=prober.consider)
-    for entry in _all_entries(report):
-        prober.ensure(entry.service, entry.hostname, entry.port, entry.security)
-    stopped_early = await prober.wait(report)
+    try:
+        report = await discover(address, options, observer, on_attempt=prober.consider)
+        for entry in _all_entries(report):
+            prober.ensure(entry.service, entry.hostname, entry.port, entry.security)
+        stopped_early = await prober.wait(report)
+    except asyncio.CancelledError:  # the caller gave up: no probe may outlive the check
+        await prober.abandon()
+        raise
     probes = tuple(prober.endpoint_probe(e, report) for e in _client_entries(report))
     relay = tuple(prober.relay_probe(e, report) for e in _relay_entries(report))
     mta_sts = any(a.source is Source.MTA_STS and a.status is Status.FOUND for a in report.attempts)
@@ -185,6 +189,12 @@ class _Prober:
                 diagnostic_context=self.diagnostic,
                 deadline=deadline,
             )
+
+    async def abandon(self) -> None:
+        pending = [task for task in self.tasks.values() if not task.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     async def wait(self, report: DiscoveryReport) -> bool:
         """Wait for the probes; at the soft deadline, stop if both legs are settled."""

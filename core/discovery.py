@@ -140,12 +140,16 @@ async def discover(
             deadline=started + options.hard_deadline,
         )
         run = _Run(ctx, observer or (lambda event: None), options, on_attempt)
-        await run.phase_one()
-        phase2 = False
-        if options.phase2 and not run.usable():
-            phase2 = True
-            run.emit(Event("phase", None, "phase 2: plain HTTP and guessing", run.now()))
-            await run.phase_two()
+        try:
+            await run.phase_one()
+            phase2 = False
+            if options.phase2 and not run.usable():
+                phase2 = True
+                run.emit(Event("phase", None, "phase 2: plain HTTP and guessing", run.now()))
+                await run.phase_two()
+        except asyncio.CancelledError:  # the caller gave up (the GUI's Cancel): stop it all
+            await run.abandon()
+            raise
     attempts = tuple(run.attempts)
     plan = make_plan(address.ascii, address.domain, registrable, attempts)
     return DiscoveryReport(
@@ -360,6 +364,17 @@ class _Run:
     def _crashed(self, source: Source, target: str, started: float, exc: Exception) -> Attempt:
         why = f"internal error in mailhop ({type(exc).__name__}: {exc}); please report it"
         return Attempt(source, target, Status.FAILED, Auth.NONE, why, started, self.now() - started)
+
+    async def abandon(self) -> None:
+        """Cancel every source still running, and wait until they have let go."""
+        pending: list[asyncio.Future[Any]] = list(self._tasks)
+        if self._primer is not None:
+            pending.append(self._primer)
+        self._tasks.clear()
+        self._queue.clear()
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     def _cancel(self, why: str) -> None:
         for task, (source, target, started) in list(self._tasks.items()):

@@ -95,6 +95,14 @@ class AsyncRunner:
         future.add_done_callback(finished)
         return Job(future)
 
+    def running_tasks(self, timeout: float = 5.0) -> int:
+        """How many tasks the worker's loop still runs (for tests: has a cancel stopped it all?)."""
+
+        async def count() -> int:
+            return len(asyncio.all_tasks()) - 1  # not this one
+
+        return asyncio.run_coroutine_threadsafe(count(), self._loop).result(timeout)
+
     def stop(self) -> None:
         """Cancel what runs and end the thread (the window is closing)."""
 

@@ -210,3 +210,20 @@ def test_a_stalled_probe_ends_as_timed_out_for_the_observer(lab: LabInfo) -> Non
     dead = ends["dead.blackhole.test:993"]
     assert dead.status is Status.TIMED_OUT and "deadline" in dead.detail
     assert ends["mail.blackhole.test:993"].status is Status.FOUND
+
+
+def test_cancelling_a_check_stops_every_source_and_probe(lab: LabInfo) -> None:
+    """The GUI's Cancel: nothing of the check may go on running (or connecting) after it."""
+    parsed = parse_address("frank@blackhole.test", allow_test_domains=True)
+
+    async def cancel_midway() -> list[asyncio.Task[object]]:
+        task = asyncio.ensure_future(check(parsed, options(lab)))
+        await asyncio.sleep(0.5)  # sources and probes running, the black hole stalling
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+
+    started = time.monotonic()
+    left = asyncio.run(cancel_midway())
+    assert left == [] and time.monotonic() - started < 1.5

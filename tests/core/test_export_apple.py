@@ -208,6 +208,7 @@ _YAML_TYPES = {
 
 def _schema(name: str) -> dict[str, dict[str, Any]]:
     import yaml  # a dev dependency (pyproject.toml): its absence is a failure, not a skip
+
     raw = yaml.safe_load((SHARED / "specs" / "apple" / name).read_text("utf-8"))
     return {entry["key"]: entry for entry in raw["payloadkeys"]}
 

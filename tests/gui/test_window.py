@@ -99,6 +99,22 @@ def test_lab_account_signs_in_and_a_wrong_password_stores_nothing(
     signin.go.click()
     qtbot.waitUntil(signin.next.isEnabled, timeout=20000)
     assert len(keyring.services()) == 2
+    # On to the exports, as with the demo: every format, each parsed by its client's rules.
+    signin.next.click()
+    use = window.use_page
+    for check in use.checks.values():
+        check.setChecked(True)
+    use.save_button.click()
+    qtbot.waitUntil(lambda: use.save_button.isEnabled() and "✓" in use.status.text(), timeout=15000)
+    assert "✗" not in use.status.text(), use.status.text()
+    exported = lab_session.export_dir
+    names = {path.name for path in exported.iterdir()}
+    assert "config-v1.1-healthy.test.xml" in names and "alice@healthy.test.mobileconfig" in names
+    from mailhop.core.lint import lint
+
+    for name in ("config-v1.1-healthy.test.xml", "alice@healthy.test.mobileconfig"):
+        report = lint((exported / name).read_bytes(), name)
+        assert report.ok, (name, report.problems)
 
 
 def test_cancel_stops_a_stalled_check_and_the_window_stays_responsive(
@@ -142,6 +158,8 @@ def test_cancel_stops_a_stalled_check_and_the_window_stays_responsive(
     timer.stop()
     assert job.done and window.job is None
     assert "cancelled" in window.address_page.error.text()
+    # Really stopped: nothing of the check is left running on the worker's loop.
+    qtbot.waitUntil(lambda: window.runner.running_tasks() == 0, timeout=2000)
     assert took < 0.5, took
     assert worst < 0.1, f"the event loop stalled for {worst * 1000:.0f} ms"
     print(
