@@ -28,6 +28,7 @@ class SignInPage(QWidget):
     sign_in = Signal(object)
     done = Signal()
     back = Signal()
+    cancel = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,6 +52,10 @@ class SignInPage(QWidget):
         self.back_button = QPushButton(tr("&Back"))
         self.back_button.setAccessibleName(tr("Back"))
         self.back_button.clicked.connect(self.back.emit)
+        self.stop = QPushButton(tr("&Cancel"))
+        self.stop.setAccessibleName(tr("Cancel the sign-in test"))
+        self.stop.clicked.connect(self.cancel.emit)
+        self.stop.setVisible(False)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName(tr("Outcome"))
@@ -77,6 +82,7 @@ class SignInPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.stop)
         buttons.addWidget(self.next)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -134,7 +140,7 @@ class SignInPage(QWidget):
         if self.oauth2:
             self.go.setEnabled(False)
             self.status.setText(tr("Saving…"))
-            self.busy.setVisible(True)
+            self._busy(True)
             self.sign_in.emit(None)
             return
         text = self.password.text()
@@ -144,12 +150,12 @@ class SignInPage(QWidget):
         self.password.clear()  # the worker has it now; the field does not keep it
         self.go.setEnabled(False)
         self.status.setText(tr("Testing the sign-in…"))
-        self.busy.setVisible(True)
+        self._busy(True)
         self.sign_in.emit(text)
 
     def show_outcome(self, outcome: object) -> None:
         """A setup.SetupOutcome."""
-        self.busy.setVisible(False)
+        self._busy(False)
         self.logins.clear()
         self.logins.setVisible(bool(outcome.logins))
         for login in outcome.logins:
@@ -186,7 +192,20 @@ class SignInPage(QWidget):
         self.go.setEnabled(not saved)
         (self.next if saved else self.password).setFocus()
 
+    def _busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self.stop.setVisible(busy)
+        self.back_button.setEnabled(not busy)
+        if busy:
+            self.stop.setFocus()
+
+    def cancelled(self) -> None:
+        self._busy(False)
+        self.go.setEnabled(True)
+        self.status.setText(tr("Cancelled: no password was stored and nothing was saved."))
+        (self.go if self.oauth2 else self.password).setFocus()
+
     def show_error(self, message: str) -> None:
-        self.busy.setVisible(False)
+        self._busy(False)
         self.status.setText(message)
         self.go.setEnabled(True)

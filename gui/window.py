@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
             page = SignInPage()
             page.back.connect(lambda: self.show_page(self.result_page))
             page.sign_in.connect(self.sign_in)
+            page.cancel.connect(self.cancel_check)
             page.done.connect(self.to_use)
             return page
 
@@ -243,6 +244,7 @@ class MainWindow(QMainWindow):
         return lambda event: runner.post(page.on_event, event)
 
     def cancel_check(self) -> None:
+        """Cancel whatever the worker runs for the current page (a check, a sign-in test)."""
         if self.job is not None:
             self.job.cancel()
 
@@ -333,7 +335,18 @@ class MainWindow(QMainWindow):
             extra_ca_file=extra_ca,
             profile_dir=session.profile_dir,
         )
-        self.job = self.runner.submit(coroutine, done=self._signed_in, failed=self._failed)
+        # Cancel is safe at any point: nothing is stored before both login tests passed, and
+        # storing and saving have no await between them for a cancellation to land on.
+        self.job = self.runner.submit(
+            coroutine,
+            done=self._signed_in,
+            failed=self._failed,
+            cancelled=self._sign_in_cancelled,
+        )
+
+    def _sign_in_cancelled(self) -> None:
+        self.job = None
+        self.signin_page.cancelled()
 
     def _signed_in(self, outcome: Any) -> None:
         self.job = None

@@ -261,3 +261,27 @@ def test_every_control_has_an_accessible_name(demo_window: MainWindow) -> None:
         ):
             unnamed.append(f"{type(widget).__name__} {widget.objectName()}")
     assert unnamed == []
+
+
+def test_cancel_during_a_stalled_sign_in_stores_nothing(
+    qtbot: Any, open_window: Any, lab_session: Session, keyring: MemoryKeyring
+) -> None:
+    """stall.logincases.test passes the check, then says nothing once a login arrives."""
+    window = open_window(lab_session)
+    type_address(qtbot, window, "jo@stall.logincases.test")
+    wait_for_page(qtbot, window, window.result_page)
+    result = window.result_page
+    for check, _ in result.approval_checks:  # tier C: the domain must be approved by name
+        check.setChecked(True)
+    result.go.click()
+    signin = window.signin_page
+    signin.password.setText("a password for a server that will stall")
+    signin.go.click()
+    qtbot.waitUntil(signin.stop.isVisible, timeout=5000)
+    qtbot.wait(300)  # the login command is out; the server is silent
+    assert signin.busy.isVisible() and not signin.back_button.isEnabled()
+    qtbot.mouseClick(signin.stop, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Cancelled" in signin.status.text(), timeout=2000)
+    qtbot.waitUntil(lambda: window.runner.running_tasks() == 0, timeout=2000)
+    assert keyring.services() == () and not any(lab_session.profile_dir.glob("*.json"))
+    assert signin.go.isEnabled() and not signin.stop.isVisible()
