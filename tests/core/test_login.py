@@ -137,7 +137,7 @@ class LogTail:
 
 
 def dovecot_refusals(tail: LogTail, users: tuple[str, ...], expected: int) -> list[str]:
-    """Dovecot's auth lines for `users` (one per refused attempt), waited for up to 2 s."""
+    """Dovecot's auth lines for `users` (one per refused attempt), waited for up to 5 s."""
     pattern = re.compile(r"passwd-file\(([^,]+),[^)]*\): (Password mismatch|unknown user)")
     deadline = time.monotonic() + 5.0  # returns as soon as they are there; slack for a busy machine
     while True:
