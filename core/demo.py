@@ -14,15 +14,16 @@ password goes to ``MemoryKeyring``, never to the person's keyring; the profile a
 exports go to a temporary folder. On exit the servers stop, the port map is lifted and the
 folder is removed.
 
-The demo account is ``you@mailhop-demo.test`` with the password ``DEMO_PASSWORD``. It is
-published here on purpose: it opens nothing but the demo's own servers, which exist only
-while a demo runs.
+The demo account is ``you@mailhop-demo.test``; its password is made afresh for each run
+(``DemoDomain.password``) and shown to the person, since it opens nothing but the demo's
+own servers, which exist only while that run lasts. No password is written in the code.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
@@ -41,13 +42,11 @@ from .secrets import MemoryKeyring, Password, SecretStore
 __all__ = [
     "DEMO_ADDRESS",
     "DEMO_DOMAIN",
-    "DEMO_PASSWORD",
     "DemoDomain",
     "start_demo",
 ]
 
 DEMO_ADDRESS = f"you@{DEMO_DOMAIN}"
-DEMO_PASSWORD = "mailhop-demo-password"  # noqa: S105  (public on purpose: module docstring)
 MAIL_HOST = f"mail.{DEMO_DOMAIN}"
 HOSTS = (MAIL_HOST, f"autoconfig.{DEMO_DOMAIN}", f"mta-sts.{DEMO_DOMAIN}")
 START_SECONDS = 10.0  # starting takes milliseconds; this only bounds a broken start
@@ -62,7 +61,7 @@ class DemoDomain:
     """A running demo domain and the settings that point mailhop at it."""
 
     address: str  # you@mailhop-demo.test
-    password: Password  # DEMO_PASSWORD, masked in repr like every password
+    password: Password  # made for this run; masked in repr like every password
     options: DiscoveryOptions  # resolver, trust anchor, CA, ISPDB URL, deadlines
     allow_test_domains: bool  # the demo lives under .test (RFC 6761): parse_address needs it
     profile_dir: Path  # temporary: profiles saved during the demo
@@ -105,7 +104,8 @@ def start_demo() -> Iterator[DemoDomain]:
         anchor_file = folder / "demo-anchor.ds"
         anchor_file.write_text(zone.anchor_text, "ascii")
         started: Future[_Running] = Future()
-        accounts = {DEMO_ADDRESS: DEMO_PASSWORD}
+        password = Password(secrets.token_urlsafe(12))
+        accounts = {DEMO_ADDRESS: password.reveal()}
 
         async def serve() -> None:
             try:
@@ -142,14 +142,19 @@ def start_demo() -> Iterator[DemoDomain]:
         try:
             mapped = {(LOOPBACK, port): actual for port, actual in running.servers.ports.items()}
             with loopback_ports(mapped):
-                yield _domain(folder, running, zone.anchor, pki.ca_file, anchor_file)
+                yield _domain(folder, running, zone.anchor, pki.ca_file, anchor_file, password)
         finally:
             running.loop.call_soon_threadsafe(running.stop.set)
             thread.join()
 
 
 def _domain(
-    folder: Path, running: _Running, anchor: TrustAnchor, ca_file: Path, anchor_file: Path
+    folder: Path,
+    running: _Running,
+    anchor: TrustAnchor,
+    ca_file: Path,
+    anchor_file: Path,
+    password: Password,
 ) -> DemoDomain:
     profile_dir, export_dir = folder / "profiles", folder / "exports"
     profile_dir.mkdir()
@@ -167,7 +172,7 @@ def _domain(
     )
     return DemoDomain(
         address=DEMO_ADDRESS,
-        password=Password(DEMO_PASSWORD),
+        password=password,
         options=options,
         allow_test_domains=True,
         profile_dir=profile_dir,

@@ -6,7 +6,7 @@ resolver, trust anchor and CA, with the demo's in-memory keyring and temporary f
 adds nothing to the pipeline: what the demo shows is what mailhop does for a real domain.
 
 Non-interactive, it answers for the person and says so: approvals (the demo needs none,
-every source is authenticated) are refused, and the password is the demo's published one.
+every source is authenticated) are refused, and the password is the one made for this run.
 Interactive, it asks for the password (Enter takes the demo's; a wrong one shows the
 servers' refusal) and waits before the demo ends, so the exports can be looked at.
 """
@@ -86,7 +86,7 @@ def _introduce(out: TextIO, demo: DemoDomain, seconds: float) -> None:
         f"  DNSSEC trust anchor of this run:  {demo.anchor_file}\n"
         f"  keyring:  {demo.store.name}\n"
         f"  the account:  {demo.address}, password {demo.password.reveal()!r} "
-        "(public: it opens only this demo)\n",
+        "(made for this run; it opens only this demo)\n",
         file=out,
     )
 

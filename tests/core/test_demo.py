@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import socket
 import threading
 import time
@@ -21,7 +22,7 @@ import pytest
 from mailhop.core import connect
 from mailhop.core.address import parse_address
 from mailhop.core.check import check
-from mailhop.core.demo import DEMO_ADDRESS, DEMO_PASSWORD, DemoDomain, start_demo
+from mailhop.core.demo import DEMO_ADDRESS, DemoDomain, start_demo
 from mailhop.core.demo_cli import EXPORTS, run_demo_cli
 from mailhop.core.discovery import discover
 from mailhop.core.lint import Format, lint
@@ -98,7 +99,7 @@ def test_check_is_ok_with_dane_matching_every_server(demo: DemoDomain) -> None:
 def test_setup_keeps_the_password_in_the_demo_keyring_only(
     demo: DemoDomain, secret_service: KeyringSession
 ) -> None:
-    outcome = setup_with(demo, checked(demo), DEMO_PASSWORD)
+    outcome = setup_with(demo, checked(demo), demo.password.reveal())
     assert outcome.status == "saved", outcome.message
     assert [login.ok for login in outcome.logins] == [True, True]
     assert outcome.keyring_name == "the demo keyring (in memory, gone when the demo ends)"
@@ -108,9 +109,9 @@ def test_setup_keeps_the_password_in_the_demo_keyring_only(
     }
     assert set(demo.keyring.services()) == {(r.service, r.username) for r in outcome.stored}
     for ref in outcome.stored:
-        assert demo.store.fetch(ref).reveal() == DEMO_PASSWORD
+        assert demo.store.fetch(ref).reveal() == demo.password.reveal()
     assert outcome.profile_path is not None and outcome.profile_path.parent == demo.profile_dir
-    assert DEMO_PASSWORD not in outcome.profile_path.read_text("utf-8")
+    assert demo.password.reveal() not in outcome.profile_path.read_text("utf-8")
     real = SecretStore()  # the session's real Secret Service keyring: untouched
     for ref in account_refs(DEMO_ADDRESS):
         with pytest.raises(SecretNotFound):
@@ -140,8 +141,10 @@ def test_the_cli_walk_through_exits_0_and_writes_exports_that_lint_clean(
     assert code == 0, text
     assert "Verdict: OK" in text and "signed in" in text and "sign-in failed" not in text
     assert "The demo types its own password for you" in text
+    shown = re.search(r"password '([^']+)' \(made for this run", text)
+    assert shown is not None, text  # the run's password, as the walk-through shows it
     for name, _ in EXPORTS:
-        assert DEMO_PASSWORD.encode() not in (tmp_path / name).read_bytes()
+        assert shown[1].encode() not in (tmp_path / name).read_bytes()
     # the settings sheet is prose: the linter knows the two formats clients read
     for (name, _), kind in zip(EXPORTS[:2], (Format.AUTOCONFIG, Format.MOBILECONFIG), strict=True):
         report = lint((tmp_path / name).read_bytes(), name)
@@ -175,7 +178,7 @@ def test_everything_stops_and_is_removed_when_the_demo_ends() -> None:
         folder = demo.profile_dir.parent
         ports = dict(demo.ports)
         assert connect.dial_port("127.0.0.1", 993) == ports[993]
-        assert "****" in repr(demo) and DEMO_PASSWORD not in repr(demo)
+        assert "****" in repr(demo) and demo.password.reveal() not in repr(demo)
     assert not folder.exists()
     assert connect._port_map == {}
     assert not [t for t in threading.enumerate() if t.name == "mailhop-demo"]
