@@ -27,19 +27,9 @@ from mailhop.core.export_apple import (
 )
 from mailhop.core.profile import PROFILE_VERSION, AccountProfile, EndpointSetting
 from tests.conftest import SHARED
+from tests.core.test_profile import IMAP as SAVED_IMAP
 
-IMAP = EndpointSetting(
-    "imap",
-    "imap.example.com",
-    993,
-    "implicit-tls",
-    "jo@example.com",
-    "password-cleartext",
-    "ab" * 32,
-    "pkix",
-    "A",
-    ("srv: _imaps._tcp.example.com SRV (dnssec-secure)",),
-)
+IMAP = replace(SAVED_IMAP, host="imap.example.com")
 SMTP_TLS = replace(IMAP, service="submission", host="smtp.example.com", port=465)
 SMTP_STARTTLS = replace(SMTP_TLS, port=587, security="starttls")
 POP3 = replace(IMAP, service="pop3", host="pop.example.com", port=995)

@@ -15,34 +15,18 @@ from mailhop.core.export_outlook import (
 )
 from mailhop.core.export_table import Untranslatable
 from mailhop.core.parse_autodiscover import parse_autodiscover
-from mailhop.core.profile import PROFILE_VERSION, AccountProfile, EndpointSetting
+from mailhop.core.profile import AccountProfile
+from tests.core.test_export_thunderbird import PASSWORD
+from tests.core.test_profile import IMAP as SAVED_IMAP
+from tests.core.test_profile import PROFILE as SAVED
 
-PASSWORD = "Tr0ub4dor&3-not-in-any-export"  # noqa: S105 - a canary, never stored
-
-IMAP = EndpointSetting(
-    "imap",
-    "mail.example.com",
-    993,
-    "implicit-tls",
-    "jo@example.com",
-    "password-cleartext",
-    "ab" * 32,
-    "pkix",
-    "A",
-    (),
-)
-PROFILE = AccountProfile(
-    version=PROFILE_VERSION,
-    address="jo@example.com",
-    address_unicode="jo@example.com",
-    display_name="Jo",
-    incoming=IMAP,
-    outgoing=replace(IMAP, service="submission", port=465),
-    oauth2=False,
+IMAP = replace(SAVED_IMAP, sources=())
+PROFILE = replace(
+    SAVED,
     approvals=(),
     secrets=(),
-    verdict="ok",
-    checked_at="2026-11-29T00:00:00Z",
+    incoming=IMAP,
+    outgoing=replace(IMAP, service="submission", port=465),
 )
 STARTTLS = replace(
     PROFILE,

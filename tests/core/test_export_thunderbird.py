@@ -22,22 +22,11 @@ from mailhop.core.export_table import (
 )
 from mailhop.core.export_thunderbird import autoconfig_instructions, autoconfig_xml, user_js
 from mailhop.core.profile import PROFILE_VERSION, AccountProfile, EndpointSetting, SecretRef
+from tests.core.test_profile import IMAP
 
 PASSWORD = "Tr0ub4dor&3-not-in-any-export"  # noqa: S105 - a canary, never stored
 GOLDEN = Path(__file__).parent / "golden"
 
-IMAP = EndpointSetting(
-    "imap",
-    "mail.example.com",
-    993,
-    "implicit-tls",
-    "jo@example.com",
-    "password-cleartext",
-    "ab" * 32,
-    "pkix",
-    "A",
-    ("srv: _imaps._tcp.example.com SRV (dnssec-secure)",),
-)
 SUBMISSION = replace(IMAP, service="submission", port=587, security="starttls")
 
 
