@@ -29,12 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["EXPORTS", "run_demo_cli"]
 
-# The exports the walk-through writes: (file name, what it is).
-EXPORTS = (
-    ("thunderbird-autoconfig.xml", "Thunderbird autoconfig"),
-    ("mailhop-demo.mobileconfig", "Apple Mail profile (iPhone, iPad, Mac)"),
-    ("settings-sheet.txt", "settings sheet for any other mail client"),
-)
+# The export formats the walk-through writes (names of core/export_formats.py's table).
+EXPORTS = ("thunderbird", "apple", "sheet")
 
 
 def run_demo_cli(
@@ -165,29 +161,24 @@ def _walk(
 
 
 def _export(out: TextIO, profile: AccountProfile, folder: Path) -> bool:
-    from .export_apple import ExportError, mobileconfig
-    from .export_sheet import settings_sheet
-    from .export_thunderbird import autoconfig_xml
+    from .export_apple import ExportError
+    from .export_formats import export_format, render_export, save_exports
     from .lint import Format, lint
 
-    render: dict[str, Callable[[AccountProfile], bytes]] = {
-        EXPORTS[0][0]: autoconfig_xml,
-        EXPORTS[1][0]: lambda p: mobileconfig(p),
-        EXPORTS[2][0]: lambda p: settings_sheet(p).encode("utf-8"),
-    }
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, what in EXPORTS:
-            data = render[name](profile)
-            (folder / name).write_bytes(data)
-            checked = lint(data, name)
-            note = ""
-            if checked.format is not Format.UNKNOWN:
-                note = "; lint: ok" if checked.ok else f"; lint: {len(checked.problems)} problem(s)"
-            print(f"  {what}: {folder / name} ({len(data)} bytes{note})", file=out)
-    except (OSError, ValueError, ExportError) as exc:
-        print(f"mailhop: the export failed: {exc}", file=out)
-        return False
+    for name in EXPORTS:
+        item = export_format(name)
+        try:
+            files = render_export(profile, name)
+            (path,) = save_exports(files, folder)
+        except (OSError, ValueError, ExportError) as exc:
+            print(f"mailhop: the {item.client} export failed: {exc}", file=out)
+            return False
+        data = files[0].data
+        checked = lint(data, path.name)
+        note = ""
+        if checked.format is not Format.UNKNOWN:
+            note = "; lint: ok" if checked.ok else f"; lint: {len(checked.problems)} problem(s)"
+        print(f"  {item.client}, {item.kind}: {path} ({len(data)} bytes{note})", file=out)
     print(
         "\nNone of these files holds the password. Where a client needs it, they name the "
         "command that reads it from the keyring: on this computer that finds nothing, since "

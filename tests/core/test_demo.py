@@ -22,9 +22,10 @@ import pytest
 from mailhop.core import connect
 from mailhop.core.address import parse_address
 from mailhop.core.check import check
-from mailhop.core.demo import DEMO_ADDRESS, DemoDomain, start_demo
+from mailhop.core.demo import DEMO_ADDRESS, DEMO_DOMAIN, DemoDomain, start_demo
 from mailhop.core.demo_cli import EXPORTS, run_demo_cli
 from mailhop.core.discovery import discover
+from mailhop.core.export_formats import export_format
 from mailhop.core.lint import Format, lint
 from mailhop.core.model import Service
 from mailhop.core.policy import Tier
@@ -143,10 +144,12 @@ def test_the_cli_walk_through_exits_0_and_writes_exports_that_lint_clean(
     assert "The demo types its own password for you" in text
     shown = re.search(r"password '([^']+)' \(made for this run", text)
     assert shown is not None, text  # the run's password, as the walk-through shows it
-    for name, _ in EXPORTS:
+    names = [export_format(fmt).filename.format(local="you", domain=DEMO_DOMAIN) for fmt in EXPORTS]
+    assert sorted(names) == sorted(path.name for path in tmp_path.iterdir() if path.is_file())
+    for name in names:
         assert shown[1].encode() not in (tmp_path / name).read_bytes()
     # the settings sheet is prose: the linter knows the two formats clients read
-    for (name, _), kind in zip(EXPORTS[:2], (Format.AUTOCONFIG, Format.MOBILECONFIG), strict=True):
+    for name, kind in zip(names[:2], (Format.AUTOCONFIG, Format.MOBILECONFIG), strict=True):
         report = lint((tmp_path / name).read_bytes(), name)
         assert report.format is kind and report.ok, report.problems
         assert f"{name} (" in text and "lint: ok" in text
