@@ -142,11 +142,7 @@ class AccountsDialog(QDialog):
         session = self.window_.session
 
         async def run() -> Any:
-            options = session.options
-            if options is None:
-                from mailhop.core.settings import Settings, options_from_settings
-
-                options = options_from_settings(session.settings or Settings())
+            options = session.discovery_options()
             allow = bool(getattr(session.settings, "allow_test_domains", False))
             address = parse_address(profile.address, allow_test_domains=allow)
             return recheck_against(profile, await check(address, options))

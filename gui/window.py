@@ -58,7 +58,30 @@ class Session:
     export_dir: Path = field(default_factory=lambda: Path.home() / "mailhop-exports")
     address: str = ""  # filled in at start (the demo's address)
     title_note: str = ""
-    password_hint: str = ""  # the demo's published password, shown on the sign-in page
+    password_hint: str = ""  # the demo's password for this run, shown on the sign-in page
+
+    def discovery_options(self) -> Any:
+        """The options for a check: the demo's ready-made ones, else built from the settings.
+        Building reads the trust anchor and CA files: call it on the worker, not here."""
+        if self.options is not None:
+            return self.options
+        from mailhop.core.settings import Settings, options_from_settings
+
+        return options_from_settings(self.settings or Settings())
+
+    @property
+    def extra_ca_file(self) -> Path | None:
+        if self.options is not None:
+            return self.options.extra_ca_file
+        return getattr(self.settings, "ca_file", None)
+
+    @property
+    def hard_deadline(self) -> float:
+        from mailhop.core.discovery import DEFAULT_HARD_DEADLINE
+
+        if self.options is not None:
+            return float(self.options.hard_deadline)
+        return getattr(self.settings, "deadline", None) or DEFAULT_HARD_DEADLINE
 
 
 def failure_message(error: BaseException) -> str:
@@ -220,20 +243,13 @@ class MainWindow(QMainWindow):
         from mailhop.core.check import check
 
         self.report = None
-        options = self.session.options
-        deadline = options.hard_deadline if options is not None else 8.0
-        self.checking_page.begin(address.display, deadline)
+        self.checking_page.begin(address.display, self.session.hard_deadline)
         self.show_page(self.checking_page)
         observer = self._observer()
         session = self.session
 
         async def run() -> Any:
-            chosen = session.options
-            if chosen is None:
-                from mailhop.core.settings import Settings, options_from_settings
-
-                chosen = options_from_settings(session.settings or Settings())
-            return await check(address, chosen, observer)
+            return await check(address, session.discovery_options(), observer)
 
         self.job = self.runner.submit(
             run(), done=self._checked, failed=self._failed, cancelled=self._cancelled
@@ -323,16 +339,12 @@ class MainWindow(QMainWindow):
             return secret
 
         store = session.store or SecretStore()
-        options = session.options
-        extra_ca = options.extra_ca_file if options is not None else None
-        if extra_ca is None and session.settings is not None:
-            extra_ca = session.settings.ca_file
         coroutine = run_setup(
             report,
             ask_approval=ask_approval,
             ask_password=ask_password,
             store=store,
-            extra_ca_file=extra_ca,
+            extra_ca_file=session.extra_ca_file,
             profile_dir=session.profile_dir,
         )
         # Cancel is safe at any point: nothing is stored before both login tests passed, and
