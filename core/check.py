@@ -48,6 +48,12 @@ MAX_SESSIONS = 32  # asyncio keeps a 256 KiB buffer per TLS socket (DESIGN.md se
 MAX_SESSIONS_PER_HOST = 8  # one of each port a mail host serves (7) at once
 
 Key = tuple[Service, str, int, Security]
+STOPPED_WAITING = "no answer before the deadline (the check stopped waiting)"
+
+
+def _timed_out(reason: str) -> bool:
+    """A probe that ended with words instead of a session: was it the deadline?"""
+    return "deadline" in reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,13 +159,13 @@ class _Prober:
     async def _session(self, key: Key, ctx: SourceContext) -> SessionResult | str:
         service, _, _, security = key
         self._tell("probe-started", key, None, f"{SERVICE[service]}, {SECURITY[security]}")
-        outcome: SessionResult | str = "no answer before the deadline (the check stopped waiting)"
+        outcome: SessionResult | str = STOPPED_WAITING
         try:
             outcome = await self._run_session(key, ctx)
             return outcome
         finally:
             if isinstance(outcome, str):
-                status = Status.TIMED_OUT if "deadline" in outcome else Status.FAILED
+                status = Status.TIMED_OUT if _timed_out(outcome) else Status.FAILED
                 self._tell("probe-finished", key, status, outcome)
             elif outcome.failure is not None:
                 self._tell("probe-finished", key, Status.FAILED, outcome.failure.message)
@@ -246,7 +252,7 @@ class _Prober:
         if task is None:
             return "not probed"
         if task.cancelled():
-            return "no answer before the deadline (the check stopped waiting)"
+            return STOPPED_WAITING
         if task.exception() is not None:
             return f"internal error in mailhop ({task.exception()!r}); please report it"
         return task.result()
@@ -256,7 +262,7 @@ class _Prober:
         tlsa_name = f"_{entry.port}._tcp.{entry.hostname}"
         reference = _reference(entry)
         if isinstance(result, str):
-            code = "timeout" if "deadline" in result else "connect"
+            code = "timeout" if _timed_out(result) else "connect"
             return _failed(entry, code, result, tlsa_name, reference)
         if result.failure is not None:
             failure = result.failure
