@@ -62,26 +62,20 @@ class UsePage(QWidget):
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
 
-        self.signing = QGroupBox(tr("Sign the Apple profile (optional)"))
-        self.signing.setCheckable(True)
-        self.signing.setChecked(False)
-        form = QFormLayout(self.signing)
+        # A tick box that opens the certificate fields: most people never sign, so the
+        # fields (and any frame around them) appear only once it is ticked.
+        self.signing = QCheckBox(tr("Sign the Apple profile (optional)"))
+        self.signing.setAccessibleName(tr("Sign the Apple profile"))
+        sign_form = QWidget()
+        form = QFormLayout(sign_form)
         self.sign_fields: list[QLineEdit] = []
         for words in (tr("Certificate (PEM)"), tr("Private key (PEM)"), tr("Intermediates (PEM)")):
             field = QLineEdit()
             field.setAccessibleName(words)
             form.addRow(words + ":", field)
             self.sign_fields.append(field)
-        # The file fields only while signing is ticked: most people never sign.
-        for field in self.sign_fields:
-            field.setVisible(False)
-            label = form.labelForField(field)
-            self.signing.toggled.connect(field.setVisible)
-            if label is not None:
-                label.setVisible(False)
-                self.signing.toggled.connect(label.setVisible)
-        self.signing.setFlat(True)  # no empty frame while the fields are hidden
-        self.signing.toggled.connect(lambda on: self.signing.setFlat(not on))
+        sign_form.setVisible(False)
+        self.signing.toggled.connect(sign_form.setVisible)
 
         self.save_button = QPushButton(tr("&Save the chosen files"))
         self.save_button.setAccessibleName(tr("Save the chosen files"))
@@ -97,6 +91,7 @@ class UsePage(QWidget):
         self.status.setWordWrap(True)
         self.status.setAccessibleName(tr("Saved files"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.qr = QLabel()
         self.qr.setAccessibleName(tr("QR code for Thunderbird for Android"))
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -113,6 +108,7 @@ class UsePage(QWidget):
         left.addWidget(pick)
         left.addLayout(folder_row)
         left.addWidget(self.signing)
+        left.addWidget(sign_form)
         left.addWidget(self.status, 1)
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
