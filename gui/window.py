@@ -300,10 +300,8 @@ class MainWindow(QMainWindow):
     # -- step 4: sign in -------------------------------------------------------------------
 
     def to_sign_in(self, approved: tuple[Any, ...]) -> None:
-        from mailhop.core.account import choose
-
         self.approved = approved
-        choice = choose(self.report)
+        choice: Any = self.result_page.choice  # chosen once, when the result was shown
         hosts = (choice.incoming.entry.hostname, choice.outgoing.entry.hostname)
         self.signin_page.prepare(
             self.report.discovery.address.display,
