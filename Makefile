@@ -2,7 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test lint lab-up lab-down lab-status
+.PHONY: setup run test lint fuzz lab-up lab-down lab-status
 
 setup: $(VENV)/.ready
 
@@ -21,6 +21,12 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
+
+# Fuzz every parser of untrusted bytes: `make fuzz FUZZ_ARGS="--seconds 600 --jobs 2"`, or
+# name targets: `make fuzz FUZZ_ARGS="lint autoconfig --runs 1000000"`. Work files go to build/fuzz.
+FUZZ_ARGS ?= --seconds 60
+fuzz: setup
+	$(PY) -m tests.fuzz $(FUZZ_ARGS)
 
 lab-up: setup
 	$(PY) -m tests.lab up
