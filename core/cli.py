@@ -12,6 +12,13 @@ Exit codes (also in README.md):
     3  the address is not valid (the message says what is wrong)
     4  no settings found for sending or for receiving
     5  (check) servers were found, but none passed the checks for sending or receiving
+    6  (setup, forget) nothing was stored or removed
+   70  an internal error in mailhop: one line naming it, never a traceback (MAILHOP_DEBUG=1
+       adds the traceback for a bug report)
+  130  interrupted (Ctrl-C)
+
+All text the commands write goes through ``terminal.TerminalText``: no control character a
+server or a file supplied can reach the terminal, even where a call site forgot ``safe``.
 """
 
 from __future__ import annotations
@@ -46,6 +53,8 @@ EXIT_BAD_ADDRESS = 3
 EXIT_NOTHING_FOUND = 4
 EXIT_BLOCKED = 5
 EXIT_NOT_SET_UP = 6
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h)
+EXIT_INTERRUPTED = 130  # the shell's number for SIGINT
 
 EXIT_CODES = """exit codes:
   0  settings found for sending and receiving, authenticated (tier A or B)
@@ -57,7 +66,10 @@ EXIT_CODES = """exit codes:
   5  (check only) servers were found, but none passed the checks for sending or
      receiving; the findings say why
   6  (setup, forget) nothing was stored or removed: not approved, no usable keyring,
-     or the sign-in failed; the message says which"""
+     or the sign-in failed; the message says which
+  70  an internal error in mailhop (a bug: please report it; MAILHOP_DEBUG=1 shows
+     the details)
+  130 interrupted"""
 
 
 def _shared_options() -> argparse.ArgumentParser:
@@ -251,6 +263,46 @@ def _address_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return guarded(lambda: _run(argv))
+
+
+def guarded(command: Callable[[], int]) -> int:
+    """Runs a command with the terminal guarded and a bug reported in one line, not a traceback.
+
+    The text streams are wrapped so that nothing a server or a file supplied can write control
+    characters to the terminal. An exception escaping a command is mailhop's bug: the person
+    gets what it was and where to report it; the traceback only with MAILHOP_DEBUG=1, since its
+    frames may hold what the person typed.
+    """
+    import os
+
+    from .terminal import TerminalText
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalText(out), TerminalText(err)
+    try:
+        return command()
+    except KeyboardInterrupt:
+        print("\nmailhop: interrupted; nothing more was done.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if os.environ.get("MAILHOP_DEBUG"):
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
+        print(
+            f"mailhop: internal error ({type(exc).__name__}); this is a bug in mailhop, "
+            "please report it (MAILHOP_DEBUG=1 shows the details).",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

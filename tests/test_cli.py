@@ -345,3 +345,43 @@ def test_lint_passes_mailhops_own_export_and_flags_a_plaintext_file(tmp_path: Pa
     assert done.returncode == cli.EXIT_NEEDS_APPROVAL
     codes = {p["code"] for p in json.loads(done.stdout)["problems"]}
     assert "socket-plain" in codes
+
+
+def test_no_control_character_reaches_the_terminal_even_where_a_call_site_forgot(
+    tmp_path: Path,
+) -> None:
+    # A file name in the profile folder is a value from outside; `profiles` prints it.
+    hostile = tmp_path / "evil\x1b[2J\x1b]0;pwned\x07\u202enosj.json"
+    hostile.write_text("{")
+    done = run("profiles", "--profile-dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    for shown in (done.stdout, done.stderr):
+        assert not any(ch in shown for ch in "\x1b\x07\u202e"), repr(shown)
+    assert "evil\\x1b[2J" in done.stdout
+
+
+def test_a_bug_is_one_line_with_its_exit_code_never_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> int:
+        raise RuntimeError("the details may hold what the person typed")
+
+    monkeypatch.delenv("MAILHOP_DEBUG", raising=False)
+    assert cli.guarded(broken) == cli.EXIT_INTERNAL
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == (
+        "mailhop: internal error (RuntimeError); this is a bug in mailhop, please report it "
+        "(MAILHOP_DEBUG=1 shows the details)."
+    )
+    monkeypatch.setenv("MAILHOP_DEBUG", "1")
+    assert cli.guarded(broken) == cli.EXIT_INTERNAL
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_interrupt_is_a_line_and_exit_130(capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted() -> int:
+        raise KeyboardInterrupt
+
+    assert cli.guarded(interrupted) == cli.EXIT_INTERRUPTED
+    assert capsys.readouterr().err.strip() == "mailhop: interrupted; nothing more was done."

@@ -1,0 +1,60 @@
+"""The terminal as the last line of defence for untrusted text (DESIGN rule 10).
+
+Call sites escape server and document text with ``render_text.safe``; this stream wrapper makes
+the rule hold even where one forgets: whatever the CLI writes as text, no control character but
+newline and tab reaches the terminal, so no value can move the cursor, recolour mailhop's own
+lines, rewrite the title bar or reorder text with a bidi override. Bytes written to ``buffer``
+(an export sent to standard output) pass untouched: they are a file, not text for a person.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, BinaryIO, TextIO
+
+__all__ = ["TerminalText", "terminal_safe"]
+
+_KEPT = frozenset("\n\t")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control and format character but newline and tab escaped."""
+    if text.isprintable():  # the common case: nothing to do
+        return text
+    return "".join(
+        ch
+        if ch in _KEPT or ch == " " or ch.isprintable()
+        else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
+
+
+class TerminalText(io.TextIOBase):
+    """A text stream that escapes what ``terminal_safe`` escapes, then writes to ``inner``."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._inner.flush()
+
+    def isatty(self) -> bool:
+        return self._inner.isatty()
+
+    def fileno(self) -> int:
+        return self._inner.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._inner, "encoding", None) or "utf-8"
+
+    @property
+    def buffer(self) -> BinaryIO:
+        return self._inner.buffer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
