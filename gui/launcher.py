@@ -47,12 +47,62 @@ def _no_display() -> str | None:
     return None
 
 
+# The system libraries Qt's X11 platform plugin loads that a desktop Debian or Ubuntu may lack
+# (the rest come with any X11 desktop), with the package that brings each. Without one, Qt
+# aborts the process with a plugin error; asking dlopen first lets mailhop say which is missing.
+XCB_LIBRARIES = (
+    ("libxcb-cursor.so.0", "libxcb-cursor0"),
+    ("libxcb-icccm.so.4", "libxcb-icccm4"),
+    ("libxcb-image.so.0", "libxcb-image0"),
+    ("libxcb-keysyms.so.1", "libxcb-keysyms1"),
+    ("libxcb-randr.so.0", "libxcb-randr0"),
+    ("libxcb-render-util.so.0", "libxcb-render-util0"),
+    ("libxcb-shape.so.0", "libxcb-shape0"),
+    ("libxcb-xkb.so.1", "libxcb-xkb1"),
+    ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+    ("libX11-xcb.so.1", "libx11-xcb1"),
+    ("libEGL.so.1", "libegl1"),
+    ("libGL.so.1", "libgl1"),
+    ("libfontconfig.so.1", "libfontconfig1"),
+)
+
+
 def _qt_missing() -> str | None:
     try:
         import PySide6  # noqa: F401
     except ImportError:
-        return "PySide6 is not installed (pip install 'mailhop[gui]' adds it)"
+        return "PySide6 is not installed (pip install PySide6-Essentials adds it)"
+    if _uses_xcb():
+        return missing_libraries(XCB_LIBRARIES)
     return None
+
+
+def _uses_xcb() -> bool:
+    chosen = os.environ.get("QT_QPA_PLATFORM", "")
+    if chosen:
+        return chosen.startswith("xcb")
+    return sys.platform.startswith("linux") and not os.environ.get("WAYLAND_DISPLAY")
+
+
+def missing_libraries(libraries: Sequence[tuple[str, str]]) -> str | None:
+    """Which of ``libraries`` (soname, package) cannot be loaded here, in words, or None."""
+    import ctypes
+
+    missing = []
+    for soname, package in libraries:
+        try:
+            ctypes.CDLL(soname)
+        except OSError:
+            missing.append((soname, package))
+    if not missing:
+        return None
+    return (
+        "Qt needs system libraries this computer does not have: "
+        + ", ".join(soname for soname, _ in missing)
+        + " (Debian and Ubuntu packages: "
+        + " ".join(package for _, package in missing)
+        + "; whoever administers this computer can install them)"
+    )
 
 
 def _window(args: list[str]) -> int:

@@ -81,3 +81,48 @@ def test_editable_install_points_at_the_checkout() -> None:
 
     assert Path(mailhop.core.__file__).resolve() == REPO / "core" / "__init__.py"
     assert Path(mailhop.gui.__file__).resolve() == REPO / "gui" / "__init__.py"
+
+
+def test_make_run_needs_no_root_and_installs_no_debian_package() -> None:
+    # What `make run` would do on a fresh clone (-B: as if nothing were set up yet).
+    planned = subprocess.run(
+        ["make", "-n", "-B", "run"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    assert "installer/run-setup.sh" in planned
+    for root_only in ("debian-dev-setup", "apt-get", "sudo", "dpkg"):
+        assert root_only not in planned
+    commands = [
+        line
+        for line in (REPO / "installer" / "run-setup.sh").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith(("#", "echo"))
+    ]
+    assert not [line for line in commands if any(w in line for w in ("apt", "dpkg", "sudo"))]
+    # ... while `make test` still brings the lab's packages.
+    tested = subprocess.run(
+        ["make", "-n", "-B", "test"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    assert "installer/debian-dev-setup.sh" in tested
+
+
+def test_pip_install_gives_the_window_and_the_cli_alone_lists_the_rest() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    runtime = project["dependencies"]
+    assert any(dep.startswith("PySide6-Essentials") for dep in runtime)
+    cli_only = [
+        line.strip()
+        for line in (REPO / "installer" / "requirements-cli.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert cli_only == [dep for dep in runtime if not dep.startswith("PySide6")]
+
+
+def test_the_launcher_names_a_missing_system_library_instead_of_letting_qt_abort() -> None:
+    from mailhop.gui.launcher import XCB_LIBRARIES, missing_libraries
+
+    assert missing_libraries(XCB_LIBRARIES) is None  # the set-up installed them all
+    why = missing_libraries([*XCB_LIBRARIES[:2], ("libmailhop-absent.so.7", "libmailhop7")])
+    assert why is not None
+    assert "libmailhop-absent.so.7" in why and "libmailhop7" in why
+    assert "libxcb-cursor" not in why
