@@ -137,9 +137,15 @@ def _demo(args: list[str]) -> int:
     )
     chosen = parser.parse_args(args)
     if chosen.cli:
+        from mailhop.core.cli import guarded
         from mailhop.core.demo_cli import run_demo_cli
 
-        return run_demo_cli(sys.stdout, interactive=sys.stdin.isatty(), export_dir=chosen.output)
+        # sys.stdout is read inside: guarded() has put the terminal guard on it by then.
+        return guarded(
+            lambda: run_demo_cli(
+                sys.stdout, interactive=sys.stdin.isatty(), export_dir=chosen.output
+            )
+        )
     why = _qt_missing() or _no_display()
     if why is not None:
         sys.stderr.write(NO_WINDOW.format(why=why))
