@@ -36,6 +36,7 @@ from .model import Security, Service
 from .parse_mtasts import mx_matches
 from .policy import PlanEntry, tier_of
 from .probe_report import CertSummary, EndpointProbe, RelayProbe
+from .proto_base import ServerAlert
 from .report import Attempt, Source, Status
 from .resolver import ResolveError
 from .source_context import SourceContext
@@ -293,6 +294,7 @@ class _Prober:
             reference=reference,
             elapsed=result.elapsed,
             capabilities_hidden=result.capabilities_hidden,
+            alerts=tuple(ServerAlert("IMAP", entry.hostname, text) for text in result.alerts),
         )
         return probe
 

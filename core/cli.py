@@ -474,6 +474,7 @@ def _recheck(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 def _setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from .check import check
     from .render_check import render_check
+    from .render_login import render_logins
     from .secrets import Password, SecretStore
     from .setup import run_setup
 
@@ -516,14 +517,8 @@ def _setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             display_name=args.name,
         )
     )
-    for login in outcome.logins:
-        state = "signed in" if login.ok else "sign-in failed"
-        print(
-            f"  {login.service.value}: {state} at {login.host} as {login.username_used or '-'}"
-            + (f" ({login.mechanism})" if login.mechanism else "")
-        )
-        if not login.ok:
-            print(f"    server said: {login.server_said or '(nothing)'}")
+    for line in render_logins(outcome.logins):
+        print(line)
     print(outcome.message)
     if outcome.status != "saved":
         return EXIT_BLOCKED if outcome.status == "blocked" else EXIT_NOT_SET_UP

@@ -98,6 +98,7 @@ def _walk(
     from .address import parse_address
     from .check import check
     from .render_check import render_check
+    from .render_login import render_logins
     from .secrets import InvalidPassword, Password
     from .setup import run_setup
     from .verdict import Level
@@ -142,12 +143,8 @@ def _walk(
             profile_dir=demo.profile_dir,
         )
     )
-    for login in outcome.logins:
-        state = "signed in" if login.ok else "sign-in failed"
-        who = f"{login.username_used or '-'}" + (f" ({login.mechanism})" if login.mechanism else "")
-        print(f"  {login.service.value}: {state} at {login.host} as {who}", file=out)
-        if not login.ok:
-            print(f"    server said: {login.server_said or '(nothing)'}", file=out)
+    for line in render_logins(outcome.logins):
+        print(line, file=out)
     print(outcome.message, file=out)
     if outcome.status != "saved" or outcome.profile is None:
         return cli.EXIT_BLOCKED if outcome.status == "blocked" else cli.EXIT_NOT_SET_UP

@@ -69,7 +69,7 @@ from .login_codes import EHLO_NAME, MAX_ATTEMPTS, SAID_LIMIT, LoginCode, Secret,
 from .login_wire import Target, Wire, run_session
 from .model import Security, Service
 from .probe_report import EndpointProbe
-from .proto_base import sanitise
+from .proto_base import ServerAlert, sanitise
 from .tlscontext import MINIMUM_VERSION, client_context
 
 __all__ = [
@@ -91,7 +91,9 @@ class LoginResult:
     ``username_used`` is the user name of the last attempt (the one that worked when ``ok``),
     None when none was made; ``mechanism`` what carried it (``AUTHENTICATE PLAIN``, ``LOGIN``,
     ``USER/PASS``, ``AUTH PLAIN``, ...). ``server_said`` is the server's own answer, untrusted:
-    escaped, capped, password masked. ``advice`` is for the person.
+    escaped, capped, password masked. ``advice`` is for the person. ``alerts`` are the
+    IMAP ``[ALERT]`` texts the server sent over TLS, which the person must be shown (RFC 3501
+    section 7.1), as the server's words (``ServerAlert.said``), never as mailhop's.
     """
 
     service: Service
@@ -105,6 +107,7 @@ class LoginResult:
     advice: str
     attempts: int
     elapsed: float
+    alerts: tuple[ServerAlert, ...] = ()
 
 
 async def login_test(
@@ -171,6 +174,7 @@ async def login_test(
         advice=outcome.advice,
         attempts=wire.attempts,
         elapsed=time.monotonic() - began,
+        alerts=tuple(ServerAlert("IMAP", entry.hostname, text) for text in outcome.alerts),
     )
 
 

@@ -30,7 +30,8 @@ from .certinfo import load_certificate, spki_der
 from .connect import dial_port
 from .login_codes import EHLO_NAME, LOGOUT_SECONDS, SAID_LIMIT, LoginCode, Secret, classify_refusal
 from .model import Service
-from .proto_base import sanitise
+from .proto_base import ALERT_LIMIT, MAX_ALERTS, quote_server, sanitise
+from .proto_imap import ALERT
 
 __all__ = ["Target", "Wire", "run_session"]
 
@@ -55,6 +56,7 @@ class _Outcome:
     code: LoginCode
     said: str
     advice: str
+    alerts: tuple[str, ...] = ()  # IMAP [ALERT] texts over TLS: masked, sanitised
 
 
 class _Stop(Exception):
@@ -76,6 +78,7 @@ class Wire:
         self.username: str | None = None
         self.mechanism: str | None = None
         self.offered_before: tuple[str, ...] = ()  # sign-in methods shown before TLS
+        self.alerts: list[str] = []  # IMAP [ALERT] texts, raw; only those over TLS are kept
         self.sock: socket.socket | None = None
         self.succeeded = False
         self.aborted = False
@@ -238,9 +241,13 @@ def run_session(wire: Wire, secret: Secret) -> _Outcome:
         code = LoginCode.OK  # a goodbye that failed does not undo the answer
     elif code not in _ANSWERS and (wire.aborted or time.monotonic() >= wire.target.deadline):
         code = LoginCode.TIMEOUT  # the deadline broke the connection: that is the reason
-    text = _scrub(said, secret.reveal())
-    shown = sanitise(text, SAID_LIMIT)
-    return _Outcome(code, shown, _advice(wire, code, _scrub(detail, secret.reveal()), shown))
+    shown = sanitise(_scrub(said, secret.reveal()), SAID_LIMIT)
+    # The detail can hold server words too (capabilities after TLS): shown the same way.
+    detail = sanitise(_scrub(detail, secret.reveal()), SAID_LIMIT)
+    alerts = tuple(
+        dict.fromkeys(sanitise(_scrub(text, secret.reveal()), ALERT_LIMIT) for text in wire.alerts)
+    )  # each once: a second attempt often brings the same alert again
+    return _Outcome(code, shown, _advice(wire, code, detail, shown), alerts)
 
 
 def _library_failure(exc: Exception) -> tuple[LoginCode, str, str]:
@@ -298,7 +305,7 @@ def _advice(wire: Wire, code: LoginCode, detail: str, said: str) -> str:
     target = wire.target
     where = f"{target.host} port {target.port}"
     service = _SERVICE_WORDS[target.service]
-    answered = f' The server answered: "{said}".' if said else ""
+    answered = f" The server said: {quote_server(said)}." if said else ""
     sent = (
         "The password was not sent."
         if wire.attempts == 0
@@ -377,7 +384,25 @@ class _Imap4(imaplib.IMAP4):
         # seen whole, before imaplib and IMAPClient fold it into exception text.
         reply = super()._get_tagged_response(tag, expect_bye)  # type: ignore[misc]
         self.last_tagged = reply
+        typ, data = reply
+        first = data[0] if data else b""
+        if isinstance(first, bytes):
+            self._alert(typ, first)
         return reply
+
+    def _append_untagged(self, typ: str, dat: Any) -> None:
+        # Private in imaplib: every untagged response passes here, the greeting included,
+        # before imaplib drops OK/NO/BAD at the next command. An [ALERT] is for the person
+        # (RFC 3501 section 7.1), so it is kept aside. (A response with a literal comes as a
+        # tuple; it is no status response.)
+        if isinstance(dat, bytes):
+            self._alert(typ, dat)
+        super()._append_untagged(typ, dat)  # type: ignore[misc]
+
+    def _alert(self, typ: str, data: bytes) -> None:
+        found = ALERT.match(b"* " + typ.encode("ascii", "replace") + b" " + data.rstrip())
+        if found and len(self.wire.alerts) < MAX_ALERTS:
+            self.wire.alerts.append(_text(found[1]))
 
     def _get_capabilities(self) -> None:
         # imaplib's own raises a bare "no CAPABILITY response" for a server that lists none.
@@ -387,7 +412,9 @@ class _Imap4(imaplib.IMAP4):
             if self.wire.target.implicit:
                 raise _Stop(LoginCode.NO_MECHANISM_AFTER_TLS, "no capabilities listed")
             raise _Stop(LoginCode.STARTTLS_FAILED, "it listed no capabilities, so no STARTTLS")
-        self.capabilities = tuple(_text(listed).upper().split())
+        # ASCII (RFC 3501 atoms; IMAPClient encodes them as such): other bytes as \xNN.
+        text = listed.decode("ascii", "backslashreplace") if isinstance(listed, bytes) else listed
+        self.capabilities = tuple(str(text).upper().split())
 
     def starttls(self, ssl_context: Any | None = None) -> tuple[Literal["OK"], list[None]]:
         self.wire.step("asking for STARTTLS")
@@ -403,6 +430,7 @@ class _Imap4(imaplib.IMAP4):
         self._tls_established = True
         self.capabilities = ()  # everything from before TLS is forgotten
         self.untagged_responses.clear()
+        self.wire.alerts.clear()  # alerts too: anyone on the path could have written them
         return "OK", [None]
 
 

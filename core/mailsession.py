@@ -169,6 +169,7 @@ class SessionResult:
     elapsed: float
     elapsed_connect: float | None = None
     elapsed_tls: float | None = None
+    alerts: tuple[str, ...] = ()  # IMAP [ALERT] texts read over TLS, sanitised
 
     @property
     def verified(self) -> bool:
@@ -486,6 +487,7 @@ class _Session:
             elapsed=elapsed,
             elapsed_connect=connected if connected is not None else self.connected,
             elapsed_tls=self.tls_up,
+            alerts=tuple(engine.alerts) if engine.tls else (),
         )
 
 

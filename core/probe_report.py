@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .policy import PlanEntry
+from .proto_base import ServerAlert
 
 __all__ = ["CertSummary", "EndpointProbe", "RelayProbe"]
 
@@ -60,6 +61,7 @@ class EndpointProbe:
     reference: str
     elapsed: float
     capabilities_hidden: bool = False  # the server would not list capabilities after TLS
+    alerts: tuple[ServerAlert, ...] = ()  # IMAP [ALERT]s over TLS: for the person, quoted
 
     @property
     def endpoint(self) -> str:

@@ -58,11 +58,15 @@ __all__ = [
     "Limits",
     "Phase",
     "Send",
+    "ServerAlert",
     "StartTls",
+    "quote_server",
     "sanitise",
 ]
 
 GREETING_LIMIT = 512  # characters of server text kept for people
+ALERT_LIMIT = 300  # characters of one [ALERT] kept
+MAX_ALERTS = 4  # [ALERT]s kept per connection: the person reads them, a flood is cut
 EVIDENCE_LIMIT = 300
 MAX_CAPABILITIES = 200  # more than any real server lists; the rest is dropped
 MAX_CAPABILITY_LENGTH = 200
@@ -180,6 +184,7 @@ class Engine:
         self.capabilities_before: tuple[str, ...] = ()  # for the report only (rule 2)
         self.capabilities: tuple[str, ...] = ()  # read over TLS
         self.capabilities_hidden = False
+        self.alerts: list[str] = []  # IMAP [ALERT]s over TLS, sanitised (proto_imap.py)
         self.failed: Failed | None = None
         self.finished = False
         self._known = False  # capabilities for the current TLS state came in already
@@ -388,6 +393,28 @@ class Engine:
         if stop.polite:
             return [self._send(self.COMMANDS[Phase.DONE]), stop.failed]
         return [stop.failed]
+
+
+@dataclass(frozen=True, slots=True)
+class ServerAlert:
+    """Words a server asks to have shown to the person: an IMAP ``[ALERT]`` (RFC 3501
+    section 7.1: the client "MUST present" the text to the user). Untrusted: ``text`` is
+    ``sanitise``d; shells show it through ``said()``, which names the server and quotes it,
+    so it never reads as mailhop's own message."""
+
+    protocol: str  # "IMAP"
+    host: str  # the A-label mailhop connected to
+    text: str
+
+    def said(self) -> str:
+        return f"{self.host} says: {quote_server(self.text)}"
+
+
+def quote_server(text: str) -> str:
+    """Server text between typographic quotes; quote marks of that kind inside it become
+    plain ones, so the text cannot close the quotation and go on in mailhop's voice."""
+    inner = text.replace("\u201c", '"').replace("\u201d", '"')
+    return f"\u201c{inner}\u201d"
 
 
 def sanitise(raw: bytes | str, limit: int = GREETING_LIMIT) -> str:

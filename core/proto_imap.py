@@ -13,6 +13,10 @@ See proto_base.py for the events and the shared dialogue. IMAP specifics:
 * Untagged responses other than CAPABILITY and BYE are ignored wherever they come (before
   STARTTLS they are noise at best, and everything before TLS is discarded anyway). One that
   announces a literal (``{n}`` at the end of its line) has those n bytes passed over.
+  The exception is an ``[ALERT]`` response code (RFC 3501 section 7.1), in the greeting or
+  any OK/NO/BAD, tagged or not: its text is for the person and is kept in ``alerts``
+  (sanitised, at most ``MAX_ALERTS``), but only what came over TLS: an alert from before
+  STARTTLS could be anyone's on the path, so it is forgotten with everything else.
 * Tags are fixed per command (``Command``), so every byte the engine can send is a constant.
   A tagged reply with another tag, or a continuation request, is a protocol error, except
   for STARTTLS, where ``+`` is a refusal like NO and BAD.
@@ -27,9 +31,18 @@ from types import MappingProxyType
 from typing import ClassVar
 
 from .model import Security
-from .proto_base import Engine, Event, FailureCode, Limits, Phase, sanitise
+from .proto_base import (
+    ALERT_LIMIT,
+    MAX_ALERTS,
+    Engine,
+    Event,
+    FailureCode,
+    Limits,
+    Phase,
+    sanitise,
+)
 
-__all__ = ["Command", "ImapEngine"]
+__all__ = ["Command", "ImapEngine", "alert_text"]
 
 
 class Command(enum.Enum):
@@ -48,6 +61,14 @@ class Command(enum.Enum):
 STATUS = re.compile(rb"(OK|NO|BAD|PREAUTH|BYE)(?: (.*))?$", re.IGNORECASE | re.DOTALL)
 CAPABILITY_CODE = re.compile(rb"\[CAPABILITY ([^\]]*)\]", re.IGNORECASE)
 LITERAL = re.compile(rb"\{(\d{1,9})\}$")
+# "* OK [ALERT] text", "A1 NO [ALERT] text": the response code right after the status word.
+ALERT = re.compile(rb"^\S+ (?:OK|NO|BAD|PREAUTH|BYE) \[ALERT\] ?(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def alert_text(line: bytes) -> str | None:
+    """The text of an IMAP response line with an ``[ALERT]`` code, sanitised, else None."""
+    found = ALERT.match(line.rstrip(b"\r\n"))
+    return sanitise(found[1], ALERT_LIMIT) if found else None
 
 
 class ImapEngine(Engine):
@@ -69,6 +90,15 @@ class ImapEngine(Engine):
     def __init__(self, security: Security, *, limits: Limits | None = None) -> None:
         super().__init__(security, limits=limits)
         self._continued = False  # the next line goes on with a response after a literal
+
+    def tls_established(self) -> list[Event]:
+        self.alerts.clear()  # said before TLS: anyone on the path could have written it
+        return super().tls_established()
+
+    def _alert(self, line: bytes) -> None:
+        text = alert_text(line)
+        if text is not None and len(self.alerts) < MAX_ALERTS:
+            self.alerts.append(text)
 
     def _line(self, line: bytes) -> list[Event]:
         if self._continued:  # the rest of an ignored untagged response
@@ -110,6 +140,7 @@ class ImapEngine(Engine):
         word = status[1].upper()
         text = line.decode("utf-8", "replace")
         self.greeting = sanitise(line)
+        self._alert(line)
         if word == b"BYE":
             raise self._stop(
                 FailureCode.REFUSED, "the server turned the connection away", self.greeting
@@ -145,6 +176,7 @@ class ImapEngine(Engine):
             )
         if upper == b"OK":
             self._capability_code(arguments)  # RFC 3501 7.1: a code may come untagged too
+        self._alert(line)
         self._literal(rest)
         return []  # noise: EXISTS, FLAGS, an [ALERT], ... nothing to act on here
 
@@ -159,6 +191,7 @@ class ImapEngine(Engine):
         status = STATUS.match(rest)
         word = status[1].upper() if status else b""
         text = line.decode("utf-8", "replace")
+        self._alert(line)
         if self.phase is Phase.STARTTLS:
             if word == b"OK":
                 return self._advance()

@@ -75,6 +75,8 @@ def _endpoint(probe: EndpointProbe) -> list[str]:
         lines.append(f"  sign-in methods offered: {safe(' '.join(probe.auth_mechanisms))}")
     return lines
 
+    # RFC 3501 section 7.1: the person must see an [ALERT]; as the server's quoted words.
+    lines += [f"  alert: {safe(alert.said())}" for alert in probe.alerts]
 
 def _relay(title: str, verdict: RelayVerdict) -> list[str]:
     lines = [f"{title}: {LEVEL_WORDS[verdict.level]}"]

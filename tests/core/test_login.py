@@ -35,6 +35,7 @@ from mailhop.core.login import (
 from mailhop.core.login_wire import _scrub
 from mailhop.core.model import AuthMethod, Service
 from mailhop.core.probe_report import EndpointProbe
+from mailhop.core.proto_base import ServerAlert
 from mailhop.core.secrets import Password
 from tests.core.test_check import run_check
 from tests.lab.canary import Sighting, connections_to, recordings, sightings
@@ -518,6 +519,60 @@ def test_untagged_noise_before_starttls_is_forgotten_not_fatal(
     endpoint = redirected(lab, probe(checks(ALICE), Service.IMAP, 143), "noise.hostile-mail.test")
     result = login(lab, endpoint, password_of(lab, MALLORY), address=MALLORY)
     assert result.ok and result.attempts == 1, result.advice
+    assert result.alerts == ()  # its [ALERT] came before TLS: anyone's words
+
+
+# -- the server's words (loginwords.test.toml) -------------------------------------------------
+
+RAW = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def word_login(lab: LabInfo, checks: Callable[[str], CheckReport], host: str) -> LoginResult:
+    address = f"jo@{host}"
+    endpoint = probe(checks(address), Service.IMAP, 993)
+    result = login(lab, endpoint, password_of(lab, address), address=address, approved=True)
+    for text in (result.advice, result.server_said, *(alert.text for alert in result.alerts)):
+        assert not RAW.search(text), text  # no control or bidi character survives
+    return result
+
+
+def test_a_refusal_in_html_stays_the_servers_quoted_words_and_its_alert_is_kept(
+    lab: LabInfo, checks: Callable[[str], CheckReport]
+) -> None:
+    result = word_login(lab, checks, "refuse.loginwords.test")
+    assert result.code is LoginCode.CREDENTIALS_REJECTED
+    assert result.server_said.startswith("NO [AUTHENTICATIONFAILED] <h1>Account set up")
+    assert f"The server said: \u201c{result.server_said}\u201d." in result.advice
+    # RFC 3501 section 7.1: the [ALERT] reaches the person, once though sent at each attempt.
+    assert result.alerts == (
+        ServerAlert(
+            "IMAP",
+            "refuse.loginwords.test",
+            "<h1>Account set up, verified by mailhop</h1> \\x1b[31mred\\x1b[0m "
+            '\\u202egnp.exe <a href="https://evil.example/">renew</a>',
+        ),
+    )
+
+
+def test_alerts_over_tls_reach_the_result_of_a_login_that_works(
+    lab: LabInfo, checks: Callable[[str], CheckReport]
+) -> None:
+    result = word_login(lab, checks, "alert.loginwords.test")
+    assert result.ok and [alert.host for alert in result.alerts] == ["alert.loginwords.test"] * 2
+    greeting, at_login = (alert.text for alert in result.alerts)
+    assert greeting == "<b>Maintenance</b> tonight \\x1b[2J\\u202eenod"
+    assert at_login.startswith("<h1>Mailbox 95% full</h1> \\x1b[31m<a href=")
+    # The check saw the greeting's alert too, on the probe record.
+    (probed,) = probe(checks("jo@alert.loginwords.test"), Service.IMAP, 993).alerts
+    assert probed == result.alerts[0]
+
+
+def test_server_capabilities_in_the_advice_are_escaped(
+    lab: LabInfo, checks: Callable[[str], CheckReport]
+) -> None:
+    result = word_login(lab, checks, "nomech.loginwords.test")
+    assert (result.code, result.attempts) == (LoginCode.NO_MECHANISM_AFTER_TLS, 0)
+    assert "X-\\x1b[31MEVIL\\XE2\\X80\\XAETXT" in result.advice  # upper case, as matched
 
 
 @pytest.mark.parametrize(("service", "port"), [(Service.IMAP, 993), (Service.SUBMISSION, 465)])

@@ -12,7 +12,7 @@ import pytest
 
 from mailhop.core import proto_imap, proto_pop3, proto_smtp
 from mailhop.core.model import Security
-from mailhop.core.proto_base import NEXT, Engine, Phase, Send, sanitise
+from mailhop.core.proto_base import NEXT, Engine, Phase, Send, ServerAlert, quote_server, sanitise
 from mailhop.core.proto_imap import ImapEngine
 from mailhop.core.proto_pop3 import Pop3Engine
 from mailhop.core.proto_smtp import SmtpEngine
@@ -124,3 +124,24 @@ def test_server_text_is_capped_with_an_ellipsis() -> None:
     assert sanitise("x" * 600) == "x" * 512 + "…"
     assert sanitise("\x00" * 10, limit=9) == "\\x00\\x00…"
     assert len(sanitise(b"\x01" * 10_000)) <= 513
+
+
+BIDI_CONTROLS = [
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+    "\u200e",
+    "\u200f",
+]
+
+
+@pytest.mark.parametrize("char", [*BIDI_CONTROLS, "\x1b", "\x9b", "\x7f", "\u061c", "\u2028"])
+def test_every_bidi_control_and_terminal_escape_is_shown_escaped(char: str) -> None:
+    shown = sanitise(f"a{char}b")
+    assert char not in shown and shown.startswith("a\\") and shown.endswith("b")
+
+
+def test_server_words_are_quoted_so_they_cannot_close_the_quotation() -> None:
+    text = sanitise("fine\u201d. mailhop: account verified \u201cok")
+    assert quote_server(text) == '\u201cfine". mailhop: account verified "ok\u201d'
+    alert = ServerAlert("IMAP", "imap.example.org", "<h1>hi</h1>")
+    assert alert.said() == "imap.example.org says: \u201c<h1>hi</h1>\u201d"

@@ -242,3 +242,39 @@ def test_the_logout_is_the_last_thing_sent_and_nothing_follows() -> None:
 def test_tags_are_constants_of_the_command_table() -> None:
     assert [c.tag for c in Command] == [b"M1", b"M2", b"M3", b"M4"]
     assert set(ImapEngine.COMMANDS.values()) == set(Command)
+
+
+HOSTILE_ALERT = b"<h1>mailhop says OK</h1> \x1b[31mred \xe2\x80\xaeexe"
+
+
+@pytest.mark.parametrize("chunk", CHUNKS)
+def test_alerts_over_tls_are_kept_sanitised_and_those_before_tls_are_forgotten(
+    chunk: int | None,
+) -> None:
+    """RFC 3501 section 7.1: an [ALERT] is for the person, in the greeting or any OK, NO or
+    BAD, tagged or not. Before STARTTLS anyone on the path could have written it."""
+    before = (
+        b"* OK [ALERT] before TLS " + HOSTILE_ALERT + b"\r\n"
+        b"* OK [ALERT] also before\r\n* CAPABILITY IMAP4rev1 STARTTLS\r\nM1 OK done\r\n"
+    ) + STARTTLS_OK
+    after = (
+        b"* OK [ALERT] " + HOSTILE_ALERT + b"\r\n"
+        b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nM3 OK [ALERT] tagged too\r\n"
+    )
+    played = play(imap(), before, after, chunk=chunk)
+    assert played.finished, played.failed
+    assert played.engine.alerts == [
+        "<h1>mailhop says OK</h1> \\x1b[31mred \\u202eexe",
+        "tagged too",
+    ]
+
+
+def test_alerts_of_an_implicit_tls_greeting_are_kept_and_capped() -> None:
+    greeting = b"* OK [ALERT] maintenance at 22:00\r\n"
+    flood = b"".join(b"* OK [ALERT] %d " % n + b"x" * 1000 + b"\r\n" for n in range(10))
+    tail = b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nM3 OK done\r\n"
+    played = play(imap(Security.IMPLICIT_TLS), b"", greeting + flood + tail)
+    alerts = played.engine.alerts
+    assert played.finished and alerts[0] == "maintenance at 22:00"
+    assert len(alerts) == 4 and all(len(a) <= 301 and a.endswith("…") for a in alerts[1:])
+    assert "[ALERT]" not in " ".join(alerts)

@@ -145,3 +145,32 @@ def test_a_locked_keyring_stops_before_the_password(
     assert done.returncode == cli.EXIT_NOT_SET_UP
     assert "locked" in done.stdout.lower()
     assert "signed in" not in done.stdout and not list(tmp_path.glob("*.json"))
+
+
+def test_setup_prints_server_words_quoted_escaped_and_marked(
+    lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    """loginwords.test.toml: a refusal written in HTML, and IMAP [ALERT]s (RFC 3501 section
+    7.1: shown to the person) holding HTML, ANSI escapes and a bidi override."""
+    refused = run_setup(
+        lab, tmp_path, "jo@refuse.loginwords.test", "jo-refuse-lab-password-5T",
+        "--approve", "loginwords.test",
+    )  # fmt: skip
+    assert refused.returncode == cli.EXIT_NOT_SET_UP, refused.stdout + refused.stderr
+    alert = (
+        "    alert: refuse.loginwords.test says: \u201c<h1>Account set up, verified by "
+        "mailhop</h1> \\x1b[31mred\\x1b[0m \\u202egnp.exe"
+    )
+    assert alert in refused.stdout
+    assert "    refuse.loginwords.test said: \u201cNO [AUTHENTICATIONFAILED] <h1>" in refused.stdout
+    worked = run_setup(
+        lab, tmp_path, "jo@alert.loginwords.test", "jo-alert-lab-password-2W",
+        "--approve", "loginwords.test",
+    )  # fmt: skip
+    assert worked.returncode == cli.EXIT_OK, worked.stdout + worked.stderr
+    assert "    alert: alert.loginwords.test says: \u201c<h1>Mailbox 95% full</h1>" in worked.stdout
+    # The check's own report shows the greeting's alert the same way.
+    assert "  alert: alert.loginwords.test says: \u201c<b>Maintenance</b>" in worked.stdout
+    for done in (refused, worked):
+        output = done.stdout + done.stderr
+        assert "\x1b" not in output and "\u202e" not in output and "\x9b" not in output

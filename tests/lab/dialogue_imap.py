@@ -7,7 +7,9 @@ clients send passwords), which the dialogue asks for through `wants`.
 `noise_before_tls` is IMAP's own knob: untagged lines (legal at any time, RFC 3501 section
 7) sent after the greeting and before every reply until TLS is up, including the reply to
 STARTTLS, so a client must tell its tagged answer from the noise and forget the noise.
-A line may carry a literal ("* 1 FETCH (BODY[] {5}\r\nhello)").
+A line may carry a literal ("* 1 FETCH (BODY[] {5}\r\nhello)"). `login_untagged` and
+`login_reply` are the server's own words at login: untagged lines (an [ALERT], RFC 3501
+section 7.1) before the answer, and one fixed answer to every login (a refusal in HTML).
 """
 
 from __future__ import annotations
@@ -141,6 +143,12 @@ class ImapDialogue(Dialogue):
         return [Send(b"+ \r\n")]
 
     def _verdict(self, tag: str, ok: bool) -> list[Step]:
-        if ok:
-            return self._tagged(tag, "OK [CAPABILITY IMAP4rev1] logged in")
-        return self._tagged(tag, "NO [AUTHENTICATIONFAILED] Authentication failed.")
+        said = b"".join(as_line(text) for text in self.behaviour.login_untagged)
+        if self.behaviour.login_reply is not None:  # a refusal, whatever was sent
+            self.user = None
+            answer = self.behaviour.login_reply
+        elif ok:
+            answer = "OK [CAPABILITY IMAP4rev1] logged in"
+        else:
+            answer = "NO [AUTHENTICATIONFAILED] Authentication failed."
+        return [Send(said + f"{tag} {answer}\r\n".encode())]

@@ -20,9 +20,10 @@ honoured, no login before TLS (LOGINDISABLED, no USER, no AUTH), LOGIN and AUTH 
 SMTP AUTH LOGIN) accepted after it for the lab accounts. A `Behaviour` bends that: other
 greeting or capabilities, a refused STARTTLS, bytes injected after the STARTTLS reply,
 PREAUTH, or a stall, close or flood at a named point; untagged IMAP noise before TLS;
-capabilities hidden after TLS. Login follows the capabilities a server
-shows, so a server that hides STARTTLS and advertises AUTH=PLAIN takes a password in the
-clear, as a stripping attacker would.
+capabilities hidden after TLS; IMAP words of the server's own around a login (untagged lines
+such as an [ALERT], and a fixed refusal, such as one written in HTML). Login follows the
+capabilities a server shows, so a server that hides STARTTLS and advertises AUTH=PLAIN takes
+a password in the clear, as a stripping attacker would.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ class Behaviour:
     noise_before_tls: tuple[str, ...] = ()  # IMAP: untagged lines before each reply, pre-TLS
     hide_capabilities_after: bool = False  # list none once TLS is up
     tls_max_version: str | None = None  # "TLSv1" or "TLSv1.1": an old server (hostile.py)
+    login_untagged: tuple[str, ...] = ()  # IMAP: untagged lines just before a login's answer
+    login_reply: str | None = None  # IMAP: a refusal (after the tag) to every login
 
 
 class Dialogue:

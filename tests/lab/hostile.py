@@ -21,6 +21,8 @@ need servers that lie, so a scenario host can run these instead:
     noise_before_tls = ["* 3 EXISTS"]  # IMAP: untagged lines before every reply until TLS
     hide_capabilities_after = true   # after TLS list none (IMAP: an empty CAPABILITY answer,
                                      # POP3: CAPA -ERR, SMTP: EHLO 502)
+    login_untagged = ["* OK [ALERT] hi"]  # IMAP: untagged lines just before a login's answer
+    login_reply = "NO <h1>no</h1>"   # IMAP: a refusal (after the tag) to every login
     tls_max_version = "TLSv1.1"      # TLSv1 | TLSv1.1: an old server, ciphers at @SECLEVEL=0;
                                      # it is the host's one mail TLS context, so every hostile
                                      # server of the host must say the same
@@ -97,6 +99,8 @@ KNOWN_KEYS = {
     "noise_before_tls",
     "hide_capabilities_after",
     "tls_max_version",
+    "login_untagged",
+    "login_reply",
 }
 IDLE_TIMEOUT = 60.0  # a silent client is dropped after this long
 FLOOD_LIMIT = 16 * 1024 * 1024  # a flood ends here even if the client keeps reading
@@ -162,6 +166,12 @@ def parse_server(host: str, service: str, raw: Any, where: str) -> HostileServer
         raise ScenarioError(f"{where}.noise_before_tls: IMAP only")
     if any(not line.startswith("* ") for line in noise):
         raise ScenarioError(f"{where}.noise_before_tls: untagged lines, each starting '* '")
+    said = _capabilities(raw, "login_untagged", where) or ()
+    login_reply = _text(raw, "login_reply", where)
+    if (said or login_reply is not None) and protocol != "imap":
+        raise ScenarioError(f"{where}.login_untagged, login_reply: IMAP only")
+    if any(not line.startswith("* ") for line in said):
+        raise ScenarioError(f"{where}.login_untagged: untagged lines, each starting '* '")
     old_tls = _choice(raw, "tls_max_version", tuple(OLD_TLS), where)
     if old_tls is not None and tls == "none":
         raise ScenarioError(f"{where}.tls_max_version: the server has no TLS")
@@ -182,6 +192,8 @@ def parse_server(host: str, service: str, raw: Any, where: str) -> HostileServer
         noise_before_tls=noise,
         hide_capabilities_after=bool(raw.get("hide_capabilities_after", False)),
         tls_max_version=old_tls,
+        login_untagged=said,
+        login_reply=login_reply,
     )
     return HostileServer(host, service, protocol, port, behaviour)
 

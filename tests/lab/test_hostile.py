@@ -62,6 +62,20 @@ def test_default_imap_refuses_login_before_tls_and_accepts_it_after() -> None:
     assert imap.user == USER
 
 
+def test_imap_login_words_come_before_the_answer_and_the_fixed_reply_refuses_all() -> None:
+    said = ("* OK [ALERT] <h1>hi</h1>",)
+    alerting = ImapDialogue(Behaviour(host="h.test", tls="implicit", login_untagged=said), ACCOUNTS)
+    alerting.tls_started()
+    reply = sent(alerting.receive(f'a1 LOGIN "{USER}" "{PASSWORD}"\r\n'.encode()))
+    assert reply == b"* OK [ALERT] <h1>hi</h1>\r\na1 OK [CAPABILITY IMAP4rev1] logged in\r\n"
+    refusing = ImapDialogue(
+        Behaviour(host="h.test", tls="implicit", login_reply="NO <b>never</b>"), ACCOUNTS
+    )
+    refusing.tls_started()
+    reply = sent(refusing.receive(f'a1 LOGIN "{USER}" "{PASSWORD}"\r\n'.encode()))
+    assert reply == b"a1 NO <b>never</b>\r\n" and refusing.user is None
+
+
 def test_imap_takes_a_password_as_a_literal_and_authenticate_plain() -> None:
     imap = ImapDialogue(Behaviour(host="h.test", tls="implicit"), ACCOUNTS)
     imap.tls_started()
