@@ -55,9 +55,11 @@ def forget_account(address: str, profile_dir: Path | None, store: SecretStore) -
     try:
         saved: AccountProfile | None = load_profile(address, profile_dir)
     except ProfileError:
+        # Missing, or damaged: the entries it named are unknown, so the ones mailhop
+        # always uses are removed, and a damaged file goes too (the person asked).
         saved = None
     known = saved.secrets if saved is not None else ()
     refs = tuple(dict.fromkeys((*known, *account_refs(address))))
     removed = store.delete_all(refs)
-    path = delete_profile(address, profile_dir) if saved is not None else None
+    path = delete_profile(address, profile_dir)
     return ForgetResult(removed, path)

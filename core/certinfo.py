@@ -21,7 +21,10 @@ Name matching (RFC 6125 section 6.4, as RFC 9525 and the CA/Browser Forum tighte
   U-label never matches.
 
 Everything taken from a certificate (subject, issuer, names) is untrusted text: control
-characters are escaped before it reaches a message (DESIGN rule 10).
+characters are escaped before it reaches a message (DESIGN rule 10). Every certificate is
+read through untrusted.py (``read_certificate``, ``public_key_of``, ``signature_hash_of``):
+cryptography parses lazily, so a garbled name, version or extension is found there, once,
+and never raises later from a property read here.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import SignatureAlgorithmOID
+
+from .untrusted import UntrustedDataError, public_key_of, read_certificate, signature_hash_of
 
 __all__ = [
     "CertInfo",
@@ -56,16 +61,6 @@ MIN_RSA_BITS = 2048  # NIST SP 800-131A; the CA/Browser Forum minimum since 2014
 MIN_EC_BITS = 224
 MAX_TEXT = 300  # a subject longer than this is cut for display
 
-# Anything cryptography can raise while it lazily parses a hostile certificate.
-_PARSE_ERRORS = (
-    ValueError,
-    TypeError,
-    UnsupportedAlgorithm,
-    x509.DuplicateExtension,
-    x509.UnsupportedGeneralNameType,
-    x509.InvalidVersion,
-)
-_SIGNATURE_ERRORS = (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm)
 
 # Signature algorithms broken by collisions: a CA signature made with them can be forged.
 _WEAK_SIGNATURES = {
@@ -279,12 +274,12 @@ def spki_der(cert: x509.Certificate) -> bytes:
         return _spki_from_tbs(cert.tbs_certificate_bytes)
     except (ValueError, IndexError):
         pass
-    try:
-        return cert.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    except _PARSE_ERRORS as exc:
-        raise ValueError(f"no readable public key: {exc}") from exc
+    key = public_key_of(cert)
+    if key is None:
+        raise ValueError("no readable public key")
+    return key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
@@ -321,8 +316,8 @@ def _linked(child: x509.Certificate, parent: x509.Certificate) -> bool:
 def load_certificate(der: bytes) -> x509.Certificate | None:
     """A DER certificate, or None when the bytes are not one cryptography can read."""
     try:
-        return x509.load_der_x509_certificate(bytes(der))
-    except _PARSE_ERRORS:
+        return read_certificate(der)
+    except UntrustedDataError:
         return None
 
 
@@ -332,11 +327,11 @@ def _read(
     """The certificate and what it says, or why it cannot be read."""
     where = _ordinal(position)
     try:
-        cert = x509.load_der_x509_certificate(der)
-        return cert, _describe(cert, der, position, now), ""
-    except _PARSE_ERRORS as exc:
-        why = untrusted_text(str(exc) or type(exc).__name__)
+        cert = read_certificate(der)
+    except UntrustedDataError as exc:
+        why = untrusted_text(str(exc))
         return None, None, f"The {where} the server sent is not a readable certificate ({why})."
+    return cert, _describe(cert, der, position, now), ""
 
 
 def _describe(cert: x509.Certificate, der: bytes, position: int, now: datetime) -> CertInfo:
@@ -366,19 +361,15 @@ def _describe(cert: x509.Certificate, der: bytes, position: int, now: datetime) 
 
 
 def _hash_name(cert: x509.Certificate) -> str | None:
-    try:
-        algorithm = cert.signature_hash_algorithm
-    except UnsupportedAlgorithm:
-        return None
+    algorithm = signature_hash_of(cert)
     if algorithm is None:
-        return None  # Ed25519/Ed448 sign the message itself
+        return None  # Ed25519/Ed448 sign the message itself, or an unknown algorithm
     return _HASH_NAMES.get(algorithm.name, algorithm.name)
 
 
 def _key_of(cert: x509.Certificate) -> tuple[str, int | None, str | None]:
-    try:
-        key = cert.public_key()
-    except _PARSE_ERRORS:
+    key = public_key_of(cert)
+    if key is None:
         return f"unknown ({cert.public_key_algorithm_oid.dotted_string})", None, None
     if isinstance(key, rsa.RSAPublicKey):
         return "RSA", key.key_size, None
@@ -616,11 +607,8 @@ def _aware(moment: datetime) -> datetime:
 
 
 def subject_text(cert: x509.Certificate) -> str:
-    """The subject as RFC 4514 text, made safe to show; a placeholder if it is garbled."""
-    try:
-        return untrusted_text(cert.subject.rfc4514_string())
-    except _PARSE_ERRORS:
-        return "(an unreadable name)"
+    """The subject as RFC 4514 text, made safe to show."""
+    return untrusted_text(cert.subject.rfc4514_string())  # read once in read_certificate
 
 
 def untrusted_text(text: str) -> str:

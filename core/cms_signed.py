@@ -6,6 +6,11 @@ certificates of a PKCS #7 bundle, but has no reader for SignedData's content and
 info, so this module carries a small BER reader, enough for this one structure (single-byte
 tags, lengths up to 4 bytes, nesting up to 40), and verifies with ``cryptography``. Whether
 a device trusts the signer is each device's trust store's business: not checked here.
+
+Everything here reads untrusted bytes, so ``unwrap_signed`` raises one type only,
+``UntrustedDataError``: the BER reader's own failures are turned into it, and every
+certificate and key is read through untrusted.py (cryptography parses certificates
+lazily: a garbled name, version or key algorithm would otherwise raise much later).
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from .untrusted import UntrustedDataError, public_key_of, read_certificate, signature_verifies
 
 __all__ = ["SignedEnvelope", "unwrap_signed"]
 
@@ -97,7 +103,16 @@ class SignedEnvelope:
 
 def unwrap_signed(data: bytes) -> SignedEnvelope:
     """The content, signer and signature check of a CMS SignedData (RFC 5652 section 5);
-    ValueError or IndexError when the bytes are not one."""
+    UntrustedDataError, and nothing else, when the bytes are not one."""
+    try:
+        return _unwrap(data)
+    except UntrustedDataError:
+        raise
+    except (ValueError, IndexError) as exc:  # the BER reader and the walk through its tree
+        raise UntrustedDataError(str(exc) or type(exc).__name__) from exc
+
+
+def _unwrap(data: bytes) -> SignedEnvelope:
     info, _ = _ber(data)
     if len(info.children) < 2 or info.children[0].body != _OID_SIGNED_DATA:
         raise ValueError("not a signedData ContentInfo")
@@ -112,7 +127,7 @@ def unwrap_signed(data: bytes) -> SignedEnvelope:
         raise ValueError("no SignerInfo")
     signer_info = infos[-1].children[0]
     certificates = [
-        x509.load_der_x509_certificate(node.raw)
+        read_certificate(node.raw)
         for part in parts[3:]
         if part.tag == 0xA0  # [0] IMPLICIT CertificateSet
         for node in part.children
@@ -155,14 +170,9 @@ def _signature_failure(info: _Node, signer: x509.Certificate, content: bytes | N
         signed_bytes = content
     else:
         return "nothing to check the signature against"
-    key = signer.public_key()
-    try:
-        if isinstance(key, rsa.RSAPublicKey):
-            key.verify(signature, signed_bytes, padding.PKCS1v15(), algorithm())
-        elif isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(signature, signed_bytes, ec.ECDSA(algorithm()))
-        else:
-            return "the signer's key is neither RSA nor EC"
-    except InvalidSignature:
+    key = public_key_of(signer)
+    if not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
+        return "the signer's key is neither RSA nor EC (or its algorithm is unknown)"
+    if not signature_verifies(key, signature, signed_bytes, algorithm()):
         return "the signature does not match the signer's certificate"
     return ""

@@ -34,13 +34,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from urllib.parse import urlsplit, urlunsplit
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped, unused-ignore]
 import idna
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
 
 from .model import IssueCode, ParseIssue, Security
+from .untrusted import MAX_DOCUMENT_BYTES, UntrustedDataError, read_xml
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -58,7 +57,6 @@ __all__ = [
     "validate_username",
 ]
 
-MAX_DOCUMENT_BYTES = 65536  # DESIGN rule 6: 64 KiB per fetched document
 MAX_HOSTNAME_INPUT = 1024  # bounds the IDNA work before any conversion
 MAX_USERNAME = 512
 MAX_TEXT = 1024
@@ -253,16 +251,10 @@ def join_txt(record: str | bytes | Sequence[bytes]) -> str | None:
 
 
 def load_xml(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Element | str:
-    """Parse untrusted XML: size cap first, then defusedxml with DTDs, entities and
-    external references forbidden (DESIGN rule 6). Returns the root or an error text."""
-    if len(data) > max_bytes:
-        return f"document is {len(data)} bytes, more than the {max_bytes} byte limit"
+    """Parse untrusted XML through the one XML boundary (untrusted.read_xml: size cap,
+    defusedxml with DTDs, entities and external references forbidden, a depth limit).
+    Returns the root or an error text."""
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        return f"forbidden XML construct ({type(exc).__name__}): DTDs and entities are refused"
-    except (ParseError, ValueError, LookupError) as exc:
-        return f"malformed XML: {exc}"
-    if not isinstance(root, Element):
-        return "malformed XML: no root element"
-    return root
+        return read_xml(data, max_bytes=max_bytes)
+    except UntrustedDataError as exc:
+        return str(exc)

@@ -6,8 +6,10 @@ Theory of operation
 -------------------
 1. ``detect_format`` looks only at the bytes (and the file name as a tie-breaker): a DER
    CMS envelope, a binary or XML plist, XML by its root element, JSON, MTA-STS text.
-2. XML is loaded with the same hardened loader the discovery parsers use
-   (``fields.load_xml``): a DTD, entity or external reference is an error finding and is
+2. Every document is read through untrusted.py, the one boundary per parsing library
+   (XML, plists, JSON, certificates): nothing in a file can raise out of ``lint``; it
+   becomes a ``malformed`` finding. XML gets the hardened loader the discovery parsers
+   use (``untrusted.read_xml``): a DTD, entity or external reference is an error finding and is
    never expanded; anything over the 64 KiB cap is refused before parsing.
 3. Per format, a short list of rules, each with a stable code (``RuleCode``) and a
    severity: ``error`` means a client rejects the file or it leaks a secret, ``warn``
@@ -29,8 +31,6 @@ Theory of operation
 from __future__ import annotations
 
 import enum
-import json
-import plistlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +42,6 @@ from .fields import (
     MAX_DOCUMENT_BYTES,
     FieldError,
     has_control,
-    load_xml,
     substitute_placeholders,
     validate_hostname,
     validate_username,
@@ -50,6 +49,7 @@ from .fields import (
 from .model import IssueCode
 from .parse_mtasts import parse_mtasts_policy
 from .parse_pacc import parse_pacc
+from .untrusted import ForbiddenXmlError, UntrustedDataError, read_json, read_plist, read_xml
 
 __all__ = [
     "OAUTH2_KNOWN_DOMAINS",
@@ -250,13 +250,13 @@ def _info(code: RuleCode, message: str, where: str = "") -> Problem:
 
 
 def _load(data: bytes, problems: list[Problem]) -> Element | None:
-    root = load_xml(data)
-    if isinstance(root, str):
-        forbidden = any(word in root.lower() for word in ("dtd", "entit", "external"))
-        code = RuleCode.FORBIDDEN_XML if forbidden else RuleCode.MALFORMED
-        problems.append(_err(code, root))
-        return None
-    return root
+    try:
+        return read_xml(data)
+    except ForbiddenXmlError as exc:
+        problems.append(_err(RuleCode.FORBIDDEN_XML, str(exc)))
+    except UntrustedDataError as exc:
+        problems.append(_err(RuleCode.MALFORMED, str(exc)))
+    return None
 
 
 # --- autoconfig -------------------------------------------------------------------------
@@ -463,8 +463,8 @@ def _mobileconfig(data: bytes, problems: list[Problem]) -> None:
         if problems:
             return
     try:
-        top = plistlib.loads(data)
-    except (plistlib.InvalidFileException, ValueError, TypeError) as exc:
+        top = read_plist(data)
+    except UntrustedDataError as exc:
         problems.append(_err(RuleCode.MALFORMED, f"not a property list: {exc}"))
         return
     if not isinstance(top, dict):
@@ -498,7 +498,7 @@ def _signed(data: bytes, problems: list[Problem]) -> None:
     device trusts the signer's certificate is its own trust store's business: not checked."""
     try:
         envelope = unwrap_signed(data)
-    except (ValueError, IndexError) as exc:
+    except UntrustedDataError as exc:
         problems.append(_err(RuleCode.MALFORMED, f"not a readable CMS SignedData: {exc}"))
         return
     signer = envelope.signer
@@ -562,8 +562,8 @@ def _autodiscover(data: bytes, problems: list[Problem]) -> None:
 
 def _pacc(data: bytes, problems: list[Problem]) -> None:
     try:
-        json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
+        read_json(data)
+    except UntrustedDataError as exc:
         problems.append(_err(RuleCode.MALFORMED, f"not JSON: {exc}"))
         return
     result = parse_pacc(data, local_part="user", domain="example.com", record=None)

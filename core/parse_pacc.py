@@ -35,7 +35,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +59,7 @@ from .model import (
     ServerCandidate,
     Service,
 )
+from .untrusted import UntrustedDataError, read_json
 
 __all__ = ["PaccRecord", "PaccRecordResult", "parse_pacc", "parse_pacc_record"]
 
@@ -159,8 +159,9 @@ def parse_pacc(
     elif not hmac.compare_digest(hashlib.sha256(data).digest(), record.digest):
         return PaccResult(error="SHA-256 of the document does not match _ua-auto-config")
     try:
-        document = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeError, dupes
+        # The one JSON boundary: UTF-8 only, nesting bounded, no NaN or infinite numbers.
+        document = read_json(data, max_bytes=max_bytes, object_pairs_hook=_no_duplicates)
+    except UntrustedDataError as exc:
         return PaccResult(error=f"malformed JSON: {str(exc)[:120]}")
     if not isinstance(document, dict) or not isinstance(document.get("protocols"), dict):
         return PaccResult(error="no 'protocols' object")

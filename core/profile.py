@@ -9,6 +9,12 @@ Files are JSON, one per account, under the user's config directory (platformdirs
 atomically (a temporary file in the same directory, fsync, rename), so a crash never leaves a
 half-written profile. ``compare`` lists every difference between a saved profile and a new
 check; nothing changes a profile silently (DESIGN.md section 4, rule 10).
+
+A profile file is read as untrusted bytes (anyone, or a disk error, may have changed it):
+through the JSON boundary (untrusted.read_json: size and nesting bounded, no infinite
+numbers), then every field is checked for its type and range. Whatever is wrong with one
+file becomes a ``ProfileError`` that names the file and says why; ``list_profiles`` lists
+it among the others and never lets it hide them.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from typing import Any
 
 from .approval import Approval
 from .probe_report import EndpointProbe
+from .untrusted import UntrustedDataError, read_json
 
 __all__ = [
     "PROFILE_VERSION",
@@ -42,6 +49,7 @@ __all__ = [
 ]
 
 PROFILE_VERSION = 1
+MAX_PROFILE_BYTES = 1 << 20  # a real profile is about 2 KB; this bounds a stray big file
 
 
 class ProfileError(Exception):
@@ -154,28 +162,46 @@ def save_profile(profile: AccountProfile, directory: Path | None = None) -> Path
 
 
 def load_profile(address: str, directory: Path | None = None) -> AccountProfile:
+    """The saved profile of ``address``; ProfileError (naming the file) and nothing else."""
     path = profile_path(address, directory or default_directory())
     try:
-        raw = json.loads(path.read_text("utf-8"))
+        return _read(path)
     except FileNotFoundError:
         raise ProfileError(f"there is no saved account for {address} ({path})") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProfileError(f"the profile {path} cannot be read: {exc}") from exc
-    return _from_json(raw, path)
 
 
 def list_profiles(directory: Path | None = None) -> list[AccountProfile | ProfileError]:
-    """Every saved profile, sorted by address; unreadable files as errors, not exceptions."""
+    """Every saved profile, sorted by file name; an unreadable file is listed as a
+    ProfileError naming it and why, among the others, never instead of them."""
     folder = directory or default_directory()
+    try:
+        paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    except OSError as exc:
+        return [ProfileError(f"the folder {folder} cannot be read: {exc.strerror or exc}")]
     found: list[AccountProfile | ProfileError] = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+    for path in paths:
         try:
-            found.append(_from_json(json.loads(path.read_text("utf-8")), path))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            found.append(ProfileError(f"the profile {path} cannot be read: {exc}"))
+            found.append(_read(path))
+        except FileNotFoundError:
+            continue  # removed since the folder was listed (a forget in another window)
         except ProfileError as exc:
             found.append(exc)
     return found
+
+
+def _read(path: Path) -> AccountProfile:
+    """One profile file; ProfileError naming it, or FileNotFoundError when it is gone."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ProfileError(f"the profile {path} cannot be read: {exc.strerror or exc}") from exc
+    try:
+        raw = read_json(data, max_bytes=MAX_PROFILE_BYTES)
+    except UntrustedDataError as exc:
+        raise ProfileError(f"the profile {path} cannot be read: {exc}") from exc
+    return _from_json(raw, path)
 
 
 def delete_profile(address: str, directory: Path | None = None) -> Path | None:
@@ -231,34 +257,94 @@ def _to_json(profile: AccountProfile) -> dict[str, Any]:
 def _from_json(raw: object, path: Path) -> AccountProfile:
     if not isinstance(raw, dict) or raw.get("format") != "mailhop-account":
         raise ProfileError(f"{path} is not a mailhop account profile")
-    if raw.get("version") != PROFILE_VERSION:
+    version = raw.get("version")
+    if type(version) is not int or version != PROFILE_VERSION:
         raise ProfileError(
-            f"{path} has profile version {raw.get('version')!r}; this mailhop reads version "
+            f"{path} has profile version {str(version)[:16]}; this mailhop reads version "
             f"{PROFILE_VERSION}"
         )
     try:
         return AccountProfile(
-            version=raw["version"],
-            address=str(raw["address"]),
-            address_unicode=str(raw["address_unicode"]),
-            display_name=str(raw["display_name"]),
-            incoming=_endpoint(raw["incoming"]),
-            outgoing=_endpoint(raw["outgoing"]),
-            oauth2=bool(raw["oauth2"]),
+            version=version,
+            address=_text(raw, "address"),
+            address_unicode=_text(raw, "address_unicode"),
+            display_name=_text(raw, "display_name"),
+            incoming=_endpoint(_object(raw, "incoming")),
+            outgoing=_endpoint(_object(raw, "outgoing")),
+            oauth2=_flag(raw, "oauth2"),
             approvals=tuple(
-                Approval(a["registrable"], a["unicode"], tuple(a["hosts"]), a["approved_at"])
-                for a in raw["approvals"]
+                Approval(
+                    _text(a, "registrable"),
+                    _text(a, "unicode"),
+                    _texts(a, "hosts"),
+                    _text(a, "approved_at"),
+                )
+                for a in _objects(raw, "approvals")
             ),
-            secrets=tuple(SecretRef(s["service"], s["username"]) for s in raw["secrets"]),
-            verdict=str(raw["verdict"]),
-            checked_at=str(raw["checked_at"]),
+            secrets=tuple(
+                SecretRef(_text(s, "service"), _text(s, "username"))
+                for s in _objects(raw, "secrets")
+            ),
+            verdict=_text(raw, "verdict"),
+            checked_at=_text(raw, "checked_at"),
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ProfileError(f"{path} is damaged: missing or wrong field {exc}") from exc
+    except _FieldError as exc:
+        raise ProfileError(f"{path} is damaged: {exc}") from None
+
+
+class _FieldError(Exception):
+    """One field of a profile file missing or of the wrong type or range."""
 
 
 def _endpoint(raw: dict[str, Any]) -> EndpointSetting:
-    values = dict(raw)
-    values["sources"] = tuple(values.get("sources", ()))
-    values["port"] = int(values["port"])
-    return EndpointSetting(**values)
+    port = raw.get("port")
+    # type() rather than isinstance(): JSON true is not port 1.
+    if type(port) is not int or not 1 <= port <= 65535:
+        raise _FieldError(f"port {str(port)[:24]!r} is not a whole number 1-65535")
+    return EndpointSetting(
+        service=_text(raw, "service"),
+        host=_text(raw, "host"),
+        port=port,
+        security=_text(raw, "security"),
+        username=_text(raw, "username"),
+        auth_method=_text(raw, "auth_method"),
+        spki_sha256=_text(raw, "spki_sha256"),
+        authenticated_by=_text(raw, "authenticated_by"),
+        tier=_text(raw, "tier"),
+        sources=_texts(raw, "sources") if "sources" in raw else (),
+    )
+
+
+def _text(raw: dict[str, Any], key: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str):
+        raise _FieldError(f"{key} is {'missing' if value is None else 'not text'}")
+    return value
+
+
+def _flag(raw: dict[str, Any], key: str) -> bool:
+    value = raw.get(key)
+    if not isinstance(value, bool):
+        raise _FieldError(f"{key} is not true or false")
+    return value
+
+
+def _object(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    value = raw.get(key)
+    if not isinstance(value, dict):
+        raise _FieldError(f"{key} is not an object")
+    return value
+
+
+def _objects(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = raw.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise _FieldError(f"{key} is not a list of objects")
+    return value
+
+
+def _texts(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = raw.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _FieldError(f"{key} is not a list of texts")
+    return tuple(value)

@@ -145,3 +145,66 @@ def test_every_kind_of_change_is_reported(change: dict[str, object], kind: str) 
 
 def test_no_change_no_difference() -> None:
     assert compare(PROFILE, replace(PROFILE, checked_at="2027-01-01T00:00:00Z")) == ()
+
+
+def _saved_json() -> dict[str, object]:
+    from mailhop.core.profile import _to_json
+
+    return json.loads(json.dumps(_to_json(PROFILE)))  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("key", "literal", "why"),
+    [
+        # json reads 1e999 as an infinite float: int(inf) raised OverflowError.
+        ("port", "1e999", "cannot be read"),
+        ("port", "NaN", "cannot be read"),
+        ("port", "993.5", "port"),
+        ("port", "true", "port"),
+        ("port", "70000", "port"),
+        ("host", '["mail.example.com"]', "host is not text"),
+        ("sources", '"srv"', "sources"),
+    ],
+)
+def test_a_profile_with_a_bad_value_is_a_profile_error(
+    tmp_path: Path, key: str, literal: str, why: str
+) -> None:
+    raw = _saved_json()
+    raw["incoming"][key] = "@HERE@"  # type: ignore[index]
+    path = profile_path("jo@example.com", tmp_path)
+    path.write_text(json.dumps(raw).replace('"@HERE@"', literal), "utf-8")
+    with pytest.raises(ProfileError, match=why) as caught:
+        load_profile("jo@example.com", tmp_path)
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("shape", ["list", "object"])
+def test_a_deeply_nested_profile_is_a_profile_error(tmp_path: Path, shape: str) -> None:
+    path = profile_path("jo@example.com", tmp_path)
+    open_, close = ("[", "]") if shape == "list" else ('{"a":', "}")
+    path.write_text(open_ * 100_000 + close * 100_000, "utf-8")  # json recursed: RecursionError
+    with pytest.raises(ProfileError, match="nested"):
+        load_profile("jo@example.com", tmp_path)
+
+
+def test_one_bad_file_is_listed_with_its_path_and_hides_no_other(tmp_path: Path) -> None:
+    save_profile(PROFILE, tmp_path)
+    save_profile(replace(PROFILE, address="zoe@example.com"), tmp_path)
+    raw = _saved_json()
+    raw["incoming"]["port"] = 1e999  # type: ignore[index]
+    bad = tmp_path / "kim@example.com.json"
+    bad.write_text(json.dumps(raw), "utf-8")  # json.dumps writes Infinity
+    deep = tmp_path / "lee@example.com.json"
+    deep.write_text("[" * 50_000, "utf-8")
+    found = list_profiles(tmp_path)
+    assert [type(item).__name__ for item in found] == [
+        "AccountProfile",
+        "ProfileError",
+        "ProfileError",
+        "AccountProfile",
+    ]
+    assert str(bad) in str(found[1]) and str(deep) in str(found[2])
+    assert [p.address for p in found if isinstance(p, AccountProfile)] == [
+        "jo@example.com",
+        "zoe@example.com",
+    ]

@@ -1,0 +1,369 @@
+"""The one boundary between bytes mailhop did not write and the libraries that parse them.
+
+Why this module exists
+----------------------
+A 13-byte unclosed plist used to crash ``mailhop lint``: every caller caught the exceptions
+it expected, and the libraries raise more than they document:
+
+* ``plistlib`` documents ``InvalidFileException`` but lets ``ExpatError``, ``LookupError``
+  (an unknown encoding), ``IndexError`` (a key outside a dict) and ``AttributeError`` (a
+  bad date) through, and its binary reader recurses once per nesting level;
+* ``json`` recurses once per nesting level too (``RecursionError``), and by default reads
+  ``NaN``, ``Infinity`` and ``1e999`` (an infinite float) as numbers;
+* ``cryptography`` parses a certificate lazily: ``load_der_x509_certificate`` succeeds and
+  ``.version``, ``.subject``, ``.extensions`` or ``.public_key()`` raise later
+  (``InvalidVersion``, ``TypeError``, ``UnsupportedAlgorithm``, ``ValueError``, ...);
+* expat (under defusedxml) has no depth limit.
+
+So every library call that reads untrusted bytes (a server's answer, a file to lint, a
+saved profile) goes through one function here per library, which
+
+1. bounds the work *before* the library recurses (size, then nesting depth: a bracket scan
+   for JSON, a walk of the object table for binary plists, a counting tree builder for XML),
+2. calls the library, touching every lazily parsed part while still inside the boundary,
+3. turns *any* failure of that library call into ``UntrustedDataError`` with a one-line
+   reason. Only the library call is wrapped, never mailhop's own code, so catching
+   ``Exception`` there hides no mailhop bug: it is the library's undocumented surface.
+
+Callers then catch exactly one type.
+
+Exception tree::
+
+    ValueError
+     +-- UntrustedDataError      bytes that are not a readable document of the kind asked
+          +-- ForbiddenXmlError  a DTD, entity or external reference (never expanded)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import plistlib
+import re
+import struct
+from collections.abc import Callable
+from typing import Any
+from xml.etree.ElementTree import Element, TreeBuilder
+
+import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped, unused-ignore]
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "ForbiddenXmlError",
+    "UntrustedDataError",
+    "public_key_of",
+    "read_certificate",
+    "read_json",
+    "read_pem_certificates",
+    "read_plist",
+    "read_xml",
+    "signature_hash_of",
+    "signature_verifies",
+]
+
+MAX_DOCUMENT_BYTES = 65536  # DESIGN rule 6: 64 KiB per fetched document
+# Real documents nest a handful of levels (a profile 4, a .mobileconfig 5, PACC 4); 64
+# leaves room for anything legitimate and stays far below Python's recursion limit (1000;
+# plistlib's binary reader spends two frames per level).
+MAX_DEPTH = 64
+_MAX_REASON = 160
+
+
+class UntrustedDataError(ValueError):
+    """Bytes that are not a readable document of the kind asked for; the message says why
+    in one line (safe to show: control characters escaped, length capped)."""
+
+
+class ForbiddenXmlError(UntrustedDataError):
+    """XML with a DTD, an entity or an external reference: refused, never expanded."""
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    safe = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return safe if len(safe) <= _MAX_REASON else safe[: _MAX_REASON - 3] + "..."
+
+
+def _size(data: bytes, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        raise UntrustedDataError(
+            f"document is {len(data)} bytes, more than the {max_bytes} byte limit"
+        )
+
+
+# --- JSON (RFC 8259) ---------------------------------------------------------------------
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def read_json(
+    data: bytes,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    max_depth: int = MAX_DEPTH,
+    object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
+) -> Any:
+    """One JSON document, UTF-8 (RFC 8259 section 8.1), nested at most ``max_depth`` deep.
+
+    ``NaN``, ``Infinity`` and numbers too large for a float (``1e999``) are refused: they
+    are not JSON, and an infinite port or count breaks every caller. ``object_pairs_hook``
+    may raise ValueError (a duplicate key, say), which becomes UntrustedDataError too.
+    """
+    _size(data, max_bytes)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UntrustedDataError(f"not UTF-8: {_reason(exc)}") from exc
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > max_depth:
+            raise UntrustedDataError(f"nested more than {max_depth} levels deep")
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=object_pairs_hook,
+            parse_constant=_no_constant,
+            parse_float=_finite_float,
+        )
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, hook errors, int limits
+        raise UntrustedDataError(_reason(exc)) from exc
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:24]} is too large")
+    return value
+
+
+# --- property lists (Apple) --------------------------------------------------------------
+
+
+def read_plist(
+    data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_depth: int = MAX_DEPTH
+) -> Any:
+    """One XML or binary property list, nested at most ``max_depth`` deep, no cycles.
+
+    An XML plist with an entity declaration is refused by plistlib itself (no expansion);
+    expat resolves no external entity unless asked, and plistlib does not ask.
+    """
+    _size(data, max_bytes)
+    if data.startswith(b"bplist00"):
+        _binary_plist_shape(data, max_depth)  # plistlib's binary reader recurses
+    try:
+        value = plistlib.loads(data)
+    except Exception as exc:  # plistlib's real surface: see the module docstring
+        raise UntrustedDataError(_reason(exc)) from exc
+    if not data.startswith(b"bplist00"):
+        _tree_depth(value, max_depth)  # an XML plist is a tree; its parser is iterative
+    return value
+
+
+def _tree_depth(value: object, max_depth: int) -> None:
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children: list[object] = []
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        if children and depth >= max_depth:
+            raise UntrustedDataError(f"nested more than {max_depth} levels deep")
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _binary_plist_shape(data: bytes, max_depth: int) -> None:
+    """Walk the object table (without recursion) and refuse a cycle or a nesting deeper
+    than ``max_depth`` before plistlib's recursive reader sees it. The layout is Apple's
+    CFBinaryPList.c: header, objects, offset table, a 32-byte trailer."""
+    try:
+        offset_size, ref_size, count, top, table = struct.unpack(">6xBBQQQ", data[-32:])
+    except struct.error as exc:
+        raise UntrustedDataError("a binary plist too short for its trailer") from exc
+    if not (1 <= offset_size <= 8 and 1 <= ref_size <= 8 and top < count):
+        raise UntrustedDataError("a binary plist with an impossible trailer")
+    if table + count * offset_size > len(data) - 32:
+        raise UntrustedDataError("a binary plist whose offset table runs past its end")
+
+    def integer(at: int, width: int) -> int:
+        if at + width > len(data):
+            raise UntrustedDataError("a binary plist object runs past its end")
+        return int.from_bytes(data[at : at + width], "big")
+
+    def children(ref: int) -> list[int]:
+        at = integer(table + ref * offset_size, offset_size)
+        token = integer(at, 1)
+        kind, size = token & 0xF0, token & 0x0F
+        if kind not in (0xA0, 0xC0, 0xD0):  # array, set, dict: the only containers
+            return []
+        at += 1
+        if size == 0x0F:  # the count follows as an integer object
+            width = 1 << (integer(at, 1) & 0x03)
+            size = integer(at + 1, width)
+            at += 1 + width
+        refs = size * (2 if kind == 0xD0 else 1)
+        if at + refs * ref_size > len(data):
+            raise UntrustedDataError("a binary plist container runs past its end")
+        found = [integer(at + i * ref_size, ref_size) for i in range(refs)]
+        if any(child >= count for child in found):
+            raise UntrustedDataError("a binary plist refers to an object that is not there")
+        return found
+
+    height: dict[int, int] = {}  # ref -> levels at and below it, once walked
+    walking = {top}
+    stack = [(top, children(top))]
+    while stack:
+        ref, pending = stack[-1]
+        if pending:
+            child = pending.pop()
+            if child in walking:
+                raise UntrustedDataError("a binary plist object contains itself")
+            if child not in height:
+                if len(stack) >= max_depth:
+                    raise UntrustedDataError(f"nested more than {max_depth} levels deep")
+                walking.add(child)
+                stack.append((child, children(child)))
+            continue
+        stack.pop()
+        walking.discard(ref)
+        height[ref] = 1 + max((height[c] for c in children(ref)), default=0)
+        if len(stack) + height[ref] > max_depth:
+            raise UntrustedDataError(f"nested more than {max_depth} levels deep")
+
+
+# --- XML (defusedxml over expat) ---------------------------------------------------------
+
+
+class _DepthLimitedBuilder(TreeBuilder):
+    """ElementTree's builder, counting open elements: expat itself has no depth limit, and
+    code that walks a tree recursively (copying, serialising) would hit Python's."""
+
+    def __init__(self, max_depth: int) -> None:
+        super().__init__()
+        self._open = 0
+        self._max_depth = max_depth
+
+    def start(self, tag: Any, attrs: dict[Any, Any]) -> Element:
+        self._open += 1
+        if self._open > self._max_depth:
+            raise UntrustedDataError(f"elements nested more than {self._max_depth} levels deep")
+        return super().start(tag, attrs)
+
+    def end(self, tag: Any) -> Element:
+        self._open -= 1
+        return super().end(tag)
+
+
+def read_xml(
+    data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, max_depth: int = MAX_DEPTH
+) -> Element:
+    """Parse untrusted XML: size cap first, then defusedxml with DTDs, entities and
+    external references forbidden (DESIGN rule 6), elements at most ``max_depth`` deep."""
+    _size(data, max_bytes)
+    try:
+        parser = SafeET.DefusedXMLParser(
+            target=_DepthLimitedBuilder(max_depth),
+            forbid_dtd=True,
+            forbid_entities=True,
+            forbid_external=True,
+        )
+        parser.feed(data)
+        root = parser.close()
+    except UntrustedDataError:
+        raise
+    except DefusedXmlException as exc:
+        raise ForbiddenXmlError(
+            f"forbidden XML construct ({type(exc).__name__}): DTDs and entities are refused"
+        ) from exc
+    except Exception as exc:  # expat: ParseError, an unknown encoding (LookupError), ...
+        raise UntrustedDataError(f"malformed XML: {_reason(exc)}") from exc
+    if not isinstance(root, Element):
+        raise UntrustedDataError("malformed XML: no root element")
+    return root
+
+
+# --- X.509 certificates (cryptography) ---------------------------------------------------
+
+
+def read_certificate(der: bytes) -> x509.Certificate:
+    """A DER certificate whose every lazily parsed part has been read once, so that later
+    reads of ``version``, ``subject``, ``issuer``, validity, ``extensions`` and the
+    signature cannot raise. The key and the signature's hash may use an algorithm
+    cryptography does not know: read those with ``public_key_of``/``signature_hash_of``."""
+    try:
+        cert = x509.load_der_x509_certificate(bytes(der))
+        _touch(cert)
+    except Exception as exc:  # cryptography's real surface: see the module docstring
+        raise UntrustedDataError(f"not a readable certificate: {_reason(exc)}") from exc
+    return cert
+
+
+def read_pem_certificates(pem: bytes) -> list[x509.Certificate]:
+    """Every certificate of a PEM bundle (at least one), each read as ``read_certificate``."""
+    try:
+        certs = x509.load_pem_x509_certificates(bytes(pem))
+        for cert in certs:
+            _touch(cert)
+    except Exception as exc:  # cryptography's real surface: see the module docstring
+        raise UntrustedDataError(f"not readable PEM certificates: {_reason(exc)}") from exc
+    return certs
+
+
+def _touch(cert: x509.Certificate) -> None:
+    _ = cert.version, cert.serial_number, cert.signature_algorithm_oid
+    _ = cert.public_key_algorithm_oid
+    _ = cert.subject.rfc4514_string(), cert.issuer.rfc4514_string()
+    _ = cert.subject.public_bytes(), cert.issuer.public_bytes()
+    _ = cert.not_valid_before_utc, cert.not_valid_after_utc
+    _ = cert.tbs_certificate_bytes, cert.signature, cert.fingerprint(hashes.SHA256())
+    for extension in cert.extensions:
+        _ = extension.value
+
+
+def public_key_of(cert: x509.Certificate) -> CertificatePublicKeyTypes | None:
+    """The certificate's key, or None when cryptography cannot read it (an algorithm or
+    curve it does not know, or a garbled key)."""
+    try:
+        return cert.public_key()
+    except Exception:  # cryptography's real surface: see the module docstring
+        return None
+
+
+def signature_hash_of(cert: x509.Certificate) -> hashes.HashAlgorithm | None:
+    """The hash the issuer's signature uses; None for Ed25519/Ed448 (no separate hash)
+    and for an algorithm cryptography does not know."""
+    try:
+        return cert.signature_hash_algorithm
+    except Exception:  # cryptography's real surface: see the module docstring
+        return None
+
+
+def signature_verifies(
+    key: rsa.RSAPublicKey | ec.EllipticCurvePublicKey,
+    signature: bytes,
+    signed: bytes,
+    algorithm: hashes.HashAlgorithm,
+) -> bool:
+    """True when ``signature`` (PKCS #1 v1.5 for RSA, ECDSA for EC) covers ``signed``.
+    A signature too garbled to check (wrong length, not DER) is simply not a match."""
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, signed, padding.PKCS1v15(), algorithm)
+        else:
+            key.verify(signature, signed, ec.ECDSA(algorithm))
+    except Exception:  # InvalidSignature, and cryptography's real surface besides
+        return False
+    return True
