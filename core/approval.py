@@ -2,9 +2,12 @@
 
 DESIGN.md section 4, rule 4: a host learned from an unauthenticated source (tier C), or a
 host outside the address's registrable domain that no authenticated source named, is not a
-reference identity until the person approves it. The request shows each registrable domain
-in full, as an A-label and as a U-label (``xn--fa-hia.de`` / ``faß.de``), never truncated,
-so a look-alike cannot hide in an ellipsis.
+reference identity until the person approves it; nor is a host outside that domain whose
+name could pass for another (mixed scripts or confusable letters, UTS #39), whatever source
+named it. Which entries need a yes is the plan's one rule (``PlanEntry.approval_reasons``);
+this module groups them per registrable domain and words the question. The request shows
+each registrable domain and host in full, as a U-label and an A-label (``faß.de
+(xn--fa-hia.de)``), never truncated, so a look-alike cannot hide in an ellipsis.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from datetime import UTC, datetime
 
 import idna
 
-from .policy import PlanEntry, Tier
+from .findings import lookalike_words
+from .labels import SOURCE
+from .lookalike import shown_host
+from .policy import ApprovalReason, PlanEntry
 
 __all__ = ["Approval", "ApprovalRequest", "approvals_needed", "is_approved", "unicode_domain"]
 
@@ -26,16 +32,20 @@ class ApprovalRequest:
 
     registrable: str  # A-label
     unicode: str  # U-label form, for the person to read
-    hosts: tuple[str, ...]
-    reasons: tuple[str, ...]
+    hosts: tuple[str, ...]  # A-labels
+    reasons: tuple[str, ...]  # one sentence each
+
+    @property
+    def domain_shown(self) -> str:
+        """``U-label (A-label)`` for an IDN, else the domain: both forms, in full."""
+        same = self.unicode == self.registrable
+        return self.registrable if same else f"{self.unicode} ({self.registrable})"
 
     def question(self) -> str:
-        """The words of the question, with both forms of the domain in full."""
-        same = self.unicode == self.registrable
-        name = self.registrable if same else f"{self.unicode} (written {self.registrable})"
-        return (
-            f"Send your password to {', '.join(self.hosts)} in the domain {name}? "
-            f"Nothing the domain authenticated vouches for it: {'; '.join(self.reasons)}."
+        """The words of the question, with both forms of the domain and hosts in full."""
+        hosts = ", ".join(shown_host(host) for host in self.hosts)
+        return f"Send your password to {hosts} in the domain {self.domain_shown}? " + " ".join(
+            self.reasons
         )
 
 
@@ -61,14 +71,25 @@ def unicode_domain(domain: str) -> str:
         return domain
 
 
-def _why(entry: PlanEntry) -> str | None:
+def _why(entry: PlanEntry) -> list[str]:
+    """One sentence per reason the entry needs a yes (none: it needs none)."""
+    host = entry.name.shown
     sources = ", ".join(sorted({o.source.value for o in entry.origins}))
-    if entry.tier is Tier.C:
-        return f"{entry.hostname} came only from unauthenticated sources ({sources})"
-    vouched = any(o.tier in (Tier.A, Tier.B) for o in entry.origins)
-    if not entry.inside_domain and not vouched:
-        return f"{entry.hostname} is outside the address's domain and no signed source named it"
-    return None
+    words = []
+    for reason in entry.approval_reasons:
+        if reason is ApprovalReason.UNAUTHENTICATED:
+            words.append(
+                f"Nothing the domain authenticated vouches for {host}: it came only from "
+                f"unauthenticated sources ({sources})."
+            )
+        elif reason is ApprovalReason.LOOKALIKE:
+            _, details = lookalike_words(entry.name)
+            named = ", ".join(dict.fromkeys(SOURCE[o.source] for o in entry.origins))
+            words.append(
+                f"The name {host} could pass for another: {details}. It is outside your "
+                f"address's domain, so being named by the {named} is not enough."
+            )
+    return words
 
 
 def approvals_needed(entries: Iterable[PlanEntry]) -> tuple[ApprovalRequest, ...]:
@@ -76,13 +97,12 @@ def approvals_needed(entries: Iterable[PlanEntry]) -> tuple[ApprovalRequest, ...
     grouped: dict[str, tuple[list[str], list[str]]] = {}
     for entry in entries:
         why = _why(entry)
-        if why is None:
+        if not why:
             continue
         hosts, reasons = grouped.setdefault(entry.registrable, ([], []))
         if entry.hostname not in hosts:
             hosts.append(entry.hostname)
-        if why not in reasons:
-            reasons.append(why)
+        reasons += [sentence for sentence in why if sentence not in reasons]
     return tuple(
         ApprovalRequest(domain, unicode_domain(domain), tuple(hosts), tuple(reasons))
         for domain, (hosts, reasons) in sorted(grouped.items())
@@ -91,6 +111,6 @@ def approvals_needed(entries: Iterable[PlanEntry]) -> tuple[ApprovalRequest, ...
 
 def is_approved(entry: PlanEntry, approvals: Sequence[Approval]) -> bool:
     """True when the entry needs no approval, or an approval names its domain and host."""
-    if _why(entry) is None:
+    if not entry.needs_approval:
         return True
     return any(a.registrable == entry.registrable and entry.hostname in a.hosts for a in approvals)

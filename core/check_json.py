@@ -14,7 +14,8 @@ A superset of ``mailhop.discover/1`` (see discovery_json.py): every field of it,
     "check_elapsed": 0.52, "stopped_early": false
 
     <leg>   = {"service", "level", "chosen": <probe> | null, "findings": [<finding>]}
-    <probe> = {"service", "host", "port", "security", "tier", "failure": code | null,
+    <probe> = {"service", "host", "host_unicode", "port", "security", "tier",
+               "needs_approval": bool, "failure": code | null,
                "failure_detail", "server_said", "peer", "tls_version", "cipher",
                "pkix_valid", "pkix_error", "authenticated_by": "dane-ee" | "dane-ta" |
                "pkix" | null, "dane": "matched" | "mismatch" | "bogus" | null,
@@ -93,9 +94,11 @@ def _probe(probe: EndpointProbe) -> dict[str, Any]:
     return {
         "service": entry.service.value,
         "host": entry.hostname,
+        "host_unicode": entry.name.ulabel,
         "port": entry.port,
         "security": entry.security.value,
         "tier": entry.tier.value,
+        "needs_approval": entry.needs_approval,
         "failure": probe.failure,
         "failure_detail": probe.failure_detail,
         "server_said": probe.evidence,

@@ -15,7 +15,14 @@ renaming or removing one bumps the version. Times are seconds (floats).
       "services": {                              # keys: submission, imap, pop3, relay
         "imap": [                                # best first
           {"host": "mail.example.com", "port": 993, "security": "implicit-tls" | "starttls",
+           "host_unicode": "mail.example.com",   # the U-label form, for display
            "tier": "A" | "B" | "C", "needs_approval": bool,
+           "approval_reasons": ["unauthenticated" | "lookalike", ...],
+           "lookalike": [{"ulabel", "alabel", "scripts": ["Cyrillic", "Latin"],
+                          "problems": ["mixed-script" | "whole-script-confusable" |
+                                       "confusable-characters", ...],
+                          "confusables": [{"char", "codepoint", "script", "looks_like"}]}],
+                                                 # UTS #39 look-alike labels; [] when none
            "registrable_domain": "example.com", "inside_domain": bool,
            "dane": bool,                         # a DNSSEC-secure TLSA record exists
            "username": "jo@example.com" | null,
@@ -92,10 +99,30 @@ def report_to_json(report: DiscoveryReport) -> dict[str, Any]:
 def _entry(entry: PlanEntry) -> dict[str, Any]:
     return {
         "host": entry.hostname,
+        "host_unicode": entry.name.ulabel,
         "port": entry.port,
         "security": entry.security.value,
         "tier": entry.tier.value,
         "needs_approval": entry.needs_approval,
+        "approval_reasons": [r.value for r in entry.approval_reasons],
+        "lookalike": [
+            {
+                "ulabel": label.ulabel,
+                "alabel": label.alabel,
+                "scripts": list(label.scripts),
+                "problems": [p.value for p in label.problems],
+                "confusables": [
+                    {
+                        "char": c.char,
+                        "codepoint": c.codepoint,
+                        "script": c.script,
+                        "looks_like": c.looks_like,
+                    }
+                    for c in label.confusables
+                ],
+            }
+            for label in entry.name.suspects
+        ],
         "registrable_domain": entry.registrable,
         "inside_domain": entry.inside_domain,
         "dane": entry.dane,

@@ -12,7 +12,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-__all__ = ["FINDINGS", "Finding", "Severity", "finding"]
+from .lookalike import HostName, Problem
+
+__all__ = ["FINDINGS", "LOOKALIKE_CONSEQUENCE", "Finding", "Severity", "finding", "lookalike_words"]
 
 
 class Severity(enum.StrEnum):
@@ -54,6 +56,19 @@ FINDINGS: dict[str, _Text] = {
         "{record} points to {host} ({registrable}), but the answer is not DNSSEC-signed: "
         "anyone on the path can forge such a record. It is used only after the person "
         "approves {registrable} by name.",
+    ),
+    # {host} is "U-label (A-label)"; {details} from lookalike_words (UTS #39, lookalike.py)
+    "lookalike-host": _Text(
+        Severity.WARN,
+        "The server name {host} could pass for another name: {short}.",
+        "{details}. Names like this imitate another domain (Unicode UTS #39 look-alikes); "
+        "it is written {alabel} in DNS and in its certificate. {consequence}",
+    ),
+    "lookalike-address": _Text(
+        Severity.WARN,
+        "The domain of your address, {domain}, could pass for another name: {short}.",
+        "{details}. Check that this is the address your provider gave you, typed by hand "
+        "rather than copied from a message; mailhop goes on because it is your own input.",
     ),
     "sources-disagree": _Text(
         Severity.WARN,
@@ -298,6 +313,14 @@ FINDINGS: dict[str, _Text] = {
         "Before any password is sent, the person must approve {registrable} "
         "({registrable_unicode}).",
     ),
+    "lookalike-needs-approval": _Text(
+        Severity.WARN,
+        "{endpoint} has a look-alike name outside your address's domain: approve "
+        "{registrable} to use it.",
+        "{details}. Although {sources} named it, a host outside the address's registrable "
+        "domain with such a name is used only after the person approves {registrable} "
+        "({registrable_unicode}) by name (DESIGN.md section 4, rule 4).",
+    ),
     "no-working-server": _Text(
         Severity.ERROR,
         "No {service} server passed the checks.",
@@ -327,6 +350,48 @@ FINDINGS: dict[str, _Text] = {
         "publishing an MTA-STS policy or TLSA records closes that gap.",
     ),
 }
+
+
+# The last sentence of a lookalike-host finding, by where the host is and what it is for.
+LOOKALIKE_CONSEQUENCE = {
+    "outside": "It is outside {domain}, so no password goes to it until the person approves "
+    "{registrable} by name, even though {sources} named it.",
+    "inside": "It is inside {domain}, the address's own domain, so it is a warning for the "
+    "domain's admin and needs no approval.",
+    "relay": "Other mail servers deliver mail for {domain} to it; no password goes to it.",
+}
+
+_PROBLEM_WORDS = {
+    Problem.MIXED_SCRIPT: "'{label}' mixes {scripts} letters",
+    Problem.WHOLE_SCRIPT: "'{label}' is all {scripts} letters that look like Latin ones",
+    Problem.CONFUSABLE: "{chars}",
+}
+
+
+def lookalike_words(name: HostName) -> tuple[str, str]:
+    """(short, details) about a look-alike host name, for a person and for a helpdesk: for
+    paypal spelt with a Cyrillic a (shown here as [a]), ("it mixes Cyrillic and Latin
+    letters", "'p[a]ypal' mixes Cyrillic and Latin letters; [a] (U+0430 CYRILLIC SMALL
+    LETTER A) looks like a")."""
+    details = []
+    for label in name.suspects:
+        scripts = " and ".join(label.scripts)
+        chars = ", ".join(
+            f"{c.char} ({c.codepoint}) looks like {c.looks_like}" for c in label.confusables
+        )
+        for problem in label.problems:
+            details.append(
+                _PROBLEM_WORDS[problem].format(label=label.ulabel, scripts=scripts, chars=chars)
+            )
+    kinds = set(name.problems)
+    scripts = " and ".join(name.scripts)
+    if Problem.MIXED_SCRIPT in kinds:
+        short = f"it mixes {scripts} letters"
+    elif Problem.WHOLE_SCRIPT in kinds:
+        short = f"its {scripts} letters look like Latin ones"
+    else:
+        short = "it has letters that look like others"
+    return short, "; ".join(details)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ user-facing wording can be reviewed and translated in two small files.
 
 from __future__ import annotations
 
+from .lookalike import shown_host
 from .model import Security, Service
 from .report import Auth, Source, Status
 from .verdict import Level
@@ -99,12 +100,14 @@ HOW_VERIFIED = {
 
 
 def auth_label(auth: Auth, domain: str) -> str:
-    return AUTH[auth].format(domain=domain)
+    return AUTH[auth].format(domain=shown_host(domain))
 
 
 def provenance_label(source: Source, auth: Auth, domain: str) -> str:
     """Where one setting came from and how it was authenticated, as a badge says it:
-    "published by example.com (DNS SRV record), DNSSEC-signed"."""
+    "published by example.com (DNS SRV record), DNSSEC-signed". An IDN domain (A-label or
+    U-label) is shown as "faß.de (xn--fa-hia.de)"."""
+    domain = shown_host(domain)
     if auth is Auth.DNSSEC_SECURE:
         return f"published by {domain} ({SOURCE[source]}), DNSSEC-signed"
     if auth is Auth.HTTPS_IN_DOMAIN:

@@ -25,7 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .domains import is_inside, registrable_domain
-from .findings import Finding, finding
+from .findings import LOOKALIKE_CONSEQUENCE, Finding, finding, lookalike_words
+from .lookalike import HostName, classify_host
 from .model import AuthMethod, IssueCode, OAuth2Info, Security, ServerCandidate, Service
 from .parse_mtasts import mx_matches
 from .report import Attempt, Auth, Source, Status
@@ -33,6 +34,7 @@ from .report import Attempt, Auth, Source, Status
 __all__ = [
     "OAUTH2_PROVIDER_HOSTS",
     "SOURCE_RANK",
+    "ApprovalReason",
     "Origin",
     "Plan",
     "PlanEntry",
@@ -47,6 +49,13 @@ class Tier(enum.StrEnum):
     A = "A"
     B = "B"
     C = "C"
+
+
+class ApprovalReason(enum.StrEnum):
+    """Why a person must approve a host before a password goes to it (DESIGN.md rule 4)."""
+
+    UNAUTHENTICATED = "unauthenticated"  # tier C: no authenticated source named it
+    LOOKALIKE = "lookalike"  # a look-alike name (UTS #39) outside the registrable domain
 
 
 # The classification table: (source, how it was authenticated) -> tier. A pair that is
@@ -143,9 +152,26 @@ class PlanEntry:
         return len({origin.source for origin in self.origins})
 
     @property
+    def name(self) -> HostName:
+        """The host name in both forms, with its look-alike labels (UTS #39)."""
+        return classify_host(self.hostname)
+
+    @property
+    def approval_reasons(self) -> tuple[ApprovalReason, ...]:
+        """Rule 4: tier C (the best tier is C only when no A or B source named the host, so
+        this covers "outside the domain and nobody vouching"), and a look-alike name outside
+        the address's registrable domain whatever its tier: a signed record vouches that the
+        domain named the host, not that the person can tell the name from the one it mimics."""
+        reasons = []
+        if self.tier is Tier.C:
+            reasons.append(ApprovalReason.UNAUTHENTICATED)
+        if not self.inside_domain and self.name.lookalike:
+            reasons.append(ApprovalReason.LOOKALIKE)
+        return tuple(reasons)
+
+    @property
     def needs_approval(self) -> bool:
-        """Tier C, or outside the domain with no authenticated source vouching (rule 4)."""
-        return self.tier is Tier.C
+        return bool(self.approval_reasons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +338,7 @@ def _findings(
     oauth_sources: Sequence[Attempt],
 ) -> list[Finding]:
     out: list[Finding] = []
+    out += _lookalike_findings(domain, registrable, services)
     out += _dns_findings(domain, registrable, attempts)
     out += _document_findings(domain, attempts)
     for plan in services:
@@ -321,6 +348,65 @@ def _findings(
         names = sorted({a.source.value for a in oauth_sources}) or ["known provider hosts"]
         out.append(finding("oauth2", sources=", ".join(names)))
     return out
+
+
+def _lookalike_findings(
+    domain: str, registrable: str, services: Sequence[ServicePlan]
+) -> list[Finding]:
+    """A warning for the address's own domain and for each host whose name could pass for
+    another (rule 4). Inside the registrable domain only the labels the domain chose for its
+    hosts are judged: a look-alike registrable domain is the address's own, said once."""
+    out: list[Finding] = []
+    own = classify_host(domain)
+    if own.lookalike:
+        short, details = lookalike_words(own)
+        out.append(finding("lookalike-address", domain=own.shown, short=short, details=details))
+    seen: set[str] = set()
+    for plan in services:
+        for entry in plan.entries:
+            if entry.hostname in seen:
+                continue
+            seen.add(entry.hostname)
+            judged = entry.name
+            if entry.inside_domain:
+                below = entry.hostname.removesuffix(registrable).rstrip(".")
+                if not below:
+                    continue
+                judged = classify_host(below)
+            if not judged.lookalike:
+                continue
+            out.append(_lookalike_host(entry, judged, domain, services))
+    return out
+
+
+def _lookalike_host(
+    entry: PlanEntry, judged: HostName, domain: str, services: Sequence[ServicePlan]
+) -> Finding:
+    named = [e for s in services for e in s.entries if e.hostname == entry.hostname]
+    client = [e for e in named if e.service is not Service.RELAY]
+    where = "inside" if entry.inside_domain else "outside" if client else "relay"
+    sources = sorted({o.source.value for e in named for o in e.origins})
+    consequence = LOOKALIKE_CONSEQUENCE[where].format(
+        domain=classify_host(domain).shown,
+        registrable=classify_host(entry.registrable).shown,
+        sources=", ".join(sources),
+    )
+    short, details = lookalike_words(judged)
+    host = entry.name
+    return finding(
+        "lookalike-host",
+        host=host.shown,
+        alabel=host.alabel,
+        short=short,
+        details=details,
+        consequence=consequence,
+        evidence=tuple(
+            f"{e.service.value} {e.port}: named by {o.source.value} ({o.target}, tier "
+            f"{o.tier.value})"
+            for e in named
+            for o in e.origins
+        ),
+    )
 
 
 def _dns_findings(domain: str, registrable: str, attempts: Sequence[Attempt]) -> list[Finding]:

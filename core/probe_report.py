@@ -65,8 +65,9 @@ class EndpointProbe:
 
     @property
     def endpoint(self) -> str:
+        """For a person: the host as U-label (A-label) when it is an IDN (rule 4)."""
         e = self.entry
-        return f"{e.hostname}:{e.port} ({e.service.value}, {e.security.value})"
+        return f"{e.name.shown}:{e.port} ({e.service.value}, {e.security.value})"
 
     @property
     def authenticated_by(self) -> str | None:

@@ -10,6 +10,7 @@ from collections import Counter
 
 from .discovery import DiscoveryReport
 from .labels import SECURITY, SERVICE, SOURCE, STATUS, TIER, auth_label
+from .lookalike import shown_host
 from .policy import PlanEntry
 
 __all__ = ["render_discovery", "safe"]
@@ -28,7 +29,8 @@ def render_discovery(report: DiscoveryReport) -> str:
     domain = report.address.domain
     lines = [
         f"mailhop discover {report.address.display}",
-        f"  domain {report.address.domain} (registrable domain {report.registrable}), "
+        f"  domain {shown_host(report.address.domain)} (registrable domain "
+        f"{shown_host(report.registrable)}), "
         f"resolver {report.resolver}, {report.elapsed:.2f} s"
         + (", phase 2 used" if report.phase2 else ""),
         "",
@@ -59,10 +61,16 @@ def _entry_lines(rank: int, entry: PlanEntry, domain: str) -> list[str]:
         flags.append("DANE")
     if entry.oauth2:
         flags.append("OAuth2")
-    lines = [f"  {rank}. {entry.hostname}:{entry.port}  " + ", ".join(flags)]
+    if entry.name.lookalike:
+        flags.append("look-alike name")
+    if entry.needs_approval and entry.tier.value != "C":  # tier C's own line says it
+        flags.append("needs your approval")
+    lines = [f"  {rank}. {entry.name.shown}:{entry.port}  " + ", ".join(flags)]
     lines.append(f"     {TIER[entry.tier.value]}")
     if not entry.inside_domain:
-        lines.append(f"     host is outside {domain}: in {entry.registrable}")
+        lines.append(
+            f"     host is outside {shown_host(domain)}: in {shown_host(entry.registrable)}"
+        )
     for origin in entry.origins:
         lines.append(
             f"     from {SOURCE[origin.source]}, {auth_label(origin.auth, domain)}: "

@@ -5,7 +5,9 @@ Pure and table-driven. For each service the plan's candidates are walked in rank
 or DANE from DNSSEC-signed TLSA) and whose dialogue completed is chosen:
 
     no candidate passes                       -> block
-    chosen, but tier C (needs approval),
+    chosen, but it needs approval (tier C,
+      or a look-alike name outside the
+      address's registrable domain),
       or a better-ranked candidate failed,
       or its certificate expires soon / is
       weak, or it offers no sign-in method    -> warn
@@ -22,9 +24,9 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .findings import Finding, Severity, finding
+from .findings import Finding, Severity, finding, lookalike_words
 from .model import Service
-from .policy import Plan
+from .policy import ApprovalReason, Plan
 from .probe_report import EndpointProbe, RelayProbe
 
 __all__ = [
@@ -229,15 +231,18 @@ def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceV
         if probes:
             found.append(finding("no-working-server", service=service.value))
         return ServiceVerdict(service, Level.BLOCK, None, tuple(probes), tuple(found))
-    if chosen.entry.needs_approval:
+    reasons = chosen.entry.approval_reasons
+    if reasons:
         sources = ", ".join(sorted({o.source.value for o in chosen.entry.origins}))
+        lookalike = reasons == (ApprovalReason.LOOKALIKE,)  # tier C says the rest
         found.append(
             finding(
-                "needs-approval",
+                "lookalike-needs-approval" if lookalike else "needs-approval",
                 endpoint=chosen.endpoint,
                 registrable=chosen.entry.registrable,
                 registrable_unicode=_unicode(chosen.entry.registrable),
                 sources=sources,
+                details=lookalike_words(chosen.entry.name)[1],
             )
         )
     level = Level.WARN if any(f.severity is not Severity.INFO for f in found) else Level.OK

@@ -261,8 +261,8 @@ class ResultPage(QWidget):
         for request in requests:
             question = QLabel(request.question())
             question.setWordWrap(True)
-            unicode, registrable = request.unicode, request.registrable
-            name = unicode if unicode == registrable else f"{unicode} (written {registrable})"
+            # Both forms of the domain in full, "faß.de (xn--fa-hia.de)", as in the question.
+            name = request.domain_shown
             check = QCheckBox(tr("Yes, I trust {domain} with my password").format(domain=name))
             check.setAccessibleName(check.text())
             check.toggled.connect(self._update_go)

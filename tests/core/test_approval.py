@@ -61,3 +61,33 @@ def test_one_request_per_domain_in_a_stable_order() -> None:
     requests = approvals_needed([third, FORGED, second])
     assert [r.registrable for r in requests] == ["attacker.example", "xn--fa-hia.de"]
     assert requests[1].hosts == ("imap.xn--fa-hia.de", "smtp.xn--fa-hia.de")
+
+
+def test_the_question_shows_each_idn_host_in_both_forms() -> None:
+    (request,) = approvals_needed([FORGED])
+    assert request.domain_shown == "faß.de (xn--fa-hia.de)"
+    assert "imap.faß.de (imap.xn--fa-hia.de)" in request.question()
+
+
+# A Cyrillic o (U+043E) in "provider": a look-alike outside the address's domain.
+LOOKALIKE = entry(
+    "imap.xn--prvider-bjg.net", "xn--prvider-bjg.net", Tier.A, False, Auth.DNSSEC_SECURE
+)
+
+
+def test_a_look_alike_host_outside_the_domain_needs_approval_even_when_signed() -> None:
+    assert not is_approved(LOOKALIKE, [])
+    (request,) = approvals_needed([SIGNED, LOOKALIKE])
+    assert (request.registrable, request.unicode) == ("xn--prvider-bjg.net", "pr\u043evider.net")
+    question = request.question()
+    assert "imap.pr\u043evider.net (imap.xn--prvider-bjg.net)" in question
+    assert "pr\u043evider.net (xn--prvider-bjg.net)" in question
+    assert "mixes Cyrillic and Latin letters" in question and "U+043E" in question
+    assert "Nothing the domain authenticated" not in question  # it was signed
+    assert is_approved(LOOKALIKE, [Approval.grant(request)])
+
+
+def test_a_look_alike_host_inside_the_domain_needs_no_approval() -> None:
+    inside = entry("xn--mil-6cd.example.com", "example.com", Tier.A, True, Auth.DNSSEC_SECURE)
+    assert inside.name.lookalike
+    assert approvals_needed([inside]) == () and is_approved(inside, [])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import idna
 import pytest
 
+from mailhop.core.findings import Severity
 from mailhop.core.model import AuthMethod, Security, ServerCandidate, Service
-from mailhop.core.policy import Tier, make_plan, tier_of
+from mailhop.core.policy import ApprovalReason, Plan, Tier, make_plan, tier_of
 from mailhop.core.report import Attempt, Auth, Source, Status
 
 TLS, STARTTLS = Security.IMPLICIT_TLS, Security.STARTTLS
@@ -206,3 +208,84 @@ def test_oauth2_from_an_untrusted_source_is_not_believed() -> None:
         oauth2=OAuth2Info(issuer="evil.example"),
     )
     assert plan(failed).oauth2 is None
+
+
+# -- look-alike host names (DESIGN.md section 4, rule 4; UTS #39) -----------------------------
+
+LOOKALIKE_OUTSIDE = "imap.pr\u043evider.net"  # Cyrillic o (U+043E) in "provider"
+LOOKALIKE_INSIDE = "m\u0430il.example.com"  # Cyrillic a (U+0430) in "mail"
+
+
+def alabels(host: str) -> str:
+    return idna.encode(host).decode("ascii")
+
+
+def lookalike_codes(result: Plan) -> list[str]:
+    return [f.code for f in result.findings if f.code.startswith("lookalike")]
+
+
+def test_a_signed_record_naming_a_look_alike_host_outside_the_domain_needs_approval() -> None:
+    alabel = "imap.xn--prvider-bjg.net"
+    result = plan(attempt(Source.SRV, Auth.DNSSEC_SECURE, cand(alabel)))
+    (entry,) = result.for_service(Service.IMAP).entries
+    assert entry.tier is Tier.A and not entry.inside_domain
+    assert entry.approval_reasons == (ApprovalReason.LOOKALIKE,) and entry.needs_approval
+    (found,) = [f for f in result.findings if f.code == "lookalike-host"]
+    assert found.severity is Severity.WARN
+    shown = f"{LOOKALIKE_OUTSIDE} ({alabel})"
+    assert shown in found.summary and "Cyrillic and Latin" in found.summary
+    assert "U+043E CYRILLIC SMALL LETTER O" in found.helpdesk
+    assert "until the person approves" in found.helpdesk
+
+
+def test_a_look_alike_host_inside_the_domain_is_a_warning_without_approval() -> None:
+    result = plan(attempt(Source.SRV, Auth.DNSSEC_SECURE, cand("xn--mil-6cd.example.com")))
+    (entry,) = result.for_service(Service.IMAP).entries
+    assert entry.inside_domain and entry.name.lookalike and not entry.needs_approval
+    assert lookalike_codes(result) == ["lookalike-host"]
+    (found,) = [f for f in result.findings if f.code == "lookalike-host"]
+    assert f"{LOOKALIKE_INSIDE} (xn--mil-6cd.example.com)" in found.summary
+    assert "needs no approval" in found.helpdesk
+
+
+def test_an_unsigned_look_alike_host_outside_gives_both_reasons() -> None:
+    result = plan(attempt(Source.SRV, Auth.DNSSEC_INSECURE, cand(alabels(LOOKALIKE_OUTSIDE))))
+    (entry,) = result.for_service(Service.IMAP).entries
+    assert entry.approval_reasons == (ApprovalReason.UNAUTHENTICATED, ApprovalReason.LOOKALIKE)
+
+
+def test_a_look_alike_mx_host_is_flagged_but_never_asked_for() -> None:
+    mx = cand(alabels(LOOKALIKE_OUTSIDE), port=25, security=STARTTLS, service=Service.RELAY)
+    result = plan(attempt(Source.MX, Auth.DNSSEC_SECURE, mx))
+    (found,) = [f for f in result.findings if f.code == "lookalike-host"]
+    assert "no password goes to it" in found.helpdesk
+
+
+@pytest.mark.parametrize(
+    "host", ["imap.b\u00fccher.example", "imap.\u65e5\u672c\u8a9e\u30c6\u30b9\u30c8.jp"]
+)
+def test_an_ordinary_idn_outside_the_domain_is_no_look_alike(host: str) -> None:
+    result = plan(attempt(Source.SRV, Auth.DNSSEC_SECURE, cand(alabels(host))))
+    (entry,) = result.for_service(Service.IMAP).entries
+    assert (
+        entry.name.ulabel == host
+        and entry.name.is_idn
+        and not entry.needs_approval
+        and lookalike_codes(result) == []
+    )
+
+
+def test_a_look_alike_address_domain_is_warned_about_once_and_not_blocked() -> None:
+    domain = "xn--pypal-4ve.com"  # paypal with a Cyrillic a
+    result = make_plan(
+        f"jo@{domain}",
+        domain,
+        domain,
+        [attempt(Source.SRV, Auth.DNSSEC_SECURE, cand(f"mail.{domain}"))],
+    )
+    (entry,) = result.for_service(Service.IMAP).entries
+    assert entry.inside_domain and not entry.needs_approval
+    assert lookalike_codes(result) == ["lookalike-address"]  # its own hosts are not repeated
+    (found,) = result.findings[:1]
+    assert "p\u0430ypal.com (xn--pypal-4ve.com)" in found.summary
+    assert found.severity is Severity.WARN and "your own input" in found.helpdesk

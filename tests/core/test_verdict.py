@@ -214,3 +214,22 @@ def test_relay_reports_but_never_blocks() -> None:
     )
     verdict = judge_relay("example.com", [dane], mta_sts=True)
     assert verdict.level is Level.OK and codes(verdict.findings) == ["relay-dane"]
+
+
+def test_a_look_alike_host_outside_the_domain_warns_and_asks_for_approval() -> None:
+    # Signed (tier A) but "provider" with a Cyrillic o (U+043E), in another domain.
+    host = "imap.xn--prvider-bjg.net"
+    signed = probe(entry=entry(host=host))
+    signed = replace(signed, entry=replace(signed.entry, registrable="xn--prvider-bjg.net"))
+    signed = replace(signed, entry=replace(signed.entry, inside_domain=False))
+    assert signed.endpoint.startswith(f"imap.pr\u043evider.net ({host}):993")
+    verdict = judge_service(Service.IMAP, [signed])
+    assert verdict.level is Level.WARN
+    (approval,) = [f for f in verdict.findings if f.code == "lookalike-needs-approval"]
+    assert "xn--prvider-bjg.net" in approval.summary and "pr\u043evider.net" in approval.helpdesk
+    assert "U+043E CYRILLIC SMALL LETTER O" in approval.helpdesk
+
+
+def test_a_look_alike_host_inside_the_domain_does_not_change_the_level() -> None:
+    inside = probe(entry=entry(host="xn--mil-6cd.example.com"))
+    assert judge_service(Service.IMAP, [inside]).level is Level.OK
