@@ -385,3 +385,35 @@ def test_interrupt_is_a_line_and_exit_130(capsys: pytest.CaptureFixture[str]) ->
 
     assert cli.guarded(interrupted) == cli.EXIT_INTERRUPTED
     assert capsys.readouterr().err.strip() == "mailhop: interrupted; nothing more was done."
+
+
+# -- a damaged profile file (issue 12) --------------------------------------------------
+
+
+def test_a_damaged_profile_is_named_with_its_reason_and_hides_no_other(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from mailhop.core.profile import save_profile
+    from tests.core.test_profile import PROFILE
+
+    save_profile(
+        replace(PROFILE, address="jo@export.test", address_unicode="jo@export.test"), tmp_path
+    )
+    good = (tmp_path / "jo@export.test.json").read_text("utf-8")
+    # json reads 1e999 as an infinite float; int(inf) raised OverflowError.
+    infinite = tmp_path / "kim@export.test.json"
+    infinite.write_text(good.replace('"port": 993', '"port": 1e999'), "utf-8")
+    deep = tmp_path / "lee@export.test.json"
+    deep.write_text("[" * 100_000, "utf-8")  # json recursed: RecursionError
+    done = run("profiles", "--profile-dir", str(tmp_path))
+    assert done.returncode == 0 and "internal error" not in done.stderr, done.stderr
+    assert "jo@export.test" in done.stdout and "(3 account(s)" in done.stdout
+    unreadable = [line for line in done.stdout.splitlines() if "(unreadable)" in line]
+    assert len(unreadable) == 2, done.stdout
+    assert str(infinite) in unreadable[0] and "too large" in unreadable[0]
+    assert str(deep) in unreadable[1] and "nested more than" in unreadable[1]
+    common = ("kim@export.test", "--profile-dir", str(tmp_path), "--allow-test-domains")
+    for command in (("export", "--format", "thunderbird"), ("recheck",)):
+        done = run(*command, *common)
+        assert done.returncode == cli.EXIT_USAGE and "internal error" not in done.stderr
+        assert done.stderr.count("\n") == 1 and str(infinite) in done.stderr, done.stderr

@@ -73,3 +73,12 @@ def test_forget_removes_keyring_entries_then_the_profile(demo: Any) -> None:
     assert demo.keyring.services() == () and not result.profile_path.exists()
     again = forget_account(address.ascii, demo.profile_dir, demo.store)
     assert again.removed == () and again.profile_path is None
+
+
+def test_forget_removes_a_damaged_profile_too(demo: Any) -> None:
+    address = parse_address(demo.address, allow_test_domains=True)
+    demo.profile_dir.mkdir(parents=True, exist_ok=True)
+    damaged = demo.profile_dir / f"{address.ascii}.json"
+    damaged.write_text('{"format": "mailhop-account", "version": 1, "incoming": {"port": 1e999')
+    result = forget_account(address.ascii, demo.profile_dir, demo.store)
+    assert result.profile_path == damaged and not damaged.exists()

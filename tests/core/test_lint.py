@@ -397,3 +397,95 @@ def test_a_field_given_twice_or_holding_a_line_break() -> None:
     assert lint(_clientconfig(twice)).codes == {RuleCode.DUPLICATE_FIELD}
     broken = _imap(user="%EMAILADDRESS%&#10;x")
     assert lint(_clientconfig(broken)).codes == {RuleCode.CONTROL_CHARACTER}
+
+
+# -- nothing in a file crashes `mailhop lint` (issue 12) ---------------------------------
+
+
+def _nested_bplist(levels: int) -> bytes:
+    """A binary plist of ``levels`` arrays, each holding the next (Apple's layout: header,
+    objects, offset table, 32-byte trailer). plistlib's binary reader recursed per level."""
+    body, offsets = bytearray(b"bplist00"), []
+    for index in range(levels):
+        offsets.append(len(body))
+        last = index == levels - 1
+        body += b"\xa0" if last else b"\xa1" + (index + 1).to_bytes(2, "big")
+    table = len(body)
+    for offset in offsets:
+        body += offset.to_bytes(4, "big")
+    body += bytes(6) + bytes([4, 2]) + levels.to_bytes(8, "big") + bytes(8)
+    return bytes(body + table.to_bytes(8, "big"))
+
+
+def _signed_patched(old: bytes, new: bytes, occurrence: int = 1) -> bytes:
+    """A real signed profile (cryptography's CMS) with one spot of its signer's
+    certificate changed: cryptography reads certificates lazily, so the damage surfaced
+    only when a property was read, outside every try."""
+    cert, key = _signer("SIGNERNAME")
+    signed = sign_profile(mobileconfig(PROFILE), cert, key)
+    at = -1
+    for _ in range(occurrence):
+        at = signed.index(old, at + 1)
+    return signed[:at] + new + signed[at + len(old) :]
+
+
+HOSTILE_FILES = {
+    # 13 bytes: expat's "no element found" escaped as ExpatError
+    "unclosed-plist": (lambda: b"<plist><dict>", "malformed", "no element found"),
+    # plistlib's XML reader: IndexError
+    "key-outside-dict": (
+        lambda: b'<plist version="1.0"><key>a</key></plist>',
+        "malformed",
+        "not a property list",
+    ),
+    # LookupError from expat
+    "unknown-encoding": (
+        lambda: b'<?xml version="1.0" encoding="x-nope"?><plist><dict/></plist>',
+        "malformed",
+        "unknown encoding",
+    ),
+    # plistlib's date parser: AttributeError
+    "bad-date": (lambda: b"<plist><date>x</date></plist>", "malformed", "not a property list"),
+    # RecursionError in plistlib's binary reader and in json
+    "deep-binary-plist": (lambda: _nested_bplist(2000), "malformed", "nested more than"),
+    "deep-json": (
+        lambda: b'{"protocols": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+        "malformed",
+        "nested more than",
+    ),
+    # the signer's subject (the certificate's second name) is not UTF-8: ValueError on
+    # .subject, read by the linter to name the signer
+    "signer-bad-name": (
+        lambda: _signed_patched(b"\x0c\x0aSIGNERNAME", b"\x0c\x0a" + b"\xff" * 10, 2),
+        "malformed",
+        "not a readable certificate",
+    ),
+    # X.509 version 8: InvalidVersion on .version, raised while listing the certificates
+    "signer-bad-version": (
+        lambda: _signed_patched(b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x07"),
+        "malformed",
+        "not a valid X509 version",
+    ),
+    # an EC key whose algorithm OID nobody knows: UnsupportedAlgorithm on .public_key()
+    "signer-unknown-key-type": (
+        lambda: _signed_patched(bytes.fromhex("2a8648ce3d0201"), bytes.fromhex("2a8648ce3d0209")),
+        "bad-signature",
+        "neither RSA nor EC",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_a_malformed_file_is_one_clear_finding_never_a_crash(tmp_path: Path, name: str) -> None:
+    from core.cli import EXIT_NEEDS_APPROVAL
+    from tests.test_cli import run
+
+    make, code, words = HOSTILE_FILES[name]
+    path = tmp_path / f"{name}.mobileconfig"
+    path.write_bytes(make())
+    done = run("lint", str(path))
+    shown = done.stdout + done.stderr
+    assert "Traceback" not in shown and "internal error" not in shown, shown
+    assert done.returncode == EXIT_NEEDS_APPROVAL, shown
+    findings = [line for line in done.stdout.splitlines() if line.endswith(f"[{code}]")]
+    assert len(findings) == 1 and words in findings[0], done.stdout
