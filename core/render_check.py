@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .check import CheckReport
 from .labels import HOW_VERIFIED, LEVEL_WORDS, SECURITY
+from .lookalike import shown_host
 from .probe_report import EndpointProbe
 from .render_text import safe
 from .verdict import RelayVerdict, ServiceVerdict
@@ -21,7 +22,7 @@ def render_check(report: CheckReport) -> str:
         "",
     ]
     lines += _leg("Your device -> outgoing server (submission)", verdict.submission)
-    lines += _relay(f"Server -> server (mail to {address.domain})", verdict.relay)
+    lines += _relay(f"Server -> server (mail to {shown_host(address.domain)})", verdict.relay)
     rua = report.tls_rpt
     if rua:
         lines.insert(-1, f"  TLS failure reports (TLS-RPT) go to {safe(rua)}")
@@ -57,7 +58,8 @@ def _leg(title: str, verdict: ServiceVerdict) -> list[str]:
 def _endpoint(probe: EndpointProbe) -> list[str]:
     entry = probe.entry
     security = SECURITY[entry.security]
-    lines = [f"  {entry.hostname}:{entry.port}  {security}, {probe.tls_version or 'no TLS'}"]
+    host = entry.name.shown  # U-label (A-label) for an IDN, never only one of them
+    lines = [f"  {host}:{entry.port}  {security}, {probe.tls_version or 'no TLS'}"]
     how = probe.authenticated_by
     if how is not None:
         lines.append(f"  verified by {HOW_VERIFIED[how]}")
@@ -70,7 +72,7 @@ def _endpoint(probe: EndpointProbe) -> list[str]:
             f"valid until {cert.not_after[:10]} ({cert.days_left} days), {cert.key}"
         )
         lines.append(f"  key pin (SPKI SHA-256): {cert.spki_sha256}")
-    lines.append(f"  name checked: {entry.hostname}, {probe.reference}")
+    lines.append(f"  name checked: {host}, {probe.reference}")
     if probe.auth_mechanisms:
         lines.append(f"  sign-in methods offered: {safe(' '.join(probe.auth_mechanisms))}")
     return lines
@@ -96,5 +98,5 @@ def _relay(title: str, verdict: RelayVerdict) -> list[str]:
         if relay.mta_sts_mode is not None:
             listed = "listed" if relay.mta_sts_match else "NOT listed"
             policy = f"; MTA-STS {relay.mta_sts_mode}, {listed}"
-        lines.append(f"  {relay.host}:25  {state}{policy}")
+        lines.append(f"  {shown_host(relay.host)}:25  {state}{policy}")
     return [*lines, ""]

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from mailhop.core import cli
+from mailhop.core.account import choose
+from mailhop.core.check import CheckReport
 from mailhop.core.lookalike import Problem, classify_host, shown_host
+from mailhop.core.policy import ApprovalReason, Tier
+from mailhop.core.verdict import Level
+from tests.core.test_check import run_check
+from tests.lab.lab import LabInfo
+from tests.test_cli import lab_options
+from tests.test_cli import run as run_cli
 
 
 def test_ascii_names_are_fine_and_shown_as_they_are() -> None:
@@ -82,3 +93,68 @@ def test_look_alikes_name_the_problem_and_the_scripts(
 def test_only_the_suspect_label_is_reported() -> None:
     host = classify_host("bücher.p\u0430ypal.example")
     assert [label.ulabel for label in host.suspects] == ["p\u0430ypal"]
+
+
+# -- end to end in the lab: tests/lab/scenarios/lookalike.test.toml ----------------------------
+
+OUTSIDE = "imap.xn--prvider-bjg.test"  # "imap.provider.test" with a Cyrillic o (U+043E)
+OUTSIDE_SHOWN = f"imap.pr\u043evider.test ({OUTSIDE})"
+INSIDE = "xn--mil-6cd.lookalike.test"  # "mail" with a Cyrillic a (U+0430)
+INSIDE_SHOWN = f"m\u0430il.lookalike.test ({INSIDE})"
+
+
+@pytest.fixture(scope="module")
+def lookalike_check(lab: LabInfo) -> CheckReport:
+    return run_check(lab, "jo@lookalike.test")
+
+
+def test_lab_signed_srv_to_a_look_alike_host_outside_needs_approval(
+    lookalike_check: CheckReport,
+) -> None:
+    imap = lookalike_check.verdict.imap
+    assert imap.chosen is not None
+    entry = imap.chosen.entry
+    assert (entry.hostname, entry.tier, entry.inside_domain) == (OUTSIDE, Tier.A, False)
+    assert imap.chosen.authenticated_by == "pkix"  # the lab CA issued it for the A-label
+    assert entry.approval_reasons == (ApprovalReason.LOOKALIKE,)
+    assert imap.level is Level.WARN
+    (asked,) = [f for f in imap.findings if f.code == "lookalike-needs-approval"]
+    assert OUTSIDE_SHOWN in asked.summary
+    (request,) = choose(lookalike_check).approvals
+    assert (request.registrable, request.hosts) == ("xn--prvider-bjg.test", (OUTSIDE,))
+    assert OUTSIDE_SHOWN in request.question() and "Cyrillic" in request.question()
+
+
+def test_lab_signed_srv_to_a_look_alike_host_inside_only_warns(
+    lookalike_check: CheckReport,
+) -> None:
+    submission = lookalike_check.verdict.submission
+    assert submission.chosen is not None
+    entry = submission.chosen.entry
+    assert (entry.hostname, entry.tier, entry.inside_domain) == (INSIDE, Tier.A, True)
+    assert not entry.needs_approval and submission.level is Level.OK
+    shown = {f.summary for f in lookalike_check.discovery.plan.findings}
+    warned = [s for s in shown if "could pass for another name" in s]
+    assert sorted(warned) == sorted(
+        f"The server name {host} could pass for another name: it mixes Cyrillic and Latin letters."
+        for host in (OUTSIDE_SHOWN, INSIDE_SHOWN)
+    )
+
+
+def test_lab_check_json_and_text_show_the_finding_and_the_approval(lab: LabInfo) -> None:
+    done = run_cli("check", "jo@lookalike.test", "--json", *lab_options(lab))
+    assert done.returncode == cli.EXIT_NEEDS_APPROVAL, done.stderr
+    report = json.loads(done.stdout)
+    (imap,) = report["services"]["imap"]
+    assert imap["host"] == OUTSIDE and imap["host_unicode"] == "imap.pr\u043evider.test"
+    assert imap["tier"] == "A" and imap["needs_approval"]
+    assert imap["approval_reasons"] == ["lookalike"]
+    (label,) = imap["lookalike"]
+    assert label["scripts"] == ["Cyrillic", "Latin"] and "mixed-script" in label["problems"]
+    assert report["verdict"]["access"]["chosen"]["needs_approval"]
+    (submission,) = [e for e in report["services"]["submission"] if e["port"] == 465]
+    assert not submission["needs_approval"] and submission["lookalike"]
+    codes = [f["code"] for f in report["findings"]]
+    assert codes.count("lookalike-host") == 2
+    text = run_cli("check", "jo@lookalike.test", *lab_options(lab)).stdout
+    assert f"  {OUTSIDE_SHOWN}:993  TLS" in text and "[lookalike-needs-approval]" in text

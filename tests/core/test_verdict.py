@@ -230,6 +230,8 @@ def test_a_look_alike_host_outside_the_domain_warns_and_asks_for_approval() -> N
     assert "U+043E CYRILLIC SMALL LETTER O" in approval.helpdesk
 
 
-def test_a_look_alike_host_inside_the_domain_does_not_change_the_level() -> None:
-    inside = probe(entry=entry(host="xn--mil-6cd.example.com"))
+def test_a_look_alike_host_inside_the_domain_is_shown_but_does_not_change_the_level() -> None:
+    inside = probe(entry=entry(host="xn--mil-6cd.example.com"))  # Cyrillic a (U+0430)
+    shown = "m\u0430il.example.com (xn--mil-6cd.example.com)"
+    assert inside.endpoint == f"{shown}:993 (imap, implicit-tls)"
     assert judge_service(Service.IMAP, [inside]).level is Level.OK

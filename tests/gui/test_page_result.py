@@ -1,0 +1,30 @@
+"""The result page's approval box, against the lab (tests/lab/scenarios/lookalike.test.toml)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLabel
+
+from mailhop.gui.page_result import ResultPage
+from tests.core.test_check import run_check
+from tests.lab.lab import LabInfo
+
+
+def test_a_signed_look_alike_host_outside_the_domain_is_approved_by_both_names(
+    qtbot: Any, lab: LabInfo
+) -> None:
+    page = ResultPage()
+    qtbot.addWidget(page)
+    page.show_report(run_check(lab, "jo@lookalike.test"))
+    assert not page.approval_box.isHidden()
+    ((check, request),) = page.approval_checks
+    assert request.registrable == "xn--prvider-bjg.test"
+    assert "pr\u043evider.test (xn--prvider-bjg.test)" in check.text()  # Cyrillic o
+    (question,) = page.approval_box.findChildren(QLabel)
+    words = question.text()
+    assert "imap.pr\u043evider.test (imap.xn--prvider-bjg.test)" in words
+    assert "mixes Cyrillic and Latin letters" in words and "U+043E" in words
+    assert not page.go.isEnabled()
+    check.setChecked(True)
+    assert page.go.isEnabled()
