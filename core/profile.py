@@ -44,7 +44,9 @@ __all__ = [
     "endpoint_setting",
     "list_profiles",
     "load_profile",
+    "parse_profile",
     "profile_path",
+    "render_profile",
     "save_profile",
 ]
 
@@ -142,7 +144,7 @@ def save_profile(profile: AccountProfile, directory: Path | None = None) -> Path
     """Write atomically; returns the path. Raises ProfileError naming the file."""
     folder = directory or default_directory()
     path = profile_path(profile.address, folder)
-    data = json.dumps(_to_json(profile), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    data = render_profile(profile).decode("utf-8")
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(prefix=".profile-", dir=folder)
@@ -197,6 +199,18 @@ def _read(path: Path) -> AccountProfile:
         raise
     except OSError as exc:
         raise ProfileError(f"the profile {path} cannot be read: {exc.strerror or exc}") from exc
+    return parse_profile(data, path)
+
+
+def render_profile(profile: AccountProfile) -> bytes:
+    """The file's bytes: JSON, UTF-8, keys sorted (so a diff of two saves is readable)."""
+    text = json.dumps(_to_json(profile), indent=2, ensure_ascii=False, sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def parse_profile(data: bytes, path: Path) -> AccountProfile:
+    """A profile from the bytes of the file at ``path`` (named in errors); ProfileError,
+    and nothing else, for bytes that are not one."""
     try:
         raw = read_json(data, max_bytes=MAX_PROFILE_BYTES)
     except UntrustedDataError as exc:

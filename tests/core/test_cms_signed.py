@@ -8,6 +8,7 @@ import pytest
 
 from mailhop.core.cms_signed import unwrap_signed
 from mailhop.core.export_apple import Signer, mobileconfig
+from mailhop.core.untrusted import UntrustedDataError
 from tests.core.test_export_apple import pki  # noqa: F401  (the signing certificates)
 from tests.core.test_profile import PROFILE
 
@@ -32,12 +33,12 @@ def test_a_changed_byte_in_the_content_is_caught(pki: dict[str, Any]) -> None:  
     "data",
     [b"", b"\x30", b"\x30\x85\x00\x00\x00\x00\x00", b"\x04\x80\x00\x00", b"\x30\x03\x06\x01\x2a"],
 )
-def test_garbage_is_a_value_error(data: bytes) -> None:
-    with pytest.raises((ValueError, IndexError)):
+def test_garbage_is_an_untrusted_data_error_and_nothing_else(data: bytes) -> None:
+    with pytest.raises(UntrustedDataError):
         unwrap_signed(data)
 
 
 def test_deep_nesting_is_refused() -> None:
     deep = b"\x30\x80" * 50 + b"\x00\x00" * 50
-    with pytest.raises(ValueError, match="nested too deeply"):
+    with pytest.raises(UntrustedDataError, match="nested too deeply"):
         unwrap_signed(deep)

@@ -109,6 +109,8 @@ def test_oversized_document_is_refused_before_parsing() -> None:
         (b"<html><body>404</body></html>", "not clientConfig"),
         (b'<clientConfig version="1.1"/>', "no emailProvider"),
         (b'<c:clientConfig xmlns:c="urn:x"><emailProvider/></c:clientConfig>', "not clientConfig"),
+        # expat has no depth limit, and code walking a tree recursively has Python's
+        (b"<clientConfig>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</clientConfig>", "nested"),
     ],
 )
 def test_bad_documents_are_error_results(data: bytes, fragment: str) -> None:

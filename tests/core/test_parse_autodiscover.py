@@ -200,6 +200,7 @@ XXE = b"""<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passw
         (NO_ACCOUNT, "no Account"),
         (b"<Autodiscover>", "malformed"),
         (settings(protocol()) + b"<!--" + b"x" * 66000 + b"-->", "limit"),
+        (b"<Autodiscover>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</Autodiscover>", "nested"),
     ],
 )  # fmt: skip
 def test_document_errors(data: bytes, fragment: str) -> None:
