@@ -413,6 +413,7 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _profiles(args: argparse.Namespace) -> int:
+    from .lookalike import shown_host
     from .profile import ProfileError, default_directory, list_profiles
 
     folder = args.profile_dir or default_directory()
@@ -425,11 +426,12 @@ def _profiles(args: argparse.Namespace) -> int:
             print(f"  (unreadable) {item}")
             continue
         incoming, outgoing = item.incoming, item.outgoing
+        into, out_to = shown_host(incoming.host), shown_host(outgoing.host)  # U (A) for an IDN
         print(
             f"{item.address_unicode}  checked {item.checked_at}, verdict {item.verdict}\n"
-            f"  receive: {incoming.service} {incoming.host}:{incoming.port} {incoming.security}"
+            f"  receive: {incoming.service} {into}:{incoming.port} {incoming.security}"
             f" as {incoming.username}\n"
-            f"  send:    {outgoing.host}:{outgoing.port} {outgoing.security}"
+            f"  send:    {out_to}:{outgoing.port} {outgoing.security}"
             f" as {outgoing.username}"
         )
     print(f"({len(found)} account(s) in {folder})")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from .domains import is_inside, registrable_domain
 from .findings import LOOKALIKE_CONSEQUENCE, Finding, finding, lookalike_words
-from .lookalike import HostName, classify_host
+from .lookalike import HostName, classify_host, shown_host
 from .model import AuthMethod, IssueCode, OAuth2Info, Security, ServerCandidate, Service
 from .parse_mtasts import mx_matches
 from .report import Attempt, Auth, Source, Status
@@ -339,11 +339,13 @@ def _findings(
 ) -> list[Finding]:
     out: list[Finding] = []
     out += _lookalike_findings(domain, registrable, services)
-    out += _dns_findings(domain, registrable, attempts)
-    out += _document_findings(domain, attempts)
+    # From here on the domain is only words for a person: U-label (A-label) for an IDN.
+    shown = shown_host(domain)
+    out += _dns_findings(shown, registrable, attempts)
+    out += _document_findings(shown, attempts)
     for plan in services:
-        out += _service_findings(domain, plan, attempts)
-    out += _mta_sts_findings(domain, attempts)
+        out += _service_findings(shown, plan, attempts)
+    out += _mta_sts_findings(shown, attempts)
     if oauth_sources or any(e.oauth2 for s in services for e in s.entries):
         names = sorted({a.source.value for a in oauth_sources}) or ["known provider hosts"]
         out.append(finding("oauth2", sources=", ".join(names)))
@@ -437,10 +439,10 @@ def _dns_findings(domain: str, registrable: str, attempts: Sequence[Attempt]) ->
                     finding(
                         "srv-other-domain-unsigned",
                         service=cand.service.value,
-                        host=cand.hostname,
+                        host=shown_host(cand.hostname),
                         domain=domain,
                         record=attempt.target,
-                        registrable=other,
+                        registrable=shown_host(other),
                         evidence=(attempt.target,),
                     )
                 )
@@ -504,7 +506,7 @@ def _document_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding
         if attempt.source is Source.HTTP_AUTOCONFIG and attempt.status is Status.FOUND:
             out.append(finding("plain-http-used", target=attempt.target))
         if attempt.source is Source.GUESS and attempt.candidates:
-            hosts = sorted({f"{c.hostname}:{c.port}" for c in attempt.candidates})
+            hosts = sorted({f"{shown_host(c.hostname)}:{c.port}" for c in attempt.candidates})
             out.append(finding("guessed", hosts=", ".join(hosts)))
     return out
 
@@ -528,7 +530,7 @@ def _service_findings(domain: str, plan: ServicePlan, attempts: Sequence[Attempt
     firsts: dict[Source, tuple[int, str]] = {}
     users: dict[str, set[str]] = defaultdict(set)
     for entry in plan.entries:
-        where = f"{entry.hostname}:{entry.port}"
+        where = f"{entry.name.shown}:{entry.port}"
         for origin in entry.origins:
             if origin.tier is not Tier.A:
                 continue
@@ -573,7 +575,7 @@ def _mta_sts_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding]
                     out.append(
                         finding(
                             "mta-sts-mx-mismatch",
-                            host=cand.hostname,
+                            host=shown_host(cand.hostname),
                             patterns=", ".join(patterns) or "none",
                         )
                     )

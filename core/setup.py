@@ -110,7 +110,8 @@ async def run_setup(
         if not result.ok:
             return SetupOutcome(
                 "login-failed",
-                f"Sign-in to {probe.entry.hostname} failed, so nothing was stored: {result.advice}",
+                f"Sign-in to {probe.entry.name.shown} failed, so nothing was stored: "
+                f"{result.advice}",
                 logins=tuple(logins),
             )
     refs = [secret_ref(address, probe.entry.service) for probe in (incoming, outgoing)]

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .findings import Finding, Severity, finding, lookalike_words
+from .lookalike import shown_host
 from .model import Service
 from .policy import ApprovalReason, Plan
 from .probe_report import EndpointProbe, RelayProbe
@@ -185,7 +186,7 @@ def _endpoint_findings(probe: EndpointProbe) -> list[Finding]:
                     endpoint=where,
                     detail=words,
                     names=names,
-                    host=probe.entry.hostname,
+                    host=probe.entry.name.shown,
                 )
             )
     if cert is not None:
@@ -261,7 +262,7 @@ def judge_relay(domain: str, hosts: Sequence[RelayProbe], *, mta_sts: bool) -> R
                 finding(
                     "relay-unreachable",
                     domain=domain,
-                    host=relay.host,
+                    host=shown_host(relay.host),
                     detail=probe.failure_detail,
                 )
             )
@@ -269,14 +270,22 @@ def judge_relay(domain: str, hosts: Sequence[RelayProbe], *, mta_sts: bool) -> R
         if probe.failure is not None:
             found.append(
                 finding(
-                    "relay-no-starttls", domain=domain, host=relay.host, detail=probe.failure_detail
+                    "relay-no-starttls",
+                    domain=domain,
+                    host=shown_host(relay.host),
+                    detail=probe.failure_detail,
                 )
             )
             continue
         if probe.dane == "matched":
             dane_any = True
             found.append(
-                finding("relay-dane", domain=domain, host=relay.host, detail=probe.dane_detail)
+                finding(
+                    "relay-dane",
+                    domain=domain,
+                    host=shown_host(relay.host),
+                    detail=probe.dane_detail,
+                )
             )
         elif probe.dane in ("mismatch", "bogus"):
             found += endpoint_findings(probe)
@@ -301,7 +310,7 @@ def judge(
         submission=judge_service(Service.SUBMISSION, by_service[Service.SUBMISSION]),
         imap=judge_service(Service.IMAP, by_service[Service.IMAP]),
         pop3=judge_service(Service.POP3, by_service[Service.POP3]),
-        relay=judge_relay(plan.domain, relay, mta_sts=mta_sts),
+        relay=judge_relay(shown_host(plan.domain), relay, mta_sts=mta_sts),
         discovery_findings=plan.findings,
     )
 

@@ -289,3 +289,20 @@ def test_a_look_alike_address_domain_is_warned_about_once_and_not_blocked() -> N
     (found,) = result.findings[:1]
     assert "p\u0430ypal.com (xn--pypal-4ve.com)" in found.summary
     assert found.severity is Severity.WARN and "your own input" in found.helpdesk
+
+
+def test_findings_name_idn_domains_and_hosts_in_both_forms() -> None:
+    domain = "xn--fa-hia.de"  # faß.de
+    other = alabels("imap.b\u00fccher.example")
+    result = make_plan(
+        f"jo@{domain}",
+        domain,
+        domain,
+        [attempt(Source.SRV, Auth.DNSSEC_INSECURE, cand(other))],
+    )
+    (found,) = [f for f in result.findings if f.code == "srv-other-domain-unsigned"]
+    assert "outside fa\u00df.de (xn--fa-hia.de)" in found.summary
+    assert "imap.b\u00fccher.example (imap.xn--bcher-kva.example)" in found.summary
+    assert "approves b\u00fccher.example (xn--bcher-kva.example) by name" in found.helpdesk
+    (only,) = [f for f in result.findings if f.code == "only-unauthenticated"]
+    assert "fa\u00df.de (xn--fa-hia.de)" in only.helpdesk
