@@ -316,10 +316,7 @@ class ChainValidator:
         if dname is None or _signatures(message.answer, cname):
             return await self._positive(cname, message), target
         link = await self._positive(dname, message)  # RFC 6672 section 5.3.3: check the DNAME
-        if (
-            link.security is Security.SECURE
-            and name.relativize(dname.name) + dname[0].target != target
-        ):
+        if link.security is Security.SECURE and _substitute(name, dname) != target:
             why = f"the CNAME at {name} does not follow the DNAME at {dname.name}"
             link = ValidatedAnswer(name, RdataType.CNAME, Security.BOGUS, cname, why)
         return link, target
@@ -564,6 +561,11 @@ class ChainValidator:
         except (FetchError, dns.exception.DNSException, OSError) as exc:
             return f"the lookup of {question} failed: {exc or type(exc).__name__}"
         rcode = message.rcode()
+        if rcode == dns.rcode.YXDOMAIN:
+            return (
+                f"the lookup of {question} failed with YXDOMAIN: a DNAME above it would "
+                "rewrite it to a name longer than DNS allows (RFC 6672 section 2.2)"
+            )
         if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
             return f"the lookup of {question} failed with {dns.rcode.to_text(rcode)}"
         return message
@@ -609,6 +611,17 @@ def _synthesises(rrset: dns.rrset.RRset, name: dns.name.Name) -> bool:
         and name.is_subdomain(rrset.name)
         and isinstance(rrset[0], DNAME)
     )
+
+
+def _substitute(name: dns.name.Name, dname: dns.rrset.RRset) -> dns.name.Name | None:
+    """The name the DNAME at ``dname.name`` rewrites `name` to (RFC 6672 section 2.2), or
+    None when the result would pass 255 octets: then no CNAME can follow the DNAME (the
+    server must answer YXDOMAIN instead)."""
+    target: dns.name.Name = dname[0].target
+    try:
+        return name.relativize(dname.name).concatenate(target)
+    except dns.name.NameTooLong:
+        return None
 
 
 def _dnskeys(rrset: dns.rrset.RRset) -> list[DNSKEY]:

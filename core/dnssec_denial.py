@@ -132,6 +132,9 @@ def _type_name(rdtype: int) -> str:
 
 
 def _wildcard(encloser: dns.name.Name) -> dns.name.Name:
+    # Never longer than 255 octets: an encloser is a proper ancestor of the question (one
+    # label of 1+ octets gone, "*" added), or the question itself only when a record below
+    # it exists, which leaves at least 2 octets of room.
     return dns.name.Name((b"*", *encloser.labels))
 
 
@@ -287,7 +290,9 @@ class _Nsec3Chain:
 
 def _hashed(zone: dns.name.Name, owner: dns.name.Name, nsec3: NSEC3) -> _Hashed | None:
     """The record's owner hash, if the record is usable for this zone at all."""
-    if owner.parent() != zone or nsec3.algorithm != 1:  # 1 = SHA-1, the only one defined
+    if owner == dns.name.root or nsec3.algorithm != 1:  # 1 = SHA-1, the only one defined
+        return None  # (an NSEC3 record at the root, signed by the root, hashes nothing)
+    if owner.parent() != zone:
         return None
     if nsec3.iterations > MAX_NSEC3_ITERATIONS:
         return None

@@ -43,11 +43,13 @@ __all__ = [
     "Resolver",
     "Upstream",
     "parse_upstream",
+    "query_name",
     "system_upstream",
 ]
 
 EDNS_PAYLOAD = 1232
 FIRST_RETRY_SECONDS = 1.0
+MAX_NAME_OCTETS = 255  # a whole name on the wire, RFC 1035 section 2.3.4
 RdataType = dns.rdatatype.RdataType
 
 
@@ -60,6 +62,10 @@ class Outcome(enum.Enum):
     NXDOMAIN = "nxdomain"  # the name does not exist
     NODATA = "nodata"  # the name exists, without records of this type
     FAILED = "failed"  # no usable answer: timeout, SERVFAIL, network error
+    # Not asked: no DNS name can be spelt this way, so no record can exist there. mailhop
+    # builds names by putting a prefix (``_993._tcp.``, ``autoconfig.``) in front of a host
+    # or domain that may itself be as long as DNS allows; the sum can pass the limit.
+    INVALID_NAME = "invalid-name"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +110,32 @@ def system_upstream() -> Upstream:
     if not servers:
         raise ValueError("the system configuration names no DNS server")
     return parse_upstream(str(servers[0]))
+
+
+def query_name(text: str) -> dns.name.Name | str:
+    """The absolute DNS name for `text` (an A-label), or a sentence saying why none exists.
+
+    Every name mailhop asks for passes here (``Resolver.lookup``), so a name built from a
+    legitimately long host or domain becomes an ordinary result instead of an exception.
+    Non-ASCII text is refused rather than converted: dnspython would apply IDNA 2003, and
+    mailhop converts names once, with IDNA 2008 (DESIGN.md section 4, rule 8).
+    """
+    if not text.isascii():
+        return f"{text!r} is not an A-label: mailhop asks DNS only for ASCII names"
+    try:
+        return dns.name.from_text(text)
+    except dns.name.NameTooLong:
+        octets = len(text.rstrip(".").encode()) + 2  # a length octet per label, the root's 0
+        return (
+            f"{text.rstrip('.')} would be {octets} octets long, more than DNS allows "
+            f"({MAX_NAME_OCTETS}): no record can exist there, so it was not looked up"
+        )
+    except dns.name.LabelTooLong:
+        return f"{text} has a label longer than 63 octets: it is no DNS name"
+    except dns.name.EmptyLabel:
+        return f"{text!r} has an empty label: it is no DNS name"
+    except dns.exception.DNSException as exc:
+        return f"{text!r} is no DNS name: {exc}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,17 +188,26 @@ class Resolver:
         self._answers: dict[tuple[str, str], DnsAnswer] = {}
 
     async def lookup(self, name: str, rdtype: str) -> DnsAnswer:
-        """Ask for `rdtype` records at `name` (an A-label); never raises for remote failure."""
+        """Ask for `rdtype` records at `name` (an A-label); never raises for remote failure.
+
+        A name no DNS name can be (see ``query_name``) is not asked: the answer's outcome is
+        INVALID_NAME, its security INDETERMINATE and its reason says why.
+        """
         started = time.monotonic()
-        qname = dns.name.from_text(name)
-        answer = await self._validator.validate(qname, RdataType.make(rdtype))
-        found = self._answer(name, rdtype, answer, time.monotonic() - started)
+        qname = query_name(name)
+        if isinstance(qname, str):
+            found = self._unasked(name, rdtype, qname)
+        else:
+            answer = await self._validator.validate(qname, RdataType.make(rdtype))
+            found = self._answer(name, rdtype, answer, time.monotonic() - started)
         self._answers[(found.name, rdtype)] = found
         return found
 
     async def prime(self, zone: str) -> None:
         """Validate the chain of trust down to `zone` now (see ChainValidator.prime)."""
-        await self._validator.prime(dns.name.from_text(zone))
+        qname = query_name(zone)
+        if not isinstance(qname, str):  # a name that cannot exist has no chain to prime
+            await self._validator.prime(qname)
 
     def known_absent(self, host: str) -> bool:
         """True when this run already learned that `host` has no address at all."""
@@ -211,6 +252,20 @@ class Resolver:
             aliases=tuple(a.to_text(omit_final_dot=True) for a in answer.aliases),
             server=str(self.upstream),
             elapsed=elapsed,
+        )
+
+    def _unasked(self, name: str, rdtype: str, why: str) -> DnsAnswer:
+        return DnsAnswer(
+            name=name.rstrip("."),
+            rdtype=rdtype,
+            outcome=Outcome.INVALID_NAME,
+            security=Security.INDETERMINATE,
+            records=(),
+            reason=why,
+            absence_proven=False,
+            aliases=(),
+            server=str(self.upstream),
+            elapsed=0.0,
         )
 
     async def _query(self, qname: dns.name.Name, rdtype: RdataType) -> dns.message.Message:

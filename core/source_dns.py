@@ -103,6 +103,10 @@ def _unanswered(answer: DnsAnswer, what: str) -> tuple[Status, str]:
     if answer.outcome is Outcome.FAILED:
         timed_out = "deadline" in answer.reason
         return (Status.TIMED_OUT if timed_out else Status.FAILED), answer.reason
+    if answer.outcome is Outcome.INVALID_NAME:
+        # A name mailhop built that DNS cannot carry (a prefix before a host or domain
+        # already near 253 octets): "could not look up", never "the domain publishes none".
+        return Status.FAILED, f"could not look up the {what}: {answer.reason}"
     proof = "proven by DNSSEC" if answer.absence_proven else "absence not proven by DNSSEC"
     return Status.NOTHING, f"no {what} published ({proof})"
 

@@ -213,6 +213,31 @@ def test_check_json_is_a_superset_of_discover(lab: LabInfo) -> None:
     assert verdict["relay"]["hosts"][0]["mta_sts_mode"] == "enforce"
 
 
+LONG_DOMAIN = ".".join(["d" * 63, "o" * 63, "m" * 63, "a" * 44, "longnames.test"])  # 251
+
+
+@pytest.mark.parametrize(
+    ("address", "exit_code"),
+    [
+        # _submissions._tcp., autoconfig., _mta-sts. ... before it pass 255 octets
+        (f"jo@{LONG_DOMAIN}", cli.EXIT_NOTHING_FOUND),
+        # SRV names a 253-octet host: every _PORT._tcp.HOST TLSA name is too long
+        ("jo@srvlong.longnames.test", cli.EXIT_BLOCKED),
+    ],
+)
+def test_check_on_names_at_the_dns_length_limit_is_an_ordinary_outcome(
+    lab: LabInfo, address: str, exit_code: int
+) -> None:
+    done = run("check", address, "--json", *lab_options(lab), "--deadline", "4")
+    assert "internal error" not in done.stdout + done.stderr
+    assert done.returncode == exit_code, done.stderr
+    report = json.loads(done.stdout)
+    tlsa = [a for a in report["attempts"] if a["source"] == "tlsa"]
+    assert tlsa and all(a["status"] == "failed" for a in tlsa)
+    assert all("could not look up the TLSA record" in a["detail"] for a in tlsa)
+    assert all("more than DNS allows (255)" in a["detail"] for a in tlsa)
+
+
 # -- mailhop profiles / recheck ---------------------------------------------------------
 
 

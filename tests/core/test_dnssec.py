@@ -45,6 +45,7 @@ T = dns.rdatatype.RdataType
 IN = dns.rdataclass.IN
 NOW = int(time.time())
 DAY = 86400
+LONG_TARGET = ".".join(["t" * 63, "a" * 63, "r" * 63, "n3.test."])  # 201 octets
 
 
 def n(text: str) -> dns.name.Name:
@@ -167,7 +168,7 @@ _submissions._tcp SRV 0 1 465 mail
     signed = nsec_signed(
         "signed.test.",
         site
-        + """ns A 192.0.2.10
+        + f"""ns A 192.0.2.10
 _imaps._tcp SRV 0 1 993 mail
 alias CNAME mail
 tounsigned CNAME mail.unsigned.test.
@@ -175,6 +176,7 @@ tobogus CNAME mail.bogus.test.
 *.wild TXT "from a wildcard"
 sub.wild A 192.0.2.8
 renamed DNAME n3.test.
+longdn DNAME {LONG_TARGET}
 """,
         [keys["signed"]],
     )
@@ -590,6 +592,28 @@ def test_a_synthesised_cname_that_does_not_follow_its_dname_is_bogus(world: Worl
     assert answer.security is Security.BOGUS and "does not follow the DNAME" in answer.reason
 
 
+def test_a_cname_past_255_octets_cannot_follow_a_signed_dname(world: World) -> None:
+    """Below longdn.signed.test. a 63-octet label would be rewritten into a 266-octet name, so
+    a server must answer YXDOMAIN (RFC 6672 section 2.2); a CNAME there is someone else's."""
+    fake = FakeDns(world.zones)
+    qname = n("q" * 63 + ".longdn.signed.test.")
+
+    async def fetch(name: dns.name.Name, rdtype: T) -> dns.message.Message:
+        if name != qname:
+            return await fake.fetch(name, rdtype)
+        query = dns.message.make_query(name, rdtype, want_dnssec=True)
+        response = dns.message.make_response(query)
+        zone = fake.zones[n("signed.test.")]
+        fake.add(response.answer, zone, n("longdn.signed.test."), T.DNAME)
+        response.answer.append(dns.rrset.from_text(qname, 0, IN, T.CNAME, "mail.signed.test."))
+        fake.answer(response, n("mail.signed.test."), rdtype)
+        return response
+
+    answer = run(ChainValidator(world.anchor, fetch).validate(qname, T.A))
+    assert answer.security is Security.BOGUS, answer.reason
+    assert "does not follow the DNAME at longdn.signed.test." in answer.reason
+
+
 def test_a_forged_cname_is_bogus(world: World) -> None:
     fake, validator = setup(world)
 
@@ -896,3 +920,14 @@ def test_a_name_outside_the_anchor_is_indeterminate(world: World) -> None:
     _, validator = setup(world, anchor)
     answer = ask(validator, "example.", T.A)
     assert answer.security is Security.INDETERMINATE and "no trust anchor" in answer.reason
+
+
+def test_an_nsec3_record_at_the_root_is_no_proof_and_no_crash() -> None:
+    # The root has no parent: an NSEC3 owned by "." (which a root zone could sign) must be
+    # set aside like any other NSEC3 whose owner is not <hash>.<zone>, not raise NoParent.
+    record = dns.rdata.from_text(IN, T.NSEC3, "1 0 0 - 0123456789abcdefghijklmnopqrstuv A")
+    records = [(dns.name.root, record)]
+    denial = prove_denial(DenialKind.NXDOMAIN, n("x."), T.A, dns.name.root, [], records)
+    cut = classify_cut(n("x."), dns.name.root, [], records)
+    assert not denial.proven and denial.proof is ProofKind.NSEC3
+    assert cut.kind is CutKind.UNPROVEN

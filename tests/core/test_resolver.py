@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from mailhop.core.dnssec import Security, TrustAnchor
-from mailhop.core.resolver import Outcome, ResolveError, Resolver, Upstream, parse_upstream
+from mailhop.core.resolver import (
+    DnsAnswer,
+    Outcome,
+    ResolveError,
+    Resolver,
+    Upstream,
+    parse_upstream,
+    query_name,
+)
 from tests.lab.lab import LabInfo
 
 
@@ -91,3 +99,80 @@ def test_parse_upstream(text: str, expected: Upstream) -> None:
 def test_parse_upstream_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="resolver"):
         parse_upstream(text)
+
+
+# -- names at the length limit (tests/lab/scenarios/longnames.test.toml) --------------------
+
+LONG_HOST = ".".join(["h" * 63, "o" * 63, "s" * 63, "t" * 46, "longnames.test"])  # 253 octets
+LONG_DOMAIN = ".".join(["d" * 63, "o" * 63, "m" * 63, "a" * 44, "longnames.test"])  # 251
+
+
+@pytest.mark.parametrize(
+    ("name", "rdtype"),
+    [
+        (f"_993._tcp.{LONG_HOST}", "TLSA"),
+        (f"_25._tcp.{LONG_HOST}", "TLSA"),
+        (f"_submissions._tcp.{LONG_DOMAIN}", "SRV"),
+        (f"_mta-sts.{LONG_DOMAIN}", "TXT"),
+        (f"_ua-auto-config.{LONG_DOMAIN}", "TXT"),
+        (f"autoconfig.{LONG_DOMAIN}", "A"),
+    ],
+)
+def test_a_name_built_past_255_octets_is_an_answer_not_an_exception(
+    lab: LabInfo, name: str, rdtype: str
+) -> None:
+    async def go() -> tuple[DnsAnswer, DnsAnswer]:
+        r = resolver(lab)
+        return await r.lookup(name, rdtype), await r.lookup(LONG_HOST, "A")
+
+    answer, host = asyncio.run(go())
+    assert (answer.outcome, answer.security) == (Outcome.INVALID_NAME, Security.INDETERMINATE)
+    assert "more than DNS allows (255)" in answer.reason and not answer.absence_proven
+    assert answer.name == name and answer.records == ()
+    # The host itself is legitimate, signed, and found: only the built name cannot exist.
+    assert host.found and host.secure
+
+
+def test_an_address_for_a_host_with_a_too_long_name_is_a_resolve_error(lab: LabInfo) -> None:
+    with pytest.raises(ResolveError, match="more than DNS allows"):
+        asyncio.run(resolver(lab).addresses(f"autoconfig.{LONG_DOMAIN}"))
+
+
+def test_a_non_ascii_name_is_refused_not_converted_with_idna_2003(lab: LabInfo) -> None:
+    # dnspython alone would ask for "fass.test" (IDNA 2003); mailhop's names are A-labels.
+    answer = asyncio.run(resolver(lab).lookup("faß.test", "A"))
+    assert answer.outcome is Outcome.INVALID_NAME and "not an A-label" in answer.reason
+
+
+def test_a_signed_dname_that_would_pass_255_octets_is_an_ordinary_failure(lab: LabInfo) -> None:
+    async def go() -> tuple[DnsAnswer, DnsAnswer]:
+        r = resolver(lab)
+        short = await r.lookup("x.dn.longnames.test", "A")
+        return short, await r.lookup("q" * 63 + ".dn.longnames.test", "A")
+
+    short, long = asyncio.run(go())
+    # Below the DNAME a short name is rewritten into the long target, and validates ...
+    assert short.secure and [r.to_text() for r in short.records] == ["127.0.24.11"]
+    assert short.aliases == ("x.dn.longnames.test",)
+    # ... a long one would pass 255 octets: Knot answers YXDOMAIN (RFC 6672 section 2.2).
+    assert (long.outcome, long.security) == (Outcome.FAILED, Security.INDETERMINATE)
+    assert "YXDOMAIN" in long.reason and "longer than DNS allows" in long.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("_993._tcp." + LONG_HOST, "265 octets long, more than DNS allows (255)"),
+        ("a" * 64 + ".test", "label longer than 63 octets"),
+        ("a..test", "empty label"),
+        ("ü.test", "not an A-label"),
+    ],
+)
+def test_query_name_says_why_a_name_cannot_be_asked(text: str, why: str) -> None:
+    made = query_name(text)
+    assert isinstance(made, str) and why in made
+
+
+def test_query_name_takes_the_longest_name_dns_carries() -> None:
+    made = query_name(LONG_HOST)
+    assert not isinstance(made, str) and len(made.to_wire()) == 255
