@@ -9,16 +9,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
 )
 
 from .look import heading, tr
+from .untrusted import ask, label, list_item, plain_document, set_text
 
 __all__ = ["AccountsDialog"]
 
@@ -48,7 +47,7 @@ class AccountsDialog(QDialog):
         buttons.addWidget(self.forget)
         buttons.addStretch(1)
         buttons.addWidget(close)
-        self.note = QLabel()
+        self.note = label()
         self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(tr("Saved accounts"), size=1.2))
@@ -80,14 +79,17 @@ class AccountsDialog(QDialog):
     def _listed(self, found: list[Any]) -> None:
         self.accounts.clear()
         for item in found:
+            # A profile is a file on disk: its values are shown as text, escaped.
+            row: QListWidgetItem
             if isinstance(item, Exception):
-                row = QListWidgetItem(tr("(unreadable) {why}").format(why=item))
+                row = list_item(tr("(unreadable) {why}").format(why=item))
                 row.setData(256, None)
             else:
-                row = QListWidgetItem(item.address_unicode)
+                row = list_item(item.address_unicode)
                 row.setData(256, item)
             self.accounts.addItem(row)
-        self.note.setText(
+        set_text(
+            self.note,
             " ".join(
                 filter(
                     None,
@@ -98,7 +100,7 @@ class AccountsDialog(QDialog):
                         else tr("No saved accounts yet. Set one up from the main window."),
                     ],
                 )
-            )
+            ),
         )
         if found:
             self.accounts.setCurrentRow(0)
@@ -115,7 +117,8 @@ class AccountsDialog(QDialog):
             self.details.clear()
             return
         incoming, outgoing = profile.incoming, profile.outgoing
-        self.details.setPlainText(
+        plain_document(
+            self.details,
             "\n".join(
                 [
                     f"{profile.address_unicode}",
@@ -128,7 +131,7 @@ class AccountsDialog(QDialog):
                     f"{tr('send')}: {outgoing.host}:{outgoing.port} {outgoing.security}, "
                     f"{tr('as')} {outgoing.username}",
                 ]
-            )
+            ),
         )
 
     def _recheck(self) -> None:
@@ -148,7 +151,7 @@ class AccountsDialog(QDialog):
             return recheck_against(profile, await check(address, options))
 
         self._set_busy(True)
-        self.details.appendPlainText("\n" + tr("Re-checking…"))
+        plain_document(self.details, "\n" + tr("Re-checking…"), append=True)
         self.window_.runner.submit(run(), done=self._rechecked, failed=self._failed)
 
     def _rechecked(self, result: Any) -> None:
@@ -164,7 +167,7 @@ class AccountsDialog(QDialog):
             words = tr("{n} difference(s); nothing was changed:").format(n=len(lines))
             words += "\n" + "\n".join(f"  {line}" for line in lines)
             words += "\n" + tr("Set the account up again to accept the new settings.")
-        self.details.appendPlainText(words)
+        plain_document(self.details, words, append=True)  # values from servers and the file
 
     def _forget(self) -> None:
         from mailhop.core.accounts import forget_account
@@ -173,7 +176,7 @@ class AccountsDialog(QDialog):
         profile = self._profile()
         if profile is None:
             return
-        asked = QMessageBox.question(
+        asked = ask(
             self,
             tr("Forget this account?"),
             tr(
@@ -181,7 +184,7 @@ class AccountsDialog(QDialog):
                 "settings? Your mail and your mail clients are not touched."
             ).format(address=profile.address_unicode, keyring=self.window_.session.keyring_label),
         )
-        if asked != QMessageBox.StandardButton.Yes:
+        if not asked:
             return
         session = self.window_.session
 
@@ -201,4 +204,4 @@ class AccountsDialog(QDialog):
 
     def _failed(self, error: BaseException, trace: str) -> None:
         self._set_busy(False)
-        self.details.appendPlainText(tr("Could not finish: {m}").format(m=error))
+        plain_document(self.details, tr("Could not finish: {m}").format(m=error), append=True)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
 
 from .look import heading, tr
+from .untrusted import neutral, plain_document, set_text
 
 __all__ = ["CertificateDialog", "certificate_text"]
 
@@ -58,9 +59,12 @@ def certificate_text(probe: object) -> str:
 class CertificateDialog(QDialog):
     def __init__(self, title: str, probe: object, parent: object = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("Certificate: {title}").format(title=title))
+        self.setWindowTitle(neutral(tr("Certificate: {title}").format(title=title), 200))
         self.setMinimumSize(640, 420)
-        text = QPlainTextEdit(certificate_text(probe))
+        # Subject, issuer, names and chain are the server's: bidi overrides and controls in
+        # them are shown escaped (a plain text view would still apply them).
+        text = QPlainTextEdit()
+        plain_document(text, certificate_text(probe))
         text.setReadOnly(True)
         text.setAccessibleName(tr("Certificate details"))
         text.setTextInteractionFlags(
@@ -70,6 +74,9 @@ class CertificateDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(title, size=1.2))
+        title_label = heading("", size=1.2)
+        set_text(title_label, title)
+        title_label.setAccessibleName(title_label.text())
+        layout.addWidget(title_label)
         layout.addWidget(text, 1)
         layout.addWidget(buttons)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .look import icon, level_colour, tr
+from .untrusted import label, neutral, set_text
 
 __all__ = ["LegCard", "LegsPicture"]
 
@@ -18,14 +19,14 @@ class LegCard(QFrame):
         super().__init__()
         self.setObjectName("leg")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(title)
+        self.title = label(title)
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
         self.title.setWordWrap(True)
         self.mark = QLabel()
-        self.level = QLabel()
-        self.lines = QLabel()
+        self.level = label()
+        self.lines = label()
         self.lines.setWordWrap(True)
         self.lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()
@@ -40,12 +41,12 @@ class LegCard(QFrame):
     def show_leg(self, level: str, lines: list[str]) -> None:
         words = tr(LEVEL_TEXT.get(level, level))
         self.mark.setPixmap(icon(level).pixmap(22, 22))
-        self.level.setText(words)
-        self.lines.setText("\n".join(lines))
+        set_text(self.level, words)
+        set_text(self.lines, "\n".join(lines))  # host names, a relay's failure: outside words
         colour = level_colour(level).name()
         self.setStyleSheet(f"QFrame#leg {{ border-color: {colour}; }}")
         self.setAccessibleName(f"{self.title.text()}: {words}")
-        self.setAccessibleDescription(" ".join(lines))
+        self.setAccessibleDescription(neutral(" ".join(lines)))
 
 
 class LegsPicture(QWidget):

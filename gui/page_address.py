@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from .look import heading, tr
+from .untrusted import set_text
 
 __all__ = ["AddressPage"]
 
@@ -80,7 +81,7 @@ class AddressPage(QWidget):
         parsed = self._parse()
         # While the person is still typing the domain, say nothing yet.
         if isinstance(parsed, str) and "@" in text and "." in text.rpartition("@")[2]:
-            self.error.setText(parsed)
+            set_text(self.error, parsed)  # it quotes what was typed or pasted
         else:
             self.error.clear()
         self.go.setEnabled(not isinstance(parsed, str))
@@ -88,7 +89,7 @@ class AddressPage(QWidget):
     def _submit(self) -> None:
         parsed = self._parse()
         if isinstance(parsed, str):
-            self.error.setText(parsed)
+            set_text(self.error, parsed)
             self.field.setFocus()
             return
         self.error.clear()

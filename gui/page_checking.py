@@ -13,7 +13,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QTreeWidget,
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from .look import heading, icon, tr
+from .untrusted import item as new_item
+from .untrusted import label, neutral, set_item_text, set_item_tooltip, set_text
 
 __all__ = ["CheckingPage"]
 
@@ -37,7 +38,7 @@ class CheckingPage(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.title = heading(tr("Checking"))
-        self.phase = QLabel()
+        self.phase = label()
         self.phase.setWordWrap(True)
         self.phase.setAccessibleName(tr("What is happening now"))
         self.progress = QProgressBar()
@@ -74,8 +75,8 @@ class CheckingPage(QWidget):
         self.timer.timeout.connect(self._tick)
 
     def begin(self, address_display: str, deadline: float) -> None:
-        self.title.setText(tr("Checking {address}").format(address=address_display))
-        self.phase.setText(tr("Asking every published source at once…"))
+        set_text(self.title, tr("Checking {address}").format(address=address_display))
+        set_text(self.phase, tr("Asking every published source at once…"))
         self.table.clear()
         self.rows.clear()
         self.started_at.clear()
@@ -91,9 +92,9 @@ class CheckingPage(QWidget):
     def finish(self, words: str) -> None:
         self.timer.stop()
         self.stop.setEnabled(False)
-        self.phase.setText(words)
+        set_text(self.phase, words)
         self.progress.setValue(1000)
-        self.progress.setFormat(words)
+        self.progress.setFormat(neutral(words, 200))
         for key, item in self.rows.items():
             if key in self.started_at:  # never finished: the run ended around it
                 item.setText(2, tr("stopped"))
@@ -107,7 +108,7 @@ class CheckingPage(QWidget):
         kind = getattr(event, "kind", "")
         target = str(getattr(event, "target", ""))
         if kind == "phase":
-            self.phase.setText(target)
+            set_text(self.phase, target)
             return
         source = getattr(event, "source", None)
         key = str(getattr(event, "task", "")) or f"{source} {target}"
@@ -128,22 +129,21 @@ class CheckingPage(QWidget):
             else:
                 item = self.rows[key]
                 item.setText(3, f"{time.monotonic() - began:.2f} s")
-                item.setText(1, target)  # the source may name what it asked more exactly
-                item.setToolTip(1, target)
+                set_item_text(item, 1, target)  # the source may name what it asked more exactly
+                set_item_tooltip(item, 1, target)
             words = STATUS.get(status, str(status)) if status is not None else ""
             detail = str(getattr(event, "detail", ""))
             if kind == "probe-finished" and detail:
                 words = f"{words}: {detail}" if status is not None else detail
-            item.setText(2, words)
-            item.setToolTip(2, words if not detail else f"{words}\n{detail}")
+            set_item_text(item, 2, words)  # a source's error: the server's or document's words
+            set_item_tooltip(item, 2, words if not detail else f"{words}\n{detail}")
             state = getattr(status, "value", "")
             name = "warn" if state == "timed-out" else _STATE_ICON.get(state, "none")
             item.setIcon(2, icon(name))
         self._tick()
 
     def _row(self, key: str, what: str, target: str) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([what, target, "", ""])
-        item.setToolTip(1, target)
+        item = new_item([what, target, "", ""], {1: target})
         self.table.addTopLevelItem(item)
         self.table.scrollToItem(item)
         self.rows[key] = item

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from .dialog_cert import CertificateDialog
 from .legs import LegsPicture
 from .look import heading, icon, tr
+from .untrusted import item, label, set_item_tooltip, set_text
 
 __all__ = ["ResultPage"]
 
@@ -52,7 +52,7 @@ class ResultPage(QWidget):
         self.report: object = None
         self.choice: object = None
         self.headline = heading("")
-        self.summary = QLabel()
+        self.summary = label()
         self.summary.setWordWrap(True)
         self.legs = LegsPicture()
         self.origins = QTreeWidget()
@@ -128,13 +128,13 @@ class ResultPage(QWidget):
         verdict = report.verdict
         address = report.discovery.address
         level = verdict.level.value
-        self.headline.setText(tr(HEADLINE[level]))
+        set_text(self.headline, tr(HEADLINE[level]))
         words = tr("Checked {address} in {seconds:.1f} s. No password was used.").format(
             address=address.display, seconds=report.elapsed
         )
         if choice.blocked is not None:
             words += " " + tr("Nothing can be set up: {why}.").format(why=choice.blocked)
-        self.summary.setText(words)
+        set_text(self.summary, words)  # names the address and why it is blocked
         self._legs(report)
         self._origins(report)
         self._findings(report)
@@ -170,6 +170,8 @@ class ResultPage(QWidget):
                     port=entry.port, security=SECURITY[entry.security]
                 ),
                 tr(SHORT_VERIFIED[how]) if how else tr("not verified"),
+                # An IMAP [ALERT] from the check (RFC 3501 7.1): the server's quoted words.
+                *(tr("alert: {said}").format(said=alert.said()) for alert in chosen.alerts),
             ]
             return level, [line for line in lines if line]
 
@@ -206,24 +208,24 @@ class ResultPage(QWidget):
                 continue
             entry = probe.entry
             value = f"{entry.hostname}:{entry.port} ({SECURITY[entry.security]})"
-            item = QTreeWidgetItem([title, value, TIER[entry.tier.value]])
-            item.setIcon(2, icon("ok" if entry.tier.value in "AB" else "warn"))
+            row = item([title, value, TIER[entry.tier.value]])
+            row.setIcon(2, icon("ok" if entry.tier.value in "AB" else "warn"))
             for origin in entry.origins:
                 badge = provenance_label(origin.source, origin.auth, domain)
                 # The address in an autoconfig URL's query adds nothing here: the tooltip
                 # has the whole URL.
                 shown = origin.target.partition("?")[0]
-                child = QTreeWidgetItem(["", shown, badge])
-                child.setToolTip(1, origin.target)
-                child.setToolTip(2, f"{badge}\n{TIER[origin.tier.value]}")
-                item.addChild(child)
+                child = item(["", shown, badge])
+                set_item_tooltip(child, 1, origin.target)
+                set_item_tooltip(child, 2, f"{badge}\n{TIER[origin.tier.value]}")
+                row.addChild(child)
             user = entry.username or report.discovery.address.ascii
             said = (
                 tr("from the settings") if entry.username else tr("your address (the usual rule)")
             )
-            item.addChild(QTreeWidgetItem(["", tr("user name: {user}").format(user=user), said]))
-            self.origins.addTopLevelItem(item)
-            item.setExpanded(True)
+            row.addChild(item(["", tr("user name: {user}").format(user=user), said]))
+            self.origins.addTopLevelItem(row)
+            row.setExpanded(True)
         _fit_height(self.origins)
         self.origins.resizeColumnToContents(1)
         self.origins.setColumnWidth(1, min(self.origins.columnWidth(1), 420))
@@ -239,16 +241,15 @@ class ResultPage(QWidget):
         ]
         severity_icon = {"error": "block", "warn": "warn", "info": "info"}
         for finding in found:
-            item = QTreeWidgetItem([finding.summary, finding.code])
-            item.setIcon(0, icon(severity_icon.get(finding.severity.value, "none")))
-            item.setToolTip(0, finding.helpdesk)
-            detail = QTreeWidgetItem([finding.helpdesk, ""])
-            item.addChild(detail)
+            row = item([finding.summary, finding.code])
+            row.setIcon(0, icon(severity_icon.get(finding.severity.value, "none")))
+            set_item_tooltip(row, 0, finding.helpdesk)
+            row.addChild(item([finding.helpdesk, ""]))
             for evidence in finding.evidence:
-                item.addChild(QTreeWidgetItem([evidence, ""]))
-            self.findings.addTopLevelItem(item)
+                row.addChild(item([evidence, ""]))
+            self.findings.addTopLevelItem(row)
         if not found:
-            self.findings.addTopLevelItem(QTreeWidgetItem([tr("Nothing to report."), ""]))
+            self.findings.addTopLevelItem(item([tr("Nothing to report."), ""]))
         self.findings.resizeColumnToContents(1)
 
     def _approvals(self, requests: tuple[object, ...]) -> None:
@@ -259,7 +260,7 @@ class ResultPage(QWidget):
         self.approval_checks = []
         self.approval_box.setVisible(bool(requests))
         for request in requests:
-            question = QLabel(request.question())
+            question = label(request.question())
             question.setWordWrap(True)
             # Both forms of the domain in full, "faß.de (xn--fa-hia.de)", as in the question.
             name = request.domain_shown

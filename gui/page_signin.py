@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from .look import heading, icon, tr
+from .untrusted import item, label, server_words, set_item_tooltip, set_text
 
 __all__ = ["SignInPage"]
 
@@ -33,7 +35,7 @@ class SignInPage(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.title = heading(tr("Sign in"))
-        self.explain = QLabel()
+        self.explain = label()
         self.explain.setWordWrap(True)
         self.password_label = QLabel(tr("&Password:"))
         self.password = QLineEdit()
@@ -56,7 +58,7 @@ class SignInPage(QWidget):
         self.stop.setAccessibleName(tr("Cancel the sign-in test"))
         self.stop.clicked.connect(self.cancel.emit)
         self.stop.setVisible(False)
-        self.status = QLabel()
+        self.status = label()
         self.status.setWordWrap(True)
         self.status.setAccessibleName(tr("Outcome"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -67,6 +69,15 @@ class SignInPage(QWidget):
         header = self.logins.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # IMAP [ALERT]s: the person MUST see them (RFC 3501 section 7.1), as the servers'
+        # words, in a box of their own that says whose they are.
+        self.alerts_box = QGroupBox(tr("The servers' own words (not mailhop's)"))
+        self.alerts = label()
+        self.alerts.setWordWrap(True)
+        self.alerts.setAccessibleName(tr("Messages from the servers"))
+        self.alerts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QVBoxLayout(self.alerts_box).addWidget(self.alerts)
+        self.alerts_box.setVisible(False)
         self.busy = QProgressBar()  # no percentage to give: the login test is one exchange
         self.busy.setRange(0, 0)
         self.busy.setAccessibleName(tr("Signing in"))
@@ -90,6 +101,7 @@ class SignInPage(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.busy)
         layout.addWidget(self.status)
+        layout.addWidget(self.alerts_box)
         layout.addWidget(self.logins, 1)
         layout.addStretch(0)  # takes the room while the login table is hidden
         layout.addLayout(buttons)
@@ -99,28 +111,32 @@ class SignInPage(QWidget):
         self, address: str, oauth2: bool, hosts: tuple[str, str], keyring: str, hint: str = ""
     ) -> None:
         self.oauth2 = oauth2
-        self.title.setText(tr("Sign in as {address}").format(address=address))
+        set_text(self.title, tr("Sign in as {address}").format(address=address))
         self.password.clear()
         self.logins.clear()
         self.logins.setVisible(False)  # shown with the first login test
         self.status.clear()
+        self.alerts.clear()
+        self.alerts_box.setVisible(False)
         self.next.setEnabled(False)
         self.go.setEnabled(True)
         self.password.setVisible(not oauth2)
         self.password_label.setVisible(not oauth2)
         if oauth2:
-            self.explain.setText(
+            set_text(
+                self.explain,
                 tr(
                     "This provider signs in with OAuth2: your mail client opens the provider's "
                     "own sign-in page, so mailhop never asks for or stores your password. "
                     "Save the settings, then add the account in your mail client."
-                )
+                ),
             )
             self.go.setText(tr("&Save the settings"))
             self.go.setAccessibleName(tr("Save the settings"))
             self.go.setFocus()
         else:
-            self.explain.setText(
+            set_text(
+                self.explain,
                 tr(
                     "mailhop tests your password at {incoming} and {outgoing}, over the verified "
                     "connections shown before, and keeps it only in {keyring}. It is never "
@@ -130,7 +146,7 @@ class SignInPage(QWidget):
                     "\n\n" + tr("This is the demo: its password is {hint}").format(hint=hint)
                     if hint
                     else ""
-                )
+                ),
             )
             self.go.setText(tr("Sign in and &save"))
             self.go.setAccessibleName(tr("Sign in and save"))
@@ -139,17 +155,17 @@ class SignInPage(QWidget):
     def _submit(self) -> None:
         if self.oauth2:
             self.go.setEnabled(False)
-            self.status.setText(tr("Saving…"))
+            set_text(self.status, tr("Saving…"))
             self._busy(True)
             self.sign_in.emit(None)
             return
         text = self.password.text()
         if not text:
-            self.status.setText(tr("Type the password first."))
+            set_text(self.status, tr("Type the password first."))
             return
         self.password.clear()  # the worker has it now; the field does not keep it
         self.go.setEnabled(False)
-        self.status.setText(tr("Testing the sign-in…"))
+        set_text(self.status, tr("Testing the sign-in…"))
         self._busy(True)
         self.sign_in.emit(text)
 
@@ -163,15 +179,16 @@ class SignInPage(QWidget):
             how = f"{login.username_used or '-'}" + (
                 f", {login.mechanism}" if login.mechanism else ""
             )
-            detail = (
-                how
-                if login.ok
-                else f"{login.advice} ({tr('server said')}: {login.server_said or '-'})"
-            )
-            item = QTreeWidgetItem([f"{login.host}:{login.port}", state, detail])
-            item.setIcon(1, icon("ok" if login.ok else "block"))
-            item.setToolTip(2, detail)
-            self.logins.addTopLevelItem(item)
+            detail = how if login.ok else login.advice
+            if not login.ok and login.server_said and login.server_said not in detail:
+                detail += " " + server_words(login.host, login.server_said)
+            row: QTreeWidgetItem = item([f"{login.host}:{login.port}", state, detail])
+            row.setIcon(1, icon("ok" if login.ok else "block"))
+            set_item_tooltip(row, 2, detail)
+            self.logins.addTopLevelItem(row)
+        alerts = [alert.said() for login in outcome.logins for alert in login.alerts]
+        set_text(self.alerts, "\n".join(alerts))
+        self.alerts_box.setVisible(bool(alerts))
         lines = [outcome.message]
         if outcome.stored:
             lines.append(
@@ -186,7 +203,7 @@ class SignInPage(QWidget):
             lines.append(
                 tr("The settings (no password) are in {path}.").format(path=outcome.profile_path)
             )
-        self.status.setText("\n".join(lines))
+        set_text(self.status, "\n".join(lines))
         saved = outcome.status == "saved"
         self.next.setEnabled(saved)
         self.go.setEnabled(not saved)
@@ -202,10 +219,10 @@ class SignInPage(QWidget):
     def cancelled(self) -> None:
         self._busy(False)
         self.go.setEnabled(True)
-        self.status.setText(tr("Cancelled: no password was stored and nothing was saved."))
+        set_text(self.status, tr("Cancelled: no password was stored and nothing was saved."))
         (self.go if self.oauth2 else self.password).setFocus()
 
     def show_error(self, message: str) -> None:
         self._busy(False)
-        self.status.setText(message)
+        set_text(self.status, message)
         self.go.setEnabled(True)

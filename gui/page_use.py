@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from .look import heading, tr
+from .untrusted import label, set_text
 
 __all__ = ["UsePage"]
 
@@ -87,7 +88,7 @@ class UsePage(QWidget):
         self.finish_button = QPushButton(tr("&Done"))
         self.finish_button.setAccessibleName(tr("Done"))
         self.finish_button.clicked.connect(self.finish.emit)
-        self.status = QLabel()
+        self.status = label()
         self.status.setWordWrap(True)
         self.status.setAccessibleName(tr("Saved files"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -124,7 +125,7 @@ class UsePage(QWidget):
         layout.addLayout(buttons)
 
     def prepare(self, address: str, folder: Path) -> None:
-        self.title.setText(tr("Use {address} in your mail client").format(address=address))
+        set_text(self.title, tr("Use {address} in your mail client").format(address=address))
         self.folder.setText(str(folder))
         self.status.clear()
         self.qr.clear()
@@ -156,23 +157,23 @@ class UsePage(QWidget):
     def _save(self) -> None:
         formats = self.chosen()
         if not formats:
-            self.status.setText(tr("Tick at least one client."))
+            set_text(self.status, tr("Tick at least one client."))
             return
         signing = None
         if self.signing.isChecked():
             cert, key, chain = (field.text().strip() for field in self.sign_fields)
             if not (cert and key):
-                self.status.setText(tr("Signing needs a certificate and its private key."))
+                set_text(self.status, tr("Signing needs a certificate and its private key."))
                 return
             signing = (Path(cert), Path(key), Path(chain) if chain else None)
         self.save_button.setEnabled(False)
-        self.status.setText(tr("Saving…"))
+        set_text(self.status, tr("Saving…"))
         self.save.emit(formats, Path(self.folder.text().strip()).expanduser(), signing)
 
     def show_saved(self, lines: list[str]) -> None:
         self.save_button.setEnabled(True)
-        self.status.setText("\n".join(lines))
+        set_text(self.status, "\n".join(lines))  # paths and errors: names from outside
 
     def summary_copied(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
-        self.status.setText(tr("A plain summary of the settings is on the clipboard."))
+        set_text(self.status, tr("A plain summary of the settings is on the clipboard."))

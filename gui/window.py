@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from .look import icon, tr
 from .page_address import AddressPage
+from .untrusted import message_box, set_text
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -268,7 +269,7 @@ class MainWindow(QMainWindow):
         self.job = None
         self.checking_page.finish(tr("Cancelled: nothing was saved and no password was used."))
         self.show_page(self.address_page)
-        self.address_page.error.setText(tr("The check was cancelled. Nothing was saved."))
+        set_text(self.address_page.error, tr("The check was cancelled. Nothing was saved."))
 
     def _checked(self, report: Any) -> None:
         self.job = None
@@ -289,7 +290,8 @@ class MainWindow(QMainWindow):
         if page is self.signin_page:
             self.signin_page.show_error(message)
         # Not exec(): a modal loop here would stall the window (and the tests that drive it).
-        box = QMessageBox(QMessageBox.Icon.Warning, tr("mailhop could not finish"), message)
+        # The error's words may be a server's or a file's: the box shows them as plain text.
+        box = message_box(QMessageBox.Icon.Warning, tr("mailhop could not finish"), message)
         box.setParent(self, box.windowFlags())
         from PySide6.QtCore import Qt
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mailhop.gui.dialog_accounts import AccountsDialog
 from mailhop.gui.window import MainWindow
@@ -21,9 +22,7 @@ def set_up_demo_account(qtbot: Any, window: MainWindow, demo: Any) -> None:
     qtbot.waitUntil(window.signin_page.next.isEnabled, timeout=15000)
 
 
-def test_recheck_then_forget(
-    qtbot: Any, demo_window: MainWindow, demo: Any, monkeypatch: Any
-) -> None:
+def test_recheck_then_forget(qtbot: Any, demo_window: MainWindow, demo: Any) -> None:
     set_up_demo_account(qtbot, demo_window, demo)
     profile = next(demo.profile_dir.glob("*.json"))
     saved = profile.read_bytes()
@@ -37,9 +36,20 @@ def test_recheck_then_forget(
     dialog.recheck.click()
     qtbot.waitUntil(lambda: "No differences" in dialog.details.toPlainText(), timeout=15000)
     assert profile.read_bytes() == saved  # a re-check never writes
-    # The confirmation is Qt's own modal question; answer it as a person would.
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    # The confirmation is a modal question; answer it as a person would. Its body names the
+    # address from the profile file: plain text, never guessed to be HTML.
+    asked: list[QMessageBox] = []
+
+    def answer_yes() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append(box)
+        assert box.textFormat() == Qt.TextFormat.PlainText and demo.address in box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(0, answer_yes)
     dialog.forget.click()
+    assert len(asked) == 1
     qtbot.waitUntil(lambda: "Removed 2 keyring" in dialog.note.text(), timeout=5000)
     assert dialog.accounts.count() == 0 and "No saved accounts" in dialog.note.text()
     assert not profile.exists() and demo.keyring.services() == ()
