@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from .profile import AccountProfile, EndpointSetting
+from .untrusted import UntrustedDataError, public_key_of, read_pem_certificates
 
 __all__ = [
     "MAIL_PAYLOAD_TYPE",
@@ -158,9 +159,11 @@ def sign_profile(
     data: bytes, certificate_pem: bytes, key_pem: bytes, chain_pem: bytes = b""
 ) -> bytes:
     """An attached DER CMS SignedData of ``data`` (SHA-256), intermediates from ``chain_pem``."""
+    # The person's files are read through the untrusted-bytes boundary: cryptography
+    # parses a certificate lazily, so a garbled one would raise later, from .public_key().
     try:
-        certificate = x509.load_pem_x509_certificate(certificate_pem)
-    except ValueError as exc:
+        certificate = read_pem_certificates(certificate_pem)[0]
+    except UntrustedDataError as exc:
         raise SigningError(
             f"the signing certificate is not a readable PEM certificate: {exc}"
         ) from exc
@@ -174,7 +177,8 @@ def sign_profile(
         raise SigningError(f"the signing key is not a readable PEM private key: {exc}") from exc
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise SigningError("the signing key must be RSA or EC; Apple's devices verify those")
-    if _spki(key.public_key()) != _spki(certificate.public_key()):
+    certificate_key = public_key_of(certificate)
+    if certificate_key is None or _spki(key.public_key()) != _spki(certificate_key):
         raise SigningError(
             "the signing key does not match the signing certificate "
             f"({certificate.subject.rfc4514_string()})"
@@ -182,8 +186,8 @@ def sign_profile(
     chain: list[x509.Certificate] = []
     if chain_pem.strip():
         try:
-            chain = x509.load_pem_x509_certificates(chain_pem)
-        except ValueError as exc:
+            chain = read_pem_certificates(chain_pem)
+        except UntrustedDataError as exc:
             raise SigningError(f"the certificate chain is not readable PEM: {exc}") from exc
     builder = (
         pkcs7.PKCS7SignatureBuilder().set_data(data).add_signer(certificate, key, hashes.SHA256())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import plistlib
 import subprocess
@@ -382,3 +383,24 @@ def test_unreadable_pem_is_a_clear_error(pki: dict[str, Any], field: str, messag
 
 def test_signer_repr_hides_the_key(pki: dict[str, Any]) -> None:
     assert "PRIVATE" not in repr(Signer(pki["leaf"], pki["leaf_key"]))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # an EC key whose algorithm OID nobody knows: UnsupportedAlgorithm on .public_key()
+        (bytes.fromhex("2a8648ce3d0201"), bytes.fromhex("2a8648ce3d0209"), "does not match"),
+        # X.509 version 8
+        (b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x07", "not a readable PEM"),
+    ],
+    ids=["unknown-key-type", "bad-version"],
+)
+def test_a_garbled_signing_certificate_is_a_clear_error(
+    pki: dict[str, Any], old: bytes, new: bytes, message: str
+) -> None:
+    der = x509.load_pem_x509_certificate(pki["leaf"]).public_bytes(serialization.Encoding.DER)
+    assert old in der
+    body = base64.encodebytes(der.replace(old, new, 1)).decode("ascii")
+    pem = f"-----BEGIN CERTIFICATE-----\n{body}-----END CERTIFICATE-----\n".encode()
+    with pytest.raises(SigningError, match=message):
+        sign_profile(b"<plist/>", pem, pki["leaf_key"])
