@@ -5,8 +5,9 @@
 
 Starts its own Xvfb when no DISPLAY is set. Each picture is taken from the X server
 (QScreen.grabWindow), as a person would see it, not rendered offscreen. With --lab it also
-walks a domain with warnings (unsigned.test: tier C, approval needed) and the OAuth2 sign-in
-page; --dark repeats the demo's result page on a dark palette.
+walks a domain with warnings (unsigned.test: tier C, approval needed), the OAuth2 sign-in
+page, and sign-ins whose servers answer in HTML and with IMAP [ALERT]s; --dark repeats the
+demo's result page on a dark palette.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def walk(app: Any, window: Any, folder: Path, prefix: str, password: str | None)
     if password is not None:
         window.signin_page.password.setText(password)
     window.signin_page.go.click()
-    pump(app, lambda: window.signin_page.next.isEnabled() or window.error_box is not None)
+    pump(app, lambda: not window.signin_page.busy.isVisible())  # saved, refused or failed
     shoot(app, window, folder / f"{prefix}-4-signin-done.png")
     if not window.signin_page.next.isEnabled():
         return
@@ -178,9 +179,12 @@ def main(argv: list[str] | None = None) -> int:
             from tests.lab import lab as lab_module
 
             info = lab_module.running() or lab_module.up()
-            for prefix, address in (
-                ("warnings", "carol@unsigned.test"),
-                ("oauth", "jo@oauth.test"),
+            for prefix, address, password in (
+                ("warnings", "carol@unsigned.test", None),
+                ("oauth", "jo@oauth.test", None),
+                # loginwords.test: a refusal in HTML, and IMAP [ALERT]s, as the person sees them
+                ("refusal", "jo@refuse.loginwords.test", "jo-refuse-lab-password-5T"),
+                ("alert", "jo@alert.loginwords.test", "jo-alert-lab-password-2W"),
             ):
                 session = Session(
                     settings=Settings(allow_test_domains=True),
@@ -193,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 window = MainWindow(session)
                 window.show()
-                walk(app, window, args.folder, prefix, None)
+                walk(app, window, args.folder, prefix, password)
                 window.close()
     return 0
 
