@@ -75,10 +75,10 @@ def _endpoint(probe: EndpointProbe) -> list[str]:
     lines.append(f"  name checked: {host}, {probe.reference}")
     if probe.auth_mechanisms:
         lines.append(f"  sign-in methods offered: {safe(' '.join(probe.auth_mechanisms))}")
-    return lines
-
     # RFC 3501 section 7.1: the person must see an [ALERT]; as the server's quoted words.
     lines += [f"  alert: {safe(alert.said())}" for alert in probe.alerts]
+    return lines
+
 
 def _relay(title: str, verdict: RelayVerdict) -> list[str]:
     lines = [f"{title}: {LEVEL_WORDS[verdict.level]}"]
