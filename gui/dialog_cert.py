@@ -19,7 +19,7 @@ def certificate_text(probe: object) -> str:
     assert isinstance(probe, EndpointProbe)
     entry = probe.entry
     lines = [
-        f"{entry.hostname} port {entry.port}, {SECURITY[entry.security]}",
+        f"{entry.name.shown} port {entry.port}, {SECURITY[entry.security]}",
         f"connected to {probe.peer or '-'}, {probe.tls_version or 'no TLS'}"
         + (f", {probe.cipher}" if probe.cipher else ""),
         "",

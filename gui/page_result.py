@@ -153,6 +153,7 @@ class ResultPage(QWidget):
 
     def _legs(self, report: object) -> None:
         from mailhop.core.labels import SECURITY
+        from mailhop.core.lookalike import shown_host
 
         verdict = report.verdict
 
@@ -165,7 +166,7 @@ class ResultPage(QWidget):
             entry = chosen.entry
             how = chosen.authenticated_by
             lines = [
-                f"{entry.hostname}",
+                entry.name.shown,  # U-label (A-label) for an IDN: rule 4
                 tr("port {port}, {security}").format(
                     port=entry.port, security=SECURITY[entry.security]
                 ),
@@ -189,7 +190,7 @@ class ResultPage(QWidget):
                     else "STARTTLS" + (", DANE" if probe.dane == "matched" else "")
                 )
             sts = f", MTA-STS {host.mta_sts_mode}" if host.mta_sts_mode else ""
-            lines.append(f"{host.host}: {state}{sts}")
+            lines.append(f"{shown_host(host.host)}: {state}{sts}")
         self.legs.relay.show_leg(
             relay.level.value if relay.hosts else "none", lines or [tr("No MX host found.")]
         )
@@ -207,7 +208,7 @@ class ResultPage(QWidget):
             if probe is None:
                 continue
             entry = probe.entry
-            value = f"{entry.hostname}:{entry.port} ({SECURITY[entry.security]})"
+            value = f"{entry.name.shown}:{entry.port} ({SECURITY[entry.security]})"
             row = item([title, value, TIER[entry.tier.value]])
             row.setIcon(2, icon("ok" if entry.tier.value in "AB" else "warn"))
             for origin in entry.origins:
@@ -288,7 +289,7 @@ class ResultPage(QWidget):
         if probe is None:
             return
         title = tr("incoming server") if which == "incoming" else tr("outgoing server")
-        CertificateDialog(f"{probe.entry.hostname} ({title})", probe, self).exec()
+        CertificateDialog(f"{probe.entry.name.shown} ({title})", probe, self).exec()
 
     def report_text(self) -> str:
         from mailhop.core.render_check import render_check

@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
     def to_sign_in(self, approved: tuple[Any, ...]) -> None:
         self.approved = approved
         choice: Any = self.result_page.choice  # chosen once, when the result was shown
-        hosts = (choice.incoming.entry.hostname, choice.outgoing.entry.hostname)
+        hosts = (choice.incoming.entry.name.shown, choice.outgoing.entry.name.shown)
         self.signin_page.prepare(
             self.report.discovery.address.display,
             choice.oauth2,

@@ -28,3 +28,18 @@ def test_a_signed_look_alike_host_outside_the_domain_is_approved_by_both_names(
     assert not page.go.isEnabled()
     check.setChecked(True)
     assert page.go.isEnabled()
+
+
+def test_every_host_on_the_result_page_is_shown_by_both_names(qtbot: Any, lab: LabInfo) -> None:
+    page = ResultPage()
+    qtbot.addWidget(page)
+    page.show_report(run_check(lab, "jo@lookalike.test"))
+    # The submission server and MX are xn--mil-6cd.lookalike.test (Cyrillic a), the IMAP
+    # server imap.xn--prvider-bjg.test (Cyrillic o): the cards and origins name both forms.
+    cards = page.legs.access.lines.text() + page.legs.relay.lines.text()
+    assert "imap.pr\u043evider.test (imap.xn--prvider-bjg.test)" in cards
+    assert "(xn--mil-6cd.lookalike.test)" in page.legs.relay.lines.text()
+    origins = [
+        page.origins.topLevelItem(i).text(1) for i in range(page.origins.topLevelItemCount())
+    ]
+    assert any("(imap.xn--prvider-bjg.test)" in value for value in origins), origins
