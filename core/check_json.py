@@ -16,7 +16,9 @@ A superset of ``mailhop.discover/1`` (see discovery_json.py): every field of it,
     <leg>   = {"service", "level", "chosen": <probe> | null, "findings": [<finding>]}
     <probe> = {"service", "host", "host_unicode", "port", "security", "tier",
                "needs_approval": bool, "failure": code | null,
-               "failure_detail", "server_said", "peer", "tls_version", "cipher",
+               "failure_detail", "server_said", "alerts": [{"protocol", "host",
+               "text"}] (IMAP [ALERT]s read over TLS: the server's words, sanitised),
+               "peer", "tls_version", "cipher",
                "pkix_valid", "pkix_error", "authenticated_by": "dane-ee" | "dane-ta" |
                "pkix" | null, "dane": "matched" | "mismatch" | "bogus" | null,
                "dane_usage", "dane_detail", "tlsa_name", "reference",
@@ -102,6 +104,10 @@ def _probe(probe: EndpointProbe) -> dict[str, Any]:
         "failure": probe.failure,
         "failure_detail": probe.failure_detail,
         "server_said": probe.evidence,
+        "alerts": [
+            {"protocol": alert.protocol, "host": alert.host, "text": alert.text}
+            for alert in probe.alerts
+        ],
         "peer": probe.peer,
         "tls_version": probe.tls_version,
         "cipher": probe.cipher,

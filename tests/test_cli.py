@@ -442,3 +442,16 @@ def test_a_damaged_profile_is_named_with_its_reason_and_hides_no_other(tmp_path:
         done = run(*command, *common)
         assert done.returncode == cli.EXIT_USAGE and "internal error" not in done.stderr
         assert done.stderr.count("\n") == 1 and str(infinite) in done.stderr, done.stderr
+
+
+def test_check_json_carries_the_servers_alerts_as_their_own_words(lab: LabInfo) -> None:
+    done = run("check", "jo@alert.loginwords.test", "--json", *lab_options(lab))
+    data = json.loads(done.stdout)
+    alerts = [alert for probe in data["probes"] for alert in probe["alerts"]]
+    assert alerts, done.stdout[:2000]
+    for alert in alerts:
+        assert alert["protocol"] == "IMAP" and alert["host"] == "alert.loginwords.test"
+        # The greeting's ESC and bidi override arrive escaped, the HTML as literal text.
+        assert "<b>Maintenance</b>" in alert["text"]
+        assert "\x1b" not in alert["text"] and "\u202e" not in alert["text"]
+        assert "\\x1b[2J" in alert["text"]
