@@ -29,6 +29,7 @@ from .lookalike import shown_host
 from .model import Service
 from .policy import ApprovalReason, Plan
 from .probe_report import EndpointProbe, RelayProbe
+from .proto_base import quote_server
 
 __all__ = [
     "EXPIRY_WARNING_DAYS",
@@ -157,7 +158,8 @@ def _endpoint_findings(probe: EndpointProbe) -> list[Finding]:
                 endpoint=where,
                 port=port,
                 detail=probe.failure_detail,
-                server_said=probe.evidence or "(nothing)",
+                # The server's words, quoted so they never read as mailhop's (rule 10).
+                server_said=quote_server(probe.evidence) if probe.evidence else "(nothing)",
             )
         ]
     out: list[Finding] = []

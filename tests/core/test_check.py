@@ -227,3 +227,10 @@ def test_cancelling_a_check_stops_every_source_and_probe(lab: LabInfo) -> None:
     started = time.monotonic()
     left = asyncio.run(cancel_midway())
     assert left == [] and time.monotonic() - started < 1.5
+
+
+def test_a_refusal_in_a_finding_is_the_servers_quoted_words(lab: LabInfo) -> None:
+    report = run_check(lab, "jo@starttls-no.cases.test", soft_deadline=2.0, hard_deadline=4.0)
+    (refused,) = [f for f in report.verdict.access.findings if f.code == "starttls-refused"][:1]
+    said = refused.helpdesk.partition("with: ")[2]
+    assert said.startswith("\u201c") and "\u201d" in said, refused.helpdesk
