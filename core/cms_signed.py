@@ -108,8 +108,10 @@ def unwrap_signed(data: bytes) -> SignedEnvelope:
         return _unwrap(data)
     except UntrustedDataError:
         raise
-    except (ValueError, IndexError) as exc:  # the BER reader and the walk through its tree
-        raise UntrustedDataError(str(exc) or type(exc).__name__) from exc
+    except IndexError as exc:  # the walk through the tree found a part missing
+        raise UntrustedDataError("a part of the envelope is missing or cut short") from exc
+    except ValueError as exc:  # the BER reader's own refusals
+        raise UntrustedDataError(str(exc) or "not BER") from exc
 
 
 def _unwrap(data: bytes) -> SignedEnvelope:
