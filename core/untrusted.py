@@ -99,8 +99,10 @@ def _size(data: bytes, max_bytes: int) -> None:
 
 # --- JSON (RFC 8259) ---------------------------------------------------------------------
 
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_JSON_BRACKET = re.compile(r"[\[\]{}]")
+# A string (to skip: its brackets are text) or a bracket. The string pattern matches from
+# every quote, running to the end when the string is never closed, so no attempt fails and
+# the scan stays linear (a pattern that can fail rescans the rest after each escaped quote).
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*\\?(?:"|\Z)|[\[\]{}]', re.DOTALL)
 
 
 def read_json(
@@ -122,8 +124,10 @@ def read_json(
     except UnicodeDecodeError as exc:
         raise UntrustedDataError(f"not UTF-8: {_reason(exc)}") from exc
     depth = 0
-    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
-        depth += 1 if bracket.group() in "[{" else -1
+    for token in _JSON_TOKEN.finditer(text):
+        if token.group()[0] == '"':
+            continue
+        depth += 1 if token.group() in "[{" else -1
         if depth > max_depth:
             raise UntrustedDataError(f"nested more than {max_depth} levels deep")
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import plistlib
+import time
 
 import pytest
 from cryptography import x509
@@ -54,6 +55,16 @@ def test_json_nesting_is_bounded_before_json_recurses() -> None:
     # Brackets inside strings (escaped quotes too) are text, not nesting.
     text = json.dumps({"k": "[" * 500 + '\\"{' * 500})
     assert read_json(text.encode())["k"].startswith("[[[")
+
+
+def test_the_json_depth_scan_is_linear_on_escaped_quotes() -> None:
+    # A string never closed, full of escaped quotes: a string pattern that can fail was
+    # retried from each of them, 32,000 scans of the rest (seconds for 64 KB).
+    data = b'"' + b'\\"' * 32_000
+    started = time.perf_counter()
+    with pytest.raises(UntrustedDataError, match="Unterminated"):
+        read_json(data)
+    assert time.perf_counter() - started < 1.0
 
 
 @pytest.mark.parametrize("number", [b"1e999", b"-1e999", b"NaN", b"Infinity", b"-Infinity"])
