@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from mailhop.core.model import IssueCode
@@ -168,3 +170,16 @@ def test_policy_allows_its_mx_hosts() -> None:
 )
 def test_mx_matches(pattern: str, host: str, matches: bool) -> None:
     assert mx_matches(pattern, host) is matches
+
+
+def test_a_long_run_of_blanks_inside_a_value_is_read_in_linear_time() -> None:
+    # The line regex "(.*?)[ \t]*" rescanned the blanks once per character: 64 KiB of
+    # them took tens of seconds (found by the fuzzer's timing, issue 12).
+    body = b"version: STSv1\nmode: enforce\nmax_age: 86400\nmx: mail.example.com\nx: a"
+    data = body + b" " * (65536 - len(body) - 2) + b"b\n"
+    started = time.perf_counter()
+    result = parse_mtasts_policy(data)
+    assert time.perf_counter() - started < 1.0
+    assert result.policy is not None and result.policy.mx == ("mail.example.com",)
+    padded = parse_mtasts_policy(b"version: \t STSv1 \t\nmode:enforce\nmx: a.example\nmax_age: 1")
+    assert padded.policy is not None
