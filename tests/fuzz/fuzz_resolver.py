@@ -31,7 +31,7 @@ CONTRACT: tuple[type[BaseException], ...] = ()
 LOOP = asyncio.new_event_loop()
 # Port 9 (discard) on loopback with a deadline already passed: a lookup that did reach the
 # network would come back FAILED at once, and the harness would say so.
-RESOLVER = Resolver(Upstream("127.0.0.1", 9), WORLD.anchor, deadline=time.monotonic())
+UPSTREAM = Upstream("127.0.0.1", 9)
 
 
 def _check_name(text: str) -> None:
@@ -40,7 +40,8 @@ def _check_name(text: str) -> None:
         assert len(made.to_wire()) <= 255 and made.is_absolute()
         return
     assert isinstance(made, str) and made
-    answer = LOOP.run_until_complete(RESOLVER.lookup(text, "TLSA"))
+    resolver = Resolver(UPSTREAM, WORLD.anchor, deadline=time.monotonic())  # one per run
+    answer = LOOP.run_until_complete(resolver.lookup(text, "TLSA"))
     assert answer.outcome is Outcome.INVALID_NAME, answer
     assert answer.security is Security.INDETERMINATE and not answer.records
 
