@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import inspect
 import threading
 import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
-__all__ = ["AsyncRunner", "Job"]
+__all__ = ["GRACE", "AsyncRunner", "Job"]
+
+GRACE = 5.0  # seconds a task gets to let go of its connections when the window closes
 
 
 class _Relay(QObject):
@@ -54,18 +58,47 @@ class Job:
 
 
 class AsyncRunner:
-    """One worker thread with one asyncio loop for the window's whole life."""
+    """One worker thread with one asyncio loop for the window's whole life.
+
+    Shutting down has one order. A task merely cancelled and left on a stopped loop runs its
+    cleanup later, in a finaliser at exit, with no loop ("Event loop is closed", "Task was
+    destroyed but it is pending"), and that cleanup reaches into Qt (a probe's last progress
+    event is a ``post``) after QApplication has gone. And the worker holds Python objects
+    that belong to the GUI (callbacks, observers, the pages they update): none may be
+    released on the worker, or after QApplication, so:
+
+    1. ``closed`` is set: from now on ``post`` drops calls, so the window hears nothing more;
+    2. on the worker, every task is cancelled and awaited (its cleanup runs on the loop, not
+       in a finaliser at exit), then async generators and the default executor are shut
+       down, and the loop stops and is closed;
+    3. the thread is joined: every frame of the worker is gone, so whatever it held is
+       released here, on the GUI thread;
+    4. calls queued for the GUI but not yet run are discarded and the relay disconnected.
+
+    ``stop`` does all of it; the window calls it from its close event, and the application's
+    ``aboutToQuit`` calls it too, for a quit that closes no window first.
+    """
 
     def __init__(self) -> None:
         self._relay = _Relay()
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name="mailhop-core", daemon=True
-        )
+        self._closed = False
+        self._thread = threading.Thread(target=self._serve, name="mailhop-core", daemon=True)
         self._thread.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    @property
+    def closed(self) -> bool:
+        """``stop`` has run: no more work is taken and nothing more reaches the GUI."""
+        return self._closed
 
     def post(self, function: Callable[..., None], *args: Any) -> None:
-        """Run ``function(*args)`` on the GUI thread soon (callable from any thread)."""
+        """Run ``function(*args)`` on the GUI thread soon (callable from any thread);
+        dropped once the runner is stopping."""
+        if self._closed:
+            return
         self._relay.call.emit(lambda: function(*args))
 
     def submit(
@@ -77,7 +110,13 @@ class AsyncRunner:
         cancelled: Callable[[], None] | None = None,
     ) -> Job:
         """Run ``coroutine`` on the worker; exactly one of the callbacks follows, on the GUI
-        thread. ``failed`` gets the exception and its traceback (for the log only)."""
+        thread. ``failed`` gets the exception and its traceback (for the log only). After
+        ``stop`` nothing runs and no callback follows."""
+        if self._closed:
+            coroutine.close()  # never started: no "was never awaited" warning at exit
+            refused: concurrent.futures.Future[Any] = concurrent.futures.Future()
+            refused.cancel()
+            return Job(refused)
         future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
 
         def finished(result: concurrent.futures.Future[Any]) -> None:
@@ -104,13 +143,68 @@ class AsyncRunner:
         return asyncio.run_coroutine_threadsafe(count(), self._loop).result(timeout)
 
     def stop(self) -> None:
-        """Cancel what runs and end the thread (the window is closing)."""
+        """Cancel and await what runs, close the loop, end the thread (the window is closing).
 
-        def cancel_all() -> None:
-            for task in asyncio.all_tasks(self._loop):
-                task.cancel()
-            self._loop.call_soon(self._loop.stop)
+        Call it on the GUI thread; a second call does nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            # Bounded: the wind-down gives tasks GRACE seconds, the executor as long again.
+            self._thread.join(timeout=3 * GRACE)
+        QCoreApplication.removePostedEvents(self._relay)  # queued calls: never run now
+        with contextlib.suppress(RuntimeError):  # nothing connected any more
+            self._relay.call.disconnect()
+        app = QCoreApplication.instance()
+        if app is not None:
+            with contextlib.suppress(RuntimeError):
+                app.aboutToQuit.disconnect(self.stop)
 
-        if self._loop.is_running():
-            self._loop.call_soon_threadsafe(cancel_all)
-            self._thread.join(timeout=5)
+    def _serve(self) -> None:
+        """The worker thread: the loop until ``stop``, then its orderly end (see the class)."""
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_forever()
+            self._loop.run_until_complete(_wind_down())
+        finally:
+            asyncio.set_event_loop(None)
+            self._loop.close()
+
+
+async def _wind_down() -> None:
+    """Cancel every other task on this loop and wait for each to let go, as asyncio.run
+    does at its end, again for any task that cleanup started; then the async generators and
+    the default executor (login tests run there). Bounded, so a task that ignores
+    cancellation cannot keep the window open.
+
+    A task is cancelled only once it has started: one cancelled before its first step never
+    runs its coroutine, and a library that wraps the coroutine it was given (anyio's task
+    groups, under httpcore) then leaves that one "never awaited", a warning at exit."""
+    loop = asyncio.get_running_loop()
+    until = loop.time() + GRACE
+    seen: set[asyncio.Task[Any]] = set()
+    while tasks := [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]:
+        seen.update(tasks)
+        started = [task for task in tasks if _started(task)]
+        for task in started:
+            task.cancel()
+        if loop.time() >= until:
+            break
+        if len(started) < len(tasks):
+            await asyncio.sleep(0)  # their first step; cancelled in the next round
+        else:
+            await asyncio.wait(tasks, timeout=until - loop.time())
+    for task in seen:
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved: the error of a run given up is not news
+    await loop.shutdown_asyncgens()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(loop.shutdown_default_executor(), GRACE)
+
+
+def _started(task: asyncio.Task[Any]) -> bool:
+    coroutine = task.get_coro()
+    if not inspect.iscoroutine(coroutine):
+        return True  # nothing of ours to judge by: treat it as running
+    return inspect.getcoroutinestate(coroutine) != inspect.CORO_CREATED

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import logging
 import socket
 import ssl
 from pathlib import Path
+
+import pytest
 
 from mailhop.core.demo_dialogues import (
     HttpResponse,
@@ -145,3 +149,43 @@ def test_a_real_tls_session_verifies_with_the_demo_ca_only(tmp_path: Path) -> No
     assert greeting.startswith(b"220 mail.demo.test ESMTP")
     assert answer.startswith(b"535 5.7.8")
     assert "certificate" in refused  # self-signed in the chain: the system does not know it
+
+
+def test_a_client_that_hangs_up_right_after_starttls_leaves_no_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The window quitting mid-check closes a probe just after its TLS handshake: its last
+    handshake bytes and its close_notify arrive together. asyncio's StreamWriter.start_tls
+    has not yet told the stream protocol it is over TLS, so the protocol asks to keep the
+    connection open and asyncio logs "returning true from eof_received() has no effect when
+    using ssl" on stderr. The demo's servers close on EOF instead: nothing is logged."""
+    pki = make_pki(tmp_path, "demo.test", (HOST,))
+    context = ssl.create_default_context(cafile=pki.ca_file)
+
+    async def hang_up(port: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        await reader.readline()  # 220 greeting
+        writer.write(b"EHLO client\r\n")
+        while not (await reader.readline()).startswith(b"250 "):
+            pass
+        writer.write(b"STARTTLS\r\n")
+        assert (await reader.readline()).startswith(b"220 ")
+        await writer.start_tls(context, server_hostname=HOST)
+        writer.close()  # at once: close_notify follows the handshake's last flight
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+
+    async def run() -> None:
+        servers = await serve_all(
+            pki, domain="demo.test", mail_host=HOST, accounts=ACCOUNTS, host="127.0.0.1"
+        )
+        try:
+            for _ in range(5):
+                await hang_up(servers.ports[587])
+            await asyncio.sleep(0.1)  # the server's side of the last one
+        finally:
+            await servers.close()
+
+    with caplog.at_level(logging.WARNING, logger="asyncio"):
+        asyncio.run(run())
+    assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []
