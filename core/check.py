@@ -40,6 +40,7 @@ from .proto_base import ServerAlert
 from .report import Attempt, Source, Status
 from .resolver import ResolveError
 from .source_context import SourceContext
+from .tasks import cancel_and_wait
 from .tlscontext import client_context, diagnostic_context
 from .verdict import Verdict, judge
 
@@ -86,9 +87,8 @@ async def check(
         for entry in _all_entries(report):
             prober.ensure(entry.service, entry.hostname, entry.port, entry.security)
         stopped_early = await prober.wait(report)
-    except asyncio.CancelledError:  # the caller gave up: no probe may outlive the check
+    finally:  # every path (the caller's cancel, an error): no probe may outlive the check
         await prober.abandon()
-        raise
     probes = tuple(prober.endpoint_probe(e, report) for e in _client_entries(report))
     relay = tuple(prober.relay_probe(e, report) for e in _relay_entries(report))
     mta_sts = any(a.source is Source.MTA_STS and a.status is Status.FOUND for a in report.attempts)
@@ -198,10 +198,7 @@ class _Prober:
             )
 
     async def abandon(self) -> None:
-        pending = [task for task in self.tasks.values() if not task.done()]
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await cancel_and_wait(self.tasks.values())
 
     async def wait(self, report: DiscoveryReport) -> bool:
         """Wait for the probes; at the soft deadline, stop if both legs are settled."""
@@ -217,17 +214,13 @@ class _Prober:
             if now >= self.deadline:
                 break
             if now >= soft and self._settled(report):
-                for task in pending:
-                    task.cancel()
-                await asyncio.gather(*pending, return_exceptions=True)
+                await cancel_and_wait(pending)
                 return True
             wake = soft if now < soft else self.deadline
             await asyncio.wait(
                 pending, timeout=max(0.0, wake - now), return_when=asyncio.FIRST_COMPLETED
             )
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await cancel_and_wait(pending)
         return False
 
     def _settled(self, report: DiscoveryReport) -> bool:

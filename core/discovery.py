@@ -46,6 +46,7 @@ from .source_web import (
     well_known,
     wkd,
 )
+from .tasks import cancel_and_wait
 from .tlscontext import client_context
 
 __all__ = [
@@ -147,9 +148,10 @@ async def discover(
                 phase2 = True
                 run.emit(Event("phase", None, "phase 2: plain HTTP and guessing", run.now()))
                 await run.phase_two()
-        except asyncio.CancelledError:  # the caller gave up (the GUI's Cancel): stop it all
+        finally:
+            # Every path: the sources a deadline gave up on, and on the caller's cancel (the
+            # GUI's Cancel) or an error all that still runs, end before discover returns.
             await run.abandon()
-            raise
     attempts = tuple(run.attempts)
     plan = make_plan(address.ascii, address.domain, registrable, attempts)
     return DiscoveryReport(
@@ -182,6 +184,7 @@ class _Run:
         self.attempts: list[Attempt] = []
         self.stopped_early = False
         self._tasks: dict[asyncio.Task[list[Attempt]], tuple[Source, str, float]] = {}
+        self._given_up: list[asyncio.Task[list[Attempt]]] = []  # cancelled, not yet awaited
         self._tlsa_asked: set[tuple[str, int]] = set()
         self._mx_asked: set[str] = set()
         self._queue: list[tuple[Source, str, Callable[..., Awaitable[Any]], tuple[object, ...]]]
@@ -366,19 +369,21 @@ class _Run:
         return Attempt(source, target, Status.FAILED, Auth.NONE, why, started, self.now() - started)
 
     async def abandon(self) -> None:
-        """Cancel every source still running, and wait until they have let go."""
-        pending: list[asyncio.Future[Any]] = list(self._tasks)
+        """Cancel every source still running, and wait until they and the ones a deadline
+        gave up on have let go."""
+        pending: list[asyncio.Future[Any]] = [*self._tasks, *self._given_up]
         if self._primer is not None:
             pending.append(self._primer)
         self._tasks.clear()
+        self._given_up.clear()
         self._queue.clear()
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await cancel_and_wait(pending)
 
     def _cancel(self, why: str) -> None:
+        """A deadline: what still runs is timed out (awaited by ``abandon``)."""
         for task, (source, target, started) in list(self._tasks.items()):
             task.cancel()
+            self._given_up.append(task)
             elapsed = self.now() - started
             attempt = Attempt(source, target, Status.TIMED_OUT, Auth.NONE, why, started, elapsed)
             self.attempts.append(attempt)

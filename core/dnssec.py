@@ -77,6 +77,7 @@ from .dnssec_denial import (
     prove_denial,
     prove_wildcard_expansion,
 )
+from .tasks import cancel_and_wait
 
 __all__ = [
     "SUPPORTED_ALGORITHMS",
@@ -213,9 +214,13 @@ class ChainValidator:
         chain = None
         if self._unknown_territory(host):
             chain = asyncio.ensure_future(self._zone_of(host, signer=True))
-        message = await self._lookup(name, rdtype)
-        if chain is not None:
-            await chain
+        try:
+            message = await self._lookup(name, rdtype)
+            if chain is not None:
+                await chain
+        finally:  # cancelled (a deadline) or failed: the walk ends with the question
+            if chain is not None and not chain.done():
+                await cancel_and_wait([chain])
         if isinstance(message, str):
             return ValidatedAnswer(name, rdtype, Security.INDETERMINATE, None, message)
         return await self.validate_message(name, rdtype, message)

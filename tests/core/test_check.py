@@ -234,3 +234,32 @@ def test_a_refusal_in_a_finding_is_the_servers_quoted_words(lab: LabInfo) -> Non
     (refused,) = [f for f in report.verdict.access.findings if f.code == "starttls-refused"][:1]
     said = refused.helpdesk.partition("with: ")[2]
     assert said.startswith("\u201c") and "\u201d" in said, refused.helpdesk
+
+
+class _Interrupted(BaseException):
+    """What a Ctrl-C landing in the observer's own code looks like to the check: not an
+    Exception, so the guard against a broken observer does not swallow it."""
+
+
+def test_no_source_or_probe_outlives_a_check_that_raised(lab: LabInfo) -> None:
+    """The check ends with the observer's error while the black-holed autoconfig host and
+    IMAP server are still connecting; it raises only once every task it started has ended."""
+    from mailhop.core.discovery import Event
+
+    parsed = parse_address("frank@blackhole.test", allow_test_domains=True)
+
+    seen: set[str] = set()
+
+    def observer(event: Event) -> None:
+        seen.add(event.kind)
+        # In discovery's own code (a source's end), with probes and sources still running.
+        if event.kind == "finished" and "probe-started" in seen:
+            raise _Interrupted
+
+    async def run() -> list[asyncio.Task[object]]:
+        with pytest.raises(_Interrupted):
+            await check(parsed, options(lab, soft_deadline=1.0, hard_deadline=4.0), observer)
+        left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        return [t for t in left if not t.done()]
+
+    assert asyncio.run(run()) == []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -397,3 +398,48 @@ def test_one_source_at_a_time_gives_the_same_plan(lab: LabInfo) -> None:
     assert sorted((a.source, a.target) for a in sequential.attempts) == sorted(
         (a.source, a.target) for a in parallel.attempts
     )
+
+
+async def _left_after(run: Callable[[], Awaitable[object]]) -> list[asyncio.Task[object]]:
+    """The tasks other than this one that are still pending the moment ``run()`` ends
+    (returned or raised): a task a run started and left behind goes on using the network
+    and the CPU after the run's caller has moved on, or dies pending with the loop."""
+    with contextlib.suppress(Exception):
+        await run()
+    return [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+
+
+def test_every_source_is_awaited_when_the_soft_deadline_stops_the_wait(lab: LabInfo) -> None:
+    """The black-holed autoconfig host is still connecting when the soft deadline ends the
+    wait: its task is cancelled and awaited before discover returns, not left pending."""
+    parsed = parse_address("frank@blackhole.test", allow_test_domains=True)
+    reports: list[DiscoveryReport] = []
+
+    async def run() -> None:
+        reports.append(await discover(parsed, options(lab, soft_deadline=1.0, hard_deadline=4.0)))
+
+    left = asyncio.run(_left_after(run))
+    (report,) = reports
+    assert report.stopped_early
+    assert left == []
+
+
+def test_every_source_is_awaited_when_the_run_raises(lab: LabInfo) -> None:
+    """A bug in a hook (here the attempt hook the check passes) ends the run with its error,
+    and still no source it started is left running."""
+    parsed = parse_address("frank@blackhole.test", allow_test_domains=True)
+    raised: list[BaseException] = []
+
+    def broken(attempt: object, attempts: object, ctx: object) -> None:
+        raise RuntimeError("a bug in the hook")
+
+    async def run() -> None:
+        try:
+            await discover(parsed, options(lab), on_attempt=broken)
+        except RuntimeError as exc:
+            raised.append(exc)
+            raise
+
+    left = asyncio.run(_left_after(run))
+    assert [str(e) for e in raised] == ["a bug in the hook"]
+    assert left == []

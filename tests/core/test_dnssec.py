@@ -931,3 +931,27 @@ def test_an_nsec3_record_at_the_root_is_no_proof_and_no_crash() -> None:
     cut = classify_cut(n("x."), dns.name.root, [], records)
     assert not denial.proven and denial.proof is ProofKind.NSEC3
     assert cut.kind is CutKind.UNPROVEN
+
+
+def test_a_cancelled_validation_leaves_no_chain_walk_running(world: World) -> None:
+    """validate() walks the chain of trust in a task of its own beside the question; a
+    source cancelled at a deadline must take that walk down with it, not leave it asking
+    the resolver after discovery has returned (DESIGN.md section 3)."""
+    asked: list[str] = []
+
+    async def silent(name: dns.name.Name, rdtype: T) -> dns.message.Message:
+        asked.append(f"{name} {dns.rdatatype.to_text(rdtype)}")
+        await asyncio.Event().wait()  # a resolver that never answers
+        raise AssertionError("unreachable")
+
+    async def cancel_midway() -> list[asyncio.Task[Any]]:
+        validator = ChainValidator(world.anchor, silent)
+        task = asyncio.ensure_future(validator.validate(n("mail.signed.test."), T.A))
+        while len(asked) < 2:  # the question and the chain walk are both waiting
+            await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+
+    assert run(cancel_midway()) == []

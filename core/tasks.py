@@ -1,0 +1,42 @@
+"""Ending the tasks a stage started: cancel them, then wait until every one has finished.
+
+DESIGN.md section 3: every task a stage starts is awaited before the stage returns, on every
+path (all answered, a deadline, the caller's cancel, an error). A task that is only
+cancelled has not stopped: it stops at its next await, and its cleanup (closing a socket, a
+TLS session, an HTTP pool) still has to run. Left behind, it goes on after the stage has
+returned, or, when the loop ends first, dies pending and runs that cleanup in a finaliser
+with no loop at all ("Task was destroyed but it is pending", "Event loop is closed").
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["cancel_and_wait"]
+
+
+async def cancel_and_wait(tasks: Iterable[asyncio.Future[Any]]) -> None:
+    """Cancel ``tasks`` and return once every one of them is done.
+
+    The wait goes on even when the caller is cancelled meanwhile (the tasks are cancelled
+    already, so they end at their next await); the caller's CancelledError is raised after.
+    Their results and exceptions are read here, so none is reported as never retrieved:
+    whoever needed an answer from them has given up on it.
+    """
+    every = list(dict.fromkeys(tasks))
+    for task in every:
+        task.cancel()
+    pending = {task for task in every if not task.done()}
+    interrupted = False
+    while pending:
+        try:
+            _, pending = await asyncio.wait(pending)
+        except asyncio.CancelledError:
+            interrupted = True
+    for task in every:
+        if not task.cancelled():
+            task.exception()
+    if interrupted:
+        raise asyncio.CancelledError
