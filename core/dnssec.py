@@ -173,7 +173,9 @@ class TrustAnchor:
 def load_root_anchors() -> TrustAnchor:
     """The IANA root trust anchors shipped with mailhop (KSK-2017 and KSK-2024)."""
     package = __package__ or "mailhop.core"
-    text = resources.files(package).joinpath("data", "root-anchors.txt").read_text("ascii")
+    # One name per step: in a frozen bundle this is Python 3.11's MultiplexedPath, whose
+    # joinpath() takes a single name (tests/installer/test_bundle_linux.py runs it).
+    text = (resources.files(package) / "data" / "root-anchors.txt").read_text("ascii")
     return TrustAnchor.from_text(text)
 
 

@@ -201,7 +201,9 @@ def sign_profile(
 def key_table() -> dict[str, dict[str, dict[str, Any]]]:
     """mailhop's own table of the keys it writes, per level ("profile", "payload")."""
     package = __package__ or "mailhop.core"
-    text = resources.files(package).joinpath("data", "apple-mail-keys.json").read_text("utf-8")
+    # One name per step: in a frozen bundle this is Python 3.11's MultiplexedPath, whose
+    # joinpath() takes a single name (tests/installer/test_bundle_linux.py runs it).
+    text = (resources.files(package) / "data" / "apple-mail-keys.json").read_text("utf-8")
     raw = json.loads(text)
     return {"profile": raw["profile"], "payload": raw["payload"]}
 

@@ -58,6 +58,8 @@ def separator() -> QFrame:
 
 def icon(name: str) -> QIcon:
     """An SVG from resources/icons (shipped as mailhop.resources)."""
-    path = resources.files("mailhop.resources").joinpath("icons", f"{name}.svg")
+    # One name per step: in a frozen bundle this is Python 3.11's MultiplexedPath, whose
+    # joinpath() takes a single name (tests/installer/test_bundle_linux.py runs it).
+    path = resources.files("mailhop.resources") / "icons" / f"{name}.svg"
     with resources.as_file(path) as real:
         return QIcon(str(real))
