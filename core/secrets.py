@@ -82,6 +82,7 @@ __all__ = [
     "SecretStore",
     "SecretStoreError",
     "account_refs",
+    "backend_modules",
     "install_hint",
     "lookup_command",
     "lookup_command_line",
@@ -288,6 +289,17 @@ _REFUSED_BECAUSE = {
     "keyring.backends.null.Keyring": "throws every password away",
     "keyring.backends.fail.Keyring": "is keyring's placeholder for 'no keyring found'",
 }
+
+
+def backend_modules(platform: str | None = None) -> tuple[str, ...]:
+    """The modules of the OS keyrings mailhop uses on ``platform`` (a ``sys.platform`` value).
+
+    ``_load`` imports them by name, which a freezer cannot see: the desktop bundles list them
+    as hidden imports from here (installer/manifest.py), so the two lists never drift apart.
+    """
+    system = platform or sys.platform
+    found = (r.path.rpartition(".")[0] for r in _REAL if system.startswith(r.platforms))
+    return tuple(dict.fromkeys(found))
 
 
 def install_hint(platform: str | None = None) -> str:
