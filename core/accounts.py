@@ -28,6 +28,9 @@ class RecheckResult:
 class ForgetResult:
     removed: tuple[SecretRef, ...]  # keyring entries that existed and are gone
     profile_path: Path | None  # the profile file removed, or None when there was none
+    # Why the profile could not be removed (the keyring entries are gone all the same: a
+    # profile naming no password is harmless, a password no profile names is not).
+    profile_error: str | None = None
 
 
 def recheck_against(saved: AccountProfile, report: CheckReport) -> RecheckResult:
@@ -50,7 +53,8 @@ def forget_account(address: str, profile_dir: Path | None, store: SecretStore) -
     """Remove the account's keyring entries, then its profile.
 
     Raises SecretStoreError when the keyring cannot be changed; the profile then stays, so
-    nothing is left that points at nothing.
+    no password is left that no profile names. A profile that cannot be removed after the
+    entries are gone is reported in ``profile_error``, not raised.
     """
     try:
         saved: AccountProfile | None = load_profile(address, profile_dir)
@@ -61,5 +65,8 @@ def forget_account(address: str, profile_dir: Path | None, store: SecretStore) -
     known = saved.secrets if saved is not None else ()
     refs = tuple(dict.fromkeys((*known, *account_refs(address))))
     removed = store.delete_all(refs)
-    path = delete_profile(address, profile_dir)
+    try:
+        path = delete_profile(address, profile_dir)
+    except ProfileError as exc:
+        return ForgetResult(removed, None, str(exc))
     return ForgetResult(removed, path)

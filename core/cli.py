@@ -546,6 +546,9 @@ def _forget(args: argparse.Namespace) -> int:
         return EXIT_NOT_SET_UP
     for ref in result.removed:
         print(f"Removed from the keyring: service {ref.service}, user {ref.username}")
+    if result.profile_error is not None:
+        print(f"mailhop: the profile was not removed: {result.profile_error}", file=sys.stderr)
+        return EXIT_NOT_SET_UP
     path = result.profile_path
     print(f"Removed the profile {path}." if path else "There was no saved profile.")
     return EXIT_OK

@@ -59,7 +59,7 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, NoReturn, SupportsIndex, TypeVar, final
 
@@ -81,6 +81,7 @@ __all__ = [
     "SecretRef",
     "SecretStore",
     "SecretStoreError",
+    "StoredSecrets",
     "account_refs",
     "backend_modules",
     "install_hint",
@@ -605,11 +606,12 @@ class SecretStore:
 
     def store_all(
         self, entries: Mapping[SecretRef, Password] | Iterable[tuple[SecretRef, Password]]
-    ) -> None:
+    ) -> StoredSecrets:
         """Store every entry or none: on a failure, what this call wrote is undone.
 
         Undoing gives an entry that existed before its old value back, so a second ``setup``
-        that fails half-way leaves the first one working.
+        that fails half-way leaves the first one working. The same undo stays at hand in what
+        this returns, for a step after storing that fails (setup saving the profile).
         """
         wanted = dict(entries)
         backend = self._open()
@@ -636,6 +638,7 @@ class SecretStore:
                 f"{exc} Undoing the change also failed: {names} may still be in the keyring.",
                 left_over=left,
             ) from exc.__cause__
+        return StoredSecrets(tuple(wanted), self, tuple(touched))
 
     def fetch(self, ref: SecretRef) -> Password:
         backend = self._open()
@@ -708,6 +711,21 @@ class SecretStore:
             return operation()
         except Exception as exc:  # the boundary: every backend failure becomes one of ours
             raise _translate(exc, action, secret) from _detach(exc, secret)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSecrets:
+    """What one ``SecretStore.store_all`` wrote, and the way back."""
+
+    refs: tuple[SecretRef, ...]
+    _store: SecretStore = field(repr=False)
+    _previous: tuple[tuple[SecretRef, Password | None], ...] = field(repr=False)
+
+    def undo(self) -> tuple[SecretRef, ...]:
+        """Give each entry its value from before the store (or remove it, when there was
+        none); returns the entries that could not be put back."""
+        store = self._store
+        return store._undo(store._open(), list(self._previous))
 
 
 # The only places the text leaves a Password for the keyring: small frames that keyring's

@@ -11,7 +11,9 @@ no terminal or window I/O itself: the front end passes ``ask_approval`` and
           -> password -> login test, receiving and sending, over verified TLS only
           -> both succeeded? store the password (both entries or neither), save the profile
 
-Nothing is stored when a login fails, and a failure after storing rolls the keyring back.
+Nothing is stored when a login fails, and a failure after storing rolls the keyring back:
+a profile that cannot be saved is an outcome (``profile-failed``), anything else is raised
+after the rollback. Either way no password stays in the keyring without a profile naming it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from .account import choose, profile_from_check, usernames
 from .approval import Approval, ApprovalRequest, is_approved
 from .check import CheckReport
 from .login import LoginResult, login_test
-from .profile import AccountProfile, SecretRef, save_profile
+from .profile import AccountProfile, ProfileError, SecretRef, save_profile
 from .secrets import Password, SecretStore, SecretStoreError, secret_ref
 
 __all__ = ["SetupOutcome", "run_setup"]
@@ -37,7 +39,8 @@ AskPassword = Callable[[], Awaitable[Password]]
 @dataclass(frozen=True, slots=True)
 class SetupOutcome:
     """How setup ended: ``status`` is ``saved``, ``blocked``, ``not-approved``,
-    ``keyring`` (no usable keyring), ``login-failed`` or ``storage-failed``."""
+    ``keyring`` (no usable keyring), ``login-failed``, ``storage-failed`` or
+    ``profile-failed`` (the settings could not be written; the keyring is as it was)."""
 
     status: str
     message: str
@@ -81,7 +84,10 @@ async def run_setup(
             approvals=approvals,
             display_name=display_name,
         )
-        path = save_profile(profile, profile_dir)
+        try:
+            path = save_profile(profile, profile_dir)
+        except ProfileError as exc:
+            return SetupOutcome("profile-failed", f"Nothing was set up: {exc}.")
         return SetupOutcome(
             "saved",
             "This account signs in with OAuth2: no password was asked for or stored; your "
@@ -116,19 +122,44 @@ async def run_setup(
             )
     refs = [secret_ref(address, probe.entry.service) for probe in (incoming, outgoing)]
     try:
-        store.store_all([(ref, password) for ref in refs])
+        stored = store.store_all([(ref, password) for ref in refs])
     except SecretStoreError as exc:
         return SetupOutcome("storage-failed", f"Nothing was stored: {exc}", logins=tuple(logins))
-    used = (logins[0].username_used or address, logins[1].username_used or address)
-    profile = profile_from_check(
-        report,
-        choice,
-        usernames_used=used,
-        approvals=approvals,
-        secrets=tuple(refs),
-        display_name=display_name,
-    )
-    path = save_profile(profile, profile_dir)  # ProfileError: the password stays, as before
+    # From here on the password is in the keyring: every way out but "saved" takes it back.
+    try:
+        used = (logins[0].username_used or address, logins[1].username_used or address)
+        profile = profile_from_check(
+            report,
+            choice,
+            usernames_used=used,
+            approvals=approvals,
+            secrets=tuple(refs),
+            display_name=display_name,
+        )
+        path = save_profile(profile, profile_dir)
+    except ProfileError as exc:
+        return SetupOutcome(
+            "profile-failed", _not_saved(exc, stored.undo(), keyring_name), logins=tuple(logins)
+        )
+    except BaseException:  # a bug, or an interrupt: raised, but the keyring is as it was
+        stored.undo()
+        raise
     return SetupOutcome(
         "saved", "Account set up.", profile, path, tuple(logins), tuple(refs), keyring_name
+    )
+
+
+def _not_saved(error: ProfileError, left: tuple[SecretRef, ...], keyring_name: str) -> str:
+    """The sign-in worked but the settings could not be written: say so, and where the
+    password is (nowhere, unless taking it back out failed too)."""
+    words = f"The sign-in worked, but nothing was set up: {error}."
+    if not left:
+        return (
+            f"{words} The password was taken back out of {keyring_name}; fix that and run "
+            "the setup again."
+        )
+    where = "; ".join(f"service {ref.service}, user {ref.username}" for ref in left)
+    return (
+        f"{words} Taking the password back out of {keyring_name} failed, so these entries "
+        f"may still hold it: {where}. Remove them with the keyring's own tool."
     )

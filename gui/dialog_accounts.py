@@ -200,6 +200,10 @@ class AccountsDialog(QDialog):
         self.last_action = tr("Removed {n} keyring entr(ies) and the profile {path}.").format(
             n=len(result.removed), path=result.profile_path or "-"
         )
+        if result.profile_error is not None:
+            self.last_action = tr(
+                "Removed {n} keyring entr(ies), but not the profile: {why}."
+            ).format(n=len(result.removed), why=result.profile_error)
         self.load()
 
     def _failed(self, error: BaseException, trace: str) -> None:

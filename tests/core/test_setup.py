@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mailhop.core import cli
-from mailhop.core.secrets import SecretStore, SecretStoreError, account_refs
+from mailhop.core.secrets import (
+    Password,
+    SecretStore,
+    SecretStoreError,
+    account_refs,
+    secret_ref,
+)
 from tests.lab.lab import LabInfo
 from tests.test_cli import lab_options
 
@@ -174,3 +180,71 @@ def test_setup_prints_server_words_quoted_escaped_and_marked(
     for done in (refused, worked):
         output = done.stdout + done.stderr
         assert "\x1b" not in output and "\u202e" not in output and "\x9b" not in output
+
+
+def _blocked_folder(tmp_path: Path) -> Path:
+    """A profile folder that cannot be made: a file is in its place (root ignores modes)."""
+    blocked = tmp_path / "profiles"
+    blocked.write_text("a file where the profile folder should be\n")
+    return blocked
+
+
+def test_a_profile_that_cannot_be_saved_takes_the_password_back_out(
+    lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    address, password = ALICE
+    done = run_setup(lab, _blocked_folder(tmp_path), address, password)
+    assert done.returncode == cli.EXIT_NOT_SET_UP, done.stdout + done.stderr
+    assert done.stderr == ""  # no traceback, no "internal error"
+    assert "The sign-in worked, but nothing was set up: cannot save the profile" in done.stdout
+    assert "taken back out of the Secret Service keyring" in done.stdout
+    assert password not in done.stdout
+    assert stored(address) == {}
+    assert not [a for a in secret_service.stored_attributes() if address in a.values()]
+
+
+def test_a_failed_save_gives_an_earlier_setup_its_password_back(
+    lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    """A second setup (a new password, say) that cannot save leaves the first one working."""
+    address, password = ALICE
+    earlier = "the-earlier-password-3K"
+    refs = [secret_ref(address, "imap"), secret_ref(address, "submission")]  # what setup uses
+    SecretStore().store_all([(ref, Password(earlier)) for ref in refs])
+    try:
+        done = run_setup(lab, _blocked_folder(tmp_path), address, password)
+        assert done.returncode == cli.EXIT_NOT_SET_UP, done.stdout + done.stderr
+        assert set(stored(address).values()) == {earlier}
+    finally:
+        SecretStore().delete_all(account_refs(address))
+
+
+def test_an_oauth2_profile_that_cannot_be_saved_is_said_plainly(
+    lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    done = run_setup(lab, _blocked_folder(tmp_path), "jo@oauth.test", "")
+    assert done.returncode == cli.EXIT_NOT_SET_UP, done.stdout + done.stderr
+    assert done.stderr == ""
+    assert "Nothing was set up: cannot save the profile" in done.stdout
+
+
+def test_forget_says_so_when_the_profile_cannot_be_removed(
+    tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    """The keyring entries go first (a password no profile names must never stay); a profile
+    that then cannot be removed is reported, with exit 6, never as a crash."""
+    from mailhop.core.profile import profile_path
+
+    address = ALICE[0]
+    SecretStore().store_all([(secret_ref(address, "imap"), Password(ALICE[1]))])
+    profile_path(address, tmp_path).mkdir()  # a folder where the file is: unlink refuses it
+    done = subprocess.run(
+        [sys.executable, "-m", "mailhop.gui.launcher", "forget", address,
+         "--profile-dir", str(tmp_path), "--allow-test-domains"],
+        capture_output=True, text=True, timeout=60, env=os.environ,
+    )  # fmt: skip
+    assert done.returncode == cli.EXIT_NOT_SET_UP, done.stdout + done.stderr
+    assert "Removed from the keyring: service mailhop:imap:" in done.stdout
+    assert done.stderr.startswith("mailhop: the profile was not removed: cannot remove the")
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert stored(address) == {}
