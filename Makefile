@@ -4,7 +4,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test lint fuzz lab-up lab-down lab-status
+.PHONY: setup run test lint fuzz bundle lab-up lab-down lab-status
 
 setup: $(VENV)/.ready
 
@@ -34,6 +34,11 @@ lint: setup
 FUZZ_ARGS ?= --seconds 60
 fuzz: setup
 	$(PY) -m tests.fuzz $(FUZZ_ARGS)
+
+# The Linux desktop bundles into dist/: a one-file program and a .deb (installer/README.md;
+# Windows and macOS build the same way on their own runners).
+bundle: setup
+	$(PY) -m installer.bundle linux --out dist
 
 lab-up: setup
 	$(PY) -m tests.lab up

@@ -28,7 +28,7 @@ def application(argv: Sequence[str] = ()) -> QApplication:
     app.setApplicationName("mailhop")
     app.setApplicationDisplayName("mailhop")
     app.setOrganizationName("mailhop")
-    app.setDesktopFileName("mailhop")
+    app.setDesktopFileName("org.mailhop.mailhop")  # installer/linux/*.desktop
     style = resources.files("mailhop.resources").joinpath("mailhop.qss").read_text("utf-8")
     app.setStyleSheet(style)
     # Qt's own strings (dialog buttons) in the person's language; mailhop's text goes through

@@ -26,6 +26,10 @@ packages=(
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
   xvfb xauth imagemagick
   isync msmtp neomutt tmux thunderbird libnss3-tools
+  # `make bundle` and tests/installer: PyInstaller refuses to run on Linux without binutils
+  # (objdump, objcopy); x11-utils' xwininfo and xprop find the bundle's window and its icon;
+  # the .desktop file and the AppStream metadata are checked with their validators.
+  binutils x11-utils desktop-file-utils appstream
 )
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
