@@ -225,6 +225,15 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         for action in (accounts, settings, quit_action):
             menu.addAction(action)
+        about = QAction(tr("&About mailhop"), self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)  # macOS moves it to the app menu
+        about.triggered.connect(self.open_about)
+        self.menuBar().addMenu(tr("&Help")).addAction(about)
+
+    def open_about(self) -> QMessageBox:
+        from .about import show_about
+
+        return show_about(self)
 
     def show_page(self, page: QWidget) -> None:
         self.stack.setCurrentWidget(page)
