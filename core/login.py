@@ -70,6 +70,7 @@ from .login_wire import Target, Wire, run_session
 from .model import Security, Service
 from .probe_report import EndpointProbe
 from .proto_base import ServerAlert, sanitise
+from .tasks import wait_through_cancel
 from .tlscontext import MINIMUM_VERSION, client_context
 
 __all__ = [
@@ -160,7 +161,8 @@ async def login_test(
             wire.abort()  # the thread wakes at once and reports the timeout
         outcome = await task
     except asyncio.CancelledError:
-        wire.abort()
+        wire.abort()  # the thread wakes at once; its task ends before the cancel goes on
+        await wait_through_cancel([task])
         raise
     return LoginResult(
         service=entry.service,

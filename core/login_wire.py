@@ -400,6 +400,9 @@ class _Imap4(imaplib.IMAP4):
         super()._append_untagged(typ, dat)  # type: ignore[misc]
 
     def _alert(self, typ: str, data: bytes) -> None:
+        # Over TLS only: cleared at STARTTLS is not enough, since TLS may never come up.
+        if not (self.wire.target.implicit or self._tls_established):
+            return
         found = ALERT.match(b"* " + typ.encode("ascii", "replace") + b" " + data.rstrip())
         if found and len(self.wire.alerts) < MAX_ALERTS:
             self.wire.alerts.append(_text(found[1]))

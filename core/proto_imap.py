@@ -16,7 +16,7 @@ See proto_base.py for the events and the shared dialogue. IMAP specifics:
   The exception is an ``[ALERT]`` response code (RFC 3501 section 7.1), in the greeting or
   any OK/NO/BAD, tagged or not: its text is for the person and is kept in ``alerts``
   (sanitised, at most ``MAX_ALERTS``), but only what came over TLS: an alert from before
-  STARTTLS could be anyone's on the path, so it is forgotten with everything else.
+  STARTTLS could be anyone's on the path, so it is never kept.
 * Tags are fixed per command (``Command``), so every byte the engine can send is a constant.
   A tagged reply with another tag, or a continuation request, is a protocol error, except
   for STARTTLS, where ``+`` is a refusal like NO and BAD.
@@ -96,7 +96,8 @@ class ImapEngine(Engine):
         return super().tls_established()
 
     def _alert(self, line: bytes) -> None:
-        text = alert_text(line)
+        # Over TLS only: a dialogue that fails before the handshake must not keep them either.
+        text = alert_text(line) if self.tls else None
         if text is not None and len(self.alerts) < MAX_ALERTS:
             self.alerts.append(text)
 

@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["cancel_and_wait"]
+__all__ = ["cancel_and_wait", "wait_through_cancel"]
 
 
 async def cancel_and_wait(tasks: Iterable[asyncio.Future[Any]]) -> None:
@@ -28,6 +28,14 @@ async def cancel_and_wait(tasks: Iterable[asyncio.Future[Any]]) -> None:
     every = list(dict.fromkeys(tasks))
     for task in every:
         task.cancel()
+    await wait_through_cancel(every)
+
+
+async def wait_through_cancel(tasks: Iterable[asyncio.Future[Any]]) -> None:
+    """Return once every one of ``tasks`` is done, without cancelling them: for work that
+    cancelling cannot stop but something else already has (a thread whose socket was shut
+    down). A cancel of the caller meanwhile is raised once they are done."""
+    every = list(dict.fromkeys(tasks))
     pending = {task for task in every if not task.done()}
     interrupted = False
     while pending:

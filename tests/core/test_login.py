@@ -522,6 +522,23 @@ def test_untagged_noise_before_starttls_is_forgotten_not_fatal(
     assert result.alerts == ()  # its [ALERT] came before TLS: anyone's words
 
 
+def test_an_alert_from_before_tls_is_not_kept_when_the_handshake_fails(
+    lab: LabInfo, checks: Callable[[str], CheckReport]
+) -> None:
+    """The noise host's [ALERT] comes before STARTTLS; the key has changed since the check,
+    so TLS never comes up. The alert was dropped only once TLS was up, so this login kept it
+    and showed it as the server's words (the same class as the probe engine's, found by
+    tests/fuzz/fuzz_proto_imap.py)."""
+    endpoint = redirected(lab, probe(checks(ALICE), Service.IMAP, 143), "noise.hostile-mail.test")
+    assert endpoint.cert is not None
+    moved = dataclasses.replace(
+        endpoint, cert=dataclasses.replace(endpoint.cert, spki_sha256="ab" * 32)
+    )
+    result = login(lab, moved, password_of(lab, MALLORY), address=MALLORY)
+    assert (result.code, result.attempts) == (LoginCode.KEY_CHANGED, 0), result.advice
+    assert result.alerts == ()
+
+
 # -- the server's words (loginwords.test.toml) -------------------------------------------------
 
 RAW = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -627,6 +644,38 @@ def test_a_server_that_stalls_after_the_password_ends_at_the_deadline(
     assert (result.code, result.attempts) == (LoginCode.TIMEOUT, 1)
     assert 0.9 <= elapsed < 1.6, elapsed
     assert "waiting for the answer to the password" in result.advice
+
+
+def test_a_cancelled_login_leaves_no_task_behind(
+    lab: LabInfo, checks: Callable[[str], CheckReport]
+) -> None:
+    """The sign-in page's Cancel while the server sits on the password: the session's
+    thread is woken and its task awaited before the cancellation arrives (DESIGN.md
+    section 3), not left to finish after the caller moved on."""
+    address = "jo@stall.logincases.test"
+    endpoint = probe(checks(address), Service.IMAP, 993)
+    secret = Password(password_of(lab, address))
+
+    async def cancel_midway() -> list[asyncio.Task[object]]:
+        task = asyncio.ensure_future(
+            login_test(
+                endpoint,
+                secret,
+                address=address,
+                approved=True,
+                deadline=time.monotonic() + 30,
+                extra_ca_file=lab.ca_file,
+            )
+        )
+        await asyncio.sleep(1.0)  # signed in up to the password, the server silent
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+
+    began = time.monotonic()
+    assert asyncio.run(cancel_midway()) == []
+    assert time.monotonic() - began < 3.0
 
 
 def test_a_deadline_already_passed_connects_nowhere(

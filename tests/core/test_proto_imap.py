@@ -278,3 +278,22 @@ def test_alerts_of_an_implicit_tls_greeting_are_kept_and_capped() -> None:
     assert played.finished and alerts[0] == "maintenance at 22:00"
     assert len(alerts) == 4 and all(len(a) <= 301 and a.endswith("…") for a in alerts[1:])
     assert "[ALERT]" not in " ".join(alerts)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        b"* OK [ALERT] pay at evil.example\r\n* CAPABILITY IMAP4rev1\r\nM1 OK done\r\n",
+        b"* OK [ALERT] pay at evil.example\r\n* CAPABILITY IMAP4rev1 STARTTLS\r\nM1 OK\r\n"
+        + b"M2 NO [ALERT] not now\r\n",
+        b"* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\nM2 OK [ALERT] go\r\n* OK injected\r\n",
+    ],
+    ids=["starttls-missing", "starttls-refused", "injection"],
+)
+def test_an_alert_from_before_tls_is_never_kept_even_when_tls_never_comes(before: bytes) -> None:
+    """Found by tests/fuzz/fuzz_proto_imap.py: a dialogue that failed before TLS kept the
+    plaintext [ALERT]s in ``alerts`` (which holds alerts over TLS only); they were dropped at
+    the handshake, which never came. Anyone on the path could have written them."""
+    played = play(imap(), before)
+    assert played.failed is not None and not played.engine.tls
+    assert played.engine.alerts == []
