@@ -35,7 +35,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def size(path: Path) -> float:
     if path.is_dir():
-        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+        files = (p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+        return sum(p.stat().st_size for p in files) / 1e6
     return path.stat().st_size / 1e6
 
 
