@@ -13,7 +13,11 @@ that already decides it.
   metadata says which data a package opens; the test's audit of a real run catches a missing
   one.
 * Hidden imports: the keyring backends, which core/secrets.py imports by name
-  (``backend_modules``), so a freezer cannot see them; plus their D-Bus or OS libraries.
+  (``backend_modules``), so a freezer cannot see them; plus their D-Bus or OS libraries; and
+  every package whose data files the code opens by the package's name
+  (``importlib.resources.files("mailhop.resources")``): nothing imports mailhop.resources as
+  code, so without this its folder of data files alone becomes a namespace package in the
+  bundle, whose paths behave differently (Python 3.11's MultiplexedPath).
 * Metadata: keyring finds its backends through entry points (``importlib.metadata``), so its
   ``dist-info`` must travel with it.
 """
@@ -123,11 +127,18 @@ def _family(platform: str) -> str:
     return "linux"
 
 
+def data_packages(repo: Path = REPO) -> list[str]:
+    """The packages with package data (pyproject.toml), which the code reaches by name."""
+    config = tomllib.loads((repo / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    return sorted(config["package-data"])
+
+
 def hidden_imports(platform: str) -> list[str]:
-    """Modules imported by name at run time on ``platform``: its keyring backends and their libs."""
+    """Modules imported by name at run time on ``platform`` (see the module docstring)."""
     from mailhop.core.secrets import backend_modules
 
-    return [*backend_modules(platform), *BACKEND_LIBRARIES[_family(platform)]]
+    libraries = BACKEND_LIBRARIES[_family(platform)]
+    return [*data_packages(), *backend_modules(platform), *libraries]
 
 
 def metadata_packages(platform: str) -> list[str]:

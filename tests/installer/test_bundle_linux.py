@@ -313,8 +313,11 @@ def test_the_spec_lists_the_keyring_backends_each_system_imports_by_name(
     assert "keyring.backends.SecretService" in manifest.hidden_imports("linux")
     assert "keyring.backends.Windows" in manifest.hidden_imports("win32")
     assert "keyring.backends.macOS" in manifest.hidden_imports("darwin")
-    # The Linux build froze each of them (PyInstaller's table of the modules in its archive)...
+    # The Linux build froze each of them (PyInstaller's table of the modules in its archive),
+    # and every package whose data the code opens by name: mailhop.resources, which no code
+    # imports, would otherwise be a bare folder (a namespace package) in the bundle.
     frozen = (bundles.work / "pyinstaller" / manifest.NAME / "PYZ-00.toc").read_text()
+    assert "mailhop.resources" in manifest.data_packages()
     for module in manifest.hidden_imports("linux"):
         assert f"('{module}'," in frozen, module
     # ... and keyring's entry points travel with it (its metadata).
