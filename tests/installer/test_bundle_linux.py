@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from tests.keyring_session import KeyringSession
 
 pytest_plugins = ("tests.keyring_session",)
+# The first test's set-up builds the bundles: about a minute, several on a loaded machine.
+pytestmark = pytest.mark.timeout(900)
 
 ALICE = ("alice@healthy.test", "alice-lab-password-7Q")  # the lab's Dovecot user
 
