@@ -56,9 +56,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-
+from .certinfo import load_certificate, spki_der
 from .connect import STAGGER_SECONDS, ConnectFailure, open_transport
 from .model import Security, Service
 from .proto_base import (
@@ -545,14 +543,15 @@ def _presented_chain(ssl_object: ssl.SSLObject) -> tuple[bytes, ...]:
 
 
 def _spki_sha256(der: bytes) -> str | None:
-    try:
-        key = x509.load_der_x509_certificate(der).public_key()
-        spki = key.public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    except (ValueError, TypeError):  # a certificate cryptography cannot read
+    """As certinfo and login_wire compute it (through the untrusted-bytes boundary, the
+    key as encoded), so equal keys compare equal; None for bytes that are no certificate."""
+    cert = load_certificate(der)
+    if cert is None:
         return None
-    return hashlib.sha256(spki).hexdigest()
+    try:
+        return hashlib.sha256(spki_der(cert)).hexdigest()
+    except ValueError:  # no key to be found at all
+        return None
 
 
 def _quick_ack(transport: asyncio.BaseTransport) -> None:

@@ -459,3 +459,18 @@ def test_a_tls_1_1_server_really_speaks_tls_1_1(lab: LabInfo) -> None:
         return version
 
     assert asyncio.run(go()) == "TLSv1.1"
+
+
+def test_a_key_cryptography_cannot_load_still_has_its_spki_hash() -> None:
+    """The pin is the hash of the key as encoded (as certinfo computes it), read through
+    the untrusted-bytes boundary: a key algorithm nobody knows raised UnsupportedAlgorithm
+    out of public_key() (issue 12)."""
+    from mailhop.core.mailsession import _spki_sha256
+    from tests.core.test_untrusted import _certificate
+
+    der = _certificate().replace(bytes.fromhex("2a8648ce3d0201"), bytes.fromhex("2a8648ce3d0209"))
+    spki = x509.load_der_x509_certificate(der).tbs_certificate_bytes
+    digest = _spki_sha256(der)
+    assert digest is not None and len(digest) == 64
+    assert bytes.fromhex("2a8648ce3d0209") in spki
+    assert _spki_sha256(b"\x30\x03\x02\x01\x00") is None
