@@ -217,8 +217,8 @@ class Engine:
         try:
             if self.phase is Phase.TLS_HANDSHAKE:
                 raise self._injection(bytes(data))
+            self._buffer += data  # first: a flood's evidence quotes this read too
             self._count(len(data))
-            self._buffer += data
             self._drain(events)
         except _Stop as stop:
             events += self._stopped(stop)

@@ -145,3 +145,15 @@ def test_server_words_are_quoted_so_they_cannot_close_the_quotation() -> None:
     assert quote_server(text) == '\u201cfine". mailhop: account verified "ok\u201d'
     alert = ServerAlert("IMAP", "imap.example.org", "<h1>hi</h1>")
     assert alert.said() == "imap.example.org says: \u201c<h1>hi</h1>\u201d"
+
+
+@pytest.mark.parametrize("engine", [ImapEngine, Pop3Engine, SmtpEngine])
+def test_a_flood_in_one_read_is_quoted_from_that_read(engine: type[Engine]) -> None:
+    """The lab's flood server, read as it often arrives: a few bytes, then one read past
+    the limit before TLS. The evidence showed only the bytes before that read (the lab's
+    test_mailsession flood case failed now and then); it quotes what was pending with it."""
+    session = engine(Security.STARTTLS)
+    assert session.receive(b"* OK mailhop lab flood ") == []
+    (failed,) = session.receive(b"flood " * 20_000)
+    assert failed.code.value == "flood" and "before TLS" in failed.message
+    assert failed.evidence.startswith("* OK mailhop lab flood flood flood")
