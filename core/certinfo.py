@@ -53,6 +53,7 @@ __all__ = [
     "load_certificate",
     "match_name",
     "spki_der",
+    "spki_from_der",
     "subject_text",
     "untrusted_text",
 ]
@@ -280,6 +281,22 @@ def spki_der(cert: x509.Certificate) -> bytes:
     return key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
+
+
+def spki_from_der(der: bytes) -> bytes:
+    """The SubjectPublicKeyInfo of a DER certificate, read from the bytes alone.
+
+    For a certificate ``load_certificate`` refuses (say, an extension cryptography cannot
+    parse) whose key a TLSA record may still pin: DANE-EE looks at nothing but the key
+    (RFC 7671 section 5.1). ValueError when the bytes are not shaped like a certificate.
+    """
+    try:
+        start, _ = _header(der, 0)
+        if der[0] != 0x30 or der[start] != 0x30:
+            raise ValueError("not a DER certificate")
+        return _spki_from_tbs(der[start : _next(der, start)])
+    except IndexError as exc:
+        raise ValueError("a DER certificate cut short") from exc
 
 
 def issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:

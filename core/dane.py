@@ -56,6 +56,7 @@ from .certinfo import (
     issued_by,
     load_certificate,
     spki_der,
+    spki_from_der,
     subject_text,
 )
 from .dnssec import Security
@@ -402,10 +403,10 @@ def _selected(record: TlsaRecord, context: _Context, position: int) -> bytes | N
         content = bytes(context.chain[position])
     else:
         cert = context.certs[position]
-        if cert is None:
-            return None
         try:
-            content = spki_der(cert)
+            # A certificate cryptography refuses still has a key a record may pin.
+            der = bytes(context.chain[position])
+            content = spki_der(cert) if cert is not None else spki_from_der(der)
         except ValueError:
             return None
     return _DIGESTS[record.mtype](content)
@@ -525,12 +526,10 @@ def _mismatch_reason(checks: Sequence[RecordCheck]) -> str:
 
 
 def _digests(position: int, der: bytes, cert: x509.Certificate | None) -> CertDigests:
-    spki = b""
-    if cert is not None:
-        try:
-            spki = spki_der(cert)
-        except ValueError:
-            spki = b""
+    try:
+        spki = spki_der(cert) if cert is not None else spki_from_der(der)
+    except ValueError:
+        spki = b""
     return CertDigests(
         position=position,
         cert_sha256=hashlib.sha256(der).hexdigest(),

@@ -374,3 +374,12 @@ def test_the_first_covering_name_is_reported() -> None:
     assert analyze([wildcard_leaf, INTERMEDIATE], "example.com").codes == (
         ProblemCode.NAME_MISMATCH,
     )
+
+
+def test_the_spki_is_read_from_the_bytes_alone() -> None:
+    from mailhop.core.certinfo import spki_from_der
+
+    assert spki_from_der(LEAF.der) == LEAF.spki
+    for garbage in (b"", b"\x30", b"\x04\x03abc", LEAF.der[:40]):
+        with pytest.raises(ValueError):
+            spki_from_der(garbage)

@@ -412,3 +412,14 @@ def test_lab_hosts_get_the_dane_outcome_their_scenario_promises(
     assert result.blocks is (outcome in (DaneOutcome.MISMATCH, DaneOutcome.BOGUS))
     if outcome is not DaneOutcome.BOGUS:
         assert answer.security is Security.SECURE and answer.records
+
+
+def test_dane_ee_pins_the_key_of_a_certificate_cryptography_refuses() -> None:
+    """DANE-EE looks at the key alone (RFC 7671 section 5.1). A subjectAltName entry with a
+    tag no GeneralName has makes the certificate unreadable to cryptography (and to
+    certinfo's strict reader), yet its key is in the bytes and a 3 1 x record pins it."""
+    garbled = LEAF.der.replace(b"\x82\x10mail.example.com", b"\x8f\x10mail.example.com", 1)
+    assert garbled != LEAF.der
+    result = check([EE], [garbled])
+    assert result.outcome is DaneOutcome.MATCHED and result.matched_position == 0
+    assert check([record(3, 1, 1, OTHER_KEY)], [garbled]).outcome is DaneOutcome.MISMATCH
