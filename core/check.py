@@ -377,7 +377,15 @@ def _dane(
     rrset = tlsa.records[0]
     if not rrset.records and rrset.dnssec is not Dnssec.BOGUS:
         return None, None, ""
-    records = [TlsaRecord.from_text(text) for text in rrset.records]
+    records, unreadable = [], []
+    for text in rrset.records:
+        try:
+            records.append(TlsaRecord.from_answer(text))
+        except ValueError as exc:  # remote data: a record no certificate can match
+            unreadable.append(str(exc))
+    if unreadable and not records and rrset.dnssec is not Dnssec.BOGUS:
+        why = "; ".join(unreadable)
+        return None, None, f"the TLSA records could not be read, so DANE does not apply: {why}"
     result = match_tlsa(
         records,
         chain,

@@ -136,6 +136,20 @@ class TlsaRecord:
         return cls(int(rdata.usage), int(rdata.selector), int(rdata.mtype), bytes(rdata.cert))
 
     @classmethod
+    def from_answer(cls, text: str) -> TlsaRecord:
+        """A record as the resolver reported it (dnspython's presentation of a wire answer).
+
+        On the wire the association data may be empty, and dnspython then writes three
+        fields (``3 1 0 ``); such a record is kept, with empty data, so that ``match_tlsa``
+        calls it unusable (RFC 7671 section 4.1) instead of the parse failing on remote data.
+        A ValueError still names anything else that is malformed.
+        """
+        fields = text.split()
+        if len(fields) == 3:
+            return replace(cls.from_text(f"{text} 00"), data=b"")
+        return cls.from_text(text)
+
+    @classmethod
     def from_text(cls, text: str) -> TlsaRecord:
         """A record from its presentation form (``3 1 1 ab12...``, hex may be split by
         spaces, as dnspython writes long data). A ValueError names what is malformed."""

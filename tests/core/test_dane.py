@@ -327,6 +327,20 @@ def test_records_from_text_and_from_dnspython() -> None:
             TlsaRecord.from_text(bad)
 
 
+def test_an_answer_with_empty_association_data_is_an_unusable_record_not_a_crash() -> None:
+    # Legal on the wire, and dnspython writes it as three fields ("3 1 0 "): the check used
+    # to re-parse that text strictly and raise out of a remote answer.
+    wire = b"\x03\x01\x00"
+    rdata = dns.rdata.from_wire(dns.rdataclass.IN, dns.rdatatype.TLSA, wire, 0, len(wire))
+    empty = TlsaRecord.from_answer(rdata.to_text())
+    assert empty == TlsaRecord(3, 1, 0, b"")
+    assert TlsaRecord.from_answer(str(EE)) == EE
+    result = check([empty])
+    assert result.outcome is DaneOutcome.UNUSABLE_RECORDS and not result.blocks
+    with pytest.raises(ValueError):
+        TlsaRecord.from_answer("3 1 x")
+
+
 # -- the lab: real TLSA records, real servers -----------------------------------------
 
 
