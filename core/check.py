@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from .address import EmailAddress
 from .certinfo import ChainReport, analyze_chain
 from .dane import DaneOutcome, TlsaRecord, match_tlsa
-from .discovery import DiscoveryOptions, DiscoveryReport, Event, Observer, discover
+from .discovery import DiscoveryOptions, DiscoveryReport, Event, EventKind, Observer, discover
 from .dnssec import Security as Dnssec
 from .labels import SECURITY, SERVICE
 from .mailsession import SessionResult, probe_session
@@ -144,7 +144,9 @@ class _Prober:
         if key not in self.tasks and self.ctx is not None:
             self.tasks[key] = asyncio.ensure_future(self._session(key, self.ctx))
 
-    def _tell(self, kind: str, key: Key, status: Status | None = None, detail: str = "") -> None:
+    def _tell(
+        self, kind: EventKind, key: Key, status: Status | None = None, detail: str = ""
+    ) -> None:
         """A probe event for the observer: ``probe-started`` (detail: what is checked) or
         ``probe-finished`` (status, detail: the outcome), target ``host:port``. A broken
         observer must not stop the check."""

@@ -23,7 +23,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .address import EmailAddress
 from .dnssec import TrustAnchor, load_root_anchors
@@ -55,6 +55,7 @@ __all__ = [
     "DiscoveryOptions",
     "DiscoveryReport",
     "Event",
+    "EventKind",
     "discover",
 ]
 
@@ -76,11 +77,17 @@ class DiscoveryOptions:
     sequential: bool = False  # one source at a time: only for the benchmark's comparison
 
 
+# What a progress event says: a source started or finished, a phase began (discovery), a
+# server probe started or finished (core/check.py). A Literal, so a live view that tests
+# ``kind`` against a word that is not one of these fails the type check.
+EventKind = Literal["started", "finished", "phase", "probe-started", "probe-finished"]
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A progress event: a source started or finished (with its outcome), or a phase."""
+    """A progress event: a source or probe started or finished (with its outcome), or a phase."""
 
-    kind: str  # "started", "finished", "phase"
+    kind: EventKind
     source: Source | None
     target: str
     at: float  # seconds since the start of the run

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the GUI lists FORMATS before its first paint: no crypto or DNS imports
+    from .export_apple import Signer
     from .profile import AccountProfile
 
 __all__ = [
@@ -142,7 +143,7 @@ def render_export(
     profile: AccountProfile,
     name: str,
     *,
-    signer: object | None = None,
+    signer: Signer | None = None,
     reg_xml_path: str | None = None,
 ) -> tuple[ExportFile, ...]:
     """The files of format ``name`` for ``profile`` (one, except Evolution's several).
@@ -280,7 +281,7 @@ class SavedExport:
     error: str | None = None
 
 
-def load_signer(cert: Path, key: Path, chain: Path | None = None) -> object:
+def load_signer(cert: Path, key: Path, chain: Path | None = None) -> Signer:
     """An export_apple.Signer from PEM files; ValueError says which file is the problem."""
     from .export_apple import Signer
 
@@ -292,7 +293,7 @@ def load_signer(cert: Path, key: Path, chain: Path | None = None) -> object:
 
 
 def export_chosen(
-    profile: AccountProfile, names: Iterable[str], folder: Path, *, signer: object | None = None
+    profile: AccountProfile, names: Iterable[str], folder: Path, *, signer: Signer | None = None
 ) -> tuple[SavedExport, ...]:
     """Render and save each format; one format's failure does not stop the others."""
     from .export_apple import ExportError
