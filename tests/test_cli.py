@@ -455,3 +455,15 @@ def test_check_json_carries_the_servers_alerts_as_their_own_words(lab: LabInfo) 
         assert "<b>Maintenance</b>" in alert["text"]
         assert "\x1b" not in alert["text"] and "\u202e" not in alert["text"]
         assert "\\x1b[2J" in alert["text"]
+
+
+def test_lint_reads_no_further_than_the_cap() -> None:
+    # An endless file (a device, a FIFO, a huge download) is refused at 64 KiB, not read whole.
+    done = subprocess.run(
+        [sys.executable, "-m", "mailhop.gui.launcher", "lint", "/dev/zero"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == cli.EXIT_NEEDS_APPROVAL, done.stderr
+    assert "[too-large]" in done.stdout
