@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import platform
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtWidgets import QMessageBox
@@ -24,6 +24,8 @@ from .look import tr
 from .untrusted import message_box, neutral
 
 if TYPE_CHECKING:
+    from mailhop.core.secrets import SecretStore
+
     from .window import MainWindow
 
 __all__ = ["LICENCE", "about_text", "show_about"]
@@ -47,7 +49,7 @@ def about_text(keyring: str) -> str:
     )
 
 
-def keyring_name(store: Any) -> str:
+def keyring_name(store: SecretStore | None) -> str:
     """The keyring a store would use, in words; why there is none if so (blocks: a thread)."""
     from mailhop.core.secrets import SecretStore, SecretStoreError
 

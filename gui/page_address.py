@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from .look import heading, tr
 from .untrusted import set_text
+
+if TYPE_CHECKING:  # not at run time: this page is part of the first paint, the core is not
+    from mailhop.core.address import EmailAddress
 
 __all__ = ["AddressPage"]
 
@@ -64,7 +69,8 @@ class AddressPage(QWidget):
         self.field.setText(text)
         self.field.setFocus()
 
-    def _parse(self) -> object:
+    def _parse(self) -> EmailAddress | str:
+        """The address, or why it is not one (the core's words)."""
         from mailhop.core.address import AddressError, parse_address
 
         try:

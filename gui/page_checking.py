@@ -8,6 +8,7 @@ running row counts its seconds up from a timer; a finished row shows the core's 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,9 +26,11 @@ from .look import heading, icon, tr
 from .untrusted import item as new_item
 from .untrusted import label, neutral, set_item_text, set_item_tooltip, set_text
 
-__all__ = ["CheckingPage"]
+if TYPE_CHECKING:  # types only: this page is built when a check starts
+    from mailhop.core.discovery import Event
+    from mailhop.core.report import Status
 
-_STATE_ICON = {"found": "ok", "nothing": "none", "skipped": "none", "failed": "block"}
+__all__ = ["CheckingPage"]
 
 
 class CheckingPage(QWidget):
@@ -101,22 +104,22 @@ class CheckingPage(QWidget):
                 item.setIcon(2, icon("none"))
                 self.started_at.pop(key)
 
-    def on_event(self, event: object) -> None:
-        """One core progress event (discovery.Event)."""
+    def on_event(self, event: Event) -> None:
+        """One core progress event: a source or a server probe started or finished, or a
+        phase began."""
         from mailhop.core.labels import SOURCE, STATUS
 
-        kind = getattr(event, "kind", "")
-        target = str(getattr(event, "target", ""))
+        kind, target, source, status = event.kind, event.target, event.source, event.status
         if kind == "phase":
             set_text(self.phase, target)
             return
-        source = getattr(event, "source", None)
-        key = str(getattr(event, "task", "")) or f"{source} {target}"
-        if kind.startswith("probe-"):
-            what = str(getattr(event, "detail", "")) if kind == "probe-started" else ""
+        key = event.task or f"{source} {target}"
+        if kind == "probe-started":
+            what = event.detail  # what is checked there: service and security
+        elif kind == "probe-finished" or source is None:
+            what = ""
         else:
-            what = SOURCE.get(source, str(source)) if source is not None else ""
-        status = getattr(event, "status", None)
+            what = SOURCE.get(source, str(source))
         if kind in ("started", "probe-started"):
             item = self._row(key, what, target)
             item.setText(2, tr("running…"))
@@ -132,14 +135,12 @@ class CheckingPage(QWidget):
                 set_item_text(item, 1, target)  # the source may name what it asked more exactly
                 set_item_tooltip(item, 1, target)
             words = STATUS.get(status, str(status)) if status is not None else ""
-            detail = str(getattr(event, "detail", ""))
+            detail = event.detail
             if kind == "probe-finished" and detail:
                 words = f"{words}: {detail}" if status is not None else detail
             set_item_text(item, 2, words)  # a source's error: the server's or document's words
             set_item_tooltip(item, 2, words if not detail else f"{words}\n{detail}")
-            state = getattr(status, "value", "")
-            name = "warn" if state == "timed-out" else _STATE_ICON.get(state, "none")
-            item.setIcon(2, icon(name))
+            item.setIcon(2, icon(_state_icon(status)))
         self._tick()
 
     def _row(self, key: str, what: str, target: str) -> QTreeWidgetItem:
@@ -165,3 +166,14 @@ class CheckingPage(QWidget):
                 done=done, total=total, running=running
             )
         )
+
+
+def _state_icon(status: Status | None) -> str:
+    """A finished row's icon: found, failed, out of time; nothing published or skipped."""
+    from mailhop.core.report import Status
+
+    if status is None:
+        return "none"
+    return {Status.FOUND: "ok", Status.FAILED: "block", Status.TIMED_OUT: "warn"}.get(
+        status, "none"
+    )

@@ -28,6 +28,8 @@ __all__ = ["UsePage"]
 
 # Ticked at first: one file each for the clients most people use.
 DEFAULT_FORMATS = ("thunderbird", "apple", "k9", "sheet")
+# The Apple profile's signing files: certificate, private key, intermediates (optional).
+Signing = tuple[Path, Path, Path | None]
 
 
 class UsePage(QWidget):
@@ -159,7 +161,7 @@ class UsePage(QWidget):
         if not formats:
             set_text(self.status, tr("Tick at least one client."))
             return
-        signing = None
+        signing: Signing | None = None
         if self.signing.isChecked():
             cert, key, chain = (field.text().strip() for field in self.sign_fields)
             if not (cert and key):

@@ -20,13 +20,16 @@ import inspect
 import threading
 import traceback
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar, TypeVarTuple
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 __all__ = ["GRACE", "AsyncRunner", "Job"]
 
 GRACE = 5.0  # seconds a task gets to let go of its connections when the window closes
+
+T = TypeVar("T")
+Args = TypeVarTuple("Args")
 
 
 class _Relay(QObject):
@@ -94,7 +97,7 @@ class AsyncRunner:
         """``stop`` has run: no more work is taken and nothing more reaches the GUI."""
         return self._closed
 
-    def post(self, function: Callable[..., None], *args: Any) -> None:
+    def post(self, function: Callable[[*Args], None], *args: *Args) -> None:
         """Run ``function(*args)`` on the GUI thread soon (callable from any thread);
         dropped once the runner is stopping."""
         if self._closed:
@@ -103,9 +106,9 @@ class AsyncRunner:
 
     def submit(
         self,
-        coroutine: Coroutine[Any, Any, Any],
+        coroutine: Coroutine[Any, Any, T],
         *,
-        done: Callable[[Any], None],
+        done: Callable[[T], None],
         failed: Callable[[BaseException, str], None],
         cancelled: Callable[[], None] | None = None,
     ) -> Job:
@@ -114,12 +117,12 @@ class AsyncRunner:
         ``stop`` nothing runs and no callback follows."""
         if self._closed:
             coroutine.close()  # never started: no "was never awaited" warning at exit
-            refused: concurrent.futures.Future[Any] = concurrent.futures.Future()
+            refused: concurrent.futures.Future[T] = concurrent.futures.Future()
             refused.cancel()
             return Job(refused)
         future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
 
-        def finished(result: concurrent.futures.Future[Any]) -> None:
+        def finished(result: concurrent.futures.Future[T]) -> None:
             if result.cancelled():
                 if cancelled is not None:
                     self.post(cancelled)
