@@ -6,13 +6,18 @@ the window's Session; the flow is the ordinary one, from the check to the export
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .window import Session
+
+if TYPE_CHECKING:
+    from mailhop.core.demo import DemoDomain
 
 __all__ = ["demo_session", "run_demo_window"]
 
 
-def demo_session(demo: object) -> Session:
-    """The window's Session for a running core.demo.DemoDomain."""
+def demo_session(demo: DemoDomain) -> Session:
+    """The window's Session for a running demo domain."""
     from mailhop.core.settings import Settings
 
     return Session(

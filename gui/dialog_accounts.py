@@ -3,7 +3,7 @@ or forget it (keyring entries, then the profile). All work runs in the core, off
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,11 +19,17 @@ from PySide6.QtWidgets import (
 from .look import heading, tr
 from .untrusted import ask, label, list_item, plain_document, set_text
 
+if TYPE_CHECKING:
+    from mailhop.core.accounts import ForgetResult, RecheckResult
+    from mailhop.core.profile import AccountProfile, ProfileError
+
+    from .window import MainWindow
+
 __all__ = ["AccountsDialog"]
 
 
 class AccountsDialog(QDialog):
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window_ = window
         self.setWindowTitle(tr("Saved accounts"))
@@ -71,12 +77,12 @@ class AccountsDialog(QDialog):
 
         folder = self.window_.session.profile_dir
 
-        async def listing() -> list[Any]:
+        async def listing() -> list[AccountProfile | ProfileError]:
             return list_profiles(folder)
 
         self.window_.runner.submit(listing(), done=self._listed, failed=self._failed)
 
-    def _listed(self, found: list[Any]) -> None:
+    def _listed(self, found: list[AccountProfile | ProfileError]) -> None:
         self.accounts.clear()
         for item in found:
             # A profile is a file on disk: its values are shown as text, escaped.
@@ -106,9 +112,12 @@ class AccountsDialog(QDialog):
             self.accounts.setCurrentRow(0)
         self._set_busy(False)
 
-    def _profile(self) -> Any:
+    def _profile(self) -> AccountProfile | None:
+        from mailhop.core.profile import AccountProfile
+
         item = self.accounts.currentItem()
-        return item.data(256) if item is not None else None
+        profile = item.data(256) if item is not None else None  # Qt.ItemDataRole.UserRole
+        return profile if isinstance(profile, AccountProfile) else None
 
     def _selected(self) -> None:
         profile = self._profile()
@@ -144,9 +153,9 @@ class AccountsDialog(QDialog):
             return
         session = self.window_.session
 
-        async def run() -> Any:
+        async def run() -> RecheckResult:
             options = session.discovery_options()
-            allow = bool(getattr(session.settings, "allow_test_domains", False))
+            allow = session.allow_test_domains
             address = parse_address(profile.address, allow_test_domains=allow)
             return recheck_against(profile, await check(address, options))
 
@@ -154,7 +163,7 @@ class AccountsDialog(QDialog):
         plain_document(self.details, "\n" + tr("Re-checking…"), append=True)
         self.window_.runner.submit(run(), done=self._rechecked, failed=self._failed)
 
-    def _rechecked(self, result: Any) -> None:
+    def _rechecked(self, result: RecheckResult) -> None:
         self._set_busy(False)
         if result.blocked is not None:
             words = tr("Now blocked: {why}. The saved settings are unchanged.").format(
@@ -188,7 +197,7 @@ class AccountsDialog(QDialog):
             return
         session = self.window_.session
 
-        async def run() -> Any:
+        async def run() -> ForgetResult:
             return forget_account(
                 profile.address, session.profile_dir, session.store or SecretStore()
             )
@@ -196,7 +205,7 @@ class AccountsDialog(QDialog):
         self._set_busy(True)
         self.window_.runner.submit(run(), done=self._forgotten, failed=self._failed)
 
-    def _forgotten(self, result: Any) -> None:
+    def _forgotten(self, result: ForgetResult) -> None:
         self.last_action = tr("Removed {n} keyring entr(ies) and the profile {path}.").format(
             n=len(result.removed), path=result.profile_path or "-"
         )

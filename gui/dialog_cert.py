@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
 from .look import heading, tr
 from .untrusted import neutral, plain_document, set_text
 
+if TYPE_CHECKING:
+    from mailhop.core.probe_report import EndpointProbe
+
 __all__ = ["CertificateDialog", "certificate_text"]
 
 
-def certificate_text(probe: object) -> str:
-    """The facts of an EndpointProbe's certificate and its verification, for a person."""
+def certificate_text(probe: EndpointProbe) -> str:
+    """The facts of a server's certificate and its verification, for a person."""
     from mailhop.core.labels import HOW_VERIFIED, SECURITY
-    from mailhop.core.probe_report import EndpointProbe
 
-    assert isinstance(probe, EndpointProbe)
     entry = probe.entry
     lines = [
         f"{entry.name.shown} port {entry.port}, {SECURITY[entry.security]}",
@@ -57,7 +60,7 @@ def certificate_text(probe: object) -> str:
 
 
 class CertificateDialog(QDialog):
-    def __init__(self, title: str, probe: object, parent: object = None) -> None:
+    def __init__(self, title: str, probe: EndpointProbe, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(neutral(tr("Certificate: {title}").format(title=title), 200))
         self.setMinimumSize(640, 420)

@@ -4,7 +4,7 @@ database, deadline, test domains). Checked by the core when the next check start
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,15 +15,19 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QVBoxLayout,
+    QWidget,
 )
 
 from .look import tr
+
+if TYPE_CHECKING:
+    from mailhop.core.settings import Settings
 
 __all__ = ["SettingsDialog"]
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, current: Any, parent: Any = None) -> None:
+    def __init__(self, current: Settings | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from mailhop.core.discovery import DEFAULT_HARD_DEADLINE
         from mailhop.core.settings import Settings
@@ -71,7 +75,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
 
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         from mailhop.core.settings import Settings
 
         def path(field: QLineEdit) -> Path | None:

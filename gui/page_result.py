@@ -3,6 +3,8 @@ and (for unauthenticated settings) the approval the person must give, domain by 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -22,6 +24,13 @@ from .dialog_cert import CertificateDialog
 from .legs import LegsPicture
 from .look import heading, icon, tr
 from .untrusted import item, label, set_item_tooltip, set_text
+
+if TYPE_CHECKING:  # types only: the page is built before any check has loaded the core
+    from mailhop.core.account import AccountChoice
+    from mailhop.core.approval import ApprovalRequest
+    from mailhop.core.check import CheckReport
+    from mailhop.core.probe_report import EndpointProbe
+    from mailhop.core.verdict import ServiceVerdict
 
 __all__ = ["ResultPage"]
 
@@ -49,8 +58,8 @@ class ResultPage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.report: object = None
-        self.choice: object = None
+        self.report: CheckReport | None = None
+        self.choice: AccountChoice | None = None
         self.headline = heading("")
         self.summary = label()
         self.summary.setWordWrap(True)
@@ -73,12 +82,12 @@ class ResultPage(QWidget):
         self.findings.setMinimumHeight(180)
         self.approval_box = QGroupBox(tr("Your approval is needed"))
         self.approval_layout = QVBoxLayout(self.approval_box)
-        self.approval_checks: list[tuple[QCheckBox, object]] = []
+        self.approval_checks: list[tuple[QCheckBox, ApprovalRequest]] = []
 
         self.cert_in = QPushButton(tr("Certificate of the &incoming server…"))
         self.cert_out = QPushButton(tr("Certificate of the &outgoing server…"))
-        self.cert_in.clicked.connect(lambda: self._certificate("incoming"))
-        self.cert_out.clicked.connect(lambda: self._certificate("outgoing"))
+        self.cert_in.clicked.connect(lambda: self._certificate(incoming=True))
+        self.cert_out.clicked.connect(lambda: self._certificate(incoming=False))
         self.copy = QPushButton(tr("Copy the report for a &helpdesk"))
         self.copy.clicked.connect(self._copy_report)
         self.back_button = QPushButton(tr("&Back"))
@@ -118,11 +127,9 @@ class ResultPage(QWidget):
 
     # -- filling in ------------------------------------------------------------------------
 
-    def show_report(self, report: object) -> None:
+    def show_report(self, report: CheckReport) -> None:
         from mailhop.core.account import choose
-        from mailhop.core.check import CheckReport
 
-        assert isinstance(report, CheckReport)
         self.report = report
         self.choice = choice = choose(report)
         verdict = report.verdict
@@ -136,7 +143,7 @@ class ResultPage(QWidget):
             words += " " + tr("Nothing can be set up: {why}.").format(why=choice.blocked)
         set_text(self.summary, words)  # names the address and why it is blocked
         self._legs(report)
-        self._origins(report)
+        self._origins(report, choice)
         self._findings(report)
         self._approvals(choice.approvals)
         self.cert_in.setEnabled(choice.incoming is not None)
@@ -151,13 +158,13 @@ class ResultPage(QWidget):
         else:
             self.back_button.setFocus()
 
-    def _legs(self, report: object) -> None:
+    def _legs(self, report: CheckReport) -> None:
         from mailhop.core.labels import SECURITY
         from mailhop.core.lookalike import shown_host
 
         verdict = report.verdict
 
-        def leg_lines(service_verdict: object) -> tuple[str, list[str]]:
+        def leg_lines(service_verdict: ServiceVerdict) -> tuple[str, list[str]]:
             chosen = service_verdict.chosen
             level = service_verdict.level.value
             if chosen is None:
@@ -195,12 +202,11 @@ class ResultPage(QWidget):
             relay.level.value if relay.hosts else "none", lines or [tr("No MX host found.")]
         )
 
-    def _origins(self, report: object) -> None:
+    def _origins(self, report: CheckReport, choice: AccountChoice) -> None:
         from mailhop.core.labels import SECURITY, TIER, provenance_label
 
         self.origins.clear()
         domain = report.discovery.address.domain_unicode
-        choice = self.choice
         for title, probe in (
             (tr("Incoming server"), choice.incoming),
             (tr("Outgoing server"), choice.outgoing),
@@ -231,7 +237,7 @@ class ResultPage(QWidget):
         self.origins.resizeColumnToContents(1)
         self.origins.setColumnWidth(1, min(self.origins.columnWidth(1), 420))
 
-    def _findings(self, report: object) -> None:
+    def _findings(self, report: CheckReport) -> None:
         verdict = report.verdict
         self.findings.clear()
         found = [
@@ -253,9 +259,10 @@ class ResultPage(QWidget):
             self.findings.addTopLevelItem(item([tr("Nothing to report."), ""]))
         self.findings.resizeColumnToContents(1)
 
-    def _approvals(self, requests: tuple[object, ...]) -> None:
+    def _approvals(self, requests: tuple[ApprovalRequest, ...]) -> None:
         while self.approval_layout.count():
-            child = self.approval_layout.takeAt(0).widget()
+            taken = self.approval_layout.takeAt(0)
+            child = taken.widget() if taken is not None else None
             if child is not None:
                 child.deleteLater()
         self.approval_checks = []
@@ -284,16 +291,20 @@ class ResultPage(QWidget):
         approved = tuple(request for check, request in self.approval_checks if check.isChecked())
         self.proceed.emit(approved)
 
-    def _certificate(self, which: str) -> None:
-        probe = getattr(self.choice, which, None)
+    def _certificate(self, *, incoming: bool) -> None:
+        if self.choice is None:
+            return
+        probe: EndpointProbe | None = self.choice.incoming if incoming else self.choice.outgoing
         if probe is None:
             return
-        title = tr("incoming server") if which == "incoming" else tr("outgoing server")
+        title = tr("incoming server") if incoming else tr("outgoing server")
         CertificateDialog(f"{probe.entry.name.shown} ({title})", probe, self).exec()
 
     def report_text(self) -> str:
         from mailhop.core.render_check import render_check
 
+        # The copy button is on the page only once a report is shown.
+        assert self.report is not None
         return render_check(self.report)
 
     def _copy_report(self) -> None:
@@ -305,8 +316,9 @@ def _fit_height(tree: QTreeWidget, most: int = 320) -> None:
     """As tall as its rows (up to ``most``), so the findings below get the rest."""
     rows = 0
     for index in range(tree.topLevelItemCount()):
-        item = tree.topLevelItem(index)
-        rows += 1 + (item.childCount() if item.isExpanded() else 0)
+        top = tree.topLevelItem(index)
+        if top is not None:  # None only past the last row
+            rows += 1 + (top.childCount() if top.isExpanded() else 0)
     row = tree.fontMetrics().height() + 6
     frame = 2 * tree.frameWidth() + tree.header().sizeHint().height() + 6
     tree.setFixedHeight(min(most, frame + rows * row))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -20,6 +22,9 @@ from PySide6.QtWidgets import (
 
 from .look import heading, icon, tr
 from .untrusted import item, label, server_words, set_item_tooltip, set_text
+
+if TYPE_CHECKING:
+    from mailhop.core.setup import SetupOutcome
 
 __all__ = ["SignInPage"]
 
@@ -169,8 +174,7 @@ class SignInPage(QWidget):
         self._busy(True)
         self.sign_in.emit(text)
 
-    def show_outcome(self, outcome: object) -> None:
-        """A setup.SetupOutcome."""
+    def show_outcome(self, outcome: SetupOutcome) -> None:
         self._busy(False)
         self.logins.clear()
         self.logins.setVisible(bool(outcome.logins))

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
@@ -28,13 +28,22 @@ from .look import icon, tr
 from .page_address import AddressPage
 from .untrusted import message_box, set_text
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: the core loads when a check starts, after the first paint
     from PySide6.QtGui import QCloseEvent
+
+    from mailhop.core.address import EmailAddress
+    from mailhop.core.approval import ApprovalRequest
+    from mailhop.core.check import CheckReport
+    from mailhop.core.discovery import DiscoveryOptions, Observer
+    from mailhop.core.profile import AccountProfile
+    from mailhop.core.secrets import SecretStore
+    from mailhop.core.settings import Settings
+    from mailhop.core.setup import SetupOutcome
 
     from .page_checking import CheckingPage
     from .page_result import ResultPage
     from .page_signin import SignInPage
-    from .page_use import UsePage
+    from .page_use import Signing, UsePage
     from .runner import AsyncRunner, Job
 
 __all__ = ["MainWindow", "Session"]
@@ -51,9 +60,9 @@ class Session:
     """What the window works with: the options as typed, where things are kept, and
     which keyring. The demo fills it with its own domain, CA, keyring and folders."""
 
-    settings: Any = None  # core.settings.Settings; None: defaults
-    options: Any = None  # core.discovery.DiscoveryOptions given ready-made (the demo)
-    store: Any = None  # core.secrets.SecretStore; None: the OS keyring
+    settings: Settings | None = None  # None: defaults
+    options: DiscoveryOptions | None = None  # given ready-made (the demo)
+    store: SecretStore | None = None  # None: the OS keyring
     keyring_label: str = "your system keyring"
     profile_dir: Path | None = None  # None: the platform's folder for mailhop
     export_dir: Path = field(default_factory=lambda: Path.home() / "mailhop-exports")
@@ -61,7 +70,7 @@ class Session:
     title_note: str = ""
     password_hint: str = ""  # the demo's password for this run, shown on the sign-in page
 
-    def discovery_options(self) -> Any:
+    def discovery_options(self) -> DiscoveryOptions:
         """The options for a check: the demo's ready-made ones, else built from the settings.
         Building reads the trust anchor and CA files: call it on the worker, not here."""
         if self.options is not None:
@@ -74,7 +83,7 @@ class Session:
     def extra_ca_file(self) -> Path | None:
         if self.options is not None:
             return self.options.extra_ca_file
-        return getattr(self.settings, "ca_file", None)
+        return self.settings.ca_file if self.settings is not None else None
 
     @property
     def hard_deadline(self) -> float:
@@ -82,7 +91,12 @@ class Session:
 
         if self.options is not None:
             return float(self.options.hard_deadline)
-        return getattr(self.settings, "deadline", None) or DEFAULT_HARD_DEADLINE
+        deadline = self.settings.deadline if self.settings is not None else None
+        return deadline or DEFAULT_HARD_DEADLINE
+
+    @property
+    def allow_test_domains(self) -> bool:
+        return self.settings is not None and self.settings.allow_test_domains
 
 
 def failure_message(error: BaseException) -> str:
@@ -103,9 +117,9 @@ class MainWindow(QMainWindow):
         self.session = session or Session()
         self._runner: AsyncRunner | None = None
         self.job: Job | None = None
-        self.report: Any = None
-        self.approved: tuple[Any, ...] = ()
-        self.profile: Any = None
+        self.report: CheckReport | None = None
+        self.approved: tuple[ApprovalRequest, ...] = ()
+        self.profile: AccountProfile | None = None
         self.error_box: QMessageBox | None = None
         self.setWindowTitle(
             "mailhop" + (f" — {self.session.title_note}" if self.session.title_note else "")
@@ -113,9 +127,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("mailhop"))
         self.resize(980, 720)
 
-        settings = self.session.settings
-        allow_test = bool(getattr(settings, "allow_test_domains", False))
-        self.address_page = AddressPage(allow_test_domains=allow_test)
+        self.address_page = AddressPage(allow_test_domains=self.session.allow_test_domains)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.address_page)
         # The other pages are built when first shown (see _page): the first paint needs only
@@ -249,7 +261,7 @@ class MainWindow(QMainWindow):
 
     # -- step 2: the check -----------------------------------------------------------------
 
-    def start_check(self, address: Any) -> None:
+    def start_check(self, address: EmailAddress) -> None:
         from mailhop.core.check import check
 
         self.report = None
@@ -258,14 +270,14 @@ class MainWindow(QMainWindow):
         observer = self._observer()
         session = self.session
 
-        async def run() -> Any:
+        async def run() -> CheckReport:
             return await check(address, session.discovery_options(), observer)
 
         self.job = self.runner.submit(
             run(), done=self._checked, failed=self._failed, cancelled=self._cancelled
         )
 
-    def _observer(self) -> Any:
+    def _observer(self) -> Observer:
         runner, page = self.runner, self.checking_page
         return lambda event: runner.post(page.on_event, event)
 
@@ -280,7 +292,7 @@ class MainWindow(QMainWindow):
         self.show_page(self.address_page)
         set_text(self.address_page.error, tr("The check was cancelled. Nothing was saved."))
 
-    def _checked(self, report: Any) -> None:
+    def _checked(self, report: CheckReport) -> None:
         self.job = None
         self.report = report
         self.checking_page.finish(tr("Done in {s:.1f} s").format(s=report.elapsed))
@@ -310,9 +322,13 @@ class MainWindow(QMainWindow):
 
     # -- step 4: sign in -------------------------------------------------------------------
 
-    def to_sign_in(self, approved: tuple[Any, ...]) -> None:
+    def to_sign_in(self, approved: tuple[ApprovalRequest, ...]) -> None:
         self.approved = approved
-        choice: Any = self.result_page.choice  # chosen once, when the result was shown
+        choice = self.result_page.choice  # chosen once, when the result was shown
+        # The result page offers the way on only for a report whose choice is not blocked,
+        # and a choice is blocked unless it has both servers.
+        assert self.report is not None and choice is not None
+        assert choice.incoming is not None and choice.outgoing is not None
         hosts = (choice.incoming.entry.name.shown, choice.outgoing.entry.name.shown)
         self.signin_page.prepare(
             self.report.discovery.address.display,
@@ -328,6 +344,7 @@ class MainWindow(QMainWindow):
         from mailhop.core.setup import run_setup
 
         report, approved, session = self.report, self.approved, self.session
+        assert report is not None  # the sign-in page follows a result
         secret: Password | None = None
         if password is not None:  # None: OAuth2, no password is ever asked for
             try:
@@ -339,7 +356,7 @@ class MainWindow(QMainWindow):
                 return
         del password  # only the Password object (which never prints itself) is kept
 
-        async def ask_approval(request: Any) -> bool:
+        async def ask_approval(request: ApprovalRequest) -> bool:
             return request in approved
 
         async def ask_password() -> Password:
@@ -369,7 +386,7 @@ class MainWindow(QMainWindow):
         self.job = None
         self.signin_page.cancelled()
 
-    def _signed_in(self, outcome: Any) -> None:
+    def _signed_in(self, outcome: SetupOutcome) -> None:
         self.job = None
         self.profile = outcome.profile
         self.signin_page.show_outcome(outcome)
@@ -379,7 +396,7 @@ class MainWindow(QMainWindow):
     def to_use(self) -> None:
         from mailhop.core.export_formats import render_export
 
-        profile = self.profile
+        profile = self._saved_profile()
         self.use_page.prepare(profile.address_unicode, self.session.export_dir)
         self.show_page(self.use_page)
 
@@ -388,14 +405,14 @@ class MainWindow(QMainWindow):
 
         self.runner.submit(qr(), done=self.use_page.show_qr, failed=lambda error, _: None)
 
-    def save_exports(self, formats: tuple[str, ...], folder: Path, signing: Any) -> None:
+    def save_exports(self, formats: tuple[str, ...], folder: Path, signing: Signing | None) -> None:
         from mailhop.core.export_formats import export_chosen, export_format, load_signer
 
-        profile = self.profile
+        profile = self._saved_profile()
 
         async def save() -> list[str]:
             signer = load_signer(*signing) if signing is not None else None
-            lines = []
+            lines: list[str] = []
             for result in export_chosen(profile, formats, folder, signer=signer):
                 client = export_format(result.name).client
                 if result.error is not None:
@@ -412,12 +429,17 @@ class MainWindow(QMainWindow):
     def copy_summary(self) -> None:
         from mailhop.core.export_formats import render_export
 
-        profile = self.profile
+        profile = self._saved_profile()
 
         async def sheet() -> str:
             return render_export(profile, "sheet")[0].data.decode("utf-8")
 
         self.runner.submit(sheet(), done=self.use_page.summary_copied, failed=self._failed)
+
+    def _saved_profile(self) -> AccountProfile:
+        """The profile setup saved: the sign-in page leads on only after a saved outcome."""
+        assert self.profile is not None
+        return self.profile
 
     def restart(self) -> None:
         self.report = self.profile = None
