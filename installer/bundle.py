@@ -67,6 +67,11 @@ def version() -> str:
 
 
 def pyinstaller(mode: str, dist: Path, work: Path, icons: Path) -> None:
+    from mailhop.core.i18n import compile_catalogs
+
+    # The .mo files are made here, so the spec's data files (pyproject's package-data) carry
+    # them; a bundle without them would compile each .po at start-up instead.
+    compile_catalogs()
     subprocess.run(
         [
             sys.executable,

@@ -57,4 +57,6 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -e '.[dev]'
+# The translation catalogs: core/locale/*/LC_MESSAGES/mailhop.po -> .mo (polib, a dependency).
+"$venv/bin/python" -m mailhop.core.i18n >/dev/null
 echo "setup: ready ($venv)"

@@ -16,4 +16,6 @@ if [ ! -x "$venv/bin/python" ]; then
   fi
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -e .
+# The translation catalogs: core/locale/*/LC_MESSAGES/mailhop.po -> .mo (polib, a dependency).
+"$venv/bin/python" -m mailhop.core.i18n >/dev/null
 echo "run-setup: ready ($venv)"
