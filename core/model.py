@@ -105,6 +105,10 @@ class ServerCandidate:
     ``auth_methods`` keeps the source's order; empty when the source does not say.
     ``order`` is the entry's position in its document (0-based, counting every server
     entry, dropped or not), the "source's own order" tie-break of DESIGN section 5.
+    ``from_plaintext`` marks an endpoint mailhop derived from an entry the source published
+    only without TLS: the source vouched for the host, not for the port or the security, so
+    mailhop tries the host on the protocol's standard TLS ports instead (plaintext itself is
+    still never used).
     """
 
     service: Service
@@ -114,6 +118,7 @@ class ServerCandidate:
     username: str | None
     auth_methods: tuple[AuthMethod, ...]
     order: int
+    from_plaintext: bool = False
 
     def __post_init__(self) -> None:
         # Misuse, not remote data: the parsers validate before they construct.

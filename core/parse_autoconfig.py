@@ -13,12 +13,17 @@ Theory of operation
 3. Every ``incomingServer``/``outgoingServer`` is read on its own: a bad entry becomes
    one ``ParseIssue`` and is dropped, the rest of the file is kept (rule 7). Entries
    keep their XML order in ``ServerCandidate.order``, so a ``plain`` entry listed first
-   is dropped without pushing out the secure entries after it.
+   does not push out the secure entries after it.
 4. Within an entry, in this order: control characters in any field the entry uses
    (type, hostname, port, socketType, username, authentication) drop it; the
    ``type`` must be imap/pop3 (incoming) or smtp (outgoing), others (jmap, ews, ...)
-   are reported as unsupported; ``socketType`` plain is rejected; placeholders are
-   substituted, then hostname, port and username are validated (``fields``).
+   are reported as unsupported; placeholders are substituted, then hostname, port and
+   username are validated (``fields``). ``socketType`` plain is never used, but the host
+   is: the source vouched for the host name, not for plaintext, so the entry becomes the
+   protocol's two standard TLS endpoints on that host (implicit TLS and required STARTTLS,
+   e.g. 993 and 143 for IMAP), marked ``from_plaintext``, and the plaintext is still
+   reported (``PLAINTEXT_REJECTED``). Without this, a provider database entry that is
+   only out of date on its socket type left nothing but guessed host names (tier C).
    A field given twice (two hostnames) is ambiguous and drops the entry. A
    ``<password>`` is never read, only reported. Unknown elements are ignored (the
    schema's must-ignore rule); their content is not even looked at.
@@ -49,11 +54,12 @@ from .model import (
     IssueCode,
     OAuth2Info,
     ParseIssue,
+    Security,
     ServerCandidate,
     Service,
 )
 
-__all__ = ["parse_autoconfig"]
+__all__ = ["STANDARD_TLS_PORTS", "parse_autoconfig"]
 
 _SERVICES = {
     "incomingServer": {"imap": Service.IMAP, "pop3": Service.POP3},
@@ -68,6 +74,13 @@ _AUTH = {
     "oauth2": AuthMethod.OAUTH2,
     "tls-client-cert": AuthMethod.CLIENT_CERT,
     "none": AuthMethod.NONE,
+}
+# The standard TLS endpoints of each protocol, implicit TLS first (RFC 8314 section 3.3,
+# 7, 3.1): where a host published only with plaintext is tried instead.
+STANDARD_TLS_PORTS: dict[Service, tuple[tuple[int, Security], ...]] = {
+    Service.IMAP: ((993, Security.IMPLICIT_TLS), (143, Security.STARTTLS)),
+    Service.POP3: ((995, Security.IMPLICIT_TLS), (110, Security.STARTTLS)),
+    Service.SUBMISSION: ((465, Security.IMPLICIT_TLS), (587, Security.STARTTLS)),
 }
 _USED_FIELDS = ("hostname", "port", "socketType", "username", "authentication")
 # The ISPDB has files with the two words swapped; Thunderbird shows either.
@@ -108,10 +121,9 @@ def parse_autoconfig(
     for child in provider:
         if child.tag in _SERVICES:
             where = f"{child.tag}[{order}]"
-            found = _server(child, order, where, local_part, domain, issues)
-            if found is not None:
-                candidates.append(found)
+            candidates += _server(child, order, where, local_part, domain, issues)
             order += 1
+    candidates = _without_repeats(candidates)
 
     def display(tags: frozenset[str]) -> str | None:
         for child in provider:
@@ -156,6 +168,21 @@ def _required(entry: Element, tag: str) -> str:
     return _leaf_text(element)
 
 
+def _without_repeats(candidates: list[ServerCandidate]) -> list[ServerCandidate]:
+    """A derived endpoint the document also lists with TLS itself is the document's own;
+    two plaintext entries for one host give its standard endpoints once."""
+    seen = {(c.service, c.hostname, c.port, c.security) for c in candidates if not c.from_plaintext}
+    kept: list[ServerCandidate] = []
+    for cand in candidates:
+        key = (cand.service, cand.hostname, cand.port, cand.security)
+        if cand.from_plaintext:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(cand)
+    return kept
+
+
 def _server(
     entry: Element,
     order: int,
@@ -163,7 +190,7 @@ def _server(
     local_part: str,
     domain: str,
     issues: list[ParseIssue],
-) -> ServerCandidate | None:
+) -> list[ServerCandidate]:
     kind = entry.get("type", "")
     try:
         if has_control(kind) or any(
@@ -177,7 +204,13 @@ def _server(
             issues.append(
                 ParseIssue(IssueCode.PASSWORD_IGNORED, "provider-supplied password ignored", where)
             )
-        security = socket_security(_required(entry, "socketType"))
+        plaintext = None
+        try:
+            security = socket_security(_required(entry, "socketType"))
+        except FieldError as exc:
+            if exc.code is not IssueCode.PLAINTEXT_REJECTED:
+                raise
+            plaintext, security = exc, Security.IMPLICIT_TLS
         raw_host, found = substitute_placeholders(
             _required(entry, "hostname"), local_part=local_part, domain=domain, where=where
         )
@@ -198,17 +231,33 @@ def _server(
                 methods.append(method)
     except FieldError as exc:
         issues.append(ParseIssue(exc.code, f"entry dropped: {exc.message}", where))
-        return None
+        return []
     issues.extend(found)
-    return ServerCandidate(
-        service=service,
-        hostname=hostname,
-        port=port,
-        security=security,
-        username=username,
-        auth_methods=tuple(methods),
-        order=order,
-    )
+    if plaintext is not None:
+        issues.append(
+            ParseIssue(
+                IssueCode.PLAINTEXT_REJECTED,
+                f"{plaintext.message}: {hostname} port {port} is tried with TLS on the "
+                "standard ports instead",
+                where,
+            )
+        )
+        endpoints = STANDARD_TLS_PORTS[service]
+    else:
+        endpoints = ((port, security),)
+    return [
+        ServerCandidate(
+            service=service,
+            hostname=hostname,
+            port=tls_port,
+            security=tls_security,
+            username=username,
+            auth_methods=tuple(methods),
+            order=order,
+            from_plaintext=plaintext is not None,
+        )
+        for tls_port, tls_security in endpoints
+    ]
 
 
 def _optional_text(value: str | None, what: str, issues: list[ParseIssue]) -> str | None:

@@ -139,10 +139,9 @@ BAD_ENTRIES = [
     (server(host="*.example.com"), IssueCode.BAD_HOSTNAME),
     (server(host="localhost"), IssueCode.BAD_HOSTNAME),
     (server(host="%EMAILLOCALPART%.example.com"), None),  # "alice.example.com": fine
-    # socket types
-    (server(socket="plain", port="143"), IssueCode.PLAINTEXT_REJECTED),
-    (server(socket="none"), IssueCode.PLAINTEXT_REJECTED),
+    # socket types (plain keeps its host: test_a_plaintext_entry_keeps_its_host_with_tls)
     (server(socket="SSL-maybe"), IssueCode.BAD_SOCKET_TYPE),
+    (server(socket="plain", host="a..b"), IssueCode.BAD_HOSTNAME),
     # CR / LF in any field (XML turns a raw CR into LF, so &#13; is the way to send one)
     (server(host="imap.example.com&#13;&#10;EVIL"), IssueCode.CONTROL_CHARACTER),
     (server(host="imap.example.com&#10;"), IssueCode.CONTROL_CHARACTER),
@@ -190,12 +189,60 @@ def test_an_insecure_entry_listed_first_does_not_push_out_secure_ones() -> None:
         server(host="starttls.example.com", port="143", socket="STARTTLS"),
     )
     result = parse_autoconfig(data, **ADDRESS)
-    assert [(c.hostname, c.security, c.order) for c in result.candidates] == [
-        ("imaps.example.com", Security.IMPLICIT_TLS, 1),
-        ("starttls.example.com", Security.STARTTLS, 2),
+    assert [(c.hostname, c.security, c.order, c.from_plaintext) for c in result.candidates] == [
+        ("plain.example.com", Security.IMPLICIT_TLS, 0, True),
+        ("plain.example.com", Security.STARTTLS, 0, True),
+        ("imaps.example.com", Security.IMPLICIT_TLS, 1, False),
+        ("starttls.example.com", Security.STARTTLS, 2, False),
     ]
     assert [i.code for i in result.issues] == [IssueCode.PLAINTEXT_REJECTED]
     assert "plaintext socket type rejected" in result.issues[0].message
+
+
+# Expert's expectation: the source vouched for the host, not for plaintext, so the host is
+# kept and tried with TLS on the protocol's standard ports, implicit TLS first (RFC 8314).
+IMPLICIT, STARTTLS = Security.IMPLICIT_TLS, Security.STARTTLS
+PLAIN_ENTRIES = [
+    ("imap", "incomingServer", "143", Service.IMAP, [(993, IMPLICIT), (143, STARTTLS)]),
+    ("pop3", "incomingServer", "110", Service.POP3, [(995, IMPLICIT), (110, STARTTLS)]),
+    ("smtp", "outgoingServer", "25", Service.SUBMISSION, [(465, IMPLICIT), (587, STARTTLS)]),
+    ("smtp", "outgoingServer", "587", Service.SUBMISSION, [(465, IMPLICIT), (587, STARTTLS)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "tag", "port", "service", "expected"), PLAIN_ENTRIES)
+@pytest.mark.parametrize("socket", ["plain", "none"])
+def test_a_plaintext_entry_keeps_its_host_with_tls(
+    kind: str,
+    tag: str,
+    port: str,
+    service: Service,
+    expected: list[tuple[int, Security]],
+    socket: str,
+) -> None:
+    entry = server(kind=kind, tag=tag, host="mail.example.com", port=port, socket=socket)
+    result = parse_autoconfig(document(entry), **ADDRESS)
+    assert [(c.service, c.hostname, c.port, c.security) for c in result.candidates] == [
+        (service, "mail.example.com", p, sec) for p, sec in expected
+    ]
+    assert all(c.from_plaintext and c.order == 0 for c in result.candidates)
+    assert all(c.username == "alice@example.com" for c in result.candidates)
+    (issue,) = result.issues
+    assert issue.code is IssueCode.PLAINTEXT_REJECTED and issue.where == f"{tag}[0]"
+    assert f"mail.example.com port {port}" in issue.message and "with TLS" in issue.message
+
+
+def test_a_plaintext_entry_beside_the_same_host_with_tls_adds_only_what_is_missing() -> None:
+    data = document(
+        server(host="mail.example.com", port="143", socket="plain"),
+        server(host="mail.example.com", port="993", socket="SSL"),
+        server(host="mail.example.com", port="143", socket="none"),
+    )
+    result = parse_autoconfig(data, **ADDRESS)
+    assert [(c.port, c.security, c.order, c.from_plaintext) for c in result.candidates] == [
+        (143, Security.STARTTLS, 0, True),
+        (993, Security.IMPLICIT_TLS, 1, False),
+    ]
 
 
 def test_several_incoming_servers_keep_xml_order() -> None:
@@ -338,15 +385,16 @@ def test_every_ispdb_sample_file(shared_dir: Path) -> None:
         result = parse_autoconfig(data, local_part="alice", domain=path.stem)
         assert result.error is None, path.name
         dropped = [i for i in result.issues if i.message.startswith("entry dropped")]
-        # every entry is accounted for: a candidate, or exactly one specific issue
-        assert len(result.candidates) + len(dropped) == len(_ENTRY.findall(data)), path.name
-        # the only quirk that drops entries in this sample is plaintext, and each
-        # plain socketType is reported as such
-        assert {i.code for i in result.issues} <= {IssueCode.PLAINTEXT_REJECTED}, path.name
-        assert len(dropped) == data.count(b"<socketType>plain</socketType>"), path.name
-        assert result.candidates or dropped, path.name
+        plain = data.count(b"<socketType>plain</socketType>")
+        # no entry of this sample is dropped: a plain socketType keeps its host, tried on
+        # the two standard TLS ports, and is reported as plaintext
+        assert dropped == [], path.name
+        derived = [c for c in result.candidates if c.from_plaintext]
+        assert len(result.candidates) - len(derived) + plain == len(_ENTRY.findall(data))
+        assert len(derived) == 2 * plain, path.name
+        assert [i.code for i in result.issues] == [IssueCode.PLAINTEXT_REJECTED] * plain
         assert result.display_name and result.display_short_name, path.name
-        if not result.candidates:
+        if result.candidates == tuple(derived):
             plain_only.add(path.stem)
     assert plain_only == PLAIN_ONLY
 
@@ -373,8 +421,14 @@ def test_ispdb_quirks_in_detail(shared_dir: Path) -> None:
     ]
     teol = parse("teol.net", "teol.net")  # outgoing server without <username>
     assert [c.username for c in teol.candidates] == ["al@teol.net", "al@teol.net", None]
-    hal = parse("hal.ne.jp", "hal.ne.jp")  # both entries plain -> nothing usable
-    assert hal.candidates == ()
+    hal = parse("hal.ne.jp", "hal.ne.jp")  # both entries plain -> the host, with TLS
+    assert [(c.service, c.hostname, c.port, c.username) for c in hal.candidates] == [
+        (Service.POP3, "mail.hal.ne.jp", 995, "al@hal.ne.jp"),
+        (Service.POP3, "mail.hal.ne.jp", 110, "al@hal.ne.jp"),
+        (Service.SUBMISSION, "mail.hal.ne.jp", 465, "al"),
+        (Service.SUBMISSION, "mail.hal.ne.jp", 587, "al"),
+    ]
+    assert hal.candidates[2].auth_methods == (AuthMethod.PASSWORD_ENCRYPTED,)
     assert [i.code for i in hal.issues] == [IssueCode.PLAINTEXT_REJECTED] * 2
     charter = parse("charter.net", "charter.net")  # SSL on 587 ("spec violation"): kept
     smtp = [c for c in charter.candidates if c.service is Service.SUBMISSION]
