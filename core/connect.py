@@ -71,11 +71,14 @@ P = TypeVar("P", bound=asyncio.BaseProtocol)
 
 
 class ConnectFailure(Exception):
-    """No connection was made; ``message`` says why, for a person."""
+    """No connection was made; ``message`` says why, for a person. ``refused`` is True when
+    every address refused the connection (nothing listens there): callers decide on it, never
+    on the words of ``message``."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, refused: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.refused = refused
 
 
 class LookupFailure(ConnectFailure):
@@ -200,7 +203,10 @@ async def first_connected(
         raise
     if winner is None:
         reasons = "; ".join(f"{address}: {os_reason(exc)}" for address, exc in errors)
-        raise ConnectFailure(f"could not connect to {host} port {port} ({reasons})")
+        refused = bool(errors) and all(_refused(exc) for _, exc in errors)
+        raise ConnectFailure(
+            f"could not connect to {host} port {port} ({reasons})", refused=refused
+        )
     return winner
 
 
@@ -260,6 +266,16 @@ async def open_transport(
         host, port, addresses, attempt, close, stagger=stagger
     )
     return transport, protocol, peer
+
+
+def _refused(exc: BaseException) -> bool:
+    """The socket's own error, under the wrappers, is ECONNREFUSED (a reset to the SYN)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def os_reason(exc: BaseException) -> str:

@@ -120,6 +120,7 @@ class FetchErrorCode(enum.StrEnum):
     BAD_URL = "bad-url"  # the caller's URL is not an http(s) URL with a valid host name
     DNS = "dns"  # the resolver found no usable address
     CONNECT = "connect"  # no address accepted a TCP connection
+    CONNECT_REFUSED = "connect-refused"  # every address refused it: nothing listens there
     TLS = "tls"  # handshake failed: certificate not trusted, expired, wrong name, ...
     TIMEOUT = "timeout"  # the deadline passed first
     TOO_LARGE = "too-large"  # the body is longer than max_bytes
@@ -630,7 +631,8 @@ class _Backend(httpcore.AnyIOBackend):
                 host, port, addresses, attempt, close, stagger=self._stagger
             )
         except ConnectFailure as exc:
-            raise _Failure(FetchErrorCode.CONNECT, exc.message) from exc
+            code = FetchErrorCode.CONNECT_REFUSED if exc.refused else FetchErrorCode.CONNECT
+            raise _Failure(code, exc.message) from exc
         return stream
 
 
