@@ -3,7 +3,8 @@
     t=0   SRV x6, MX, autoconfig, .well-known, ISPDB, PACC, MTA-STS, TLS-RPT,
           Autodiscover, WKD, OPENPGPKEY, SMIMEA            -- all started together
     SRV/MX/document answers  -> TLSA for each new host:port, the moment they arrive
-    MX answer                -> MX-derived autoconfig + ISPDB for other registrable domains
+    MX answer                -> MX-derived autoconfig + ISPDB for the MX host's parent
+                                domains, deepest first, down to its registrable domain
     soft deadline (3 s)      -> stop waiting if submission and access already have
                                 tier-A candidates and no TLSA lookup for them is pending
     hard deadline (8 s)      -> stop; what has not answered is "timed out"
@@ -42,6 +43,7 @@ from .source_web import (
     ispdb,
     mta_sts,
     mx_derived,
+    mx_lookup_domains,
     pacc,
     well_known,
     wkd,
@@ -291,13 +293,21 @@ class _Run:
         if attempt.source is Source.MX:
             for cand in attempt.candidates:
                 base = registrable_domain(cand.hostname)
-                if base and base != self.ctx.registrable and base not in self._mx_asked:
-                    self._mx_asked.add(base)
+                if not base or base == self.ctx.registrable:
+                    continue
+                # Each of the MX host's parent domains once per run, however many MX hosts
+                # share it (mx1 and mx2.mail.protection.x: one question per domain).
+                domains = tuple(
+                    d for d in mx_lookup_domains(cand.hostname) if d not in self._mx_asked
+                )
+                if domains:
+                    self._mx_asked.update(domains)
                     self.start(
                         Source.MX_AUTOCONFIG,
-                        f"autoconfig.{base} (from MX {cand.hostname})",
+                        f"{', '.join(domains)} (from MX {cand.hostname})",
                         mx_derived,
                         cand.hostname,
+                        domains,
                     )
 
     # -- waiting ---------------------------------------------------------------------
@@ -313,8 +323,17 @@ class _Run:
     async def phase_two(self) -> None:
         ctx = self.ctx
         self.start(Source.HTTP_AUTOCONFIG, f"http://autoconfig.{ctx.domain}", http_autoconfig)
-        self.start(Source.GUESS, f"conventional hosts in {ctx.domain}", guess)
+        self.start(Source.GUESS, f"conventional hosts in {ctx.domain}", guess, self._mx_host())
         await self._drain(allow_early=False)
+
+    def _mx_host(self) -> tuple[str, ...]:
+        """The most preferred MX host, for phase 2 to try before conventional names (as
+        Thunderbird and K-9 Mail take only the first MX); none from a bogus answer."""
+        for attempt in self.attempts:
+            usable = attempt.status is Status.FOUND and attempt.auth is not Auth.DNSSEC_BOGUS
+            if attempt.source is Source.MX and usable and attempt.candidates:
+                return (min(attempt.candidates, key=lambda c: c.order).hostname,)
+        return ()
 
     async def _drain(self, *, allow_early: bool) -> None:
         soft = self.ctx.started + self.options.soft_deadline

@@ -6,7 +6,9 @@ Tiers (DESIGN.md section 4):
        Autodiscover over HTTPS with every hop HTTPS and inside the domain; PACC whose
        SHA-256 matches the _ua-auto-config record.
     B  curated or delegated: the provider database over HTTPS; MX-derived lookups when
-       the MX answer is DNSSEC-secure or the domain's own MTA-STS policy lists that MX.
+       the MX answer is DNSSEC-secure or the domain's own MTA-STS policy lists that MX
+       (the most specific domain that answered for the MX host wins, see _superseded;
+       phase 2's try of the MX host itself on standard ports counts as MX-derived).
     C  unauthenticated: DNS without DNSSEC, plain HTTP, redirects out of the domain,
        MX-derived lookups otherwise, guesses.
 
@@ -29,7 +31,7 @@ from .findings import LOOKALIKE_CONSEQUENCE, Finding, finding, lookalike_words
 from .lookalike import HostName, classify_host, shown_host
 from .model import AuthMethod, IssueCode, OAuth2Info, Security, ServerCandidate, Service
 from .parse_mtasts import mx_matches
-from .report import Attempt, Auth, Failure, Source, Status
+from .report import Attempt, Auth, Source, Status
 
 __all__ = [
     "OAUTH2_PROVIDER_HOSTS",
@@ -161,11 +163,7 @@ class PlanEntry:
         """Rule 4: tier C (the best tier is C only when no A or B source named the host, so
         this covers "outside the domain and nobody vouching"), and a look-alike name outside
         the address's registrable domain whatever its tier: a signed record vouches that the
-        domain named the host, not that the person can tell the name from the one it mimics.
-        Never for the relay (MX) leg: approval is about where a password goes, and no
-        password goes to a domain's MX host."""
-        if self.service is Service.RELAY:
-            return ()
+        domain named the host, not that the person can tell the name from the one it mimics."""
         reasons = []
         if self.tier is Tier.C:
             reasons.append(ApprovalReason.UNAUTHENTICATED)
@@ -212,9 +210,59 @@ def tier_of(attempt: Attempt, attempts: Sequence[Attempt]) -> Tier | None:
     if attempt.status is not Status.FOUND:
         return None
     tier = TIER_TABLE.get(attempt.source, {}).get(attempt.auth)
-    if tier is Tier.B and attempt.source in (Source.MX_AUTOCONFIG, Source.MX_ISPDB):
+    if attempt.source in _MX_DERIVED and tier is not None and _superseded(attempt, attempts):
+        return None
+    if tier is Tier.B and attempt.source in _MX_DERIVED:
+        return Tier.B if _mx_vouched(attempt.related_host, attempts) else Tier.C
+    if attempt.source is Source.GUESS and attempt.related_host is not None:
+        # Phase 2 tried the MX host itself on the standard ports: the host is as
+        # authenticated as the MX answer that named it (MX-derived, section 4); only the
+        # port is a guess, and the probe's TLS check settles it.
         return Tier.B if _mx_vouched(attempt.related_host, attempts) else Tier.C
     return tier
+
+
+_MX_DERIVED = (Source.MX_AUTOCONFIG, Source.MX_ISPDB)
+
+
+def _mx_key(attempt: Attempt) -> str:
+    """The domain an MX-derived attempt asked about (``source_web.mx_lookup_domains``)."""
+    return attempt.fact("key") or registrable_domain(attempt.related_host or "") or ""
+
+
+def _superseded(attempt: Attempt, attempts: Sequence[Attempt]) -> bool:
+    """A more specific MX-derived answer replaces this one for every MX host it serves.
+
+    A provider keys its business service on the suffix its customers' MX hosts share
+    (``mail.protection.outlook.com``) and its consumer service on its own domain
+    (``outlook.com``): for ``x.mail.protection.outlook.com`` the deeper entry is the one
+    that describes this domain, and the broader one describes other accounts, whose
+    servers would refuse this one. So, as Thunderbird does, the most specific domain that
+    answered wins, whichever kind (autoconfig or provider database) answered it; a broader
+    answer stays in use only for an MX host no deeper answer covers.
+    """
+    key = _mx_key(attempt)
+    if not key:
+        return False
+    answered = {
+        _mx_key(a)
+        for a in attempts
+        if a.source in _MX_DERIVED
+        and a.status is Status.FOUND
+        and TIER_TABLE.get(a.source, {}).get(a.auth) is not None
+    }
+    deeper = [k for k in answered if k != key and is_inside(k, key)]
+    if not deeper:
+        return False
+    hosts = {
+        c.hostname
+        for a in attempts
+        if a.source is Source.MX and a.status is Status.FOUND
+        for c in a.candidates
+    }
+    hosts.add(attempt.related_host or key)
+    served = [h for h in hosts if is_inside(h, key)]
+    return all(any(is_inside(h, k) for k in deeper) for h in served)
 
 
 def _mx_vouched(mx_host: str | None, attempts: Sequence[Attempt]) -> bool:
@@ -474,8 +522,6 @@ def _document_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding
                     examples="; ".join(dropped[:3]),
                 )
             )
-        # A document that arrived and was not used, chosen by the attempt's typed failure:
-        # a host that refused the TCP connection published nothing, whatever its words say.
         if (
             attempt.status is Status.FAILED
             and attempt.source
@@ -485,7 +531,7 @@ def _document_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding
                 Source.PACC,
                 Source.ISPDB,
             )
-            and attempt.failure is Failure.DOCUMENT_REFUSED
+            and ("refused" in attempt.detail or "not used" in attempt.detail)
         ):
             out.append(
                 finding(
@@ -511,9 +557,18 @@ def _document_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding
             )
         if attempt.source is Source.HTTP_AUTOCONFIG and attempt.status is Status.FOUND:
             out.append(finding("plain-http-used", target=attempt.target))
-        if attempt.source is Source.GUESS and attempt.candidates:
-            hosts = sorted({f"{shown_host(c.hostname)}:{c.port}" for c in attempt.candidates})
-            out.append(finding("guessed", hosts=", ".join(hosts)))
+    # One finding for every guess that stayed tier C (the MX host's and the conventional
+    # names' are separate attempts; a signed MX host is not a guess in this sense).
+    guessed = sorted(
+        {
+            f"{shown_host(c.hostname)}:{c.port}"
+            for a in attempts
+            if a.source is Source.GUESS and tier_of(a, attempts) is Tier.C
+            for c in a.candidates
+        }
+    )
+    if guessed:
+        out.append(finding("guessed", hosts=", ".join(guessed)))
     return out
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
 from urllib.parse import quote, urlsplit
@@ -27,25 +28,27 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 from .dnssec import Security as Dnssec
 from .domains import is_inside, registrable_domain
-from .fetch import FetchErrorCode, FetchResult
+from .fetch import FetchResult
 from .fields import FieldError, validate_https_url
 from .model import AutoconfigResult, ParseIssue, ServerCandidate
 from .parse_autoconfig import parse_autoconfig
 from .parse_autodiscover import parse_autodiscover
 from .parse_mtasts import parse_mtasts_policy, parse_mtasts_record
 from .parse_pacc import parse_pacc, parse_pacc_record
-from .report import Attempt, Auth, DnsRecordSet, Failure, Source, Status
+from .report import Attempt, Auth, DnsRecordSet, Source, Status
 from .source_context import SourceContext
 from .source_dns import record_set
 
 __all__ = [
     "AUTODISCOVER_REQUEST_NS",
+    "MAX_MX_DOMAINS",
     "autoconfig",
     "autodiscover",
     "http_autoconfig",
     "ispdb",
     "mta_sts",
     "mx_derived",
+    "mx_lookup_domains",
     "pacc",
     "well_known",
     "wkd",
@@ -83,41 +86,17 @@ def no_downgrade(from_url: str, to_url: str) -> str | None:
     return None
 
 
-# The fetcher's failure kind -> the attempt's (report.Failure).
-_FETCH_FAILURE = {
-    FetchErrorCode.BAD_URL: Failure.BAD_URL,
-    FetchErrorCode.DNS: Failure.DNS,
-    FetchErrorCode.CONNECT: Failure.CONNECT,
-    FetchErrorCode.CONNECT_REFUSED: Failure.CONNECT_REFUSED,
-    FetchErrorCode.TLS: Failure.TLS,
-    FetchErrorCode.TIMEOUT: Failure.TIMEOUT,
-    FetchErrorCode.TOO_LARGE: Failure.TOO_LARGE,
-    FetchErrorCode.HTTP_PROTOCOL: Failure.HTTP_PROTOCOL,
-    FetchErrorCode.REDIRECT_LOOP: Failure.REDIRECT,
-    FetchErrorCode.TOO_MANY_REDIRECTS: Failure.REDIRECT,
-    FetchErrorCode.REDIRECT_REFUSED: Failure.REDIRECT,
-}
-
-
-def _fetch_failure(ctx: SourceContext, result: FetchResult) -> tuple[Status, str, Failure]:
-    """Status, words and kind of a fetch without a usable answer, chosen from the fetcher's
-    typed ``error_code`` and HTTP status, never from its words."""
+def _fetch_failure(ctx: SourceContext, result: FetchResult) -> tuple[Status, str]:
     host = _host(result.final_url)
-    code = result.error_code
-    if code is FetchErrorCode.DNS and ctx.resolver.known_absent(host):
-        return Status.NOTHING, f"nothing published: there is no host {host}", Failure.NO_HOST
-    if code is FetchErrorCode.CONNECT_REFUSED:
-        # A host that does not listen publishes nothing (a web server that is there but
-        # broken is another matter: a TLS failure, an error status, a bad document).
-        return Status.NOTHING, f"nothing published: {result.error}", Failure.CONNECT_REFUSED
-    if code is FetchErrorCode.TIMEOUT:
-        return Status.TIMED_OUT, result.error or "timed out", Failure.TIMEOUT
-    if code is not None:
-        return Status.FAILED, result.error or code.value, _FETCH_FAILURE[code]
+    if result.error_code == "dns" and ctx.resolver.known_absent(host):
+        return Status.NOTHING, f"nothing published: there is no host {host}"
+    if result.error_code == "timeout":
+        return Status.TIMED_OUT, result.error or "timed out"
+    if result.error is not None:
+        return Status.FAILED, result.error
     if result.status == 404:
-        where = f"nothing published at {result.final_url} (HTTP 404)"
-        return Status.NOTHING, where, Failure.HTTP_STATUS
-    return Status.FAILED, f"{result.final_url} answered HTTP {result.status}", Failure.HTTP_STATUS
+        return Status.NOTHING, f"nothing published at {result.final_url} (HTTP 404)"
+    return Status.FAILED, f"{result.final_url} answered HTTP {result.status}"
 
 
 def _web_attempt(
@@ -135,7 +114,6 @@ def _web_attempt(
     related_host: str | None = None,
     facts: tuple[tuple[str, str], ...] = (),
     records: tuple[DnsRecordSet, ...] = (),
-    failure: Failure | None = None,
 ) -> Attempt:
     hops = tuple(hop.url for hop in result.hops)
     return Attempt(
@@ -153,7 +131,6 @@ def _web_attempt(
         records=records,
         related_host=related_host,
         facts=facts,
-        failure=failure,
     )
 
 
@@ -168,7 +145,7 @@ def _autoconfig_attempt(
     related_host: str | None = None,
 ) -> tuple[Attempt, AutoconfigResult | None]:
     if not result.ok or result.body is None:
-        status, detail, failure = _fetch_failure(ctx, result)
+        status, detail = _fetch_failure(ctx, result)
         attempt = _web_attempt(
             ctx,
             source,
@@ -178,7 +155,6 @@ def _autoconfig_attempt(
             status=status,
             detail=detail,
             related_host=related_host,
-            failure=failure,
         )
         return attempt, None
     parsed = parse_autoconfig(result.body, local_part=ctx.address.local, domain=ctx.domain)
@@ -193,7 +169,6 @@ def _autoconfig_attempt(
             detail=f"document refused: {parsed.error}",
             issues=parsed.issues,
             related_host=related_host,
-            failure=Failure.DOCUMENT_REFUSED,
         )
         return attempt, parsed
     status = Status.FOUND if parsed.candidates else Status.NOTHING
@@ -266,19 +241,51 @@ async def ispdb(
     ]
 
 
-async def mx_derived(ctx: SourceContext, mx_host: str) -> list[Attempt]:
-    """Autoconfig and ISPDB for the MX host's registrable domain, when it is another one.
+# How many of the MX host's parent domains are asked: the deepest ones, then the registrable
+# domain. A provider keys a service on a suffix a few labels deep (mail.protection.outlook.com),
+# and a hostile MX with a hundred labels must not turn into two hundred fetches.
+MAX_MX_DOMAINS = 4
 
-    The address is not sent: that domain is the mail host, not the address's domain.
-    The tier depends on how the MX answer was authenticated (policy decides).
+
+def mx_lookup_domains(mx_host: str) -> tuple[str, ...]:
+    """The domains an MX host's provider may be known by, most specific first.
+
+    ``a.mail.protection.outlook.com`` -> ``mail.protection.outlook.com``,
+    ``protection.outlook.com``, ``outlook.com``: the host's parent down to its registrable
+    domain and never above it (DESIGN.md rule 6; the public suffix list is bundled), as
+    Thunderbird and K-9 Mail ask. A provider's entry keyed on the deeper suffix (its
+    business service) is thus found beside the one keyed on its own domain (its consumer
+    service); policy takes the most specific (``policy.tier_of``). Empty for a host that
+    is itself a public suffix or below none.
+    """
+    base = registrable_domain(mx_host)
+    if base is None:
+        return ()
+    name = mx_host.rstrip(".").lower()
+    labels = name.split(".")
+    depth = len(base.split("."))
+    deeper = [".".join(labels[i:]) for i in range(1, len(labels) - depth)]
+    return (*deeper[: MAX_MX_DOMAINS - 1], base)
+
+
+async def mx_derived(
+    ctx: SourceContext, mx_host: str, domains: tuple[str, ...] | None = None
+) -> list[Attempt]:
+    """Autoconfig and ISPDB for each of `domains` (default: ``mx_lookup_domains``), all
+    at once, when the MX host is in another registrable domain.
+
+    The address is not sent: those domains are the mail host's, not the address's. Each
+    attempt carries the domain it asked as the fact ``key``, so policy can prefer the most
+    specific entry. The tier depends on how the MX answer was authenticated (policy decides).
     """
     base = registrable_domain(mx_host)
     if base is None or base == ctx.registrable:
         return []
     started = ctx.since_start()
-    url = f"https://autoconfig.{base}/mail/config-v1.1.xml"
+    asked = mx_lookup_domains(mx_host) if domains is None else domains
 
-    async def from_autoconfig() -> Attempt:
+    async def from_autoconfig(domain: str) -> Attempt:
+        url = f"https://autoconfig.{domain}/mail/config-v1.1.xml"
         result = await ctx.fetcher.fetch(
             url, deadline=ctx.deadline, redirect_check=no_downgrade, headers=XML_ACCEPT
         )
@@ -293,8 +300,15 @@ async def mx_derived(ctx: SourceContext, mx_host: str) -> list[Attempt]:
         )
         return attempt
 
+    async def from_ispdb(domain: str) -> Attempt:
+        return await ispdb(ctx, domain, source=Source.MX_ISPDB, related=mx_host)
+
+    async def keyed(domain: str, lookup: Callable[[str], Awaitable[Attempt]]) -> Attempt:
+        attempt = await lookup(domain)
+        return replace(attempt, facts=(*attempt.facts, ("key", domain)))
+
     found = await asyncio.gather(
-        from_autoconfig(), ispdb(ctx, base, source=Source.MX_ISPDB, related=mx_host)
+        *(keyed(d, lookup) for d in asked for lookup in (from_autoconfig, from_ispdb))
     )
     return list(found)
 
@@ -318,31 +332,24 @@ async def pacc(ctx: SourceContext) -> Attempt:
     )
     if txt.security is Dnssec.BOGUS:
         why = f"the _ua-auto-config record failed DNSSEC validation: {txt.reason}"
-        return answer(status=Status.FAILED, detail=why, failure=Failure.DNSSEC_BOGUS)
+        return answer(status=Status.FAILED, detail=why)
     record = parse_pacc_record([r.strings for r in txt.records if hasattr(r, "strings")])
     if not result.ok or result.body is None:
-        status, detail, failure = _fetch_failure(ctx, result)
+        status, detail = _fetch_failure(ctx, result)
         if record.record is None and status is Status.NOTHING:
             detail = "no PACC document and no _ua-auto-config record"
-        return answer(status=status, detail=detail, failure=failure)
+        return answer(status=status, detail=detail)
     if record.record is None:
         why = record.error or "there is no _ua-auto-config record"
         return answer(
-            status=Status.FAILED,
-            detail=f"document not used: {why}, so nothing vouches for it",
-            failure=Failure.DOCUMENT_REFUSED,
+            status=Status.FAILED, detail=f"document not used: {why}, so nothing vouches for it"
         )
     parsed = parse_pacc(
         result.body, local_part=ctx.address.local, domain=ctx.domain, record=record.record
     )
     if parsed.error is not None or not parsed.digest_verified:
         why = parsed.error or "digest not verified"
-        return answer(
-            status=Status.FAILED,
-            detail=f"document refused: {why}",
-            issues=parsed.issues,
-            failure=Failure.DOCUMENT_REFUSED,
-        )
+        return answer(status=Status.FAILED, detail=f"document refused: {why}", issues=parsed.issues)
     attempt = answer(
         status=Status.FOUND if parsed.candidates else Status.NOTHING,
         detail=f"{len(parsed.candidates)} server(s); SHA-256 matches the _ua-auto-config record",
@@ -370,23 +377,22 @@ async def mta_sts(ctx: SourceContext) -> Attempt:
     if record.record is None:
         status = Status.FAILED if txt.security is Dnssec.BOGUS or txt.found else Status.NOTHING
         detail = record.error or "no MTA-STS record"
-        failure = Failure.DOCUMENT_REFUSED if status is Status.FAILED else None
         if txt.security is Dnssec.BOGUS:
             detail = f"the _mta-sts record failed DNSSEC validation: {txt.reason}"
-            failure = Failure.DNSSEC_BOGUS
-        return answer(status=status, detail=detail, failure=failure)
+        return answer(status=status, detail=detail)
     facts: tuple[tuple[str, str], ...] = (("id", record.record.id),)
     if not result.ok or result.body is None:
-        _, why, failure = _fetch_failure(ctx, result)
+        _, why = _fetch_failure(ctx, result)
         detail = f"MTA-STS record present, but the policy could not be fetched: {why}"
-        return answer(status=Status.FAILED, detail=detail, facts=facts, failure=failure)
-    refused = partial(answer, status=Status.FAILED, facts=facts, failure=Failure.DOCUMENT_REFUSED)
+        return answer(status=Status.FAILED, detail=detail, facts=facts)
     if result.content_type != "text/plain":
         served = result.content_type or "no type"
-        return refused(detail=f"the policy is served as {served}, not text/plain")
+        detail = f"the policy is served as {served}, not text/plain"
+        return answer(status=Status.FAILED, detail=detail, facts=facts)
     parsed = parse_mtasts_policy(result.body)
     if parsed.policy is None:
-        return refused(detail=f"policy refused: {parsed.error}", issues=parsed.issues)
+        detail = f"policy refused: {parsed.error}"
+        return answer(status=Status.FAILED, detail=detail, issues=parsed.issues, facts=facts)
     policy = parsed.policy
     facts += (
         ("mode", policy.mode.value),
@@ -452,19 +458,12 @@ async def _autodiscover_url(ctx: SourceContext, url: str, started: float) -> Att
             headers=(("Content-Type", "text/xml; charset=utf-8"), *XML_ACCEPT),
         )
         if not result.ok or result.body is None:
-            status, detail, failure = _fetch_failure(ctx, result)
+            status, detail = _fetch_failure(ctx, result)
             if result.status == 401:
                 status = Status.NOTHING
                 detail = "the server asks for a password; mailhop never sends one to Autodiscover"
             return _web_attempt(
-                ctx,
-                Source.AUTODISCOVER,
-                url,
-                result,
-                started,
-                status=status,
-                detail=detail,
-                failure=failure,
+                ctx, Source.AUTODISCOVER, url, result, started, status=status, detail=detail
             )
         parsed = parse_autodiscover(result.body)
         if parsed.redirect is None:
@@ -478,7 +477,6 @@ async def _autodiscover_url(ctx: SourceContext, url: str, started: float) -> Att
                     status=Status.FAILED,
                     detail=f"response refused: {parsed.error}",
                     issues=parsed.issues,
-                    failure=Failure.DOCUMENT_REFUSED,
                 )
             return _web_attempt(
                 ctx,
@@ -514,7 +512,6 @@ async def _autodiscover_url(ctx: SourceContext, url: str, started: float) -> Att
         started,
         status=Status.FAILED,
         detail=f"more than {MAX_AUTODISCOVER_REDIRECTS} Autodiscover redirects",
-        failure=Failure.REDIRECT,
     )
 
 
@@ -533,7 +530,6 @@ def _refused_redirect(
             "(nothing is asked outside or above the address's registrable domain)"
         ),
         facts=(("redirect", target),),
-        failure=Failure.REDIRECT,
     )
 
 
@@ -575,19 +571,10 @@ async def wkd(ctx: SourceContext) -> Attempt:
                 status=Status.FOUND,
                 detail=f"an OpenPGP key for this address is published ({len(result.body)} bytes)",
             )
-    status, detail, failure = _fetch_failure(ctx, results[1])
+    status, detail = _fetch_failure(ctx, results[1])
     if status is Status.FAILED and results[1].status is not None:
         status = Status.NOTHING
-    return _web_attempt(
-        ctx,
-        Source.WKD,
-        urls[1],
-        results[1],
-        started,
-        status=status,
-        detail=detail,
-        failure=failure,
-    )
+    return _web_attempt(ctx, Source.WKD, urls[1], results[1], started, status=status, detail=detail)
 
 
 async def http_autoconfig(ctx: SourceContext) -> Attempt:
