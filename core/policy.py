@@ -31,7 +31,7 @@ from .findings import LOOKALIKE_CONSEQUENCE, Finding, finding, lookalike_words
 from .lookalike import HostName, classify_host, shown_host
 from .model import AuthMethod, IssueCode, OAuth2Info, Security, ServerCandidate, Service
 from .parse_mtasts import mx_matches
-from .report import Attempt, Auth, Source, Status
+from .report import Attempt, Auth, Failure, Source, Status
 
 __all__ = [
     "OAUTH2_PROVIDER_HOSTS",
@@ -163,7 +163,11 @@ class PlanEntry:
         """Rule 4: tier C (the best tier is C only when no A or B source named the host, so
         this covers "outside the domain and nobody vouching"), and a look-alike name outside
         the address's registrable domain whatever its tier: a signed record vouches that the
-        domain named the host, not that the person can tell the name from the one it mimics."""
+        domain named the host, not that the person can tell the name from the one it mimics.
+        Never for the relay (MX) leg: approval is about where a password goes, and no
+        password goes to a domain's MX host."""
+        if self.service is Service.RELAY:
+            return ()
         reasons = []
         if self.tier is Tier.C:
             reasons.append(ApprovalReason.UNAUTHENTICATED)
@@ -522,6 +526,8 @@ def _document_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding
                     examples="; ".join(dropped[:3]),
                 )
             )
+        # A document that arrived and was not used, chosen by the attempt's typed failure:
+        # a host that refused the TCP connection published nothing, whatever its words say.
         if (
             attempt.status is Status.FAILED
             and attempt.source
@@ -531,7 +537,7 @@ def _document_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding
                 Source.PACC,
                 Source.ISPDB,
             )
-            and ("refused" in attempt.detail or "not used" in attempt.detail)
+            and attempt.failure is Failure.DOCUMENT_REFUSED
         ):
             out.append(
                 finding(

@@ -1,7 +1,10 @@
 """What discovery found: one Attempt per source, with provenance, and the run around them.
 
 A source never raises for a remote failure (DESIGN.md section 3): it returns an Attempt
-whose ``status`` and ``detail`` say what happened. What an attempt can prove about
+whose ``status`` and ``detail`` say what happened, and, when it ended without a usable
+answer, ``failure`` says why as data. Findings and statuses are chosen from ``failure``,
+never by searching ``detail``: those are words for a person, and a word such as "refused"
+means a TCP reset in one message and a rejected document in another. What an attempt can prove about
 itself (DNSSEC outcome, HTTPS all the way inside the domain, digest matched) is kept
 in ``auth``; the policy module decides the trust tier from it by one table.
 """
@@ -18,6 +21,7 @@ __all__ = [
     "Attempt",
     "Auth",
     "DnsRecordSet",
+    "Failure",
     "Source",
     "Status",
 ]
@@ -51,6 +55,26 @@ class Status(enum.StrEnum):
     FAILED = "failed"  # error, refused document, bad certificate, bogus DNSSEC ...
     TIMED_OUT = "timed-out"
     SKIPPED = "skipped"  # not asked, and why (e.g. phase 2 not needed)
+
+
+class Failure(enum.StrEnum):
+    """Why an attempt got no usable answer: the fetcher's failure kind, or what became of
+    the document that did arrive."""
+
+    NO_HOST = "no-host"  # the host has no address (proven absent in this run)
+    DNS = "dns"  # the host's address could not be looked up
+    CONNECT_REFUSED = "connect-refused"  # every address refused the connection: nothing listens
+    CONNECT = "connect"  # no address could be reached
+    TIMEOUT = "timeout"  # the deadline passed first
+    TLS = "tls"  # the handshake failed (certificate not trusted, expired, wrong name, ...)
+    HTTP_STATUS = "http-status"  # an answer, but not 200 (404 included)
+    TOO_LARGE = "too-large"  # the body passed the byte cap
+    HTTP_PROTOCOL = "http-protocol"  # a malformed or truncated answer, a dropped connection
+    REDIRECT = "redirect"  # a redirect loop, too many, or one the trust check refused
+    BAD_URL = "bad-url"  # the URL to fetch was unusable
+    DOCUMENT_REFUSED = "document-refused"  # it arrived and was not used: invalid, wrong
+    # type, or nothing vouches for it (PACC without its TXT record, digest mismatch)
+    DNSSEC_BOGUS = "dnssec-bogus"  # a record it depends on failed DNSSEC validation
 
 
 class Auth(enum.StrEnum):
@@ -116,6 +140,7 @@ class Attempt:
     oauth2: OAuth2Info | None = None
     related_host: str | None = None  # MX-derived: the MX host the lookup came from
     facts: tuple[tuple[str, str], ...] = ()  # small source-specific results, e.g. MTA-STS mode
+    failure: Failure | None = None  # why nothing usable came back (module docstring)
 
     def fact(self, key: str) -> str | None:
         return next((value for name, value in self.facts if name == key), None)

@@ -28,14 +28,14 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 from .dnssec import Security as Dnssec
 from .domains import is_inside, registrable_domain
-from .fetch import FetchResult
+from .fetch import FetchErrorCode, FetchResult
 from .fields import FieldError, validate_https_url
 from .model import AutoconfigResult, ParseIssue, ServerCandidate
 from .parse_autoconfig import parse_autoconfig
 from .parse_autodiscover import parse_autodiscover
 from .parse_mtasts import parse_mtasts_policy, parse_mtasts_record
 from .parse_pacc import parse_pacc, parse_pacc_record
-from .report import Attempt, Auth, DnsRecordSet, Source, Status
+from .report import Attempt, Auth, DnsRecordSet, Failure, Source, Status
 from .source_context import SourceContext
 from .source_dns import record_set
 
@@ -86,17 +86,41 @@ def no_downgrade(from_url: str, to_url: str) -> str | None:
     return None
 
 
-def _fetch_failure(ctx: SourceContext, result: FetchResult) -> tuple[Status, str]:
+# The fetcher's failure kind -> the attempt's (report.Failure).
+_FETCH_FAILURE = {
+    FetchErrorCode.BAD_URL: Failure.BAD_URL,
+    FetchErrorCode.DNS: Failure.DNS,
+    FetchErrorCode.CONNECT: Failure.CONNECT,
+    FetchErrorCode.CONNECT_REFUSED: Failure.CONNECT_REFUSED,
+    FetchErrorCode.TLS: Failure.TLS,
+    FetchErrorCode.TIMEOUT: Failure.TIMEOUT,
+    FetchErrorCode.TOO_LARGE: Failure.TOO_LARGE,
+    FetchErrorCode.HTTP_PROTOCOL: Failure.HTTP_PROTOCOL,
+    FetchErrorCode.REDIRECT_LOOP: Failure.REDIRECT,
+    FetchErrorCode.TOO_MANY_REDIRECTS: Failure.REDIRECT,
+    FetchErrorCode.REDIRECT_REFUSED: Failure.REDIRECT,
+}
+
+
+def _fetch_failure(ctx: SourceContext, result: FetchResult) -> tuple[Status, str, Failure]:
+    """Status, words and kind of a fetch without a usable answer, chosen from the fetcher's
+    typed ``error_code`` and HTTP status, never from its words."""
     host = _host(result.final_url)
-    if result.error_code == "dns" and ctx.resolver.known_absent(host):
-        return Status.NOTHING, f"nothing published: there is no host {host}"
-    if result.error_code == "timeout":
-        return Status.TIMED_OUT, result.error or "timed out"
-    if result.error is not None:
-        return Status.FAILED, result.error
+    code = result.error_code
+    if code is FetchErrorCode.DNS and ctx.resolver.known_absent(host):
+        return Status.NOTHING, f"nothing published: there is no host {host}", Failure.NO_HOST
+    if code is FetchErrorCode.CONNECT_REFUSED:
+        # A host that does not listen publishes nothing (a web server that is there but
+        # broken is another matter: a TLS failure, an error status, a bad document).
+        return Status.NOTHING, f"nothing published: {result.error}", Failure.CONNECT_REFUSED
+    if code is FetchErrorCode.TIMEOUT:
+        return Status.TIMED_OUT, result.error or "timed out", Failure.TIMEOUT
+    if code is not None:
+        return Status.FAILED, result.error or code.value, _FETCH_FAILURE[code]
     if result.status == 404:
-        return Status.NOTHING, f"nothing published at {result.final_url} (HTTP 404)"
-    return Status.FAILED, f"{result.final_url} answered HTTP {result.status}"
+        where = f"nothing published at {result.final_url} (HTTP 404)"
+        return Status.NOTHING, where, Failure.HTTP_STATUS
+    return Status.FAILED, f"{result.final_url} answered HTTP {result.status}", Failure.HTTP_STATUS
 
 
 def _web_attempt(
@@ -114,6 +138,7 @@ def _web_attempt(
     related_host: str | None = None,
     facts: tuple[tuple[str, str], ...] = (),
     records: tuple[DnsRecordSet, ...] = (),
+    failure: Failure | None = None,
 ) -> Attempt:
     hops = tuple(hop.url for hop in result.hops)
     return Attempt(
@@ -131,6 +156,7 @@ def _web_attempt(
         records=records,
         related_host=related_host,
         facts=facts,
+        failure=failure,
     )
 
 
@@ -145,7 +171,7 @@ def _autoconfig_attempt(
     related_host: str | None = None,
 ) -> tuple[Attempt, AutoconfigResult | None]:
     if not result.ok or result.body is None:
-        status, detail = _fetch_failure(ctx, result)
+        status, detail, failure = _fetch_failure(ctx, result)
         attempt = _web_attempt(
             ctx,
             source,
@@ -155,6 +181,7 @@ def _autoconfig_attempt(
             status=status,
             detail=detail,
             related_host=related_host,
+            failure=failure,
         )
         return attempt, None
     parsed = parse_autoconfig(result.body, local_part=ctx.address.local, domain=ctx.domain)
@@ -169,6 +196,7 @@ def _autoconfig_attempt(
             detail=f"document refused: {parsed.error}",
             issues=parsed.issues,
             related_host=related_host,
+            failure=Failure.DOCUMENT_REFUSED,
         )
         return attempt, parsed
     status = Status.FOUND if parsed.candidates else Status.NOTHING
@@ -332,24 +360,31 @@ async def pacc(ctx: SourceContext) -> Attempt:
     )
     if txt.security is Dnssec.BOGUS:
         why = f"the _ua-auto-config record failed DNSSEC validation: {txt.reason}"
-        return answer(status=Status.FAILED, detail=why)
+        return answer(status=Status.FAILED, detail=why, failure=Failure.DNSSEC_BOGUS)
     record = parse_pacc_record([r.strings for r in txt.records if hasattr(r, "strings")])
     if not result.ok or result.body is None:
-        status, detail = _fetch_failure(ctx, result)
+        status, detail, failure = _fetch_failure(ctx, result)
         if record.record is None and status is Status.NOTHING:
             detail = "no PACC document and no _ua-auto-config record"
-        return answer(status=status, detail=detail)
+        return answer(status=status, detail=detail, failure=failure)
     if record.record is None:
         why = record.error or "there is no _ua-auto-config record"
         return answer(
-            status=Status.FAILED, detail=f"document not used: {why}, so nothing vouches for it"
+            status=Status.FAILED,
+            detail=f"document not used: {why}, so nothing vouches for it",
+            failure=Failure.DOCUMENT_REFUSED,
         )
     parsed = parse_pacc(
         result.body, local_part=ctx.address.local, domain=ctx.domain, record=record.record
     )
     if parsed.error is not None or not parsed.digest_verified:
         why = parsed.error or "digest not verified"
-        return answer(status=Status.FAILED, detail=f"document refused: {why}", issues=parsed.issues)
+        return answer(
+            status=Status.FAILED,
+            detail=f"document refused: {why}",
+            issues=parsed.issues,
+            failure=Failure.DOCUMENT_REFUSED,
+        )
     attempt = answer(
         status=Status.FOUND if parsed.candidates else Status.NOTHING,
         detail=f"{len(parsed.candidates)} server(s); SHA-256 matches the _ua-auto-config record",
@@ -377,22 +412,23 @@ async def mta_sts(ctx: SourceContext) -> Attempt:
     if record.record is None:
         status = Status.FAILED if txt.security is Dnssec.BOGUS or txt.found else Status.NOTHING
         detail = record.error or "no MTA-STS record"
+        failure = Failure.DOCUMENT_REFUSED if status is Status.FAILED else None
         if txt.security is Dnssec.BOGUS:
             detail = f"the _mta-sts record failed DNSSEC validation: {txt.reason}"
-        return answer(status=status, detail=detail)
+            failure = Failure.DNSSEC_BOGUS
+        return answer(status=status, detail=detail, failure=failure)
     facts: tuple[tuple[str, str], ...] = (("id", record.record.id),)
     if not result.ok or result.body is None:
-        _, why = _fetch_failure(ctx, result)
+        _, why, failure = _fetch_failure(ctx, result)
         detail = f"MTA-STS record present, but the policy could not be fetched: {why}"
-        return answer(status=Status.FAILED, detail=detail, facts=facts)
+        return answer(status=Status.FAILED, detail=detail, facts=facts, failure=failure)
+    refused = partial(answer, status=Status.FAILED, facts=facts, failure=Failure.DOCUMENT_REFUSED)
     if result.content_type != "text/plain":
         served = result.content_type or "no type"
-        detail = f"the policy is served as {served}, not text/plain"
-        return answer(status=Status.FAILED, detail=detail, facts=facts)
+        return refused(detail=f"the policy is served as {served}, not text/plain")
     parsed = parse_mtasts_policy(result.body)
     if parsed.policy is None:
-        detail = f"policy refused: {parsed.error}"
-        return answer(status=Status.FAILED, detail=detail, issues=parsed.issues, facts=facts)
+        return refused(detail=f"policy refused: {parsed.error}", issues=parsed.issues)
     policy = parsed.policy
     facts += (
         ("mode", policy.mode.value),
@@ -458,12 +494,19 @@ async def _autodiscover_url(ctx: SourceContext, url: str, started: float) -> Att
             headers=(("Content-Type", "text/xml; charset=utf-8"), *XML_ACCEPT),
         )
         if not result.ok or result.body is None:
-            status, detail = _fetch_failure(ctx, result)
+            status, detail, failure = _fetch_failure(ctx, result)
             if result.status == 401:
                 status = Status.NOTHING
                 detail = "the server asks for a password; mailhop never sends one to Autodiscover"
             return _web_attempt(
-                ctx, Source.AUTODISCOVER, url, result, started, status=status, detail=detail
+                ctx,
+                Source.AUTODISCOVER,
+                url,
+                result,
+                started,
+                status=status,
+                detail=detail,
+                failure=failure,
             )
         parsed = parse_autodiscover(result.body)
         if parsed.redirect is None:
@@ -477,6 +520,7 @@ async def _autodiscover_url(ctx: SourceContext, url: str, started: float) -> Att
                     status=Status.FAILED,
                     detail=f"response refused: {parsed.error}",
                     issues=parsed.issues,
+                    failure=Failure.DOCUMENT_REFUSED,
                 )
             return _web_attempt(
                 ctx,
@@ -512,6 +556,7 @@ async def _autodiscover_url(ctx: SourceContext, url: str, started: float) -> Att
         started,
         status=Status.FAILED,
         detail=f"more than {MAX_AUTODISCOVER_REDIRECTS} Autodiscover redirects",
+        failure=Failure.REDIRECT,
     )
 
 
@@ -530,6 +575,7 @@ def _refused_redirect(
             "(nothing is asked outside or above the address's registrable domain)"
         ),
         facts=(("redirect", target),),
+        failure=Failure.REDIRECT,
     )
 
 
@@ -571,10 +617,19 @@ async def wkd(ctx: SourceContext) -> Attempt:
                 status=Status.FOUND,
                 detail=f"an OpenPGP key for this address is published ({len(result.body)} bytes)",
             )
-    status, detail = _fetch_failure(ctx, results[1])
+    status, detail, failure = _fetch_failure(ctx, results[1])
     if status is Status.FAILED and results[1].status is not None:
         status = Status.NOTHING
-    return _web_attempt(ctx, Source.WKD, urls[1], results[1], started, status=status, detail=detail)
+    return _web_attempt(
+        ctx,
+        Source.WKD,
+        urls[1],
+        results[1],
+        started,
+        status=status,
+        detail=detail,
+        failure=failure,
+    )
 
 
 async def http_autoconfig(ctx: SourceContext) -> Attempt:

@@ -96,3 +96,32 @@ def test_two_maps_cannot_claim_one_port_and_a_failure_lifts_the_map() -> None:
     with pytest.raises(RuntimeError), loopback_ports({("127.0.0.1", 25): 2525}):
         raise RuntimeError("the demo broke")
     assert connect._port_map == {}
+
+
+def _failure(*errors: OSError) -> connect.ConnectFailure:
+    """What first_connected raises when each address fails with the error given."""
+    addresses = [f"192.0.2.{i + 1}" for i in range(len(errors))]
+    by_address = dict(zip(addresses, errors, strict=True))
+
+    async def attempt(address: str) -> object:
+        raise by_address[address]
+
+    async def close(_: object) -> None:
+        pass
+
+    async def run() -> connect.ConnectFailure:
+        try:
+            await connect.first_connected("h.example", 443, addresses, attempt, close, stagger=0)
+        except connect.ConnectFailure as exc:
+            return exc
+        raise AssertionError("connected")
+
+    return asyncio.run(run())
+
+
+def test_refused_is_a_typed_fact_only_when_every_address_refused() -> None:
+    refused = ConnectionRefusedError(111, "Connection refused")
+    unreachable = OSError(113, "No route to host")
+    assert _failure(refused, refused).refused is True
+    assert _failure(refused, unreachable).refused is False
+    assert _failure(unreachable).refused is False

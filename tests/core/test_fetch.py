@@ -523,13 +523,13 @@ def test_when_no_address_connects_each_is_named(lab: LabInfo, tls: ssl.SSLContex
     result = fetch(
         lab, tls, "https://autoconfig.healthy.test/", resolve=fixed("127.0.12.98", "127.0.12.99")
     )
-    assert result.error_code is FetchErrorCode.CONNECT
+    assert result.error_code is FetchErrorCode.CONNECT_REFUSED
     assert result.error == (
         "could not connect to autoconfig.healthy.test port 443 "
         "(127.0.12.98: connection refused; 127.0.12.99: connection refused)"
     )
     refused = fetch(lab, tls, f"https://plain.hostile-web.test{CONFIG}")  # port 80 only
-    assert refused.error_code is FetchErrorCode.CONNECT
+    assert refused.error_code is FetchErrorCode.CONNECT_REFUSED
 
 
 def test_a_name_that_does_not_exist_is_a_dns_error(lab: LabInfo, tls: ssl.SSLContext) -> None:

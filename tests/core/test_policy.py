@@ -8,7 +8,7 @@ import pytest
 from mailhop.core.findings import Severity
 from mailhop.core.model import AuthMethod, Security, ServerCandidate, Service
 from mailhop.core.policy import ApprovalReason, Plan, Tier, make_plan, tier_of
-from mailhop.core.report import Attempt, Auth, Source, Status
+from mailhop.core.report import Attempt, Auth, Failure, Source, Status
 
 TLS, STARTTLS = Security.IMPLICIT_TLS, Security.STARTTLS
 
@@ -306,3 +306,29 @@ def test_findings_name_idn_domains_and_hosts_in_both_forms() -> None:
     assert "approves b\u00fccher.example (xn--bcher-kva.example) by name" in found.helpdesk
     (only,) = [f for f in result.findings if f.code == "only-unauthenticated"]
     assert "fa\u00df.de (xn--fa-hia.de)" in only.helpdesk
+
+
+def failed(source: Source, failure: Failure, detail: str) -> Attempt:
+    return Attempt(source, "https://x", Status.FAILED, Auth.NONE, detail, 0.0, 0.0, failure=failure)
+
+
+def test_a_document_refused_is_chosen_from_the_typed_failure_not_the_words() -> None:
+    # Nothing listens at the web host: its words say "refused", and it published nothing.
+    reset = "could not connect to autoconfig.example.com port 443 (192.0.2.1: connection refused)"
+    quiet = plan(failed(Source.AUTOCONFIG, Failure.CONNECT_REFUSED, reset))
+    assert "document-refused" not in [f.code for f in quiet.findings]
+    # A document that arrived and was turned down, whatever its words.
+    bad = plan(failed(Source.ISPDB, Failure.DOCUMENT_REFUSED, "the XML does not parse"))
+    assert [f.code for f in bad.findings if f.code == "document-refused"] == ["document-refused"]
+
+
+def test_the_relay_leg_never_needs_approval() -> None:
+    # An unsigned MX (tier C) and a look-alike MX host outside the domain: no password goes
+    # to either, so neither asks for approval; the same hosts for IMAP do.
+    mx = attempt(
+        Source.MX, Auth.DNSSEC_INSECURE, cand("mx.example.net", 25, STARTTLS, Service.RELAY)
+    )
+    relay = plan(mx).for_service(Service.RELAY).entries
+    assert [(e.tier, e.needs_approval, e.approval_reasons) for e in relay] == [(Tier.C, False, ())]
+    imap = plan(attempt(Source.SRV, Auth.DNSSEC_INSECURE, cand("mx.example.net")))
+    assert imap.for_service(Service.IMAP).entries[0].needs_approval
