@@ -16,6 +16,7 @@ from .model import AuthMethod
 from .policy import PlanEntry
 from .probe_report import EndpointProbe
 from .profile import PROFILE_VERSION, AccountProfile, SecretRef, endpoint_setting, now_text
+from .signin import decide_sign_in
 
 __all__ = ["AccountChoice", "auth_method", "choose", "profile_from_check", "usernames"]
 
@@ -42,7 +43,10 @@ def choose(report: CheckReport) -> AccountChoice:
         blocked = "no server passed the checks for receiving mail"
     elif outgoing is None:
         blocked = "no server passed the checks for sending mail"
-    oauth2 = report.discovery.plan.uses_oauth2 or any(e.oauth2 for e in chosen)
+    # OAuth2 when a chosen server signs in with it, as the documents and the server agree
+    # (signin.py), not because some document mentioned it.
+    probes = [p for p in (incoming, outgoing) if p is not None]
+    oauth2 = any(decide_sign_in(p).method is AuthMethod.OAUTH2 for p in probes)
     return AccountChoice(incoming, outgoing, approvals_needed(chosen), oauth2, blocked)
 
 
@@ -55,12 +59,12 @@ def usernames(entry: PlanEntry, address: str) -> tuple[str, ...]:
     return tuple(forms[:2])
 
 
-def auth_method(entry: PlanEntry, oauth2: bool) -> str:
-    if oauth2 or entry.oauth2:
+def auth_method(probe: EndpointProbe, oauth2: bool) -> str:
+    """The profile's method for one endpoint: the sign-in decision (signin.py); an OAuth2
+    account signs in with OAuth2 on both legs (setup asks for no password at all)."""
+    if oauth2:
         return AuthMethod.OAUTH2.value
-    if AuthMethod.PASSWORD_ENCRYPTED in entry.auth_methods[:1]:
-        return AuthMethod.PASSWORD_ENCRYPTED.value
-    return AuthMethod.PASSWORD_CLEARTEXT.value
+    return decide_sign_in(probe).method.value
 
 
 def profile_from_check(
@@ -82,10 +86,10 @@ def profile_from_check(
         address_unicode=address.display,
         display_name=display_name,
         incoming=endpoint_setting(
-            choice.incoming, usernames_used[0], auth_method(choice.incoming.entry, choice.oauth2)
+            choice.incoming, usernames_used[0], auth_method(choice.incoming, choice.oauth2)
         ),
         outgoing=endpoint_setting(
-            choice.outgoing, usernames_used[1], auth_method(choice.outgoing.entry, choice.oauth2)
+            choice.outgoing, usernames_used[1], auth_method(choice.outgoing, choice.oauth2)
         ),
         oauth2=choice.oauth2,
         approvals=tuple(approvals),

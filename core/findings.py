@@ -301,6 +301,35 @@ FINDINGS: dict[str, _Text] = {
         "{endpoint} offers no sign-in method after encryption.",
         "After TLS the server lists no AUTH mechanism (or LOGIN is disabled).",
     ),
+    # The sign-in method: what the documents allow and the server offers (signin.py).
+    "signin-oauth2-not-offered": _Text(
+        Severity.INFO,
+        "{endpoint} offers no OAuth2 sign-in, so mailhop uses your password there.",
+        "{sources} name OAuth2 for it, but after TLS the server offers {offered} (no "
+        "OAUTHBEARER or XOAUTH2): a mail client set up for OAuth2 could not sign in. The "
+        "password method the server offers is used; the documents should be corrected.",
+    ),
+    "signin-encrypted-not-offered": _Text(
+        Severity.INFO,
+        "{endpoint} takes the password as PLAIN inside TLS, not as 'encrypted password'.",
+        "{sources} say password-encrypted (CRAM-MD5 and the like), but after TLS the server "
+        "offers {offered}: a client set to CRAM-MD5 would fail. Inside verified TLS, PLAIN "
+        "is as safe; the documents should say password-cleartext.",
+    ),
+    "signin-method-not-offered": _Text(
+        Severity.WARN,
+        "{endpoint} does not list the sign-in method mailhop will use ({method}).",
+        "{sources} allow {allowed}; after TLS the server offers {offered}, which has none "
+        "of them. mailhop keeps {method}; the documents or the server need correcting.",
+    ),
+    # A host a source published only without TLS, used with TLS (parse_autoconfig.py).
+    "plaintext-upgraded": _Text(
+        Severity.INFO,
+        "{service}: the settings named {host} without encryption; mailhop uses {endpoint}.",
+        "{sources} list {host} for {service} only with plaintext (socketType plain). The "
+        "source vouches for the host, not for plaintext: mailhop tried it with TLS on the "
+        "standard ports and verified {endpoint}; the published entry should be corrected.",
+    ),
     "better-endpoint-failed": _Text(
         Severity.WARN,
         "The preferred server {endpoint} failed; a lower-ranked one is used instead.",

@@ -67,9 +67,10 @@ from .approval import is_approved, unicode_domain
 from .connect import check_addresses
 from .login_codes import EHLO_NAME, MAX_ATTEMPTS, SAID_LIMIT, LoginCode, Secret, classify_refusal
 from .login_wire import Target, Wire, run_session
-from .model import Security, Service
+from .model import AuthMethod, Security, Service
 from .probe_report import EndpointProbe
 from .proto_base import ServerAlert, sanitise
+from .signin import decide_sign_in
 from .tasks import wait_through_cancel
 from .tlscontext import MINIMUM_VERSION, client_context
 
@@ -190,7 +191,7 @@ def _refusal(probe: EndpointProbe, approved: bool) -> tuple[LoginCode, str] | No
             f"The check could not verify {where} ({sanitise(why, SAID_LIMIT)}), so mailhop "
             "sends no password there. Nothing was sent."
         )
-    if entry.oauth2:
+    if decide_sign_in(probe).method is AuthMethod.OAUTH2:
         return LoginCode.OAUTH2, (
             f"{where} signs in with OAuth2: your mail client opens the provider's sign-in page "
             "itself, so mailhop neither asks for nor sends a password."

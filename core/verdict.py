@@ -26,10 +26,11 @@ from dataclasses import dataclass, replace
 
 from .findings import Finding, Severity, finding, lookalike_words
 from .lookalike import shown_host
-from .model import Service
+from .model import AuthMethod, Service
 from .policy import ApprovalReason, Plan
 from .probe_report import EndpointProbe, RelayProbe
 from .proto_base import quote_server
+from .signin import decide_sign_in, sign_in_findings
 
 __all__ = [
     "EXPIRY_WARNING_DAYS",
@@ -234,6 +235,10 @@ def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceV
         if probes:
             found.append(finding("no-working-server", service=service.value))
         return ServiceVerdict(service, Level.BLOCK, None, tuple(probes), tuple(found))
+    # How the account signs in there: the documents and the server together (signin.py).
+    found += sign_in_findings(chosen, decide_sign_in(chosen))
+    if chosen.entry.from_plaintext:
+        found.append(_plaintext_upgraded(chosen))
     reasons = chosen.entry.approval_reasons
     if reasons:
         sources = ", ".join(sorted({o.source.value for o in chosen.entry.origins}))
@@ -308,12 +313,38 @@ def judge(
     rank = {id(e): i for s in plan.services for i, e in enumerate(s.entries)}
     for found in by_service.values():
         found.sort(key=lambda p: rank.get(id(p.entry), len(rank)))
+    submission = judge_service(Service.SUBMISSION, by_service[Service.SUBMISSION])
+    imap = judge_service(Service.IMAP, by_service[Service.IMAP])
+    pop3 = judge_service(Service.POP3, by_service[Service.POP3])
     return Verdict(
-        submission=judge_service(Service.SUBMISSION, by_service[Service.SUBMISSION]),
-        imap=judge_service(Service.IMAP, by_service[Service.IMAP]),
-        pop3=judge_service(Service.POP3, by_service[Service.POP3]),
+        submission=submission,
+        imap=imap,
+        pop3=pop3,
         relay=judge_relay(shown_host(plan.domain), relay, mta_sts=mta_sts),
-        discovery_findings=plan.findings,
+        discovery_findings=_oauth2_checked(plan, (submission, imap, pop3)),
+    )
+
+
+def _oauth2_checked(plan: Plan, legs: Sequence[ServiceVerdict]) -> tuple[Finding, ...]:
+    """The plan's findings, without its "signs in with OAuth2, no password" when no chosen
+    server offers OAuth2: that was the documents' word, and the sign-in findings say why
+    a password is used instead."""
+    chosen = [leg.chosen for leg in legs if leg.chosen is not None]
+    if chosen and all(decide_sign_in(p).method is not AuthMethod.OAUTH2 for p in chosen):
+        return tuple(f for f in plan.findings if f.code != "oauth2")
+    return plan.findings
+
+
+def _plaintext_upgraded(chosen: EndpointProbe) -> Finding:
+    """The chosen endpoint was derived from a host a source published only in plaintext."""
+    entry = chosen.entry
+    return finding(
+        "plaintext-upgraded",
+        service=entry.service.value,
+        host=entry.name.shown,
+        endpoint=chosen.endpoint,
+        sources="; ".join(f"{o.source.value} ({o.target})" for o in entry.origins),
+        evidence=tuple(f"named by {o.source.value}: {o.target}" for o in entry.origins),
     )
 
 
