@@ -248,12 +248,13 @@ def _superseded(attempt: Attempt, attempts: Sequence[Attempt]) -> bool:
     key = _mx_key(attempt)
     if not key:
         return False
+    # Only an answer that stayed with the provider counts (not one redirected elsewhere).
     answered = {
         _mx_key(a)
         for a in attempts
         if a.source in _MX_DERIVED
         and a.status is Status.FOUND
-        and TIER_TABLE.get(a.source, {}).get(a.auth) is not None
+        and TIER_TABLE.get(a.source, {}).get(a.auth) is Tier.B
     }
     deeper = [k for k in answered if k != key and is_inside(k, key)]
     if not deeper:

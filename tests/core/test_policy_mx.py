@@ -4,6 +4,8 @@ built by hand, as in test_policy.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mailhop.core.model import Security, ServerCandidate, Service
 from mailhop.core.policy import Tier, make_plan, tier_of
 from mailhop.core.report import Attempt, Auth, Source, Status
@@ -87,6 +89,12 @@ def test_the_entry_keyed_on_the_mx_suffix_wins_over_the_providers_own() -> None:
         "imap-mail.outlook.com",
         Tier.B,
     )
+    # Nor does a deeper document that was redirected out of the provider's domain.
+    redirected = replace(
+        derived(Source.MX_AUTOCONFIG, "mail.protection.outlook.com", BUSINESS_MX, cand("x.evil")),
+        auth=Auth.HTTPS_OTHER_DOMAIN,
+    )
+    assert tier_of(consumer_db, [mx(BUSINESS_MX), redirected, consumer_db]) is Tier.B
     # Per MX host: a second MX directly under the provider's domain keeps the broader entry.
     direct = derived(
         Source.MX_ISPDB, "outlook.com", "mx.outlook.com", cand("imap-mail.outlook.com")
