@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import idna
 
 from .findings import lookalike_words
+from .i18n import _
 from .labels import SOURCE
 from .lookalike import shown_host
 from .policy import ApprovalReason, PlanEntry
@@ -33,7 +34,7 @@ class ApprovalRequest:
     registrable: str  # A-label
     unicode: str  # U-label form, for the person to read
     hosts: tuple[str, ...]  # A-labels
-    reasons: tuple[str, ...]  # one sentence each
+    reasons: tuple[str, ...]  # one sentence each, in the language of the moment they were made
 
     @property
     def domain_shown(self) -> str:
@@ -44,9 +45,10 @@ class ApprovalRequest:
     def question(self) -> str:
         """The words of the question, with both forms of the domain and hosts in full."""
         hosts = ", ".join(shown_host(host) for host in self.hosts)
-        return f"Send your password to {hosts} in the domain {self.domain_shown}? " + " ".join(
-            self.reasons
+        asked = _("Send your password to {hosts} in the domain {domain}?").format(
+            hosts=hosts, domain=self.domain_shown
         )
+        return " ".join((asked, *self.reasons))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +81,19 @@ def _why(entry: PlanEntry) -> list[str]:
     for reason in entry.approval_reasons:
         if reason is ApprovalReason.UNAUTHENTICATED:
             words.append(
-                f"Nothing the domain authenticated vouches for {host}: it came only from "
-                f"unauthenticated sources ({sources})."
+                _(
+                    "Nothing the domain authenticated vouches for {host}: it came only from "
+                    "unauthenticated sources ({sources})."
+                ).format(host=host, sources=sources)
             )
         elif reason is ApprovalReason.LOOKALIKE:
-            _, details = lookalike_words(entry.name)
+            details = lookalike_words(entry.name)[1]
             named = ", ".join(dict.fromkeys(SOURCE[o.source] for o in entry.origins))
             words.append(
-                f"The name {host} could pass for another: {details}. It is outside your "
-                f"address's domain, so being named by the {named} is not enough."
+                _(
+                    "The name {host} could pass for another: {details}. It is outside your "
+                    "address's domain, so being named by the {named} is not enough."
+                ).format(host=host, details=details, named=named)
             )
     return words
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
+from .i18n import _, set_language
 
 if TYPE_CHECKING:
     from .address import EmailAddress
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"mailhop {__version__}")
+    _language_argument(parser, default=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     discover = commands.add_parser(
         "discover",
@@ -236,9 +238,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--allow-test-domains", action="store_true", help=argparse.SUPPRESS)
     _profile_dir_argument(export)
     for command in commands.choices.values():  # the raw formatter keeps the epilog's layout,
+        _language_argument(command, default=argparse.SUPPRESS)  # before or after the command
         if command.description:  # so descriptions are wrapped here
             command.description = textwrap.fill(command.description, 79)
     return parser
+
+
+def _language_argument(command: argparse.ArgumentParser, default: object) -> None:
+    from .i18n import LANGUAGES
+
+    command.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=default,
+        help="the language of mailhop's words (default: the system's, from LANGUAGE, LC_ALL, "
+        "LC_MESSAGES or LANG); JSON output and exported files do not change with it",
+    )
 
 
 def _profile_dir_argument(command: argparse.ArgumentParser) -> None:
@@ -283,7 +298,7 @@ def guarded(command: Callable[[], int]) -> int:
     try:
         return command()
     except KeyboardInterrupt:
-        print("\nmailhop: interrupted; nothing more was done.", file=sys.stderr)
+        print("\n" + _("mailhop: interrupted; nothing more was done."), file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
         if os.environ.get("MAILHOP_DEBUG"):
@@ -291,8 +306,10 @@ def guarded(command: Callable[[], int]) -> int:
 
             traceback.print_exception(exc, file=sys.stderr)
         print(
-            f"mailhop: internal error ({type(exc).__name__}); this is a bug in mailhop, "
-            "please report it (MAILHOP_DEBUG=1 shows the details).",
+            _(
+                "mailhop: internal error ({error}); this is a bug in mailhop, please report it "
+                "(MAILHOP_DEBUG=1 shows the details)."
+            ).format(error=type(exc).__name__),
             file=sys.stderr,
         )
         return EXIT_INTERNAL
@@ -305,6 +322,7 @@ def guarded(command: Callable[[], int]) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    set_language(args.lang)  # None: the system's language
     if args.command is None:
         parser.print_help(sys.stdout)
         return EXIT_OK
@@ -419,22 +437,36 @@ def _profiles(args: argparse.Namespace) -> int:
     folder = args.profile_dir or default_directory()
     found = list_profiles(folder)
     if not found:
-        print(f"No saved accounts (in {folder}).")
+        print(_("No saved accounts (in {folder}).").format(folder=folder))
         return EXIT_OK
     for item in found:
         if isinstance(item, ProfileError):
-            print(f"  (unreadable) {item}")
+            print("  " + _("(unreadable) {error}").format(error=item))
             continue
         incoming, outgoing = item.incoming, item.outgoing
         into, out_to = shown_host(incoming.host), shown_host(outgoing.host)  # U (A) for an IDN
         print(
-            f"{item.address_unicode}  checked {item.checked_at}, verdict {item.verdict}\n"
-            f"  receive: {incoming.service} {into}:{incoming.port} {incoming.security}"
-            f" as {incoming.username}\n"
-            f"  send:    {out_to}:{outgoing.port} {outgoing.security}"
-            f" as {outgoing.username}"
+            _("{address}  checked {when}, verdict {verdict}").format(
+                address=item.address_unicode, when=item.checked_at, verdict=item.verdict
+            )
         )
-    print(f"({len(found)} account(s) in {folder})")
+        print(
+            "  "
+            + _("receive: {service} {host}:{port} {security} as {user}").format(
+                service=incoming.service,
+                host=into,
+                port=incoming.port,
+                security=incoming.security,
+                user=incoming.username,
+            )
+        )
+        print(
+            "  "
+            + _("send:    {host}:{port} {security} as {user}").format(
+                host=out_to, port=outgoing.port, security=outgoing.security, user=outgoing.username
+            )
+        )
+    print(_("({count} account(s) in {folder})").format(count=len(found), folder=folder))
     return EXIT_OK
 
 
@@ -456,7 +488,11 @@ def _recheck(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     report = asyncio.run(check(address, options, observer))
     result = recheck_against(saved, report)
     if result.blocked is not None:
-        print(f"{address.display}: now blocked: {result.blocked}. The saved profile is unchanged.")
+        print(
+            _("{address}: now blocked: {reason}. The saved profile is unchanged.").format(
+                address=address.display, reason=result.blocked
+            )
+        )
         return EXIT_BLOCKED
     differences = result.differences
     if args.json:
@@ -464,12 +500,17 @@ def _recheck(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         json.dump({"address": address.ascii, "differences": rows}, sys.stdout, indent=2)
         print()
     elif not differences:
-        print(f"{address.display}: no differences since {saved.checked_at}.")
+        print(
+            _("{address}: no differences since {when}.").format(
+                address=address.display, when=saved.checked_at
+            )
+        )
     else:
-        print(f"{address.display}: {len(differences)} difference(s) since {saved.checked_at}:")
+        many = _("{address}: {count} difference(s) since {when}:")
+        print(many.format(address=address.display, count=len(differences), when=saved.checked_at))
         for difference in differences:
             print(f"  {difference.describe()}")
-        print("Nothing was changed. Run `mailhop setup` to accept the new settings.")
+        print(_("Nothing was changed. Run `mailhop setup` to accept the new settings."))
     return EXIT_NEEDS_APPROVAL if differences else EXIT_OK
 
 
@@ -491,13 +532,22 @@ def _setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
     async def ask_approval(request: ApprovalRequest) -> bool:
         if {request.registrable, request.unicode} & approved:
-            print(f"Approved by --approve: {request.unicode} ({request.registrable})")
+            print(
+                _("Approved by --approve: {domain} ({alabel})").format(
+                    domain=request.unicode, alabel=request.registrable
+                )
+            )
             return True
         print(request.question())
         if not sys.stdin.isatty() or args.password_stdin:
-            print(f"Not approved. To approve, add: --approve {request.registrable}")
+            print(
+                _("Not approved. To approve, add: --approve {alabel}").format(
+                    alabel=request.registrable
+                )
+            )
             return False
-        typed = input(f"Type the domain name {request.unicode} to approve it: ").strip()
+        asked = _("Type the domain name {domain} to approve it: ").format(domain=request.unicode)
+        typed = input(asked).strip()
         return typed.lower().rstrip(".") in {request.registrable, request.unicode}
 
     async def ask_password() -> Password:
@@ -506,7 +556,8 @@ def _setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return Password(line[:-1] if line.endswith("\n") else line)
         import getpass
 
-        return Password(getpass.getpass(f"Password for {address.display} (not shown): "))
+        asked = _("Password for {address} (not shown): ").format(address=address.display)
+        return Password(getpass.getpass(asked))
 
     outcome = asyncio.run(
         run_setup(
@@ -525,10 +576,13 @@ def _setup(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if outcome.status != "saved":
         return EXIT_BLOCKED if outcome.status == "blocked" else EXIT_NOT_SET_UP
     if outcome.stored:
-        print(f"The password is in {outcome.keyring_name}, under:")
+        print(_("The password is in {keyring}, under:").format(keyring=outcome.keyring_name))
         for ref in outcome.stored:
-            print(f"  service {ref.service}, user {ref.username}")
-    print(f"The settings (no password) are in {outcome.profile_path}.")
+            where = _("service {service}, user {user}").format(
+                service=ref.service, user=ref.username
+            )
+            print(f"  {where}")
+    print(_("The settings (no password) are in {path}.").format(path=outcome.profile_path))
     return EXIT_OK
 
 
@@ -542,15 +596,25 @@ def _forget(args: argparse.Namespace) -> int:
     try:
         result = forget_account(address.ascii, args.profile_dir, SecretStore())
     except SecretStoreError as exc:
-        print(f"mailhop: nothing was removed: {exc}", file=sys.stderr)
+        print(_("mailhop: nothing was removed: {reason}").format(reason=exc), file=sys.stderr)
         return EXIT_NOT_SET_UP
     for ref in result.removed:
-        print(f"Removed from the keyring: service {ref.service}, user {ref.username}")
+        print(
+            _("Removed from the keyring: service {service}, user {user}").format(
+                service=ref.service, user=ref.username
+            )
+        )
     if result.profile_error is not None:
-        print(f"mailhop: the profile was not removed: {result.profile_error}", file=sys.stderr)
+        print(
+            _("mailhop: the profile was not removed: {reason}").format(reason=result.profile_error),
+            file=sys.stderr,
+        )
         return EXIT_NOT_SET_UP
     path = result.profile_path
-    print(f"Removed the profile {path}." if path else "There was no saved profile.")
+    if path:
+        print(_("Removed the profile {path}.").format(path=path))
+    else:
+        print(_("There was no saved profile."))
     return EXIT_OK
 
 
@@ -590,7 +654,12 @@ def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         data = _render_export(args, profile)
     except (ValueError, ExportError) as exc:  # the format cannot say this account
-        print(f"mailhop: cannot export as {args.format}: {exc}", file=sys.stderr)
+        print(
+            _("mailhop: cannot export as {format}: {reason}").format(
+                format=args.format, reason=exc
+            ),
+            file=sys.stderr,
+        )
         return EXIT_NOT_SET_UP
     if args.format == "evolution" and args.output is not None:
         from .export_evolution import evolution_sources
@@ -600,8 +669,15 @@ def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             for source in evolution_sources(profile):
                 (args.output / source.filename).write_text(source.text, "utf-8")
         except OSError as exc:
-            parser.error(f"cannot write into {args.output}: {exc.strerror or exc}")
-        print(f"Wrote the Evolution source files into {args.output}.", file=sys.stderr)
+            parser.error(
+                _("cannot write into {path}: {reason}").format(
+                    path=args.output, reason=exc.strerror or exc
+                )
+            )
+        print(
+            _("Wrote the Evolution source files into {path}.").format(path=args.output),
+            file=sys.stderr,
+        )
         return EXIT_OK
     if args.output is None:
         sys.stdout.buffer.write(data)
@@ -610,8 +686,15 @@ def _export(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         args.output.write_bytes(data)
     except OSError as exc:
-        parser.error(f"cannot write {args.output}: {exc.strerror or exc}")
-    print(f"Wrote {args.output} ({len(data)} bytes, no password in it).", file=sys.stderr)
+        parser.error(
+            _("cannot write {path}: {reason}").format(path=args.output, reason=exc.strerror or exc)
+        )
+    print(
+        _("Wrote {path} ({size} bytes, no password in it).").format(
+            path=args.output, size=len(data)
+        ),
+        file=sys.stderr,
+    )
     if args.format == "thunderbird":
         from .export_thunderbird import autoconfig_instructions
 
@@ -627,12 +710,14 @@ def _render_export(args: argparse.Namespace, profile: AccountProfile) -> bytes:
         from .export_apple import Signer
 
         if not (args.sign_cert and args.sign_key):
-            raise ValueError("signing needs both --sign-cert and --sign-key")
+            raise ValueError(_("signing needs both --sign-cert and --sign-key"))
         try:
             chain = args.sign_chain.read_bytes() if args.sign_chain else b""
             signer = Signer(args.sign_cert.read_bytes(), args.sign_key.read_bytes(), chain)
         except OSError as exc:
-            raise ValueError(f"cannot read the signing files: {exc.strerror or exc}") from exc
+            raise ValueError(
+                _("cannot read the signing files: {reason}").format(reason=exc.strerror or exc)
+            ) from exc
     files = render_export(profile, args.format, signer=signer, reg_xml_path=args.xml_path)
     if len(files) == 1:
         return files[0].data
@@ -650,15 +735,20 @@ def _lint(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         with args.file.open("rb") as handle:  # past the cap lint refuses: read no further
             data = handle.read(MAX_DOCUMENT_BYTES + 1)
     except OSError as exc:
-        parser.error(f"cannot read {args.file}: {exc.strerror or exc}")
+        parser.error(
+            _("cannot read {path}: {reason}").format(path=args.file, reason=exc.strerror or exc)
+        )
     report = lint(data, args.file.name)
     if args.json:
         json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
-        print(f"{args.file}: {report.format.value}, {len(report.problems)} problem(s)")
+        problems = _("{file}: {format}, {count} problem(s)")
+        print(
+            problems.format(file=args.file, format=report.format.value, count=len(report.problems))
+        )
         for problem in report.problems:
-            where = f" at {safe(problem.where)}" if problem.where else ""
+            where = " " + _("at {where}").format(where=safe(problem.where)) if problem.where else ""
             print(f"  {problem.severity.value:5}  {safe(problem.message)}{where}  [{problem.code}]")
     return EXIT_OK if report.ok else EXIT_NEEDS_APPROVAL
 

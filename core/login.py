@@ -65,6 +65,7 @@ from pathlib import Path
 from .account import usernames as default_usernames
 from .approval import is_approved, unicode_domain
 from .connect import check_addresses
+from .i18n import _
 from .login_codes import EHLO_NAME, MAX_ATTEMPTS, SAID_LIMIT, LoginCode, Secret, classify_refusal
 from .login_wire import Target, Wire, run_session
 from .model import AuthMethod, Security, Service
@@ -153,11 +154,11 @@ async def login_test(
     )
     wire = Wire(target)
     if time.monotonic() >= deadline:
-        advice = "The deadline had passed before the login test began. Nothing was sent."
+        advice = _("The deadline had passed before the login test began. Nothing was sent.")
         return _result(probe, LoginCode.TIMEOUT, advice, began=began)
     task = asyncio.ensure_future(asyncio.to_thread(run_session, wire, password))
     try:
-        done, _ = await asyncio.wait({task}, timeout=max(0.0, deadline - time.monotonic()))
+        done, _pending = await asyncio.wait({task}, timeout=max(0.0, deadline - time.monotonic()))
         if not done:
             wire.abort()  # the thread wakes at once and reports the timeout
         outcome = await task
@@ -184,31 +185,34 @@ async def login_test(
 def _refusal(probe: EndpointProbe, approved: bool) -> tuple[LoginCode, str] | None:
     """Why no connection is made at all, or None."""
     entry = probe.entry
-    where = f"{entry.hostname} port {entry.port}"
+    where = _("{host} port {port}").format(host=entry.hostname, port=entry.port)
     if probe.failure is not None or probe.authenticated_by is None:
         why = probe.failure_detail or probe.pkix_error or probe.dane_detail or "not verified"
-        return LoginCode.NOT_VERIFIED, (
-            f"The check could not verify {where} ({sanitise(why, SAID_LIMIT)}), so mailhop "
-            "sends no password there. Nothing was sent."
-        )
+        return LoginCode.NOT_VERIFIED, _(
+            "The check could not verify {where} ({why}), so mailhop sends no password there. "
+            "Nothing was sent."
+        ).format(where=where, why=sanitise(why, SAID_LIMIT))
     if decide_sign_in(probe).method is AuthMethod.OAUTH2:
-        return LoginCode.OAUTH2, (
-            f"{where} signs in with OAuth2: your mail client opens the provider's sign-in page "
+        return LoginCode.OAUTH2, _(
+            "{where} signs in with OAuth2: your mail client opens the provider's sign-in page "
             "itself, so mailhop neither asks for nor sends a password."
-        )
+        ).format(where=where)
     if not approved and not is_approved(entry, ()):
         a_label, u_label = entry.registrable, unicode_domain(entry.registrable)
-        domain = a_label if u_label == a_label else f"{u_label}, written {a_label}"  # rule 4
-        return LoginCode.NOT_APPROVED, (
-            f"{entry.hostname} (in the domain {domain}) needs your approval before a password "
-            "goes there: nothing the address's domain authenticated vouches for it. Nothing "
-            "was sent."
+        domain = (  # rule 4: both forms
+            a_label
+            if u_label == a_label
+            else _("{unicode}, written {alabel}").format(unicode=u_label, alabel=a_label)
         )
+        return LoginCode.NOT_APPROVED, _(
+            "{host} (in the domain {domain}) needs your approval before a password goes there: "
+            "nothing the address's domain authenticated vouches for it. Nothing was sent."
+        ).format(host=entry.hostname, domain=domain)
     if probe.cert is None or not probe.cert.spki_sha256 or probe.peer is None:
-        return LoginCode.NOT_VERIFIED, (
-            f"The check recorded no server key for {where} to hold the login to, so mailhop "
+        return LoginCode.NOT_VERIFIED, _(
+            "The check recorded no server key for {where} to hold the login to, so mailhop "
             "sends no password there. Nothing was sent."
-        )
+        ).format(where=where)
     return None
 
 

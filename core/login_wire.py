@@ -28,6 +28,7 @@ from imapclient.exceptions import LoginError  # type: ignore[import-untyped, unu
 
 from .certinfo import load_certificate, spki_der
 from .connect import dial_port
+from .i18n import N_, Labels, Words, _
 from .login_codes import EHLO_NAME, LOGOUT_SECONDS, SAID_LIMIT, LoginCode, Secret, classify_refusal
 from .model import Service
 from .proto_base import ALERT_LIMIT, MAX_ALERTS, quote_server, sanitise
@@ -73,7 +74,7 @@ class Wire:
 
     def __init__(self, target: Target) -> None:
         self.target = target
-        self.phase = "connecting"
+        self.phase = N_("connecting")
         self.attempts = 0
         self.username: str | None = None
         self.mechanism: str | None = None
@@ -98,7 +99,7 @@ class Wire:
         """The library's socket: connected to the probe's address, and for implicit TLS
         already through the handshake and the pin."""
         target = self.target
-        self.step("connecting")
+        self.step(N_("connecting"))
         left = target.deadline - time.monotonic()
         try:
             port = dial_port(target.peer, target.port)  # the demo's loopback map (connect.py)
@@ -128,7 +129,7 @@ class Wire:
 
     def handshake(self, sock: socket.socket) -> ssl.SSLSocket:
         target = self.target
-        self.step("in the TLS handshake")
+        self.step(N_("in the TLS handshake"))
         try:
             tls = target.context.wrap_socket(sock, server_hostname=target.host)
         except ssl.SSLCertVerificationError as exc:
@@ -167,7 +168,7 @@ class Wire:
         server's answer, and counts an attempt just before the password goes out."""
         forms = self.target.forms
         for index, form in enumerate(forms):
-            self.step("waiting for the answer to the password")
+            self.step(N_("waiting for the answer to the password"))
             self.username = form
             said = attempt(form)
             if said is None:
@@ -178,7 +179,7 @@ class Wire:
                 raise _Stop(code, "refused", said)
 
     def count_attempt(self) -> None:
-        self.step("waiting for the answer to the password")
+        self.step(N_("waiting for the answer to the password"))
         self.attempts += 1
 
 
@@ -291,10 +292,17 @@ def _scrub(text: str, secret: str) -> str:
 
 # -- wording -------------------------------------------------------------------------------
 
-_TIMES = {1: "once", 2: "twice"}
-_ATTEMPTS = {0: "no attempt with the password", 1: "one attempt", 2: "two attempts"}
+# Marked here, put into the person's language when the advice is made (core/i18n.py).
+_TIMES = Labels({1: N_("once"), 2: N_("twice")})
+_ATTEMPTS = Labels(
+    {
+        0: N_("no attempt with the password"),
+        1: N_("one attempt"),
+        2: N_("two attempts"),
+    }
+)
 _SERVICE_WORDS = {Service.IMAP: "IMAP", Service.POP3: "POP3", Service.SUBMISSION: "SMTP"}
-_CHECK = (
+_CHECK = N_(
     "Check whether the provider requires an app password for mail programs (common with "
     "two-step verification), whether this account signs in with OAuth2 in the mail client "
     "instead, and whether it is enabled for {service} access."
@@ -303,66 +311,84 @@ _CHECK = (
 
 def _advice(wire: Wire, code: LoginCode, detail: str, said: str) -> str:
     target = wire.target
-    where = f"{target.host} port {target.port}"
+    where = _("{host} port {port}").format(host=target.host, port=target.port)
     service = _SERVICE_WORDS[target.service]
-    answered = f" The server said: {quote_server(said)}." if said else ""
+    answered = " " + _("The server said: {said}.").format(said=quote_server(said)) if said else ""
     sent = (
-        "The password was not sent."
+        _("The password was not sent.")
         if wire.attempts == 0
-        else f"The password was sent {_TIMES.get(wire.attempts, 'more than twice')}, only over "
-        "verified TLS."
+        else _("The password was sent {times}, only over verified TLS.").format(
+            times=_TIMES.get(wire.attempts, _("more than twice"))
+        )
     )
-    forms = " and ".join(target.forms[: max(wire.attempts, 1)])
+    forms = _(" and ").join(target.forms[: max(wire.attempts, 1)])
+    check = str(Words(_CHECK, (("service", service),)))
     if code is LoginCode.OK:
-        return f"Signed in to {service} at {where} as {wire.username}."
+        return _("Signed in to {service} at {where} as {user}.").format(
+            service=service, where=where, user=wire.username
+        )
     if code is LoginCode.CREDENTIALS_REJECTED:
         return (
-            f"{where} did not accept the password for {forms}.{answered} mailhop stopped "
-            f"after {_ATTEMPTS.get(wire.attempts)} so that the account is not locked. "
-            + _CHECK.format(service=service)
+            _(
+                "{where} did not accept the password for {forms}.{answered} mailhop stopped "
+                "after {attempts} so that the account is not locked. "
+            ).format(
+                where=where, forms=forms, answered=answered, attempts=_ATTEMPTS.get(wire.attempts)
+            )
+            + check
         )
     if code is LoginCode.ACCOUNT_UNAVAILABLE:
         return (
-            f"{where} refused the sign-in for a reason other than the password: the account "
-            f"may be locked, disabled, expired or restricted to other sign-in methods.{answered}"
-            " mailhop did not try again. Check with your provider or administrator; "
-            + _CHECK.format(service=service)
+            _(
+                "{where} refused the sign-in for a reason other than the password: the account "
+                "may be locked, disabled, expired or restricted to other sign-in methods."
+                "{answered} mailhop did not try again. Check with your provider or "
+                "administrator; "
+            ).format(where=where, answered=answered)
+            + check
         )
     if code is LoginCode.TEMPORARY_FAILURE:
-        return (
-            f"{where} reported a temporary problem.{answered} mailhop did not try again, "
-            "so that the account is not locked; run the setup again later."
-        )
+        return _(
+            "{where} reported a temporary problem.{answered} mailhop did not try again, so "
+            "that the account is not locked; run the setup again later."
+        ).format(where=where, answered=answered)
     if code is LoginCode.KEY_CHANGED:
-        return (
-            f"{where} presented a different key than during the check (now {detail[:16]}..., "
-            f"checked {target.pin[:16]}...). {sent} Run the check again: a key that changed "
-            "legitimately shows up there; otherwise something is intercepting the connection."
-        )
+        return _(
+            "{where} presented a different key than during the check (now {now}..., checked "
+            "{checked}...). {sent} Run the check again: a key that changed legitimately shows "
+            "up there; otherwise something is intercepting the connection."
+        ).format(where=where, now=detail[:16], checked=target.pin[:16], sent=sent)
     if code is LoginCode.NO_MECHANISM_AFTER_TLS:
         before = (
-            f" Before TLS it offered {', '.join(wire.offered_before)}: a server that offers "
-            "sign-in only before encryption is misconfigured, or the connection was tampered "
-            "with."
+            " "
+            + _(
+                "Before TLS it offered {offered}: a server that offers sign-in only before "
+                "encryption is misconfigured, or the connection was tampered with."
+            ).format(offered=", ".join(wire.offered_before))
             if wire.offered_before
             else ""
         )
-        return (
-            f"After TLS, {where} offered no sign-in method mailhop uses ({detail}).{before} {sent}"
-        )
+        return _(
+            "After TLS, {where} offered no sign-in method mailhop uses ({detail}).{before} {sent}"
+        ).format(where=where, detail=detail, before=before, sent=sent)
     if code is LoginCode.TIMEOUT:
-        return f"{where} did not answer before the deadline; mailhop was {wire.phase}. {sent}"
+        return _("{where} did not answer before the deadline; mailhop was {phase}. {sent}").format(
+            where=where, phase=Words(wire.phase), sent=sent
+        )
     words = {
-        LoginCode.CONNECT: f"mailhop could not connect to {where} ({detail}).",
-        LoginCode.TLS_FAILED: f"The TLS handshake with {where} failed ({detail}).",
-        LoginCode.CERTIFICATE_REFUSED: (
-            f"{where} presented a certificate this computer refuses now ({detail}), though "
+        LoginCode.CONNECT: _("mailhop could not connect to {where} ({detail})."),
+        LoginCode.TLS_FAILED: _("The TLS handshake with {where} failed ({detail})."),
+        LoginCode.CERTIFICATE_REFUSED: _(
+            "{where} presented a certificate this computer refuses now ({detail}), though "
             "the check accepted it. Run the check again."
         ),
-        LoginCode.STARTTLS_FAILED: f"{where} did not switch to TLS as required: {detail}.",
-        LoginCode.SERVER_ERROR: f"{where} did not behave as expected ({detail}).{answered}",
+        LoginCode.STARTTLS_FAILED: _("{where} did not switch to TLS as required: {detail}."),
+        LoginCode.SERVER_ERROR: _("{where} did not behave as expected ({detail}).{answered}"),
     }
-    return f"{words.get(code, detail)} {sent}"
+    said_words = words.get(code)
+    if said_words is None:
+        return f"{detail} {sent}"
+    return f"{said_words.format(where=where, detail=detail, answered=answered)} {sent}"
 
 
 # -- the three protocols ---------------------------------------------------------------------
@@ -420,7 +446,7 @@ class _Imap4(imaplib.IMAP4):
         self.capabilities = tuple(str(text).upper().split())
 
     def starttls(self, ssl_context: Any | None = None) -> tuple[Literal["OK"], list[None]]:
-        self.wire.step("asking for STARTTLS")
+        self.wire.step(N_("asking for STARTTLS"))
         try:
             typ, _ = self._simple_command("STARTTLS")
         except imaplib.IMAP4.error:
@@ -464,7 +490,7 @@ def _tagged_text(reply: tuple[str, list[Any]]) -> str:
 
 
 def _imap(wire: Wire, secret: Secret) -> None:
-    wire.step("reading the greeting")
+    wire.step(N_("reading the greeting"))
     client = _ImapClient(wire)
     imap: _Imap4 = client._imap
     if imap.state != "NONAUTH":
@@ -474,7 +500,7 @@ def _imap(wire: Wire, secret: Secret) -> None:
         if "STARTTLS" not in imap.capabilities:
             raise _Stop(LoginCode.STARTTLS_FAILED, "it did not offer STARTTLS")
         client.starttls(wire.target.context)
-    wire.step("reading the capabilities over TLS")
+    wire.step(N_("reading the capabilities over TLS"))
     try:
         caps = tuple(c.decode("ascii", "replace").upper() for c in client.capabilities())
     except (imaplib.IMAP4.error, AttributeError):
@@ -501,7 +527,7 @@ def _imap(wire: Wire, secret: Secret) -> None:
         return None
 
     wire.try_forms(attempt)
-    wire.step("logging out")
+    wire.step(N_("logging out"))
     with contextlib.suppress(Exception):
         imap.sock.settimeout(min(LOGOUT_SECONDS, wire.target.deadline - time.monotonic()))
         client.logout()
@@ -531,7 +557,7 @@ class _Pop3(poplib.POP3):
         return self.wire.open()
 
     def upgrade(self) -> None:
-        self.wire.step("asking for STLS")
+        self.wire.step(N_("asking for STLS"))
         self.sock.sendall(b"STLS\r\n")
         reply = self.file.readline(512)
         if not reply.startswith(b"+OK"):
@@ -542,10 +568,10 @@ class _Pop3(poplib.POP3):
 
 
 def _pop3(wire: Wire, secret: Secret) -> None:
-    wire.step("reading the greeting")
+    wire.step(N_("reading the greeting"))
     pop = _Pop3(wire)
     if not wire.target.implicit:
-        wire.step("reading the capabilities")
+        wire.step(N_("reading the capabilities"))
         try:
             before = pop.capa()
         except poplib.error_proto:
@@ -554,7 +580,7 @@ def _pop3(wire: Wire, secret: Secret) -> None:
         if "STLS" not in before:
             raise _Stop(LoginCode.STARTTLS_FAILED, "it did not offer STLS")
         pop.upgrade()
-    wire.step("reading the capabilities over TLS")
+    wire.step(N_("reading the capabilities over TLS"))
     try:
         caps = pop.capa()
     except poplib.error_proto:
@@ -583,7 +609,7 @@ def _pop3(wire: Wire, secret: Secret) -> None:
         return None
 
     wire.try_forms(attempt)
-    wire.step("logging out")
+    wire.step(N_("logging out"))
     with contextlib.suppress(Exception):
         pop.sock.settimeout(min(LOGOUT_SECONDS, wire.target.deadline - time.monotonic()))
         pop.quit()
@@ -611,7 +637,7 @@ class _Smtp(smtplib.SMTP):
         return self.wire.open()
 
     def upgrade(self) -> None:
-        self.wire.step("asking for STARTTLS")
+        self.wire.step(N_("asking for STARTTLS"))
         if not self.has_extn("starttls"):
             raise _Stop(LoginCode.STARTTLS_FAILED, "it did not offer STARTTLS")
         code, reply = self.docmd("STARTTLS")
@@ -628,14 +654,14 @@ class _Smtp(smtplib.SMTP):
 
 
 def _smtp(wire: Wire, secret: Secret) -> None:
-    wire.step("reading the greeting")
+    wire.step(N_("reading the greeting"))
     smtp = _Smtp(wire)
     if not wire.target.implicit:
-        wire.step("saying EHLO")
+        wire.step(N_("saying EHLO"))
         smtp.ehlo()
         wire.offered_before = _smtp_methods(smtp.esmtp_features)
         smtp.upgrade()
-    wire.step("saying EHLO over TLS")
+    wire.step(N_("saying EHLO over TLS"))
     code, _ = smtp.ehlo()
     methods = _smtp_methods(smtp.esmtp_features) if code == 250 else ()
     if not methods:
@@ -657,7 +683,7 @@ def _smtp(wire: Wire, secret: Secret) -> None:
         return None if code == 235 else f"{code} {_text(reply)}"
 
     wire.try_forms(attempt)
-    wire.step("saying QUIT")
+    wire.step(N_("saying QUIT"))
     with contextlib.suppress(Exception):
         assert smtp.sock is not None
         smtp.sock.settimeout(min(LOGOUT_SECONDS, wire.target.deadline - time.monotonic()))

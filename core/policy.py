@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from .domains import is_inside, registrable_domain
 from .findings import LOOKALIKE_CONSEQUENCE, Finding, finding, lookalike_words
+from .i18n import Words
 from .lookalike import HostName, classify_host, shown_host
 from .model import AuthMethod, IssueCode, OAuth2Info, Security, ServerCandidate, Service
 from .parse_mtasts import mx_matches
@@ -445,10 +446,13 @@ def _lookalike_host(
     client = [e for e in named if e.service is not Service.RELAY]
     where = "inside" if entry.inside_domain else "outside" if client else "relay"
     sources = sorted({o.source.value for e in named for o in e.origins})
-    consequence = LOOKALIKE_CONSEQUENCE[where].format(
-        domain=classify_host(domain).shown,
-        registrable=classify_host(entry.registrable).shown,
-        sources=", ".join(sources),
+    consequence = Words(  # put into words when shown, in the person's language
+        LOOKALIKE_CONSEQUENCE[where],
+        (
+            ("domain", classify_host(domain).shown),
+            ("registrable", classify_host(entry.registrable).shown),
+            ("sources", ", ".join(sources)),
+        ),
     )
     short, details = lookalike_words(judged)
     host = entry.name

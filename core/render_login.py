@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .i18n import _
 from .login import LoginResult
 from .proto_base import quote_server
 from .render_text import safe
@@ -20,11 +21,15 @@ __all__ = ["render_logins"]
 def render_logins(logins: Sequence[LoginResult]) -> list[str]:
     lines: list[str] = []
     for login in logins:
-        state = "signed in" if login.ok else "sign-in failed"
         who = (login.username_used or "-") + (f" ({login.mechanism})" if login.mechanism else "")
-        lines.append(f"  {login.service.value}: {state} at {login.host} as {who}")
+        state = (
+            _("signed in at {host} as {who}")
+            if login.ok
+            else _("sign-in failed at {host} as {who}")
+        )
+        lines.append(f"  {login.service.value}: " + state.format(host=login.host, who=who))
         if not login.ok:
-            said = quote_server(login.server_said) if login.server_said else "(nothing)"
-            lines.append(f"    {login.host} said: {said}")
-        lines += [f"    alert: {alert.said()}" for alert in login.alerts]
+            said = quote_server(login.server_said) if login.server_said else _("(nothing)")
+            lines.append("    " + _("{host} said: {said}").format(host=login.host, said=said))
+        lines += ["    " + _("alert: {said}").format(said=alert.said()) for alert in login.alerts]
     return [safe(line) for line in lines]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .discovery import DiscoveryReport
+from .i18n import _
 from .labels import SECURITY, SERVICE, SOURCE, STATUS, TIER, auth_label
 from .lookalike import shown_host
 from .policy import PlanEntry
@@ -28,54 +29,73 @@ def render_discovery(report: DiscoveryReport) -> str:
     plan = report.plan
     domain = report.address.domain
     lines = [
-        f"mailhop discover {report.address.display}",
-        f"  domain {shown_host(report.address.domain)} (registrable domain "
-        f"{shown_host(report.registrable)}), "
-        f"resolver {report.resolver}, {report.elapsed:.2f} s"
-        + (", phase 2 used" if report.phase2 else ""),
+        _("mailhop discover {address}").format(address=report.address.display),
+        "  "
+        + _(
+            "domain {domain} (registrable domain {registrable}), resolver {resolver}, "
+            "{seconds:.2f} s"
+        ).format(
+            domain=shown_host(report.address.domain),
+            registrable=shown_host(report.registrable),
+            resolver=report.resolver,
+            seconds=report.elapsed,
+        )
+        + (", " + _("phase 2 used") if report.phase2 else ""),
         "",
     ]
     for service in plan.services:
         lines.append(SERVICE[service.service])
         if not service.entries:
-            lines.append("  (nothing found)")
+            lines.append("  " + _("(nothing found)"))
         for rank, entry in enumerate(service.entries, 1):
             lines += _entry_lines(rank, entry, domain)
         lines.append("")
     if plan.uses_oauth2:
-        lines += ["Sign-in: OAuth2 (your mail client asks the provider; no password here)", ""]
+        oauth2 = _("Sign-in: OAuth2 (your mail client asks the provider; no password here)")
+        lines += [oauth2, ""]
     if plan.findings:
-        lines.append("Findings")
+        lines.append(_("Findings"))
         for found in plan.findings:
-            lines.append(f"  {found.severity.value:5}  {safe(found.summary)}  [{found.code}]")
+            summary = safe(found.shown_summary)
+            lines.append(f"  {found.severity.value:5}  {summary}  [{found.code}]")
         lines.append("")
     counts = Counter(a.status for a in report.attempts)
     summary = ", ".join(f"{n} {STATUS[s]}" for s, n in sorted(counts.items()))
-    lines.append(f"Sources: {len(report.attempts)} asked: {summary}. Use --json for every detail.")
+    lines.append(
+        _("Sources: {count} asked: {summary}. Use --json for every detail.").format(
+            count=len(report.attempts), summary=summary
+        )
+    )
     return "\n".join(lines) + "\n"
 
 
 def _entry_lines(rank: int, entry: PlanEntry, domain: str) -> list[str]:
-    flags = [SECURITY[entry.security], f"tier {entry.tier.value}"]
+    flags = [SECURITY[entry.security], _("tier {tier}").format(tier=entry.tier.value)]
     if entry.dane:
         flags.append("DANE")
     if entry.oauth2:
         flags.append("OAuth2")
     if entry.name.lookalike:
-        flags.append("look-alike name")
+        flags.append(_("look-alike name"))
     if entry.needs_approval and entry.tier.value != "C":  # tier C's own line says it
-        flags.append("needs your approval")
+        flags.append(_("needs your approval"))
     lines = [f"  {rank}. {entry.name.shown}:{entry.port}  " + ", ".join(flags)]
-    lines.append(f"     {TIER[entry.tier.value]}")
+    # Tier C asks for approval, except on the relay leg, where no password goes.
+    relay = entry.tier.value == "C" and not entry.needs_approval
+    lines.append(f"     {TIER['C-relay' if relay else entry.tier.value]}")
     if not entry.inside_domain:
-        lines.append(
-            f"     host is outside {shown_host(domain)}: in {shown_host(entry.registrable)}"
+        outside = _("host is outside {domain}: in {registrable}").format(
+            domain=shown_host(domain), registrable=shown_host(entry.registrable)
         )
+        lines.append(f"     {outside}")
     for origin in entry.origins:
-        lines.append(
-            f"     from {SOURCE[origin.source]}, {auth_label(origin.auth, domain)}: "
-            f"{safe(origin.target)}"
+        origin_words = _("from {source}, {how}: {target}").format(
+            source=SOURCE[origin.source],
+            how=auth_label(origin.auth, domain),
+            target=safe(origin.target),
         )
+        lines.append(f"     {origin_words}")
     if entry.username:
-        lines.append(f"     user name: {safe(entry.username)}")
+        user = _("user name: {username}").format(username=safe(entry.username))
+        lines.append(f"     {user}")
     return lines

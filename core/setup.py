@@ -26,6 +26,7 @@ from pathlib import Path
 from .account import choose, profile_from_check, usernames
 from .approval import Approval, ApprovalRequest, is_approved
 from .check import CheckReport
+from .i18n import _
 from .login import LoginResult, login_test
 from .profile import AccountProfile, ProfileError, SecretRef, save_profile
 from .secrets import Password, SecretStore, SecretStoreError, secret_ref
@@ -64,13 +65,17 @@ async def run_setup(
 ) -> SetupOutcome:
     choice = choose(report)
     if choice.blocked is not None or choice.incoming is None or choice.outgoing is None:
-        return SetupOutcome("blocked", f"Nothing was set up: {choice.blocked}.")
+        return SetupOutcome(
+            "blocked", _("Nothing was set up: {reason}.").format(reason=choice.blocked)
+        )
     approvals: list[Approval] = []
     for request in choice.approvals:
         if not await ask_approval(request):
             return SetupOutcome(
                 "not-approved",
-                f"Nothing was set up: {request.unicode} ({request.registrable}) was not approved.",
+                _("Nothing was set up: {domain} ({alabel}) was not approved.").format(
+                    domain=request.unicode, alabel=request.registrable
+                ),
             )
         approvals.append(Approval.grant(request))
     incoming, outgoing = choice.incoming, choice.outgoing
@@ -87,18 +92,22 @@ async def run_setup(
         try:
             path = save_profile(profile, profile_dir)
         except ProfileError as exc:
-            return SetupOutcome("profile-failed", f"Nothing was set up: {exc}.")
+            return SetupOutcome(
+                "profile-failed", _("Nothing was set up: {reason}.").format(reason=exc)
+            )
         return SetupOutcome(
             "saved",
-            "This account signs in with OAuth2: no password was asked for or stored; your "
-            "mail client will open the provider's sign-in page.",
+            _(
+                "This account signs in with OAuth2: no password was asked for or stored; your "
+                "mail client will open the provider's sign-in page."
+            ),
             profile,
             path,
         )
     try:
         keyring_name = store.ensure_usable()
     except SecretStoreError as exc:
-        return SetupOutcome("keyring", f"Nothing was set up: {exc}")
+        return SetupOutcome("keyring", _("Nothing was set up: {reason}").format(reason=exc))
     password = await ask_password()
     deadline = time.monotonic() + deadline_seconds
     logins = []
@@ -116,15 +125,20 @@ async def run_setup(
         if not result.ok:
             return SetupOutcome(
                 "login-failed",
-                f"Sign-in to {probe.entry.name.shown} failed, so nothing was stored: "
-                f"{result.advice}",
+                _("Sign-in to {host} failed, so nothing was stored: {advice}").format(
+                    host=probe.entry.name.shown, advice=result.advice
+                ),
                 logins=tuple(logins),
             )
     refs = [secret_ref(address, probe.entry.service) for probe in (incoming, outgoing)]
     try:
         stored = store.store_all([(ref, password) for ref in refs])
     except SecretStoreError as exc:
-        return SetupOutcome("storage-failed", f"Nothing was stored: {exc}", logins=tuple(logins))
+        return SetupOutcome(
+            "storage-failed",
+            _("Nothing was stored: {reason}").format(reason=exc),
+            logins=tuple(logins),
+        )
     # From here on the password is in the keyring: every way out but "saved" takes it back.
     try:
         used = (logins[0].username_used or address, logins[1].username_used or address)
@@ -145,21 +159,34 @@ async def run_setup(
         stored.undo()
         raise
     return SetupOutcome(
-        "saved", "Account set up.", profile, path, tuple(logins), tuple(refs), keyring_name
+        "saved", _("Account set up."), profile, path, tuple(logins), tuple(refs), keyring_name
     )
 
 
 def _not_saved(error: ProfileError, left: tuple[SecretRef, ...], keyring_name: str) -> str:
     """The sign-in worked but the settings could not be written: say so, and where the
     password is (nowhere, unless taking it back out failed too)."""
-    words = f"The sign-in worked, but nothing was set up: {error}."
+    words = _("The sign-in worked, but nothing was set up: {reason}.").format(reason=error)
     if not left:
-        return (
-            f"{words} The password was taken back out of {keyring_name}; fix that and run "
-            "the setup again."
+        return " ".join(
+            (
+                words,
+                _(
+                    "The password was taken back out of {keyring}; fix that and run the setup "
+                    "again."
+                ).format(keyring=keyring_name),
+            )
         )
-    where = "; ".join(f"service {ref.service}, user {ref.username}" for ref in left)
-    return (
-        f"{words} Taking the password back out of {keyring_name} failed, so these entries "
-        f"may still hold it: {where}. Remove them with the keyring's own tool."
+    where = "; ".join(
+        _("service {service}, user {user}").format(service=ref.service, user=ref.username)
+        for ref in left
+    )
+    return " ".join(
+        (
+            words,
+            _(
+                "Taking the password back out of {keyring} failed, so these entries may still "
+                "hold it: {where}. Remove them with the keyring's own tool."
+            ).format(keyring=keyring_name, where=where),
+        )
     )

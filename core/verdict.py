@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .findings import Finding, Severity, finding, lookalike_words
+from .i18n import Joined
 from .lookalike import shown_host
 from .model import AuthMethod, Service
 from .policy import ApprovalReason, Plan
@@ -221,7 +222,7 @@ def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceV
         if chosen_at is None or index < chosen_at:
             if chosen_at is not None:  # a better candidate failed: worth a warning
                 own = [_at_most(f, Severity.WARN) for f in own]
-                detail = "; ".join(f.summary for f in own)
+                detail = Joined.of("; ", (f.summary_words() for f in own))
                 found.append(
                     finding("better-endpoint-failed", endpoint=probe.endpoint, detail=detail)
                 )
