@@ -316,6 +316,8 @@ def _reference(entry: PlanEntry) -> str:
         return f"published by the domain ({best.source.value}, {best.auth.value})"
     if entry.tier.value == "B":
         return f"from {best.source.value} ({best.auth.value})"
+    if not entry.needs_approval:  # the relay leg: no password goes there (verdict.py)
+        return f"from an unauthenticated source ({best.source.value})"
     return f"from an unauthenticated source ({best.source.value}): needs approval"
 
 

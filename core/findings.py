@@ -521,6 +521,10 @@ class Finding:
     helpdesk: str  # English
     evidence: tuple[str, ...] = ()
     values: tuple[tuple[str, object], ...] = ()  # what the table's templates are filled with
+    # The endpoint it is about (host A-label, port), so that the verdict can say the same
+    # finding for the same host once, with every port (verdict.py).
+    host: str | None = None
+    port: int | None = None
 
     def summary_words(self) -> Words:
         """The summary as Words: in the person's language when shown (``str``)."""

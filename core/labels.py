@@ -46,6 +46,7 @@ TIER = Labels(
         "A": N_("published by the domain, authenticated"),
         "B": N_("from a provider database or the mail host's domain"),
         "C": N_("unauthenticated: needs your approval"),
+        "C-relay": N_("unauthenticated (a relay: no password goes to it, no approval)"),
     }
 )
 

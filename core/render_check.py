@@ -37,12 +37,7 @@ def render_check(report: CheckReport) -> str:
     access = verdict.access
     name = "IMAP" if access is verdict.imap else "POP3"
     lines += _leg(_("Incoming server -> your devices (access, {name})").format(name=name), access)
-    findings = [
-        *verdict.discovery_findings,
-        *verdict.submission.findings,
-        *access.findings,
-        *verdict.relay.findings,
-    ]
+    findings = verdict.findings  # the same finding for the same host once (verdict.py)
     if findings:
         lines.append(_("Findings"))
         for found in findings:

@@ -15,18 +15,24 @@ or DANE from DNSSEC-signed TLSA) and whose dialogue completed is chosen:
 
 A DANE mismatch or bogus TLSA blocks that candidate whatever PKIX says (rule 5). The
 relay leg (server to server) is reported with its own level but never blocks the setup:
-it is about how mail reaches the domain, not about the person's account.
+it is about how mail reaches the domain, not about the person's account, and it never
+asks for approval (approval is about where a password goes; the relay leg sends none).
+
+Each leg keeps its own findings (the JSON reports them per leg). ``Verdict.findings`` is
+the list a person reads: the discovery's, then sending, receiving and relay, with the same
+finding for the same host said once, naming the host and every port it was seen on (one
+certificate seen on 993, 143, 465 and 587 is one finding, not four).
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .findings import Finding, Severity, finding, lookalike_words
 from .i18n import Joined
-from .lookalike import shown_host
+from .lookalike import classify_host, shown_host
 from .model import AuthMethod, Service
 from .policy import ApprovalReason, Plan
 from .probe_report import EndpointProbe, RelayProbe
@@ -107,6 +113,9 @@ class Verdict:
     pop3: ServiceVerdict
     relay: RelayVerdict
     discovery_findings: tuple[Finding, ...]
+    # What a person reads, in that order: discovery, sending, receiving, relay, with the
+    # same finding for the same host once (module docstring).
+    findings: tuple[Finding, ...] = field(default=())
 
     @property
     def access(self) -> ServiceVerdict:
@@ -144,14 +153,20 @@ def _evidence(probe: EndpointProbe) -> tuple[str, ...]:
     return tuple(found)
 
 
-def endpoint_findings(probe: EndpointProbe) -> list[Finding]:
-    """What one probed endpoint tells a person, from its failure, certificate and DANE."""
-    return [replace(f, evidence=_evidence(probe)) for f in _endpoint_findings(probe)]
+def endpoint_findings(
+    probe: EndpointProbe, where: str | None = None, ports: str | None = None
+) -> list[Finding]:
+    """What one probed endpoint tells a person, from its failure, certificate and DANE.
+    ``where`` and ``ports`` name the endpoint (default: the probe's own host and port), so
+    that one finding can speak for the same host seen on several ports."""
+    found = _endpoint_findings(probe, where or probe.endpoint, ports or str(probe.entry.port))
+    entry = probe.entry
+    return [
+        replace(f, evidence=_evidence(probe), host=entry.hostname, port=entry.port) for f in found
+    ]
 
 
-def _endpoint_findings(probe: EndpointProbe) -> list[Finding]:
-    where = probe.endpoint
-    port = probe.entry.port
+def _endpoint_findings(probe: EndpointProbe, where: str, port: str) -> list[Finding]:
     if probe.failure is not None:
         code = FAILURE_FINDINGS.get(probe.failure, "protocol-error")
         return [
@@ -240,22 +255,25 @@ def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceV
     found += sign_in_findings(chosen, decide_sign_in(chosen))
     if chosen.entry.from_plaintext:
         found.append(_plaintext_upgraded(chosen))
-    reasons = chosen.entry.approval_reasons
-    if reasons:
-        sources = ", ".join(sorted({o.source.value for o in chosen.entry.origins}))
-        lookalike = reasons == (ApprovalReason.LOOKALIKE,)  # tier C says the rest
-        found.append(
-            finding(
-                "lookalike-needs-approval" if lookalike else "needs-approval",
-                endpoint=chosen.endpoint,
-                registrable=chosen.entry.registrable,
-                registrable_unicode=_unicode(chosen.entry.registrable),
-                sources=sources,
-                details=lookalike_words(chosen.entry.name)[1],
-            )
-        )
+    if chosen.entry.approval_reasons:
+        found.append(_approval(chosen))
     level = Level.WARN if any(f.severity is not Severity.INFO for f in found) else Level.OK
     return ServiceVerdict(service, level, chosen, tuple(probes), tuple(found))
+
+
+def _approval(chosen: EndpointProbe, where: str | None = None) -> Finding:
+    """The chosen endpoint needs the person's yes (rule 4); ``where`` as in endpoint_findings."""
+    entry = chosen.entry
+    lookalike = entry.approval_reasons == (ApprovalReason.LOOKALIKE,)  # tier C says the rest
+    found = finding(
+        "lookalike-needs-approval" if lookalike else "needs-approval",
+        endpoint=where or chosen.endpoint,
+        registrable=entry.registrable,
+        registrable_unicode=_unicode(entry.registrable),
+        sources=", ".join(sorted({o.source.value for o in entry.origins})),
+        details=lookalike_words(entry.name)[1],
+    )
+    return replace(found, host=entry.hostname, port=entry.port)
 
 
 def judge_relay(domain: str, hosts: Sequence[RelayProbe], *, mta_sts: bool) -> RelayVerdict:
@@ -317,13 +335,14 @@ def judge(
     submission = judge_service(Service.SUBMISSION, by_service[Service.SUBMISSION])
     imap = judge_service(Service.IMAP, by_service[Service.IMAP])
     pop3 = judge_service(Service.POP3, by_service[Service.POP3])
-    return Verdict(
+    verdict = Verdict(
         submission=submission,
         imap=imap,
         pop3=pop3,
         relay=judge_relay(shown_host(plan.domain), relay, mta_sts=mta_sts),
         discovery_findings=_oauth2_checked(plan, (submission, imap, pop3)),
     )
+    return _said_once(verdict, probes)
 
 
 def _oauth2_checked(plan: Plan, legs: Sequence[ServiceVerdict]) -> tuple[Finding, ...]:
@@ -349,9 +368,60 @@ def _plaintext_upgraded(chosen: EndpointProbe) -> Finding:
     )
 
 
+def _said_once(verdict: Verdict, probes: Sequence[EndpointProbe]) -> Verdict:
+    """The verdict with ``findings``: what a person reads (module docstring). A finding about
+    an endpoint (``host`` set) that has the same code as an earlier one for the same host is
+    merged into that one: said again for the host and every port, in the order seen, at the
+    most severe level of the group, with every piece of evidence."""
+    access = verdict.access
+    said = [
+        *verdict.discovery_findings,
+        *verdict.submission.findings,
+        *access.findings,
+        *verdict.relay.findings,
+    ]
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for found in said:
+        if found.host is not None and found.port is not None:
+            groups.setdefault((found.code, found.host), []).append(found)
+    by_endpoint = {(p.entry.hostname, p.entry.port): p for p in probes}
+    for relay in verdict.relay.hosts:
+        if relay.probe is not None:
+            by_endpoint.setdefault((relay.host, 25), relay.probe)
+    out: list[Finding] = []
+    for found in said:
+        group = groups.get((found.code, found.host or ""), [found])
+        ports = list(dict.fromkeys(f.port for f in group if f.port is not None))
+        if found is not group[0]:
+            continue  # said with the first of its group
+        probe = by_endpoint.get((found.host or "", ports[0])) if ports else None
+        if len(ports) < 2 or probe is None:
+            out += group
+            continue
+        listed = _listed([str(p) for p in ports])
+        where = f"{classify_host(probe.entry.hostname).shown} (ports {listed})"
+        if found.code in ("needs-approval", "lookalike-needs-approval"):
+            again = [_approval(probe, where)]
+        else:
+            again = [f for f in endpoint_findings(probe, where, listed) if f.code == found.code]
+        if not again:
+            out += group
+            continue
+        severity = max((f.severity for f in group), key=_SEVERITY_ORDER.index)
+        evidence = tuple(dict.fromkeys(e for f in group for e in f.evidence))
+        out.append(replace(again[0], severity=severity, evidence=evidence))
+    return replace(verdict, findings=tuple(out))
+
+
+def _listed(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+_SEVERITY_ORDER = [Severity.INFO, Severity.WARN, Severity.ERROR]
+
+
 def _at_most(found: Finding, severity: Severity) -> Finding:
-    order = [Severity.INFO, Severity.WARN, Severity.ERROR]
-    if order.index(found.severity) <= order.index(severity):
+    if _SEVERITY_ORDER.index(found.severity) <= _SEVERITY_ORDER.index(severity):
         return found
     return replace(found, severity=severity)
 

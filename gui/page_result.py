@@ -240,12 +240,7 @@ class ResultPage(QWidget):
     def _findings(self, report: CheckReport) -> None:
         verdict = report.verdict
         self.findings.clear()
-        found = [
-            *verdict.discovery_findings,
-            *verdict.submission.findings,
-            *verdict.access.findings,
-            *verdict.relay.findings,
-        ]
+        found = verdict.findings  # the same finding for the same host once (verdict.py)
         severity_icon = {"error": "block", "warn": "warn", "info": "info"}
         for finding in found:
             row = item([finding.summary, finding.code])

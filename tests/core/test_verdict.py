@@ -8,10 +8,17 @@ import pytest
 
 from mailhop.core.findings import Severity
 from mailhop.core.model import Security, Service
-from mailhop.core.policy import Origin, PlanEntry, Tier
+from mailhop.core.policy import Origin, Plan, PlanEntry, ServicePlan, Tier
 from mailhop.core.probe_report import CertSummary, EndpointProbe, RelayProbe
 from mailhop.core.report import Auth, Source
-from mailhop.core.verdict import Level, endpoint_findings, judge_relay, judge_service
+from mailhop.core.verdict import (
+    Level,
+    Verdict,
+    endpoint_findings,
+    judge,
+    judge_relay,
+    judge_service,
+)
 
 
 def entry(
@@ -235,3 +242,57 @@ def test_a_look_alike_host_inside_the_domain_is_shown_but_does_not_change_the_le
     shown = "m\u0430il.example.com (xn--mil-6cd.example.com)"
     assert inside.endpoint == f"{shown}:993 (imap, implicit-tls)"
     assert judge_service(Service.IMAP, [inside]).level is Level.OK
+
+
+def judged(*probes: EndpointProbe, relay: tuple[RelayProbe, ...] = ()) -> Verdict:
+    services = tuple(
+        ServicePlan(s, tuple(p.entry for p in probes if p.entry.service is s))
+        for s in (Service.SUBMISSION, Service.IMAP, Service.POP3, Service.RELAY)
+    )
+    plan = Plan("jo@example.com", "example.com", "example.com", services, (), None, False)
+    return judge(plan, probes, relay, mta_sts=False)
+
+
+def test_one_certificate_problem_on_one_host_is_one_finding_naming_every_port() -> None:
+    expired = replace(CERT, problems=(("expired", "it expired on 2025-01-01"),))
+    bad = {"pkix_valid": False, "pkix_error": "certificate has expired", "cert": expired}
+    ports = [
+        (Service.IMAP, 993, Security.IMPLICIT_TLS),
+        (Service.IMAP, 143, Security.STARTTLS),
+        (Service.SUBMISSION, 465, Security.IMPLICIT_TLS),
+        (Service.SUBMISSION, 587, Security.STARTTLS),
+    ]
+    probes = [probe(entry=entry(port=p, security=s, service=v), **bad) for v, p, s in ports]
+    verdict = judged(*probes)
+    said = [f for f in verdict.findings if f.code == "cert-expired"]
+    assert len(said) == 1
+    assert said[0].summary == (
+        "The certificate of mail.example.com (ports 465, 587, 993 and 143) has expired."
+    )
+    assert said[0].severity is Severity.ERROR
+    # The legs keep their own findings (the JSON reports them per leg).
+    assert codes(verdict.imap.findings).count("cert-expired") == 2
+
+
+def test_the_same_approval_for_one_host_is_asked_once() -> None:
+    tier_c = {"tier": Tier.C}
+    imap = probe(entry=entry(**tier_c))
+    smtp = probe(entry=entry(port=465, service=Service.SUBMISSION, **tier_c))
+    verdict = judged(imap, smtp)
+    asked = [f for f in verdict.findings if f.code == "needs-approval"]
+    assert [f.summary for f in asked] == [
+        "mail.example.com (ports 465 and 993) comes from an unauthenticated source: approve "
+        "example.com to use it."
+    ]
+
+
+def test_different_hosts_are_not_merged() -> None:
+    expired = replace(CERT, problems=(("expired", "it expired"),))
+    bad = {"pkix_valid": False, "pkix_error": "expired", "cert": expired}
+    one = probe(entry=entry(), **bad)
+    other = probe(entry=entry(host="smtp.example.com", port=465, service=Service.SUBMISSION), **bad)
+    said = [f.summary for f in judged(one, other).findings if f.code == "cert-expired"]
+    assert said == [
+        "The certificate of smtp.example.com:465 (submission, implicit-tls) has expired.",
+        "The certificate of mail.example.com:993 (imap, implicit-tls) has expired.",
+    ]
