@@ -11,9 +11,9 @@ import sys
 from collections.abc import Sequence
 from importlib import resources
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from . import i18n
 from .window import MainWindow, Session
 
 __all__ = ["application", "run_window"]
@@ -31,13 +31,9 @@ def application(argv: Sequence[str] = ()) -> QApplication:
     app.setDesktopFileName("org.mailhop.mailhop")  # installer/linux/*.desktop
     style = resources.files("mailhop.resources").joinpath("mailhop.qss").read_text("utf-8")
     app.setStyleSheet(style)
-    # Qt's own strings (dialog buttons) in the person's language; mailhop's text goes through
-    # tr() (gui/look.py) and picks up a mailhop_<locale>.qm once translations exist.
-    qt_translator = QTranslator(app)
-    if qt_translator.load(
-        QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    ):
-        app.installTranslator(qt_translator)
+    # Before any widget is made: the pages take their words when they are built. mailhop's,
+    # Qt's own (dialog buttons) and the core's words, in the saved choice or the system's.
+    i18n.install(app)
     return app
 
 

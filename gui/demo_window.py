@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .look import tr
 from .window import Session
 
 if TYPE_CHECKING:
@@ -17,18 +18,19 @@ __all__ = ["demo_session", "run_demo_window"]
 
 
 def demo_session(demo: DemoDomain) -> Session:
-    """The window's Session for a running demo domain."""
+    """The window's Session for a running demo domain (call it once the application
+    exists: its words are in the person's language)."""
     from mailhop.core.settings import Settings
 
     return Session(
         settings=Settings(allow_test_domains=True),
         options=demo.options,
         store=demo.store,
-        keyring_label="the demo keyring (in memory, gone when the demo ends)",
+        keyring_label=tr("the demo keyring (in memory, gone when the demo ends)"),
         profile_dir=demo.profile_dir,
         export_dir=demo.export_dir,
         address=demo.address,
-        title_note="demo",
+        title_note=tr("demo"),
         password_hint=demo.password.reveal(),
     )
 
@@ -36,7 +38,8 @@ def demo_session(demo: DemoDomain) -> Session:
 def run_demo_window() -> int:
     from mailhop.core.demo import start_demo
 
-    from .app import run_window
+    from .app import application, run_window
 
+    application()  # first: the session's words are translated
     with start_demo() as demo:
         return run_window(demo_session(demo))

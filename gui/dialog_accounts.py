@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from .legs import level_text
 from .look import heading, tr
 from .untrusted import ask, label, list_item, plain_document, set_text
 
@@ -101,7 +102,7 @@ class AccountsDialog(QDialog):
                     None,
                     [
                         self.last_action,
-                        tr("{n} saved account(s).").format(n=len(found))
+                        tr("Saved accounts: {n}.").format(n=len(found))
                         if found
                         else tr("No saved accounts yet. Set one up from the main window."),
                     ],
@@ -132,13 +133,22 @@ class AccountsDialog(QDialog):
                 [
                     f"{profile.address_unicode}",
                     tr("checked {when}, verdict {verdict}").format(
-                        when=profile.checked_at, verdict=profile.verdict
+                        when=profile.checked_at, verdict=level_text(profile.verdict)
                     ),
                     "",
-                    f"{tr('receive')}: {incoming.service} {incoming.host}:{incoming.port} "
-                    f"{incoming.security}, {tr('as')} {incoming.username}",
-                    f"{tr('send')}: {outgoing.host}:{outgoing.port} {outgoing.security}, "
-                    f"{tr('as')} {outgoing.username}",
+                    tr("receive: {service} {host}:{port} {security}, as {user}").format(
+                        service=incoming.service,
+                        host=incoming.host,
+                        port=incoming.port,
+                        security=incoming.security,
+                        user=incoming.username,
+                    ),
+                    tr("send: {host}:{port} {security}, as {user}").format(
+                        host=outgoing.host,
+                        port=outgoing.port,
+                        security=outgoing.security,
+                        user=outgoing.username,
+                    ),
                 ]
             ),
         )
@@ -173,7 +183,7 @@ class AccountsDialog(QDialog):
             words = tr("No differences since the last check.")
         else:
             lines = [difference.describe() for difference in result.differences]
-            words = tr("{n} difference(s); nothing was changed:").format(n=len(lines))
+            words = tr("Differences: {n}; nothing was changed:").format(n=len(lines))
             words += "\n" + "\n".join(f"  {line}" for line in lines)
             words += "\n" + tr("Set the account up again to accept the new settings.")
         plain_document(self.details, words, append=True)  # values from servers and the file
@@ -191,7 +201,7 @@ class AccountsDialog(QDialog):
             tr(
                 "Remove the password of {address} from {keyring} and delete its saved "
                 "settings? Your mail and your mail clients are not touched."
-            ).format(address=profile.address_unicode, keyring=self.window_.session.keyring_label),
+            ).format(address=profile.address_unicode, keyring=self.window_.session.keyring_words()),
         )
         if not asked:
             return
@@ -206,12 +216,12 @@ class AccountsDialog(QDialog):
         self.window_.runner.submit(run(), done=self._forgotten, failed=self._failed)
 
     def _forgotten(self, result: ForgetResult) -> None:
-        self.last_action = tr("Removed {n} keyring entr(ies) and the profile {path}.").format(
+        self.last_action = tr("Removed the profile {path} and keyring entries: {n}.").format(
             n=len(result.removed), path=result.profile_path or "-"
         )
         if result.profile_error is not None:
             self.last_action = tr(
-                "Removed {n} keyring entr(ies), but not the profile: {why}."
+                "Removed keyring entries: {n}; the profile could not be removed: {why}."
             ).format(n=len(result.removed), why=result.profile_error)
         self.load()
 

@@ -22,40 +22,51 @@ def certificate_text(probe: EndpointProbe) -> str:
 
     entry = probe.entry
     lines = [
-        f"{entry.name.shown} port {entry.port}, {SECURITY[entry.security]}",
-        f"connected to {probe.peer or '-'}, {probe.tls_version or 'no TLS'}"
+        tr("{host} port {port}, {security}").format(
+            host=entry.name.shown, port=entry.port, security=SECURITY[entry.security]
+        ),
+        tr("connected to {peer}, {tls}").format(
+            peer=probe.peer or "-", tls=probe.tls_version or tr("no TLS")
+        )
         + (f", {probe.cipher}" if probe.cipher else ""),
         "",
     ]
     how = probe.authenticated_by
-    lines.append(f"verified by: {HOW_VERIFIED[how] if how else 'nothing: NOT verified'}")
     lines.append(
-        "this computer's trust store: "
-        + ("the certificate verifies" if probe.pkix_valid else f"fails: {probe.pkix_error}")
+        tr("verified by: {how}").format(
+            how=HOW_VERIFIED[how] if how else tr("nothing: NOT verified")
+        )
     )
-    dane = probe.dane or "no TLSA record"
+    lines.append(
+        tr("this computer's trust store: the certificate verifies")
+        if probe.pkix_valid
+        else tr("this computer's trust store: fails: {why}").format(why=probe.pkix_error)
+    )
+    dane = probe.dane or tr("no TLSA record")
     lines.append(
         f"DANE ({probe.tlsa_name}): {dane}"
         + (f": {probe.dane_detail}" if probe.dane_detail else "")
     )
     cert = probe.cert
     if cert is None:
-        lines += ["", "No certificate was received."]
+        lines += ["", tr("No certificate was received.")]
         return "\n".join(lines)
     lines += [
         "",
-        f"subject: {cert.subject}",
-        f"issuer: {cert.issuer}",
-        f"names: {', '.join(cert.names) or '(none)'}",
-        f"valid until: {cert.not_after} ({cert.days_left} days left)",
-        f"key: {cert.key}; signature: {cert.signature}",
-        f"key pin (SPKI SHA-256): {cert.spki_sha256}",
+        tr("subject: {subject}").format(subject=cert.subject),
+        tr("issuer: {issuer}").format(issuer=cert.issuer),
+        tr("names: {names}").format(names=", ".join(cert.names) or tr("(none)")),
+        tr("valid until: {date} ({days} days left)").format(
+            date=cert.not_after, days=cert.days_left
+        ),
+        tr("key: {key}; signature: {signature}").format(key=cert.key, signature=cert.signature),
+        tr("key pin (SPKI SHA-256): {pin}").format(pin=cert.spki_sha256),
         "",
-        "chain as presented (server first):",
+        tr("chain as presented (server first):"),
         *(f"  {position}. {subject}" for position, subject in enumerate(cert.chain_subjects, 1)),
     ]
     if cert.problems:
-        lines += ["", "problems:", *(f"  {words} [{code}]" for code, words in cert.problems)]
+        lines += ["", tr("problems:"), *(f"  {words} [{code}]" for code, words in cert.problems)]
     return "\n".join(lines)
 
 

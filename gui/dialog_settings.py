@@ -1,5 +1,8 @@
 """Advanced settings: the options the CLI has (resolver, trust anchor, extra CA, provider
-database, deadline, test domains). Checked by the core when the next check starts."""
+database, deadline, test domains). Checked by the core when the next check starts.
+
+And the window's language: the system's or one chosen here, kept with QSettings (gui/i18n.py)
+and used from the next start (the pages are built once, in the language loaded then)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import i18n
 from .look import tr
 
 if TYPE_CHECKING:
@@ -42,12 +47,21 @@ class SettingsDialog(QDialog):
         self.ca_file.setPlaceholderText(tr("none: only this computer's trust store"))
         self.ispdb = QLineEdit(current.ispdb_url)
         self.ispdb.setPlaceholderText(tr("Thunderbird's provider database"))
+        for field in (self.resolver, self.anchor, self.ca_file, self.ispdb):
+            # The default is said in the empty field: wide enough to read it whole, in every
+            # language (German and French ones are a third longer than the English).
+            width = field.fontMetrics().horizontalAdvance(field.placeholderText())
+            field.setMinimumWidth(width + 24)
         self.deadline = QDoubleSpinBox()
         self.deadline.setRange(0.5, 120.0)
         self.deadline.setSuffix(" s")
         self.deadline.setValue(current.deadline or DEFAULT_HARD_DEADLINE)
         self.test_domains = QCheckBox(tr("Allow .test domains (labs and demos)"))
         self.test_domains.setChecked(current.allow_test_domains)
+        self.language = QComboBox()
+        for code, name in i18n.choices():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(i18n.saved_choice())))
         form = QFormLayout()
         for words, widget in (
             (tr("DNS &resolver:"), self.resolver),
@@ -55,6 +69,7 @@ class SettingsDialog(QDialog):
             (tr("Extra &CA file:"), self.ca_file),
             (tr("&Provider database URL:"), self.ispdb),
             (tr("&Deadline:"), self.deadline),
+            (tr("&Language:"), self.language),
         ):
             label = QLabel(words)
             label.setBuddy(widget)
@@ -64,16 +79,27 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        buttons.accepted.connect(self._save_language)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         note = QLabel(
-            tr("Empty fields use the defaults. The values are checked when a check starts.")
+            tr(
+                "Empty fields use the defaults. The values are checked when a check starts. "
+                "A new language is used the next time mailhop starts."
+            )
         )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
+
+    def language_choice(self) -> str:
+        """ "" for the system's language, else a code (en, de, fr)."""
+        return str(self.language.currentData() or "")
+
+    def _save_language(self) -> None:
+        i18n.save_choice(self.language_choice())
 
     def settings(self) -> Settings:
         from mailhop.core.settings import Settings

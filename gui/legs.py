@@ -11,7 +11,11 @@ from .untrusted import label, neutral, set_text
 
 __all__ = ["LegCard", "LegsPicture"]
 
-LEVEL_TEXT = {"ok": "OK", "warn": "Warning", "block": "Blocked", "none": "Not found"}
+
+def level_text(level: str) -> str:
+    """A verdict level in words (literal tr() calls, so lupdate extracts each)."""
+    words = {"ok": tr("OK"), "warn": tr("Warning"), "block": tr("Blocked"), "none": tr("Not found")}
+    return words.get(level, level)
 
 
 class LegCard(QFrame):
@@ -39,7 +43,7 @@ class LegCard(QFrame):
         self.setMinimumWidth(200)
 
     def show_leg(self, level: str, lines: list[str]) -> None:
-        words = tr(LEVEL_TEXT.get(level, level))
+        words = level_text(level)
         self.mark.setPixmap(icon(level).pixmap(22, 22))
         set_text(self.level, words)
         set_text(self.lines, "\n".join(lines))  # host names, a relay's failure: outside words

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
 
@@ -23,9 +23,22 @@ LEVEL_COLOURS = {
 }
 
 
+# pyside6-lupdate files a bare ``tr("...")`` call under the empty context, wherever it stands
+# (it knows only ``self.tr`` as a class's own): the look-up uses the same one, so what lupdate
+# extracts is what the window asks for (tests/gui/test_translations.py).
+CONTEXT = ""
+
+
 def tr(text: str) -> str:
-    """Text for people, through Qt's translator (one context for the whole app)."""
-    return QCoreApplication.translate("mailhop", text)
+    """Text for people, through Qt's translator. Call it with a literal (or a literal marked
+    with QT_TRANSLATE_NOOP("", ...)) so lupdate can extract it; placeholders are {names},
+    filled in by .format() after translating."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def seconds(value: float, digits: int = 1) -> str:
+    """A duration in seconds, written the person's way ("0.5 s", "0,5 s")."""
+    return tr("{n} s").format(n=QLocale().toString(float(value), "f", digits))
 
 
 def is_dark() -> bool:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .look import heading, icon, tr
+from .look import heading, icon, seconds, tr
 from .untrusted import item as new_item
 from .untrusted import label, neutral, set_item_text, set_item_tooltip, set_text
 
@@ -131,7 +131,7 @@ class CheckingPage(QWidget):
                 item = self._row(f"{key} {len(self.rows)}", what, target)
             else:
                 item = self.rows[key]
-                item.setText(3, f"{time.monotonic() - began:.2f} s")
+                item.setText(3, seconds(time.monotonic() - began, 2))
                 set_item_text(item, 1, target)  # the source may name what it asked more exactly
                 set_item_tooltip(item, 1, target)
             words = STATUS.get(status, str(status)) if status is not None else ""
@@ -153,7 +153,7 @@ class CheckingPage(QWidget):
     def _tick(self) -> None:
         now = time.monotonic()
         for key, began in self.started_at.items():
-            self.rows[key].setText(3, f"{now - began:.1f} s")
+            self.rows[key].setText(3, seconds(now - began))
         total = len(self.rows)
         running = len(self.started_at)
         done = total - running

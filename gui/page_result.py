@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from .dialog_cert import CertificateDialog
 from .legs import LegsPicture
-from .look import heading, icon, tr
+from .look import heading, icon, seconds, tr
 from .untrusted import item, label, set_item_tooltip, set_text
 
 if TYPE_CHECKING:  # types only: the page is built before any check has loaded the core
@@ -34,20 +34,25 @@ if TYPE_CHECKING:  # types only: the page is built before any check has loaded t
 
 __all__ = ["ResultPage"]
 
-HEADLINE = {
-    "ok": "Ready to set up",
-    "warn": "Usable, but read the warnings",
-    "block": "This account cannot be set up safely",
-}
+
+# Tables of words are functions of literal tr() calls: lupdate reads literals only, and the
+# words must be looked up after the person's language is loaded, not at import.
+def headline(level: str) -> str:
+    return {
+        "ok": tr("Ready to set up"),
+        "warn": tr("Usable, but read the warnings"),
+        "block": tr("This account cannot be set up safely"),
+    }[level]
 
 
-# How the chosen server's key was verified, short enough for a leg card; the certificate
-# view has the full words (core/labels.py HOW_VERIFIED).
-SHORT_VERIFIED = {
-    "dane-ee": "verified by DANE: the key the domain pinned in signed DNS",
-    "dane-ta": "verified by DANE: the authority the domain pinned in signed DNS",
-    "pkix": "verified by a certificate authority this computer trusts",
-}
+def short_verified(how: str) -> str:
+    """How the chosen server's key was verified, short enough for a leg card; the certificate
+    view has the full words (core/labels.py HOW_VERIFIED)."""
+    return {
+        "dane-ee": tr("verified by DANE: the key the domain pinned in signed DNS"),
+        "dane-ta": tr("verified by DANE: the authority the domain pinned in signed DNS"),
+        "pkix": tr("verified by a certificate authority this computer trusts"),
+    }[how]
 
 
 class ResultPage(QWidget):
@@ -72,6 +77,7 @@ class ResultPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.findings = QTreeWidget()
+        self.findings.setObjectName("findings")  # the core's words only (tests/gui/language_driver)
         self.findings.setAccessibleName(tr("Findings; expand one for the helpdesk details"))
         self.findings.setHeaderLabels([tr("Finding"), tr("Code")])
         self.findings.setWordWrap(True)  # a finding is a sentence: wrap it, never cut it
@@ -135,9 +141,9 @@ class ResultPage(QWidget):
         verdict = report.verdict
         address = report.discovery.address
         level = verdict.level.value
-        set_text(self.headline, tr(HEADLINE[level]))
-        words = tr("Checked {address} in {seconds:.1f} s. No password was used.").format(
-            address=address.display, seconds=report.elapsed
+        set_text(self.headline, headline(level))
+        words = tr("Checked {address} in {time}. No password was used.").format(
+            address=address.display, time=seconds(report.elapsed)
         )
         if choice.blocked is not None:
             words += " " + tr("Nothing can be set up: {why}.").format(why=choice.blocked)
@@ -177,7 +183,7 @@ class ResultPage(QWidget):
                 tr("port {port}, {security}").format(
                     port=entry.port, security=SECURITY[entry.security]
                 ),
-                tr(SHORT_VERIFIED[how]) if how else tr("not verified"),
+                short_verified(how) if how else tr("not verified"),
                 # An IMAP [ALERT] from the check (RFC 3501 7.1): the server's quoted words.
                 *(tr("alert: {said}").format(said=alert.said()) for alert in chosen.alerts),
             ]
@@ -243,10 +249,10 @@ class ResultPage(QWidget):
         found = verdict.findings  # the same finding for the same host once (verdict.py)
         severity_icon = {"error": "block", "warn": "warn", "info": "info"}
         for finding in found:
-            row = item([finding.summary, finding.code])
+            row = item([finding.shown_summary, finding.code])  # the CLI's words
             row.setIcon(0, icon(severity_icon.get(finding.severity.value, "none")))
-            set_item_tooltip(row, 0, finding.helpdesk)
-            row.addChild(item([finding.helpdesk, ""]))
+            set_item_tooltip(row, 0, finding.shown_helpdesk)
+            row.addChild(item([finding.shown_helpdesk, ""]))
             for evidence in finding.evidence:
                 row.addChild(item([evidence, ""]))
             self.findings.addTopLevelItem(row)

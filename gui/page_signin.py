@@ -199,7 +199,10 @@ class SignInPage(QWidget):
                 tr("The password is in {keyring}, under: {entries}.").format(
                     keyring=outcome.keyring_name,
                     entries="; ".join(
-                        f"service {ref.service}, user {ref.username}" for ref in outcome.stored
+                        tr("service {service}, user {user}").format(
+                            service=ref.service, user=ref.username
+                        )
+                        for ref in outcome.stored
                     ),
                 )
             )

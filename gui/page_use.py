@@ -98,11 +98,16 @@ class UsePage(QWidget):
         self.qr = QLabel()
         self.qr.setAccessibleName(tr("QR code for Thunderbird for Android"))
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        qr_box = QGroupBox(tr("Thunderbird for Android: scan this"))
+        # A short title: a group box's title cannot wrap, and a long one (German, French)
+        # widened the page past the window's width. The instructions wrap below the code.
+        qr_box = QGroupBox(tr("Thunderbird for Android"))
         qr_layout = QVBoxLayout(qr_box)
         qr_layout.addWidget(self.qr)
         hint = QLabel(
-            tr("In the app: Add account, then Import from Thunderbird. No password is in it.")
+            tr(
+                "Scan this code in the app: Add account, then Import from Thunderbird. "
+                "No password is in it."
+            )
         )
         hint.setWordWrap(True)
         qr_layout.addWidget(hint)

@@ -43,6 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .look import tr
+
 __all__ = [
     "DOCUMENT_LIMIT",
     "LIMIT",
@@ -80,9 +82,9 @@ def neutral(text: object, limit: int = LIMIT) -> str:
         shown = shown[:limit]
         left = max(left, 1)
     if left > 1:
-        shown += f" [… shortened: {left} more characters not shown]"
+        shown += " " + tr("[… shortened: {n} more characters not shown]").format(n=left)
     elif left:
-        shown += " [… shortened]"
+        shown += " " + tr("[… shortened]")
     return shown
 
 
@@ -90,7 +92,7 @@ def server_words(host: str, text: str) -> str:
     """A server's words inside mailhop's sentence: named and quoted, "host said: “…”"."""
     from mailhop.core.proto_base import quote_server
 
-    return f"{host} said: {quote_server(text)}"
+    return tr("{host} said: {words}").format(host=host, words=quote_server(text))
 
 
 def set_text(widget: QLabel, text: object, limit: int = LIMIT) -> None:

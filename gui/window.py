@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .look import icon, tr
+from .look import icon, seconds, tr
 from .page_address import AddressPage
 from .untrusted import message_box, set_text
 
@@ -48,7 +48,12 @@ if TYPE_CHECKING:  # types only: the core loads when a check starts, after the f
 
 __all__ = ["MainWindow", "Session"]
 
-STEPS = ("Address", "Checking", "Result", "Sign in", "Use it")
+
+def step_names() -> tuple[str, ...]:
+    """The five steps' names in the person's language (literal tr() calls: lupdate reads them)."""
+    return (tr("Address"), tr("Checking"), tr("Result"), tr("Sign in"), tr("Use it"))
+
+
 # Only Qt and the address page are loaded before the first paint: even Qt's `Qt` namespace
 # costs about 17 ms on first use, so the other pages import it when they are first built.
 STEP_OF = {"AddressPage": 0, "CheckingPage": 1, "ResultPage": 2, "SignInPage": 3, "UsePage": 4}
@@ -63,12 +68,17 @@ class Session:
     settings: Settings | None = None  # None: defaults
     options: DiscoveryOptions | None = None  # given ready-made (the demo)
     store: SecretStore | None = None  # None: the OS keyring
-    keyring_label: str = "your system keyring"
+    keyring_label: str = ""  # "": the OS keyring, named in the person's language (keyring_words)
     profile_dir: Path | None = None  # None: the platform's folder for mailhop
     export_dir: Path = field(default_factory=lambda: Path.home() / "mailhop-exports")
     address: str = ""  # filled in at start (the demo's address)
     title_note: str = ""
     password_hint: str = ""  # the demo's password for this run, shown on the sign-in page
+
+    def keyring_words(self) -> str:
+        """Where the password goes, for a sentence: the label given, else the OS keyring.
+        Not a default value: a dataclass default is made before any translator is loaded."""
+        return self.keyring_label or tr("your system keyring")
 
     def discovery_options(self) -> DiscoveryOptions:
         """The options for a check: the demo's ready-made ones, else built from the settings.
@@ -133,7 +143,7 @@ class MainWindow(QMainWindow):
         # The other pages are built when first shown (see _page): the first paint needs only
         # the address page, and each page costs some milliseconds of widgets.
         self._pages: dict[str, QWidget] = {}
-        self.steps = [QLabel(f"{n}. {tr(name)}") for n, name in enumerate(STEPS, 1)]
+        self.steps = [QLabel(f"{n}. {name}") for n, name in enumerate(step_names(), 1)]
         step_row = QHBoxLayout()
         step_row.setSpacing(18)
         for label in self.steps:
@@ -257,7 +267,7 @@ class MainWindow(QMainWindow):
             label.setFont(font)
             label.setEnabled(index <= current)
         note = f" ({self.session.title_note})" if self.session.title_note else ""
-        self.setWindowTitle(f"mailhop — {tr(STEPS[current])}{note}")
+        self.setWindowTitle(f"mailhop — {step_names()[current]}{note}")
 
     # -- step 2: the check -----------------------------------------------------------------
 
@@ -295,7 +305,7 @@ class MainWindow(QMainWindow):
     def _checked(self, report: CheckReport) -> None:
         self.job = None
         self.report = report
-        self.checking_page.finish(tr("Done in {s:.1f} s").format(s=report.elapsed))
+        self.checking_page.finish(tr("Done in {time}").format(time=seconds(report.elapsed)))
         self.result_page.show_report(report)
         self.show_page(self.result_page)
 
@@ -334,7 +344,7 @@ class MainWindow(QMainWindow):
             self.report.discovery.address.display,
             choice.oauth2,
             hosts,
-            self.session.keyring_label,
+            self.session.keyring_words(),
             self.session.password_hint,
         )
         self.show_page(self.signin_page)

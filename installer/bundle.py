@@ -72,6 +72,9 @@ def pyinstaller(mode: str, dist: Path, work: Path, icons: Path) -> None:
     # The .mo files are made here, so the spec's data files (pyproject's package-data) carry
     # them; a bundle without them would compile each .po at start-up instead.
     compile_catalogs()
+    from mailhop.gui.i18n import compile_translations
+
+    compile_translations()  # the window's .qm files (resources/i18n), likewise
     subprocess.run(
         [
             sys.executable,

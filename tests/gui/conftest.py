@@ -32,8 +32,20 @@ def qapp_cls() -> Any:
 
 
 @pytest.fixture(scope="session")
-def qapp(qapp_args: list[str]) -> Any:
-    return application(qapp_args)
+def qapp(qapp_args: list[str], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The tests' window speaks English whatever the machine's locale (the translated window
+    is tested in child processes, tests/gui/test_language.py), and the language setting goes
+    to a folder of the tests' own, never the person's QSettings."""
+    from PySide6.QtCore import QSettings
+
+    from mailhop.gui import i18n
+
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, folder)
+    app = application(qapp_args)
+    i18n.install(app, "en")
+    return app
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Screenshots of every page in a real window on an X server (Xvfb), for people to look at.
 
     python -m tests.gui.screenshots OUTDIR                    # the demo domain
+    python -m tests.gui.screenshots OUTDIR --lang de          # ... in German (fr, en)
     python -m tests.lab exec -- python -m tests.gui.screenshots OUTDIR --lab   # + warnings
 
 Starts its own Xvfb when no DISPLAY is set. Each picture is taken from the X server
@@ -125,6 +126,12 @@ def walk(app: Any, window: Any, folder: Path, prefix: str, password: str | None)
     pump(app, lambda: accounts.accounts.count() > 0)
     shoot(app, accounts, folder / f"{prefix}-6-accounts.png")
     accounts.close()
+    from mailhop.gui.dialog_settings import SettingsDialog
+
+    settings = SettingsDialog(window.session.settings, window)
+    settings.show()
+    shoot(app, settings, folder / f"{prefix}-7-settings.png")
+    settings.close()
 
 
 def dark_palette(app: Any) -> None:
@@ -151,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--lab", action="store_true", help="also a domain with warnings (lab)")
     parser.add_argument("--dark", action="store_true", help="also the demo on a dark palette")
+    parser.add_argument(
+        "--lang",
+        choices=["en", "de", "fr"],
+        help="the window's language (default: the saved choice, else the system's)",
+    )
     args = parser.parse_args(argv)
     with x_server():
         from mailhop.core.demo import start_demo
@@ -159,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         from mailhop.gui.window import MainWindow
 
         app = application()
+        if args.lang:
+            from mailhop.gui import i18n
+
+            i18n.install(app, args.lang)  # before any window: pages take their words when built
         print(f"screenshots on {os.environ['DISPLAY']} into {args.folder}:")
         with start_demo() as demo:
             window = MainWindow(demo_session(demo))

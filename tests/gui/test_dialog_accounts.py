@@ -50,6 +50,6 @@ def test_recheck_then_forget(qtbot: Any, demo_window: MainWindow, demo: Any) -> 
     QTimer.singleShot(0, answer_yes)
     dialog.forget.click()
     assert len(asked) == 1
-    qtbot.waitUntil(lambda: "Removed 2 keyring" in dialog.note.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "keyring entries: 2." in dialog.note.text(), timeout=5000)
     assert dialog.accounts.count() == 0 and "No saved accounts" in dialog.note.text()
     assert not profile.exists() and demo.keyring.services() == ()

@@ -1,0 +1,889 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de">
+<context>
+    <name></name>
+    <message>
+        <source>mailhop {version}
+
+Sets up a mail account securely from nothing but an email address.
+
+Licence: {licence}
+Passwords are kept in: {keyring}
+
+Python {python}, Qt for Python {qt}</source>
+        <translation>mailhop {version}
+
+Richtet ein E-Mail-Konto sicher ein – allein aus der E-Mail-Adresse.
+
+Lizenz: {licence}
+Passwörter werden aufbewahrt in: {keyring}
+
+Python {python}, Qt for Python {qt}</translation>
+    </message>
+    <message>
+        <source>none usable. {why}</source>
+        <translation>keiner nutzbar. {why}</translation>
+    </message>
+    <message>
+        <source>About mailhop</source>
+        <translation>Über mailhop</translation>
+    </message>
+    <message>
+        <source>looking…</source>
+        <translation>wird gesucht…</translation>
+    </message>
+    <message>
+        <source>unknown ({kind})</source>
+        <translation>unbekannt ({kind})</translation>
+    </message>
+    <message>
+        <source>the demo keyring (in memory, gone when the demo ends)</source>
+        <translation>dem Demo-Schlüsselbund (im Arbeitsspeicher, mit dem Ende der Demo gelöscht)</translation>
+    </message>
+    <message>
+        <source>demo</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <source>Saved accounts</source>
+        <translation>Gespeicherte Konten</translation>
+    </message>
+    <message>
+        <source>Account details and re-check result</source>
+        <translation>Kontodetails und Ergebnis der erneuten Prüfung</translation>
+    </message>
+    <message>
+        <source>&amp;Re-check</source>
+        <translation>&amp;Erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Re-check the selected account</source>
+        <translation>Das gewählte Konto erneut prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Forget…</source>
+        <translation>&amp;Vergessen…</translation>
+    </message>
+    <message>
+        <source>Forget the selected account</source>
+        <translation>Das gewählte Konto vergessen</translation>
+    </message>
+    <message>
+        <source>(unreadable) {why}</source>
+        <translation>(nicht lesbar) {why}</translation>
+    </message>
+    <message>
+        <source>Saved accounts: {n}.</source>
+        <translation>Gespeicherte Konten: {n}.</translation>
+    </message>
+    <message>
+        <source>No saved accounts yet. Set one up from the main window.</source>
+        <translation>Noch keine gespeicherten Konten. Richten Sie eines im Hauptfenster ein.</translation>
+    </message>
+    <message>
+        <source>checked {when}, verdict {verdict}</source>
+        <translation>geprüft {when}, Ergebnis {verdict}</translation>
+    </message>
+    <message>
+        <source>receive: {service} {host}:{port} {security}, as {user}</source>
+        <translation>Empfang: {service} {host}:{port} {security}, als {user}</translation>
+    </message>
+    <message>
+        <source>send: {host}:{port} {security}, as {user}</source>
+        <translation>Versand: {host}:{port} {security}, als {user}</translation>
+    </message>
+    <message>
+        <source>Re-checking…</source>
+        <translation>Wird erneut geprüft…</translation>
+    </message>
+    <message>
+        <source>Now blocked: {why}. The saved settings are unchanged.</source>
+        <translation>Jetzt gesperrt: {why}. Die gespeicherten Einstellungen bleiben unverändert.</translation>
+    </message>
+    <message>
+        <source>No differences since the last check.</source>
+        <translation>Keine Unterschiede seit der letzten Prüfung.</translation>
+    </message>
+    <message>
+        <source>Differences: {n}; nothing was changed:</source>
+        <translation>Unterschiede: {n}; nichts wurde geändert:</translation>
+    </message>
+    <message>
+        <source>Set the account up again to accept the new settings.</source>
+        <translation>Richten Sie das Konto neu ein, um die neuen Einstellungen zu übernehmen.</translation>
+    </message>
+    <message>
+        <source>Forget this account?</source>
+        <translation>Dieses Konto vergessen?</translation>
+    </message>
+    <message>
+        <source>Remove the password of {address} from {keyring} and delete its saved settings? Your mail and your mail clients are not touched.</source>
+        <translation>Das Passwort von {address} aus {keyring} entfernen und die gespeicherten Einstellungen löschen? Ihre E-Mails und Ihre E-Mail-Programme bleiben unberührt.</translation>
+    </message>
+    <message>
+        <source>Removed the profile {path} and keyring entries: {n}.</source>
+        <translation>Profil {path} entfernt, Einträge im Schlüsselbund entfernt: {n}.</translation>
+    </message>
+    <message>
+        <source>Removed keyring entries: {n}; the profile could not be removed: {why}.</source>
+        <translation>Einträge im Schlüsselbund entfernt: {n}; das Profil konnte nicht entfernt werden: {why}.</translation>
+    </message>
+    <message>
+        <source>Could not finish: {m}</source>
+        <translation>Konnte nicht abgeschlossen werden: {m}</translation>
+    </message>
+    <message>
+        <source>{host} port {port}, {security}</source>
+        <translation>{host} Port {port}, {security}</translation>
+    </message>
+    <message>
+        <source>connected to {peer}, {tls}</source>
+        <translation>verbunden mit {peer}, {tls}</translation>
+    </message>
+    <message>
+        <source>no TLS</source>
+        <translation>kein TLS</translation>
+    </message>
+    <message>
+        <source>verified by: {how}</source>
+        <translation>geprüft durch: {how}</translation>
+    </message>
+    <message>
+        <source>nothing: NOT verified</source>
+        <translation>nichts: NICHT geprüft</translation>
+    </message>
+    <message>
+        <source>this computer&apos;s trust store: the certificate verifies</source>
+        <translation>Zertifikatsspeicher dieses Computers: das Zertifikat ist gültig</translation>
+    </message>
+    <message>
+        <source>this computer&apos;s trust store: fails: {why}</source>
+        <translation>Zertifikatsspeicher dieses Computers: ungültig: {why}</translation>
+    </message>
+    <message>
+        <source>no TLSA record</source>
+        <translation>kein TLSA-Eintrag</translation>
+    </message>
+    <message>
+        <source>No certificate was received.</source>
+        <translation>Es wurde kein Zertifikat empfangen.</translation>
+    </message>
+    <message>
+        <source>subject: {subject}</source>
+        <translation>Inhaber: {subject}</translation>
+    </message>
+    <message>
+        <source>issuer: {issuer}</source>
+        <translation>Aussteller: {issuer}</translation>
+    </message>
+    <message>
+        <source>names: {names}</source>
+        <translation>Namen: {names}</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>valid until: {date} ({days} days left)</source>
+        <translation>gültig bis: {date} (noch {days} Tage)</translation>
+    </message>
+    <message>
+        <source>key: {key}; signature: {signature}</source>
+        <translation>Schlüssel: {key}; Signatur: {signature}</translation>
+    </message>
+    <message>
+        <source>key pin (SPKI SHA-256): {pin}</source>
+        <translation>Schlüssel-Pin (SPKI SHA-256): {pin}</translation>
+    </message>
+    <message>
+        <source>chain as presented (server first):</source>
+        <translation>Kette wie vorgelegt (Server zuerst):</translation>
+    </message>
+    <message>
+        <source>problems:</source>
+        <translation>Probleme:</translation>
+    </message>
+    <message>
+        <source>Certificate: {title}</source>
+        <translation>Zertifikat: {title}</translation>
+    </message>
+    <message>
+        <source>Certificate details</source>
+        <translation>Zertifikatsdetails</translation>
+    </message>
+    <message>
+        <source>Advanced settings</source>
+        <translation>Erweiterte Einstellungen</translation>
+    </message>
+    <message>
+        <source>the system&apos;s resolver (for example 192.0.2.53:53)</source>
+        <translation>der Resolver des Systems (zum Beispiel 192.0.2.53:53)</translation>
+    </message>
+    <message>
+        <source>IANA&apos;s root keys, shipped with mailhop</source>
+        <translation>die Root-Schlüssel der IANA, mit mailhop geliefert</translation>
+    </message>
+    <message>
+        <source>none: only this computer&apos;s trust store</source>
+        <translation>keine: nur der Zertifikatsspeicher dieses Computers</translation>
+    </message>
+    <message>
+        <source>Thunderbird&apos;s provider database</source>
+        <translation>die Anbieterdatenbank von Thunderbird</translation>
+    </message>
+    <message>
+        <source>Allow .test domains (labs and demos)</source>
+        <translation>.test-Domains erlauben (Labore und Demos)</translation>
+    </message>
+    <message>
+        <source>DNS &amp;resolver:</source>
+        <translation>DNS-&amp;Resolver:</translation>
+    </message>
+    <message>
+        <source>DNSSEC &amp;trust anchor file:</source>
+        <translation>DNSSEC-&amp;Vertrauensanker (Datei):</translation>
+    </message>
+    <message>
+        <source>Extra &amp;CA file:</source>
+        <translation>Zusätzliche &amp;CA-Datei:</translation>
+    </message>
+    <message>
+        <source>&amp;Provider database URL:</source>
+        <translation>URL der &amp;Anbieterdatenbank:</translation>
+    </message>
+    <message>
+        <source>&amp;Deadline:</source>
+        <translation>&amp;Zeitlimit:</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <source>Empty fields use the defaults. The values are checked when a check starts. A new language is used the next time mailhop starts.</source>
+        <translation>Leere Felder verwenden die Standardwerte. Die Werte werden beim Start einer Prüfung geprüft. Eine neue Sprache gilt ab dem nächsten Start von mailhop.</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemstandard</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Your device → outgoing server (sending)</source>
+        <translation>Ihr Gerät → Postausgangsserver (Senden)</translation>
+    </message>
+    <message>
+        <source>Server → server (mail to your domain)</source>
+        <translation>Server → Server (Mail an Ihre Domain)</translation>
+    </message>
+    <message>
+        <source>Incoming server → your devices (receiving)</source>
+        <translation>Posteingangsserver → Ihre Geräte (Empfangen)</translation>
+    </message>
+    <message>
+        <source>then</source>
+        <translation>dann</translation>
+    </message>
+    <message>
+        <source>you@example.com</source>
+        <translation>sie@example.com</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <source>The address of the account to set up. Press Enter to check it.</source>
+        <translation>Die Adresse des einzurichtenden Kontos. Mit der Eingabetaste prüfen.</translation>
+    </message>
+    <message>
+        <source>Problem with the address</source>
+        <translation>Problem mit der Adresse</translation>
+    </message>
+    <message>
+        <source>&amp;Check this address</source>
+        <translation>Adresse &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>Check this address</source>
+        <translation>Adresse prüfen</translation>
+    </message>
+    <message>
+        <source>Your &amp;email address:</source>
+        <translation>Ihre &amp;E-Mail-Adresse:</translation>
+    </message>
+    <message>
+        <source>mailhop asks the address&apos;s own domain how mail clients must reach it, checks every server it names, and tells you what it found before any password is sent.</source>
+        <translation>mailhop fragt die Domain der Adresse selbst, wie E-Mail-Programme sie erreichen sollen, prüft jeden genannten Server und zeigt Ihnen das Ergebnis, bevor ein Passwort gesendet wird.</translation>
+    </message>
+    <message>
+        <source>Set up a mail account</source>
+        <translation>E-Mail-Konto einrichten</translation>
+    </message>
+    <message>
+        <source>Checking</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>What is happening now</source>
+        <translation>Was gerade geschieht</translation>
+    </message>
+    <message>
+        <source>Overall progress</source>
+        <translation>Gesamtfortschritt</translation>
+    </message>
+    <message>
+        <source>Sources and servers being checked</source>
+        <translation>Geprüfte Quellen und Server</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Wo</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the check</source>
+        <translation>Prüfung abbrechen</translation>
+    </message>
+    <message>
+        <source>Checking {address}</source>
+        <translation>Prüfe {address}</translation>
+    </message>
+    <message>
+        <source>Asking every published source at once…</source>
+        <translation>Alle veröffentlichten Quellen werden gleichzeitig abgefragt…</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>läuft…</translation>
+    </message>
+    <message>
+        <source>{done} of {total} done, {running} running</source>
+        <translation>{done} von {total} fertig, {running} laufen</translation>
+    </message>
+    <message>
+        <source>Ready to set up</source>
+        <translation>Bereit zur Einrichtung</translation>
+    </message>
+    <message>
+        <source>Usable, but read the warnings</source>
+        <translation>Nutzbar, aber lesen Sie die Warnungen</translation>
+    </message>
+    <message>
+        <source>This account cannot be set up safely</source>
+        <translation>Dieses Konto lässt sich nicht sicher einrichten</translation>
+    </message>
+    <message>
+        <source>verified by DANE: the key the domain pinned in signed DNS</source>
+        <translation>durch DANE geprüft: der Schlüssel, den die Domain im signierten DNS festlegt</translation>
+    </message>
+    <message>
+        <source>verified by DANE: the authority the domain pinned in signed DNS</source>
+        <translation>durch DANE geprüft: die Zertifizierungsstelle, die die Domain im signierten DNS festlegt</translation>
+    </message>
+    <message>
+        <source>verified by a certificate authority this computer trusts</source>
+        <translation>durch eine Zertifizierungsstelle geprüft, der dieser Computer vertraut</translation>
+    </message>
+    <message>
+        <source>Where each setting came from</source>
+        <translation>Herkunft jeder Einstellung</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>Einstellung</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Where it came from</source>
+        <translation>Herkunft</translation>
+    </message>
+    <message>
+        <source>Findings; expand one for the helpdesk details</source>
+        <translation>Befunde; aufklappen für die Details für den Support</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Befund</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Your approval is needed</source>
+        <translation>Ihre Zustimmung ist nötig</translation>
+    </message>
+    <message>
+        <source>Certificate of the &amp;incoming server…</source>
+        <translation>Zertifikat des &amp;Posteingangsservers…</translation>
+    </message>
+    <message>
+        <source>Certificate of the &amp;outgoing server…</source>
+        <translation>Zertifikat des P&amp;ostausgangsservers…</translation>
+    </message>
+    <message>
+        <source>Copy the report for a &amp;helpdesk</source>
+        <translation>Bericht für den &amp;Support kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation>&amp;Zurück</translation>
+    </message>
+    <message>
+        <source>Continue to &amp;sign in</source>
+        <translation>Weiter zur &amp;Anmeldung</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Befunde</translation>
+    </message>
+    <message>
+        <source>Checked {address} in {time}. No password was used.</source>
+        <translation>{address} in {time} geprüft. Es wurde kein Passwort verwendet.</translation>
+    </message>
+    <message>
+        <source>Nothing can be set up: {why}.</source>
+        <translation>Es kann nichts eingerichtet werden: {why}.</translation>
+    </message>
+    <message>
+        <source>No server passed the checks ({n} tried).</source>
+        <translation>Kein Server hat die Prüfungen bestanden ({n} versucht).</translation>
+    </message>
+    <message>
+        <source>port {port}, {security}</source>
+        <translation>Port {port}, {security}</translation>
+    </message>
+    <message>
+        <source>not verified</source>
+        <translation>nicht geprüft</translation>
+    </message>
+    <message>
+        <source>alert: {said}</source>
+        <translation>Hinweis: {said}</translation>
+    </message>
+    <message>
+        <source>not probed</source>
+        <translation>nicht getestet</translation>
+    </message>
+    <message>
+        <source>failed: {why}</source>
+        <translation>fehlgeschlagen: {why}</translation>
+    </message>
+    <message>
+        <source>No MX host found.</source>
+        <translation>Kein MX-Host gefunden.</translation>
+    </message>
+    <message>
+        <source>Incoming server</source>
+        <translation>Posteingangsserver</translation>
+    </message>
+    <message>
+        <source>Outgoing server</source>
+        <translation>Postausgangsserver</translation>
+    </message>
+    <message>
+        <source>from the settings</source>
+        <translation>aus den Einstellungen</translation>
+    </message>
+    <message>
+        <source>your address (the usual rule)</source>
+        <translation>Ihre Adresse (die übliche Regel)</translation>
+    </message>
+    <message>
+        <source>user name: {user}</source>
+        <translation>Benutzername: {user}</translation>
+    </message>
+    <message>
+        <source>Nothing to report.</source>
+        <translation>Nichts zu melden.</translation>
+    </message>
+    <message>
+        <source>Yes, I trust {domain} with my password</source>
+        <translation>Ja, ich vertraue {domain} mein Passwort an</translation>
+    </message>
+    <message>
+        <source>incoming server</source>
+        <translation>Posteingangsserver</translation>
+    </message>
+    <message>
+        <source>outgoing server</source>
+        <translation>Postausgangsserver</translation>
+    </message>
+    <message>
+        <source>Copied the report</source>
+        <translation>Bericht kopiert</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>Sent only to the verified servers shown, then kept only in the keyring</source>
+        <translation>Wird nur an die angezeigten, geprüften Server gesendet und danach nur im Schlüsselbund aufbewahrt</translation>
+    </message>
+    <message>
+        <source>Sign in and &amp;save</source>
+        <translation>Anmelden und &amp;speichern</translation>
+    </message>
+    <message>
+        <source>Sign in and save</source>
+        <translation>Anmelden und speichern</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <source>Cancel the sign-in test</source>
+        <translation>Anmeldetest abbrechen</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Login tests</source>
+        <translation>Anmeldetests</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>The servers&apos; own words (not mailhop&apos;s)</source>
+        <translation>Wortlaut der Server (nicht von mailhop)</translation>
+    </message>
+    <message>
+        <source>Messages from the servers</source>
+        <translation>Meldungen der Server</translation>
+    </message>
+    <message>
+        <source>Signing in</source>
+        <translation>Anmeldung läuft</translation>
+    </message>
+    <message>
+        <source>Use it in your mail &amp;client →</source>
+        <translation>Im &amp;E-Mail-Programm verwenden →</translation>
+    </message>
+    <message>
+        <source>Use it in your mail client</source>
+        <translation>Im E-Mail-Programm verwenden</translation>
+    </message>
+    <message>
+        <source>Sign in as {address}</source>
+        <translation>Anmelden als {address}</translation>
+    </message>
+    <message>
+        <source>This provider signs in with OAuth2: your mail client opens the provider&apos;s own sign-in page, so mailhop never asks for or stores your password. Save the settings, then add the account in your mail client.</source>
+        <translation>Dieser Anbieter meldet mit OAuth2 an: Ihr E-Mail-Programm öffnet die Anmeldeseite des Anbieters, daher fragt mailhop nie nach Ihrem Passwort und speichert es nicht. Speichern Sie die Einstellungen und fügen Sie dann das Konto in Ihrem E-Mail-Programm hinzu.</translation>
+    </message>
+    <message>
+        <source>&amp;Save the settings</source>
+        <translation>Einstellungen &amp;speichern</translation>
+    </message>
+    <message>
+        <source>Save the settings</source>
+        <translation>Einstellungen speichern</translation>
+    </message>
+    <message>
+        <source>mailhop tests your password at {incoming} and {outgoing}, over the verified connections shown before, and keeps it only in {keyring}. It is never written to a file.</source>
+        <translation>mailhop testet Ihr Passwort bei {incoming} und {outgoing} über die zuvor gezeigten, geprüften Verbindungen und bewahrt es nur in {keyring} auf. Es wird nie in eine Datei geschrieben.</translation>
+    </message>
+    <message>
+        <source>This is the demo: its password is {hint}</source>
+        <translation>Dies ist die Demo: ihr Passwort lautet {hint}</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Type the password first.</source>
+        <translation>Geben Sie zuerst das Passwort ein.</translation>
+    </message>
+    <message>
+        <source>Testing the sign-in…</source>
+        <translation>Anmeldung wird getestet…</translation>
+    </message>
+    <message>
+        <source>signed in</source>
+        <translation>angemeldet</translation>
+    </message>
+    <message>
+        <source>sign-in failed</source>
+        <translation>Anmeldung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The password is in {keyring}, under: {entries}.</source>
+        <translation>Das Passwort liegt in {keyring}, unter: {entries}.</translation>
+    </message>
+    <message>
+        <source>service {service}, user {user}</source>
+        <translation>Dienst {service}, Benutzer {user}</translation>
+    </message>
+    <message>
+        <source>The settings (no password) are in {path}.</source>
+        <translation>Die Einstellungen (ohne Passwort) liegen in {path}.</translation>
+    </message>
+    <message>
+        <source>Cancelled: no password was stored and nothing was saved.</source>
+        <translation>Abgebrochen: Es wurde kein Passwort abgelegt und nichts gespeichert.</translation>
+    </message>
+    <message>
+        <source>Files for your mail clients (none holds your password)</source>
+        <translation>Dateien für Ihre E-Mail-Programme (keine enthält Ihr Passwort)</translation>
+    </message>
+    <message>
+        <source>Folder for the files</source>
+        <translation>Ordner für die Dateien</translation>
+    </message>
+    <message>
+        <source>C&amp;hoose…</source>
+        <translation>&amp;Wählen…</translation>
+    </message>
+    <message>
+        <source>Choose the folder</source>
+        <translation>Ordner wählen</translation>
+    </message>
+    <message>
+        <source>Save into:</source>
+        <translation>Speichern in:</translation>
+    </message>
+    <message>
+        <source>Sign the Apple profile (optional)</source>
+        <translation>Apple-Profil signieren (optional)</translation>
+    </message>
+    <message>
+        <source>Sign the Apple profile</source>
+        <translation>Apple-Profil signieren</translation>
+    </message>
+    <message>
+        <source>Certificate (PEM)</source>
+        <translation>Zertifikat (PEM)</translation>
+    </message>
+    <message>
+        <source>Private key (PEM)</source>
+        <translation>Privater Schlüssel (PEM)</translation>
+    </message>
+    <message>
+        <source>Intermediates (PEM)</source>
+        <translation>Zwischenzertifikate (PEM)</translation>
+    </message>
+    <message>
+        <source>&amp;Save the chosen files</source>
+        <translation>Gewählte Dateien &amp;speichern</translation>
+    </message>
+    <message>
+        <source>Save the chosen files</source>
+        <translation>Gewählte Dateien speichern</translation>
+    </message>
+    <message>
+        <source>Copy a &amp;summary for a helpdesk ticket</source>
+        <translation>&amp;Zusammenfassung für ein Support-Ticket kopieren</translation>
+    </message>
+    <message>
+        <source>Copy a summary for a helpdesk ticket</source>
+        <translation>Zusammenfassung für ein Support-Ticket kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Done</source>
+        <translation>&amp;Fertig</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Saved files</source>
+        <translation>Gespeicherte Dateien</translation>
+    </message>
+    <message>
+        <source>QR code for Thunderbird for Android</source>
+        <translation>QR-Code für Thunderbird für Android</translation>
+    </message>
+    <message>
+        <source>Thunderbird for Android</source>
+        <translation>Thunderbird für Android</translation>
+    </message>
+    <message>
+        <source>Scan this code in the app: Add account, then Import from Thunderbird. No password is in it.</source>
+        <translation>Scannen Sie diesen Code in der App: Konto hinzufügen, dann Aus Thunderbird importieren. Er enthält kein Passwort.</translation>
+    </message>
+    <message>
+        <source>Use {address} in your mail client</source>
+        <translation>{address} im E-Mail-Programm verwenden</translation>
+    </message>
+    <message>
+        <source>Save the files into</source>
+        <translation>Dateien speichern in</translation>
+    </message>
+    <message>
+        <source>Tick at least one client.</source>
+        <translation>Wählen Sie mindestens ein Programm.</translation>
+    </message>
+    <message>
+        <source>Signing needs a certificate and its private key.</source>
+        <translation>Zum Signieren sind ein Zertifikat und sein privater Schlüssel nötig.</translation>
+    </message>
+    <message>
+        <source>A plain summary of the settings is on the clipboard.</source>
+        <translation>Eine einfache Zusammenfassung der Einstellungen ist in der Zwischenablage.</translation>
+    </message>
+    <message>
+        <source>[… shortened: {n} more characters not shown]</source>
+        <translation>[… gekürzt: {n} weitere Zeichen nicht angezeigt]</translation>
+    </message>
+    <message>
+        <source>[… shortened]</source>
+        <translation>[… gekürzt]</translation>
+    </message>
+    <message>
+        <source>{host} said: {words}</source>
+        <translation>{host} meldete: {words}</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Use it</source>
+        <translation>Verwenden</translation>
+    </message>
+    <message>
+        <source>your system keyring</source>
+        <translation>dem Schlüsselbund Ihres Systems</translation>
+    </message>
+    <message>
+        <source>This step could not run: {words}. Nothing was saved.</source>
+        <translation>Dieser Schritt konnte nicht ausgeführt werden: {words}. Es wurde nichts gespeichert.</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside mailhop, so this step did not finish. Nothing was saved and no password was sent.
+
+What happened: {words} ({kind})
+
+Please report this; the technical details are in the program&apos;s log.</source>
+        <translation>In mailhop ist ein Fehler aufgetreten, daher wurde dieser Schritt nicht abgeschlossen. Es wurde nichts gespeichert und kein Passwort gesendet.
+
+Was geschah: {words} ({kind})
+
+Bitte melden Sie das; die technischen Details stehen im Protokoll des Programms.</translation>
+    </message>
+    <message>
+        <source>&amp;Accounts</source>
+        <translation>&amp;Konten</translation>
+    </message>
+    <message>
+        <source>&amp;Saved accounts…</source>
+        <translation>&amp;Gespeicherte Konten…</translation>
+    </message>
+    <message>
+        <source>&amp;Advanced settings…</source>
+        <translation>&amp;Erweiterte Einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;About mailhop</source>
+        <translation>Ü&amp;ber mailhop</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was saved and no password was used.</source>
+        <translation>Abgebrochen: Es wurde nichts gespeichert und kein Passwort verwendet.</translation>
+    </message>
+    <message>
+        <source>The check was cancelled. Nothing was saved.</source>
+        <translation>Die Prüfung wurde abgebrochen. Es wurde nichts gespeichert.</translation>
+    </message>
+    <message>
+        <source>Done in {time}</source>
+        <translation>Fertig in {time}</translation>
+    </message>
+    <message>
+        <source>Stopped by an error</source>
+        <translation>Durch einen Fehler beendet</translation>
+    </message>
+    <message>
+        <source>mailhop could not finish</source>
+        <translation>mailhop konnte nicht abschließen</translation>
+    </message>
+    <message>
+        <source>This password cannot be used: {why}.</source>
+        <translation>Dieses Passwort kann nicht verwendet werden: {why}.</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: {m}</source>
+        <translation>Es wurde nichts gespeichert: {m}</translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n} s</translation>
+    </message>
+</context>
+</TS>
