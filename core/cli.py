@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .i18n import _, set_language
+from .i18n import N_, Words, _, set_language
 
 if TYPE_CHECKING:
     from .address import EmailAddress
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .discovery import DiscoveryOptions, DiscoveryReport, Event
     from .profile import AccountProfile
 
-DESCRIPTION = (
+DESCRIPTION = N_(
     "Set up a mail account securely from nothing but an email address: mailhop discovers what "
     "the domain publishes (DNSSEC, DANE, MTA-STS, autoconfig, SRV), verifies every server over "
     "TLS, and exports ready-made settings for your mail client."
@@ -57,7 +57,7 @@ EXIT_NOT_SET_UP = 6
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h)
 EXIT_INTERRUPTED = 130  # the shell's number for SIGINT
 
-EXIT_CODES = """exit codes:
+EXIT_CODES = N_("""exit codes:
   0  settings found for sending and receiving, authenticated (tier A or B)
   1  usable with a warning: some settings are unauthenticated (tier C) and need
      approval, or (check) a finding deserves attention
@@ -70,57 +70,64 @@ EXIT_CODES = """exit codes:
      or the sign-in failed; the message says which
   70  an internal error in mailhop (a bug: please report it; MAILHOP_DEBUG=1 shows
      the details)
-  130 interrupted"""
+  130 interrupted""")
 
 
 def _shared_options() -> argparse.ArgumentParser:
     """Options every network command shares (discover, check, setup, ...)."""
     shared = argparse.ArgumentParser(add_help=False)
-    group = shared.add_argument_group("network and trust options")
+    group = shared.add_argument_group(_("network and trust options"))
     group.add_argument(
         "--resolver",
         metavar="IP[:PORT]",
-        help="recursive DNS resolver to send queries to (default: the system's first one); "
-        "its AD bit is never trusted, mailhop validates DNSSEC itself",
+        help=_(
+            "recursive DNS resolver to send queries to (default: the system's first one); "
+            "its AD bit is never trusted, mailhop validates DNSSEC itself"
+        ),
     )
     group.add_argument(
         "--trust-anchor",
         metavar="FILE",
         type=Path,
-        help="DNSSEC trust anchor: DS or DNSKEY records of the root, zone-file form "
-        "(default: the IANA root keys shipped with mailhop)",
+        help=_(
+            "DNSSEC trust anchor: DS or DNSKEY records of the root, zone-file form "
+            "(default: the IANA root keys shipped with mailhop)"
+        ),
     )
     group.add_argument(
         "--ca-file",
         metavar="PEM",
         type=Path,
-        help="extra trusted certificate authorities, added to the system's store",
+        help=_("extra trusted certificate authorities, added to the system's store"),
     )
     group.add_argument(
         "--ispdb-url",
         metavar="URL",
-        help="base URL of the provider database (default: Thunderbird's ISPDB)",
+        help=_("base URL of the provider database (default: Thunderbird's ISPDB)"),
     )
     group.add_argument(
         "--allow-test-domains",
         action="store_true",
-        help="accept the reserved .test names (for the test lab and demos)",
+        help=_("accept the reserved .test names (for the test lab and demos)"),
     )
     group.add_argument(
         "--deadline",
         metavar="SECONDS",
         type=float,
         default=None,
-        help="give up on any source after this many seconds (default 8)",
+        help=_("give up on any source after this many seconds (default 8)"),
     )
     return shared
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser, its help in the language of the moment (``_run`` sets it from --lang or the
+    system locale first)."""
+    exit_codes = str(Words(EXIT_CODES))
     parser = argparse.ArgumentParser(
         prog="mailhop",
-        description=textwrap.fill(DESCRIPTION, 79),
-        epilog=EXIT_CODES,
+        description=textwrap.fill(str(Words(DESCRIPTION)), 79),
+        epilog=exit_codes,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"mailhop {__version__}")
@@ -129,95 +136,107 @@ def build_parser() -> argparse.ArgumentParser:
     discover = commands.add_parser(
         "discover",
         parents=[_shared_options()],
-        epilog=EXIT_CODES,
+        epilog=exit_codes,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="find every published source of settings for an address and rank them",
-        description="Ask every source of mail settings for ADDRESS at once (DNS SRV, MX, "
-        "TLSA, MTA-STS, autoconfig, PACC, Autodiscover, the provider database) and print, "
-        "per service, the ranked servers with where each came from and how far it can be "
-        "trusted. Nothing is sent to a mail server and no password is asked for.",
+        help=_("find every published source of settings for an address and rank them"),
+        description=_(
+            "Ask every source of mail settings for ADDRESS at once (DNS SRV, MX, "
+            "TLSA, MTA-STS, autoconfig, PACC, Autodiscover, the provider database) and print, "
+            "per service, the ranked servers with where each came from and how far it can be "
+            "trusted. Nothing is sent to a mail server and no password is asked for."
+        ),
     )
     _address_arguments(discover)
     check = commands.add_parser(
         "check",
         parents=[_shared_options()],
-        epilog=EXIT_CODES,
+        epilog=exit_codes,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="discover, then connect to every server over TLS and give a verdict",
-        description="Discover the settings for ADDRESS, connect to every candidate server "
-        "(TLS from the first byte, or STARTTLS that must succeed), verify each certificate "
-        "with this computer's trust store and the domain's DANE records, and print for "
-        "each leg (sending, server to server, receiving) the server to use, how it was "
-        "verified and what is wrong. No password is asked for or sent.",
+        help=_("discover, then connect to every server over TLS and give a verdict"),
+        description=_(
+            "Discover the settings for ADDRESS, connect to every candidate server "
+            "(TLS from the first byte, or STARTTLS that must succeed), verify each certificate "
+            "with this computer's trust store and the domain's DANE records, and print for "
+            "each leg (sending, server to server, receiving) the server to use, how it was "
+            "verified and what is wrong. No password is asked for or sent."
+        ),
     )
     _address_arguments(check)
     profiles = commands.add_parser(
         "profiles",
-        help="list the saved accounts",
-        description="List the accounts saved by `mailhop setup` (no secrets are in them).",
+        help=_("list the saved accounts"),
+        description=_("List the accounts saved by `mailhop setup` (no secrets are in them)."),
     )
     _profile_dir_argument(profiles)
     recheck = commands.add_parser(
         "recheck",
         parents=[_shared_options()],
-        help="check a saved account again and report every difference (changes nothing)",
-        description="Run the check for a saved account and compare the result with what was "
-        "saved: a new host, a changed port or security, a rotated key, a certificate that now "
-        "fails. The saved profile is never changed; run `mailhop setup` to accept changes.",
+        help=_("check a saved account again and report every difference (changes nothing)"),
+        description=_(
+            "Run the check for a saved account and compare the result with what was "
+            "saved: a new host, a changed port or security, a rotated key, a certificate that now "
+            "fails. The saved profile is never changed; run `mailhop setup` to accept changes."
+        ),
     )
     _address_arguments(recheck)
     _profile_dir_argument(recheck)
     setup = commands.add_parser(
         "setup",
         parents=[_shared_options()],
-        epilog=EXIT_CODES,
+        epilog=exit_codes,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="check, approve, test the sign-in, store the password in the OS keyring",
-        description="Set up an account: run the check, ask you to approve any server nobody "
-        "authenticated (naming its domain in full), read the password without echo, test the "
-        "sign-in over verified TLS only, then store the password in the OS keyring and the "
-        "settings (never the password) in a profile.",
+        help=_("check, approve, test the sign-in, store the password in the OS keyring"),
+        description=_(
+            "Set up an account: run the check, ask you to approve any server nobody "
+            "authenticated (naming its domain in full), read the password without echo, test the "
+            "sign-in over verified TLS only, then store the password in the OS keyring and the "
+            "settings (never the password) in a profile."
+        ),
     )
     _address_arguments(setup)
     _profile_dir_argument(setup)
     setup.add_argument(
         "--password-stdin",
         action="store_true",
-        help="read the password from standard input (for scripts) instead of asking",
+        help=_("read the password from standard input (for scripts) instead of asking"),
     )
     setup.add_argument(
         "--approve",
         metavar="DOMAIN",
         action="append",
         default=[],
-        help="approve this registrable domain in advance (as shown by `check`); repeatable",
+        help=_("approve this registrable domain in advance (as shown by `check`); repeatable"),
     )
-    setup.add_argument("--name", default="", help="your name, as mail clients show it")
+    setup.add_argument("--name", default="", help=_("your name, as mail clients show it"))
     forget = commands.add_parser(
         "forget",
-        help="remove a saved account: its profile and its keyring entries",
+        help=_("remove a saved account: its profile and its keyring entries"),
     )
-    forget.add_argument("address", metavar="ADDRESS", help="the email address")
+    forget.add_argument("address", metavar="ADDRESS", help=_("the email address"))
     forget.add_argument("--allow-test-domains", action="store_true", help=argparse.SUPPRESS)
     _profile_dir_argument(forget)
     lint = commands.add_parser(
         "lint",
-        help="check a published settings file by the rules of the clients that read it",
-        description="Check FILE (autoconfig XML, .mobileconfig, Autodiscover response, PACC "
-        "JSON, MTA-STS policy, Thunderbird for Android .k9s) and report every problem a mail "
-        "client would have with it, before you publish it.",
+        help=_("check a published settings file by the rules of the clients that read it"),
+        description=_(
+            "Check FILE (autoconfig XML, .mobileconfig, Autodiscover response, PACC "
+            "JSON, MTA-STS policy, Thunderbird for Android .k9s) and report every problem a mail "
+            "client would have with it, before you publish it."
+        ),
     )
     lint.add_argument("file", metavar="FILE", type=Path)
-    lint.add_argument("--json", action="store_true", help="print the findings as JSON")
+    lint.add_argument("--json", action="store_true", help=_("print the findings as JSON"))
     export = commands.add_parser(
         "export",
-        help="write a saved account as settings for a mail client (never a password)",
-        description="Write the saved account ADDRESS in a format a mail client reads: "
-        "thunderbird (autoconfig XML), thunderbird-userjs (prefs for a new profile), apple "
-        "(.mobileconfig for iOS, iPadOS and macOS Mail; optionally signed), or sheet (a "
-        "printable summary for any other client). No export ever contains a password.",
+        help=_("write a saved account as settings for a mail client (never a password)"),
+        description=_(
+            "Write the saved account ADDRESS in a format a mail client reads: "
+            "thunderbird (autoconfig XML), thunderbird-userjs (prefs for a new profile), apple "
+            "(.mobileconfig for iOS, iPadOS and macOS Mail; optionally signed), or sheet (a "
+            "printable summary for any other client). No export ever contains a password."
+        ),
     )
-    export.add_argument("address", metavar="ADDRESS", help="the email address")
+    export.add_argument("address", metavar="ADDRESS", help=_("the email address"))
     export.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
     export.add_argument(
         "--output",
@@ -225,15 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=Path,
         default=None,
-        help="where to write it (default: standard output)",
+        help=_("where to write it (default: standard output)"),
     )
-    export.add_argument("--sign-cert", metavar="PEM", type=Path, help="apple: signing certificate")
-    export.add_argument("--sign-key", metavar="PEM", type=Path, help="apple: its private key")
-    export.add_argument("--sign-chain", metavar="PEM", type=Path, help="apple: intermediates")
+    export.add_argument(
+        "--sign-cert", metavar="PEM", type=Path, help=_("apple: signing certificate")
+    )
+    export.add_argument("--sign-key", metavar="PEM", type=Path, help=_("apple: its private key"))
+    export.add_argument("--sign-chain", metavar="PEM", type=Path, help=_("apple: intermediates"))
     export.add_argument(
         "--xml-path",
         metavar="PATH",
-        help="outlook-reg: where the Autodiscover XML will be on the Windows machine",
+        help=_("outlook-reg: where the Autodiscover XML will be on the Windows machine"),
     )
     export.add_argument("--allow-test-domains", action="store_true", help=argparse.SUPPRESS)
     _profile_dir_argument(export)
@@ -251,8 +272,10 @@ def _language_argument(command: argparse.ArgumentParser, default: object) -> Non
         "--lang",
         choices=LANGUAGES,
         default=default,
-        help="the language of mailhop's words (default: the system's, from LANGUAGE, LC_ALL, "
-        "LC_MESSAGES or LANG); JSON output and exported files do not change with it",
+        help=_(
+            "the language of mailhop's words (default: the system's, from LANGUAGE, LC_ALL, "
+            "LC_MESSAGES or LANG); JSON output and exported files do not change with it"
+        ),
     )
 
 
@@ -262,18 +285,18 @@ def _profile_dir_argument(command: argparse.ArgumentParser) -> None:
         metavar="DIR",
         type=Path,
         default=None,
-        help="where account profiles are kept (default: your user config folder)",
+        help=_("where account profiles are kept (default: your user config folder)"),
     )
 
 
 def _address_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("address", metavar="ADDRESS", help="the email address")
-    command.add_argument("--json", action="store_true", help="print the result as JSON")
+    command.add_argument("address", metavar="ADDRESS", help=_("the email address"))
+    command.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     command.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="show each source live on stderr (default: when stderr is a terminal)",
+        help=_("show each source live on stderr (default: when stderr is a terminal)"),
     )
 
 
@@ -320,9 +343,10 @@ def guarded(command: Callable[[], int]) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    words = sys.argv[1:] if argv is None else list(argv)
+    set_language(_language_asked(words))  # before the parser, so that --help is translated
     parser = build_parser()
     args = parser.parse_args(argv)
-    set_language(args.lang)  # None: the system's language
     if args.command is None:
         parser.print_help(sys.stdout)
         return EXIT_OK
@@ -344,6 +368,20 @@ def _run(argv: Sequence[str] | None) -> int:
         return _lint(parser, args)
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover - argparse exits first
     return EXIT_USAGE  # pragma: no cover
+
+
+def _language_asked(words: Sequence[str]) -> str | None:
+    """The language --lang names (``--lang de`` or ``--lang=de``), or None for the system's;
+    a wrong value is left to the parser to refuse."""
+    from .i18n import LANGUAGES
+
+    for index, word in enumerate(words):
+        value = word.partition("=")[2] if word.startswith("--lang=") else None
+        if word == "--lang" and index + 1 < len(words):
+            value = words[index + 1]
+        if value in LANGUAGES:
+            return value
+    return None
 
 
 def options_from(parser: argparse.ArgumentParser, args: argparse.Namespace) -> DiscoveryOptions:

@@ -202,6 +202,27 @@ def test_lang_option_overrides_the_system_locale(lab: LabInfo) -> None:
     assert "Ergebnis" not in out
 
 
+@pytest.mark.parametrize(
+    ("args", "lang_env", "said"),
+    [
+        (["check", "--help"], "de_DE.UTF-8", "Rückgabewerte:"),
+        (["check", "--help", "--lang", "fr"], "de_DE.UTF-8", "codes de sortie :"),
+        (["--lang=fr", "--help"], "", "Configurer un compte de messagerie"),
+    ],
+)
+def test_help_is_in_the_language_asked(args: list[str], lang_env: str, said: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    env["LANG"] = lang_env or "C.UTF-8"
+    done = subprocess.run(
+        [sys.executable, "-m", "mailhop.gui.launcher", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 0 and said in done.stdout, done.stdout + done.stderr
+
+
 def _steady(value: object) -> object:
     """JSON with the timings zeroed and lists in one order (sources finish in any order): two
     runs differ only there."""
