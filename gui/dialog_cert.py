@@ -16,6 +16,17 @@ if TYPE_CHECKING:
 __all__ = ["CertificateDialog", "certificate_text"]
 
 
+def dane_outcome(value: str) -> str:
+    """The DANE outcome's word (core/probe_report.py EndpointProbe.dane) for a person."""
+    return {
+        "matched": tr("matched"),
+        "mismatch": tr("does not match"),
+        "bogus": tr("bogus (DNSSEC validation failed)"),
+        "not-applicable": tr("not applicable"),
+        "unusable-records": tr("no usable records"),
+    }.get(value, value)
+
+
 def certificate_text(probe: EndpointProbe) -> str:
     """The facts of a server's certificate and its verification, for a person."""
     from mailhop.core.labels import HOW_VERIFIED, SECURITY
@@ -42,7 +53,7 @@ def certificate_text(probe: EndpointProbe) -> str:
         if probe.pkix_valid
         else tr("this computer's trust store: fails: {why}").format(why=probe.pkix_error)
     )
-    dane = probe.dane or tr("no TLSA record")
+    dane = dane_outcome(probe.dane) if probe.dane else tr("no TLSA record")
     lines.append(
         f"DANE ({probe.tlsa_name}): {dane}"
         + (f": {probe.dane_detail}" if probe.dane_detail else "")

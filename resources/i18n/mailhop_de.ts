@@ -134,6 +134,26 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Konnte nicht abgeschlossen werden: {m}</translation>
     </message>
     <message>
+        <source>matched</source>
+        <translation>stimmt überein</translation>
+    </message>
+    <message>
+        <source>does not match</source>
+        <translation>stimmt nicht überein</translation>
+    </message>
+    <message>
+        <source>bogus (DNSSEC validation failed)</source>
+        <translation>ungültig (DNSSEC-Prüfung fehlgeschlagen)</translation>
+    </message>
+    <message>
+        <source>not applicable</source>
+        <translation>nicht anwendbar</translation>
+    </message>
+    <message>
+        <source>no usable records</source>
+        <translation>keine verwendbaren Einträge</translation>
+    </message>
+    <message>
         <source>{host} port {port}, {security}</source>
         <translation>{host} Port {port}, {security}</translation>
     </message>

@@ -134,6 +134,26 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Impossible de terminer : {m}</translation>
     </message>
     <message>
+        <source>matched</source>
+        <translation>correspond</translation>
+    </message>
+    <message>
+        <source>does not match</source>
+        <translation>ne correspond pas</translation>
+    </message>
+    <message>
+        <source>bogus (DNSSEC validation failed)</source>
+        <translation>invalide (échec de la validation DNSSEC)</translation>
+    </message>
+    <message>
+        <source>not applicable</source>
+        <translation>sans objet</translation>
+    </message>
+    <message>
+        <source>no usable records</source>
+        <translation>aucun enregistrement utilisable</translation>
+    </message>
+    <message>
         <source>{host} port {port}, {security}</source>
         <translation>{host} port {port}, {security}</translation>
     </message>
