@@ -59,7 +59,7 @@ from .model import (
     Service,
 )
 
-__all__ = ["STANDARD_TLS_PORTS", "parse_autoconfig"]
+__all__ = ["STANDARD_TLS_PORTS", "parse_autoconfig", "without_repeats"]
 
 _SERVICES = {
     "incomingServer": {"imap": Service.IMAP, "pop3": Service.POP3},
@@ -123,7 +123,7 @@ def parse_autoconfig(
             where = f"{child.tag}[{order}]"
             candidates += _server(child, order, where, local_part, domain, issues)
             order += 1
-    candidates = _without_repeats(candidates)
+    candidates = without_repeats(candidates)
 
     def display(tags: frozenset[str]) -> str | None:
         for child in provider:
@@ -168,7 +168,7 @@ def _required(entry: Element, tag: str) -> str:
     return _leaf_text(element)
 
 
-def _without_repeats(candidates: list[ServerCandidate]) -> list[ServerCandidate]:
+def without_repeats(candidates: list[ServerCandidate]) -> list[ServerCandidate]:
     """A derived endpoint the document also lists with TLS itself is the document's own;
     two plaintext entries for one host give its standard endpoints once."""
     seen = {(c.service, c.hostname, c.port, c.security) for c in candidates if not c.from_plaintext}

@@ -26,10 +26,13 @@ URL with a validated host) for the caller to follow with its own bound and trust
 (DESIGN rule 6; Autodiscover is tier C and never gets credentials, rule 1).
 
 Security of a ``Protocol``: ``Encryption`` (SSL, TLS, None, Auto) overrides ``SSL``
-(on/off, default on). SSL -> implicit TLS; TLS -> STARTTLS; None, or SSL off without
-Encryption -> plaintext, rejected; Auto, or SSL on without Encryption -> implicit TLS
-on 993/995/465 and STARTTLS on any other port (the way Outlook and Thunderbird read
-it; a wrong guess fails the TLS probe, it never downgrades). A missing ``Port`` takes
+(on/off, default on). SSL -> implicit TLS; TLS -> STARTTLS; Auto, or SSL on without
+Encryption -> implicit TLS on 993/995/465 and STARTTLS on any other port (the way Outlook
+and Thunderbird read it; a wrong guess fails the TLS probe, it never downgrades). None, or
+SSL off without Encryption -> plaintext, never used; the host is kept and tried with TLS
+on the protocol's standard ports instead (``parse_autoconfig.STANDARD_TLS_PORTS``, marked
+``from_plaintext``; the plaintext is still reported): the document vouched for the host,
+not for plaintext. A missing ``Port`` takes
 the implicit-TLS default, reported. ``SPA on`` -> PASSWORD_ENCRYPTED (NTLM), otherwise
 PASSWORD_CLEARTEXT; ``AuthRequired off`` adds NONE. ``EXCH``/``EXPR``/``WEB`` and
 other types are reported as unsupported.
@@ -60,6 +63,7 @@ from .model import (
     ServerCandidate,
     Service,
 )
+from .parse_autoconfig import STANDARD_TLS_PORTS, without_repeats
 
 __all__ = ["OUTLOOK_NS", "RESPONSE_NS", "parse_autodiscover"]
 
@@ -159,11 +163,13 @@ def _account(
     for order, protocol in enumerate(_children(account, "Protocol")):
         where = f"Protocol[{order}]"
         try:
-            candidates.append(_protocol(protocol, order, where, issues))
+            candidates += _protocol(protocol, order, where, issues)
         except FieldError as exc:
             issues.append(ParseIssue(exc.code, f"entry dropped: {exc.message}", where))
     return AutodiscoverResult(
-        candidates=tuple(candidates), issues=tuple(issues), display_name=display_name
+        candidates=tuple(without_repeats(candidates)),
+        issues=tuple(issues),
+        display_name=display_name,
     )
 
 
@@ -176,7 +182,7 @@ def _redirect_address(text: str) -> str:
 
 def _protocol(
     protocol: Element, order: int, where: str, issues: list[ParseIssue]
-) -> ServerCandidate:
+) -> list[ServerCandidate]:
     values = {name: _text(protocol, name) for name in _FIELDS}
     kind = values["Type"] if values["Type"] is not None else protocol.get("Type", "")
     if any(has_control(value) for value in (kind, *values.values()) if value is not None):
@@ -186,7 +192,13 @@ def _protocol(
         raise FieldError(IssueCode.UNSUPPORTED_TYPE, f"protocol type {kind[:32]!r} not used")
     port_text = values["Port"]
     port = _IMPLICIT_PORT[service] if port_text is None else validate_port(port_text)
-    security = _security(values["Encryption"], values["SSL"], port, service)
+    plaintext = None
+    try:
+        security = _security(values["Encryption"], values["SSL"], port, service)
+    except FieldError as exc:
+        if exc.code is not IssueCode.PLAINTEXT_REJECTED:
+            raise
+        plaintext, security = exc, Security.IMPLICIT_TLS
     if values["Server"] is None:
         raise FieldError(IssueCode.MISSING_FIELD, "<Server> is missing")
     hostname = validate_hostname(values["Server"])
@@ -200,15 +212,25 @@ def _protocol(
     ]
     if (values["AuthRequired"] or "").lower() == "off":
         methods.append(AuthMethod.NONE)
-    return ServerCandidate(
-        service=service,
-        hostname=hostname,
-        port=port,
-        security=security,
-        username=None if login is None else validate_username(login),
-        auth_methods=tuple(methods),
-        order=order,
-    )
+    username = None if login is None else validate_username(login)
+    endpoints: tuple[tuple[int, Security], ...] = ((port, security),)
+    if plaintext is not None:
+        message = f"{plaintext.message}: {hostname} port {port} is tried with TLS instead"
+        issues.append(ParseIssue(IssueCode.PLAINTEXT_REJECTED, message, where))
+        endpoints = STANDARD_TLS_PORTS[service]
+    return [
+        ServerCandidate(
+            service=service,
+            hostname=hostname,
+            port=tls_port,
+            security=tls_security,
+            username=username,
+            auth_methods=tuple(methods),
+            order=order,
+            from_plaintext=plaintext is not None,
+        )
+        for tls_port, tls_security in endpoints
+    ]
 
 
 def _security(encryption: str | None, ssl: str | None, port: int, service: Service) -> Security:

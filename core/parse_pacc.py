@@ -21,9 +21,12 @@ The JSON (draft -02/-03)::
 The draft changed between revisions, so an entry accepts, permissively but never
 insecurely: the host as ``host`` (or ``hostname``/``server``, exactly one of them);
 an optional integer ``port``; an optional security as ``security``/``encryption``/
-``socketType`` (tls, ssl, implicit, implicit-tls, starttls; none/plain rejected) or
-the booleans ``tls``/``starttls``; without one, implicit TLS on 993/995/465 as -02
-requires. Protocol keys: ``imap``, ``pop3``, ``smtp`` and ``submit`` (both mean
+``socketType`` (tls, ssl, implicit, implicit-tls, starttls) or the booleans
+``tls``/``starttls``; without one, implicit TLS on 993/995/465 as -02 requires. A
+plaintext entry (none/plain, ``tls: false``) is never used as such: its host is tried with
+TLS on the protocol's standard ports instead (``parse_autoconfig.STANDARD_TLS_PORTS``,
+``from_plaintext``; the plaintext is still reported), as the document vouched for the
+host, not for plaintext. Protocol keys: ``imap``, ``pop3``, ``smtp`` and ``submit`` (both mean
 submission); a value may be one object or a list of them. The user name is the
 address unless an entry has ``username``. Duplicate JSON keys are an error (two
 parsers must never read two different documents from the same bytes).
@@ -59,6 +62,7 @@ from .model import (
     ServerCandidate,
     Service,
 )
+from .parse_autoconfig import STANDARD_TLS_PORTS, without_repeats
 from .untrusted import UntrustedDataError, read_json
 
 __all__ = ["PaccRecord", "PaccRecordResult", "parse_pacc", "parse_pacc_record"]
@@ -178,13 +182,17 @@ def parse_pacc(
         for entry in value if isinstance(value, list) else [value]:
             where = f"protocols.{key}"
             try:
-                candidates.append(_entry(entry, service, order, methods, local_part, domain))
+                found = _entry(entry, service, order, methods, local_part, domain)
+                if found[0].from_plaintext:
+                    message = f"plaintext transport: {found[0].hostname} is tried with TLS instead"
+                    issues.append(ParseIssue(IssueCode.PLAINTEXT_REJECTED, message, where))
+                candidates += found
             except FieldError as exc:
                 issues.append(ParseIssue(exc.code, f"entry dropped: {exc.message}", where))
             order += 1
     name, short = _provider(document.get("info"), issues)
     return PaccResult(
-        candidates=tuple(candidates),
+        candidates=tuple(without_repeats(candidates)),
         issues=tuple(issues),
         digest_verified=record is not None,
         oauth2=oauth2,
@@ -241,27 +249,42 @@ def _entry(
     methods: tuple[AuthMethod, ...],
     local_part: str,
     domain: str,
-) -> ServerCandidate:
+) -> list[ServerCandidate]:
     if not isinstance(entry, dict):
         raise FieldError(IssueCode.BAD_FIELD, "protocol entry is not an object")
     host = _one_of(entry, _HOST_KEYS)
     if not isinstance(host, str):
         raise FieldError(IssueCode.MISSING_FIELD, "no host string")
     hostname = validate_hostname(host)
-    security = _security(entry)
+    plaintext = False
+    try:
+        security = _security(entry)
+    except FieldError as exc:
+        if exc.code is not IssueCode.PLAINTEXT_REJECTED:
+            raise
+        plaintext, security = True, Security.IMPLICIT_TLS
     port = entry.get("port")
     username = entry.get("username", f"{local_part}@{domain}")
     if not isinstance(username, str):
         raise FieldError(IssueCode.BAD_USERNAME, "username is not a string")
-    return ServerCandidate(
-        service=service,
-        hostname=hostname,
-        port=_DEFAULT_PORT[service, security] if port is None else validate_port_value(port),
-        security=security,
-        username=validate_username(username),
-        auth_methods=methods,
-        order=order,
-    )
+    port_number = _DEFAULT_PORT[service, security] if port is None else validate_port_value(port)
+    username = validate_username(username)
+    endpoints: tuple[tuple[int, Security], ...] = ((port_number, security),)
+    if plaintext:
+        endpoints = STANDARD_TLS_PORTS[service]
+    return [
+        ServerCandidate(
+            service=service,
+            hostname=hostname,
+            port=tls_port,
+            security=tls_security,
+            username=username,
+            auth_methods=methods,
+            order=order,
+            from_plaintext=plaintext,
+        )
+        for tls_port, tls_security in endpoints
+    ]
 
 
 def _authentication(

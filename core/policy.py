@@ -17,6 +17,11 @@ Per service, candidates are ordered (section 5) by: tier; verified before unveri
 the key itself); implicit TLS before STARTTLS; agreement between independent sources;
 the source's own order (the order of ``SOURCE_RANK``, then SRV priority/weight or
 document order); finally host name and port, so ties break the same way every time.
+An endpoint mailhop derived from a host a source published only with plaintext (the
+standard TLS ports on that host, ``ServerCandidate.from_plaintext``) keeps the source's
+tier, since the source vouched for the host, but ranks after the endpoints of the same
+tier that were published with TLS: the port and the security are mailhop's, not the
+source's.
 """
 
 from __future__ import annotations
@@ -131,6 +136,7 @@ class Origin:
     via: str
     order: int
     username: str | None
+    from_plaintext: bool = False  # the source listed the host only without TLS
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +155,14 @@ class PlanEntry:
     inside_domain: bool  # same registrable domain as the address
     dane: bool  # a DNSSEC-secure TLSA record exists for this host and port
     origins: tuple[Origin, ...]
+    # An OAuth2 issuer is known for this host: a source that named it published OAuth2
+    # endpoints (autoconfig <oAuth2>, PACC oauth-public), or it is a known provider host.
+    oauth2_issuer: bool = False
+
+    @property
+    def from_plaintext(self) -> bool:
+        """Every source that named this endpoint listed its host only without TLS."""
+        return all(origin.from_plaintext for origin in self.origins)
 
     @property
     def agreement(self) -> int:
@@ -291,6 +305,7 @@ def make_plan(address: str, domain: str, registrable: str, attempts: Sequence[At
     secure_tlsa = _secure_tlsa(attempts)
     grouped: dict[tuple[Service, str, int, Security], list[tuple[Origin, ServerCandidate]]]
     grouped = defaultdict(list)
+    issuer_hosts = set(OAUTH2_PROVIDER_HOSTS)
     for attempt in attempts:
         tier = tier_of(attempt, attempts)
         if tier is None:
@@ -304,13 +319,16 @@ def make_plan(address: str, domain: str, registrable: str, attempts: Sequence[At
                 attempt.via,
                 cand.order,
                 cand.username,
+                cand.from_plaintext,
             )
             grouped[(cand.service, cand.hostname, cand.port, cand.security)].append((origin, cand))
+            if attempt.oauth2 is not None:
+                issuer_hosts.add(cand.hostname)
     oauth_sources = [a for a in attempts if a.oauth2 is not None and tier_of(a, attempts)]
     services = []
     for service in _SERVICES:
         entries = [
-            _entry(key, found, registrable, secure_tlsa)
+            _entry(key, found, registrable, secure_tlsa, key[1] in issuer_hosts)
             for key, found in grouped.items()
             if key[0] is service
         ]
@@ -345,6 +363,7 @@ def _entry(
     found: list[tuple[Origin, ServerCandidate]],
     registrable: str,
     secure_tlsa: set[tuple[str, int]],
+    oauth2_issuer: bool,
 ) -> PlanEntry:
     service, host, port, security = key
     origins = sorted((o for o, _ in found), key=lambda o: (o.tier, _source_rank(o), o.order))
@@ -367,6 +386,7 @@ def _entry(
         inside_domain=is_inside(host, registrable),
         dane=(host, port) in secure_tlsa,
         origins=tuple(origins),
+        oauth2_issuer=oauth2_issuer,
     )
 
 
@@ -379,6 +399,7 @@ def _rank_key(entry: PlanEntry) -> tuple[object, ...]:
     return (
         entry.tier,
         not entry.dane,
+        entry.from_plaintext,
         _SECURITY_RANK[entry.security],
         -entry.agreement,
         _source_rank(first),

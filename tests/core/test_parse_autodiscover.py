@@ -67,10 +67,8 @@ SECURITY = [
     ("993", "on", None, Security.IMPLICIT_TLS),
     ("143", "on", None, Security.STARTTLS),  # SSL on, not the implicit port
     ("993", None, None, Security.IMPLICIT_TLS),  # SSL defaults to on
-    ("143", "off", None, IssueCode.PLAINTEXT_REJECTED),
     ("143", "off", "TLS", Security.STARTTLS),  # Encryption overrides SSL
     ("993", "off", "SSL", Security.IMPLICIT_TLS),
-    ("993", "on", "None", IssueCode.PLAINTEXT_REJECTED),
     ("993", "on", "auto", Security.IMPLICIT_TLS),
     ("143", None, "Auto", Security.STARTTLS),
     ("993", "maybe", None, IssueCode.BAD_SOCKET_TYPE),
@@ -95,6 +93,22 @@ def test_security_and_ports(
     else:
         assert [c.hostname for c in result.candidates] == ["smtp.example.com"]
         assert [i.code for i in result.issues] == [expected]
+
+
+@pytest.mark.parametrize(("ssl", "encryption"), [("off", None), ("on", "None")])
+def test_plaintext_keeps_its_host_with_tls(ssl: str, encryption: str | None) -> None:
+    # The document vouched for the host, not for plaintext: the standard TLS endpoints of
+    # that host instead, implicit TLS first, and the plaintext still reported.
+    entry = protocol("IMAP", "mail.example.com", "143", ssl=ssl, encryption=encryption)
+    result = parse_autodiscover(settings(entry, protocol("SMTP", "smtp.example.com", "465")))
+    assert [(c.hostname, c.port, c.security, c.from_plaintext) for c in result.candidates] == [
+        ("mail.example.com", 993, Security.IMPLICIT_TLS, True),
+        ("mail.example.com", 143, Security.STARTTLS, True),
+        ("smtp.example.com", 465, Security.IMPLICIT_TLS, False),
+    ]
+    assert [(i.code, i.where) for i in result.issues] == [
+        (IssueCode.PLAINTEXT_REJECTED, "Protocol[0]")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -141,9 +141,6 @@ ENTRIES: list[tuple[dict[str, Any], tuple[str, int, Security] | IssueCode]] = [
     ({"host": H, "tls": True, "port": 10993}, (H, 10993, TLS)),
     ({"host": H, "tls": False, "starttls": True}, (H, 143, STARTTLS)),
     ({"host": "IMAP.Bücher.example"}, ("imap.xn--bcher-kva.example", 993, TLS)),
-    ({"host": H, "security": "none"}, IssueCode.PLAINTEXT_REJECTED),
-    ({"host": H, "socketType": "plain"}, IssueCode.PLAINTEXT_REJECTED),
-    ({"host": H, "tls": False}, IssueCode.PLAINTEXT_REJECTED),
     ({"host": H, "security": "maybe"}, IssueCode.BAD_SOCKET_TYPE),
     ({"host": H, "tls": "yes"}, IssueCode.BAD_SOCKET_TYPE),
     ({"host": H, "tls": True, "starttls": True}, IssueCode.BAD_SOCKET_TYPE),
@@ -189,12 +186,36 @@ def test_lists_keep_order_and_plain_first_does_not_push_out_secure() -> None:
     ]
     data = encode({"protocols": {"imap": entries, "smtp": {"host": "smtp.example.com"}}})
     result = parse_pacc(data, **ADDRESS, record=record_for(data))
-    assert [(c.hostname, c.order) for c in result.candidates] == [
-        ("imap1.example.com", 1),
-        ("imap2.example.com", 2),
-        ("smtp.example.com", 3),
+    assert [(c.hostname, c.order, c.from_plaintext) for c in result.candidates] == [
+        ("plain.example.com", 0, True),
+        ("plain.example.com", 0, True),
+        ("imap1.example.com", 1, False),
+        ("imap2.example.com", 2, False),
+        ("smtp.example.com", 3, False),
     ]
     assert [i.code for i in result.issues] == [IssueCode.PLAINTEXT_REJECTED]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"host": H, "security": "none"},
+        {"host": H, "socketType": "plain", "port": 143},
+        {"host": H, "tls": False},
+    ],
+)
+def test_a_plaintext_entry_keeps_its_host_with_tls(entry: dict[str, Any]) -> None:
+    # The document vouched for the host, not for plaintext: its standard TLS endpoints.
+    data = encode({"protocols": {"imap": entry, "submit": {"host": "smtp.example.com"}}})
+    result = parse_pacc(data, **ADDRESS, record=record_for(data))
+    assert [(c.hostname, c.port, c.security, c.from_plaintext) for c in result.candidates] == [
+        (H, 993, TLS, True),
+        (H, 143, STARTTLS, True),
+        ("smtp.example.com", 465, TLS, False),
+    ]
+    assert [(i.code, i.where) for i in result.issues] == [
+        (IssueCode.PLAINTEXT_REJECTED, "protocols.imap")
+    ]
 
 
 def test_bad_oauth_issuer_is_ignored_and_password_may_be_absent() -> None:

@@ -4,7 +4,8 @@
 parse_pacc and parse_pacc_record document that they return a result with ``error``
 rather than raise (the JSON goes through untrusted.read_json: nesting and size bounded),
 so CONTRACT is empty. Safety rules (asserts): every candidate has an ASCII host name and
-a port 1-65535, and a document checked against its own digest is marked verified.
+a port 1-65535 (a plaintext entry's host only on a standard TLS port), and a document
+checked against its own digest is marked verified.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
+from mailhop.core.parse_autoconfig import STANDARD_TLS_PORTS
 from mailhop.core.parse_pacc import PaccRecord, parse_pacc, parse_pacc_record
 
 CONTRACT: tuple[type[BaseException], ...] = ()
@@ -26,4 +28,7 @@ def one_input(data: bytes) -> None:
     for candidate in plain.candidates + checked.candidates:
         assert candidate.hostname.isascii()
         assert 1 <= candidate.port <= 65535
+        if candidate.from_plaintext:  # a plaintext entry's host, on a standard TLS port
+            endpoint = (candidate.port, candidate.security)
+            assert endpoint in STANDARD_TLS_PORTS[candidate.service]
     parse_pacc_record([data, b"v=UAAC1; a=sha256; d=" + base64.b64encode(data[:32])])
