@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from .findings import Finding, Severity, finding, lookalike_words
-from .i18n import Joined
+from .i18n import N_, Joined, Words
 from .lookalike import classify_host, shown_host
 from .model import AuthMethod, Service
 from .policy import ApprovalReason, Plan
@@ -154,7 +154,7 @@ def _evidence(probe: EndpointProbe) -> tuple[str, ...]:
 
 
 def endpoint_findings(
-    probe: EndpointProbe, where: str | None = None, ports: str | None = None
+    probe: EndpointProbe, where: str | Words | None = None, ports: str | Words | None = None
 ) -> list[Finding]:
     """What one probed endpoint tells a person, from its failure, certificate and DANE.
     ``where`` and ``ports`` name the endpoint (default: the probe's own host and port), so
@@ -166,7 +166,9 @@ def endpoint_findings(
     ]
 
 
-def _endpoint_findings(probe: EndpointProbe, where: str, port: str) -> list[Finding]:
+def _endpoint_findings(
+    probe: EndpointProbe, where: str | Words, port: str | Words
+) -> list[Finding]:
     if probe.failure is not None:
         code = FAILURE_FINDINGS.get(probe.failure, "protocol-error")
         return [
@@ -261,7 +263,7 @@ def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceV
     return ServiceVerdict(service, level, chosen, tuple(probes), tuple(found))
 
 
-def _approval(chosen: EndpointProbe, where: str | None = None) -> Finding:
+def _approval(chosen: EndpointProbe, where: str | Words | None = None) -> Finding:
     """The chosen endpoint needs the person's yes (rule 4); ``where`` as in endpoint_findings."""
     entry = chosen.entry
     lookalike = entry.approval_reasons == (ApprovalReason.LOOKALIKE,)  # tier C says the rest
@@ -399,7 +401,10 @@ def _said_once(verdict: Verdict, probes: Sequence[EndpointProbe]) -> Verdict:
             out += group
             continue
         listed = _listed([str(p) for p in ports])
-        where = f"{classify_host(probe.entry.hostname).shown} (ports {listed})"
+        where = Words(  # put into the person's language when shown (core/i18n.py)
+            N_("{host} (ports {ports})"),
+            (("host", classify_host(probe.entry.hostname).shown), ("ports", listed)),
+        )
         if found.code in ("needs-approval", "lookalike-needs-approval"):
             again = [_approval(probe, where)]
         else:
@@ -413,8 +418,10 @@ def _said_once(verdict: Verdict, probes: Sequence[EndpointProbe]) -> Verdict:
     return replace(verdict, findings=tuple(out))
 
 
-def _listed(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+def _listed(words: Sequence[str]) -> str | Words:
+    if len(words) == 1:
+        return words[0]
+    return Words(N_("{some} and {last}"), (("some", ", ".join(words[:-1])), ("last", words[-1])))
 
 
 _SEVERITY_ORDER = [Severity.INFO, Severity.WARN, Severity.ERROR]
