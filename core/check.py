@@ -31,7 +31,7 @@ from .dane import DaneOutcome, TlsaRecord, match_tlsa
 from .discovery import DiscoveryOptions, DiscoveryReport, Event, EventKind, Observer, discover
 from .dnssec import Security as Dnssec
 from .labels import SECURITY, SERVICE
-from .mailsession import SessionResult, probe_session
+from .mailsession import SessionResult, TlsInfo, probe_session
 from .model import Security, Service
 from .parse_mtasts import mx_matches
 from .policy import PlanEntry, tier_of
@@ -279,7 +279,7 @@ class _Prober:
             cipher=tls.cipher if tls else None,
             pkix_valid=bool(tls and tls.verified),
             pkix_error=tls.verify_error if tls else "no TLS",
-            cert=_summary(analysis, tls.verify_error if tls else None) if analysis else None,
+            cert=_summary(analysis, tls) if analysis else None,
             dane=dane,
             dane_usage=usage,
             dane_detail=detail,
@@ -405,27 +405,29 @@ def _dane(
     return outcome, result.usage, result.reason
 
 
-# OpenSSL's words for a refused certificate -> the analysis's problem codes, for when the
-# chain alone cannot show the reason (an issuer unknown to this computer's trust store).
-_VERIFY_WORDS = (
-    ("unable to get local issuer", "unknown-issuer"),
-    ("self-signed", "unknown-issuer"),
-    ("self signed", "unknown-issuer"),
-    ("unable to get issuer", "missing-intermediate"),
-    ("expired", "expired"),
-    ("not yet valid", "not-yet-valid"),
-    ("hostname mismatch", "name-mismatch"),
-)
+# OpenSSL's verify result (X509_V_ERR_*, ssl.SSLCertVerificationError.verify_code) -> the
+# analysis's problem codes, for when the chain alone cannot show the reason (an issuer
+# unknown to this computer's trust store). The number, not the words: the words change
+# between OpenSSL versions ("self signed" / "self-signed").
+_VERIFY_CODES = {
+    2: "missing-intermediate",  # X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT
+    9: "not-yet-valid",  # X509_V_ERR_CERT_NOT_YET_VALID
+    10: "expired",  # X509_V_ERR_CERT_HAS_EXPIRED
+    18: "unknown-issuer",  # X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
+    19: "unknown-issuer",  # X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+    20: "unknown-issuer",  # X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    62: "name-mismatch",  # X509_V_ERR_HOSTNAME_MISMATCH
+}
 
 
-def _summary(analysis: ChainReport, verify_error: str | None) -> CertSummary:
+def _summary(analysis: ChainReport, tls: TlsInfo | None) -> CertSummary:
     leaf = analysis.leaf
     problems = [(p.code.value, p.message) for p in analysis.problems]
-    if verify_error:
-        lowered = verify_error.lower()
-        code = next((c for words, c in _VERIFY_WORDS if words in lowered), None)
+    if tls is not None and tls.verify_error and tls.verify_code is not None:
+        code = _VERIFY_CODES.get(tls.verify_code)
         if code is not None and code not in {c for c, _ in problems}:
-            problems.append((code, f"this computer refused the certificate: {verify_error}"))
+            why = f"this computer refused the certificate: {tls.verify_error}"
+            problems.append((code, why))
     if leaf is None:
         return CertSummary("", "", (), "", 0, "", "", "", (), tuple(problems))
     return CertSummary(

@@ -583,7 +583,7 @@ def _pacc(data: bytes, problems: list[Problem]) -> None:
             )
         elif issue.code is IssueCode.PLAINTEXT_REJECTED:
             problems.append(_err(RuleCode.PACC_PLAINTEXT, message, issue.where))
-        elif issue.message.startswith("entry dropped"):
+        elif issue.dropped:
             problems.append(_warn(RuleCode.PACC_ENTRY_DROPPED, message, issue.where))
         else:
             problems.append(_warn(RuleCode.PACC_FIELD_IGNORED, message, issue.where))

@@ -94,6 +94,9 @@ class ParseIssue:
     code: IssueCode
     message: str
     where: str = ""
+    # The whole entry was left out (not one field): consumers decide on this, never on the
+    # words of ``message``.
+    dropped: bool = False
 
 
 @dataclass(frozen=True, slots=True)

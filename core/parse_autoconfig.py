@@ -230,7 +230,7 @@ def _server(
             if method not in methods:
                 methods.append(method)
     except FieldError as exc:
-        issues.append(ParseIssue(exc.code, f"entry dropped: {exc.message}", where))
+        issues.append(ParseIssue(exc.code, f"entry dropped: {exc.message}", where, dropped=True))
         return []
     issues.extend(found)
     if plaintext is not None:

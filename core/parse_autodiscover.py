@@ -165,7 +165,9 @@ def _account(
         try:
             candidates += _protocol(protocol, order, where, issues)
         except FieldError as exc:
-            issues.append(ParseIssue(exc.code, f"entry dropped: {exc.message}", where))
+            issues.append(
+                ParseIssue(exc.code, f"entry dropped: {exc.message}", where, dropped=True)
+            )
     return AutodiscoverResult(
         candidates=tuple(without_repeats(candidates)),
         issues=tuple(issues),

@@ -188,7 +188,9 @@ def parse_pacc(
                     issues.append(ParseIssue(IssueCode.PLAINTEXT_REJECTED, message, where))
                 candidates += found
             except FieldError as exc:
-                issues.append(ParseIssue(exc.code, f"entry dropped: {exc.message}", where))
+                issues.append(
+                    ParseIssue(exc.code, f"entry dropped: {exc.message}", where, dropped=True)
+                )
             order += 1
     name, short = _provider(document.get("info"), issues)
     return PaccResult(

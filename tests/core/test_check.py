@@ -263,3 +263,41 @@ def test_no_source_or_probe_outlives_a_check_that_raised(lab: LabInfo) -> None:
         return [t for t in left if not t.done()]
 
     assert asyncio.run(run()) == []
+
+
+def test_a_refused_certificate_is_named_by_openssl_s_code_not_its_words() -> None:
+    # OpenSSL's verify result, in words that name no problem mailhop knows (they change
+    # between versions): the X509_V_ERR number says which it is.
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from mailhop.core import check as check_module
+    from mailhop.core.certinfo import analyze_chain
+    from mailhop.core.mailsession import TlsInfo
+
+    now = dt.datetime.now(dt.UTC)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mail.example.com")])
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=90))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("mail.example.com")]), False)
+        .sign(key, hashes.SHA256())
+    )
+    der = leaf.public_bytes(serialization.Encoding.DER)
+    analysis = analyze_chain((der,), "mail.example.com", now=now)
+    assert "expired" not in {p.code.value for p in analysis.problems}
+    tls = TlsInfo("TLSv1.3", None, (der,), None, False, "Zertifikat abgelaufen", 10, "x")
+    summary = check_module._summary(analysis, tls)
+    assert ("expired", "this computer refused the certificate: Zertifikat abgelaufen") in (
+        summary.problems
+    )

@@ -20,8 +20,9 @@ from cryptography.x509.oid import NameOID
 from core.export_apple import mobileconfig, sign_profile
 from core.export_thunderbird import autoconfig_xml
 from core.lint import OAUTH2_KNOWN_DOMAINS, Format, RuleCode, Severity, lint
-from core.model import Service
+from core.model import IssueCode, Service
 from core.parse_autoconfig import parse_autoconfig
+from core.parse_pacc import parse_pacc
 from tests.conftest import SHARED
 from tests.core.test_profile import PROFILE
 
@@ -489,3 +490,16 @@ def test_a_malformed_file_is_one_clear_finding_never_a_crash(tmp_path: Path, nam
     assert done.returncode == EXIT_NEEDS_APPROVAL, shown
     findings = [line for line in done.stdout.splitlines() if line.endswith(f"[{code}]")]
     assert len(findings) == 1 and words in findings[0], done.stdout
+
+
+def test_a_dropped_entry_is_told_by_a_typed_flag_not_by_its_words() -> None:
+    good = {"host": "imap.example.com", "port": 993, "security": "tls"}
+    parsed = parse_pacc(
+        _pacc_document(good, {**good, "host": "imap_1.example.com"}),
+        local_part="user",
+        domain="example.com",
+        record=None,
+    )
+    dropped = [i for i in parsed.issues if i.dropped]
+    assert [(i.code, i.where) for i in dropped] == [(IssueCode.BAD_HOSTNAME, "protocols.imap")]
+    assert not any(i.dropped for i in parsed.issues if i not in dropped)
