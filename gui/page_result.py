@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -240,8 +240,27 @@ class ResultPage(QWidget):
             self.origins.addTopLevelItem(row)
             row.setExpanded(True)
         _fit_height(self.origins)
-        self.origins.resizeColumnToContents(1)
-        self.origins.setColumnWidth(1, min(self.origins.columnWidth(1), 420))
+        self._fit_origin_columns()
+
+    def _fit_origin_columns(self) -> None:
+        """Where each setting came from is read whole: the value column (host, URL, with the
+        whole URL in its tooltip) gives up room first. A German or French badge ("... (DNS-
+        SRV-Eintrag), DNSSEC-signiert") is a third longer, and its last word is the one that
+        matters."""
+        tree = self.origins
+        if tree.topLevelItemCount() == 0:
+            return
+        tree.resizeColumnToContents(1)
+        room = tree.viewport().width() - tree.columnWidth(0) - tree.sizeHintForColumn(2)
+        tree.setColumnWidth(1, max(160, min(tree.columnWidth(1), 420, room)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_origin_columns()  # the columns are measured against the width shown
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_origin_columns()
 
     def _findings(self, report: CheckReport) -> None:
         verdict = report.verdict

@@ -120,10 +120,34 @@ def clipped(root: Any) -> list[str]:
     return found
 
 
+def cut_cells(tree: Any, column: int) -> list[str]:
+    """The texts of ``column`` in ``tree`` that its width cuts (elides)."""
+    from PySide6.QtWidgets import QStyle
+
+    # The item delegate's margin each side of the text: the focus frame's, plus one.
+    margin = 2 * (tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    found = []
+    rows = [(tree.topLevelItem(i), 0) for i in range(tree.topLevelItemCount())]
+    while rows:
+        row, depth = rows.pop()
+        text = row.text(column)
+        icon = 0 if row.icon(column).isNull() else tree.iconSize().width() + 8
+        indent = tree.indentation() * (depth + 1) if column == 0 else 0
+        need = tree.fontMetrics().horizontalAdvance(text) + icon + indent + margin
+        if text and need > tree.columnWidth(column):
+            found.append(f"{text!r}: {need} px wide, has {tree.columnWidth(column)}")
+        rows += [(row.child(i), depth + 1) for i in range(row.childCount())]
+    return found
+
+
 def page(root: Any) -> dict[str, Any]:
+    from mailhop.gui.page_result import ResultPage
+
+    # Where each setting came from (the trust badges): never cut (on the result page).
+    origins = [cut_cells(p.origins, 2) for p in root.findChildren(ResultPage) if p.isVisible()]
     return {
         "texts": texts(root),
-        "clipped": clipped(root),
+        "clipped": clipped(root) + [cell for cells in origins for cell in cells],
         "minimum_width": root.minimumSizeHint().width(),
         "width": root.width(),
     }
