@@ -50,12 +50,18 @@ MAX_SESSIONS = 32  # asyncio keeps a 256 KiB buffer per TLS socket (DESIGN.md se
 MAX_SESSIONS_PER_HOST = 8  # one of each port a mail host serves (7) at once
 
 Key = tuple[Service, str, int, Security]
-STOPPED_WAITING = "no answer before the deadline (the check stopped waiting)"
 
 
-def _timed_out(reason: str) -> bool:
-    """A probe that ended with words instead of a session: was it the deadline?"""
-    return "deadline" in reason
+@dataclass(frozen=True, slots=True)
+class _NoSession:
+    """A probe that ended without a session: why, in words, and (as a fact, not read from
+    the words) whether the deadline ended it."""
+
+    message: str
+    timed_out: bool = False
+
+
+STOPPED_WAITING = _NoSession("no answer before the deadline (the check stopped waiting)", True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +132,7 @@ class _Prober:
         self.context: ssl.SSLContext = client_context(options.extra_ca_file)
         self.diagnostic: ssl.SSLContext = diagnostic_context()
         self.ctx: SourceContext | None = None
-        self.tasks: dict[Key, asyncio.Task[SessionResult | str]] = {}
+        self.tasks: dict[Key, asyncio.Task[SessionResult | _NoSession]] = {}
         # One at a time (benchmark comparison only): each session its own deadline.
         self.total = asyncio.Semaphore(1 if options.sequential else MAX_SESSIONS)
         self.per_host: dict[str, asyncio.Semaphore] = {}
@@ -159,24 +165,24 @@ class _Prober:
         with contextlib.suppress(Exception):
             self.observer(event)
 
-    async def _session(self, key: Key, ctx: SourceContext) -> SessionResult | str:
+    async def _session(self, key: Key, ctx: SourceContext) -> SessionResult | _NoSession:
         service, _, _, security = key
         self._tell("probe-started", key, None, f"{SERVICE[service]}, {SECURITY[security]}")
-        outcome: SessionResult | str = STOPPED_WAITING
+        outcome: SessionResult | _NoSession = STOPPED_WAITING
         try:
             outcome = await self._run_session(key, ctx)
             return outcome
         finally:
-            if isinstance(outcome, str):
-                status = Status.TIMED_OUT if _timed_out(outcome) else Status.FAILED
-                self._tell("probe-finished", key, status, outcome)
+            if isinstance(outcome, _NoSession):
+                status = Status.TIMED_OUT if outcome.timed_out else Status.FAILED
+                self._tell("probe-finished", key, status, outcome.message)
             elif outcome.failure is not None:
                 self._tell("probe-finished", key, Status.FAILED, outcome.failure.message)
             else:
                 version = outcome.tls.version if outcome.tls else None
                 self._tell("probe-finished", key, Status.FOUND, version or "")
 
-    async def _run_session(self, key: Key, ctx: SourceContext) -> SessionResult | str:
+    async def _run_session(self, key: Key, ctx: SourceContext) -> SessionResult | _NoSession:
         service, host, port, security = key
         host_limit = self.per_host.setdefault(host, asyncio.Semaphore(MAX_SESSIONS_PER_HOST))
         async with self.total, host_limit:
@@ -187,7 +193,7 @@ class _Prober:
             try:
                 addresses = await ctx.resolver.addresses(host)
             except ResolveError as exc:
-                return str(exc)
+                return _NoSession(str(exc), exc.timed_out)
             return await probe_session(
                 service,
                 host,
@@ -243,23 +249,23 @@ class _Prober:
 
     # -- turning sessions into probe results -------------------------------------------
 
-    def _result(self, entry: PlanEntry) -> SessionResult | str:
+    def _result(self, entry: PlanEntry) -> SessionResult | _NoSession:
         task = self.tasks.get(_key(entry))
         if task is None:
-            return "not probed"
+            return _NoSession("not probed")
         if task.cancelled():
             return STOPPED_WAITING
         if task.exception() is not None:
-            return f"internal error in mailhop ({task.exception()!r}); please report it"
+            return _NoSession(f"internal error in mailhop ({task.exception()!r}); please report it")
         return task.result()
 
     def endpoint_probe(self, entry: PlanEntry, report: DiscoveryReport) -> EndpointProbe:
         result = self._result(entry)
         tlsa_name = f"_{entry.port}._tcp.{entry.hostname}"
         reference = _reference(entry)
-        if isinstance(result, str):
-            code = "timeout" if _timed_out(result) else "connect"
-            return _failed(entry, code, result, tlsa_name, reference)
+        if isinstance(result, _NoSession):
+            code = "timeout" if result.timed_out else "connect"
+            return _failed(entry, code, result.message, tlsa_name, reference)
         if result.failure is not None:
             failure = result.failure
             probe = _failed(entry, failure.code.value, failure.message, tlsa_name, reference)

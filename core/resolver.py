@@ -54,7 +54,13 @@ RdataType = dns.rdatatype.RdataType
 
 
 class ResolveError(Exception):
-    """A host name has no address mailhop may use; the message says why, for a person."""
+    """A host name has no address mailhop may use; the message says why, for a person.
+    ``timed_out`` is True when the run's deadline ended the lookup: callers decide on it,
+    never on the words of the message."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 class Outcome(enum.Enum):
@@ -158,6 +164,7 @@ class DnsAnswer:
     aliases: tuple[str, ...]
     server: str
     elapsed: float
+    timed_out: bool = False  # FAILED because the run's deadline passed (not SERVFAIL etc.)
 
     @property
     def secure(self) -> bool:
@@ -225,7 +232,8 @@ class Resolver:
         if not usable:
             bogus = next((a for a in (six, four) if a.security is Security.BOGUS), None)
             why = bogus.reason if bogus else four.reason
-            raise ResolveError(f"no usable address for {host}: {why}")
+            late = bogus is None and four.timed_out
+            raise ResolveError(f"no usable address for {host}: {why}", timed_out=late)
         v6 = [r.to_text() for r in six.records] if six in usable else []
         v4 = [r.to_text() for r in four.records] if four in usable else []
         mixed: list[str] = []
@@ -252,6 +260,9 @@ class Resolver:
             aliases=tuple(a.to_text(omit_final_dot=True) for a in answer.aliases),
             server=str(self.upstream),
             elapsed=elapsed,
+            # The validator says why in words; whether the deadline did it is a fact of the
+            # clock, known here without reading them.
+            timed_out=outcome is Outcome.FAILED and time.monotonic() >= self.deadline,
         )
 
     def _unasked(self, name: str, rdtype: str, why: str) -> DnsAnswer:

@@ -104,8 +104,7 @@ def _unanswered(answer: DnsAnswer, what: str) -> tuple[Status, str]:
     if answer.security is Dnssec.BOGUS:
         return Status.FAILED, f"DNSSEC validation failed (bogus): {answer.reason}"
     if answer.outcome is Outcome.FAILED:
-        timed_out = "deadline" in answer.reason
-        return (Status.TIMED_OUT if timed_out else Status.FAILED), answer.reason
+        return (Status.TIMED_OUT if answer.timed_out else Status.FAILED), answer.reason
     if answer.outcome is Outcome.INVALID_NAME:
         # A name mailhop built that DNS cannot carry (a prefix before a host or domain
         # already near 253 octets): "could not look up", never "the domain publishes none".

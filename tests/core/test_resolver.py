@@ -176,3 +176,22 @@ def test_query_name_says_why_a_name_cannot_be_asked(text: str, why: str) -> None
 def test_query_name_takes_the_longest_name_dns_carries() -> None:
     made = query_name(LONG_HOST)
     assert not isinstance(made, str) and len(made.to_wire()) == 255
+
+
+def test_a_lookup_the_deadline_ended_says_so_as_a_fact(lab: LabInfo) -> None:
+    # Timed out or not is read from the clock, not from the words of the reason.
+    async def go() -> tuple[list[bool], bool, bool]:
+        silent = resolver(lab, deadline=0.5, upstream="127.0.0.99")
+        answer = await silent.lookup("_imaps._tcp.healthy.test", "SRV")
+        try:
+            await silent.addresses("mail.healthy.test")
+        except ResolveError as exc:
+            late = exc.timed_out
+        answered = resolver(lab)
+        bogus = await answered.lookup("mail.bogus.test", "A")
+        return [answer.outcome is Outcome.FAILED, answer.timed_out], late, bogus.timed_out
+
+    failed_late, address_late, bogus_late = asyncio.run(go())
+    assert failed_late == [True, True]
+    assert address_late is True
+    assert bogus_late is False  # bogus is its own failure, whatever the clock says
