@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from .i18n import _
+
 if TYPE_CHECKING:
     from .approval import ApprovalRequest
     from .demo import DemoDomain
@@ -51,38 +53,61 @@ def run_demo_cli(
     from .demo import start_demo
 
     started = time.monotonic()
-    print("mailhop demo: a whole mail domain on this computer, offline.", file=out)
+    print(_("mailhop demo: a whole mail domain on this computer, offline."), file=out)
     try:
         with start_demo() as demo:
             _introduce(out, demo, time.monotonic() - started)
             code = _walk(out, demo, interactive, export_dir, read_secret)
             if interactive and export_dir is None:
                 with contextlib.suppress(EOFError):  # stdin closed: end now
-                    read_line("Press Enter to end the demo (its folder is removed then). ")
+                    read_line(_("Press Enter to end the demo (its folder is removed then). "))
     except OSError as exc:  # a loopback socket refused: nothing the person can fix here
-        print(f"mailhop: the demo domain could not run: {exc}", file=out)
+        print(_("mailhop: the demo domain could not run: {reason}").format(reason=exc), file=out)
         return cli.EXIT_NOT_SET_UP
-    where = f"; the exports stay in {export_dir}" if export_dir else ""
-    print(f"The demo has ended: its servers stopped and its folder is gone{where}.", file=out)
+    if export_dir:
+        ended = _(
+            "The demo has ended: its servers stopped and its folder is gone; the exports stay "
+            "in {folder}."
+        ).format(folder=export_dir)
+    else:
+        ended = _("The demo has ended: its servers stopped and its folder is gone.")
+    print(ended, file=out)
     return code
 
 
 def _introduce(out: TextIO, demo: DemoDomain, seconds: float) -> None:
     ports = demo.ports
     print(
-        f"Started in {seconds:.2f} s on {demo.resolver.address}, at ports the system picked; "
-        "the domain publishes the standard ones:\n"
-        f"  DNS, DNSSEC-signed with a key made for this run:  {demo.resolver}\n"
-        f"  HTTPS autoconfig.{demo.domain}, mta-sts.{demo.domain}:  443 -> {ports[443]}\n"
-        f"  IMAP mail.{demo.domain}:  993 (TLS) -> {ports[993]}, "
-        f"143 (STARTTLS) -> {ports[143]}\n"
-        f"  SMTP mail.{demo.domain}:  465 (TLS) -> {ports[465]}, "
-        f"587 (STARTTLS) -> {ports[587]}, 25 (server to server) -> {ports[25]}\n"
-        f"  demo CA, trusted by this run only:  {demo.ca_file}\n"
-        f"  DNSSEC trust anchor of this run:  {demo.anchor_file}\n"
-        f"  keyring:  {demo.store.name}\n"
-        f"  the account:  {demo.address}, password {demo.password.reveal()!r} "
-        "(made for this run; it opens only this demo)\n",
+        _(
+            "Started in {seconds:.2f} s on {address}, at ports the system picked; the domain "
+            "publishes the standard ones:\n"
+            "  DNS, DNSSEC-signed with a key made for this run:  {resolver}\n"
+            "  HTTPS autoconfig.{domain}, mta-sts.{domain}:  443 -> {https}\n"
+            "  IMAP mail.{domain}:  993 (TLS) -> {imaps}, 143 (STARTTLS) -> {imap}\n"
+            "  SMTP mail.{domain}:  465 (TLS) -> {submissions}, 587 (STARTTLS) -> "
+            "{submission}, 25 (server to server) -> {smtp}\n"
+            "  demo CA, trusted by this run only:  {ca}\n"
+            "  DNSSEC trust anchor of this run:  {anchor}\n"
+            "  keyring:  {keyring}\n"
+            "  the account:  {account}, password {password} (made for this run; it opens only "
+            "this demo)\n"
+        ).format(
+            seconds=seconds,
+            address=demo.resolver.address,
+            resolver=demo.resolver,
+            domain=demo.domain,
+            https=ports[443],
+            imaps=ports[993],
+            imap=ports[143],
+            submissions=ports[465],
+            submission=ports[587],
+            smtp=ports[25],
+            ca=demo.ca_file,
+            anchor=demo.anchor_file,
+            keyring=demo.store.name,
+            account=demo.address,
+            password=repr(demo.password.reveal()),
+        ),
         file=out,
     )
 
@@ -104,7 +129,8 @@ def _walk(
     from .verdict import Level
 
     address = parse_address(demo.address, allow_test_domains=demo.allow_test_domains)
-    print(f"Step 1 of 3, the check (as `mailhop check {address.display}`):\n", file=out)
+    step = _("Step 1 of 3, the check (as `mailhop check {address}`):")
+    print(step.format(address=address.display) + "\n", file=out)
     report = asyncio.run(check(address, demo.options))
     out.write(render_check(report))
     if report.verdict.level is Level.BLOCK:
@@ -112,27 +138,30 @@ def _walk(
 
     async def ask_approval(request: ApprovalRequest) -> bool:
         print(request.question(), file=out)
-        print("The demo does not approve unauthenticated settings on your behalf.", file=out)
+        print(_("The demo does not approve unauthenticated settings on your behalf."), file=out)
         return False
 
     async def ask_password() -> Password:
         if not interactive:
-            print("The demo types its own password for you (not shown again).", file=out)
+            print(_("The demo types its own password for you (not shown again)."), file=out)
             return demo.password
         try:
             typed = read_secret(
-                f"Password for {address.display} (Enter for the demo's; try another to see "
-                "the servers refuse it): "
+                _(
+                    "Password for {address} (Enter for the demo's; try another to see the "
+                    "servers refuse it): "
+                ).format(address=address.display)
             )
         except EOFError:  # stdin closed: as if Enter
             typed = ""
         try:
             return Password(typed) if typed else demo.password
         except InvalidPassword as exc:
-            print(f"{exc}; using the demo's password instead.", file=out)
+            print(_("{reason}; using the demo's password instead.").format(reason=exc), file=out)
             return demo.password
 
-    print("\nStep 2 of 3, setup (as `mailhop setup`): sign-in test, keyring, profile\n", file=out)
+    step = _("Step 2 of 3, setup (as `mailhop setup`): sign-in test, keyring, profile")
+    print(f"\n{step}\n", file=out)
     outcome = asyncio.run(
         run_setup(
             report,
@@ -149,9 +178,13 @@ def _walk(
     if outcome.status != "saved" or outcome.profile is None:
         return cli.EXIT_BLOCKED if outcome.status == "blocked" else cli.EXIT_NOT_SET_UP
     for ref in outcome.stored:
-        print(f"  in {outcome.keyring_name}: service {ref.service}, user {ref.username}", file=out)
-    print(f"  the settings (no password) are in {outcome.profile_path}", file=out)
-    print("\nStep 3 of 3, exports (as `mailhop export`):\n", file=out)
+        stored = _("in {keyring}: service {service}, user {user}").format(
+            keyring=outcome.keyring_name, service=ref.service, user=ref.username
+        )
+        print(f"  {stored}", file=out)
+    saved = _("the settings (no password) are in {path}").format(path=outcome.profile_path)
+    print(f"  {saved}", file=out)
+    print("\n" + _("Step 3 of 3, exports (as `mailhop export`):") + "\n", file=out)
     if not _export(out, outcome.profile, export_dir or demo.export_dir):
         return cli.EXIT_NOT_SET_UP
     return cli.EXIT_NEEDS_APPROVAL if report.verdict.level is Level.WARN else cli.EXIT_OK
@@ -168,18 +201,27 @@ def _export(out: TextIO, profile: AccountProfile, folder: Path) -> bool:
             files = render_export(profile, name)
             (path,) = save_exports(files, folder)
         except (OSError, ValueError, ExportError) as exc:
-            print(f"mailhop: the {item.client} export failed: {exc}", file=out)
+            failed = _("mailhop: the {client} export failed: {reason}")
+            print(failed.format(client=item.client, reason=exc), file=out)
             return False
         data = files[0].data
         checked = lint(data, path.name)
         note = ""
         if checked.format is not Format.UNKNOWN:
-            note = "; lint: ok" if checked.ok else f"; lint: {len(checked.problems)} problem(s)"
-        print(f"  {item.client}, {item.kind}: {path} ({len(data)} bytes{note})", file=out)
+            note = "; lint: " + (
+                _("ok")
+                if checked.ok
+                else _("{count} problem(s)").format(count=len(checked.problems))
+            )
+        size = _("{size} bytes").format(size=len(data))
+        print(f"  {item.client}, {item.kind}: {path} ({size}{note})", file=out)
     print(
-        "\nNone of these files holds the password. Where a client needs it, they name the "
-        "command that reads it from the keyring: on this computer that finds nothing, since "
-        "the demo kept its password in memory only.",
+        "\n"
+        + _(
+            "None of these files holds the password. Where a client needs it, they name the "
+            "command that reads it from the keyring: on this computer that finds nothing, "
+            "since the demo kept its password in memory only."
+        ),
         file=out,
     )
     return True
