@@ -122,6 +122,22 @@ def test_demo_cli_runs_the_whole_flow(
     assert {"config-v1.1-mailhop-demo.test.xml", "you@mailhop-demo.test.mobileconfig"} <= names
 
 
+@pytest.mark.parametrize("kind", ["one-file", ".deb"])
+def test_the_core_speaks_the_system_language(
+    bundles: bundle.LinuxBundles, deb_tree: Path, tmp_path: Path, kind: str
+) -> None:
+    # The catalogs are compiled before PyInstaller runs, so the bundle carries the .mo files
+    # (no compiling at start-up), and a German system gets the check in German.
+    for lang in ("de", "fr"):
+        catalog = bundles.onedir / "_internal" / "mailhop/core/locale" / lang / "LC_MESSAGES"
+        assert (catalog / "mailhop.mo").is_file() and (catalog / "mailhop.po").is_file()
+    program = programs(bundles, deb_tree)[kind]
+    argv = [str(program), "demo", "--cli", "--output", str(tmp_path / "exports")]
+    done = run_hidden(argv, tmp_path / "home", {"LANG": "de_DE.UTF-8"})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "Ergebnis: OK" in done.stdout and "Verdict" not in done.stdout
+
+
 def test_window_opens_with_its_icon_on_a_real_x_server(
     bundles: bundle.LinuxBundles, tmp_path: Path
 ) -> None:
