@@ -37,6 +37,7 @@ from .model import AuthMethod, Service
 from .policy import ApprovalReason, Plan
 from .probe_report import EndpointProbe, RelayProbe
 from .proto_base import quote_server
+from .report import Source
 from .signin import decide_sign_in, sign_in_findings
 
 __all__ = [
@@ -236,7 +237,11 @@ def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceV
     found: list[Finding] = []
     for index, probe in enumerate(probes):
         own = endpoint_findings(probe)
-        if chosen_at is None or index < chosen_at:
+        if chosen_at is not None and index < chosen_at and _only_guessed(probe):
+            # Nobody published this one: a guess that failed tells the helpdesk something,
+            # but says nothing against the domain ("the preferred server failed" would).
+            found += [_at_most(f, Severity.INFO) for f in own]
+        elif chosen_at is None or index < chosen_at:
             if chosen_at is not None:  # a better candidate failed: worth a warning
                 own = [_at_most(f, Severity.WARN) for f in own]
                 detail = Joined.of("; ", (f.summary_words() for f in own))
@@ -261,6 +266,11 @@ def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceV
         found.append(_approval(chosen))
     level = Level.WARN if any(f.severity is not Severity.INFO for f in found) else Level.OK
     return ServiceVerdict(service, level, chosen, tuple(probes), tuple(found))
+
+
+def _only_guessed(probe: EndpointProbe) -> bool:
+    """Whether only mailhop's own guessing named this endpoint (no source published it)."""
+    return all(origin.source is Source.GUESS for origin in probe.entry.origins)
 
 
 def _approval(chosen: EndpointProbe, where: str | Words | None = None) -> Finding:

@@ -122,3 +122,15 @@ def test_names_only_a_wildcard_answers_are_not_guesses(lab: LabInfo) -> None:
     assert not planned_hosts(report) & wildcard_only
     guesses = [a for a in report.discovery.attempts if a.source is Source.GUESS]
     assert any("wildcard" in a.detail for a in guesses), [a.detail for a in guesses]
+
+
+def test_a_guess_that_fails_is_no_finding_against_the_domain(lab: LabInfo) -> None:
+    # The MX host mx.wildcard.test was tried first and refuses IMAP and submission. Nobody
+    # published it as a mail client's server, so its failure is helpdesk detail (info), not
+    # "the preferred server failed" (a warning against the domain).
+    report = run_check(lab, "walt@wildcard.test")
+    for leg in (report.verdict.imap, report.verdict.submission):
+        codes = {f.code for f in leg.findings}
+        assert "better-endpoint-failed" not in codes, codes
+        failed_guesses = [p for p in leg.probes if p.failure is not None]
+        assert failed_guesses, "the MX host was tried and failed"
