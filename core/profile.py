@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .approval import Approval
+from .lookalike import shown_host
 from .probe_report import EndpointProbe
 from .untrusted import UntrustedDataError, read_json
 
@@ -236,7 +237,12 @@ def compare(saved: AccountProfile, fresh: AccountProfile) -> tuple[Difference, .
         old: EndpointSetting = getattr(saved, leg)
         new: EndpointSetting = getattr(fresh, leg)
         pairs = [
-            ("new-host", f"{old.service} {old.host}", f"{new.service} {new.host}"),
+            # U-label (A-label) for an IDN: a look-alike new host is seen for what it is.
+            (
+                "new-host",
+                f"{old.service} {shown_host(old.host)}",
+                f"{new.service} {shown_host(new.host)}",
+            ),
             ("changed-port", str(old.port), str(new.port)),
             ("changed-security", old.security, new.security),
             ("changed-username", old.username, new.username),

@@ -143,6 +143,12 @@ def test_every_kind_of_change_is_reported(change: dict[str, object], kind: str) 
     assert difference.describe().startswith("incoming: ")
 
 
+def test_a_new_look_alike_host_is_named_by_both_forms() -> None:
+    fresh = replace(PROFILE, incoming=replace(IMAP, host="imap.xn--prvider-bjg.test"))
+    (difference,) = compare(PROFILE, fresh)
+    assert difference.new == "imap imap.pr\u043evider.test (imap.xn--prvider-bjg.test)"
+
+
 def test_no_change_no_difference() -> None:
     assert compare(PROFILE, replace(PROFILE, checked_at="2027-01-01T00:00:00Z")) == ()
 
