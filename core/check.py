@@ -30,6 +30,7 @@ from .certinfo import ChainReport, analyze_chain
 from .dane import DaneOutcome, TlsaRecord, match_tlsa
 from .discovery import DiscoveryOptions, DiscoveryReport, Event, EventKind, Observer, discover
 from .dnssec import Security as Dnssec
+from .i18n import N_, Words
 from .labels import SECURITY, SERVICE
 from .mailsession import SessionResult, TlsInfo, probe_session
 from .model import Security, Service
@@ -44,7 +45,7 @@ from .tasks import cancel_and_wait
 from .tlscontext import client_context, diagnostic_context
 from .verdict import Verdict, judge
 
-__all__ = ["MAX_SESSIONS", "MAX_SESSIONS_PER_HOST", "CheckReport", "check"]
+__all__ = ["MAX_SESSIONS", "MAX_SESSIONS_PER_HOST", "CheckReport", "check", "reference_words"]
 
 MAX_SESSIONS = 32  # asyncio keeps a 256 KiB buffer per TLS socket (DESIGN.md section 7)
 MAX_SESSIONS_PER_HOST = 8  # one of each port a mail host serves (7) at once
@@ -316,15 +317,21 @@ def _key(entry: PlanEntry) -> Key:
 
 
 def _reference(entry: PlanEntry) -> str:
-    """Where the name checked against the certificate came from (rule 4)."""
+    """Where the name checked against the certificate came from (rule 4), in English (JSON)."""
+    return reference_words(entry).english()
+
+
+def reference_words(entry: PlanEntry) -> Words:
+    """The same, as Words: in the person's language where it is shown (render_check)."""
     best = entry.origins[0]
+    values = (("source", best.source.value), ("auth", best.auth.value))
     if entry.tier.value == "A":
-        return f"published by the domain ({best.source.value}, {best.auth.value})"
+        return Words(N_("published by the domain ({source}, {auth})"), values)
     if entry.tier.value == "B":
-        return f"from {best.source.value} ({best.auth.value})"
+        return Words(N_("from {source} ({auth})"), values)
     if not entry.needs_approval:  # the relay leg: no password goes there (verdict.py)
-        return f"from an unauthenticated source ({best.source.value})"
-    return f"from an unauthenticated source ({best.source.value}): needs approval"
+        return Words(N_("from an unauthenticated source ({source})"), values)
+    return Words(N_("from an unauthenticated source ({source}): needs approval"), values)
 
 
 def _failed(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .check import CheckReport
+from .check import CheckReport, reference_words
 from .i18n import _, ngettext
 from .labels import HOW_VERIFIED, LEVEL_WORDS, SECURITY
 from .lookalike import shown_host
@@ -93,7 +93,8 @@ def _endpoint(probe: EndpointProbe) -> list[str]:
         )
         lines.append("  " + _("key pin (SPKI SHA-256): {pin}").format(pin=cert.spki_sha256))
     lines.append(
-        "  " + _("name checked: {host}, {reference}").format(host=host, reference=probe.reference)
+        "  "
+        + _("name checked: {host}, {reference}").format(host=host, reference=reference_words(entry))
     )
     if probe.auth_mechanisms:
         offered = safe(" ".join(probe.auth_mechanisms))

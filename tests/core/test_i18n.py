@@ -193,6 +193,10 @@ def test_check_follows_the_system_locale(lab: LabInfo) -> None:
     assert "Verdict" not in out and "Findings" not in out
     # one finding for one host on several ports names them in the same language (verdict.py)
     assert "mail.healthy.test (Ports 465 und 993) ist durch den Schlüssel beglaubigt" in out
+    assert (
+        "geprüfter Name: mail.healthy.test, von der Domain veröffentlicht (srv, dnssec-secure)"
+        in out
+    )
 
 
 def test_lang_option_overrides_the_system_locale(lab: LabInfo) -> None:
