@@ -127,11 +127,11 @@ class TsTranslator(QTranslator):
         super().__init__(parent)
         # mailhop's own file, shipped with it; defusedxml all the same (no entities, no DTD
         # beyond the .ts doctype).
-        from defusedxml import ElementTree
+        from defusedxml import ElementTree  # type: ignore[import-untyped, unused-ignore]
 
         self.table: dict[tuple[str, str], str] = {}
         root = ElementTree.parse(path).getroot()
-        self.language = root.get("language", "")
+        self._language: str = root.get("language", "")
         for context in root.iter("context"):
             name = context.findtext("name") or ""
             for message in context.iter("message"):
@@ -151,6 +151,10 @@ class TsTranslator(QTranslator):
 
     def isEmpty(self) -> bool:
         return not self.table
+
+    def language(self) -> str:
+        """The .ts file's language (QTranslator's own is set only by load(), of a .qm)."""
+        return self._language
 
 
 def compile_translations(folder: Path | None = None) -> list[Path]:
