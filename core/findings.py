@@ -122,8 +122,14 @@ FINDINGS: dict[str, _Text] = {
     ),
     "plaintext-offered": _Text(
         Severity.INFO,
-        N_("A settings document offered an unencrypted server; it was ignored."),
-        N_("{source} listed a server without TLS ({where}); mailhop never uses plaintext."),
+        N_(
+            "A settings document offered an unencrypted server; mailhop tries that host with "
+            "encryption instead."
+        ),
+        N_(
+            "{source} listed a server without TLS ({where}); mailhop never uses plaintext, and "
+            "tries that host with TLS on the standard ports instead."
+        ),
     ),
     "password-in-document": _Text(
         Severity.WARN,
@@ -187,8 +193,11 @@ FINDINGS: dict[str, _Text] = {
     ),
     "guessed": _Text(
         Severity.WARN,
-        N_("Some servers were guessed from common host names."),
-        N_("Guessed: {hosts}. Nothing the domain published confirms them (tier C)."),
+        N_("Some servers were guessed (common host names, or the domain's MX host)."),
+        N_(
+            "Guessed: {hosts}. Nothing the domain published names them as servers for mail "
+            "clients (tier C)."
+        ),
     ),
     # -- probe and verdict (issue 4): {endpoint} is "host:port (service, security)" ------
     "probe-connect": _Text(

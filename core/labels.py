@@ -68,7 +68,7 @@ SOURCE = Labels(
         Source.OPENPGPKEY: N_("OpenPGP key in DNS"),
         Source.SMIMEA: N_("S/MIME certificate in DNS"),
         Source.HTTP_AUTOCONFIG: N_("autoconfig file over plain HTTP"),
-        Source.GUESS: N_("guess from common host names"),
+        Source.GUESS: N_("guessed (a common host name or the MX host)"),
     }
 )
 
