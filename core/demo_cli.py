@@ -202,7 +202,7 @@ def _export(out: TextIO, profile: AccountProfile, folder: Path) -> bool:
             (path,) = save_exports(files, folder)
         except (OSError, ValueError, ExportError) as exc:
             failed = _("mailhop: the {client} export failed: {reason}")
-            print(failed.format(client=item.client, reason=exc), file=out)
+            print(failed.format(client=item.shown_client, reason=exc), file=out)
             return False
         data = files[0].data
         checked = lint(data, path.name)
@@ -214,7 +214,7 @@ def _export(out: TextIO, profile: AccountProfile, folder: Path) -> bool:
                 else _("{count} problem(s)").format(count=len(checked.problems))
             )
         size = _("{size} bytes").format(size=len(data))
-        print(f"  {item.client}, {item.kind}: {path} ({size}{note})", file=out)
+        print(f"  {item.shown_client}, {item.shown_kind}: {path} ({size}{note})", file=out)
     print(
         "\n"
         + _(

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .i18n import N_, Words
+
 if TYPE_CHECKING:  # the GUI lists FORMATS before its first paint: no crypto or DNS imports
     from .export_apple import Signer
     from .profile import AccountProfile
@@ -45,6 +47,20 @@ class ExportFormat:
         """The short form of ``what``, before its colon, for a checkbox."""
         return self.what.split(":", 1)[0]
 
+    # The same words in the person's language (core.i18n), for the window and the terminal;
+    # ``client`` and ``what`` stay English for JSON and logs.
+    @property
+    def shown_client(self) -> str:
+        return str(Words(self.client))
+
+    @property
+    def shown_what(self) -> str:
+        return str(Words(self.what))
+
+    @property
+    def shown_kind(self) -> str:
+        return self.shown_what.split(":", 1)[0].strip()
+
 
 @dataclass(frozen=True, slots=True)
 class ExportFile:
@@ -55,74 +71,81 @@ class ExportFile:
 FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat(
         "thunderbird",
-        "Thunderbird (desktop and Android)",
-        "autoconfig XML: put it in Thunderbird's isp/ folder, or serve it at autoconfig.<domain>",
+        N_("Thunderbird (desktop and Android)"),
+        N_(
+            "autoconfig XML: put it in Thunderbird's isp/ folder, or serve it at "
+            "autoconfig.<domain>"
+        ),
         "config-v1.1-{domain}.xml",
     ),
     ExportFormat(
         "thunderbird-userjs",
-        "Thunderbird (new profile)",
-        "user.js: the account's preferences; Thunderbird reapplies them at every start",
+        N_("Thunderbird (new profile)"),
+        N_("user.js: the account's preferences; Thunderbird reapplies them at every start"),
         "user-{local}-{domain}.js",
     ),
     ExportFormat(
         "apple",
-        "Apple Mail (iPhone, iPad, Mac)",
-        "configuration profile: open it and install it in Settings",
+        N_("Apple Mail (iPhone, iPad, Mac)"),
+        N_("configuration profile: open it and install it in Settings"),
         "{local}@{domain}.mobileconfig",
     ),
     ExportFormat(
         "outlook-autodiscover",
-        "Outlook for Windows (classic)",
-        "Autodiscover XML: use it with the .reg file",
+        N_("Outlook for Windows (classic)"),
+        N_("Autodiscover XML: use it with the .reg file"),
         "autodiscover-{domain}.xml",
     ),
     ExportFormat(
         "outlook-reg",
-        "Outlook for Windows (classic)",
-        "registry file: points Outlook at the Autodiscover XML",
+        N_("Outlook for Windows (classic)"),
+        N_("registry file: points Outlook at the Autodiscover XML"),
         "autodiscover-{domain}.reg",
     ),
     ExportFormat(
         "outlook-sheet",
-        "New Outlook, Outlook for Mac",
-        "settings sheet: what to type where (these import no file)",
+        N_("New Outlook, Outlook for Mac"),
+        N_("settings sheet: what to type where (these import no file)"),
         "outlook-{local}-{domain}.txt",
     ),
     ExportFormat(
         "k9",
-        "Thunderbird for Android, K-9 Mail",
-        "settings file: for Settings > Import settings",
+        N_("Thunderbird for Android, K-9 Mail"),
+        N_("settings file: for Settings > Import settings"),
         "{local}@{domain}.k9s",
     ),
     ExportFormat(
         "k9-qr-png",
-        "Thunderbird for Android",
-        "QR code (PNG): for the 'Import from Thunderbird' screen",
+        N_("Thunderbird for Android"),
+        N_("QR code (PNG): for the 'Import from Thunderbird' screen"),
         "{local}@{domain}-android-qr.png",
     ),
     ExportFormat(
         "k9-qr-svg",
-        "Thunderbird for Android",
-        "QR code (SVG): the same, for printing",
+        N_("Thunderbird for Android"),
+        N_("QR code (SVG): the same, for printing"),
         "{local}@{domain}-android-qr.svg",
     ),
-    ExportFormat("aerc", "aerc", "accounts.conf: a section to add", "aerc-{local}-{domain}.conf"),
-    ExportFormat("neomutt", "NeoMutt", "muttrc: a file to source", "neomuttrc-{local}-{domain}"),
     ExportFormat(
-        "mbsync", "isync (mbsync)", "mbsyncrc: a section to add", "mbsyncrc-{local}-{domain}"
+        "aerc", "aerc", N_("accounts.conf: a section to add"), "aerc-{local}-{domain}.conf"
     ),
-    ExportFormat("msmtp", "msmtp", "msmtprc: an account to add", "msmtprc-{local}-{domain}"),
+    ExportFormat(
+        "neomutt", "NeoMutt", N_("muttrc: a file to source"), "neomuttrc-{local}-{domain}"
+    ),
+    ExportFormat(
+        "mbsync", "isync (mbsync)", N_("mbsyncrc: a section to add"), "mbsyncrc-{local}-{domain}"
+    ),
+    ExportFormat("msmtp", "msmtp", N_("msmtprc: an account to add"), "msmtprc-{local}-{domain}"),
     ExportFormat(
         "evolution",
         "Evolution",
-        "source files: for ~/.config/evolution/sources/",
+        N_("source files: for ~/.config/evolution/sources/"),
         "evolution-{local}-{domain}",
     ),
     ExportFormat(
         "sheet",
-        "Any other client",
-        "settings sheet: what to type where, printable",
+        N_("Any other client"),
+        N_("settings sheet: what to type where, printable"),
         "settings-{local}-{domain}.txt",
     ),
 )

@@ -49,9 +49,9 @@ class UsePage(QWidget):
         grid = QGridLayout(pick)
         self.checks: dict[str, QCheckBox] = {}
         for position, item in enumerate(FORMATS):
-            check = QCheckBox(f"{item.client}: {item.kind}")
-            check.setToolTip(item.what)
-            check.setAccessibleName(f"{item.client}, {item.name}")
+            check = QCheckBox(f"{item.shown_client}: {item.shown_kind}")
+            check.setToolTip(item.shown_what)
+            check.setAccessibleName(f"{item.shown_client}, {item.name}")
             check.setChecked(item.name in DEFAULT_FORMATS)
             grid.addWidget(check, position // 2, position % 2)
             self.checks[item.name] = check

@@ -424,7 +424,7 @@ class MainWindow(QMainWindow):
             signer = load_signer(*signing) if signing is not None else None
             lines: list[str] = []
             for result in export_chosen(profile, formats, folder, signer=signer):
-                client = export_format(result.name).client
+                client = export_format(result.name).shown_client
                 if result.error is not None:
                     lines.append(f"✗ {client}: {result.error}")
                 else:
