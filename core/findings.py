@@ -146,6 +146,19 @@ FINDINGS: dict[str, _Text] = {
         N_("{source} could not be used: {reason}"),
         N_("{target}: {reason}"),
     ),
+    "mx-entry-superseded": _Text(
+        Severity.INFO,
+        N_(
+            "The settings for {broad} were set aside: those for {deep} describe this "
+            "domain's mail host more closely."
+        ),
+        N_(
+            "{source} answered for {broad} ({target}) and for the deeper {deep}. A provider "
+            "keys its business service on the suffix its customers' MX hosts share and its "
+            "consumer service on its own domain, so the most specific answer is used, as "
+            "Thunderbird does."
+        ),
+    ),
     "redirect-other-domain": _Text(
         Severity.WARN,
         N_("{source} was redirected to another domain, so it is treated as unauthenticated."),

@@ -260,9 +260,15 @@ def _superseded(attempt: Attempt, attempts: Sequence[Attempt]) -> bool:
     answered wins, whichever kind (autoconfig or provider database) answered it; a broader
     answer stays in use only for an MX host no deeper answer covers.
     """
+    return bool(_superseding_keys(attempt, attempts))
+
+
+def _superseding_keys(attempt: Attempt, attempts: Sequence[Attempt]) -> list[str]:
+    """The deeper domains whose answers replace this MX-derived one (see _superseded);
+    empty when it stays in use."""
     key = _mx_key(attempt)
     if not key:
-        return False
+        return []
     # Only an answer that stayed with the provider counts (not one redirected elsewhere).
     answered = {
         _mx_key(a)
@@ -271,9 +277,9 @@ def _superseded(attempt: Attempt, attempts: Sequence[Attempt]) -> bool:
         and a.status is Status.FOUND
         and TIER_TABLE.get(a.source, {}).get(a.auth) is Tier.B
     }
-    deeper = [k for k in answered if k != key and is_inside(k, key)]
+    deeper = sorted(k for k in answered if k != key and is_inside(k, key))
     if not deeper:
-        return False
+        return []
     hosts = {
         c.hostname
         for a in attempts
@@ -282,7 +288,7 @@ def _superseded(attempt: Attempt, attempts: Sequence[Attempt]) -> bool:
     }
     hosts.add(attempt.related_host or key)
     served = [h for h in hosts if is_inside(h, key)]
-    return all(any(is_inside(h, k) for k in deeper) for h in served)
+    return deeper if all(any(is_inside(h, k) for k in deeper) for h in served) else []
 
 
 def _mx_vouched(mx_host: str | None, attempts: Sequence[Attempt]) -> bool:
@@ -589,6 +595,19 @@ def _document_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding
             )
         if attempt.source is Source.HTTP_AUTOCONFIG and attempt.status is Status.FOUND:
             out.append(finding("plain-http-used", target=attempt.target))
+        if attempt.source in _MX_DERIVED and attempt.status is Status.FOUND:
+            # Nothing set aside silently: say which broader entry lost to which deeper one.
+            deeper = _superseding_keys(attempt, attempts)
+            if deeper:
+                out.append(
+                    finding(
+                        "mx-entry-superseded",
+                        source=attempt.source.value,
+                        broad=shown_host(_mx_key(attempt)),
+                        deep=", ".join(shown_host(k) for k in deeper),
+                        target=attempt.target,
+                    )
+                )
     # One finding for every guess that stayed tier C (the MX host's and the conventional
     # names' are separate attempts; a signed MX host is not a guess in this sense).
     guessed = sorted(

@@ -63,6 +63,14 @@ def test_a_microsoft_365_shaped_customer_gets_the_business_entry(lab: LabInfo) -
     assert chosen(verdict.pop3) == expected_pop3
     consumer = {"imap.outlookish.test", "smtp.outlookish.test", "pop.outlookish.test"}
     assert not planned_hosts(report) & consumer
+    # ... and says so: the consumer entry is set aside in words, not silently.
+    found = report.discovery.plan.findings
+    superseded = [f for f in found if f.code == "mx-entry-superseded"]
+    assert superseded, [f.code for f in found]
+    assert all(
+        "outlookish.test" in f.summary and "mail.protection.outlookish.test" in f.summary
+        for f in superseded
+    )
     # Asked from the deepest parent of the MX host down to its registrable domain, never
     # above it (the public suffix "test" is not a provider).
     asked = {
