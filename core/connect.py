@@ -82,7 +82,12 @@ class ConnectFailure(Exception):
 
 
 class LookupFailure(ConnectFailure):
-    """The host name gave no address to connect to."""
+    """The host name gave no address to connect to; ``timed_out`` when the run's deadline
+    ended the lookup (the resolver's ResolveError says so)."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 _port_map: dict[tuple[str, int], int] = {}
@@ -130,7 +135,9 @@ async def lookup(resolve: Resolve, host: str) -> tuple[str, ...]:
     try:
         addresses = tuple(await resolve(host))
     except ResolveError as exc:
-        raise LookupFailure(f"could not look up the address of {host}: {exc}") from exc
+        raise LookupFailure(
+            f"could not look up the address of {host}: {exc}", timed_out=exc.timed_out
+        ) from exc
     if not addresses:
         raise LookupFailure(f"could not look up the address of {host}: the resolver found none")
     return check_addresses(addresses)

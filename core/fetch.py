@@ -600,7 +600,8 @@ class _Backend(httpcore.AnyIOBackend):
         try:
             addresses = await lookup(self._resolve, host)
         except LookupFailure as exc:
-            raise _Failure(FetchErrorCode.DNS, exc.message) from exc
+            code = FetchErrorCode.TIMEOUT if exc.timed_out else FetchErrorCode.DNS
+            raise _Failure(code, exc.message) from exc
         progress.addresses = addresses
         progress.phase = _Phase.CONNECTING
         stream = await self._connect_first(host, addresses, port)

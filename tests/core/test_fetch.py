@@ -628,3 +628,20 @@ def test_a_resolver_that_returns_names_is_a_bug_not_a_result() -> None:
 
     with pytest.raises(ValueError, match="IP address"):
         asyncio.run(go())
+
+
+def test_a_name_lookup_cut_by_the_deadline_is_a_timeout_not_a_dns_failure(
+    lab: LabInfo, tls: ssl.SSLContext
+) -> None:
+    # mailhop's own resolver asking an upstream that reads every query and never answers:
+    # the run's deadline ends the lookup. That is "too slow", not "no such name".
+    import socket
+
+    from tests.core.test_resolver import resolver
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as mute:
+        mute.bind(("127.0.0.1", 0))
+        port = mute.getsockname()[1]
+        silent = resolver(lab, deadline=1.0, upstream=f"127.0.0.1:{port}")
+        result = fetch(lab, tls, "https://autoconfig.healthy.test/", resolve=silent.addresses)
+    assert result.error_code is FetchErrorCode.TIMEOUT, (result.error_code, result.error)
