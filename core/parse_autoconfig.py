@@ -33,6 +33,7 @@ Theory of operation
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
 from .fields import (
@@ -59,7 +60,7 @@ from .model import (
     Service,
 )
 
-__all__ = ["STANDARD_TLS_PORTS", "parse_autoconfig", "without_repeats"]
+__all__ = ["STANDARD_TLS_PORTS", "entry_candidates", "parse_autoconfig", "without_repeats"]
 
 _SERVICES = {
     "incomingServer": {"imap": Service.IMAP, "pop3": Service.POP3},
@@ -168,6 +169,36 @@ def _required(entry: Element, tag: str) -> str:
     return _leaf_text(element)
 
 
+def entry_candidates(
+    service: Service,
+    hostname: str,
+    port: int,
+    security: Security,
+    *,
+    plaintext: bool,
+    username: str | None,
+    auth_methods: Sequence[AuthMethod],
+    order: int,
+) -> list[ServerCandidate]:
+    """One published server entry as candidates: the entry itself or, when the source
+    published it only without TLS, its host on the protocol's standard TLS endpoints
+    (``from_plaintext``). Shared by the autoconfig, Autodiscover and PACC parsers."""
+    endpoints = STANDARD_TLS_PORTS[service] if plaintext else ((port, security),)
+    return [
+        ServerCandidate(
+            service=service,
+            hostname=hostname,
+            port=tls_port,
+            security=tls_security,
+            username=username,
+            auth_methods=tuple(auth_methods),
+            order=order,
+            from_plaintext=plaintext,
+        )
+        for tls_port, tls_security in endpoints
+    ]
+
+
 def without_repeats(candidates: list[ServerCandidate]) -> list[ServerCandidate]:
     """A derived endpoint the document also lists with TLS itself is the document's own;
     two plaintext entries for one host give its standard endpoints once."""
@@ -242,22 +273,16 @@ def _server(
                 where,
             )
         )
-        endpoints = STANDARD_TLS_PORTS[service]
-    else:
-        endpoints = ((port, security),)
-    return [
-        ServerCandidate(
-            service=service,
-            hostname=hostname,
-            port=tls_port,
-            security=tls_security,
-            username=username,
-            auth_methods=tuple(methods),
-            order=order,
-            from_plaintext=plaintext is not None,
-        )
-        for tls_port, tls_security in endpoints
-    ]
+    return entry_candidates(
+        service,
+        hostname,
+        port,
+        security,
+        plaintext=plaintext is not None,
+        username=username,
+        auth_methods=methods,
+        order=order,
+    )
 
 
 def _optional_text(value: str | None, what: str, issues: list[ParseIssue]) -> str | None:

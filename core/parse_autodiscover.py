@@ -63,7 +63,7 @@ from .model import (
     ServerCandidate,
     Service,
 )
-from .parse_autoconfig import STANDARD_TLS_PORTS, without_repeats
+from .parse_autoconfig import entry_candidates, without_repeats
 
 __all__ = ["OUTLOOK_NS", "RESPONSE_NS", "parse_autodiscover"]
 
@@ -215,24 +215,19 @@ def _protocol(
     if (values["AuthRequired"] or "").lower() == "off":
         methods.append(AuthMethod.NONE)
     username = None if login is None else validate_username(login)
-    endpoints: tuple[tuple[int, Security], ...] = ((port, security),)
     if plaintext is not None:
         message = f"{plaintext.message}: {hostname} port {port} is tried with TLS instead"
         issues.append(ParseIssue(IssueCode.PLAINTEXT_REJECTED, message, where))
-        endpoints = STANDARD_TLS_PORTS[service]
-    return [
-        ServerCandidate(
-            service=service,
-            hostname=hostname,
-            port=tls_port,
-            security=tls_security,
-            username=username,
-            auth_methods=tuple(methods),
-            order=order,
-            from_plaintext=plaintext is not None,
-        )
-        for tls_port, tls_security in endpoints
-    ]
+    return entry_candidates(
+        service,
+        hostname,
+        port,
+        security,
+        plaintext=plaintext is not None,
+        username=username,
+        auth_methods=methods,
+        order=order,
+    )
 
 
 def _security(encryption: str | None, ssl: str | None, port: int, service: Service) -> Security:

@@ -62,7 +62,7 @@ from .model import (
     ServerCandidate,
     Service,
 )
-from .parse_autoconfig import STANDARD_TLS_PORTS, without_repeats
+from .parse_autoconfig import entry_candidates, without_repeats
 from .untrusted import UntrustedDataError, read_json
 
 __all__ = ["PaccRecord", "PaccRecordResult", "parse_pacc", "parse_pacc_record"]
@@ -271,22 +271,16 @@ def _entry(
         raise FieldError(IssueCode.BAD_USERNAME, "username is not a string")
     port_number = _DEFAULT_PORT[service, security] if port is None else validate_port_value(port)
     username = validate_username(username)
-    endpoints: tuple[tuple[int, Security], ...] = ((port_number, security),)
-    if plaintext:
-        endpoints = STANDARD_TLS_PORTS[service]
-    return [
-        ServerCandidate(
-            service=service,
-            hostname=hostname,
-            port=tls_port,
-            security=tls_security,
-            username=username,
-            auth_methods=methods,
-            order=order,
-            from_plaintext=plaintext,
-        )
-        for tls_port, tls_security in endpoints
-    ]
+    return entry_candidates(
+        service,
+        hostname,
+        port_number,
+        security,
+        plaintext=plaintext,
+        username=username,
+        auth_methods=methods,
+        order=order,
+    )
 
 
 def _authentication(
