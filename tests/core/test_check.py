@@ -16,7 +16,7 @@ import pytest
 
 from mailhop.core.address import parse_address
 from mailhop.core.check import CheckReport, check
-from mailhop.core.verdict import Level
+from mailhop.core.verdict import Level, ServiceVerdict
 from tests.core.test_discovery import options
 from tests.lab.canary import recordings
 from tests.lab.lab import LabInfo
@@ -30,6 +30,17 @@ CREDENTIAL_VERBS = re.compile(
 def run_check(lab: LabInfo, address: str, **overrides: object) -> CheckReport:
     parsed = parse_address(address, allow_test_domains=True)
     return asyncio.run(check(parsed, options(lab, **overrides)))
+
+
+Choice = tuple[str, int, str, str]  # host, port, security, tier: an expert's expected choice
+
+
+def chosen(leg: ServiceVerdict) -> Choice | None:
+    """The server a leg's verdict chose, in the form the scenario tests write first."""
+    if leg.chosen is None:
+        return None
+    entry = leg.chosen.entry
+    return (entry.hostname, entry.port, entry.security.value, entry.tier.value)
 
 
 def codes(report: CheckReport) -> set[str]:

@@ -22,18 +22,8 @@ import pytest
 from mailhop.core.check import CheckReport
 from mailhop.core.model import Service
 from mailhop.core.report import Source, Status
-from mailhop.core.verdict import ServiceVerdict
-from tests.core.test_check import run_check
+from tests.core.test_check import chosen, run_check
 from tests.lab.lab import LabInfo
-
-Choice = tuple[str, int, str, str]  # host, port, security, tier
-
-
-def chosen(leg: ServiceVerdict) -> Choice | None:
-    if leg.chosen is None:
-        return None
-    entry = leg.chosen.entry
-    return (entry.hostname, entry.port, entry.security.value, entry.tier.value)
 
 
 def planned_hosts(report: CheckReport) -> set[str]:

@@ -14,17 +14,8 @@ from mailhop.core.check import CheckReport
 from mailhop.core.model import Service
 from mailhop.core.report import Source
 from mailhop.core.verdict import Level, ServiceVerdict
-from tests.core.test_check import run_check
+from tests.core.test_check import chosen, run_check
 from tests.lab.lab import LabInfo
-
-Choice = tuple[str, int, str, str]  # host, port, security, tier
-
-
-def chosen(leg: ServiceVerdict) -> Choice | None:
-    if leg.chosen is None:
-        return None
-    entry = leg.chosen.entry
-    return (entry.hostname, entry.port, entry.security.value, entry.tier.value)
 
 
 def upgraded(leg: ServiceVerdict) -> list[str]:

@@ -17,19 +17,10 @@ import pytest
 from mailhop.core.check import CheckReport
 from mailhop.core.model import Service
 from mailhop.core.report import Source
-from mailhop.core.verdict import Level, ServiceVerdict
-from tests.core.test_check import run_check
+from mailhop.core.verdict import Level
+from tests.core.test_check import chosen, run_check
 from tests.lab.lab import LabInfo
 from tests.lab.scenario import SCENARIO_DIR, load
-
-Choice = tuple[str, int, str, str]  # host, port, security, tier
-
-
-def chosen(leg: ServiceVerdict) -> Choice | None:
-    if leg.chosen is None:
-        return None
-    entry = leg.chosen.entry
-    return (entry.hostname, entry.port, entry.security.value, entry.tier.value)
 
 
 def only_from_the_provider_database(report: CheckReport) -> None:

@@ -18,7 +18,7 @@ from mailhop.core.probe_report import EndpointProbe
 from mailhop.core.report import Auth, Source
 from mailhop.core.signin import decide_sign_in, sign_in_findings
 from mailhop.core.verdict import Level, ServiceVerdict
-from tests.core.test_check import run_check
+from tests.core.test_check import chosen, run_check
 from tests.core.test_login import login
 from tests.lab.lab import LabInfo
 
@@ -144,15 +144,6 @@ def test_a_server_that_lists_nothing_leaves_the_documents_word(
 
 
 # --- the lab -------------------------------------------------------------------------------
-
-Choice = tuple[str, int, str, str]  # host, port, security, tier
-
-
-def chosen(leg: ServiceVerdict) -> Choice | None:
-    if leg.chosen is None:
-        return None
-    entry = leg.chosen.entry
-    return (entry.hostname, entry.port, entry.security.value, entry.tier.value)
 
 
 def findings_of(leg: ServiceVerdict) -> set[str]:
