@@ -49,8 +49,9 @@ def run_target(target: str, *, seconds: int, runs: int, out: Path) -> Outcome:
     work = out / target
     corpus = work / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
-    for old in work.glob("crash-*"):
-        old.unlink()
+    for kind in ("crash-*", "timeout-*"):  # a run's findings are its own, not an earlier run's
+        for old in work.glob(kind):
+            old.unlink()
     seeds = harnesses.CORPUS_DIR / target
     flags = [
         f"-max_total_time={seconds}",
