@@ -24,7 +24,7 @@ from .look import tr
 from .untrusted import message_box, neutral
 
 if TYPE_CHECKING:
-    from mailhop.core.secrets import SecretStore
+    from mailhop.core.account.secrets import SecretStore
 
     from .window import MainWindow
 
@@ -51,7 +51,7 @@ def about_text(keyring: str) -> str:
 
 def keyring_name(store: SecretStore | None) -> str:
     """The keyring a store would use, in words; why there is none if so (blocks: a thread)."""
-    from mailhop.core.secrets import SecretStore, SecretStoreError
+    from mailhop.core.account.secrets import SecretStore, SecretStoreError
 
     try:
         return str((store or SecretStore()).name)

@@ -1,4 +1,4 @@
-"""`mailhop demo`: the window on the offline demo domain (core/demo.py), address filled in.
+"""`mailhop demo`: the window on the offline demo domain (core/demo/domain.py), address filled in.
 
 The demo's own resolver, trust anchor, CA, in-memory keyring and temporary folders go into
 the window's Session; the flow is the ordinary one, from the check to the exports.
@@ -12,7 +12,7 @@ from .look import tr
 from .window import Session
 
 if TYPE_CHECKING:
-    from mailhop.core.demo import DemoDomain
+    from mailhop.core.demo.domain import DemoDomain
 
 __all__ = ["demo_session", "run_demo_window"]
 
@@ -20,7 +20,7 @@ __all__ = ["demo_session", "run_demo_window"]
 def demo_session(demo: DemoDomain) -> Session:
     """The window's Session for a running demo domain (call it once the application
     exists: its words are in the person's language)."""
-    from mailhop.core.settings import Settings
+    from mailhop.core.run.settings import Settings
 
     return Session(
         settings=Settings(allow_test_domains=True),
@@ -36,7 +36,7 @@ def demo_session(demo: DemoDomain) -> Session:
 
 
 def run_demo_window() -> int:
-    from mailhop.core.demo import start_demo
+    from mailhop.core.demo.domain import start_demo
 
     from .app import application, run_window
 

@@ -21,8 +21,8 @@ from .look import heading, tr
 from .untrusted import ask, label, list_item, plain_document, set_text
 
 if TYPE_CHECKING:
-    from mailhop.core.accounts import ForgetResult, RecheckResult
-    from mailhop.core.profile import AccountProfile, ProfileError
+    from mailhop.core.account.accounts import ForgetResult, RecheckResult
+    from mailhop.core.account.profile import AccountProfile, ProfileError
 
     from .window import MainWindow
 
@@ -74,7 +74,7 @@ class AccountsDialog(QDialog):
         self.forget.setEnabled(not busy and selected)
 
     def load(self) -> None:
-        from mailhop.core.profile import list_profiles
+        from mailhop.core.account.profile import list_profiles
 
         folder = self.window_.session.profile_dir
 
@@ -114,7 +114,7 @@ class AccountsDialog(QDialog):
         self._set_busy(False)
 
     def _profile(self) -> AccountProfile | None:
-        from mailhop.core.profile import AccountProfile
+        from mailhop.core.account.profile import AccountProfile
 
         item = self.accounts.currentItem()
         profile = item.data(256) if item is not None else None  # Qt.ItemDataRole.UserRole
@@ -154,9 +154,9 @@ class AccountsDialog(QDialog):
         )
 
     def _recheck(self) -> None:
-        from mailhop.core.accounts import recheck_against
-        from mailhop.core.address import parse_address
-        from mailhop.core.check import check
+        from mailhop.core.account.accounts import recheck_against
+        from mailhop.core.common.address import parse_address
+        from mailhop.core.run.check import check
 
         profile = self._profile()
         if profile is None:
@@ -189,8 +189,8 @@ class AccountsDialog(QDialog):
         plain_document(self.details, words, append=True)  # values from servers and the file
 
     def _forget(self) -> None:
-        from mailhop.core.accounts import forget_account
-        from mailhop.core.secrets import SecretStore
+        from mailhop.core.account.accounts import forget_account
+        from mailhop.core.account.secrets import SecretStore
 
         profile = self._profile()
         if profile is None:

@@ -11,13 +11,13 @@ from .look import heading, tr
 from .untrusted import neutral, plain_document, set_text
 
 if TYPE_CHECKING:
-    from mailhop.core.probe_report import EndpointProbe
+    from mailhop.core.probe.probe_report import EndpointProbe
 
 __all__ = ["CertificateDialog", "certificate_text"]
 
 
 def dane_outcome(value: str) -> str:
-    """The DANE outcome's word (core/probe_report.py EndpointProbe.dane) for a person."""
+    """The DANE outcome's word (core/probe/probe_report.py EndpointProbe.dane) for a person."""
     return {
         "matched": tr("matched"),
         "mismatch": tr("does not match"),
@@ -29,7 +29,7 @@ def dane_outcome(value: str) -> str:
 
 def certificate_text(probe: EndpointProbe) -> str:
     """The facts of a server's certificate and its verification, for a person."""
-    from mailhop.core.labels import HOW_VERIFIED, SECURITY
+    from mailhop.core.verdict.labels import HOW_VERIFIED, SECURITY
 
     entry = probe.entry
     lines = [

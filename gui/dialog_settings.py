@@ -26,7 +26,7 @@ from . import i18n
 from .look import tr
 
 if TYPE_CHECKING:
-    from mailhop.core.settings import Settings
+    from mailhop.core.run.settings import Settings
 
 __all__ = ["SettingsDialog"]
 
@@ -34,8 +34,8 @@ __all__ = ["SettingsDialog"]
 class SettingsDialog(QDialog):
     def __init__(self, current: Settings | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from mailhop.core.discovery import DEFAULT_HARD_DEADLINE
-        from mailhop.core.settings import Settings
+        from mailhop.core.run.discovery import DEFAULT_HARD_DEADLINE
+        from mailhop.core.run.settings import Settings
 
         current = current or Settings()
         self.setWindowTitle(tr("Advanced settings"))
@@ -102,7 +102,7 @@ class SettingsDialog(QDialog):
         i18n.save_choice(self.language_choice())
 
     def settings(self) -> Settings:
-        from mailhop.core.settings import Settings
+        from mailhop.core.run.settings import Settings
 
         def path(field: QLineEdit) -> Path | None:
             text = field.text().strip()

@@ -7,7 +7,7 @@ Sources
     ``pyside6-lrelease`` where mailhop is installed or built (``python -m mailhop.gui.i18n``,
     run by installer/debian-dev-setup.sh, run-setup.sh and the bundle build before PyInstaller,
     whose data files are pyproject's package-data), as the core does with its gettext catalogs
-    (core/i18n.py). Where that step did not run (a wheel, a fresh checkout), or a .ts was
+    (core/common/i18n.py). Where that step did not run (a wheel, a fresh checkout), or a .ts was
     edited after it, ``TsTranslator`` reads the .ts itself: about 3 ms at start-up and the
     same answers as the compiled file (tests/gui/test_translations.py compares every
     message), so a stale or missing .qm never shows old words.
@@ -95,7 +95,7 @@ def install(app: QCoreApplication, code: str | None = None) -> str:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     for translator in _installed:
         app.installTranslator(translator)
-    from mailhop.core.i18n import set_language
+    from mailhop.core.common.i18n import set_language
 
     set_language(language)  # findings and labels (gettext) in the same language
     return language

@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _window(args[1:])
     if args[0] == "demo":
         return _demo(args[1:])
-    from mailhop.core import cli
+    from mailhop.core.cli import main as cli
 
     return cli.main(args)
 
@@ -137,8 +137,8 @@ def _demo(args: list[str]) -> int:
     )
     chosen = parser.parse_args(args)
     if chosen.cli:
-        from mailhop.core.cli import guarded
-        from mailhop.core.demo_cli import run_demo_cli
+        from mailhop.core.cli.main import guarded
+        from mailhop.core.demo.walk import run_demo_cli
 
         # sys.stdout is read inside: guarded() has put the terminal guard on it by then.
         return guarded(

@@ -11,7 +11,7 @@ from .look import heading, tr
 from .untrusted import set_text
 
 if TYPE_CHECKING:  # not at run time: this page is part of the first paint, the core is not
-    from mailhop.core.address import EmailAddress
+    from mailhop.core.common.address import EmailAddress
 
 __all__ = ["AddressPage"]
 
@@ -71,7 +71,7 @@ class AddressPage(QWidget):
 
     def _parse(self) -> EmailAddress | str:
         """The address, or why it is not one (the core's words)."""
-        from mailhop.core.address import AddressError, parse_address
+        from mailhop.core.common.address import AddressError, parse_address
 
         try:
             return parse_address(self.field.text(), allow_test_domains=self.allow_test_domains)

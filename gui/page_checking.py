@@ -27,8 +27,8 @@ from .untrusted import item as new_item
 from .untrusted import label, neutral, set_item_text, set_item_tooltip, set_text
 
 if TYPE_CHECKING:  # types only: this page is built when a check starts
-    from mailhop.core.discovery import Event
-    from mailhop.core.report import Status
+    from mailhop.core.discover.report import Status
+    from mailhop.core.run.discovery import Event
 
 __all__ = ["CheckingPage"]
 
@@ -107,7 +107,7 @@ class CheckingPage(QWidget):
     def on_event(self, event: Event) -> None:
         """One core progress event: a source or a server probe started or finished, or a
         phase began."""
-        from mailhop.core.labels import SOURCE, STATUS
+        from mailhop.core.verdict.labels import SOURCE, STATUS
 
         kind, target, source, status = event.kind, event.target, event.source, event.status
         if kind == "phase":
@@ -170,7 +170,7 @@ class CheckingPage(QWidget):
 
 def _state_icon(status: Status | None) -> str:
     """A finished row's icon: found, failed, out of time; nothing published or skipped."""
-    from mailhop.core.report import Status
+    from mailhop.core.discover.report import Status
 
     if status is None:
         return "none"

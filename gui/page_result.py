@@ -26,11 +26,11 @@ from .look import heading, icon, seconds, tr
 from .untrusted import item, label, set_item_tooltip, set_text
 
 if TYPE_CHECKING:  # types only: the page is built before any check has loaded the core
-    from mailhop.core.account import AccountChoice
-    from mailhop.core.approval import ApprovalRequest
-    from mailhop.core.check import CheckReport
-    from mailhop.core.probe_report import EndpointProbe
-    from mailhop.core.verdict import ServiceVerdict
+    from mailhop.core.account.account import AccountChoice
+    from mailhop.core.account.approval import ApprovalRequest
+    from mailhop.core.probe.probe_report import EndpointProbe
+    from mailhop.core.run.check import CheckReport
+    from mailhop.core.verdict.verdict import ServiceVerdict
 
 __all__ = ["ResultPage"]
 
@@ -47,7 +47,7 @@ def headline(level: str) -> str:
 
 def short_verified(how: str) -> str:
     """How the chosen server's key was verified, short enough for a leg card; the certificate
-    view has the full words (core/labels.py HOW_VERIFIED)."""
+    view has the full words (core/verdict/labels.py HOW_VERIFIED)."""
     return {
         "dane-ee": tr("verified by DANE: the key the domain pinned in signed DNS"),
         "dane-ta": tr("verified by DANE: the authority the domain pinned in signed DNS"),
@@ -134,7 +134,7 @@ class ResultPage(QWidget):
     # -- filling in ------------------------------------------------------------------------
 
     def show_report(self, report: CheckReport) -> None:
-        from mailhop.core.account import choose
+        from mailhop.core.account.account import choose
 
         self.report = report
         self.choice = choice = choose(report)
@@ -165,8 +165,8 @@ class ResultPage(QWidget):
             self.back_button.setFocus()
 
     def _legs(self, report: CheckReport) -> None:
-        from mailhop.core.labels import SECURITY
-        from mailhop.core.lookalike import shown_host
+        from mailhop.core.common.lookalike import shown_host
+        from mailhop.core.verdict.labels import SECURITY
 
         verdict = report.verdict
 
@@ -209,7 +209,7 @@ class ResultPage(QWidget):
         )
 
     def _origins(self, report: CheckReport, choice: AccountChoice) -> None:
-        from mailhop.core.labels import SECURITY, TIER, provenance_label
+        from mailhop.core.verdict.labels import SECURITY, TIER, provenance_label
 
         self.origins.clear()
         domain = report.discovery.address.domain_unicode
@@ -321,7 +321,7 @@ class ResultPage(QWidget):
         CertificateDialog(f"{probe.entry.name.shown} ({title})", probe, self).exec()
 
     def report_text(self) -> str:
-        from mailhop.core.render_check import render_check
+        from mailhop.core.cli.render_check import render_check
 
         # The copy button is on the page only once a report is shown.
         assert self.report is not None

@@ -24,7 +24,7 @@ from .look import heading, icon, tr
 from .untrusted import item, label, server_words, set_item_tooltip, set_text
 
 if TYPE_CHECKING:
-    from mailhop.core.setup import SetupOutcome
+    from mailhop.core.account.setup import SetupOutcome
 
 __all__ = ["SignInPage"]
 

@@ -42,7 +42,7 @@ class UsePage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        from mailhop.core.export_formats import FORMATS
+        from mailhop.core.export.formats import FORMATS
 
         self.title = heading(tr("Use it in your mail client"))
         pick = QGroupBox(tr("Files for your mail clients (none holds your password)"))

@@ -71,7 +71,7 @@ DOCUMENT_LIMIT = 20_000  # a scrolling text view (the certificate's facts, an ac
 def neutral(text: object, limit: int = LIMIT) -> str:
     """``text`` with every control, format (bidi) and separator character but the space and
     the line break shown escaped, cut at ``limit`` characters with a note saying so."""
-    from mailhop.core.proto_base import sanitise
+    from mailhop.core.probe.proto_base import sanitise
 
     words = str(text)
     head = words[:limit]  # escaping only lengthens: the rest cannot fit anyway
@@ -90,7 +90,7 @@ def neutral(text: object, limit: int = LIMIT) -> str:
 
 def server_words(host: str, text: str) -> str:
     """A server's words inside mailhop's sentence: named and quoted, "host said: “…”"."""
-    from mailhop.core.proto_base import quote_server
+    from mailhop.core.probe.proto_base import quote_server
 
     return tr("{host} said: {words}").format(host=host, words=quote_server(text))
 

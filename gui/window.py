@@ -31,14 +31,14 @@ from .untrusted import message_box, set_text
 if TYPE_CHECKING:  # types only: the core loads when a check starts, after the first paint
     from PySide6.QtGui import QCloseEvent
 
-    from mailhop.core.address import EmailAddress
-    from mailhop.core.approval import ApprovalRequest
-    from mailhop.core.check import CheckReport
-    from mailhop.core.discovery import DiscoveryOptions, Observer
-    from mailhop.core.profile import AccountProfile
-    from mailhop.core.secrets import SecretStore
-    from mailhop.core.settings import Settings
-    from mailhop.core.setup import SetupOutcome
+    from mailhop.core.account.approval import ApprovalRequest
+    from mailhop.core.account.profile import AccountProfile
+    from mailhop.core.account.secrets import SecretStore
+    from mailhop.core.account.setup import SetupOutcome
+    from mailhop.core.common.address import EmailAddress
+    from mailhop.core.run.check import CheckReport
+    from mailhop.core.run.discovery import DiscoveryOptions, Observer
+    from mailhop.core.run.settings import Settings
 
     from .page_checking import CheckingPage
     from .page_result import ResultPage
@@ -85,7 +85,7 @@ class Session:
         Building reads the trust anchor and CA files: call it on the worker, not here."""
         if self.options is not None:
             return self.options
-        from mailhop.core.settings import Settings, options_from_settings
+        from mailhop.core.run.settings import Settings, options_from_settings
 
         return options_from_settings(self.settings or Settings())
 
@@ -97,7 +97,7 @@ class Session:
 
     @property
     def hard_deadline(self) -> float:
-        from mailhop.core.discovery import DEFAULT_HARD_DEADLINE
+        from mailhop.core.run.discovery import DEFAULT_HARD_DEADLINE
 
         if self.options is not None:
             return float(self.options.hard_deadline)
@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
     # -- step 2: the check -----------------------------------------------------------------
 
     def start_check(self, address: EmailAddress) -> None:
-        from mailhop.core.check import check
+        from mailhop.core.run.check import check
 
         self.report = None
         self.checking_page.begin(address.display, self.session.hard_deadline)
@@ -350,8 +350,8 @@ class MainWindow(QMainWindow):
         self.show_page(self.signin_page)
 
     def sign_in(self, password: str | None) -> None:
-        from mailhop.core.secrets import InvalidPassword, Password, SecretStore
-        from mailhop.core.setup import run_setup
+        from mailhop.core.account.secrets import InvalidPassword, Password, SecretStore
+        from mailhop.core.account.setup import run_setup
 
         report, approved, session = self.report, self.approved, self.session
         assert report is not None  # the sign-in page follows a result
@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
     # -- step 5: exports -------------------------------------------------------------------
 
     def to_use(self) -> None:
-        from mailhop.core.export_formats import render_export
+        from mailhop.core.export.formats import render_export
 
         profile = self._saved_profile()
         self.use_page.prepare(profile.address_unicode, self.session.export_dir)
@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
         self.runner.submit(qr(), done=self.use_page.show_qr, failed=lambda error, _: None)
 
     def save_exports(self, formats: tuple[str, ...], folder: Path, signing: Signing | None) -> None:
-        from mailhop.core.export_formats import export_chosen, export_format, load_signer
+        from mailhop.core.export.formats import export_chosen, export_format, load_signer
 
         profile = self._saved_profile()
 
@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
         self.runner.submit(save(), done=self.use_page.show_saved, failed=failed)
 
     def copy_summary(self) -> None:
-        from mailhop.core.export_formats import render_export
+        from mailhop.core.export.formats import render_export
 
         profile = self._saved_profile()
 

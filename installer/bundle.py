@@ -67,7 +67,7 @@ def version() -> str:
 
 
 def pyinstaller(mode: str, dist: Path, work: Path, icons: Path) -> None:
-    from mailhop.core.i18n import compile_catalogs
+    from mailhop.core.common.i18n import compile_catalogs
 
     # The .mo files are made here, so the spec's data files (pyproject's package-data) carry
     # them; a bundle without them would compile each .po at start-up instead.

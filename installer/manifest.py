@@ -12,7 +12,7 @@ that already decides it.
   confusables): named in ``THIRD_PARTY_DATA`` with the module that reads them, because no
   metadata says which data a package opens; the test's audit of a real run catches a missing
   one.
-* Hidden imports: the keyring backends, which core/secrets.py imports by name
+* Hidden imports: the keyring backends, which core/account/secrets.py imports by name
   (``backend_modules``), so a freezer cannot see them; plus their D-Bus or OS libraries; and
   every package whose data files the code opens by the package's name
   (``importlib.resources.files("mailhop.resources")``): nothing imports mailhop.resources as
@@ -38,8 +38,8 @@ APP_ID = "org.mailhop.mailhop"
 
 # Dependencies whose own files mailhop opens at run time, with the files (globs) and the reader.
 THIRD_PARTY_DATA: dict[str, tuple[str, ...]] = {
-    "publicsuffixlist": ("public_suffix_list.dat",),  # core/domains.py
-    "confusable_homoglyphs": ("*.json",),  # core/lookalike.py
+    "publicsuffixlist": ("public_suffix_list.dat",),  # core/common/domains.py
+    "confusable_homoglyphs": ("*.json",),  # core/common/lookalike.py
 }
 
 # Libraries the keyring backends import lazily (inside functions) on each platform.
@@ -135,7 +135,7 @@ def data_packages(repo: Path = REPO) -> list[str]:
 
 def hidden_imports(platform: str) -> list[str]:
     """Modules imported by name at run time on ``platform`` (see the module docstring)."""
-    from mailhop.core.secrets import backend_modules
+    from mailhop.core.account.secrets import backend_modules
 
     libraries = BACKEND_LIBRARIES[_family(platform)]
     return [*data_packages(), *backend_modules(platform), *libraries]

@@ -17,7 +17,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -e .
 # The translation catalogs: core/locale/*/LC_MESSAGES/mailhop.po -> .mo (polib, a dependency).
-"$venv/bin/python" -m mailhop.core.i18n >/dev/null
+"$venv/bin/python" -m mailhop.core.common.i18n >/dev/null
 # The window's translations: resources/i18n/mailhop_*.ts -> .qm (PySide6's lrelease).
 "$venv/bin/python" -m mailhop.gui.i18n >/dev/null
 echo "run-setup: ready ($venv)"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mailhop.core import __version__, cli
+from mailhop.core import __version__
+from mailhop.core.cli import main as cli
 from tests.lab.lab import LabInfo
 
 
@@ -248,11 +249,11 @@ def test_profiles_and_recheck_report_differences_and_change_nothing(
     import asyncio
     from dataclasses import replace
 
-    from mailhop.core.account import choose, profile_from_check
-    from mailhop.core.address import parse_address
-    from mailhop.core.check import check
-    from mailhop.core.profile import save_profile
-    from tests.core.test_discovery import options
+    from mailhop.core.account.account import choose, profile_from_check
+    from mailhop.core.account.profile import save_profile
+    from mailhop.core.common.address import parse_address
+    from mailhop.core.run.check import check
+    from tests.core.run.test_discovery import options
 
     done = run("profiles", "--profile-dir", str(tmp_path))
     assert done.returncode == 0 and "No saved accounts" in done.stdout
@@ -279,8 +280,8 @@ def test_export_writes_each_format_from_a_saved_profile(tmp_path: Path) -> None:
     import plistlib
     from dataclasses import replace
 
-    from mailhop.core.profile import save_profile
-    from tests.core.test_profile import PROFILE
+    from mailhop.core.account.profile import save_profile
+    from tests.core.account.test_profile import PROFILE
 
     save_profile(replace(PROFILE, address="jo@export.test"), tmp_path)
     common = ("jo@export.test", "--profile-dir", str(tmp_path), "--allow-test-domains")
@@ -302,8 +303,8 @@ def test_export_writes_each_format_from_a_saved_profile(tmp_path: Path) -> None:
 def test_export_explains_what_a_format_cannot_say(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from mailhop.core.profile import save_profile
-    from tests.core.test_profile import PROFILE
+    from mailhop.core.account.profile import save_profile
+    from tests.core.account.test_profile import PROFILE
 
     oauth = replace(
         PROFILE,
@@ -324,9 +325,9 @@ def test_export_explains_what_a_format_cannot_say(tmp_path: Path) -> None:
 def test_export_every_format_runs_and_holds_no_password(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from mailhop.core.profile import save_profile
-    from mailhop.core.secrets import lookup_command_line, secret_ref
-    from tests.core.test_profile import PROFILE
+    from mailhop.core.account.profile import save_profile
+    from mailhop.core.account.secrets import lookup_command_line, secret_ref
+    from tests.core.account.test_profile import PROFILE
 
     save_profile(replace(PROFILE, address="jo@export.test"), tmp_path)
     common = ("jo@export.test", "--profile-dir", str(tmp_path), "--allow-test-domains")
@@ -352,14 +353,14 @@ def test_export_every_format_runs_and_holds_no_password(tmp_path: Path) -> None:
 
 
 def test_export_choices_are_every_format_of_the_export_table() -> None:
-    from mailhop.core.export_formats import FORMATS
+    from mailhop.core.export.formats import FORMATS
 
     assert tuple(item.name for item in FORMATS) == cli.EXPORT_FORMATS
 
 
 def test_lint_passes_mailhops_own_export_and_flags_a_plaintext_file(tmp_path: Path) -> None:
-    from mailhop.core.export_thunderbird import autoconfig_xml
-    from tests.core.test_profile import PROFILE
+    from mailhop.core.export.thunderbird import autoconfig_xml
+    from tests.core.account.test_profile import PROFILE
 
     good = tmp_path / "config-v1.1.xml"
     good.write_bytes(autoconfig_xml(PROFILE))
@@ -419,8 +420,8 @@ def test_interrupt_is_a_line_and_exit_130(capsys: pytest.CaptureFixture[str]) ->
 def test_a_damaged_profile_is_named_with_its_reason_and_hides_no_other(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from mailhop.core.profile import save_profile
-    from tests.core.test_profile import PROFILE
+    from mailhop.core.account.profile import save_profile
+    from tests.core.account.test_profile import PROFILE
 
     save_profile(
         replace(PROFILE, address="jo@export.test", address_unicode="jo@export.test"), tmp_path

@@ -30,13 +30,13 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mailhop.core.address import parse_address
-from mailhop.core.check import CheckReport, check
-from mailhop.core.discovery import DiscoveryOptions, DiscoveryReport, discover
-from mailhop.core.dnssec import TrustAnchor
-from mailhop.core.model import Security, Service
-from mailhop.core.report import Attempt, Source, Status
-from mailhop.core.resolver import parse_upstream
+from mailhop.core.common.address import parse_address
+from mailhop.core.common.model import Security, Service
+from mailhop.core.discover.report import Attempt, Source, Status
+from mailhop.core.dns.dnssec import TrustAnchor
+from mailhop.core.dns.resolver import parse_upstream
+from mailhop.core.run.check import CheckReport, check
+from mailhop.core.run.discovery import DiscoveryOptions, DiscoveryReport, discover
 from tests.lab import lab as lab_module
 
 DNS_SOURCES = {Source.SRV, Source.MX, Source.TLS_RPT, Source.OPENPGPKEY, Source.SMIMEA}

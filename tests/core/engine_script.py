@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mailhop.core.model import Security
-from mailhop.core.proto_base import Engine, Event, Failed, Finished, Limits, Send, StartTls
-from mailhop.core.proto_imap import ImapEngine
-from mailhop.core.proto_pop3 import Pop3Engine
-from mailhop.core.proto_smtp import SmtpEngine
+from mailhop.core.common.model import Security
+from mailhop.core.probe.proto_base import Engine, Event, Failed, Finished, Limits, Send, StartTls
+from mailhop.core.probe.proto_imap import ImapEngine
+from mailhop.core.probe.proto_pop3 import Pop3Engine
+from mailhop.core.probe.proto_smtp import SmtpEngine
 
 CHUNKS = [1, 7, None]  # byte by byte, an odd size, and everything at once
 CREDENTIAL_VERBS = (b"LOGIN", b"AUTHENTICATE", b"AUTH", b"USER", b"PASS", b"APOP")

@@ -4,7 +4,7 @@
 found by parsing the code (an AST scan, as xgettext's Python parser does), with the
 non-literal calls that no extraction could see. ``python -m tests.core.i18n_catalog`` adds
 new msgids to each core/locale/<lang>/LC_MESSAGES/mailhop.po (empty, for a translator) and
-marks vanished ones obsolete; tests/core/test_i18n.py holds the catalogs complete.
+marks vanished ones obsolete; tests/core/common/test_i18n.py holds the catalogs complete.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import polib
 CORE = Path(__file__).resolve().parents[2] / "core"
 LOCALE = CORE / "locale"
 MARKERS = {"_": 1, "N_": 1, "ngettext": 2}  # how many leading arguments are msgids
-MECHANISM = CORE / "i18n.py"  # translates what the others marked: its calls take variables
+MECHANISM = CORE / "common" / "i18n.py"  # translates what the others marked: its calls take variables
 
 
 @dataclass(frozen=True, slots=True)

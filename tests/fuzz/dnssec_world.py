@@ -29,7 +29,7 @@ import dns.rrset
 import dns.zone
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from mailhop.core.dnssec import TrustAnchor
+from mailhop.core.dns.dnssec import TrustAnchor
 
 T = dns.rdatatype.RdataType
 IN = dns.rdataclass.IN

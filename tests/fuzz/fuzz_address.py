@@ -1,4 +1,4 @@
-"""Fuzzes the address parser (core/address.py) with any text a person (or a command line
+"""Fuzzes the address parser (core/common/address.py) with any text a person (or a command line
 with undecodable bytes, hence lone surrogates) can hand it.
 
 parse_address raises AddressError, and only that, for anything it refuses: that is its
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import atheris
 
-from mailhop.core.address import AddressError, parse_address
+from mailhop.core.common.address import AddressError, parse_address
 
 CONTRACT: tuple[type[BaseException], ...] = (AddressError,)
 

@@ -1,4 +1,4 @@
-"""Fuzzes the autoconfig parser (core/parse_autoconfig.py) with whole documents, as an
+"""Fuzzes the autoconfig parser (core/discover/parse_autoconfig.py) with whole documents, as an
 HTTPS or HTTP fetch hands them over (the seeds are ISPDB files and mailhop's own export).
 
 parse_autoconfig documents that it never raises for bad input: a document it cannot use
@@ -10,8 +10,8 @@ endpoint derived from a plaintext entry is on one of its protocol's standard TLS
 
 from __future__ import annotations
 
-from mailhop.core.fields import has_control
-from mailhop.core.parse_autoconfig import STANDARD_TLS_PORTS, parse_autoconfig
+from mailhop.core.common.fields import has_control
+from mailhop.core.discover.parse_autoconfig import STANDARD_TLS_PORTS, parse_autoconfig
 
 CONTRACT: tuple[type[BaseException], ...] = ()
 

@@ -1,4 +1,4 @@
-"""Fuzzes the Autodiscover POX parser (core/parse_autodiscover.py) with whole response
+"""Fuzzes the Autodiscover POX parser (core/discover/parse_autodiscover.py) with whole response
 bodies (the seeds: a settings answer, an error, a mobilesync answer, mailhop's export).
 
 parse_autodiscover documents that it never raises for bad input (``error`` is set
@@ -9,8 +9,8 @@ one of its protocol's standard TLS ports.
 
 from __future__ import annotations
 
-from mailhop.core.parse_autoconfig import STANDARD_TLS_PORTS
-from mailhop.core.parse_autodiscover import parse_autodiscover
+from mailhop.core.discover.parse_autoconfig import STANDARD_TLS_PORTS
+from mailhop.core.discover.parse_autodiscover import parse_autodiscover
 
 CONTRACT: tuple[type[BaseException], ...] = ()
 

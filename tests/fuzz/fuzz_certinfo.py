@@ -1,4 +1,4 @@
-"""Fuzzes certificate analysis (core/certinfo.py) with chains as a server presents them:
+"""Fuzzes certificate analysis (core/probe/certinfo.py) with chains as a server presents them:
 the bytes are split into DER elements (a seed is one certificate or a whole chain, DER
 concatenated), or read as a PEM bundle when they start like one.
 
@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from mailhop.core.certinfo import analyze_chain, issued_by, load_certificate, spki_der
-from mailhop.core.untrusted import UntrustedDataError, read_pem_certificates
+from mailhop.core.common.untrusted import UntrustedDataError, read_pem_certificates
+from mailhop.core.probe.certinfo import analyze_chain, issued_by, load_certificate, spki_der
 
 CONTRACT: tuple[type[BaseException], ...] = ()
 

@@ -1,4 +1,4 @@
-"""Fuzzes the signed-profile reader (core/cms_signed.py): CMS SignedData envelopes, DER
+"""Fuzzes the signed-profile reader (core/export/cms_signed.py): CMS SignedData envelopes, DER
 and BER (the seeds are one made by cryptography and one by `openssl cms -sign -stream`).
 
 unwrap_signed raises UntrustedDataError, and only that, for bytes that are not a readable
@@ -8,8 +8,8 @@ be read whole (it went through untrusted.read_certificate), and a failure is a s
 
 from __future__ import annotations
 
-from mailhop.core.cms_signed import unwrap_signed
-from mailhop.core.untrusted import UntrustedDataError
+from mailhop.core.common.untrusted import UntrustedDataError
+from mailhop.core.export.cms_signed import unwrap_signed
 
 CONTRACT: tuple[type[BaseException], ...] = (UntrustedDataError,)
 

@@ -1,4 +1,4 @@
-"""Fuzzes mailhop's DNSSEC chain validator (core/dnssec.py, ChainValidator.validate) with
+"""Fuzzes mailhop's DNSSEC chain validator (core/dns/dnssec.py, ChainValidator.validate) with
 answers built from the bytes, against a small signed tree made at import (dnssec_world.py).
 
 Two shapes of input:
@@ -32,7 +32,7 @@ import dns.rdatatype
 import dns.rrset
 from dns.rdtypes.ANY.DNSKEY import DNSKEY
 
-from mailhop.core.dnssec import SUPPORTED_ALGORITHMS, ChainValidator, Security, ValidatedAnswer
+from mailhop.core.dns.dnssec import SUPPORTED_ALGORITHMS, ChainValidator, Security, ValidatedAnswer
 from tests.fuzz.dnssec_world import NOW, WORLD, sign
 
 CONTRACT: tuple[type[BaseException], ...] = ()

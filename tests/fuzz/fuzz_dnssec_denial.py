@@ -1,4 +1,4 @@
-"""Fuzzes the denial-of-existence proofs (core/dnssec_denial.py) with NSEC/NSEC3 records
+"""Fuzzes the denial-of-existence proofs (core/dns/dnssec_denial.py) with NSEC/NSEC3 records
 built from the bytes: names up to 255 octets, chains that wrap, hashes of nearby names
 (so records match and cover), opt-out flags, odd iterations and salts.
 
@@ -21,7 +21,7 @@ import dns.rdtypes.util
 from dns.rdtypes.ANY.NSEC import NSEC
 from dns.rdtypes.ANY.NSEC3 import NSEC3
 
-from mailhop.core.dnssec_denial import (
+from mailhop.core.dns.dnssec_denial import (
     CutKind,
     CutProof,
     Denial,

@@ -1,9 +1,9 @@
-"""Fuzzes the linter (core/lint.py) with files of every format it knows: the seeds are one
+"""Fuzzes the linter (core/export/lint.py) with files of every format it knows: the seeds are one
 autoconfig, K-9, Autodiscover, PACC, MTA-STS file, an XML and a binary plist, and a signed
 (CMS) profile. The first byte picks the file name, since the name breaks format ties.
 
 lint documents that nothing in a file raises out of it: every problem is a finding (every
-library call goes through core/untrusted.py). CONTRACT is therefore empty. Safety rules
+library call goes through core/common/untrusted.py). CONTRACT is therefore empty. Safety rules
 (asserts): the report's JSON form serialises, and a report without errors is "ok".
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from mailhop.core.lint import Severity, lint
+from mailhop.core.export.lint import Severity, lint
 
 CONTRACT: tuple[type[BaseException], ...] = ()
 

@@ -1,4 +1,4 @@
-"""Fuzzes the look-alike classifier (core/lookalike.py) with any host name text: A-labels
+"""Fuzzes the look-alike classifier (core/common/lookalike.py) with any host name text: A-labels
 from DNS records and documents, U-labels, broken punycode, lone surrogates.
 
 classify_host has no error in its contract: a name IDNA refuses is kept as it is, so it
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import atheris
 
-from mailhop.core.lookalike import classify_host
+from mailhop.core.common.lookalike import classify_host
 
 CONTRACT: tuple[type[BaseException], ...] = ()
 

@@ -1,4 +1,4 @@
-"""Fuzzes MTA-STS (core/parse_mtasts.py): the policy file, the ``_mta-sts`` TXT record
+"""Fuzzes MTA-STS (core/discover/parse_mtasts.py): the policy file, the ``_mta-sts`` TXT record
 built from the same bytes, and MX matching against the policy's patterns.
 
 Both parsers document that they return a result with ``error`` rather than raise, and
@@ -8,7 +8,7 @@ policy's ``max_age`` is within RFC 8461's year, and every pattern is lower-case 
 
 from __future__ import annotations
 
-from mailhop.core.parse_mtasts import (
+from mailhop.core.discover.parse_mtasts import (
     MAX_AGE_LIMIT,
     mx_matches,
     parse_mtasts_policy,

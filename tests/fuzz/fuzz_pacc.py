@@ -1,4 +1,4 @@
-"""Fuzzes PACC (core/parse_pacc.py): the JSON document, with and without a matching
+"""Fuzzes PACC (core/discover/parse_pacc.py): the JSON document, with and without a matching
 ``_ua-auto-config`` digest, and the TXT record parser on the same bytes.
 
 parse_pacc and parse_pacc_record document that they return a result with ``error``
@@ -13,8 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from mailhop.core.parse_autoconfig import STANDARD_TLS_PORTS
-from mailhop.core.parse_pacc import PaccRecord, parse_pacc, parse_pacc_record
+from mailhop.core.discover.parse_autoconfig import STANDARD_TLS_PORTS
+from mailhop.core.discover.parse_pacc import PaccRecord, parse_pacc, parse_pacc_record
 
 CONTRACT: tuple[type[BaseException], ...] = ()
 

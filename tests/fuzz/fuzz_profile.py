@@ -1,4 +1,4 @@
-"""Fuzzes reading a saved account profile (core/profile.py) from a file's bytes: the seed
+"""Fuzzes reading a saved account profile (core/account/profile.py) from a file's bytes: the seed
 is a profile as mailhop writes it.
 
 parse_profile raises ProfileError, and only that, for a file it cannot use (the JSON goes
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mailhop.core.profile import ProfileError, compare, parse_profile, render_profile
+from mailhop.core.account.profile import ProfileError, compare, parse_profile, render_profile
 
 CONTRACT: tuple[type[BaseException], ...] = (ProfileError,)
 

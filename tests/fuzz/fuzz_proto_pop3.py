@@ -1,4 +1,4 @@
-"""Fuzzes the POP3 probe engine (core/proto_pop3.py, with proto_base.py): server replies in
+"""Fuzzes the POP3 probe engine (core/probe/proto_pop3.py, with proto_base.py): server replies in
 chunks of the fuzzer's choosing, over STLS or implicit TLS, checked against the engines'
 safety rules (tests/fuzz/proto_dialogue.py: fixed commands only, nothing before TLS trusted,
 any byte after the STLS reply fatal, sanitised text).
@@ -9,7 +9,7 @@ with a ``Failed`` event; an exception of any kind would escape the probe's drive
 
 from __future__ import annotations
 
-from mailhop.core.proto_pop3 import Command, Pop3Engine
+from mailhop.core.probe.proto_pop3 import Command, Pop3Engine
 from tests.fuzz.proto_dialogue import Protocol, run
 
 CONTRACT: tuple[type[BaseException], ...] = ()

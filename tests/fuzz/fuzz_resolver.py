@@ -1,4 +1,4 @@
-"""Fuzzes the resolver's pure parts (core/resolver.py): turning a name mailhop built into a
+"""Fuzzes the resolver's pure parts (core/dns/resolver.py): turning a name mailhop built into a
 question (`query_name`, also behind a `_PORT._tcp.` prefix as the TLSA lookups build it),
 `Resolver.lookup` on names no question can carry (answered without the network), the
 `--resolver` option's parser, and the parsing of a response as the resolver's network step
@@ -22,8 +22,8 @@ import dns.exception
 import dns.message
 import dns.name
 
-from mailhop.core.dnssec import Security
-from mailhop.core.resolver import Outcome, Resolver, Upstream, parse_upstream, query_name
+from mailhop.core.dns.dnssec import Security
+from mailhop.core.dns.resolver import Outcome, Resolver, Upstream, parse_upstream, query_name
 from tests.fuzz.dnssec_world import WORLD
 
 CONTRACT: tuple[type[BaseException], ...] = ()

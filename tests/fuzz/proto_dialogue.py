@@ -8,7 +8,7 @@ An input is what a server sends, plus how it arrives (the fuzzer controls both):
     the rest      the server's bytes; TLS_MARK splits them into before and after the TLS
                   handshake (STARTTLS only; without it, everything comes before)
 
-It is fed the way core/mailsession.py feeds it: ``receive`` in those chunks; when the engine
+It is fed the way core/probe/mailsession.py feeds it: ``receive`` in those chunks; when the engine
 asks for TLS, whatever it has not seen yet is handed to it first (a server that sent more
 after its STARTTLS reply); then ``tls_established`` and the bytes from after the handshake;
 ``receive_eof`` when the server hangs up. ``encode`` writes a transcript in this form (the
@@ -36,8 +36,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from mailhop.core.model import Security
-from mailhop.core.proto_base import (
+from mailhop.core.common.model import Security
+from mailhop.core.probe.proto_base import (
     ALERT_LIMIT,
     EVIDENCE_LIMIT,
     GREETING_LIMIT,

@@ -23,20 +23,20 @@ SMOKE_SECONDS = int(os.environ.get("MAILHOP_FUZZ_SMOKE_SECONDS", "4"))
 UNTRUSTED_PARSERS = frozenset(
     f"mailhop.core.{name}"
     for name in (
-        "address",
-        "parse_autoconfig",
-        "parse_autodiscover",
-        "parse_mtasts",
-        "parse_pacc",
-        "lint",
-        "cms_signed",
-        "certinfo",
-        "profile",
-        "proto_imap",
-        "proto_pop3",
-        "proto_smtp",
-        "dnssec",
-        "dnssec_denial",
+        "common.address",
+        "discover.parse_autoconfig",
+        "discover.parse_autodiscover",
+        "discover.parse_mtasts",
+        "discover.parse_pacc",
+        "export.lint",
+        "export.cms_signed",
+        "probe.certinfo",
+        "account.profile",
+        "probe.proto_imap",
+        "probe.proto_pop3",
+        "probe.proto_smtp",
+        "dns.dnssec",
+        "dns.dnssec_denial",
     )
 )
 

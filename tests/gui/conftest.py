@@ -13,13 +13,13 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from mailhop.core.demo import start_demo
-from mailhop.core.secrets import MemoryKeyring, SecretStore
-from mailhop.core.settings import Settings
+from mailhop.core.account.secrets import MemoryKeyring, SecretStore
+from mailhop.core.demo.domain import start_demo
+from mailhop.core.run.settings import Settings
 from mailhop.gui.app import application
 from mailhop.gui.demo_window import demo_session
 from mailhop.gui.window import MainWindow, Session
-from tests.core.test_discovery import options
+from tests.core.run.test_discovery import options
 from tests.lab.lab import LabInfo
 
 

@@ -63,7 +63,7 @@ def texts(root: Any) -> list[str]:
         elif isinstance(widget, QComboBox):
             found += [widget.itemText(i) for i in range(widget.count())]
         elif isinstance(widget, QTreeWidget) and widget.objectName() != "findings":
-            # (The findings are the core's words, helpdesk evidence included: core/i18n.py.)
+            # (The findings are the core's words, helpdesk evidence included: core/common/i18n.py.)
             header = widget.headerItem()
             found += [header.text(c) for c in range(widget.columnCount())]
             rows = [widget.topLevelItem(i) for i in range(widget.topLevelItemCount())]
@@ -154,8 +154,8 @@ def page(root: Any) -> dict[str, Any]:
 
 
 def walk() -> dict[str, Any]:
-    from mailhop.core.demo import start_demo
-    from mailhop.core.i18n import language as core_language
+    from mailhop.core.common.i18n import language as core_language
+    from mailhop.core.demo.domain import start_demo
     from mailhop.gui import i18n
     from mailhop.gui.app import application
     from mailhop.gui.demo_window import demo_session

@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     with x_server():
-        from mailhop.core.demo import start_demo
+        from mailhop.core.demo.domain import start_demo
         from mailhop.gui.app import application
         from mailhop.gui.demo_window import demo_session
         from mailhop.gui.window import MainWindow
@@ -188,10 +188,10 @@ def main(argv: list[str] | None = None) -> int:
                 walk(app, window, args.folder, "dark", None)
                 window.close()
         if args.lab:
-            from mailhop.core.secrets import MemoryKeyring, SecretStore
-            from mailhop.core.settings import Settings
+            from mailhop.core.account.secrets import MemoryKeyring, SecretStore
+            from mailhop.core.run.settings import Settings
             from mailhop.gui.window import Session
-            from tests.core.test_discovery import options
+            from tests.core.run.test_discovery import options
             from tests.lab import lab as lab_module
 
             info = lab_module.running() or lab_module.up()

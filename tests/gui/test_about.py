@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from mailhop.core import __version__
-from mailhop.core.secrets import MemoryKeyring, SecretStore
+from mailhop.core.account.secrets import MemoryKeyring, SecretStore
 from mailhop.gui import about
 from mailhop.gui.window import MainWindow, Session
 

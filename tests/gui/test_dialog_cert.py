@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from mailhop.core.account import choose
-from mailhop.core.address import parse_address
-from mailhop.core.check import check
+from mailhop.core.account.account import choose
+from mailhop.core.common.address import parse_address
+from mailhop.core.run.check import check
 from mailhop.gui.dialog_cert import CertificateDialog, certificate_text
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mailhop.core.settings import Settings
+from mailhop.core.run.settings import Settings
 from mailhop.gui.dialog_settings import SettingsDialog
 from mailhop.gui.window import MainWindow, Session
 from tests.gui.conftest import wait_for_page

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 WIDTH = 980  # the window's size when it opens (gui/window.py)
 
 # A few words each page must show, per language: mailhop's own and, where the page shows
-# them, the core's (findings, labels: core/i18n.py, the same language).
+# them, the core's (findings, labels: core/common/i18n.py, the same language).
 KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
     "de": {
         "address": ("E-Mail-Konto einrichten", "Adresse &prüfen", "Ihre &E-Mail-Adresse:"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from mailhop.core.address import AddressError, parse_address
+from mailhop.core.common.address import AddressError, parse_address
 from mailhop.gui.page_address import AddressPage
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel
 
 from mailhop.gui.page_result import ResultPage
-from tests.core.test_check import run_check
+from tests.core.run.test_check import run_check
 from tests.lab.lab import LabInfo
 
 

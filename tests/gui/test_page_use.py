@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtGui import QGuiApplication
 
 from mailhop.gui.window import MainWindow
-from tests.core.test_export_apple import pki  # noqa: F401  (the signing certificates)
+from tests.core.export.test_apple import pki  # noqa: F401  (the signing certificates)
 from tests.gui.test_dialog_accounts import set_up_demo_account
 
 

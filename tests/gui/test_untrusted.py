@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailhop.core.accounts import RecheckResult
-from mailhop.core.discovery import Event
-from mailhop.core.findings import Finding, Severity
-from mailhop.core.profile import Difference
-from mailhop.core.proto_base import ServerAlert
-from mailhop.core.report import Source, Status
+from mailhop.core.account.accounts import RecheckResult
+from mailhop.core.account.profile import Difference
+from mailhop.core.common.findings import Finding, Severity
+from mailhop.core.discover.report import Source, Status
+from mailhop.core.probe.proto_base import ServerAlert
+from mailhop.core.run.discovery import Event
 from mailhop.gui.dialog_accounts import AccountsDialog
 from mailhop.gui.dialog_cert import CertificateDialog
 from mailhop.gui.page_checking import CheckingPage
@@ -51,7 +51,7 @@ from mailhop.gui.untrusted import (
     tooltip_markup,
 )
 from mailhop.gui.window import MainWindow, Session
-from tests.core.test_check import run_check
+from tests.core.run.test_check import run_check
 from tests.gui.conftest import wait_for_page
 from tests.gui.test_window import type_address
 from tests.lab.lab import LabInfo
@@ -344,7 +344,7 @@ def hostile_report(lab: LabInfo) -> Any:
 
 
 def _relay_from(probe: Any) -> Any:
-    from mailhop.core.probe_report import RelayProbe
+    from mailhop.core.probe.probe_report import RelayProbe
 
     return RelayProbe(probe.entry.hostname, 0, probe, None, None)
 

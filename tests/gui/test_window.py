@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QTreeWidget, QWidget
 
-from mailhop.core.secrets import MemoryKeyring
+from mailhop.core.account.secrets import MemoryKeyring
 from mailhop.gui.window import MainWindow, Session
 from tests.gui.conftest import wait_for_page
 
@@ -110,7 +110,7 @@ def test_lab_account_signs_in_and_a_wrong_password_stores_nothing(
     exported = lab_session.export_dir
     names = {path.name for path in exported.iterdir()}
     assert "config-v1.1-healthy.test.xml" in names and "alice@healthy.test.mobileconfig" in names
-    from mailhop.core.lint import lint
+    from mailhop.core.export.lint import lint
 
     for name in ("config-v1.1-healthy.test.xml", "alice@healthy.test.mobileconfig"):
         report = lint((exported / name).read_bytes(), name)
@@ -236,7 +236,7 @@ def test_a_profile_that_cannot_be_saved_is_a_readable_outcome_not_a_traceback(
 def test_a_bad_setting_is_named_before_anything_runs(
     qtbot: Any, open_window: Any, lab_session: Session, tmp_path: Path
 ) -> None:
-    from mailhop.core.settings import Settings
+    from mailhop.core.run.settings import Settings
 
     missing = tmp_path / "no-such-anchor.ds"
     session = Session(

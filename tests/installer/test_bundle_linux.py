@@ -5,7 +5,7 @@ PyInstaller analysis gives the one-file program and the one-folder build the .de
 Every run of a bundle below happens with the build machine's Python hidden (a private mount
 namespace with tmpfs over each Python installation, a fresh environment: bundle_tools.py),
 so a pass proves the bundle carries everything itself: the interpreter, mailhop's package
-data, the Qt plugins that draw its SVG icons, and the keyring backends that core/secrets.py
+data, the Qt plugins that draw its SVG icons, and the keyring backends that core/account/secrets.py
 imports by name and that keyring finds through entry-point metadata.
 """
 
@@ -23,7 +23,7 @@ import pytest
 
 from installer import bundle, manifest
 from mailhop.core import __version__
-from mailhop.core.secrets import backend_modules, secret_ref
+from mailhop.core.account.secrets import backend_modules, secret_ref
 from tests.installer.bundle_tools import (
     HIDDEN_EXIT,
     clean_env,

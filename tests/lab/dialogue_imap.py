@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mailhop.core.demo_dialogues import IMAP_LITERAL, imap_tokens
+from mailhop.core.demo.dialogues import IMAP_LITERAL, imap_tokens
 
 from .dialogues import MAX_LITERAL, Behaviour, Dialogue, Halt, Send, Step, sasl_plain
 from .dialogues import line as as_line

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 
-from mailhop.core.demo_dialogues import decode_b64
+from mailhop.core.demo.dialogues import decode_b64
 
 from .dialogues import Dialogue, Halt, Send, Step, sasl_plain
 

@@ -32,9 +32,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-# The client-input parsers are the demo servers' (core/demo_dialogues.py), shared: the lab
+# The client-input parsers are the demo servers' (core/demo/dialogues.py), shared: the lab
 # and the shipped demo read SASL and IMAP commands the same way.
-from mailhop.core.demo_dialogues import sasl_plain as sasl_plain
+from mailhop.core.demo.dialogues import sasl_plain as sasl_plain
 
 TLS_MODES = ("starttls", "implicit", "none")
 # Where a stall or close can happen; "login" is on receiving a login command, before replying.

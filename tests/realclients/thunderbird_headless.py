@@ -53,12 +53,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from mailhop.core.account import choose, profile_from_check
-from mailhop.core.address import parse_address
-from mailhop.core.check import check
-from mailhop.core.export_thunderbird import user_js
-from mailhop.core.profile import AccountProfile
-from tests.core.test_discovery import options
+from mailhop.core.account.account import choose, profile_from_check
+from mailhop.core.account.profile import AccountProfile
+from mailhop.core.common.address import parse_address
+from mailhop.core.export.thunderbird import user_js
+from mailhop.core.run.check import check
+from tests.core.run.test_discovery import options
 from tests.lab import lab as lab_module
 from tests.lab import netns
 from tests.lab.lab import LabInfo

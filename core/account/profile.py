@@ -1,0 +1,370 @@
+"""Saved accounts: the verified, non-secret settings, as a versioned file, and re-check diffs.
+
+A profile holds what the check verified (endpoints, security, user name, how each server was
+authenticated, its SPKI pin, where each setting came from, the approvals given, the verdict
+and when) and never a secret: the password lives only in the OS keyring, and the profile
+names the keyring entries so ``forget`` can remove them.
+
+Files are JSON, one per account, under the user's config directory (platformdirs), written
+atomically (a temporary file in the same directory, fsync, rename), so a crash never leaves a
+half-written profile. ``compare`` lists every difference between a saved profile and a new
+check; nothing changes a profile silently (DESIGN.md section 4, rule 10).
+
+A profile file is read as untrusted bytes (anyone, or a disk error, may have changed it):
+through the JSON boundary (untrusted.read_json: size and nesting bounded, no infinite
+numbers), then every field is checked for its type and range. Whatever is wrong with one
+file becomes a ``ProfileError`` that names the file and says why; ``list_profiles`` lists
+it among the others and never lets it hide them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..common.lookalike import shown_host
+from ..common.untrusted import UntrustedDataError, read_json
+from ..probe.probe_report import EndpointProbe
+from .approval import Approval
+
+__all__ = [
+    "PROFILE_VERSION",
+    "AccountProfile",
+    "Difference",
+    "EndpointSetting",
+    "ProfileError",
+    "SecretRef",
+    "compare",
+    "default_directory",
+    "delete_profile",
+    "endpoint_setting",
+    "list_profiles",
+    "load_profile",
+    "parse_profile",
+    "profile_path",
+    "render_profile",
+    "save_profile",
+]
+
+PROFILE_VERSION = 1
+MAX_PROFILE_BYTES = 1 << 20  # a real profile is about 2 KB; this bounds a stray big file
+
+
+class ProfileError(Exception):
+    """A profile file that cannot be read or written; the message names the file and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointSetting:
+    service: str  # submission / imap / pop3
+    host: str
+    port: int
+    security: str  # implicit-tls / starttls
+    username: str
+    auth_method: str  # password-cleartext, password-encrypted, oauth2
+    spki_sha256: str  # the key the check verified: a changed key is a difference
+    authenticated_by: str  # dane-ee / dane-ta / pkix
+    tier: str
+    sources: tuple[str, ...]  # "srv: _imaps._tcp.example.com SRV (dnssec-secure)", ...
+
+
+@dataclass(frozen=True, slots=True)
+class SecretRef:
+    """Where a password was stored: the keyring's service name and user, not the secret."""
+
+    service: str
+    username: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountProfile:
+    version: int
+    address: str  # local@A-label
+    address_unicode: str
+    display_name: str
+    incoming: EndpointSetting
+    outgoing: EndpointSetting
+    oauth2: bool
+    approvals: tuple[Approval, ...]
+    secrets: tuple[SecretRef, ...]
+    verdict: str
+    checked_at: str  # ISO 8601 UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One change between a saved profile and a new check."""
+
+    kind: str  # new-host, changed-port, changed-security, rotated-key, verification-changed,
+    #            changed-username, changed-auth, tier-changed, verdict-changed
+    leg: str  # incoming / outgoing / account
+    old: str
+    new: str
+
+    def describe(self) -> str:
+        return f"{self.leg}: {self.kind.replace('-', ' ')} ({self.old} -> {self.new})"
+
+
+def endpoint_setting(probe: EndpointProbe, username: str, auth_method: str) -> EndpointSetting:
+    entry = probe.entry
+    return EndpointSetting(
+        service=entry.service.value,
+        host=entry.hostname,
+        port=entry.port,
+        security=entry.security.value,
+        username=username,
+        auth_method=auth_method,
+        spki_sha256=probe.cert.spki_sha256 if probe.cert else "",
+        authenticated_by=probe.authenticated_by or "",
+        tier=entry.tier.value,
+        sources=tuple(f"{o.source.value}: {o.target} ({o.auth.value})" for o in entry.origins),
+    )
+
+
+def default_directory() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("mailhop", appauthor=False) / "accounts"
+
+
+def profile_path(address: str, directory: Path) -> Path:
+    # The A-label address is ASCII; "/" and NUL cannot occur in a parsed address, but the
+    # name is checked anyway so a profile can never be written outside `directory`.
+    name = f"{address}.json"
+    if "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
+        raise ProfileError(f"{address!r} cannot name a profile file")
+    return directory / name
+
+
+def save_profile(profile: AccountProfile, directory: Path | None = None) -> Path:
+    """Write atomically; returns the path. Raises ProfileError naming the file."""
+    folder = directory or default_directory()
+    path = profile_path(profile.address, folder)
+    data = render_profile(profile).decode("utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(prefix=".profile-", dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ProfileError(f"cannot save the profile {path}: {exc.strerror or exc}") from exc
+    return path
+
+
+def load_profile(address: str, directory: Path | None = None) -> AccountProfile:
+    """The saved profile of ``address``; ProfileError (naming the file) and nothing else."""
+    path = profile_path(address, directory or default_directory())
+    try:
+        return _read(path)
+    except FileNotFoundError:
+        raise ProfileError(f"there is no saved account for {address} ({path})") from None
+
+
+def list_profiles(directory: Path | None = None) -> list[AccountProfile | ProfileError]:
+    """Every saved profile, sorted by file name; an unreadable file is listed as a
+    ProfileError naming it and why, among the others, never instead of them."""
+    folder = directory or default_directory()
+    try:
+        paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    except OSError as exc:
+        return [ProfileError(f"the folder {folder} cannot be read: {exc.strerror or exc}")]
+    found: list[AccountProfile | ProfileError] = []
+    for path in paths:
+        try:
+            found.append(_read(path))
+        except FileNotFoundError:
+            continue  # removed since the folder was listed (a forget in another window)
+        except ProfileError as exc:
+            found.append(exc)
+    return found
+
+
+def _read(path: Path) -> AccountProfile:
+    """One profile file; ProfileError naming it, or FileNotFoundError when it is gone."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ProfileError(f"the profile {path} cannot be read: {exc.strerror or exc}") from exc
+    return parse_profile(data, path)
+
+
+def render_profile(profile: AccountProfile) -> bytes:
+    """The file's bytes: JSON, UTF-8, keys sorted (so a diff of two saves is readable)."""
+    text = json.dumps(_to_json(profile), indent=2, ensure_ascii=False, sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def parse_profile(data: bytes, path: Path) -> AccountProfile:
+    """A profile from the bytes of the file at ``path`` (named in errors); ProfileError,
+    and nothing else, for bytes that are not one."""
+    try:
+        raw = read_json(data, max_bytes=MAX_PROFILE_BYTES)
+    except UntrustedDataError as exc:
+        raise ProfileError(f"the profile {path} cannot be read: {exc}") from exc
+    return _from_json(raw, path)
+
+
+def delete_profile(address: str, directory: Path | None = None) -> Path | None:
+    path = profile_path(address, directory or default_directory())
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ProfileError(f"cannot remove the profile {path}: {exc.strerror or exc}") from exc
+    return path
+
+
+def compare(saved: AccountProfile, fresh: AccountProfile) -> tuple[Difference, ...]:
+    """Every difference that matters between a saved profile and a new check."""
+    found: list[Difference] = []
+    for leg in ("incoming", "outgoing"):
+        old: EndpointSetting = getattr(saved, leg)
+        new: EndpointSetting = getattr(fresh, leg)
+        pairs = [
+            # U-label (A-label) for an IDN: a look-alike new host is seen for what it is.
+            (
+                "new-host",
+                f"{old.service} {shown_host(old.host)}",
+                f"{new.service} {shown_host(new.host)}",
+            ),
+            ("changed-port", str(old.port), str(new.port)),
+            ("changed-security", old.security, new.security),
+            ("changed-username", old.username, new.username),
+            ("changed-auth", old.auth_method, new.auth_method),
+            (
+                "verification-changed",
+                old.authenticated_by or "none",
+                new.authenticated_by or "none",
+            ),
+            ("tier-changed", old.tier, new.tier),
+        ]
+        for kind, before, after in pairs:
+            if before != after:
+                found.append(Difference(kind, leg, before, after))
+        if old.host == new.host and old.spki_sha256 != new.spki_sha256:
+            found.append(Difference("rotated-key", leg, old.spki_sha256, new.spki_sha256))
+    if saved.verdict != fresh.verdict:
+        found.append(Difference("verdict-changed", "account", saved.verdict, fresh.verdict))
+    return tuple(found)
+
+
+def now_text() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _to_json(profile: AccountProfile) -> dict[str, Any]:
+    data = asdict(profile)
+    data["format"] = "mailhop-account"
+    return data
+
+
+def _from_json(raw: object, path: Path) -> AccountProfile:
+    if not isinstance(raw, dict) or raw.get("format") != "mailhop-account":
+        raise ProfileError(f"{path} is not a mailhop account profile")
+    version = raw.get("version")
+    if type(version) is not int or version != PROFILE_VERSION:
+        raise ProfileError(
+            f"{path} has profile version {str(version)[:16]}; this mailhop reads version "
+            f"{PROFILE_VERSION}"
+        )
+    try:
+        return AccountProfile(
+            version=version,
+            address=_text(raw, "address"),
+            address_unicode=_text(raw, "address_unicode"),
+            display_name=_text(raw, "display_name"),
+            incoming=_endpoint(_object(raw, "incoming")),
+            outgoing=_endpoint(_object(raw, "outgoing")),
+            oauth2=_flag(raw, "oauth2"),
+            approvals=tuple(
+                Approval(
+                    _text(a, "registrable"),
+                    _text(a, "unicode"),
+                    _texts(a, "hosts"),
+                    _text(a, "approved_at"),
+                )
+                for a in _objects(raw, "approvals")
+            ),
+            secrets=tuple(
+                SecretRef(_text(s, "service"), _text(s, "username"))
+                for s in _objects(raw, "secrets")
+            ),
+            verdict=_text(raw, "verdict"),
+            checked_at=_text(raw, "checked_at"),
+        )
+    except _FieldError as exc:
+        raise ProfileError(f"{path} is damaged: {exc}") from None
+
+
+class _FieldError(Exception):
+    """One field of a profile file missing or of the wrong type or range."""
+
+
+def _endpoint(raw: dict[str, Any]) -> EndpointSetting:
+    port = raw.get("port")
+    # type() rather than isinstance(): JSON true is not port 1.
+    if type(port) is not int or not 1 <= port <= 65535:
+        raise _FieldError(f"port {str(port)[:24]!r} is not a whole number 1-65535")
+    return EndpointSetting(
+        service=_text(raw, "service"),
+        host=_text(raw, "host"),
+        port=port,
+        security=_text(raw, "security"),
+        username=_text(raw, "username"),
+        auth_method=_text(raw, "auth_method"),
+        spki_sha256=_text(raw, "spki_sha256"),
+        authenticated_by=_text(raw, "authenticated_by"),
+        tier=_text(raw, "tier"),
+        sources=_texts(raw, "sources") if "sources" in raw else (),
+    )
+
+
+def _text(raw: dict[str, Any], key: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str):
+        raise _FieldError(f"{key} is {'missing' if value is None else 'not text'}")
+    return value
+
+
+def _flag(raw: dict[str, Any], key: str) -> bool:
+    value = raw.get(key)
+    if not isinstance(value, bool):
+        raise _FieldError(f"{key} is not true or false")
+    return value
+
+
+def _object(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    value = raw.get(key)
+    if not isinstance(value, dict):
+        raise _FieldError(f"{key} is not an object")
+    return value
+
+
+def _objects(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = raw.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise _FieldError(f"{key} is not a list of objects")
+    return value
+
+
+def _texts(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = raw.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _FieldError(f"{key} is not a list of texts")
+    return tuple(value)

@@ -1,0 +1,1 @@
+"""The command-line front end: arguments, text renderers and the JSON writers."""

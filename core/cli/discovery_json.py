@@ -1,0 +1,174 @@
+"""The stable JSON form of a discovery report (``mailhop discover --json``).
+
+Schema ``mailhop.discover/1``. Fields are only ever added within a schema version;
+renaming or removing one bumps the version. Times are seconds (floats).
+
+    {
+      "schema": "mailhop.discover/1",
+      "address": "jo@xn--fa-hia.de",          # local part @ A-label
+      "address_unicode": "jo@faß.de",
+      "domain": "xn--fa-hia.de", "registrable_domain": "xn--fa-hia.de",
+      "resolver": "127.0.0.53:53",
+      "elapsed": 0.41, "phase2": false, "stopped_early": false,
+      "uses_oauth2": false,
+      "oauth2": null | {"issuer", "scope", "auth_url", "token_url"},
+      "services": {                              # keys: submission, imap, pop3, relay
+        "imap": [                                # best first
+          {"host": "mail.example.com", "port": 993, "security": "implicit-tls" | "starttls",
+           "host_unicode": "mail.example.com",   # the U-label form, for display
+           "tier": "A" | "B" | "C", "needs_approval": bool,
+           "approval_reasons": ["unauthenticated" | "lookalike", ...],
+           "lookalike": [{"ulabel", "alabel", "scripts": ["Cyrillic", "Latin"],
+                          "problems": ["mixed-script" | "whole-script-confusable" |
+                                       "confusable-characters", ...],
+                          "confusables": [{"char", "codepoint", "script", "looks_like"}]}],
+                                                 # UTS #39 look-alike labels; [] when none
+           "registrable_domain": "example.com", "inside_domain": bool,
+           "dane": bool,                         # a DNSSEC-secure TLSA record exists
+           "username": "jo@example.com" | null,
+           "auth_methods": ["password-cleartext", ...], "oauth2": bool,
+           "sources": [{"source": "srv", "tier": "A", "auth": "dnssec-secure",
+                        "target": "_imaps._tcp.example.com SRV", "via": "DNS via ...",
+                        "order": 0, "username": null}]}
+        ], ...
+      },
+      "findings": [{"code", "severity": "info"|"warn"|"error", "summary", "helpdesk",
+                    "evidence": [...]}],
+      "attempts": [{"source", "target", "status": "found"|"nothing"|"failed"|"timed-out"|
+                    "skipped", "auth", "detail", "started", "elapsed", "via", "hops": [...],
+                    "candidates": <count>, "issues": [{"code", "message", "where"}],
+                    "records": [{"name", "type", "records": [...], "dnssec":
+                                 "secure"|"insecure"|"bogus"|"indeterminate",
+                                 "absence_proven": bool, "reason"}],
+                    "facts": {...}}]
+    }
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..discover.report import Attempt
+from ..policy.plan import PlanEntry
+from ..run.discovery import DiscoveryReport
+
+__all__ = ["SCHEMA", "report_to_json"]
+
+SCHEMA = "mailhop.discover/1"
+
+
+def report_to_json(report: DiscoveryReport) -> dict[str, Any]:
+    plan = report.plan
+    oauth = plan.oauth2
+    return {
+        "schema": SCHEMA,
+        "address": report.address.ascii,
+        "address_unicode": report.address.display,
+        "domain": report.address.domain,
+        "registrable_domain": report.registrable,
+        "resolver": report.resolver,
+        "elapsed": round(report.elapsed, 4),
+        "phase2": report.phase2,
+        "stopped_early": report.stopped_early,
+        "uses_oauth2": plan.uses_oauth2,
+        "oauth2": None
+        if oauth is None
+        else {
+            "issuer": oauth.issuer,
+            "scope": oauth.scope,
+            "auth_url": oauth.auth_url,
+            "token_url": oauth.token_url,
+        },
+        "services": {
+            service.service.value: [_entry(e) for e in service.entries] for service in plan.services
+        },
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity.value,
+                "summary": f.summary,
+                "helpdesk": f.helpdesk,
+                "evidence": list(f.evidence),
+            }
+            for f in plan.findings
+        ],
+        "attempts": [_attempt(a) for a in report.attempts],
+    }
+
+
+def _entry(entry: PlanEntry) -> dict[str, Any]:
+    return {
+        "host": entry.hostname,
+        "host_unicode": entry.name.ulabel,
+        "port": entry.port,
+        "security": entry.security.value,
+        "tier": entry.tier.value,
+        "needs_approval": entry.needs_approval,
+        "approval_reasons": [r.value for r in entry.approval_reasons],
+        "lookalike": [
+            {
+                "ulabel": label.ulabel,
+                "alabel": label.alabel,
+                "scripts": list(label.scripts),
+                "problems": [p.value for p in label.problems],
+                "confusables": [
+                    {
+                        "char": c.char,
+                        "codepoint": c.codepoint,
+                        "script": c.script,
+                        "looks_like": c.looks_like,
+                    }
+                    for c in label.confusables
+                ],
+            }
+            for label in entry.name.suspects
+        ],
+        "registrable_domain": entry.registrable,
+        "inside_domain": entry.inside_domain,
+        "dane": entry.dane,
+        "username": entry.username,
+        "auth_methods": [m.value for m in entry.auth_methods],
+        "oauth2": entry.oauth2,
+        "sources": [
+            {
+                "source": o.source.value,
+                "tier": o.tier.value,
+                "auth": o.auth.value,
+                "target": o.target,
+                "via": o.via,
+                "order": o.order,
+                "username": o.username,
+            }
+            for o in entry.origins
+        ],
+    }
+
+
+def _attempt(attempt: Attempt) -> dict[str, Any]:
+    return {
+        "source": attempt.source.value,
+        "target": attempt.target,
+        "status": attempt.status.value,
+        "auth": attempt.auth.value,
+        "detail": attempt.detail,
+        "started": round(attempt.started, 4),
+        "elapsed": round(attempt.elapsed, 4),
+        "via": attempt.via,
+        "hops": list(attempt.hops),
+        "candidates": len(attempt.candidates),
+        "issues": [
+            {"code": i.code.value, "message": i.message, "where": i.where} for i in attempt.issues
+        ],
+        "records": [
+            {
+                "name": r.name,
+                "type": r.rdtype,
+                "records": list(r.records),
+                "dnssec": r.dnssec.value,
+                "absence_proven": r.absence_proven,
+                "reason": r.reason,
+            }
+            for r in attempt.records
+        ],
+        "facts": dict(attempt.facts),
+    }

@@ -1,0 +1,1 @@
+"""Foundations every stage shares: the address, words, findings, the untrusted-bytes boundary."""

@@ -1,0 +1,1 @@
+"""Discovery sources and their parsers: each published source as one typed Attempt."""

@@ -1,0 +1,340 @@
+"""Thunderbird autoconfig ``clientConfig`` XML -> ``AutoconfigResult``.
+
+Format: the clientConfig 1.1 file Thunderbird reads from ``autoconfig.<domain>``,
+``<domain>/.well-known/autoconfig/`` and the ISPDB, now draft-ietf-mailmaint-autoconfig
+(schema and sample in shared/specs/autoconfig/).
+
+Theory of operation
+-------------------
+1. ``load_xml`` refuses anything over the byte cap *before* parsing, then parses with
+   defusedxml with DTDs, entities and external references forbidden: a billion-laughs
+   or XXE document is an error result, never expanded (DESIGN.md section 4, rule 6).
+2. The root must be ``clientConfig`` with an ``emailProvider`` (the first is used).
+3. Every ``incomingServer``/``outgoingServer`` is read on its own: a bad entry becomes
+   one ``ParseIssue`` and is dropped, the rest of the file is kept (rule 7). Entries
+   keep their XML order in ``ServerCandidate.order``, so a ``plain`` entry listed first
+   does not push out the secure entries after it.
+4. Within an entry, in this order: control characters in any field the entry uses
+   (type, hostname, port, socketType, username, authentication) drop it; the
+   ``type`` must be imap/pop3 (incoming) or smtp (outgoing), others (jmap, ews, ...)
+   are reported as unsupported; placeholders are substituted, then hostname, port and
+   username are validated (``fields``). ``socketType`` plain is never used, but the host
+   is: the source vouched for the host name, not for plaintext, so the entry becomes the
+   protocol's two standard TLS endpoints on that host (implicit TLS and required STARTTLS,
+   e.g. 993 and 143 for IMAP), marked ``from_plaintext``, and the plaintext is still
+   reported (``PLAINTEXT_REJECTED``). Without this, a provider database entry that is
+   only out of date on its socket type left nothing but guessed host names (tier C).
+   A field given twice (two hostnames) is ambiguous and drops the entry. A
+   ``<password>`` is never read, only reported. Unknown elements are ignored (the
+   schema's must-ignore rule); their content is not even looked at.
+5. ``oAuth2`` is read where the draft puts it (under ``clientConfig``) and where files
+   have it in practice (under ``emailProvider``). ``clientSecret`` is not kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.etree.ElementTree import Element
+
+from ..common.fields import (
+    MAX_DOCUMENT_BYTES,
+    FieldError,
+    has_control,
+    load_xml,
+    socket_security,
+    substitute_placeholders,
+    validate_hostname,
+    validate_https_url,
+    validate_port,
+    validate_text,
+    validate_username,
+)
+from ..common.model import (
+    AuthMethod,
+    AutoconfigResult,
+    IssueCode,
+    OAuth2Info,
+    ParseIssue,
+    Security,
+    ServerCandidate,
+    Service,
+)
+
+__all__ = ["STANDARD_TLS_PORTS", "entry_candidates", "parse_autoconfig", "without_repeats"]
+
+_SERVICES = {
+    "incomingServer": {"imap": Service.IMAP, "pop3": Service.POP3},
+    "outgoingServer": {"smtp": Service.SUBMISSION},
+}
+# Values from the draft's list; "plain"/"secure" are the pre-3.1 Thunderbird spellings.
+_AUTH = {
+    "password-cleartext": AuthMethod.PASSWORD_CLEARTEXT,
+    "plain": AuthMethod.PASSWORD_CLEARTEXT,
+    "password-encrypted": AuthMethod.PASSWORD_ENCRYPTED,
+    "secure": AuthMethod.PASSWORD_ENCRYPTED,
+    "oauth2": AuthMethod.OAUTH2,
+    "tls-client-cert": AuthMethod.CLIENT_CERT,
+    "none": AuthMethod.NONE,
+}
+# The standard TLS endpoints of each protocol, implicit TLS first (RFC 8314 section 3.3,
+# 7, 3.1): where a host published only with plaintext is tried instead.
+STANDARD_TLS_PORTS: dict[Service, tuple[tuple[int, Security], ...]] = {
+    Service.IMAP: ((993, Security.IMPLICIT_TLS), (143, Security.STARTTLS)),
+    Service.POP3: ((995, Security.IMPLICIT_TLS), (110, Security.STARTTLS)),
+    Service.SUBMISSION: ((465, Security.IMPLICIT_TLS), (587, Security.STARTTLS)),
+}
+_USED_FIELDS = ("hostname", "port", "socketType", "username", "authentication")
+# The ISPDB has files with the two words swapped; Thunderbird shows either.
+_SHORT_NAME_TAGS = frozenset({"displayshortname", "displaynameshort"})
+_OAUTH2_FIELDS = {
+    "issuer": "issuer",
+    "scope": "scope",
+    "authURL": "auth_url",
+    "tokenURL": "token_url",
+}
+
+
+def parse_autoconfig(
+    data: bytes, *, local_part: str, domain: str, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> AutoconfigResult:
+    """Parse one clientConfig document for the address ``local_part@domain``.
+
+    ``domain`` should be the address's A-label (it is substituted into host names).
+    Never raises for bad input: a document that cannot be used has ``error`` set.
+    """
+    root = load_xml(data, max_bytes)
+    if isinstance(root, str):
+        return AutoconfigResult(error=root)
+    if root.tag != "clientConfig":
+        return AutoconfigResult(error=f"root element is {root.tag[:64]!r}, not clientConfig")
+    providers = [child for child in root if child.tag == "emailProvider"]
+    if not providers:
+        return AutoconfigResult(error="clientConfig has no emailProvider")
+    provider = providers[0]
+    issues: list[ParseIssue] = []
+    if len(providers) > 1:
+        issues.append(
+            ParseIssue(IssueCode.EXTRA_ELEMENT, "only the first emailProvider is used", "")
+        )
+
+    candidates: list[ServerCandidate] = []
+    order = 0
+    for child in provider:
+        if child.tag in _SERVICES:
+            where = f"{child.tag}[{order}]"
+            candidates += _server(child, order, where, local_part, domain, issues)
+            order += 1
+    candidates = without_repeats(candidates)
+
+    def display(tags: frozenset[str]) -> str | None:
+        for child in provider:
+            if child.tag.lower() in tags:
+                return _display_text(child, local_part, domain, issues)
+        return None
+
+    # Each helper below may add to ``issues``: evaluate them before freezing it.
+    provider_id = _optional_text(provider.get("id"), "emailProvider id", issues)
+    display_name = display(frozenset({"displayname"}))
+    display_short_name = display(_SHORT_NAME_TAGS)
+    domains = _domains(provider, issues)
+    oauth2 = _oauth2(root, provider, issues)
+    return AutoconfigResult(
+        candidates=tuple(candidates),
+        issues=tuple(issues),
+        provider_id=provider_id,
+        display_name=display_name,
+        display_short_name=display_short_name,
+        domains=domains,
+        oauth2=oauth2,
+    )
+
+
+def _leaf_text(element: Element) -> str:
+    if len(element):
+        raise FieldError(IssueCode.BAD_FIELD, f"<{element.tag}> has child elements")
+    return element.text or ""
+
+
+def _single(entry: Element, tag: str) -> Element | None:
+    found = entry.findall(tag)
+    if len(found) > 1:
+        raise FieldError(IssueCode.BAD_FIELD, f"<{tag}> is given {len(found)} times")
+    return found[0] if found else None
+
+
+def _required(entry: Element, tag: str) -> str:
+    element = _single(entry, tag)
+    if element is None:
+        raise FieldError(IssueCode.MISSING_FIELD, f"<{tag}> is missing")
+    return _leaf_text(element)
+
+
+def entry_candidates(
+    service: Service,
+    hostname: str,
+    port: int,
+    security: Security,
+    *,
+    plaintext: bool,
+    username: str | None,
+    auth_methods: Sequence[AuthMethod],
+    order: int,
+) -> list[ServerCandidate]:
+    """One published server entry as candidates: the entry itself or, when the source
+    published it only without TLS, its host on the protocol's standard TLS endpoints
+    (``from_plaintext``). Shared by the autoconfig, Autodiscover and PACC parsers."""
+    endpoints = STANDARD_TLS_PORTS[service] if plaintext else ((port, security),)
+    return [
+        ServerCandidate(
+            service=service,
+            hostname=hostname,
+            port=tls_port,
+            security=tls_security,
+            username=username,
+            auth_methods=tuple(auth_methods),
+            order=order,
+            from_plaintext=plaintext,
+        )
+        for tls_port, tls_security in endpoints
+    ]
+
+
+def without_repeats(candidates: list[ServerCandidate]) -> list[ServerCandidate]:
+    """A derived endpoint the document also lists with TLS itself is the document's own;
+    two plaintext entries for one host give its standard endpoints once."""
+    seen = {(c.service, c.hostname, c.port, c.security) for c in candidates if not c.from_plaintext}
+    kept: list[ServerCandidate] = []
+    for cand in candidates:
+        key = (cand.service, cand.hostname, cand.port, cand.security)
+        if cand.from_plaintext:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(cand)
+    return kept
+
+
+def _server(
+    entry: Element,
+    order: int,
+    where: str,
+    local_part: str,
+    domain: str,
+    issues: list[ParseIssue],
+) -> list[ServerCandidate]:
+    kind = entry.get("type", "")
+    try:
+        if has_control(kind) or any(
+            has_control(child.text or "") for child in entry if child.tag in _USED_FIELDS
+        ):
+            raise FieldError(IssueCode.CONTROL_CHARACTER, "a field contains CR, LF or NUL")
+        service = _SERVICES[entry.tag].get(kind.lower())
+        if service is None:
+            raise FieldError(IssueCode.UNSUPPORTED_TYPE, f"server type {kind[:32]!r} not used")
+        if entry.find("password") is not None:
+            issues.append(
+                ParseIssue(IssueCode.PASSWORD_IGNORED, "provider-supplied password ignored", where)
+            )
+        plaintext = None
+        try:
+            security = socket_security(_required(entry, "socketType"))
+        except FieldError as exc:
+            if exc.code is not IssueCode.PLAINTEXT_REJECTED:
+                raise
+            plaintext, security = exc, Security.IMPLICIT_TLS
+        raw_host, found = substitute_placeholders(
+            _required(entry, "hostname"), local_part=local_part, domain=domain, where=where
+        )
+        hostname = validate_hostname(raw_host)
+        port = validate_port(_required(entry, "port"))
+        username = None
+        user_element = _single(entry, "username")
+        if user_element is not None:
+            raw_user, more = substitute_placeholders(
+                _leaf_text(user_element), local_part=local_part, domain=domain, where=where
+            )
+            username = validate_username(raw_user)
+            found += more
+        methods: list[AuthMethod] = []
+        for element in entry.findall("authentication"):
+            method = _AUTH.get(_leaf_text(element).lower(), AuthMethod.UNKNOWN)
+            if method not in methods:
+                methods.append(method)
+    except FieldError as exc:
+        issues.append(ParseIssue(exc.code, f"entry dropped: {exc.message}", where, dropped=True))
+        return []
+    issues.extend(found)
+    if plaintext is not None:
+        issues.append(
+            ParseIssue(
+                IssueCode.PLAINTEXT_REJECTED,
+                f"{plaintext.message}: {hostname} port {port} is tried with TLS on the "
+                "standard ports instead",
+                where,
+            )
+        )
+    return entry_candidates(
+        service,
+        hostname,
+        port,
+        security,
+        plaintext=plaintext is not None,
+        username=username,
+        auth_methods=methods,
+        order=order,
+    )
+
+
+def _optional_text(value: str | None, what: str, issues: list[ParseIssue]) -> str | None:
+    if value is None:
+        return None
+    try:
+        return validate_text(value, what)
+    except FieldError as exc:
+        issues.append(ParseIssue(exc.code, f"{what} ignored: {exc.message}", what))
+        return None
+
+
+def _display_text(
+    element: Element, local_part: str, domain: str, issues: list[ParseIssue]
+) -> str | None:
+    try:
+        # inbox.lv and mail.ee use %EMAILDOMAIN% as their display name.
+        text, _ = substitute_placeholders(_leaf_text(element), local_part=local_part, domain=domain)
+        return validate_text(text, element.tag)
+    except FieldError as exc:
+        issues.append(ParseIssue(exc.code, f"{element.tag} ignored: {exc.message}", element.tag))
+        return None
+
+
+def _domains(provider: Element, issues: list[ParseIssue]) -> tuple[str, ...]:
+    domains: list[str] = []
+    for element in provider.findall("domain"):
+        try:
+            name = validate_hostname(_leaf_text(element), what="domain")
+        except FieldError as exc:
+            issues.append(ParseIssue(exc.code, f"domain ignored: {exc.message}", "domain"))
+            continue
+        if name not in domains:
+            domains.append(name)
+    return tuple(domains)
+
+
+def _oauth2(root: Element, provider: Element, issues: list[ParseIssue]) -> OAuth2Info | None:
+    element = root.find("oAuth2")
+    if element is None:
+        element = provider.find("oAuth2")
+    if element is None:
+        return None
+    values: dict[str, str | None] = {}
+    for tag, key in _OAUTH2_FIELDS.items():
+        child = element.find(tag)
+        if child is None:
+            continue
+        try:
+            text = _leaf_text(child)
+            check = validate_https_url if tag.endswith("URL") else validate_text
+            values[key] = check(text, f"oAuth2 {tag}")
+        except FieldError as exc:
+            issues.append(ParseIssue(exc.code, f"oAuth2 {tag} ignored: {exc.message}", "oAuth2"))
+    return OAuth2Info(**values)

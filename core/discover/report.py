@@ -1,0 +1,150 @@
+"""What discovery found: one Attempt per source, with provenance, and the run around them.
+
+A source never raises for a remote failure (DESIGN.md section 3): it returns an Attempt
+whose ``status`` and ``detail`` say what happened, and, when it ended without a usable
+answer, ``failure`` says why as data. Findings and statuses are chosen from ``failure``,
+never by searching ``detail``: those are words for a person, and a word such as "refused"
+means a TCP reset in one message and a rejected document in another. What an attempt can prove about
+itself (DNSSEC outcome, HTTPS all the way inside the domain, digest matched) is kept
+in ``auth``; the policy module decides the trust tier from it by one table.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from ..common.model import OAuth2Info, ParseIssue, ServerCandidate
+from ..dns.dnssec import Security as Dnssec
+
+__all__ = [
+    "Attempt",
+    "Auth",
+    "DnsRecordSet",
+    "Failure",
+    "Source",
+    "Status",
+]
+
+
+class Source(enum.StrEnum):
+    """Every place discovery looks (DESIGN.md section 5)."""
+
+    SRV = "srv"  # RFC 6186 / RFC 8314 service records
+    MX = "mx"
+    TLSA = "tlsa"  # RFC 7672 / RFC 7673 DANE records for a host and port
+    MTA_STS = "mta-sts"  # RFC 8461 TXT record and policy
+    TLS_RPT = "tls-rpt"  # RFC 8460 reporting record (information)
+    AUTOCONFIG = "autoconfig"  # https://autoconfig.<domain>/mail/config-v1.1.xml
+    WELL_KNOWN = "well-known"  # https://<domain>/.well-known/autoconfig/...
+    ISPDB = "ispdb"  # the provider database
+    MX_AUTOCONFIG = "mx-autoconfig"  # autoconfig of the MX host's registrable domain
+    MX_ISPDB = "mx-ispdb"  # provider database entry for the MX host's registrable domain
+    PACC = "pacc"  # draft-ietf-mailmaint-pacc
+    AUTODISCOVER = "autodiscover"  # Microsoft POX, read without credentials
+    WKD = "wkd"  # OpenPGP Web Key Directory (information)
+    OPENPGPKEY = "openpgpkey"  # RFC 7929 (information)
+    SMIMEA = "smimea"  # RFC 8162 (information)
+    HTTP_AUTOCONFIG = "http-autoconfig"  # phase 2: plain HTTP, without the address
+    GUESS = "guess"  # phase 2: conventional host names and ports
+
+
+class Status(enum.StrEnum):
+    FOUND = "found"  # the source answered with something usable
+    NOTHING = "nothing"  # the source answered: nothing published here
+    FAILED = "failed"  # error, refused document, bad certificate, bogus DNSSEC ...
+    TIMED_OUT = "timed-out"
+    SKIPPED = "skipped"  # not asked, and why (e.g. phase 2 not needed)
+
+
+class Failure(enum.StrEnum):
+    """Why an attempt got no usable answer: the fetcher's failure kind, or what became of
+    the document that did arrive."""
+
+    NO_HOST = "no-host"  # the host has no address (proven absent in this run)
+    DNS = "dns"  # the host's address could not be looked up
+    CONNECT_REFUSED = "connect-refused"  # every address refused the connection: nothing listens
+    CONNECT = "connect"  # no address could be reached
+    TIMEOUT = "timeout"  # the deadline passed first
+    TLS = "tls"  # the handshake failed (certificate not trusted, expired, wrong name, ...)
+    HTTP_STATUS = "http-status"  # an answer, but not 200 (404 included)
+    TOO_LARGE = "too-large"  # the body passed the byte cap
+    HTTP_PROTOCOL = "http-protocol"  # a malformed or truncated answer, a dropped connection
+    REDIRECT = "redirect"  # a redirect loop, too many, or one the trust check refused
+    BAD_URL = "bad-url"  # the URL to fetch was unusable
+    DOCUMENT_REFUSED = "document-refused"  # it arrived and was not used: invalid, wrong
+    # type, or nothing vouches for it (PACC without its TXT record, digest mismatch)
+    DNSSEC_BOGUS = "dnssec-bogus"  # a record it depends on failed DNSSEC validation
+
+
+class Auth(enum.StrEnum):
+    """How the data of an attempt reached mailhop: the input to the trust table."""
+
+    DNSSEC_SECURE = "dnssec-secure"
+    DNSSEC_INSECURE = "dnssec-insecure"  # proven unsigned
+    DNSSEC_INDETERMINATE = "dnssec-indeterminate"
+    DNSSEC_BOGUS = "dnssec-bogus"
+    HTTPS_IN_DOMAIN = "https-in-domain"  # every hop HTTPS and inside the address's domain
+    HTTPS_OTHER_DOMAIN = "https-other-domain"  # HTTPS, but a hop left the domain
+    HTTPS_PROVIDER = "https-provider"  # HTTPS from the configured provider database
+    DIGEST_MATCHED = "digest-matched"  # PACC: SHA-256 equals the _ua-auto-config TXT
+    PLAIN_HTTP = "plain-http"
+    GUESSED = "guessed"
+    NONE = "none"  # nothing usable was received
+
+    @classmethod
+    def of_dnssec(cls, security: Dnssec) -> Auth:
+        return {
+            Dnssec.SECURE: cls.DNSSEC_SECURE,
+            Dnssec.INSECURE: cls.DNSSEC_INSECURE,
+            Dnssec.INDETERMINATE: cls.DNSSEC_INDETERMINATE,
+            Dnssec.BOGUS: cls.DNSSEC_BOGUS,
+        }[security]
+
+
+@dataclass(frozen=True, slots=True)
+class DnsRecordSet:
+    """DNS records as presentation text, with how far they were authenticated."""
+
+    name: str
+    rdtype: str
+    records: tuple[str, ...]
+    dnssec: Dnssec
+    absence_proven: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One question to one source and what came back.
+
+    ``target`` is what was asked (a DNS name and type, or a URL exactly as requested:
+    the address appears in it only where the protocol requires it). ``via`` names
+    the transport and the server (resolver address, final URL). ``hops`` lists every
+    URL requested, redirects included. ``started``/``elapsed`` are seconds from the start
+    of the run and the duration, for the progress view and the benchmark.
+    """
+
+    source: Source
+    target: str
+    status: Status
+    auth: Auth
+    detail: str
+    started: float
+    elapsed: float
+    via: str = ""
+    hops: tuple[str, ...] = ()
+    candidates: tuple[ServerCandidate, ...] = ()
+    issues: tuple[ParseIssue, ...] = ()
+    records: tuple[DnsRecordSet, ...] = ()
+    oauth2: OAuth2Info | None = None
+    related_host: str | None = None  # MX-derived: the MX host the lookup came from
+    facts: tuple[tuple[str, str], ...] = ()  # small source-specific results, e.g. MTA-STS mode
+    failure: Failure | None = None  # why nothing usable came back (module docstring)
+
+    def fact(self, key: str) -> str | None:
+        return next((value for name, value in self.facts if name == key), None)
+
+    @property
+    def usable(self) -> bool:
+        return self.status is Status.FOUND and bool(self.candidates)

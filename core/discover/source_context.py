@@ -1,0 +1,39 @@
+"""What every discovery source is given: the address, the run's resolver, fetcher and clock.
+
+Sources are plain async functions ``(SourceContext, ...) -> Attempt``; the schedule in
+``discovery`` decides when each runs. Keeping their inputs in one frozen object keeps
+them callable alone, in tests and in the benchmark's one-at-a-time comparison.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ..common.address import EmailAddress
+from ..dns.resolver import Resolver
+from ..net.fetch import Fetcher
+
+__all__ = ["DEFAULT_ISPDB_URL", "SourceContext"]
+
+DEFAULT_ISPDB_URL = "https://autoconfig.thunderbird.net/v1.1/"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceContext:
+    """One discovery run's shared inputs. ``started``/``deadline`` are monotonic seconds."""
+
+    address: EmailAddress
+    registrable: str  # the address domain's registrable domain (A-label)
+    resolver: Resolver
+    fetcher: Fetcher
+    ispdb_url: str
+    started: float
+    deadline: float
+
+    @property
+    def domain(self) -> str:
+        return self.address.domain
+
+    def since_start(self) -> float:
+        return time.monotonic() - self.started

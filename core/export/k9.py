@@ -1,0 +1,157 @@
+"""Thunderbird for Android (K-9 Mail) ``.k9s`` settings file for one account.
+
+Format: the XML that K-9's SettingsExporter writes and its SettingsImporter reads
+(``<k9settings format="1" version=...>``), in the minimal shape Thunderbird for Android's
+own "import from Thunderbird" QR-code migration writes (``XmlSettingWriter`` in
+``feature/migration/qrcode``): per account a name, ``settings``, one ``incoming-server``, one
+``outgoing-server`` and the ``identities``. Every other setting is left to the app's
+defaults, which the importer fills in.
+
+Choices, and why:
+* No ``<password>`` element, ever: the importer then asks for the password on first use.
+* The account ``uuid`` is derived from the address (UUID v5), so exporting the same account
+  twice gives the same file and re-importing is recognisable, never a random duplicate.
+* ``version="99"``: the settings version the app's own migration writer uses; the importer
+  upgrades older settings versions, so it need not track the app's current number.
+* The security and authentication words are K-9's enum names (``ConnectionSecurity``,
+  ``AuthType``, columns ``K9_SETTINGS`` and ``K9_QR`` of ``export_table``); a value K-9 has
+  no word for raises ``Untranslatable`` instead of writing something the importer would drop.
+
+The QR code of the "import from Thunderbird" screen: its payload is the compact JSON array
+that desktop Thunderbird's export wizard encodes and Thunderbird for Android's
+``feature/migration/qrcode`` reads (``QrCodePayloadAdapter`` / ``QrCodePayloadMapper``)::
+
+    [1, [seq, seq_end],
+     [in_protocol, host, port, security, auth, username, account_name?, password?],
+     [[[out_protocol, host, port, security, auth, username, password?],
+       [email, display_name], ...]], ...]
+
+with protocol 0 = IMAP / 1 = POP3 (incoming), 0 = SMTP (outgoing), security 2 = STARTTLS /
+3 = TLS (Thunderbird's nsMsgSocketType numbers), auth 1 = cleartext password, 2 = encrypted
+password, 6 = OAuth2. mailhop writes it without the optional account name and never with a
+password: the app then asks for it. No specification is published; the numbers follow the app's
+reader, so a change there shows up as a failing scan, not as a wrong account.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+import xml.etree.ElementTree as ET
+
+import segno
+
+from ..account.profile import AccountProfile, EndpointSetting
+from .table import K9_QR, K9_SETTINGS
+
+__all__ = [
+    "K9_QR",
+    "K9_SETTINGS",
+    "k9_qr_payload",
+    "k9_qr_png",
+    "k9_qr_svg",
+    "k9_settings_xml",
+    "k9_uuid",
+]
+
+_TYPES = {"imap": "IMAP", "pop3": "POP3"}
+# IMAP deletes on the server when deleted in the app; POP3 keeps server copies (K-9 defaults).
+_DELETE_POLICY = {"imap": "DELETE", "pop3": "NEVER"}
+_SETTINGS_VERSION = "99"
+_NAMESPACE = uuid.UUID("6f0c1c55-0d83-5c1e-9d4a-6b3e1f4e9a01")
+
+
+def k9_uuid(profile: AccountProfile) -> str:
+    """The account's stable UUID: the same address always gives the same one."""
+    return str(uuid.uuid5(_NAMESPACE, "k9:" + profile.address.lower()))
+
+
+def _text(parent: ET.Element, tag: str, value: str) -> None:
+    ET.SubElement(parent, tag).text = value
+
+
+def _server(parent: ET.Element, tag: str, kind: str, setting: EndpointSetting) -> None:
+    server = ET.SubElement(parent, tag, {"type": kind})
+    _text(server, "host", setting.host)
+    _text(server, "port", str(setting.port))
+    _text(server, "connection-security", K9_SETTINGS.security(setting.security))
+    _text(server, "authentication-type", K9_SETTINGS.auth(setting.auth_method))
+    _text(server, "username", setting.username)
+
+
+def k9_settings_xml(profile: AccountProfile) -> bytes:
+    """The ``.k9s`` bytes for ``profile`` (UTF-8 XML, no password)."""
+    incoming = profile.incoming
+    kind = _TYPES.get(incoming.service)
+    if kind is None:
+        raise ValueError(f"incoming service {incoming.service!r} is not IMAP or POP3")
+    if profile.outgoing.service != "submission":
+        raise ValueError(f"outgoing service {profile.outgoing.service!r} is not submission")
+    root = ET.Element("k9settings", {"version": _SETTINGS_VERSION, "format": "1"})
+    accounts = ET.SubElement(root, "accounts")
+    account = ET.SubElement(accounts, "account", {"uuid": k9_uuid(profile)})
+    _text(account, "name", profile.address_unicode)
+    settings = ET.SubElement(account, "settings")
+    policy = ET.SubElement(settings, "value", {"key": "deletePolicy"})
+    policy.text = _DELETE_POLICY[incoming.service]
+    _server(account, "incoming-server", kind, incoming)
+    _server(account, "outgoing-server", "SMTP", profile.outgoing)
+    identities = ET.SubElement(account, "identities")
+    identity = ET.SubElement(identities, "identity")
+    _text(identity, "name", profile.display_name)
+    _text(identity, "email", profile.address)
+    ET.indent(root)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
+
+
+_QR_INCOMING = {"imap": 0, "pop3": 1}
+_QR_VERSION = 1
+
+
+def _qr_server(protocol: int, setting: EndpointSetting) -> list[object]:
+    return [
+        protocol,
+        setting.host,
+        setting.port,
+        int(K9_QR.security(setting.security)),
+        int(K9_QR.auth(setting.auth_method)),
+        setting.username,
+    ]
+
+
+def k9_qr_payload(profile: AccountProfile) -> str:
+    """The text the "import from Thunderbird" screen scans, for this one account (no password)."""
+    protocol = _QR_INCOMING.get(profile.incoming.service)
+    if protocol is None:
+        raise ValueError(f"incoming service {profile.incoming.service!r} is not IMAP or POP3")
+    if profile.outgoing.service != "submission":
+        raise ValueError(f"outgoing service {profile.outgoing.service!r} is not submission")
+    identity = [profile.address, profile.display_name]
+    data = [
+        _QR_VERSION,
+        [1, 1],  # this is code 1 of 1
+        _qr_server(protocol, profile.incoming),
+        [[_qr_server(0, profile.outgoing), identity]],
+    ]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _qr(profile: AccountProfile) -> segno.QRCode:
+    # Error correction M: readable off a laptop screen at an angle, still a small symbol.
+    return segno.make_qr(k9_qr_payload(profile), error="m", boost_error=False)
+
+
+def k9_qr_svg(profile: AccountProfile) -> bytes:
+    """The QR code as a standalone SVG document."""
+    out = io.BytesIO()
+    _qr(profile).save(out, kind="svg", scale=6, border=4)
+    return out.getvalue()
+
+
+def k9_qr_png(profile: AccountProfile) -> bytes:
+    """The QR code as PNG bytes."""
+    out = io.BytesIO()
+    _qr(profile).save(out, kind="png", scale=6, border=4)
+    return out.getvalue()

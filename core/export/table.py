@@ -1,0 +1,181 @@
+"""The one table from mailhop's canonical settings to each export format's words.
+
+Why a table: a saved profile stores one canonical value per setting (``implicit-tls`` or
+``starttls``; ``password-cleartext``, ``password-encrypted`` or ``oauth2``), and every client
+spells it differently. Known peer bug: one stored value cannot serve every client. Tools that
+keep the client's word instead of a canonical one (for example a socket type or auth word that
+Apple's profile wants) break Thunderbird for Android, which aborts the whole autoconfig file
+on a value it does not know (``plain``, ``TLS``). So each format is one ``Column``, and every
+exporter translates through its column at the last moment.
+
+A new format is a new ``Column`` here; nothing else changes. A canonical value a column has
+no word for raises ``Untranslatable``: the exporter then refuses, instead of writing a file
+the client rejects or misreads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+__all__ = [
+    "AERC",
+    "AUTH_METHODS",
+    "EVOLUTION",
+    "K9_QR",
+    "K9_SETTINGS",
+    "MBSYNC",
+    "MSMTP",
+    "NEOMUTT",
+    "OUTLOOK_AUTODISCOVER",
+    "SECURITIES",
+    "SHEET",
+    "THUNDERBIRD_AUTOCONFIG",
+    "THUNDERBIRD_PREFS",
+    "Column",
+    "Untranslatable",
+]
+
+# The canonical rows: the values AccountProfile/EndpointSetting store (core/common/model.py).
+SECURITIES = ("implicit-tls", "starttls")
+AUTH_METHODS = ("password-cleartext", "password-encrypted", "oauth2")
+
+
+class Untranslatable(ValueError):
+    """A canonical value the format cannot express; the message names both."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One format's words for the canonical rows. Numbers (prefs) are kept as their text."""
+
+    name: str
+    security_words: Mapping[str, str]
+    auth_words: Mapping[str, str]
+
+    def security(self, canonical: str) -> str:
+        return self._word(self.security_words, "security", canonical)
+
+    def auth(self, canonical: str) -> str:
+        return self._word(self.auth_words, "authentication", canonical)
+
+    def _word(self, words: Mapping[str, str], what: str, canonical: str) -> str:
+        try:
+            return words[canonical]
+        except KeyError:
+            raise Untranslatable(
+                f"{self.name} has no {what} setting for {canonical!r}; "
+                f"it knows {', '.join(sorted(words)) or 'none'}"
+            ) from None
+
+
+def _frozen(words: dict[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(words)
+
+
+# Thunderbird's autoconfig clientConfig 1.1, restricted to what Thunderbird for Android also
+# accepts: it rejects the whole file on "plain" or an authentication word it does not know.
+THUNDERBIRD_AUTOCONFIG = Column(
+    "Thunderbird autoconfig",
+    _frozen({"implicit-tls": "SSL", "starttls": "STARTTLS"}),
+    _frozen(
+        {
+            "password-cleartext": "password-cleartext",
+            "password-encrypted": "password-encrypted",
+            "oauth2": "OAuth2",
+        }
+    ),
+)
+
+# Thunderbird's prefs (user.js / prefs.js): nsMsgSocketType (2 = alwaysSTARTTLS, 3 = SSL) and
+# nsMsgAuthMethod (3 = passwordCleartext, 4 = passwordEncrypted, 10 = OAuth2). For SMTP the
+# socket type pref is called ``try_ssl`` but takes the same numbers.
+THUNDERBIRD_PREFS = Column(
+    "Thunderbird prefs",
+    _frozen({"implicit-tls": "3", "starttls": "2"}),
+    _frozen({"password-cleartext": "3", "password-encrypted": "4", "oauth2": "10"}),
+)
+
+# The printable settings sheet: the words most clients' forms use, with a hint for the rest.
+SHEET = Column(
+    "settings sheet",
+    _frozen(
+        {
+            "implicit-tls": "SSL/TLS (TLS from the first byte; sometimes called 'SSL')",
+            "starttls": "STARTTLS (required; never 'if available')",
+        }
+    ),
+    _frozen(
+        {
+            "password-cleartext": "Normal password (PLAIN/LOGIN, inside TLS)",
+            "password-encrypted": "Encrypted password (CRAM-MD5)",
+            "oauth2": "OAuth2 (sign in through the provider's web page; no password)",
+        }
+    ),
+)
+
+# Outlook's Autodiscover POX ``Encryption`` (SSL = TLS from the first byte, TLS = STARTTLS) and
+# its ``SPA`` switch. SPA on means NTLM, not CRAM-MD5, so an encrypted password has no word;
+# OAuth2 keeps SPA off (Outlook signs in with OAuth2 only for providers it knows).
+OUTLOOK_AUTODISCOVER = Column(
+    "Outlook Autodiscover",
+    _frozen({"implicit-tls": "SSL", "starttls": "TLS"}),
+    _frozen({"password-cleartext": "off", "oauth2": "off"}),
+)
+
+# aerc URL schemes (imaps:// and smtps:// are TLS from the first byte; imap:// and smtp:// use
+# STARTTLS, which aerc requires unless "+insecure" is given) and its "+mechanism" suffixes.
+AERC = Column(
+    "aerc",
+    _frozen({"implicit-tls": "s", "starttls": ""}),
+    _frozen({"password-cleartext": "plain"}),
+)
+
+# neomutt: URL scheme suffix as for aerc, and the imap_/smtp_authenticators lists.
+NEOMUTT = Column(
+    "neomutt",
+    _frozen({"implicit-tls": "s", "starttls": ""}),
+    _frozen({"password-cleartext": "plain:login", "password-encrypted": "cram-md5"}),
+)
+
+# isync/mbsync 1.5: TLSType (1.4 called it SSLType with the same words) and AuthMechs.
+MBSYNC = Column(
+    "mbsync",
+    _frozen({"implicit-tls": "IMAPS", "starttls": "STARTTLS"}),
+    _frozen({"password-cleartext": "PLAIN LOGIN", "password-encrypted": "CRAM-MD5"}),
+)
+
+# msmtp: tls_starttls (off = TLS from the first byte) and the auth method ("on" lets msmtp pick
+# the best password method the server offers, inside TLS).
+MSMTP = Column(
+    "msmtp",
+    _frozen({"implicit-tls": "off", "starttls": "on"}),
+    _frozen({"password-cleartext": "on", "password-encrypted": "cram-md5"}),
+)
+
+# Evolution's ESource files: [Security] Method (CamelNetworkSecurityMethod nicks) and the
+# [Authentication] Method (a SASL mechanism name Camel knows).
+EVOLUTION = Column(
+    "Evolution",
+    _frozen({"implicit-tls": "ssl-on-alternate-port", "starttls": "starttls-on-standard-port"}),
+    _frozen({"password-cleartext": "PLAIN", "password-encrypted": "CRAM-MD5"}),
+)
+
+# Thunderbird for Android (K-9 Mail) settings file: its ConnectionSecurity and AuthType enum
+# names (com.fsck.k9.mail). PLAIN is K-9's name for a password sent inside TLS (SASL PLAIN or
+# LOGIN), CRAM_MD5 for the "encrypted password". The importer drops an account with a word it
+# does not know.
+K9_SETTINGS = Column(
+    "Thunderbird for Android settings file",
+    _frozen({"implicit-tls": "SSL_TLS_REQUIRED", "starttls": "STARTTLS_REQUIRED"}),
+    _frozen({"password-cleartext": "PLAIN", "password-encrypted": "CRAM_MD5", "oauth2": "XOAUTH2"}),
+)
+
+# Thunderbird for Android's "import from Thunderbird" QR code: the numbers its
+# QrCodePayloadMapper reads (toConnectionSecurity / toAuthenticationType).
+K9_QR = Column(
+    "Thunderbird for Android QR code",
+    _frozen({"implicit-tls": "3", "starttls": "2"}),
+    _frozen({"password-cleartext": "1", "password-encrypted": "2", "oauth2": "6"}),
+)

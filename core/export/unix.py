@@ -1,0 +1,253 @@
+"""Configs for terminal mail tools: aerc, neomutt, and mbsync (IMAP) plus msmtp (SMTP).
+
+Each is a pure renderer from a saved ``AccountProfile``. None contains a password: every tool
+gets the command that reads the OS keyring when the tool needs it (``secrets.
+lookup_command_line`` of the account's ``secret_ref``), in the option the tool documents for
+that: aerc ``*-cred-cmd``, neomutt a backtick command in ``imap_pass``/``smtp_pass`` (run as
+the config is read), mbsync ``PassCmd``, msmtp ``passwordeval``.
+
+These files are line-based and each has its own quoting, so every value goes through one
+quoting function per format, and a value holding CR, LF or NUL is refused (``ValueError``):
+no quoting makes a line break safe in all of them, and a forged line could add an option such
+as a second command. User names go into URLs percent-encoded. Host names must be plain DNS
+names, since they go into URLs and unquoted directives.
+
+What is refused, and why (``ValueError`` with the reason): OAuth2 accounts everywhere, since
+these tools need a separate token helper and mailhop's command returns a password; POP3 for
+aerc (no POP3 backend) and mbsync (IMAP only); neomutt reads POP3 through its ``pop_*``
+options. Security words come from ``export_table`` (AERC, NEOMUTT, MBSYNC, MSMTP).
+"""
+
+from __future__ import annotations
+
+import re
+from email.utils import formataddr
+from urllib.parse import quote
+
+from ..account.profile import AccountProfile, EndpointSetting
+from ..account.secrets import lookup_command_line, secret_ref
+from .table import AERC, MBSYNC, MSMTP, NEOMUTT
+
+__all__ = ["aerc_accounts", "mbsync_rc", "msmtp_rc", "neomutt_rc", "password_command"]
+
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*\.?")
+_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
+
+
+def _clean(text: str, what: str) -> str:
+    if any(c in text for c in "\r\n\x00"):
+        raise ValueError(f"the {what} {text!r} holds a line break or NUL; it cannot be exported")
+    return text
+
+
+def _host(setting: EndpointSetting) -> str:
+    if not _HOST.fullmatch(setting.host):
+        raise ValueError(f"{setting.host!r} is not a plain host name")
+    return setting.host
+
+
+def _refuse_oauth2(profile: AccountProfile, tool: str) -> None:
+    if profile.oauth2 or "oauth2" in (profile.incoming.auth_method, profile.outgoing.auth_method):
+        raise ValueError(
+            f"{tool} needs an OAuth2 token helper for this account (for example oama); "
+            "mailhop's keyring command returns a password, so it exports no OAuth2 config"
+        )
+    if profile.outgoing.service != "submission":
+        raise ValueError(f"the outgoing server is {profile.outgoing.service!r}, not submission")
+
+
+def _name(profile: AccountProfile) -> str:
+    """An account name every format takes unquoted: the address with odd characters as _."""
+    return _NAME_UNSAFE.sub("_", profile.address)
+
+
+def password_command(
+    profile: AccountProfile, setting: EndpointSetting, platform: str | None = None
+) -> str:
+    """The shell command that prints this server's password from the OS keyring."""
+    return _clean(
+        lookup_command_line(secret_ref(profile.address, setting.service), platform), "command"
+    )
+
+
+def _url(scheme: str, setting: EndpointSetting) -> str:
+    user = quote(_clean(setting.username, "user name"), safe="")
+    return f"{scheme}://{user}@{_host(setting)}:{setting.port}"
+
+
+# -- aerc -----------------------------------------------------------------------------------
+
+
+def _ini(value: str) -> str:
+    """A go-ini value taken literally: backquoted (no escapes, no inline comments) or refused."""
+    _clean(value, "value")
+    if "`" not in value:
+        return f"`{value}`"
+    if '"""' not in value and not value.endswith('"'):
+        return f'"""{value}"""'
+    raise ValueError(f"{value!r} cannot be quoted for aerc's accounts.conf")
+
+
+def aerc_accounts(profile: AccountProfile, platform: str | None = None) -> str:
+    """One accounts.conf section (aerc 0.15+). imaps:// is implicit TLS, imap:// STARTTLS."""
+    _refuse_oauth2(profile, "aerc")
+    incoming, outgoing = profile.incoming, profile.outgoing
+    if incoming.service != "imap":
+        raise ValueError("aerc has no POP3 backend; use IMAP, or fetch POP3 mail with another tool")
+    AERC.auth(incoming.auth_method)  # aerc's IMAP login is a plain password: refuse anything else
+    source = _url("imap" + AERC.security(incoming.security), incoming)
+    smtp_scheme = f"smtp{AERC.security(outgoing.security)}+{AERC.auth(outgoing.auth_method)}"
+    sender = formataddr((_clean(profile.display_name, "display name"), profile.address))
+    lines = [
+        f"# aerc account made by mailhop for {_name(profile)}; no password in this file.",
+        "# imaps/smtps: TLS from the first byte; imap/smtp: STARTTLS, which aerc requires.",
+        f"[{_name(profile)}]",
+        f"source = {_ini(source)}",
+        f"source-cred-cmd = {_ini(password_command(profile, incoming, platform))}",
+        f"outgoing = {_ini(_url(smtp_scheme, outgoing))}",
+        f"outgoing-cred-cmd = {_ini(password_command(profile, outgoing, platform))}",
+        f"from = {_ini(sender)}",
+        "default = INBOX",
+        "# The usual name of the sent-mail folder; change it if your server uses another",
+        '# (for example "Sent Items"): aerc does not create it.',
+        "copy-to = Sent",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# -- neomutt --------------------------------------------------------------------------------
+
+
+def _muttrc(value: str) -> str:
+    """A muttrc double-quoted string with no backtick, variable or escape left active."""
+    escaped = re.sub(r'([\\"`$])', r"\\\1", _clean(value, "value"))
+    return f'"{escaped}"'
+
+
+def _mutt_command(command: str) -> str:
+    # The documented way to read a password at startup: a backtick command inside a
+    # double-quoted value. The command comes from shlex.join: no backtick may end it early.
+    if "`" in command:
+        raise ValueError(f"{command!r} cannot run inside a neomutt backtick")
+    return f'"`{command}`"'
+
+
+def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
+    """A neomuttrc for one account; ssl_force_tls and ssl_starttls keep every leg on TLS.
+
+    ``realname`` and ``spoolfile`` are the names every neomutt (and mutt) reads; neomutt since
+    2021 calls them ``real_name`` and ``spool_file`` and keeps the old names as synonyms.
+    Every name written here is checked against the installed neomutt in
+    tests/core/test_real_clients.py."""
+    _refuse_oauth2(profile, "neomutt")
+    incoming, outgoing = profile.incoming, profile.outgoing
+    suffix = NEOMUTT.security(incoming.security)
+    auths = NEOMUTT.auth(incoming.auth_method)
+    command = _mutt_command(password_command(profile, incoming, platform))
+    lines = [
+        "# neomutt account made by mailhop; no password in this file: the backtick commands",
+        "# read it from the OS keyring when neomutt starts.",
+        f"set realname = {_muttrc(profile.display_name)}",
+        f"set from = {_muttrc(profile.address)}",
+        "set ssl_force_tls = yes",
+        "set ssl_starttls = yes",
+    ]
+    if incoming.service == "imap":
+        lines += [
+            f"set imap_user = {_muttrc(incoming.username)}",
+            f"set imap_pass = {command}",
+            f"set imap_authenticators = {_muttrc(auths)}",
+            f"set folder = {_muttrc(_url('imap' + suffix, incoming) + '/')}",
+            'set spoolfile = "+INBOX"',
+            "# The usual folder names; change them if your server uses others (for example",
+            '# "Sent Items"): neomutt does not create a missing folder.',
+            'set record = "+Sent"',
+            'set postponed = "+Drafts"',
+        ]
+    elif incoming.service == "pop3":
+        lines += [
+            f"set pop_user = {_muttrc(incoming.username)}",
+            f"set pop_pass = {command}",
+            f"set pop_authenticators = {_muttrc(auths)}",
+            f"set pop_host = {_muttrc(_url('pop' + suffix, incoming))}",
+        ]
+    else:
+        raise ValueError(f"neomutt reads IMAP or POP3, not {incoming.service!r}")
+    smtp = _url("smtp" + NEOMUTT.security(outgoing.security), outgoing)
+    lines += [
+        f"set smtp_url = {_muttrc(smtp + '/')}",
+        f"set smtp_pass = {_mutt_command(password_command(profile, outgoing, platform))}",
+        f"set smtp_authenticators = {_muttrc(NEOMUTT.auth(outgoing.auth_method))}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# -- mbsync and msmtp -----------------------------------------------------------------------
+
+
+def _quoted(value: str) -> str:
+    """isync and msmtp both read "..." with backslash escaping quote and backslash."""
+    escaped = _clean(value, "value").replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def mbsync_rc(profile: AccountProfile, platform: str | None = None) -> str:
+    """An .mbsyncrc (isync 1.4 words, which 1.5 still reads) syncing the IMAP account into
+    ~/Mail/<address>/. mbsync does not create that folder itself, so the file says to."""
+    _refuse_oauth2(profile, "mbsync")
+    incoming = profile.incoming
+    if incoming.service != "imap":
+        raise ValueError("mbsync syncs IMAP only; it cannot read a POP3 account")
+    name = _name(profile)
+    lines = [
+        "# isync (mbsync) account made by mailhop; PassCmd reads the password from the keyring.",
+        f"# Before the first run: mkdir -p ~/Mail/{name}/  (mbsync does not create it)",
+        f"IMAPAccount {name}",
+        f"Host {_host(incoming)}",
+        f"Port {incoming.port}",
+        f"User {_quoted(incoming.username)}",
+        f"PassCmd {_quoted(password_command(profile, incoming, platform))}",
+        # SSLType is what isync 1.4 (Debian 12, Ubuntu 24.04) reads; 1.5 renamed it TLSType
+        # and still accepts the old name, so the old name works everywhere.
+        "# isync 1.5 and newer also call this TLSType (same values).",
+        f"SSLType {MBSYNC.security(incoming.security)}",
+        f"AuthMechs {MBSYNC.auth(incoming.auth_method)}",
+        "",
+        f"IMAPStore {name}-remote",
+        f"Account {name}",
+        "",
+        f"MaildirStore {name}-local",
+        f"Path ~/Mail/{name}/",
+        f"Inbox ~/Mail/{name}/INBOX",
+        "SubFolders Verbatim",
+        "",
+        f"Channel {name}",
+        f"Far :{name}-remote:",
+        f"Near :{name}-local:",
+        "Patterns *",
+        "Create Both",
+        "SyncState *",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def msmtp_rc(profile: AccountProfile, platform: str | None = None) -> str:
+    """An msmtprc account for the submission server; TLS always on, STARTTLS as stored."""
+    _refuse_oauth2(profile, "msmtp")
+    outgoing = profile.outgoing
+    name = _name(profile)
+    lines = [
+        "# msmtp account made by mailhop; passwordeval reads the password from the keyring.",
+        f"account {name}",
+        f"host {_host(outgoing)}",
+        f"port {outgoing.port}",
+        "tls on",
+        f"tls_starttls {MSMTP.security(outgoing.security)}",
+        f"auth {MSMTP.auth(outgoing.auth_method)}",
+        f"user {_quoted(outgoing.username)}",
+        f"passwordeval {_quoted(password_command(profile, outgoing, platform))}",
+        f"from {_quoted(profile.address)}",
+        "",
+        f"account default : {name}",
+    ]
+    return "\n".join(lines) + "\n"

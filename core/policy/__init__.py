@@ -1,0 +1,1 @@
+"""From attempts to a plan: trust tiers, merged and ranked per service (pure, no I/O)."""

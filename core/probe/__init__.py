@@ -1,0 +1,1 @@
+"""Probing servers: protocol engines, the probe session, certificates and DANE, the probe record."""

@@ -1,0 +1,561 @@
+"""DANE: does the presented chain match the TLSA records the domain signed?
+
+Theory of operation
+-------------------
+A TLSA record (RFC 6698 section 2.1) says "the server's certificate, or a CA above it,
+is this one" as four fields: usage, selector, matching type, association data. mailhop
+decides in this order; the first rule that applies gives the outcome:
+
+    DNSSEC of the TLSA answer    outcome          why
+    bogus                        bogus            a failure, never "no DANE" (DESIGN rule 5)
+    insecure / indeterminate     not-applicable   unsigned records prove nothing (RFC 6698 4.1)
+    secure, no records           not-applicable   the domain publishes no DANE here
+    secure, none usable          unusable-records as if there were none (RFC 7671 section 4.1)
+    secure, one authenticates    matched          which record, which certificate, and how
+    secure, none authenticates   mismatch         blocks, whatever PKIX says (DESIGN rule 5)
+
+A usable record has a known usage (0-3; for SMTP only 2 and 3, RFC 7672 section 3.1.3),
+selector (0 whole certificate, 1 SubjectPublicKeyInfo), matching type (0 exact, 1 SHA-256,
+2 SHA-512) and data of the right length for its digest. Where one usage and selector are
+published with several digests, only the strongest counts (digest algorithm agility,
+RFC 7671 section 9), so a forged weaker record cannot downgrade the check.
+
+What a matching record proves depends on its usage:
+
+    usage         matches against               also required
+    3 DANE-EE     the server's own certificate  nothing: no name and no expiry check
+                                                (RFC 7671 section 5.1), and the result says so
+    2 DANE-TA     any presented certificate     the path from the leaf up to it verifies
+                                                (issuer names, signatures, CA flags, validity)
+                                                and the leaf names the reference host
+                                                (RFC 7671 section 5.2)
+    1 PKIX-EE     the server's own certificate  PKIX validation succeeded (RFC 6698 2.1.1)
+    0 PKIX-TA     any presented certificate     PKIX validation succeeded
+
+For PKIX-TA mailhop only sees the presented chain, not the path OpenSSL built, so a CA
+that OpenSSL took from the trust store but the server did not send cannot match.
+
+Pure: the caller fetches the records (``resolver.Resolver``) and the chain (the probe)
+and passes PKIX's verdict in.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from cryptography import x509
+from dns.rdtypes.ANY.TLSA import TLSA
+
+from ..dns.dnssec import Security
+from .certinfo import (
+    ProblemCode,
+    analyze_chain,
+    issued_by,
+    load_certificate,
+    spki_der,
+    spki_from_der,
+    subject_text,
+)
+
+__all__ = [
+    "DANE_EE_CERT_NOTE",
+    "DANE_EE_NOTE",
+    "CertDigests",
+    "DaneOutcome",
+    "DaneResult",
+    "MatchingType",
+    "RecordCheck",
+    "Selector",
+    "TlsaRecord",
+    "Usage",
+    "match_tlsa",
+    "tlsa_records",
+]
+
+DANE_EE_NOTE = (
+    "The domain pinned this exact key in DNSSEC-signed DNS; the certificate's names and "
+    "expiry date are not checked (RFC 7671 section 5.1)."
+)
+DANE_EE_CERT_NOTE = DANE_EE_NOTE.replace("exact key", "exact certificate")
+
+
+class Usage(enum.IntEnum):
+    PKIX_TA = 0
+    PKIX_EE = 1
+    DANE_TA = 2
+    DANE_EE = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", "-")
+
+
+class Selector(enum.IntEnum):
+    CERT = 0  # the whole certificate, DER
+    SPKI = 1  # the SubjectPublicKeyInfo, DER
+
+
+class MatchingType(enum.IntEnum):
+    FULL = 0
+    SHA256 = 1
+    SHA512 = 2
+
+
+class DaneOutcome(enum.StrEnum):
+    MATCHED = "matched"
+    MISMATCH = "mismatch"
+    BOGUS = "bogus"
+    NOT_APPLICABLE = "not-applicable"
+    UNUSABLE_RECORDS = "unusable-records"
+
+
+_DIGESTS: dict[int, Callable[[bytes], bytes]] = {
+    MatchingType.FULL: lambda data: data,
+    MatchingType.SHA256: lambda data: hashlib.sha256(data).digest(),
+    MatchingType.SHA512: lambda data: hashlib.sha512(data).digest(),
+}
+_LENGTHS: dict[int, int] = {MatchingType.SHA256: 32, MatchingType.SHA512: 64}
+_STRENGTH: dict[int, int] = {MatchingType.SHA256: 1, MatchingType.SHA512: 2}  # RFC 7671 9
+
+
+@dataclass(frozen=True, slots=True)
+class TlsaRecord:
+    """One TLSA record's four fields (RFC 6698 section 2.1), values as published."""
+
+    usage: int
+    selector: int
+    mtype: int
+    data: bytes
+
+    @classmethod
+    def from_rdata(cls, rdata: TLSA) -> TlsaRecord:
+        return cls(int(rdata.usage), int(rdata.selector), int(rdata.mtype), bytes(rdata.cert))
+
+    @classmethod
+    def from_answer(cls, text: str) -> TlsaRecord:
+        """A record as the resolver reported it (dnspython's presentation of a wire answer).
+
+        On the wire the association data may be empty, and dnspython then writes three
+        fields (``3 1 0 ``); such a record is kept, with empty data, so that ``match_tlsa``
+        calls it unusable (RFC 7671 section 4.1) instead of the parse failing on remote data.
+        A ValueError still names anything else that is malformed.
+        """
+        fields = text.split()
+        if len(fields) == 3:
+            return replace(cls.from_text(f"{text} 00"), data=b"")
+        return cls.from_text(text)
+
+    @classmethod
+    def from_text(cls, text: str) -> TlsaRecord:
+        """A record from its presentation form (``3 1 1 ab12...``, hex may be split by
+        spaces, as dnspython writes long data). A ValueError names what is malformed."""
+        fields = text.split()
+        if len(fields) < 4:
+            raise ValueError(f"a TLSA record needs four fields, got {text!r}")
+        numbers = [int(field) for field in fields[:3] if field.isdigit()]
+        if len(numbers) != 3 or not all(0 <= n <= 255 for n in numbers):
+            raise ValueError(f"usage, selector and matching type must be 0-255 in {text!r}")
+        try:
+            data = bytes.fromhex("".join(fields[3:]))
+        except ValueError:
+            raise ValueError(f"the association data is not hex in {text!r}") from None
+        return cls(numbers[0], numbers[1], numbers[2], data)
+
+    def __str__(self) -> str:
+        """Presentation form, as in a zone file."""
+        return f"{self.usage} {self.selector} {self.mtype} {self.data.hex()}"
+
+    @property
+    def label(self) -> str:
+        """A short form for people: ``3 1 1 8f2c5a0b...``."""
+        text = self.data.hex()
+        shown = text if len(text) <= 16 else text[:16] + "..."
+        return f"{self.usage} {self.selector} {self.mtype} {shown}"
+
+
+def tlsa_records(rdatas: Iterable[object]) -> tuple[TlsaRecord, ...]:
+    """The TLSA records among dnspython rdata (e.g. ``DnsAnswer.records``)."""
+    return tuple(TlsaRecord.from_rdata(r) for r in rdatas if isinstance(r, TLSA))
+
+
+@dataclass(frozen=True, slots=True)
+class CertDigests:
+    """The digests of one presented certificate, lower-case hex, the evidence for a match.
+
+    The SPKI ones are empty when the certificate could not be read.
+    """
+
+    position: int
+    cert_sha256: str
+    cert_sha512: str
+    spki_sha256: str
+    spki_sha512: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCheck:
+    """What became of one record: unusable, superseded, matched data, authenticated.
+
+    ``position`` is the presented certificate whose data the record matched (0 = the
+    server's own); ``reason`` says in words why the record did or did not authenticate.
+    """
+
+    record: TlsaRecord
+    usable: bool
+    data_matched: bool
+    authenticated: bool
+    position: int | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DaneResult:
+    """The DANE verdict on one connection, with its evidence.
+
+    ``reason`` is one sentence for a person. For a match, ``matched``/``usage`` name the
+    record and ``matched_position`` the certificate; ``name_checked``/``expiry_checked``
+    say what the match covered, and ``note`` says it in words (for DANE-EE, that names
+    and expiry were not checked). ``checks`` covers every record, ``digests`` every
+    presented certificate.
+    """
+
+    outcome: DaneOutcome
+    reason: str
+    dnssec: Security
+    reference: str
+    smtp: bool
+    matched: TlsaRecord | None = None
+    usage: Usage | None = None
+    matched_position: int | None = None
+    name_checked: bool = False
+    expiry_checked: bool = False
+    note: str = ""
+    checks: tuple[RecordCheck, ...] = ()
+    digests: tuple[CertDigests, ...] = ()
+
+    @property
+    def authenticated(self) -> bool:
+        return self.outcome is DaneOutcome.MATCHED
+
+    @property
+    def blocks(self) -> bool:
+        """True when the connection must not be used, whatever PKIX says."""
+        return self.outcome in (DaneOutcome.MISMATCH, DaneOutcome.BOGUS)
+
+
+def match_tlsa(
+    records: Sequence[TlsaRecord],
+    chain: Sequence[bytes],
+    *,
+    dnssec: Security,
+    reference: str,
+    now: datetime,
+    pkix_valid: bool,
+    smtp: bool = False,
+) -> DaneResult:
+    """Check `chain` (DER, leaf first, as presented) against the TLSA `records`.
+
+    `dnssec` is how mailhop validated the TLSA answer; `reference` the A-label host name
+    the policy chose; `pkix_valid` whether OpenSSL's PKIX check with mailhop's context
+    passed; `smtp` applies RFC 7672 (usages 0 and 1 unusable). Empty `records` with a
+    SECURE `dnssec` must mean a validated denial (``DnsAnswer.absence_proven``); pass an
+    unproven absence as INDETERMINATE. Never raises for remote data.
+    """
+    reference = reference.rstrip(".").lower()
+    result = DaneResult(DaneOutcome.NOT_APPLICABLE, "", dnssec, reference, smtp)
+    count = _count(len(records), "TLSA record")
+    if dnssec is Security.BOGUS:
+        why = (
+            "The TLSA records failed their DNSSEC check (bogus): the zone is broken or the "
+            "answer was forged, so DANE cannot vouch for this server and the connection "
+            "must not be trusted."
+        )
+        return replace(result, outcome=DaneOutcome.BOGUS, reason=why)
+    if dnssec is not Security.SECURE:
+        if dnssec is Security.INSECURE:
+            why = "the zone is provably unsigned, so TLSA records there prove nothing"
+        else:
+            why = "their DNSSEC status could not be established, so they prove nothing"
+        found = f"{count} found and ignored: " if records else "No TLSA records were used: "
+        return replace(result, reason=f"{found}{why}.")
+    if not records:
+        why = "The domain publishes no TLSA records for this server (a DNSSEC-signed answer)."
+        return replace(result, reason=why)
+
+    certs = [load_certificate(der) for der in chain]
+    digests = tuple(
+        _digests(position, bytes(der), cert)
+        for position, (der, cert) in enumerate(zip(chain, certs, strict=True))
+    )
+    result = replace(result, digests=digests)
+    rejected = _unusable(records, smtp)
+    if len(rejected) == len(records):
+        checks = tuple(rejected[index] for index in range(len(records)))
+        reasons = "; ".join(dict.fromkeys(check.reason for check in checks))
+        why = (
+            f"None of the {count} can be used: {reasons}. They count as if there were "
+            "none (RFC 7671 section 4.1)."
+        )
+        return replace(result, outcome=DaneOutcome.UNUSABLE_RECORDS, reason=why, checks=checks)
+
+    context = _Context(chain, certs, reference, now, pkix_valid)
+    checks = tuple(
+        rejected[index] if index in rejected else _evaluate(record, context)
+        for index, record in enumerate(records)
+    )
+    result = replace(result, checks=checks)
+    winner = next((check for check in checks if check.authenticated), None)
+    if winner is None:
+        return replace(result, outcome=DaneOutcome.MISMATCH, reason=_mismatch_reason(checks))
+    usage = Usage(winner.record.usage)
+    position = winner.position or 0
+    return replace(
+        result,
+        outcome=DaneOutcome.MATCHED,
+        reason=f"TLSA record {winner.record.label} ({usage.label}) {winner.reason}.",
+        matched=winner.record,
+        usage=usage,
+        matched_position=position,
+        name_checked=usage is not Usage.DANE_EE,
+        expiry_checked=usage is not Usage.DANE_EE,
+        note=_note(winner.record, context),
+    )
+
+
+# -- which records count -------------------------------------------------------------
+
+
+def _unusable(records: Sequence[TlsaRecord], smtp: bool) -> dict[int, RecordCheck]:
+    """The records mailhop must ignore, by index, each with the reason."""
+    found: dict[int, RecordCheck] = {}
+    for index, record in enumerate(records):
+        why = _parameter_problem(record, smtp)
+        if why:
+            found[index] = RecordCheck(record, False, False, False, None, why)
+    # Digest agility (RFC 7671 section 9): per usage and selector, only the strongest
+    # published digest counts. Exact (0) records are no digest and always count.
+    strongest: dict[tuple[int, int], int] = {}
+    for index, record in enumerate(records):
+        if index not in found and record.mtype in _STRENGTH:
+            key = (record.usage, record.selector)
+            strongest[key] = max(strongest.get(key, 0), _STRENGTH[record.mtype])
+    for index, record in enumerate(records):
+        key = (record.usage, record.selector)
+        if index in found or record.mtype not in _STRENGTH:
+            continue
+        if _STRENGTH[record.mtype] < strongest[key]:
+            why = (
+                "ignored: the same usage and selector are also published with a stronger "
+                "digest, and only the strongest counts (RFC 7671 section 9)"
+            )
+            found[index] = RecordCheck(record, False, False, False, None, why)
+    return found
+
+
+def _parameter_problem(record: TlsaRecord, smtp: bool) -> str:
+    if record.usage not in {usage.value for usage in Usage}:
+        return f"usage {record.usage} is not defined (RFC 6698 section 2.1.1)"
+    if smtp and record.usage in (Usage.PKIX_TA, Usage.PKIX_EE):
+        return f"usage {record.usage} is not used for SMTP (RFC 7672 section 3.1.3)"
+    if record.selector not in {selector.value for selector in Selector}:
+        return f"selector {record.selector} is not defined (RFC 6698 section 2.1.2)"
+    if record.mtype not in _DIGESTS:
+        return f"matching type {record.mtype} is not defined (RFC 6698 section 2.1.3)"
+    want = _LENGTHS.get(record.mtype)
+    if want is not None and len(record.data) != want:
+        return f"its digest has {len(record.data)} bytes instead of {want}"
+    if not record.data:
+        return "its association data is empty"
+    return ""
+
+
+# -- one record against the chain ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    chain: Sequence[bytes]
+    certs: Sequence[x509.Certificate | None]
+    reference: str
+    now: datetime
+    pkix_valid: bool
+
+
+def _evaluate(record: TlsaRecord, context: _Context) -> RecordCheck:
+    usage = Usage(record.usage)
+    if not context.chain:
+        return RecordCheck(record, True, False, False, None, "has no certificate to match")
+    ends = usage in (Usage.DANE_EE, Usage.PKIX_EE)
+    # A TA record names a CA above the server's certificate (RFC 6698 2.1.1), never the leaf.
+    positions = [0] if ends else list(range(1, len(context.chain)))
+    matches = [p for p in positions if _selected(record, context, p) == record.data]
+    if not matches:
+        if ends:
+            what = "the server's certificate" if record.selector == 0 else "the server's key"
+            return RecordCheck(record, True, False, False, None, f"does not match {what}")
+        if not positions:
+            why = "names a CA, but the server sent no CA certificate to match it against"
+        else:
+            sent = _count(len(positions), "certificate")
+            why = f"matches none of the {sent} the server sent above its own"
+        return RecordCheck(record, True, False, False, None, why)
+    failure = ""
+    for position in matches:
+        failure = _requirement(usage, context, position)
+        if not failure:
+            return RecordCheck(record, True, True, True, position, _matched_words(usage, record))
+    return RecordCheck(record, True, True, False, matches[0], failure)
+
+
+def _selected(record: TlsaRecord, context: _Context, position: int) -> bytes | None:
+    """The record's digest over the selected part of one presented certificate."""
+    if record.selector == Selector.CERT:
+        content = bytes(context.chain[position])
+    else:
+        cert = context.certs[position]
+        try:
+            # A certificate cryptography refuses still has a key a record may pin.
+            der = bytes(context.chain[position])
+            content = spki_der(cert) if cert is not None else spki_from_der(der)
+        except ValueError:
+            return None
+    return _DIGESTS[record.mtype](content)
+
+
+def _requirement(usage: Usage, context: _Context, position: int) -> str:
+    """What else the usage demands once the data matched; empty when it holds."""
+    if usage is Usage.DANE_EE:
+        return ""
+    if usage is Usage.DANE_TA:
+        return _ta_failure(context, position)
+    if not context.pkix_valid:
+        return (
+            "matches, but this usage also needs the trusted certificate authorities to accept "
+            "the chain, and they do not"
+        )
+    return ""
+
+
+def _ta_failure(context: _Context, anchor: int) -> str:
+    """Why the leaf does not chain up to the matched CA with valid dates and names.
+
+    RFC 7671 section 5.2: with DANE-TA the matched certificate replaces the trust store,
+    everything else about the chain is checked as usual. The path is built from the
+    presented certificates, so extra or reordered ones do not matter (RFC 8446 4.4.2).
+    """
+    certs = context.certs
+    path = [0]
+    current = certs[0]
+    while path[-1] != anchor:
+        if current is None:
+            return "matches a CA, but the server's certificate cannot be read"
+        issuer = _issuer_among(current, certs, path, anchor)
+        if issuer is None:
+            subject = subject_text(current)
+            return f"matches a CA, but no presented certificate links {subject} to it"
+        path.append(issuer)
+        current = certs[issuer]
+    report = analyze_chain([context.chain[i] for i in path], context.reference, now=context.now)
+    for problem in report.problems:
+        if problem.code in _TA_BLOCKERS:
+            return f"matches a CA, but {_lower_first(problem.message).rstrip('.')}"
+    for info in report.certificates[1:]:
+        if not info.is_ca:
+            return f"matches, but {info.subject} issued a certificate without being a CA"
+    return ""
+
+
+_TA_BLOCKERS = frozenset(
+    {
+        ProblemCode.EXPIRED,
+        ProblemCode.NOT_YET_VALID,
+        ProblemCode.NAME_MISMATCH,
+        ProblemCode.UNPARSEABLE,
+    }
+)
+
+
+def _issuer_among(
+    cert: x509.Certificate,
+    certs: Sequence[x509.Certificate | None],
+    path: Sequence[int],
+    anchor: int,
+) -> int | None:
+    anchor_cert = certs[anchor]
+    if anchor_cert is not None and issued_by(cert, anchor_cert):
+        return anchor
+    for index, candidate in enumerate(certs):
+        if candidate is not None and index not in path and issued_by(cert, candidate):
+            return index
+    return None
+
+
+# -- words and evidence --------------------------------------------------------------
+
+
+def _matched_words(usage: Usage, record: TlsaRecord) -> str:
+    what = "certificate" if record.selector == Selector.CERT else "key"
+    if usage is Usage.DANE_EE:
+        return f"matches the server's own {what}"
+    if usage is Usage.DANE_TA:
+        return f"matches the {what} of a CA in the server's chain, and the chain to it holds"
+    if usage is Usage.PKIX_EE:
+        return f"matches the server's own {what}, which the trusted CAs also accept"
+    return f"matches the {what} of a CA in the chain the trusted CAs accept"
+
+
+def _note(record: TlsaRecord, context: _Context) -> str:
+    usage = Usage(record.usage)
+    if usage is not Usage.DANE_EE:
+        what = "names the CA" if usage in (Usage.DANE_TA, Usage.PKIX_TA) else "names the key"
+        return (
+            f"The domain {what} in DNSSEC-signed DNS; the chain, the host name and the "
+            "expiry dates were checked as well."
+        )
+    report = analyze_chain(context.chain[:1], context.reference, now=context.now)
+    facts = [
+        problem.message
+        for problem in report.problems
+        if problem.code in (ProblemCode.EXPIRED, ProblemCode.NAME_MISMATCH)
+    ]
+    pinned = "key" if record.selector == Selector.SPKI else "certificate"
+    note = DANE_EE_NOTE if pinned == "key" else DANE_EE_CERT_NOTE
+    if not facts:
+        return note
+    return f"{note} {' '.join(facts)} With a pinned {pinned} this does not matter."
+
+
+def _mismatch_reason(checks: Sequence[RecordCheck]) -> str:
+    usable = [check for check in checks if check.usable]
+    closest = next((check for check in usable if check.data_matched), usable[0])
+    return (
+        "The server's certificate does not satisfy the domain's DNSSEC-signed TLSA records: "
+        f"record {closest.record.label} {closest.reason}. A DANE mismatch means an "
+        "impostor, or a server whose key changed without its DNS: do not connect."
+    )
+
+
+def _digests(position: int, der: bytes, cert: x509.Certificate | None) -> CertDigests:
+    try:
+        spki = spki_der(cert) if cert is not None else spki_from_der(der)
+    except ValueError:
+        spki = b""
+    return CertDigests(
+        position=position,
+        cert_sha256=hashlib.sha256(der).hexdigest(),
+        cert_sha512=hashlib.sha512(der).hexdigest(),
+        spki_sha256=hashlib.sha256(spki).hexdigest() if spki else "",
+        spki_sha512=hashlib.sha512(spki).hexdigest() if spki else "",
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

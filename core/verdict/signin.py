@@ -1,0 +1,137 @@
+"""How the account signs in at one endpoint: what the documents allow *and* the server offers.
+
+One decision, used by the verdict (its findings), the account (the profile's and the
+exports' ``auth_method``, and whether setup asks for a password at all) and the login test
+(which refuses to send a password to an OAuth2 endpoint). Before, each read the documents
+alone: a document listing OAuth2 next to a password made the account "no password" even at
+a server with no OAuth2 mechanism, and ``password-encrypted`` (CRAM-MD5 in every export)
+survived at a server offering only PLAIN and LOGIN, so the exported client would fail.
+
+    documents allow            OAuth2 when an entry lists it, a source that named the host
+                               published OAuth2 endpoints, or the host is a known OAuth2
+                               provider's; the password methods the entry lists, in its
+                               order (a source that lists no method at all allows a password)
+    the server offers          its mechanisms after TLS (``EndpointProbe.auth_mechanisms``):
+                               OAUTHBEARER (RFC 7628) or XOAUTH2 -> OAuth2; PLAIN, LOGIN, and
+                               IMAP LOGIN unless LOGINDISABLED (RFC 3501 6.2.3), POP3 USER
+                               (RFC 2449) -> a password in the clear inside TLS; CRAM-MD5 ->
+                               password-encrypted (what the exports write for it)
+    the method                 OAuth2 if both have it (no password field, DESIGN section 5);
+                               else the documents' first password method the server offers;
+                               with nothing in common, the server decides when it offers a
+                               password (the login test then proves it), except that a
+                               document allowing only OAuth2 with a known issuer keeps
+                               OAuth2; a server that lists nothing leaves the documents' word
+
+Pure: data in, data out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..common.findings import Finding, finding
+from ..common.model import AuthMethod, Service
+from ..probe.probe_report import EndpointProbe
+
+__all__ = ["OAUTH2_MECHANISMS", "SignIn", "decide_sign_in", "sign_in_findings"]
+
+OAUTH2_MECHANISMS = frozenset({"OAUTHBEARER", "XOAUTH2"})
+_CLEARTEXT_MECHANISMS = frozenset({"PLAIN", "LOGIN"})
+_ENCRYPTED_MECHANISMS = frozenset({"CRAM-MD5"})  # the exports' password-encrypted
+_PASSWORDS = (AuthMethod.PASSWORD_CLEARTEXT, AuthMethod.PASSWORD_ENCRYPTED)
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """The sign-in method at one endpoint and what it was decided from.
+
+    ``offered`` is None when the server listed nothing after TLS (hidden capabilities):
+    then the documents' word stands and nothing is a mismatch.
+    """
+
+    method: AuthMethod  # OAUTH2, PASSWORD_CLEARTEXT or PASSWORD_ENCRYPTED
+    allowed: tuple[AuthMethod, ...]  # by the documents, OAuth2 first
+    offered: frozenset[AuthMethod] | None  # by the server after TLS
+    mechanisms: tuple[str, ...]  # the server's own list, for the words
+
+    @property
+    def agreed(self) -> bool:
+        """Both the documents and the server name the method."""
+        return self.method in self.allowed and (self.offered is None or self.method in self.offered)
+
+
+def _allowed(probe: EndpointProbe) -> tuple[AuthMethod, ...]:
+    entry = probe.entry
+    listed = entry.auth_methods
+    passwords = [m for m in listed if m in _PASSWORDS]
+    if not passwords and not listed:
+        passwords = [AuthMethod.PASSWORD_CLEARTEXT]  # the source does not say
+    oauth2 = entry.oauth2 or entry.oauth2_issuer or AuthMethod.OAUTH2 in listed
+    return ((AuthMethod.OAUTH2,) if oauth2 else ()) + tuple(passwords)
+
+
+def _offered(probe: EndpointProbe) -> frozenset[AuthMethod] | None:
+    mechanisms = {m.upper() for m in probe.auth_mechanisms}
+    capabilities = {c.upper() for c in probe.capabilities}
+    if probe.capabilities_hidden or not (mechanisms or capabilities):
+        return None
+    found = set()
+    if mechanisms & OAUTH2_MECHANISMS:
+        found.add(AuthMethod.OAUTH2)
+    service = probe.entry.service
+    if (
+        mechanisms & _CLEARTEXT_MECHANISMS
+        or (service is Service.IMAP and "LOGINDISABLED" not in capabilities)
+        or (service is Service.POP3 and "USER" in capabilities)
+    ):
+        found.add(AuthMethod.PASSWORD_CLEARTEXT)
+    if mechanisms & _ENCRYPTED_MECHANISMS:
+        found.add(AuthMethod.PASSWORD_ENCRYPTED)
+    return frozenset(found)
+
+
+def decide_sign_in(probe: EndpointProbe) -> SignIn:
+    """The one decision (module docstring)."""
+    allowed = _allowed(probe)
+    offered = _offered(probe)
+    mechanisms = tuple(probe.auth_mechanisms)
+    if offered is None:
+        return SignIn(allowed[0] if allowed else AuthMethod.PASSWORD_CLEARTEXT, allowed, None, ())
+    both = [m for m in allowed if m in offered]
+    if both:
+        method = both[0]
+    elif allowed == (AuthMethod.OAUTH2,) and probe.entry.oauth2_issuer:
+        method = AuthMethod.OAUTH2  # no password allowed, and an issuer to sign in with
+    elif AuthMethod.PASSWORD_CLEARTEXT in offered:
+        method = AuthMethod.PASSWORD_CLEARTEXT
+    else:
+        method = next((m for m in allowed if m in _PASSWORDS), AuthMethod.PASSWORD_CLEARTEXT)
+    return SignIn(method, allowed, offered, mechanisms)
+
+
+def sign_in_findings(probe: EndpointProbe, sign_in: SignIn) -> list[Finding]:
+    """A mismatch between the documents and the server, for the chosen endpoint."""
+    if sign_in.offered is None:
+        return []
+    method = sign_in.method
+    if AuthMethod.OAUTH2 in sign_in.allowed and method is not AuthMethod.OAUTH2:
+        code = "signin-oauth2-not-offered"  # the documents' OAuth2 could not be used
+    elif sign_in.agreed:
+        return []
+    elif (
+        method is AuthMethod.PASSWORD_CLEARTEXT and AuthMethod.PASSWORD_ENCRYPTED in sign_in.allowed
+    ):
+        code = "signin-encrypted-not-offered"
+    else:
+        code = "signin-method-not-offered"
+    return [
+        finding(
+            code,
+            endpoint=probe.endpoint,
+            sources=", ".join(sorted({o.source.value for o in probe.entry.origins})),
+            offered=" ".join(sign_in.mechanisms) or "no SASL mechanism",
+            method=method.value,
+            allowed=", ".join(m.value for m in sign_in.allowed),
+        )
+    ]

@@ -1,0 +1,216 @@
+"""Profiles: atomic, versioned, secret-free files, and every difference on re-check."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from mailhop.core.account.approval import Approval
+from mailhop.core.account.profile import (
+    PROFILE_VERSION,
+    AccountProfile,
+    EndpointSetting,
+    ProfileError,
+    SecretRef,
+    compare,
+    delete_profile,
+    list_profiles,
+    load_profile,
+    profile_path,
+    save_profile,
+)
+
+IMAP = EndpointSetting(
+    "imap",
+    "mail.example.com",
+    993,
+    "implicit-tls",
+    "jo@example.com",
+    "password-cleartext",
+    "ab" * 32,
+    "pkix",
+    "A",
+    ("srv: _imaps._tcp.example.com SRV (dnssec-secure)",),
+)
+SMTP = replace(IMAP, service="submission", port=465)
+PROFILE = AccountProfile(
+    version=PROFILE_VERSION,
+    address="jo@example.com",
+    address_unicode="jo@example.com",
+    display_name="Jo",
+    incoming=IMAP,
+    outgoing=SMTP,
+    oauth2=False,
+    approvals=(
+        Approval("example.net", "example.net", ("mx.example.net",), "2026-11-29T00:00:00Z"),
+    ),
+    secrets=(SecretRef("mailhop imap jo@example.com", "jo@example.com"),),
+    verdict="ok",
+    checked_at="2026-11-29T00:00:00Z",
+)
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    path = save_profile(PROFILE, tmp_path)
+    assert path == tmp_path / "jo@example.com.json"
+    assert load_profile("jo@example.com", tmp_path) == PROFILE
+    assert (path.stat().st_mode & 0o777) == 0o600
+    assert [p for p in list_profiles(tmp_path)] == [PROFILE]
+
+
+def test_a_save_replaces_atomically_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    save_profile(PROFILE, tmp_path)
+    save_profile(replace(PROFILE, verdict="warn"), tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["jo@example.com.json"]
+    assert load_profile("jo@example.com", tmp_path).verdict == "warn"
+
+
+def test_a_failed_save_keeps_the_old_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_profile(PROFILE, tmp_path)
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)  # the one fault a test cannot cause for real
+    with pytest.raises(ProfileError, match="No space left"):
+        save_profile(replace(PROFILE, verdict="block"), tmp_path)
+    assert load_profile("jo@example.com", tmp_path).verdict == "ok"
+    assert [p.name for p in tmp_path.iterdir()] == ["jo@example.com.json"]
+
+
+def test_a_directory_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "accounts"
+    blocker.write_text("")
+    with pytest.raises(ProfileError, match="cannot save the profile"):
+        save_profile(PROFILE, blocker)
+
+
+def test_damaged_and_foreign_files_get_clear_errors(tmp_path: Path) -> None:
+    path = profile_path("jo@example.com", tmp_path)
+    path.write_text("{not json")
+    with pytest.raises(ProfileError, match="cannot be read"):
+        load_profile("jo@example.com", tmp_path)
+    path.write_text(json.dumps({"format": "mailhop-account", "version": 99}))
+    with pytest.raises(ProfileError, match="version 99"):
+        load_profile("jo@example.com", tmp_path)
+    path.write_text(json.dumps({"format": "mailhop-account", "version": PROFILE_VERSION}))
+    with pytest.raises(ProfileError, match="damaged"):
+        load_profile("jo@example.com", tmp_path)
+    with pytest.raises(ProfileError, match="no saved account"):
+        load_profile("nobody@example.com", tmp_path)
+    assert isinstance(list_profiles(tmp_path)[0], ProfileError)
+
+
+def test_profile_names_cannot_leave_the_directory(tmp_path: Path) -> None:
+    for bad in ("../x@example.com", ".hidden@example.com"):
+        with pytest.raises(ProfileError):
+            profile_path(bad, tmp_path)
+
+
+def test_no_secret_field_exists_in_a_profile(tmp_path: Path) -> None:
+    text = save_profile(PROFILE, tmp_path).read_text()
+    assert 'password"' not in text and 'secret":' not in text
+
+
+def test_delete(tmp_path: Path) -> None:
+    save_profile(PROFILE, tmp_path)
+    assert delete_profile("jo@example.com", tmp_path) is not None
+    assert delete_profile("jo@example.com", tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "kind"),
+    [
+        ({"host": "imap.example.com"}, "new-host"),
+        ({"port": 143}, "changed-port"),
+        ({"security": "starttls"}, "changed-security"),
+        ({"spki_sha256": "cd" * 32}, "rotated-key"),
+        ({"authenticated_by": ""}, "verification-changed"),
+        ({"username": "jo"}, "changed-username"),
+        ({"tier": "C"}, "tier-changed"),
+    ],
+)
+def test_every_kind_of_change_is_reported(change: dict[str, object], kind: str) -> None:
+    fresh = replace(PROFILE, incoming=replace(IMAP, **change))  # type: ignore[arg-type]
+    (difference,) = compare(PROFILE, fresh)
+    assert (difference.kind, difference.leg) == (kind, "incoming")
+    assert difference.describe().startswith("incoming: ")
+
+
+def test_a_new_look_alike_host_is_named_by_both_forms() -> None:
+    fresh = replace(PROFILE, incoming=replace(IMAP, host="imap.xn--prvider-bjg.test"))
+    (difference,) = compare(PROFILE, fresh)
+    assert difference.new == "imap imap.pr\u043evider.test (imap.xn--prvider-bjg.test)"
+
+
+def test_no_change_no_difference() -> None:
+    assert compare(PROFILE, replace(PROFILE, checked_at="2027-01-01T00:00:00Z")) == ()
+
+
+def _saved_json() -> dict[str, object]:
+    from mailhop.core.account.profile import _to_json
+
+    return json.loads(json.dumps(_to_json(PROFILE)))  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("key", "literal", "why"),
+    [
+        # json reads 1e999 as an infinite float: int(inf) raised OverflowError.
+        ("port", "1e999", "cannot be read"),
+        ("port", "NaN", "cannot be read"),
+        ("port", "993.5", "port"),
+        ("port", "true", "port"),
+        ("port", "70000", "port"),
+        ("host", '["mail.example.com"]', "host is not text"),
+        ("sources", '"srv"', "sources"),
+    ],
+)
+def test_a_profile_with_a_bad_value_is_a_profile_error(
+    tmp_path: Path, key: str, literal: str, why: str
+) -> None:
+    raw = _saved_json()
+    raw["incoming"][key] = "@HERE@"  # type: ignore[index]
+    path = profile_path("jo@example.com", tmp_path)
+    path.write_text(json.dumps(raw).replace('"@HERE@"', literal), "utf-8")
+    with pytest.raises(ProfileError, match=why) as caught:
+        load_profile("jo@example.com", tmp_path)
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("shape", ["list", "object"])
+def test_a_deeply_nested_profile_is_a_profile_error(tmp_path: Path, shape: str) -> None:
+    path = profile_path("jo@example.com", tmp_path)
+    open_, close = ("[", "]") if shape == "list" else ('{"a":', "}")
+    path.write_text(open_ * 100_000 + close * 100_000, "utf-8")  # json recursed: RecursionError
+    with pytest.raises(ProfileError, match="nested"):
+        load_profile("jo@example.com", tmp_path)
+
+
+def test_one_bad_file_is_listed_with_its_path_and_hides_no_other(tmp_path: Path) -> None:
+    save_profile(PROFILE, tmp_path)
+    save_profile(replace(PROFILE, address="zoe@example.com"), tmp_path)
+    raw = _saved_json()
+    raw["incoming"]["port"] = 1e999  # type: ignore[index]
+    bad = tmp_path / "kim@example.com.json"
+    bad.write_text(json.dumps(raw), "utf-8")  # json.dumps writes Infinity
+    deep = tmp_path / "lee@example.com.json"
+    deep.write_text("[" * 50_000, "utf-8")
+    found = list_profiles(tmp_path)
+    assert [type(item).__name__ for item in found] == [
+        "AccountProfile",
+        "ProfileError",
+        "ProfileError",
+        "AccountProfile",
+    ]
+    assert str(bad) in str(found[1]) and str(deep) in str(found[2])
+    assert [p.address for p in found if isinstance(p, AccountProfile)] == [
+        "jo@example.com",
+        "zoe@example.com",
+    ]

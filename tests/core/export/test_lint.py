@@ -1,0 +1,505 @@
+"""core.lint: every ISPDB sample checked against what it really contains, hostile files,
+and mailhop's own exports linting clean."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import plistlib
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+
+from mailhop.core.common.model import IssueCode, Service
+from mailhop.core.discover.parse_autoconfig import parse_autoconfig
+from mailhop.core.discover.parse_pacc import parse_pacc
+from mailhop.core.export.apple import mobileconfig, sign_profile
+from mailhop.core.export.lint import OAUTH2_KNOWN_DOMAINS, Format, RuleCode, Severity, lint
+from mailhop.core.export.thunderbird import autoconfig_xml
+from tests.conftest import SHARED
+from tests.core.account.test_profile import PROFILE
+
+ISPDB = SHARED / "specs" / "ispdb-sample"
+SAMPLES = sorted(ISPDB.glob("*.xml")) if ISPDB.is_dir() else []
+
+
+# A host name as the sample's files write them: letters, digits and hyphens in dotted labels,
+# at least one dot, not all digits (an IP address).
+_LDH_NAME = re.compile(r"(?=.*[a-z-])[a-z0-9-]+(\.[a-z0-9-]+)+\.?", re.IGNORECASE)
+
+
+def _expected(data: bytes) -> set[RuleCode]:
+    """What the file really contains, worked out here without core.lint's code."""
+    root = ET.fromstring(data)  # noqa: S314 - the shared ISPDB sample, trusted test data
+    provider = root.find("emailProvider")
+    assert provider is not None
+    found: set[RuleCode] = set()
+    oauth_block = root.find("oAuth2") is not None or provider.find("oAuth2") is not None
+    domains = {(d.text or "").strip().lower() for d in provider.findall("domain")}
+    servers = provider.findall("incomingServer") + provider.findall("outgoingServer")
+    usable = []
+    for server in servers:
+        kind = server.get("type", "").lower()
+        if kind in ("imap", "pop3", "smtp"):
+            usable.append(server)
+        else:
+            found.add(RuleCode.UNSUPPORTED_TYPE)
+    if not any(s.get("type", "").lower() == "smtp" for s in provider.findall("outgoingServer")):
+        found.add(RuleCode.MISSING_OUTGOING)
+    for server in usable:
+        socket = (server.findtext("socketType") or "").strip().lower()
+        if socket in ("plain", "none", ""):
+            found.add(RuleCode.SOCKET_PLAIN)
+        elif socket not in ("ssl", "tls", "starttls"):
+            found.add(RuleCode.BAD_SOCKET_TYPE)
+        port = (server.findtext("port") or "").strip()
+        if not (port.isascii() and port.isdigit() and not port.startswith("0")) or not (
+            1 <= int(port) <= 65535
+        ):
+            found.add(RuleCode.BAD_PORT)
+        if server.find("password") is not None:
+            found.add(RuleCode.PASSWORD_INSIDE)
+        if server.find("username") is None:
+            found.add(RuleCode.MISSING_USERNAME)
+        if any(server.find(tag) is None for tag in ("hostname", "port", "socketType")):
+            found.add(RuleCode.MISSING_FIELD)
+        for tag in ("hostname", "port", "socketType", "username"):
+            if len(server.findall(tag)) > 1:
+                found.add(RuleCode.DUPLICATE_FIELD)
+        host = (server.findtext("hostname") or "").strip()
+        host = host.replace("%EMAILDOMAIN%", "example.com")
+        host = re.sub("%[A-Z]+%", "x", host)  # the others stand for one label at most
+        if host and not _LDH_NAME.fullmatch(host):
+            found.add(RuleCode.BAD_HOSTNAME)
+        if server.find("username") is not None and not server.findtext("username"):
+            found.add(RuleCode.BAD_USERNAME)
+        auths = {(a.text or "").strip().lower() for a in server.findall("authentication")}
+        hosts = {(h.text or "").strip().lower() for h in server.findall("hostname")} | domains
+        known = any(h == k or h.endswith("." + k) for h in hosts for k in OAUTH2_KNOWN_DOMAINS)
+        if "oauth2" in auths and not oauth_block and not known:
+            found.add(RuleCode.OAUTH2_UNKNOWN_HOST)
+    for element in root.iter():
+        if element.tag not in ("hostname", "username", "displayName", "displayShortName"):
+            continue
+        text = element.text or ""
+        for name in ("EMAILADDRESS", "EMAILLOCALPART", "EMAILDOMAIN", "REALNAME"):
+            for start in [m.start() for m in re.finditer("%" + name, text)]:
+                if not text[start + 1 + len(name) :].startswith("%"):
+                    found.add(RuleCode.UNTERMINATED_PLACEHOLDER)
+        text = re.sub("%(EMAILADDRESS|EMAILLOCALPART|EMAILDOMAIN|REALNAME)%", "", text)
+        if re.search("%[A-Z][A-Z0-9_]*%", text):
+            found.add(RuleCode.UNKNOWN_PLACEHOLDER)
+    return found
+
+
+@pytest.mark.shared
+def test_sample_is_there() -> None:
+    assert len(SAMPLES) == 41  # plus LICENSE
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_ispdb_sample(path: Path) -> None:
+    data = path.read_bytes()
+    report = lint(data, path.name)
+    assert report.format is Format.AUTOCONFIG
+    assert set(report.codes) == _expected(data)
+    assert report.ok == (not report.codes & {RuleCode.SOCKET_PLAIN, RuleCode.PASSWORD_INSIDE})
+    json.dumps(report.to_json())  # JSON-able
+
+
+@pytest.mark.shared
+def test_sample_has_the_interesting_cases() -> None:
+    """Guards the test above against passing on a sample that has nothing in it."""
+    codes = set().union(*(lint(p.read_bytes()).codes for p in SAMPLES))
+    assert {RuleCode.SOCKET_PLAIN, RuleCode.OAUTH2_UNKNOWN_HOST} <= codes
+
+
+def _clientconfig(server: str, extra: str = "") -> bytes:
+    return (
+        "<clientConfig version='1.1'><emailProvider id='example.com'>"
+        f"<domain>example.com</domain>{server}"
+        "<outgoingServer type='smtp'><hostname>smtp.example.com</hostname><port>465</port>"
+        "<socketType>SSL</socketType><username>%EMAILADDRESS%</username>"
+        "<authentication>password-cleartext</authentication></outgoingServer>"
+        f"</emailProvider>{extra}</clientConfig>"
+    ).encode()
+
+
+def _imap(
+    socket: str = "SSL", port: str = "993", more: str = "", user: str = "%EMAILADDRESS%"
+) -> str:
+    return (
+        f"<incomingServer type='imap'><hostname>imap.example.com</hostname><port>{port}</port>"
+        f"<socketType>{socket}</socketType><username>{user}</username>"
+        f"<authentication>password-cleartext</authentication>{more}</incomingServer>"
+    )
+
+
+def test_clean_file() -> None:
+    report = lint(_clientconfig(_imap()))
+    assert report.ok and report.problems == ()
+
+
+@pytest.mark.parametrize(
+    ("server", "code", "severity"),
+    [
+        (_imap(socket="plain"), RuleCode.SOCKET_PLAIN, Severity.ERROR),
+        (_imap(socket="none"), RuleCode.SOCKET_PLAIN, Severity.ERROR),
+        (_imap(socket="quantum"), RuleCode.BAD_SOCKET_TYPE, Severity.ERROR),
+        (_imap(port="0"), RuleCode.BAD_PORT, Severity.ERROR),
+        (_imap(port="65536"), RuleCode.BAD_PORT, Severity.ERROR),
+        (_imap(port="imap"), RuleCode.BAD_PORT, Severity.ERROR),
+        (_imap(more="<password>hunter2</password>"), RuleCode.PASSWORD_INSIDE, Severity.ERROR),
+        (_imap(user="%EMAILLOCALPART"), RuleCode.UNTERMINATED_PLACEHOLDER, Severity.WARN),
+        (_imap(user="%USERID%"), RuleCode.UNKNOWN_PLACEHOLDER, Severity.ERROR),
+    ],
+)
+def test_single_rule(server: str, code: RuleCode, severity: Severity) -> None:
+    report = lint(_clientconfig(server))
+    assert [(p.code, p.severity) for p in report.problems] == [(code, severity)]
+    assert report.problems[0].where.startswith("emailProvider/incomingServer[0]")
+
+
+def test_oauth2_unknown_host_and_block() -> None:
+    server = _imap().replace("password-cleartext", "OAuth2")
+    assert lint(_clientconfig(server)).codes == {RuleCode.OAUTH2_UNKNOWN_HOST}
+    block = "<oAuth2><issuer>example.com</issuer><scope>mail</scope></oAuth2>"
+    assert lint(_clientconfig(server, block)).codes == frozenset()
+
+
+def test_missing_outgoing_and_username() -> None:
+    data = (
+        b"<clientConfig><emailProvider id='x.org'><incomingServer type='imap'>"
+        b"<hostname>h.x.org</hostname><port>993</port><socketType>SSL</socketType>"
+        b"</incomingServer></emailProvider></clientConfig>"
+    )
+    assert lint(data).codes == {RuleCode.MISSING_OUTGOING, RuleCode.MISSING_USERNAME}
+
+
+def test_dtd_bomb_and_xxe_are_refused_not_expanded() -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b"<clientConfig><emailProvider>&lol2;</emailProvider></clientConfig>"
+    )
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<clientConfig><emailProvider>&x;</emailProvider></clientConfig>"
+    )
+    for data in (bomb, xxe):
+        report = lint(data)
+        assert report.codes == {RuleCode.FORBIDDEN_XML}
+        assert not report.ok
+
+
+def test_oversize_and_malformed() -> None:
+    big = _clientconfig(_imap(), "<!--" + "x" * 70000 + "-->")
+    assert lint(big).codes == {RuleCode.TOO_LARGE}
+    assert lint(b"<clientConfig><emailProvider>").codes == {RuleCode.MALFORMED}
+
+
+def test_own_exports_lint_clean() -> None:
+    for data in (autoconfig_xml(PROFILE), mobileconfig(PROFILE)):
+        report = lint(data)
+        assert report.format in (Format.AUTOCONFIG, Format.MOBILECONFIG)
+        assert report.problems == (), report.to_json()
+
+
+def test_apple_rules() -> None:
+    clean = mobileconfig(PROFILE)
+    assert lint(plistlib.dumps(plistlib.loads(clean), fmt=plistlib.FMT_BINARY)).ok
+    top = plistlib.loads(clean)
+    payload = top["PayloadContent"][0]
+    payload["IncomingPassword"] = "hunter2"
+    del payload["OutgoingMailServerHostName"]
+    assert lint(plistlib.dumps(top)).codes == {RuleCode.PASSWORD_INSIDE, RuleCode.MISSING_KEY}
+    empty = clean.replace(b"<integer>465</integer>", b"<integer/>", 1)
+    assert empty != clean
+    assert lint(empty).codes == {RuleCode.EMPTY_INTEGER}
+
+
+def test_a_broken_signed_envelope_is_malformed() -> None:
+    der = (
+        bytes.fromhex("3082") + b"\x01\x00" + bytes.fromhex("06092a864886f70d010702") + b"\x00" * 8
+    )
+    report = lint(der)
+    assert report.format is Format.MOBILECONFIG_SIGNED
+    assert report.codes == {RuleCode.MALFORMED} and not report.ok
+
+
+def _signer(name: str, rsa_key: bool = False) -> tuple[bytes, bytes]:
+    """A self-issued signing certificate and its key, PEM."""
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey = (
+        rsa.generate_private_key(65537, 2048)
+        if rsa_key
+        else ec.generate_private_key(ec.SECP256R1())
+    )
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+
+
+@pytest.mark.parametrize("rsa_key", [False, True], ids=["ec", "rsa"])
+def test_signed_profile_is_unwrapped_and_names_its_signer(rsa_key: bool) -> None:
+    cert, key = _signer("Example Corp profile signing", rsa_key)
+    report = lint(sign_profile(mobileconfig(PROFILE), cert, key))
+    assert report.format is Format.MOBILECONFIG_SIGNED
+    assert report.codes == {RuleCode.SIGNED_BY} and report.ok, report.to_json()
+    assert "CN=Example Corp profile signing" in report.problems[0].message
+
+
+def test_the_plist_inside_a_signed_profile_is_linted() -> None:
+    cert, key = _signer("signer")
+    top = plistlib.loads(mobileconfig(PROFILE))
+    top["PayloadContent"][0]["IncomingPassword"] = "hunter2"
+    report = lint(sign_profile(plistlib.dumps(top), cert, key))
+    assert report.codes == {RuleCode.SIGNED_BY, RuleCode.PASSWORD_INSIDE} and not report.ok
+    empty = mobileconfig(PROFILE).replace(b"<integer>465</integer>", b"<integer/>", 1)
+    assert lint(sign_profile(empty, cert, key)).codes == {
+        RuleCode.SIGNED_BY,
+        RuleCode.EMPTY_INTEGER,
+    }
+
+
+def test_a_profile_changed_after_signing_has_a_bad_signature() -> None:
+    cert, key = _signer("signer")
+    signed = sign_profile(mobileconfig(PROFILE), cert, key)
+    at = signed.index(f"<string>{PROFILE.incoming.host}</string>".encode()) + len("<string>")
+    tampered = signed[:at] + b"x" + signed[at + 1 :]
+    report = lint(tampered)
+    assert report.codes == {RuleCode.SIGNED_BY, RuleCode.BAD_SIGNATURE} and not report.ok
+    assert "changed after signing" in report.problems[1].message
+
+
+OPENSSL_FILES = (
+    ("signer", "cert.pem"),
+    ("inkey", "key.pem"),
+    ("in", "in.plist"),
+    ("out", "out.der"),
+)
+
+
+def test_a_ber_envelope_from_openssl_smime_is_read(tmp_path: Path) -> None:
+    """`openssl cms -sign -stream` writes indefinite lengths and a chunked OCTET STRING."""
+    cert, key = _signer("openssl signer")
+    for name, data in (("cert.pem", cert), ("key.pem", key), ("in.plist", mobileconfig(PROFILE))):
+        (tmp_path / name).write_bytes(data)
+    signing = ["openssl", "cms", "-sign", "-stream", "-nodetach", "-binary", "-outform", "DER"]
+    done = subprocess.run(
+        [*signing, *(f"-{o}={tmp_path / f}" for o, f in OPENSSL_FILES)],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = (tmp_path / "out.der").read_bytes()
+    assert data[1] == 0x80  # indefinite length: BER, not DER
+    report = lint(data)
+    assert report.codes == {RuleCode.SIGNED_BY} and report.ok, report.to_json()
+
+
+def test_autodiscover_rules() -> None:
+    data = (
+        b'<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">'
+        b'<Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/'
+        b'responseschema/2006a"><Account><Protocol><Type>IMAP</Type><Server>imap.example.com'
+        b"</Server><Port>99999</Port><SPA>on</SPA><SSL>off</SSL></Protocol></Account>"
+        b"</Response></Autodiscover>"
+    )
+    report = lint(data)
+    assert report.format is Format.AUTODISCOVER
+    assert report.codes == {RuleCode.SPA_ON, RuleCode.SSL_OFF, RuleCode.BAD_PORT}
+
+
+def test_mta_sts() -> None:
+    good = b"version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\nmax_age: 86400\r\n"
+    report = lint(good)
+    assert report.format is Format.MTA_STS and report.problems == ()
+    bad = lint(b"version: STSv1\nmode: sometimes\nmx: a.b\nmax_age: 1\n")
+    assert bad.codes == {RuleCode.MTA_STS_INVALID} and not bad.ok
+    ignored = lint(good + b"mx: mail_1.example.com\r\n")
+    assert ignored.codes == {RuleCode.MTA_STS_MX_IGNORED} and ignored.ok
+    assert ignored.problems[0].where == "line 5" and "bad-hostname" in ignored.problems[0].message
+
+
+def _pacc_document(*servers: dict[str, object]) -> bytes:
+    return json.dumps({"protocols": {"imap": list(servers)}}).encode()
+
+
+def test_pacc_findings_have_their_own_codes() -> None:
+    good = {"host": "imap.example.com", "port": 993, "security": "tls"}
+    clean = lint(_pacc_document(good))
+    assert clean.format is Format.PACC
+    # A file alone has no TXT record to check its digest against: worth knowing only.
+    assert clean.codes == {RuleCode.PACC_DIGEST_NOT_CHECKED} and clean.ok
+    assert [p.severity for p in clean.problems] == [Severity.INFO]
+    plain = lint(_pacc_document(good, {**good, "security": "none"}))
+    assert plain.codes == {RuleCode.PACC_DIGEST_NOT_CHECKED, RuleCode.PACC_PLAINTEXT}
+    assert not plain.ok
+    dropped = lint(_pacc_document(good, {**good, "host": "imap_1.example.com"}))
+    assert dropped.codes == {RuleCode.PACC_DIGEST_NOT_CHECKED, RuleCode.PACC_ENTRY_DROPPED}
+    assert dropped.ok
+    invalid = lint(b'{"no": "protocols"}')
+    assert RuleCode.PACC_INVALID in invalid.codes and not invalid.ok
+
+
+@pytest.mark.parametrize(
+    ("hostname", "username", "code"),
+    [
+        ("imap_1.example.com", "%EMAILADDRESS%", RuleCode.BAD_HOSTNAME),
+        ("192.0.2.1", "%EMAILADDRESS%", RuleCode.BAD_HOSTNAME),
+        ("*.example.com", "%EMAILADDRESS%", RuleCode.BAD_HOSTNAME),
+        ("imap..example.com", "%EMAILADDRESS%", RuleCode.BAD_HOSTNAME),
+        ("imap.example.com", "", RuleCode.BAD_USERNAME),
+    ],
+)
+def test_autoconfig_host_and_user_are_checked_as_mailhop_parses_them(
+    hostname: str, username: str, code: RuleCode
+) -> None:
+    server = _imap(user=username).replace("imap.example.com", hostname)
+    report = lint(_clientconfig(server))
+    assert [(p.code, p.where) for p in report.problems] == [
+        (code, f"emailProvider/incomingServer[0]/{code.value.removeprefix('bad-')}")
+    ]
+    # ... and mailhop's own parser drops that entry for the same reason.
+    parsed = parse_autoconfig(_clientconfig(server), local_part="user", domain="example.com")
+    assert [c.service for c in parsed.candidates] == [Service.SUBMISSION]
+
+
+def test_placeholders_are_filled_in_before_the_host_check() -> None:
+    server = _imap().replace("imap.example.com", "imap.%EMAILDOMAIN%")
+    assert lint(_clientconfig(server)).problems == ()
+
+
+def test_a_field_given_twice_or_holding_a_line_break() -> None:
+    twice = _imap().replace("<port>993</port>", "<port>993</port><port>143</port>")
+    assert lint(_clientconfig(twice)).codes == {RuleCode.DUPLICATE_FIELD}
+    broken = _imap(user="%EMAILADDRESS%&#10;x")
+    assert lint(_clientconfig(broken)).codes == {RuleCode.CONTROL_CHARACTER}
+
+
+# -- nothing in a file crashes `mailhop lint` (issue 12) ---------------------------------
+
+
+def _nested_bplist(levels: int) -> bytes:
+    """A binary plist of ``levels`` arrays, each holding the next (Apple's layout: header,
+    objects, offset table, 32-byte trailer). plistlib's binary reader recursed per level."""
+    body, offsets = bytearray(b"bplist00"), []
+    for index in range(levels):
+        offsets.append(len(body))
+        last = index == levels - 1
+        body += b"\xa0" if last else b"\xa1" + (index + 1).to_bytes(2, "big")
+    table = len(body)
+    for offset in offsets:
+        body += offset.to_bytes(4, "big")
+    body += bytes(6) + bytes([4, 2]) + levels.to_bytes(8, "big") + bytes(8)
+    return bytes(body + table.to_bytes(8, "big"))
+
+
+def _signed_patched(old: bytes, new: bytes, occurrence: int = 1) -> bytes:
+    """A real signed profile (cryptography's CMS) with one spot of its signer's
+    certificate changed: cryptography reads certificates lazily, so the damage surfaced
+    only when a property was read, outside every try."""
+    cert, key = _signer("SIGNERNAME")
+    signed = sign_profile(mobileconfig(PROFILE), cert, key)
+    at = -1
+    for _ in range(occurrence):
+        at = signed.index(old, at + 1)
+    return signed[:at] + new + signed[at + len(old) :]
+
+
+HOSTILE_FILES = {
+    # 13 bytes: expat's "no element found" escaped as ExpatError
+    "unclosed-plist": (lambda: b"<plist><dict>", "malformed", "no element found"),
+    # plistlib's XML reader: IndexError
+    "key-outside-dict": (
+        lambda: b'<plist version="1.0"><key>a</key></plist>',
+        "malformed",
+        "not a property list",
+    ),
+    # LookupError from expat
+    "unknown-encoding": (
+        lambda: b'<?xml version="1.0" encoding="x-nope"?><plist><dict/></plist>',
+        "malformed",
+        "unknown encoding",
+    ),
+    # plistlib's date parser: AttributeError
+    "bad-date": (lambda: b"<plist><date>x</date></plist>", "malformed", "not a property list"),
+    # RecursionError in plistlib's binary reader and in json
+    "deep-binary-plist": (lambda: _nested_bplist(2000), "malformed", "nested more than"),
+    "deep-json": (
+        lambda: b'{"protocols": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+        "malformed",
+        "nested more than",
+    ),
+    # the signer's subject (the certificate's second name) is not UTF-8: ValueError on
+    # .subject, read by the linter to name the signer
+    "signer-bad-name": (
+        lambda: _signed_patched(b"\x0c\x0aSIGNERNAME", b"\x0c\x0a" + b"\xff" * 10, 2),
+        "malformed",
+        "not a readable certificate",
+    ),
+    # X.509 version 8: InvalidVersion on .version, raised while listing the certificates
+    "signer-bad-version": (
+        lambda: _signed_patched(b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x07"),
+        "malformed",
+        "not a valid X509 version",
+    ),
+    # an EC key whose algorithm OID nobody knows: UnsupportedAlgorithm on .public_key()
+    "signer-unknown-key-type": (
+        lambda: _signed_patched(bytes.fromhex("2a8648ce3d0201"), bytes.fromhex("2a8648ce3d0209")),
+        "bad-signature",
+        "neither RSA nor EC",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_a_malformed_file_is_one_clear_finding_never_a_crash(tmp_path: Path, name: str) -> None:
+    from mailhop.core.cli.main import EXIT_NEEDS_APPROVAL
+    from tests.test_cli import run
+
+    make, code, words = HOSTILE_FILES[name]
+    path = tmp_path / f"{name}.mobileconfig"
+    path.write_bytes(make())
+    done = run("lint", str(path))
+    shown = done.stdout + done.stderr
+    assert "Traceback" not in shown and "internal error" not in shown, shown
+    assert done.returncode == EXIT_NEEDS_APPROVAL, shown
+    findings = [line for line in done.stdout.splitlines() if line.endswith(f"[{code}]")]
+    assert len(findings) == 1 and words in findings[0], done.stdout
+
+
+def test_a_dropped_entry_is_told_by_a_typed_flag_not_by_its_words() -> None:
+    good = {"host": "imap.example.com", "port": 993, "security": "tls"}
+    parsed = parse_pacc(
+        _pacc_document(good, {**good, "host": "imap_1.example.com"}),
+        local_part="user",
+        domain="example.com",
+        record=None,
+    )
+    dropped = [i for i in parsed.issues if i.dropped]
+    assert [(i.code, i.where) for i in dropped] == [(IssueCode.BAD_HOSTNAME, "protocols.imap")]
+    assert not any(i.dropped for i in parsed.issues if i not in dropped)

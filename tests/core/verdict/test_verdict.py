@@ -1,0 +1,298 @@
+"""The verdict table, on probe results built by hand (the verdict is pure)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from mailhop.core.common.findings import Severity
+from mailhop.core.common.model import Security, Service
+from mailhop.core.discover.report import Auth, Source
+from mailhop.core.policy.plan import Origin, Plan, PlanEntry, ServicePlan, Tier
+from mailhop.core.probe.probe_report import CertSummary, EndpointProbe, RelayProbe
+from mailhop.core.verdict.verdict import (
+    Level,
+    Verdict,
+    endpoint_findings,
+    judge,
+    judge_relay,
+    judge_service,
+)
+
+
+def entry(
+    host: str = "mail.example.com",
+    port: int = 993,
+    security: Security = Security.IMPLICIT_TLS,
+    tier: Tier = Tier.A,
+    service: Service = Service.IMAP,
+) -> PlanEntry:
+    origin = Origin(Source.SRV, tier, Auth.DNSSEC_SECURE, "t", "v", 0, None)
+    return PlanEntry(
+        service,
+        host,
+        port,
+        security,
+        tier,
+        None,
+        (),
+        False,
+        "example.com",
+        True,
+        False,
+        (origin,),
+    )
+
+
+CERT = CertSummary(
+    subject="CN=mail.example.com",
+    issuer="CN=Example CA",
+    names=("mail.example.com",),
+    not_after="2027-06-01T00:00:00Z",
+    days_left=180,
+    key="EC P-256",
+    signature="ecdsa-with-SHA256",
+    spki_sha256="00" * 32,
+    chain_subjects=("CN=mail.example.com", "CN=Example CA"),
+    problems=(),
+)
+
+
+def probe(**changes: object) -> EndpointProbe:
+    base = EndpointProbe(
+        entry=entry(),
+        failure=None,
+        failure_detail="",
+        evidence="",
+        peer="192.0.2.1",
+        tls_version="TLSv1.3",
+        cipher="TLS_AES_256_GCM_SHA384",
+        pkix_valid=True,
+        pkix_error=None,
+        cert=CERT,
+        dane=None,
+        dane_usage=None,
+        dane_detail="",
+        tlsa_name="_993._tcp.mail.example.com",
+        auth_mechanisms=("PLAIN",),
+        capabilities=("IMAP4rev1", "AUTH=PLAIN"),
+        reference="the DNSSEC-signed SRV record",
+        elapsed=0.1,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def codes(findings: object) -> list[str]:
+    return [f.code for f in findings]  # type: ignore[attr-defined]
+
+
+def test_a_verified_endpoint_is_ok() -> None:
+    verdict = judge_service(Service.IMAP, [probe()])
+    assert verdict.level is Level.OK and verdict.chosen is not None
+    assert verdict.chosen.authenticated_by == "pkix"
+    assert verdict.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("failure", "code"),
+    [
+        ("starttls-missing", "starttls-missing"),
+        ("starttls-refused", "starttls-refused"),
+        ("preauth", "preauth"),
+        ("injection", "injection"),
+        ("tls-version", "tls-version"),
+        ("timeout", "probe-timeout"),
+        ("connect", "probe-connect"),
+        ("flood", "server-flood"),
+        ("closed", "server-closed"),
+        ("something-new", "protocol-error"),
+    ],
+)
+def test_every_session_failure_blocks_with_its_own_words(failure: str, code: str) -> None:
+    failed = probe(failure=failure, failure_detail="what happened", pkix_valid=False, cert=None)
+    verdict = judge_service(Service.IMAP, [failed])
+    assert verdict.level is Level.BLOCK and verdict.chosen is None
+    assert codes(verdict.findings) == [code, "no-working-server"]
+    assert "mail.example.com:993" in verdict.findings[0].summary
+
+
+def test_dane_mismatch_blocks_even_a_valid_certificate() -> None:
+    mismatched = probe(dane="mismatch", dane_detail="3 1 1 abcd...")
+    assert mismatched.authenticated_by is None
+    verdict = judge_service(Service.IMAP, [mismatched])
+    assert verdict.level is Level.BLOCK
+    assert "dane-mismatch" in codes(verdict.findings)
+
+
+def test_bogus_tlsa_blocks() -> None:
+    verdict = judge_service(Service.IMAP, [probe(dane="bogus", dane_detail="bad signature")])
+    assert verdict.level is Level.BLOCK and "dane-bogus" in codes(verdict.findings)
+
+
+def test_dane_ee_authenticates_a_certificate_pkix_refuses() -> None:
+    selfsigned = replace(CERT, problems=(("self-signed", "self-signed"),))
+    dane_ee = probe(
+        pkix_valid=False, pkix_error="self-signed", cert=selfsigned, dane="matched", dane_usage=3
+    )
+    verdict = judge_service(Service.IMAP, [dane_ee])
+    assert verdict.level is Level.OK and verdict.chosen is dane_ee
+    assert codes(verdict.findings) == ["dane-ee"]
+    assert verdict.findings[0].severity is Severity.INFO
+
+
+@pytest.mark.parametrize(
+    ("problem", "code"),
+    [
+        ("expired", "cert-expired"),
+        ("name-mismatch", "cert-name-mismatch"),
+        ("unknown-issuer", "cert-unknown-issuer"),
+        ("missing-intermediate", "cert-missing-intermediate"),
+    ],
+)
+def test_certificate_problems_are_named(problem: str, code: str) -> None:
+    bad = probe(
+        pkix_valid=False,
+        pkix_error="verify failed",
+        cert=replace(CERT, problems=((problem, f"{problem} words"),)),
+    )
+    found = endpoint_findings(bad)
+    assert codes(found) == [code]
+    assert found[0].severity is Severity.ERROR
+
+
+def test_a_failed_better_endpoint_makes_a_warning_and_the_next_is_chosen() -> None:
+    stripped = probe(
+        failure="starttls-missing",
+        failure_detail="no STARTTLS",
+        entry=entry(port=143, security=Security.STARTTLS),
+    )
+    working = probe(entry=entry(port=993))
+    verdict = judge_service(Service.IMAP, [stripped, working])
+    assert verdict.level is Level.WARN and verdict.chosen is working
+    assert codes(verdict.findings)[:2] == ["better-endpoint-failed", "starttls-missing"]
+    assert all(f.severity is not Severity.ERROR for f in verdict.findings)
+
+
+def test_a_failed_lower_endpoint_is_information_only() -> None:
+    verdict = judge_service(
+        Service.IMAP, [probe(), probe(failure="timeout", entry=entry(port=143))]
+    )
+    assert verdict.level is Level.OK
+    assert [f.severity for f in verdict.findings] == [Severity.INFO]
+
+
+def test_tier_c_needs_approval_naming_the_domain_in_full() -> None:
+    forged = probe(entry=entry(host="imap.xn--fa-hia.de", tier=Tier.C))
+    forged = replace(forged, entry=replace(forged.entry, registrable="xn--fa-hia.de"))
+    verdict = judge_service(Service.IMAP, [forged])
+    assert verdict.level is Level.WARN
+    (approval,) = [f for f in verdict.findings if f.code == "needs-approval"]
+    assert "xn--fa-hia.de" in approval.summary and "faß.de" in approval.helpdesk
+
+
+def test_expiring_certificate_and_missing_auth_warn() -> None:
+    soon = probe(cert=replace(CERT, days_left=5), auth_mechanisms=())
+    verdict = judge_service(Service.IMAP, [soon])
+    assert verdict.level is Level.WARN
+    assert codes(verdict.findings) == ["cert-expiring", "no-auth-mechanism"]
+
+
+def test_relay_reports_but_never_blocks() -> None:
+    relay_entry = entry(
+        host="mx.example.com", port=25, security=Security.STARTTLS, service=Service.RELAY
+    )
+    stripped = RelayProbe(
+        "mx.example.com",
+        0,
+        probe(entry=relay_entry, failure="starttls-missing", failure_detail="no STARTTLS"),
+        None,
+        None,
+    )
+    verdict = judge_relay("example.com", [stripped], mta_sts=False)
+    assert verdict.level is Level.WARN
+    assert codes(verdict.findings) == ["relay-no-starttls", "relay-no-policy"]
+    unreachable = replace(stripped, probe=replace(stripped.probe, failure="connect"))
+    assert codes(judge_relay("example.com", [unreachable], mta_sts=False).findings)[0] == (
+        "relay-unreachable"
+    )
+    dane = RelayProbe(
+        "mx.example.com", 0, probe(entry=relay_entry, dane="matched", dane_usage=3), "enforce", True
+    )
+    verdict = judge_relay("example.com", [dane], mta_sts=True)
+    assert verdict.level is Level.OK and codes(verdict.findings) == ["relay-dane"]
+
+
+def test_a_look_alike_host_outside_the_domain_warns_and_asks_for_approval() -> None:
+    # Signed (tier A) but "provider" with a Cyrillic o (U+043E), in another domain.
+    host = "imap.xn--prvider-bjg.net"
+    signed = probe(entry=entry(host=host))
+    signed = replace(signed, entry=replace(signed.entry, registrable="xn--prvider-bjg.net"))
+    signed = replace(signed, entry=replace(signed.entry, inside_domain=False))
+    assert signed.endpoint.startswith(f"imap.pr\u043evider.net ({host}):993")
+    verdict = judge_service(Service.IMAP, [signed])
+    assert verdict.level is Level.WARN
+    (approval,) = [f for f in verdict.findings if f.code == "lookalike-needs-approval"]
+    assert "xn--prvider-bjg.net" in approval.summary and "pr\u043evider.net" in approval.helpdesk
+    assert "U+043E CYRILLIC SMALL LETTER O" in approval.helpdesk
+
+
+def test_a_look_alike_host_inside_the_domain_is_shown_but_does_not_change_the_level() -> None:
+    inside = probe(entry=entry(host="xn--mil-6cd.example.com"))  # Cyrillic a (U+0430)
+    shown = "m\u0430il.example.com (xn--mil-6cd.example.com)"
+    assert inside.endpoint == f"{shown}:993 (imap, implicit-tls)"
+    assert judge_service(Service.IMAP, [inside]).level is Level.OK
+
+
+def judged(*probes: EndpointProbe, relay: tuple[RelayProbe, ...] = ()) -> Verdict:
+    services = tuple(
+        ServicePlan(s, tuple(p.entry for p in probes if p.entry.service is s))
+        for s in (Service.SUBMISSION, Service.IMAP, Service.POP3, Service.RELAY)
+    )
+    plan = Plan("jo@example.com", "example.com", "example.com", services, (), None, False)
+    return judge(plan, probes, relay, mta_sts=False)
+
+
+def test_one_certificate_problem_on_one_host_is_one_finding_naming_every_port() -> None:
+    expired = replace(CERT, problems=(("expired", "it expired on 2025-01-01"),))
+    bad = {"pkix_valid": False, "pkix_error": "certificate has expired", "cert": expired}
+    ports = [
+        (Service.IMAP, 993, Security.IMPLICIT_TLS),
+        (Service.IMAP, 143, Security.STARTTLS),
+        (Service.SUBMISSION, 465, Security.IMPLICIT_TLS),
+        (Service.SUBMISSION, 587, Security.STARTTLS),
+    ]
+    probes = [probe(entry=entry(port=p, security=s, service=v), **bad) for v, p, s in ports]
+    verdict = judged(*probes)
+    said = [f for f in verdict.findings if f.code == "cert-expired"]
+    assert len(said) == 1
+    assert said[0].summary == (
+        "The certificate of mail.example.com (ports 465, 587, 993 and 143) has expired."
+    )
+    assert said[0].severity is Severity.ERROR
+    # The legs keep their own findings (the JSON reports them per leg).
+    assert codes(verdict.imap.findings).count("cert-expired") == 2
+
+
+def test_the_same_approval_for_one_host_is_asked_once() -> None:
+    tier_c = {"tier": Tier.C}
+    imap = probe(entry=entry(**tier_c))
+    smtp = probe(entry=entry(port=465, service=Service.SUBMISSION, **tier_c))
+    verdict = judged(imap, smtp)
+    asked = [f for f in verdict.findings if f.code == "needs-approval"]
+    assert [f.summary for f in asked] == [
+        "mail.example.com (ports 465 and 993) comes from an unauthenticated source: approve "
+        "example.com to use it."
+    ]
+
+
+def test_different_hosts_are_not_merged() -> None:
+    expired = replace(CERT, problems=(("expired", "it expired"),))
+    bad = {"pkix_valid": False, "pkix_error": "expired", "cert": expired}
+    one = probe(entry=entry(), **bad)
+    other = probe(entry=entry(host="smtp.example.com", port=465, service=Service.SUBMISSION), **bad)
+    said = [f.summary for f in judged(one, other).findings if f.code == "cert-expired"]
+    assert said == [
+        "The certificate of smtp.example.com:465 (submission, implicit-tls) has expired.",
+        "The certificate of mail.example.com:993 (imap, implicit-tls) has expired.",
+    ]
