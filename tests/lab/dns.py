@@ -29,6 +29,8 @@ Facts for tests:
     root_dnskey_file         the lab root's DNSKEY, zone-file form
     knot_log, unbound_log    the daemons' output
     knot_start_seconds, unbound_start_seconds
+    keys_dir                 the keys of zones a test may re-publish (`republish = true`,
+                             publish.py), so a new version of the zone keeps its DS in test.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ import dns.rdataset
 import dns.rdatatype
 import dns.rrset
 import dns.zone
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from dns.dnssectypes import Algorithm
 from dns.rdtypes.ANY.DNSKEY import DNSKEY
@@ -73,6 +76,9 @@ ROOT = dns.name.root
 TEST = dns.name.from_text("test.")
 ZONE_TTL = 3600  # SOA, NS, DS, DNSKEY
 NEGATIVE_TTL = 300  # SOA minimum: how long a resolver may cache "no such name"
+# A zone a test re-publishes (publish.py) must not outlive itself in Unbound's cache: its SOA
+# minimum and its published records' TTLs are this short, so the next answer is the new zone.
+REPUBLISH_TTL = 1
 SIGNATURE_SLACK = 86400  # inception this long before now: clocks in a lab may drift
 SIGNATURE_LIFETIME = 90 * 86400  # a lab left up for weeks keeps validating
 START_TIMEOUT = 10.0
@@ -145,33 +151,46 @@ def placeholders(ctx: LabContext) -> dict[str, Callable[[str], str]]:
 
 
 def build_zones(
-    scenarios: Sequence[Scenario], resolvers: Placeholders, signing: Signing
+    scenarios: Sequence[Scenario],
+    resolvers: Placeholders,
+    signing: Signing,
+    keys: Mapping[dns.name.Name, ZoneKey] | None = None,
 ) -> tuple[list[LabZone], ZoneKey]:
     """Every lab zone, signed deepest first so each parent carries its children's DS; returns
-    them (root first) and the root's key.
+    them (root first) and the root's key. A zone named in `keys` is signed with that key
+    (a re-publishable zone's, kept on disk); the others get a new one.
 
     A record goes into the deepest lab zone holding its name: its scenario's zone as a rule,
     another one for an absolute name outside the domain (the scenario loader allows those).
     """
     ns = dns.name.from_text(NS_NAME)
-    nameserver = (ns, ZONE_TTL, _rdata("A", addresses.AUTHORITATIVE))
+    nameserver = (ns, ZONE_TTL, make_rdata("A", addresses.AUTHORITATIVE))
     styles = {ROOT: ("signed", False), TEST: ("signed", False)}  # dnssec, nsec3
     for item in scenarios:
-        styles[dns.name.from_text(item.domain)] = (item.dnssec, _wants_nsec3(item))
+        styles[dns.name.from_text(item.domain)] = (item.dnssec, wants_nsec3(item))
     entries: dict[dns.name.Name, list[Entry]] = {origin: [] for origin in styles}
     entries[TEST].append(nameserver)
     for item in scenarios:
-        for entry in _scenario_entries(item, resolvers):
+        for entry in scenario_entries(item, resolvers):
             entries[_deepest(entry[0], styles)].append(entry)
-    keys = {origin: ZoneKey.make() for origin in styles}
+    given = keys or {}
+    keys = {origin: given.get(origin) or ZoneKey.make() for origin in styles}
+    negative = {dns.name.from_text(s.domain): REPUBLISH_TTL for s in scenarios if s.republish}
     zones: list[LabZone] = []
     for origin in sorted(styles, key=len, reverse=True):  # children before their parents
-        zone = _make_zone(origin, entries[origin], *styles[origin], keys[origin], signing)
+        zone = make_zone(
+            origin,
+            entries[origin],
+            *styles[origin],
+            keys[origin],
+            signing,
+            negative_ttl=negative.get(origin, NEGATIVE_TTL),
+        )
         zones.insert(0, zone)
         if origin == ROOT:
             continue
         parent = entries[_deepest(origin.parent(), styles)]
-        parent.append((origin, ZONE_TTL, _rdata("NS", NS_NAME)))
+        parent.append((origin, ZONE_TTL, make_rdata("NS", NS_NAME)))
         if zone.ds is not None:
             parent.append((origin, ZONE_TTL, zone.ds))
         if ns.is_subdomain(origin):
@@ -183,35 +202,38 @@ def _deepest(name: dns.name.Name, origins: Iterable[dns.name.Name]) -> dns.name.
     return max((origin for origin in origins if name.is_subdomain(origin)), key=len)
 
 
-def _scenario_entries(item: Scenario, resolvers: Placeholders) -> Iterator[Entry]:
+def scenario_entries(item: Scenario, resolvers: Placeholders) -> Iterator[Entry]:
     origin = dns.name.from_text(item.domain)
     for record in item.records:
         value = scenario.expand(record.value, resolvers)
         try:
-            rdata = _rdata(record.type, value, origin)
+            data = make_rdata(record.type, value, origin)
         except LabError as exc:
             raise LabError(f"{item.source.name}: {record.name}: {exc}") from exc
-        yield dns.name.from_text(record.name), record.ttl, rdata
+        yield dns.name.from_text(record.name), record.ttl, data
     for host in item.hosts:
         owner = dns.name.from_text(host.name)
-        yield owner, 300, _rdata("A", host.address)
+        yield owner, 300, make_rdata("A", host.address)
         if host.address6:
-            yield owner, 300, _rdata("AAAA", host.address6)
+            yield owner, 300, make_rdata("AAAA", host.address6)
 
 
-def _make_zone(
+def make_zone(
     origin: dns.name.Name,
     entries: Iterable[Entry],
     dnssec: str,
     nsec3: bool,
     key: ZoneKey,
     signing: Signing,
+    negative_ttl: int = NEGATIVE_TTL,
+    serial: int | None = None,
 ) -> LabZone:
-    zone = _zone(origin, entries)
+    """One zone from its entries, signed as its scenario says (or left unsigned)."""
+    zone = _zone(origin, entries, negative_ttl, serial)
     if dnssec == "unsigned":
         return LabZone(origin, zone, None)
     if nsec3:
-        _sign_nsec3(zone, key, signing)
+        _sign_nsec3(zone, key, signing, negative_ttl)
     else:
         dns.dnssec.sign_zone(
             zone,
@@ -225,12 +247,12 @@ def _make_zone(
     return LabZone(origin, zone, key.ds(origin))
 
 
-def _wants_nsec3(item: Scenario) -> bool:
+def wants_nsec3(item: Scenario) -> bool:
     """`nsec3 = true` in the scenario file; scenario.py has no field for it, so read it here."""
     return bool(tomllib.loads(item.source.read_text()).get("nsec3", False))
 
 
-def _rdata(rtype: str, value: str, origin: dns.name.Name = ROOT) -> dns.rdata.Rdata:
+def make_rdata(rtype: str, value: str, origin: dns.name.Name = ROOT) -> dns.rdata.Rdata:
     """Zone-file presentation to data; a relative name in the value is under `origin`."""
     try:
         return dns.rdata.from_text(IN, rtype, value, origin=origin, relativize=False)
@@ -238,19 +260,21 @@ def _rdata(rtype: str, value: str, origin: dns.name.Name = ROOT) -> dns.rdata.Rd
         raise LabError(f"bad {rtype} record value {value!r}: {exc}") from exc
 
 
-def _zone(origin: dns.name.Name, entries: Iterable[Entry]) -> dns.zone.Zone:
+def _zone(
+    origin: dns.name.Name, entries: Iterable[Entry], negative_ttl: int, serial: int | None
+) -> dns.zone.Zone:
     zone = dns.zone.Zone(origin, relativize=False)
-    serial = int(time.time())
-    soa = f"{NS_NAME} hostmaster.test. {serial} 3600 600 86400 {NEGATIVE_TTL}"
+    serial = int(time.time()) if serial is None else serial
+    soa = f"{NS_NAME} hostmaster.test. {serial} 3600 600 86400 {negative_ttl}"
     with zone.writer() as txn:
-        txn.add(origin, ZONE_TTL, _rdata("SOA", soa))
-        txn.add(origin, ZONE_TTL, _rdata("NS", NS_NAME))
+        txn.add(origin, ZONE_TTL, make_rdata("SOA", soa))
+        txn.add(origin, ZONE_TTL, make_rdata("NS", NS_NAME))
         for owner, ttl, rdata in entries:
             txn.add(owner, ttl, rdata)
     return zone
 
 
-def _sign_nsec3(zone: dns.zone.Zone, key: ZoneKey, signing: Signing) -> None:
+def _sign_nsec3(zone: dns.zone.Zone, key: ZoneKey, signing: Signing, negative_ttl: int) -> None:
     """NSEC3 (RFC 5155 section 7.1) by hand: one NSEC3 per authoritative name and per empty
     non-terminal, chained in hash order, then every authoritative RRset signed."""
     apex = zone.origin
@@ -270,7 +294,7 @@ def _sign_nsec3(zone: dns.zone.Zone, key: ZoneKey, signing: Signing) -> None:
     hashes = sorted((dns.dnssec.nsec3_hash(name, None, 0, 1), name) for name in chained)
     with zone.writer() as txn:
         txn.add(apex, ZONE_TTL, key.dnskey)
-        txn.add(apex, 0, _rdata("NSEC3PARAM", "1 0 0 -"))
+        txn.add(apex, 0, make_rdata("NSEC3PARAM", "1 0 0 -"))
         for index, (digest, name) in enumerate(hashes):
             node = zone.get_node(name)
             types = {rds.rdtype for rds in node.rdatasets} if node else set()
@@ -281,7 +305,7 @@ def _sign_nsec3(zone: dns.zone.Zone, key: ZoneKey, signing: Signing) -> None:
             following = hashes[(index + 1) % len(hashes)][0]
             bitmap = " ".join(sorted(dns.rdatatype.to_text(t) for t in types))
             owner = dns.name.from_text(digest, apex)
-            txn.add(owner, NEGATIVE_TTL, _rdata("NSEC3", f"1 0 0 - {following} {bitmap}"))
+            txn.add(owner, negative_ttl, make_rdata("NSEC3", f"1 0 0 - {following} {bitmap}"))
     with zone.writer() as txn:
         for name, rdataset in list(txn.iterate_rdatasets()):
             at_cut = name in cuts and rdataset.rdtype != T.DS
@@ -429,6 +453,33 @@ def _tail(log: Path, lines: int = 20) -> str:
         return "(no log)"
 
 
+def save_republish_keys(
+    scenarios: Iterable[Scenario], keys_dir: Path
+) -> dict[dns.name.Name, ZoneKey]:
+    """A key for each re-publishable zone, written to `keys_dir/DOMAIN.pem` for publish.py."""
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    keys: dict[dns.name.Name, ZoneKey] = {}
+    for item in scenarios:
+        if item.republish and item.dnssec != "unsigned":
+            key = ZoneKey.make()
+            pem = key.private.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            (keys_dir / f"{item.domain}.pem").write_bytes(pem)
+            keys[dns.name.from_text(item.domain)] = key
+    return keys
+
+
+def load_republish_key(keys_dir: Path, domain: str) -> ZoneKey:
+    private = serialization.load_pem_private_key((keys_dir / f"{domain}.pem").read_bytes(), None)
+    if not isinstance(private, ec.EllipticCurvePrivateKey):
+        raise LabError(f"{domain}: the saved zone key is not an ECDSA key")
+    algorithm = Algorithm.ECDSAP256SHA256
+    return ZoneKey(private, dns.dnssec.make_dnskey(private.public_key(), algorithm, flags=257))
+
+
 def _rrset_text(owner: dns.name.Name, rdata: dns.rdata.Rdata) -> str:
     return dns.rrset.from_rdata(owner, ZONE_TTL, rdata).to_text() + "\n"
 
@@ -441,9 +492,11 @@ class DnsComponent:
         zones_dir = folder / "zones"
         for sub in (zones_dir, folder / "knot-run", folder / "knot-db"):
             sub.mkdir(parents=True)
+        keys_dir = folder / "keys"
+        keys = save_republish_keys(ctx.scenarios, keys_dir)
         try:
             signing = Signing.around(time.time())
-            zones, root_key = build_zones(ctx.scenarios, placeholders(ctx), signing)
+            zones, root_key = build_zones(ctx.scenarios, placeholders(ctx), signing, keys)
         except ImportError as exc:  # dnspython turns DNSSEC off when cryptography is too old
             raise LabError(
                 f"dnspython cannot sign zones in {sys.executable} ({exc}): dnspython 2.9 wants "
@@ -483,6 +536,7 @@ class DnsComponent:
             pids=tuple(pids),  # the resolver first: it stops before what it asks
             facts={
                 "zones_dir": str(zones_dir),
+                "keys_dir": str(keys_dir),
                 "trust_anchor_file": str(anchor),
                 "root_dnskey_file": str(root_dnskey),
                 "knot_log": str(knot_log),

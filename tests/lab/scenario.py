@@ -8,6 +8,8 @@ which owns their knobs.
     domain = "healthy.test"
     description = "what this domain is for"
     dnssec = "signed"            # signed | unsigned | bogus (signed, then signatures broken)
+    republish = false            # true: a test may replace the zone's published records and
+                                 # web documents while the lab runs (publish.py)
 
     [[records]]                  # names are relative to the domain ("@" is the apex)
     name = "_imaps._tcp"         # or absolute with a trailing dot
@@ -102,6 +104,7 @@ class Scenario:
     hosts: tuple[Host, ...]
     accounts: tuple[Account, ...]
     source: Path
+    republish: bool = False
 
     def host(self, name: str) -> Host:
         for host in self.hosts:
@@ -146,6 +149,7 @@ def load(path: Path) -> Scenario:
         hosts=hosts,
         accounts=accounts,
         source=path,
+        republish=bool(raw.get("republish", False)),
     )
 
 

@@ -35,6 +35,11 @@ def recordings_dir(workdir: Path) -> Path:
     return workdir / "recordings"
 
 
+def published_dir(workdir: Path) -> Path:
+    """Where tests put the web documents they publish (publish.py, web.py `published`)."""
+    return workdir / "published"
+
+
 def plan(workdir: Path, scenarios: Iterable[scenario.Scenario]) -> list[Listener]:
     """Every listener the scenarios ask for; a port asked for twice on a host is an error."""
     scenarios = tuple(scenarios)
@@ -47,7 +52,7 @@ def plan(workdir: Path, scenarios: Iterable[scenario.Scenario]) -> list[Listener
 
 
 def _host_listeners(workdir: Path, host: Host, accounts: dict[str, str]) -> list[Listener]:
-    site = web.parse_site(host)
+    site = web.parse_site(host, published=published_dir(workdir))
     servers = hostile.parse_servers(host)
     if not site.documents and not servers:
         return []

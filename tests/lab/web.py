@@ -8,6 +8,8 @@ every fetch rule of DESIGN.md section 4 (rule 6) meets a real server.
     [hosts."autoconfig.a.test".web."/mail/config-v1.1.xml"]
     content_type = "text/xml"       # default text/plain
     body = "..."                    # or file = "bodies/x.xml" (relative to the scenarios folder)
+    published = true                # or: the body a test put in WORKDIR/published/HOST/PATH
+                                    # (publish.py), read at each request; 404 while absent
     schemes = ["https"]             # add "http" to serve it on port 80 too
     methods = ["GET"]               # e.g. ["POST", "GET"] for Autodiscover
     status = 200
@@ -30,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import http
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,7 @@ KNOWN_KEYS = {
     "stall_after",
     "stall_headers",
     "content_length_lie",
+    "published",
 }
 
 MAX_HEAD = 16 * 1024
@@ -76,6 +79,7 @@ class Document:
     stall_after: int | None = None
     stall_headers: bool = False
     content_length_lie: int | None = None
+    published: Path | None = None  # the body is this file, read at each request
 
     @property
     def size(self) -> int:
@@ -97,6 +101,7 @@ class Document:
             and self.stall_after is None
             and not self.stall_headers
             and self.content_length_lie is None
+            and self.published is None  # a test's to fill (publish.py), absent until then
         )
 
 
@@ -118,23 +123,30 @@ class Site:
         return {scheme: port for scheme, port in SCHEMES.items() if scheme in used}
 
 
-def parse_site(host: Host, base: Path = SCENARIO_DIR) -> Site:
-    """A host's `web` table as a Site; a malformed entry is a ScenarioError naming the field."""
+def parse_site(host: Host, base: Path = SCENARIO_DIR, published: Path | None = None) -> Site:
+    """A host's `web` table as a Site; a malformed entry is a ScenarioError naming the field.
+
+    `published` is the folder of documents tests publish (WORKDIR/published); without it a
+    `published = true` document has no body to serve and answers 404.
+    """
+    folder = None if published is None else published / host.name
     documents = tuple(
-        parse_document(path, raw, base, f"hosts.{host.name}.web.{path}")
+        parse_document(path, raw, base, f"hosts.{host.name}.web.{path}", folder)
         for path, raw in host.web.items()
     )
     return Site(host.name, documents)
 
 
-def parse_document(path: str, raw: Mapping[str, Any], base: Path, where: str) -> Document:
+def parse_document(
+    path: str, raw: Mapping[str, Any], base: Path, where: str, published: Path | None = None
+) -> Document:
     if not path.startswith("/") or "?" in path or any(c.isspace() for c in path):
         raise ScenarioError(f"{where}: a path starts with / and has no query or spaces")
     unknown = set(raw) - KNOWN_KEYS
     if unknown:
         raise ScenarioError(f"{where}: unknown keys {sorted(unknown)}")
-    if "body" in raw and "file" in raw:
-        raise ScenarioError(f"{where}: body and file are exclusive")
+    if sum(key in raw for key in ("body", "file", "published")) > 1:
+        raise ScenarioError(f"{where}: body, file and published are exclusive")
     body = str(raw.get("body", "")).encode()
     if "file" in raw:
         try:
@@ -169,7 +181,16 @@ def parse_document(path: str, raw: Mapping[str, Any], base: Path, where: str) ->
         stall_after=_optional_int(raw, "stall_after", where),
         stall_headers=bool(raw.get("stall_headers", False)),
         content_length_lie=_optional_int(raw, "content_length_lie", where),
+        published=_published_file(raw, path, published),
     )
+
+
+def _published_file(raw: Mapping[str, Any], path: str, folder: Path | None) -> Path | None:
+    if not raw.get("published", False):
+        return None
+    # Parsed without the lab's folder (a test reading the scenario): a path that never exists,
+    # so the document is what a fresh lab serves, a 404.
+    return (folder or Path("/nonexistent-published")) / path.lstrip("/")
 
 
 def _strings(raw: Mapping[str, Any], key: str, default: list[str], where: str) -> list[str]:
@@ -306,7 +327,7 @@ async def _one_exchange(connection: Connection, site: Site, scheme: str) -> bool
             "body_bytes": len(body),
         }
     )
-    document = site.find(request.path, scheme)
+    document = _with_published_body(site.find(request.path, scheme))
     keep = request.keep_alive
     if document is None:
         await _answer(connection, 404, b"not found\n", keep)
@@ -316,6 +337,16 @@ async def _one_exchange(connection: Connection, site: Site, scheme: str) -> bool
         await _answer(connection, 405, b"method not allowed\n", keep, [allow])
         return keep
     return await _send_document(connection, document, keep)
+
+
+def _with_published_body(document: Document | None) -> Document | None:
+    """A published document with the body a test put in place; None (404) while there is none."""
+    if document is None or document.published is None:
+        return document
+    try:
+        return replace(document, body=document.published.read_bytes())
+    except OSError:
+        return None
 
 
 async def _answer(
