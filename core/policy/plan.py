@@ -139,9 +139,10 @@ class Origin:
     from_plaintext: bool = False  # the source listed the host only without TLS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PlanEntry:
-    """One endpoint for one service, merged over every source that named it."""
+    """One endpoint for one service, merged over every source that named it (twelve
+    fields: built by keyword only, so no two same-typed ones can trade places)."""
 
     service: Service
     hostname: str

@@ -20,18 +20,18 @@ from tests.lab.lab import LabInfo
 def entry(username: str | None) -> PlanEntry:
     origin = Origin(Source.AUTOCONFIG, Tier.A, Auth.HTTPS_IN_DOMAIN, "t", "v", 0, username)
     return PlanEntry(
-        Service.IMAP,
-        "mail.example.com",
-        993,
-        Security.IMPLICIT_TLS,
-        Tier.A,
-        username,
-        (),
-        False,
-        "example.com",
-        True,
-        False,
-        (origin,),
+        service=Service.IMAP,
+        hostname="mail.example.com",
+        port=993,
+        security=Security.IMPLICIT_TLS,
+        tier=Tier.A,
+        username=username,
+        auth_methods=(),
+        oauth2=False,
+        registrable="example.com",
+        inside_domain=True,
+        dane=False,
+        origins=(origin,),
     )
 
 

@@ -13,18 +13,18 @@ from mailhop.core.policy.plan import Origin, PlanEntry, Tier
 def entry(host: str, registrable: str, tier: Tier, inside: bool, auth: Auth) -> PlanEntry:
     origin = Origin(Source.SRV, tier, auth, f"_imaps._tcp SRV -> {host}", "dns", 0, None)
     return PlanEntry(
-        Service.IMAP,
-        host,
-        993,
-        Security.IMPLICIT_TLS,
-        tier,
-        None,
-        (),
-        False,
-        registrable,
-        inside,
-        False,
-        (origin,),
+        service=Service.IMAP,
+        hostname=host,
+        port=993,
+        security=Security.IMPLICIT_TLS,
+        tier=tier,
+        username=None,
+        auth_methods=(),
+        oauth2=False,
+        registrable=registrable,
+        inside_domain=inside,
+        dane=False,
+        origins=(origin,),
     )
 
 

@@ -38,18 +38,18 @@ def probe(
 ) -> EndpointProbe:
     origin = Origin(Source.ISPDB, Tier.B, Auth.HTTPS_PROVIDER, "t", "v", 0, None)
     entry = PlanEntry(
-        service,
-        "mail.example.com",
-        993,
-        Security.IMPLICIT_TLS,
-        Tier.B,
-        None,
-        methods,
-        O2 in methods,
-        "example.com",
-        True,
-        False,
-        (origin,),
+        service=service,
+        hostname="mail.example.com",
+        port=993,
+        security=Security.IMPLICIT_TLS,
+        tier=Tier.B,
+        username=None,
+        auth_methods=methods,
+        oauth2=O2 in methods,
+        registrable="example.com",
+        inside_domain=True,
+        dane=False,
+        origins=(origin,),
         oauth2_issuer=issuer,
     )
     return EndpointProbe(

@@ -30,18 +30,18 @@ def entry(
 ) -> PlanEntry:
     origin = Origin(Source.SRV, tier, Auth.DNSSEC_SECURE, "t", "v", 0, None)
     return PlanEntry(
-        service,
-        host,
-        port,
-        security,
-        tier,
-        None,
-        (),
-        False,
-        "example.com",
-        True,
-        False,
-        (origin,),
+        service=service,
+        hostname=host,
+        port=port,
+        security=security,
+        tier=tier,
+        username=None,
+        auth_methods=(),
+        oauth2=False,
+        registrable="example.com",
+        inside_domain=True,
+        dane=False,
+        origins=(origin,),
     )
 
 
