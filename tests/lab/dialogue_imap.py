@@ -14,6 +14,7 @@ section 7.1) before the answer, and one fixed answer to every login (a refusal i
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 
 from mailhop.core.demo.dialogues import IMAP_LITERAL, imap_tokens
@@ -128,6 +129,9 @@ class ImapDialogue(Dialogue):
         return self._verdict(tag, self.check(args[0], args[1]))
 
     def _authenticate(self, tag: str, args: list[bytes]) -> list[Step]:
+        mechanism = args[0].upper().decode("latin-1") if args else ""
+        if self.behaviour.oauth_error is not None and mechanism in ("OAUTHBEARER", "XOAUTH2"):
+            return self._oauth_refusal(tag, args)
         if not args or args[0].upper() != b"PLAIN" or "AUTH=PLAIN" not in self.capabilities():
             return self._tagged(tag, "NO unsupported authentication mechanism")
 
@@ -140,6 +144,23 @@ class ImapDialogue(Dialogue):
         if len(args) > 1:  # SASL-IR, RFC 4959
             return answer(args[1])
         self._expect = answer
+        return [Send(b"+ \r\n")]
+
+    def _oauth_refusal(self, tag: str, args: list[bytes]) -> list[Step]:
+        """RFC 7628 section 3.2.2: a JSON challenge, the client's %x01, then NO."""
+        error = base64.b64encode((self.behaviour.oauth_error or "").encode()).decode()
+        challenge = [Send(f"+ {error}\r\n".encode())]
+
+        def done(_: bytes) -> list[Step]:
+            return self._tagged(tag, "NO [AUTHENTICATIONFAILED] Authentication failed.")
+
+        def token(_: bytes) -> list[Step]:
+            self._expect = done
+            return challenge
+
+        if len(args) > 1:  # the token came with the command (SASL-IR)
+            return token(args[1])
+        self._expect = token
         return [Send(b"+ \r\n")]
 
     def _verdict(self, tag: str, ok: bool) -> list[Step]:

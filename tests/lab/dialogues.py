@@ -99,6 +99,7 @@ class Behaviour:
     tls_max_version: str | None = None  # "TLSv1" or "TLSv1.1": an old server (hostile.py)
     login_untagged: tuple[str, ...] = ()  # IMAP: untagged lines just before a login's answer
     login_reply: str | None = None  # IMAP: a refusal (after the tag) to every login
+    oauth_error: str | None = None  # IMAP: the JSON a failed OAUTHBEARER/XOAUTH2 answers
 
 
 class Dialogue:

@@ -23,6 +23,10 @@ need servers that lie, so a scenario host can run these instead:
                                      # POP3: CAPA -ERR, SMTP: EHLO 502)
     login_untagged = ["* OK [ALERT] hi"]  # IMAP: untagged lines just before a login's answer
     login_reply = "NO <h1>no</h1>"   # IMAP: a refusal (after the tag) to every login
+    oauth_error = '{"status": "invalid_token", "openid-configuration": "http://..."}'
+                                     # IMAP: AUTHENTICATE OAUTHBEARER/XOAUTH2 fails with this
+                                     # JSON challenge (RFC 7628 section 3.2.2): where the
+                                     # server says its issuer is; no token is ever accepted
     tls_max_version = "TLSv1.1"      # TLSv1 | TLSv1.1: an old server, ciphers at @SECLEVEL=0;
                                      # it is the host's one mail TLS context, so every hostile
                                      # server of the host must say the same
@@ -101,6 +105,7 @@ KNOWN_KEYS = {
     "tls_max_version",
     "login_untagged",
     "login_reply",
+    "oauth_error",
 }
 IDLE_TIMEOUT = 60.0  # a silent client is dropped after this long
 FLOOD_LIMIT = 16 * 1024 * 1024  # a flood ends here even if the client keeps reading
@@ -172,6 +177,9 @@ def parse_server(host: str, service: str, raw: Any, where: str) -> HostileServer
         raise ScenarioError(f"{where}.login_untagged, login_reply: IMAP only")
     if any(not line.startswith("* ") for line in said):
         raise ScenarioError(f"{where}.login_untagged: untagged lines, each starting '* '")
+    oauth_error = _text(raw, "oauth_error", where)
+    if oauth_error is not None and protocol != "imap":
+        raise ScenarioError(f"{where}.oauth_error: IMAP only")
     old_tls = _choice(raw, "tls_max_version", tuple(OLD_TLS), where)
     if old_tls is not None and tls == "none":
         raise ScenarioError(f"{where}.tls_max_version: the server has no TLS")
@@ -194,6 +202,7 @@ def parse_server(host: str, service: str, raw: Any, where: str) -> HostileServer
         tls_max_version=old_tls,
         login_untagged=said,
         login_reply=login_reply,
+        oauth_error=oauth_error,
     )
     return HostileServer(host, service, protocol, port, behaviour)
 

@@ -24,8 +24,17 @@ Everything lives under the work folder; the system's /etc/dovecot, /etc/postfix 
                           password found here was sent in the clear
       session/            by imap and pop3 after login: the session, decrypted (the login
                           itself is not in it)
+    mail/dovecot-oauth/   a second Dovecot for hosts with `oauth_server` (below)
     recordings/postfix.log  Postfix's log: the SMTP dialogue of clients from 127.0.0.1,
                           decrypted, with a "TLS connection established" line where TLS begins
+
+A host with `oauth_server = "accounts.x.test"` takes OAuth2 bearer tokens instead of
+passwords (OAUTHBEARER, RFC 7628, and XOAUTH2): its IMAP/POP3 listeners belong to a second
+Dovecot instance whose only passdb is `oauth2`, which checks each token by RFC 7662
+introspection at that host's authorization server (oauth.py) and names the issuer's
+metadata in its SASL error answer (`openid_configuration_url`); its submission listeners use
+that instance's SASL socket. A second instance because a Dovecot's mechanism list is global:
+offering OAUTHBEARER from the first one would change every other lab host's capabilities.
 
 Gotchas handled here (LAB-NOTES.md): Dovecot keeps the caller's stderr open (its output goes
 to a file); a wrong password must answer at once and not slow later logins (a `nodelay`
@@ -49,7 +58,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import procs
+from . import oauth, procs
 from .lab import ComponentState, LabContext
 from .procs import LabError
 from .scenario import MAIL_PORTS, Account
@@ -136,6 +145,7 @@ class MailHost:
     key_file: Path
     chain_file: Path  # leaf, then intermediate (unless the host's kind leaves it out)
     key_and_chain_file: Path
+    oauth_server: str | None = None  # tokens checked there instead of passwords
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +168,22 @@ class MailPaths:
     @property
     def dovecot_run(self) -> Path:  # base_dir; Unix sockets need short paths, this is short
         return self.dovecot / "run"
+
+    @property
+    def dovecot_oauth(self) -> Path:  # the second instance, for OAuth2 hosts
+        return self.root / "dovecot-oauth"
+
+    @property
+    def dovecot_oauth_conf(self) -> Path:
+        return self.dovecot_oauth / "dovecot.conf"
+
+    @property
+    def dovecot_oauth_run(self) -> Path:
+        return self.dovecot_oauth / "run"
+
+    @property
+    def oauth_auth_socket(self) -> Path:
+        return self.dovecot_oauth_run / "auth-postfix"
 
     @property
     def users(self) -> Path:
@@ -217,9 +243,19 @@ class MailSetup:
     paths: MailPaths
     mail_uid: int
     mail_gid: int
+    ca_file: Path | None = None  # the lab root, for Dovecot's introspection requests
+    issuer: oauth.ServerConfig | None = None  # the one authorization server OAuth hosts use
 
-    def addresses_for(self, *services: str) -> list[str]:
-        return [h.address for h in self.hosts if any(s in h.services for s in services)]
+    def addresses_for(self, *services: str, oauth: bool = False) -> list[str]:
+        return [
+            h.address
+            for h in self.hosts
+            if any(s in h.services for s in services) and (h.oauth_server is not None) == oauth
+        ]
+
+    @property
+    def oauth_hosts(self) -> list[MailHost]:
+        return [h for h in self.hosts if h.oauth_server is not None]
 
     @property
     def domains(self) -> list[str]:
@@ -240,8 +276,20 @@ def plan(ctx: LabContext) -> MailSetup:
                 key_file=issued.key_file,
                 chain_file=issued.chain_file,
                 key_and_chain_file=issued.key_and_chain_file,
+                oauth_server=host.oauth_server,
             )
         )
+    servers = {h.oauth_server for h in hosts if h.oauth_server is not None}
+    if len(servers) > 1:
+        raise LabError(
+            f"mail: one authorization server for every OAuth host, not {sorted(servers)}"
+        )
+    issuer = None
+    for name in servers:
+        found = [oauth.parse_config(h) for h in ctx.hosts() if h.name == name]
+        issuer = found[0] if found else None
+        if issuer is None:
+            raise LabError(f"mail: oauth_server {name} is no host with an `oauth` table")
     accounts = tuple(a for s in ctx.scenarios for a in s.accounts)
     for account in accounts:
         if account.address.count("@") != 1 or any(c in account.password for c in ":\n"):
@@ -253,6 +301,8 @@ def plan(ctx: LabContext) -> MailSetup:
         paths=MailPaths.under(ctx.workdir),
         mail_uid=owner.pw_uid,
         mail_gid=owner.pw_gid,
+        ca_file=ctx.pki.ca_file,
+        issuer=issuer,
     )
 
 
@@ -348,6 +398,85 @@ def users_file(setup: MailSetup) -> str:
     return "\n".join(lines) + "\n"
 
 
+def dovecot_oauth_conf(setup: MailSetup) -> str:
+    """The second instance: OAuth2 hosts only, every login checked by introspection."""
+    paths, issuer = setup.paths, setup.issuer
+    assert issuer is not None
+    first = setup.oauth_hosts[0]
+    lines = [
+        "# Generated by tests/lab/mail.py for one lab run; see its docstring.",
+        f"base_dir = {paths.dovecot_oauth_run}",
+        f"state_dir = {paths.dovecot_oauth / 'state'}",
+        "instance_name = mailhop-lab-oauth",
+        f"log_path = {paths.dovecot_oauth / 'dovecot.log'}",
+        "protocols = imap pop3",
+        "ssl = required",
+        "ssl_min_protocol = TLSv1.2",
+        f"ssl_cert = <{first.chain_file}",
+        f"ssl_key = <{first.key_file}",
+        "disable_plaintext_auth = yes",
+        "login_trusted_networks =",
+        "auth_mechanisms = oauthbearer xoauth2",
+        "auth_failure_delay = 0",
+        "auth_verbose = yes",
+        f"mail_uid = {setup.mail_uid}",
+        f"mail_gid = {setup.mail_gid}",
+        f"first_valid_uid = {setup.mail_uid}",
+        f"first_valid_gid = {setup.mail_gid}",
+        "mail_location = maildir:~/Maildir",
+        *_block("passdb", ["driver = static", "args = noauthenticate nodelay=yes"]),
+        *_block(
+            "passdb",
+            [
+                "driver = oauth2",
+                "mechanisms = oauthbearer xoauth2",
+                f"args = {paths.dovecot_oauth / 'oauth2.conf.ext'}",
+            ],
+        ),
+        *_block("userdb", ["driver = static", f"args = home={paths.maildir}/%d/%n"]),
+        *_block("protocol imap", [f"rawlog_dir = {paths.session_rawlog}"]),
+        *_block("protocol pop3", [f"rawlog_dir = {paths.session_rawlog}"]),
+    ]
+    for login, services in DOVECOT_LOGINS.items():
+        body = [f"executable = {login}-login -R {paths.wire_rawlog}", "chroot ="]
+        for name in services:
+            body += _listener(name, setup.addresses_for(name, oauth=True))
+        lines += _block(f"service {login}-login", body)
+    lines += _block(
+        "service auth",
+        _block(f"unix_listener {paths.oauth_auth_socket.name}", ["mode = 0600", "user = postfix"]),
+    )
+    lines += _block("service anvil", _block("unix_listener anvil-auth-penalty", ["mode = 0"]))
+    for host in setup.oauth_hosts:
+        lines += _block(
+            f"local {host.address}",
+            [f"ssl_cert = <{host.chain_file}", f"ssl_key = <{host.key_file}"],
+        )
+    return "\n".join(lines) + "\n"
+
+
+def dovecot_oauth2_args(setup: MailSetup) -> str:
+    """The oauth2 passdb's settings (Dovecot 2.3, doc/example-config/dovecot-oauth2.conf.ext)."""
+    issuer = setup.issuer
+    assert issuer is not None
+    host = issuer.host
+    credentials = f"{oauth.INTROSPECTION_CLIENT}:{issuer.introspection_secret}"
+    lines = [
+        "# Generated by tests/lab/mail.py for one lab run; see its docstring.",
+        # RFC 7662: every token is asked about, none is trusted from a cache or its shape.
+        "introspection_mode = post",
+        f"introspection_url = https://{credentials}@{host}/introspect",
+        "force_introspection = yes",
+        "username_attribute = username",
+        "active_attribute = active",
+        "active_value = true",
+        # What a failed OAUTHBEARER answers (RFC 7628 section 3.2.2): where the issuer is.
+        f"openid_configuration_url = {issuer.issuer}/.well-known/openid-configuration",
+        f"tls_ca_cert_file = {setup.ca_file}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 # --- Postfix -------------------------------------------------------------------------------
 
 
@@ -413,6 +542,8 @@ def master_cf(setup: MailSetup) -> str:
                 ("smtpd_tls_chain_files", str(host.key_and_chain_file)),
                 *SMTPD_OPTIONS[service],
             ]
+            if host.oauth_server is not None:  # tokens, checked by the second Dovecot
+                options.append(("smtpd_sasl_path", str(setup.paths.oauth_auth_socket)))
             lines += [f"  -o {key}={value}" for key, value in options]
     return "\n".join(lines) + "\n"
 
@@ -450,6 +581,18 @@ def _start_dovecot(setup: MailSetup) -> int:
         folder.chmod(0o700)
     return procs.spawn(
         ["dovecot", "-F", "-c", str(paths.dovecot_conf)], paths.dovecot / "dovecot.out"
+    )
+
+
+def _start_dovecot_oauth(setup: MailSetup) -> int:
+    paths = setup.paths
+    paths.dovecot_oauth.mkdir(parents=True, exist_ok=True)
+    _write(paths.dovecot_oauth_conf, dovecot_oauth_conf(setup))
+    args = paths.dovecot_oauth / "oauth2.conf.ext"
+    _write(args, dovecot_oauth2_args(setup), 0o640)  # holds the introspection secret
+    os.chown(args, 0, grp.getgrnam("dovecot").gr_gid)
+    return procs.spawn(
+        ["dovecot", "-F", "-c", str(paths.dovecot_oauth_conf)], paths.dovecot_oauth / "dovecot.out"
     )
 
 
@@ -497,10 +640,14 @@ def _postfix_diagnosis(paths: MailPaths) -> str:
         return str(exc)
 
 
-def _wait_for_listeners(setup: MailSetup, dovecot: int, postfix: int) -> None:
+def _wait_for_listeners(
+    setup: MailSetup, dovecot: int, postfix: int, dovecot_oauth: int | None
+) -> None:
     for host in setup.hosts:
         for service in host.services:
             pid = postfix if service in SMTPD_OPTIONS else dovecot
+            if pid == dovecot and host.oauth_server is not None and dovecot_oauth is not None:
+                pid = dovecot_oauth
             try:
                 procs.wait_for_port(host.address, MAIL_PORTS[service], timeout=10, pid=pid)
             except LabError as exc:
@@ -538,8 +685,12 @@ class MailComponent:
         started: list[int] = []
         try:
             started.append(_start_dovecot(setup))
-            started.append(_start_postfix(setup))
-            _wait_for_listeners(setup, *started)
+            oauth_pid = _start_dovecot_oauth(setup) if setup.oauth_hosts else None
+            if oauth_pid is not None:
+                started.append(oauth_pid)
+            postfix = _start_postfix(setup)
+            started.append(postfix)
+            _wait_for_listeners(setup, started[0], postfix, oauth_pid)
         except BaseException:
             for pid in started:
                 _terminate_group(pid)
@@ -554,6 +705,7 @@ class MailComponent:
                 "dovecot_log": str(paths.dovecot / "dovecot.log"),
                 "postfix_log": str(paths.postfix_log),
                 "postfix_config_dir": str(paths.postfix),
+                "dovecot_oauth_log": str(paths.dovecot_oauth / "dovecot.log"),
             },
         )
 

@@ -23,6 +23,9 @@ which owns their knobs.
                                  # | self-signed (certs.py)
     mail = ["imaps", "imap", "pop3s", "pop3", "submissions", "submission", "smtp"]
     blackhole = false            # true: every packet to this address is dropped
+    oauth_server = "accounts.healthy.test"   # the mail services take OAuth2 tokens (and no
+                                 # passwords), checked by that host's authorization server
+                                 # (its `oauth` table, read by oauth.py) by introspection
 
     [[accounts]]
     address = "alice@healthy.test"
@@ -87,6 +90,8 @@ class Host:
     blackhole: bool = False
     web: Mapping[str, Any] = field(default_factory=dict)  # read by web.py
     hostile: Mapping[str, Any] = field(default_factory=dict)  # read by hostile.py
+    oauth: Mapping[str, Any] = field(default_factory=dict)  # read by oauth.py
+    oauth_server: str | None = None  # mail.py: tokens from this host's server, not passwords
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +204,8 @@ def _host(name: str, item: Mapping[str, Any], where: str) -> Host:
         blackhole=bool(item.get("blackhole", False)),
         web=dict(item.get("web", {})),
         hostile=dict(item.get("hostile", {})),
+        oauth=dict(item.get("oauth", {})),
+        oauth_server=None if item.get("oauth_server") is None else str(item["oauth_server"]),
     )
 
 

@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import hostile, scenario, web
+from . import hostile, oauth, scenario, web
 from .recording import Listener, Recorder, server_context
 from .scenario import Host, ScenarioError
 
@@ -54,7 +54,8 @@ def plan(workdir: Path, scenarios: Iterable[scenario.Scenario]) -> list[Listener
 def _host_listeners(workdir: Path, host: Host, accounts: dict[str, str]) -> list[Listener]:
     site = web.parse_site(host, published=published_dir(workdir))
     servers = hostile.parse_servers(host)
-    if not site.documents and not servers:
+    issuer = oauth.parse_config(host)
+    if not site.documents and not servers and issuer is None:
         return []
     folder = workdir / "certs" / host.name
     chain, key = folder / "chain.pem", folder / "key.pem"
@@ -72,6 +73,17 @@ def _host_listeners(workdir: Path, host: Host, accounts: dict[str, str]) -> list
                     implicit_tls=https if scheme == "https" else None,
                 )
             )
+    if issuer is not None:
+        found.append(
+            Listener(
+                host=host.name,
+                address=host.address,
+                port=443,
+                service="https",
+                handler=oauth.serve(oauth.AuthorizationServer(issuer, accounts)),
+                implicit_tls=server_context(chain, key, alpn=("http/1.1",)),
+            )
+        )
     if servers:
         mail = server_context(chain, key)
         for server in servers:
