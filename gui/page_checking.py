@@ -1,8 +1,9 @@
 """Page 2: every source and every server probe as a live row, overall progress, Cancel.
 
-Rows come from the core's progress events (discovery's ``started``/``finished``/``phase``
-and the check's ``probe-started``/``probe-finished``), delivered on the GUI thread. A
-running row counts its seconds up from a timer; a finished row shows the core's words.
+Rows come from the core's progress events (core/run/events.py: discovery's SourceStarted,
+SourceFinished and PhaseBegan, the check's ProbeStarted and ProbeFinished), delivered on
+the GUI thread. A running row counts its seconds up from a timer; a finished row shows the
+core's words.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .untrusted import label, neutral, set_item_text, set_item_tooltip, set_text
 
 if TYPE_CHECKING:  # types only: this page is built when a check starts
     from mailhop.core.discover.report import Status
-    from mailhop.core.run.discovery import Event
+    from mailhop.core.run.events import ProgressEvent
 
 __all__ = ["CheckingPage"]
 
@@ -104,44 +105,55 @@ class CheckingPage(QWidget):
                 item.setIcon(2, icon("none"))
                 self.started_at.pop(key)
 
-    def on_event(self, event: Event) -> None:
+    def on_event(self, event: ProgressEvent) -> None:
         """One core progress event: a source or a server probe started or finished, or a
         phase began."""
+        from mailhop.core.run.events import (
+            PHASE,
+            PhaseBegan,
+            ProbeFinished,
+            ProbeStarted,
+            SourceFinished,
+            SourceStarted,
+        )
         from mailhop.core.verdict.labels import SOURCE, STATUS
 
-        kind, target, source, status = event.kind, event.target, event.source, event.status
-        if kind == "phase":
-            set_text(self.phase, target)
-            return
-        key = event.task or f"{source} {target}"
-        if kind == "probe-started":
-            what = event.detail  # what is checked there: service and security
-        elif kind == "probe-finished" or source is None:
-            what = ""
-        else:
-            what = SOURCE.get(source, str(source))
-        if kind in ("started", "probe-started"):
-            item = self._row(key, what, target)
-            item.setText(2, tr("running…"))
-            item.setIcon(2, icon("none"))
-            self.started_at[key] = time.monotonic()
-        elif kind in ("finished", "probe-finished"):
-            began = self.started_at.pop(key, None)
-            if began is None:  # a further result of a source already shown: a row of its own
-                item = self._row(f"{key} {len(self.rows)}", what, target)
-            else:
-                item = self.rows[key]
-                item.setText(3, seconds(time.monotonic() - began, 2))
-                set_item_text(item, 1, target)  # the source may name what it asked more exactly
-                set_item_tooltip(item, 1, target)
-            words = STATUS.get(status, str(status)) if status is not None else ""
-            detail = event.detail
-            if kind == "probe-finished" and detail:
-                words = f"{words}: {detail}" if status is not None else detail
-            set_item_text(item, 2, words)  # a source's error: the server's or document's words
-            set_item_tooltip(item, 2, words if not detail else f"{words}\n{detail}")
-            item.setIcon(2, icon(_state_icon(status)))
+        match event:
+            case PhaseBegan(phase=phase):
+                set_text(self.phase, PHASE[phase])
+                return
+            case SourceStarted(source=source, target=target, task=task):
+                self._started(task, SOURCE[source], target)
+            case ProbeStarted(target=target, checks=checks):
+                self._started(event.task, checks, target)  # what is checked there
+            case SourceFinished(source=source, target=target, task=task, status=status):
+                words = STATUS[status]
+                self._finished(task, SOURCE[source], target, status, words, event.detail)
+            case ProbeFinished(target=target, status=status, detail=detail):
+                words = f"{STATUS[status]}: {detail}" if detail else STATUS[status]
+                self._finished(event.task, "", target, status, words, detail)
         self._tick()
+
+    def _started(self, key: str, what: str, target: str) -> None:
+        item = self._row(key, what, target)
+        item.setText(2, tr("running…"))
+        item.setIcon(2, icon("none"))
+        self.started_at[key] = time.monotonic()
+
+    def _finished(
+        self, key: str, what: str, target: str, status: Status, words: str, detail: str
+    ) -> None:
+        began = self.started_at.pop(key, None)
+        if began is None:  # a further result of a source already shown: a row of its own
+            item = self._row(f"{key} {len(self.rows)}", what, target)
+        else:
+            item = self.rows[key]
+            item.setText(3, seconds(time.monotonic() - began, 2))
+            set_item_text(item, 1, target)  # the source may name what it asked more exactly
+            set_item_tooltip(item, 1, target)
+        set_item_text(item, 2, words)  # a source's error: the server's or document's words
+        set_item_tooltip(item, 2, words if not detail else f"{words}\n{detail}")
+        item.setIcon(2, icon(_state_icon(status)))
 
     def _row(self, key: str, what: str, target: str) -> QTreeWidgetItem:
         item = new_item([what, target, "", ""], {1: target})
@@ -168,12 +180,10 @@ class CheckingPage(QWidget):
         )
 
 
-def _state_icon(status: Status | None) -> str:
+def _state_icon(status: Status) -> str:
     """A finished row's icon: found, failed, out of time; nothing published or skipped."""
     from mailhop.core.discover.report import Status
 
-    if status is None:
-        return "none"
     return {Status.FOUND: "ok", Status.FAILED: "block", Status.TIMED_OUT: "warn"}.get(
         status, "none"
     )

@@ -37,7 +37,8 @@ if TYPE_CHECKING:  # types only: the core loads when a check starts, after the f
     from mailhop.core.account.setup import SetupOutcome
     from mailhop.core.common.address import EmailAddress
     from mailhop.core.run.check import CheckReport
-    from mailhop.core.run.discovery import DiscoveryOptions, Observer
+    from mailhop.core.run.discovery import DiscoveryOptions
+    from mailhop.core.run.events import ProgressObserver
     from mailhop.core.run.settings import Settings
 
     from .page_checking import CheckingPage
@@ -287,7 +288,7 @@ class MainWindow(QMainWindow):
             run(), done=self._checked, failed=self._failed, cancelled=self._cancelled
         )
 
-    def _observer(self) -> Observer:
+    def _observer(self) -> ProgressObserver:
         runner, page = self.runner, self.checking_page
         return lambda event: runner.post(page.on_event, event)
 

@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from ..account.approval import ApprovalRequest
     from ..account.profile import AccountProfile
     from ..common.address import EmailAddress
-    from ..run.discovery import DiscoveryOptions, DiscoveryReport, Event
+    from ..run.discovery import DiscoveryOptions, DiscoveryReport
+    from ..run.events import ProgressEvent, ProgressObserver
 
 DESCRIPTION = N_(
     "Set up a mail account securely from nothing but an email address: mailhop discovers what "
@@ -412,7 +413,7 @@ def _address(args: argparse.Namespace) -> EmailAddress | None:
         return None
 
 
-def _observer(args: argparse.Namespace, *, quiet: bool = False) -> Callable[[Event], None] | None:
+def _observer(args: argparse.Namespace, *, quiet: bool = False) -> ProgressObserver | None:
     """Live progress on stderr: when it is a terminal, or as --progress says."""
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     return _progress_printer(sys.stderr) if progress and not quiet else None
@@ -804,17 +805,19 @@ def exit_code(report: DiscoveryReport) -> int:
     return EXIT_OK
 
 
-def _progress_printer(stream: TextIO) -> Callable[[Event], None]:
+def _progress_printer(stream: TextIO) -> ProgressObserver:
+    """Each phase and each source's outcome as a line; starts and probes stay quiet."""
+    from ..run.events import PHASE, PhaseBegan, SourceFinished
     from ..verdict.labels import SOURCE, STATUS
 
-    def show(event: Event) -> None:
-        if event.kind == "phase":
-            stream.write(f"  {event.at:6.3f}s  {event.target}\n")
-        elif event.kind == "finished" and event.source is not None and event.status is not None:
-            stream.write(
-                f"  {event.at:6.3f}s  {SOURCE[event.source]}: {STATUS[event.status]}"
-                f"  ({event.target})\n"
-            )
+    def show(event: ProgressEvent) -> None:
+        match event:
+            case PhaseBegan(phase=phase, at=at):
+                stream.write(f"  {at:6.3f}s  {PHASE[phase]}\n")
+            case SourceFinished(source=source, target=target, at=at, status=status):
+                stream.write(f"  {at:6.3f}s  {SOURCE[source]}: {STATUS[status]}  ({target})\n")
+            case _:
+                return
         stream.flush()
 
     return show

@@ -43,7 +43,8 @@ from ..probe.probe_report import CertSummary, EndpointProbe, RelayProbe
 from ..probe.proto_base import ServerAlert
 from ..verdict.labels import SECURITY, SERVICE
 from ..verdict.verdict import Verdict, judge
-from .discovery import DiscoveryOptions, DiscoveryReport, Event, EventKind, Observer, discover
+from .discovery import DiscoveryOptions, DiscoveryReport, discover
+from .events import ProbeFinished, ProbeStarted, ProgressEvent, ProgressObserver
 
 __all__ = ["MAX_SESSIONS", "MAX_SESSIONS_PER_HOST", "CheckReport", "check", "reference_words"]
 
@@ -84,7 +85,7 @@ class CheckReport:
 
 
 async def check(
-    address: EmailAddress, options: DiscoveryOptions, observer: Observer | None = None
+    address: EmailAddress, options: DiscoveryOptions, observer: ProgressObserver | None = None
 ) -> CheckReport:
     """Discover, probe and judge `address`; remote failures are findings, never raised."""
     started = time.monotonic()
@@ -124,7 +125,7 @@ class _Prober:
     """Probe tasks keyed by endpoint, started as sources name them."""
 
     def __init__(
-        self, options: DiscoveryOptions, started: float, observer: Observer | None = None
+        self, options: DiscoveryOptions, started: float, observer: ProgressObserver | None = None
     ) -> None:
         self.options = options
         self.started = started
@@ -151,24 +152,28 @@ class _Prober:
         if key not in self.tasks and self.ctx is not None:
             self.tasks[key] = asyncio.ensure_future(self._session(key, self.ctx))
 
-    def _tell(
-        self, kind: EventKind, key: Key, status: Status | None = None, detail: str = ""
-    ) -> None:
-        """A probe event for the observer: ``probe-started`` (detail: what is checked) or
-        ``probe-finished`` (status, detail: the outcome), target ``host:port``. A broken
-        observer must not stop the check."""
-        if self.observer is None:
-            return
+    def _tell(self, event: ProgressEvent) -> None:
+        """A probe event for the observer; a broken observer must not stop the check."""
+        if self.observer is not None:
+            with contextlib.suppress(Exception):
+                self.observer(event)
+
+    def _started(self, key: Key) -> None:
+        service, host, port, security = key
+        checks = f"{SERVICE[service]}, {SECURITY[security]}"
+        self._tell(ProbeStarted(target=f"{host}:{port}", at=self._now(), checks=checks))
+
+    def _finished(self, key: Key, status: Status, detail: str) -> None:
         _, host, port, _ = key
-        target = f"{host}:{port}"
-        at = time.monotonic() - self.started
-        event = Event(kind, None, target, at, status, detail, f"probe {target}")
-        with contextlib.suppress(Exception):
-            self.observer(event)
+        self._tell(
+            ProbeFinished(target=f"{host}:{port}", at=self._now(), status=status, detail=detail)
+        )
+
+    def _now(self) -> float:
+        return time.monotonic() - self.started
 
     async def _session(self, key: Key, ctx: SourceContext) -> SessionResult | _NoSession:
-        service, _, _, security = key
-        self._tell("probe-started", key, None, f"{SERVICE[service]}, {SECURITY[security]}")
+        self._started(key)
         outcome: SessionResult | _NoSession = STOPPED_WAITING
         try:
             outcome = await self._run_session(key, ctx)
@@ -176,12 +181,12 @@ class _Prober:
         finally:
             if isinstance(outcome, _NoSession):
                 status = Status.TIMED_OUT if outcome.timed_out else Status.FAILED
-                self._tell("probe-finished", key, status, outcome.message)
+                self._finished(key, status, outcome.message)
             elif outcome.failure is not None:
-                self._tell("probe-finished", key, Status.FAILED, outcome.failure.message)
+                self._finished(key, Status.FAILED, outcome.failure.message)
             else:
                 version = outcome.tls.version if outcome.tls else None
-                self._tell("probe-finished", key, Status.FOUND, version or "")
+                self._finished(key, Status.FOUND, version or "")
 
     async def _run_session(self, key: Key, ctx: SourceContext) -> SessionResult | _NoSession:
         service, host, port, security = key

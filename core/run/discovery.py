@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ..common.address import EmailAddress
 from ..common.domains import registrable_domain
@@ -50,14 +50,21 @@ from ..dns.resolver import Resolver, Upstream, system_upstream
 from ..net.fetch import Fetcher
 from ..net.tlscontext import client_context
 from ..policy.plan import Plan, Tier, make_plan
+from .events import (
+    Phase,
+    PhaseBegan,
+    ProgressEvent,
+    ProgressObserver,
+    SourceFinished,
+    SourceStarted,
+    ignore,
+)
 
 __all__ = [
     "DEFAULT_HARD_DEADLINE",
     "DEFAULT_SOFT_DEADLINE",
     "DiscoveryOptions",
     "DiscoveryReport",
-    "Event",
-    "EventKind",
     "discover",
 ]
 
@@ -79,31 +86,6 @@ class DiscoveryOptions:
     sequential: bool = False  # one source at a time: only for the benchmark's comparison
 
 
-# What a progress event says: a source started or finished, a phase began (discovery), a
-# server probe started or finished (core/run/check.py). A Literal, so a live view that tests
-# ``kind`` against a word that is not one of these fails the type check.
-EventKind = Literal["started", "finished", "phase", "probe-started", "probe-finished"]
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """A progress event: a source or probe started or finished (with its outcome), or a phase."""
-
-    kind: EventKind
-    source: Source | None
-    target: str
-    at: float  # seconds since the start of the run
-    status: Status | None = None
-    detail: str = ""
-    # Which started source this event belongs to: the "started" event's source and target.
-    # One source can finish with several attempts under targets of their own (WKD's URL,
-    # OPENPGPKEY's hashed name), so a live view matches ends to starts by this.
-    task: str = ""
-
-
-Observer = Callable[[Event], None]
-
-
 @dataclass(frozen=True, slots=True)
 class DiscoveryReport:
     address: EmailAddress
@@ -123,7 +105,7 @@ AttemptHook = Callable[[Attempt, Sequence[Attempt], SourceContext], None]
 async def discover(
     address: EmailAddress,
     options: DiscoveryOptions,
-    observer: Observer | None = None,
+    observer: ProgressObserver | None = None,
     *,
     on_attempt: AttemptHook | None = None,
 ) -> DiscoveryReport:
@@ -149,13 +131,13 @@ async def discover(
             started=started,
             deadline=started + options.hard_deadline,
         )
-        run = _Run(ctx, observer or (lambda event: None), options, on_attempt)
+        run = _Run(ctx, observer or ignore, options, on_attempt)
         try:
             await run.phase_one()
             phase2 = False
             if options.phase2 and not run.usable():
                 phase2 = True
-                run.emit(Event("phase", None, "phase 2: plain HTTP and guessing", run.now()))
+                run.emit(PhaseBegan(phase=Phase.PLAIN_HTTP_AND_GUESSES, at=run.now()))
                 await run.phase_two()
         finally:
             # Every path: the sources a deadline gave up on, and on the caller's cancel (the
@@ -182,7 +164,7 @@ class _Run:
     def __init__(
         self,
         ctx: SourceContext,
-        observer: Observer,
+        observer: ProgressObserver,
         options: DiscoveryOptions,
         on_attempt: AttemptHook | None = None,
     ) -> None:
@@ -204,7 +186,7 @@ class _Run:
     def now(self) -> float:
         return self.ctx.since_start()
 
-    def emit(self, event: Event) -> None:
+    def emit(self, event: ProgressEvent) -> None:
         with contextlib.suppress(Exception):  # a broken observer must not stop discovery
             self.observer(event)
 
@@ -234,7 +216,8 @@ class _Run:
         coroutine: Coroutine[Any, Any, list[Attempt]] = run()
         task = asyncio.ensure_future(coroutine)
         self._tasks[task] = (source, target, self.now())
-        self.emit(Event("started", source, target, self.now(), task=_task_id(source, target)))
+        task_id = _task_id(source, target)
+        self.emit(SourceStarted(source=source, target=target, at=self.now(), task=task_id))
 
     def _spawn_next(self) -> None:
         """Sequential mode: the next source, with a deadline of its own (as a client that
@@ -364,14 +347,13 @@ class _Run:
         for attempt in found:
             self.attempts.append(attempt)
             self.emit(
-                Event(
-                    "finished",
-                    attempt.source,
-                    attempt.target,
-                    self.now(),
-                    attempt.status,
-                    attempt.detail,
-                    _task_id(source, target),
+                SourceFinished(
+                    source=attempt.source,
+                    target=attempt.target,
+                    at=self.now(),
+                    task=_task_id(source, target),
+                    status=attempt.status,
+                    detail=attempt.detail,
                 )
             )
             self.follow_up(attempt)
@@ -379,14 +361,13 @@ class _Run:
                 self.on_attempt(attempt, self.attempts, self.ctx)
         if not found:
             self.emit(
-                Event(
-                    "finished",
-                    source,
-                    target,
-                    self.now(),
-                    Status.SKIPPED,
-                    "nothing to ask",
-                    _task_id(source, target),
+                SourceFinished(
+                    source=source,
+                    target=target,
+                    at=self.now(),
+                    task=_task_id(source, target),
+                    status=Status.SKIPPED,
+                    detail="nothing to ask",
                 )
             )
 
@@ -414,7 +395,16 @@ class _Run:
             attempt = Attempt(source, target, Status.TIMED_OUT, Auth.NONE, why, started, elapsed)
             self.attempts.append(attempt)
             task_id = _task_id(source, target)
-            self.emit(Event("finished", source, target, self.now(), Status.TIMED_OUT, why, task_id))
+            self.emit(
+                SourceFinished(
+                    source=source,
+                    target=target,
+                    at=self.now(),
+                    task=task_id,
+                    status=Status.TIMED_OUT,
+                    detail=why,
+                )
+            )
         self._tasks.clear()
         self._queue.clear()
 

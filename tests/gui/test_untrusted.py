@@ -37,7 +37,14 @@ from mailhop.core.account.profile import Difference
 from mailhop.core.common.findings import Finding, Severity
 from mailhop.core.discover.report import Source, Status
 from mailhop.core.probe.proto_base import ServerAlert
-from mailhop.core.run.discovery import Event
+from mailhop.core.run.events import (
+    Phase,
+    PhaseBegan,
+    ProbeFinished,
+    ProbeStarted,
+    SourceFinished,
+    SourceStarted,
+)
 from mailhop.gui.dialog_accounts import AccountsDialog
 from mailhop.gui.dialog_cert import CertificateDialog
 from mailhop.gui.page_checking import CheckingPage
@@ -366,16 +373,30 @@ def test_the_result_page_and_certificate_show_hostile_check_values_as_text(
     assert "subject: <h1>Account set up" in shown_texts(dialog)
 
 
-@pytest.mark.parametrize("kind", ["finished", "probe-finished"])
-def test_the_checking_page_shows_hostile_sources_and_errors_as_text(qtbot: Any, kind: str) -> None:
+@pytest.mark.parametrize("probe", [False, True])
+def test_the_checking_page_shows_hostile_sources_and_errors_as_text(
+    qtbot: Any, probe: bool
+) -> None:
     page = CheckingPage()
     qtbot.addWidget(page)
     page.begin(HOSTILE, 8.0)
-    started = "started" if kind == "finished" else "probe-started"
-    page.on_event(Event(started, Source.AUTOCONFIG, HOSTILE, 0.0, None, HOSTILE, task="t"))
-    page.on_event(Event(kind, Source.AUTOCONFIG, LONG, 0.1, Status.FAILED, LONG, task="t"))
-    page.on_event(Event(kind, Source.AUTOCONFIG, HOSTILE, 0.2, Status.FAILED, HOSTILE, task="t"))
-    page.on_event(Event("phase", None, LONG, 0.3))
+    if probe:
+        page.on_event(ProbeStarted(target=HOSTILE, at=0.0, checks=HOSTILE))
+        page.on_event(ProbeFinished(target=HOSTILE, at=0.1, status=Status.FAILED, detail=LONG))
+        page.on_event(ProbeFinished(target=LONG, at=0.2, status=Status.FAILED, detail=HOSTILE))
+    else:
+        source = Source.AUTOCONFIG
+        page.on_event(SourceStarted(source=source, target=HOSTILE, at=0.0, task="t"))
+        failed = Status.FAILED
+        page.on_event(
+            SourceFinished(source=source, target=LONG, at=0.1, task="t", status=failed, detail=LONG)
+        )
+        page.on_event(
+            SourceFinished(
+                source=source, target=HOSTILE, at=0.2, task="t", status=failed, detail=HOSTILE
+            )
+        )
+    page.on_event(PhaseBegan(phase=Phase.PLAIN_HTTP_AND_GUESSES, at=0.3))
     assert problems_in(page) == []
     page.finish(HOSTILE)
     assert problems_in(page) == [] and "<h1>Account set up" in shown_texts(page)

@@ -192,16 +192,16 @@ def test_relay_reports_mta_sts_testing_and_an_unlisted_mx(lab: LabInfo) -> None:
 
 def test_every_probe_tells_the_observer_when_it_starts_and_how_it_ended(lab: LabInfo) -> None:
     from mailhop.core.discover.report import Status
-    from mailhop.core.run.discovery import Event
+    from mailhop.core.run.events import ProbeFinished, ProbeStarted, ProgressEvent
 
-    events: list[Event] = []
+    events: list[ProgressEvent] = []
     parsed = parse_address("alice@healthy.test", allow_test_domains=True)
     report = asyncio.run(check(parsed, options(lab), events.append))
-    started = {e.target: e for e in events if e.kind == "probe-started"}
-    finished = {e.target: e for e in events if e.kind == "probe-finished"}
+    started = {e.target: e for e in events if isinstance(e, ProbeStarted)}
+    finished = {e.target: e for e in events if isinstance(e, ProbeFinished)}
     probed = {f"{p.entry.hostname}:{p.entry.port}" for p in report.probes}
     assert probed <= set(started) and set(started) == set(finished)
-    assert "Incoming mail (IMAP), TLS" in started["mail.healthy.test:993"].detail
+    assert "Incoming mail (IMAP), TLS" in started["mail.healthy.test:993"].checks
     assert finished["mail.healthy.test:993"].status is Status.FOUND
     assert finished["mail.healthy.test:993"].detail.startswith("TLSv1.")
     for target, end in finished.items():
@@ -210,13 +210,13 @@ def test_every_probe_tells_the_observer_when_it_starts_and_how_it_ended(lab: Lab
 
 def test_a_stalled_probe_ends_as_timed_out_for_the_observer(lab: LabInfo) -> None:
     from mailhop.core.discover.report import Status
-    from mailhop.core.run.discovery import Event
+    from mailhop.core.run.events import ProbeFinished, ProbeStarted, ProgressEvent
 
-    events: list[Event] = []
+    events: list[ProgressEvent] = []
     parsed = parse_address("frank@blackhole.test", allow_test_domains=True)
     asyncio.run(check(parsed, options(lab, soft_deadline=1.0, hard_deadline=4.0), events.append))
-    ends = {e.target: e for e in events if e.kind == "probe-finished"}
-    starts = {e.target for e in events if e.kind == "probe-started"}
+    ends = {e.target: e for e in events if isinstance(e, ProbeFinished)}
+    starts = {e.target for e in events if isinstance(e, ProbeStarted)}
     assert set(ends) == starts
     dead = ends["dead.blackhole.test:993"]
     assert dead.status is Status.TIMED_OUT and "deadline" in dead.detail
@@ -255,16 +255,16 @@ class _Interrupted(BaseException):
 def test_no_source_or_probe_outlives_a_check_that_raised(lab: LabInfo) -> None:
     """The check ends with the observer's error while the black-holed autoconfig host and
     IMAP server are still connecting; it raises only once every task it started has ended."""
-    from mailhop.core.run.discovery import Event
+    from mailhop.core.run.events import ProbeStarted, ProgressEvent, SourceFinished
 
     parsed = parse_address("frank@blackhole.test", allow_test_domains=True)
 
-    seen: set[str] = set()
+    seen: set[type[ProgressEvent]] = set()
 
-    def observer(event: Event) -> None:
-        seen.add(event.kind)
+    def observer(event: ProgressEvent) -> None:
+        seen.add(type(event))
         # In discovery's own code (a source's end), with probes and sources still running.
-        if event.kind == "finished" and "probe-started" in seen:
+        if isinstance(event, SourceFinished) and ProbeStarted in seen:
             raise _Interrupted
 
     async def run() -> list[asyncio.Task[object]]:

@@ -16,7 +16,8 @@ from mailhop.core.discover.report import Auth, Source, Status
 from mailhop.core.dns.dnssec import TrustAnchor
 from mailhop.core.dns.resolver import parse_upstream
 from mailhop.core.policy.plan import Tier
-from mailhop.core.run.discovery import DiscoveryOptions, DiscoveryReport, Event, discover
+from mailhop.core.run.discovery import DiscoveryOptions, DiscoveryReport, discover
+from mailhop.core.run.events import ProgressEvent, SourceFinished, SourceStarted
 from tests.lab.canary import connections_to, requests_to, sightings
 from tests.lab.lab import LabInfo
 from tests.lab.scenario import load_all
@@ -241,14 +242,14 @@ def test_a_dead_resolver_costs_one_deadline_and_nothing_raises(lab: LabInfo) -> 
 
 
 def test_progress_events_pair_up(lab: LabInfo) -> None:
-    events: list[Event] = []
+    events: list[ProgressEvent] = []
     parsed = parse_address("bob@srvonly.test", allow_test_domains=True)
     report = asyncio.run(discover(parsed, options(lab), events.append))
-    started = [e for e in events if e.kind == "started"]
-    finished = [e for e in events if e.kind == "finished"]
+    started = [e for e in events if isinstance(e, SourceStarted)]
+    finished = [e for e in events if isinstance(e, SourceFinished)]
     assert len(started) >= 13
     assert len(finished) == len(report.attempts)
-    assert all(e.status is not None for e in finished)
+    assert {e.task for e in finished} <= {e.task for e in started}
     assert [e.at for e in events] == sorted(e.at for e in events)
 
 
@@ -378,7 +379,7 @@ def test_a_crashing_source_or_observer_does_not_end_the_run(
     async def broken(ctx: object) -> None:
         raise RuntimeError("planted bug")
 
-    def observer(event: Event) -> None:
+    def observer(event: ProgressEvent) -> None:
         raise ValueError("observer bug")
 
     monkeypatch.setattr(discovery_module, "tls_rpt", broken)
