@@ -48,7 +48,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..discover.report import Attempt
+from ..discover.report import (
+    Attempt,
+    MtaSts,
+    Payload,
+    ProviderKey,
+    RefusedRedirect,
+    TlsaQuestion,
+    TlsReporting,
+)
 from ..policy.plan import PlanEntry
 from ..run.discovery import DiscoveryReport
 
@@ -170,5 +178,24 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
             }
             for r in attempt.records
         ],
-        "facts": dict(attempt.facts),
+        "facts": payload_facts(attempt.payload),
     }
+
+
+def payload_facts(payload: Payload | None) -> dict[str, str]:
+    """An attempt's payload as the string "facts" of schema 1 (names and order unchanged)."""
+    match payload:
+        case TlsaQuestion(host=host, port=port):
+            return {"host": host, "port": str(port)}
+        case MtaSts(record_id=record_id, policy=policy):
+            if policy is None:
+                return {"id": record_id}
+            mode, mx, max_age = policy.mode.value, " ".join(policy.mx), str(policy.max_age)
+            return {"id": record_id, "mode": mode, "mx": mx, "max_age": max_age}
+        case ProviderKey(domain=domain):
+            return {"key": domain}
+        case TlsReporting(rua=rua):
+            return {"rua": rua}
+        case RefusedRedirect(target=target):
+            return {"redirect": target}
+    return {}

@@ -6,24 +6,34 @@ answer, ``failure`` says why as data. Findings and statuses are chosen from ``fa
 never by searching ``detail``: those are words for a person, and a word such as "refused"
 means a TCP reset in one message and a rejected document in another. What an attempt can prove about
 itself (DNSSEC outcome, HTTPS all the way inside the domain, digest matched) is kept
-in ``auth``; the policy module decides the trust tier from it by one table.
+in ``auth``; the policy module decides the trust tier from it by one table. What a
+source learned beyond server candidates (the MTA-STS policy, the host and port a TLSA
+question was for, ...) is one typed ``payload``; only the JSON writer turns it into words.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..common.model import OAuth2Info, ParseIssue, ServerCandidate
 from ..dns.dnssec import Security as Dnssec
+from .parse_mtasts import MtaStsPolicy
 
 __all__ = [
     "Attempt",
     "Auth",
     "DnsRecordSet",
     "Failure",
+    "MtaSts",
+    "Payload",
+    "ProviderKey",
+    "RefusedRedirect",
     "Source",
     "Status",
+    "TlsReporting",
+    "TlsaQuestion",
 ]
 
 
@@ -115,6 +125,53 @@ class DnsRecordSet:
 
 
 @dataclass(frozen=True, slots=True)
+class TlsaQuestion:
+    """The host and port a TLSA attempt asked about (``_<port>._tcp.<host>``, RFC 7672)."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True, slots=True)
+class MtaSts:
+    """The ``_mta-sts`` record's id and, once fetched and accepted, the policy (RFC 8461)."""
+
+    record_id: str
+    policy: MtaStsPolicy | None = None
+
+    @property
+    def mx_patterns(self) -> tuple[str, ...]:
+        """The policy's MX patterns; none while no policy was accepted."""
+        return self.policy.mx if self.policy is not None else ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderKey:
+    """The domain an MX-derived lookup asked about (``source_web.mx_lookup_domains``)."""
+
+    domain: str
+
+
+@dataclass(frozen=True, slots=True)
+class TlsReporting:
+    """Where the domain wants TLS failure reports: the record's ``rua`` (RFC 8460)."""
+
+    rua: str
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedRedirect:
+    """An Autodiscover redirect that was not followed, and where it pointed."""
+
+    target: str
+
+
+# What a source learned besides server candidates: one of these, or None.
+Payload = TlsaQuestion | MtaSts | ProviderKey | TlsReporting | RefusedRedirect
+_P = TypeVar("_P", TlsaQuestion, MtaSts, ProviderKey, TlsReporting, RefusedRedirect)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Attempt:
     """One question to one source and what came back.
 
@@ -139,11 +196,12 @@ class Attempt:
     records: tuple[DnsRecordSet, ...] = ()
     oauth2: OAuth2Info | None = None
     related_host: str | None = None  # MX-derived: the MX host the lookup came from
-    facts: tuple[tuple[str, str], ...] = ()  # small source-specific results, e.g. MTA-STS mode
+    payload: Payload | None = None  # what the source learned besides candidates
     failure: Failure | None = None  # why nothing usable came back (module docstring)
 
-    def fact(self, key: str) -> str | None:
-        return next((value for name, value in self.facts if name == key), None)
+    def payload_as(self, kind: type[_P]) -> _P | None:
+        """The payload if it is a `kind`, else None: ``attempt.payload_as(MtaSts)``."""
+        return self.payload if isinstance(self.payload, kind) else None
 
     @property
     def usable(self) -> bool:

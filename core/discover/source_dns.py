@@ -19,7 +19,7 @@ from ..common.fields import FieldError, join_txt, validate_hostname
 from ..common.model import IssueCode, ParseIssue, Security, ServerCandidate, Service
 from ..dns.dnssec import Security as Dnssec
 from ..dns.resolver import DnsAnswer, Outcome
-from .report import Attempt, Auth, DnsRecordSet, Source, Status
+from .report import Attempt, Auth, DnsRecordSet, Payload, Source, Status, TlsaQuestion, TlsReporting
 from .source_context import SourceContext
 
 __all__ = [
@@ -81,7 +81,7 @@ def _attempt(
     detail: str,
     candidates: tuple[ServerCandidate, ...] = (),
     issues: tuple[ParseIssue, ...] = (),
-    facts: tuple[tuple[str, str], ...] = (),
+    payload: Payload | None = None,
 ) -> Attempt:
     return Attempt(
         source=source,
@@ -95,7 +95,7 @@ def _attempt(
         candidates=candidates,
         issues=issues,
         records=(record_set(answer),),
-        facts=facts,
+        payload=payload,
     )
 
 
@@ -221,11 +221,11 @@ async def tlsa(ctx: SourceContext, host: str, port: int) -> Attempt:
     """DANE records for one host and port (RFC 7672 for SMTP, RFC 7673 via SRV)."""
     started = ctx.since_start()
     answer = await ctx.resolver.lookup(f"_{port}._tcp.{host}", "TLSA")
-    facts = (("host", host), ("port", str(port)))
+    asked = TlsaQuestion(host, port)
     if not answer.found or answer.security is Dnssec.BOGUS:
         status, detail = _unanswered(answer, "TLSA record")
         return _attempt(
-            ctx, Source.TLSA, answer, started, status=status, detail=detail, facts=facts
+            ctx, Source.TLSA, answer, started, status=status, detail=detail, payload=asked
         )
     usable = answer.security is Dnssec.SECURE
     detail = (
@@ -234,7 +234,7 @@ async def tlsa(ctx: SourceContext, host: str, port: int) -> Attempt:
         else f"{len(answer.records)} TLSA record(s), but not DNSSEC-signed: DANE does not apply"
     )
     return _attempt(
-        ctx, Source.TLSA, answer, started, status=Status.FOUND, detail=detail, facts=facts
+        ctx, Source.TLSA, answer, started, status=Status.FOUND, detail=detail, payload=asked
     )
 
 
@@ -267,7 +267,7 @@ async def tls_rpt(ctx: SourceContext) -> Attempt:
         started,
         status=Status.FOUND,
         detail=f"TLS reports go to {rua}" if rua else "record without rua",
-        facts=(("rua", rua),),
+        payload=TlsReporting(rua),
     )
 
 

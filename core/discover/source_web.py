@@ -35,7 +35,18 @@ from .parse_autoconfig import parse_autoconfig
 from .parse_autodiscover import parse_autodiscover
 from .parse_mtasts import parse_mtasts_policy, parse_mtasts_record
 from .parse_pacc import parse_pacc, parse_pacc_record
-from .report import Attempt, Auth, DnsRecordSet, Failure, Source, Status
+from .report import (
+    Attempt,
+    Auth,
+    DnsRecordSet,
+    Failure,
+    MtaSts,
+    Payload,
+    ProviderKey,
+    RefusedRedirect,
+    Source,
+    Status,
+)
 from .source_context import SourceContext
 from .source_dns import record_set
 
@@ -136,7 +147,7 @@ def _web_attempt(
     candidates: tuple[ServerCandidate, ...] = (),
     issues: tuple[ParseIssue, ...] = (),
     related_host: str | None = None,
-    facts: tuple[tuple[str, str], ...] = (),
+    payload: Payload | None = None,
     records: tuple[DnsRecordSet, ...] = (),
     failure: Failure | None = None,
 ) -> Attempt:
@@ -155,7 +166,7 @@ def _web_attempt(
         issues=issues,
         records=records,
         related_host=related_host,
-        facts=facts,
+        payload=payload,
         failure=failure,
     )
 
@@ -303,7 +314,7 @@ async def mx_derived(
     at once, when the MX host is in another registrable domain.
 
     The address is not sent: those domains are the mail host's, not the address's. Each
-    attempt carries the domain it asked as the fact ``key``, so policy can prefer the most
+    attempt carries the domain it asked as its ``ProviderKey``, so policy can prefer the most
     specific entry. The tier depends on how the MX answer was authenticated (policy decides).
     """
     base = registrable_domain(mx_host)
@@ -333,7 +344,7 @@ async def mx_derived(
 
     async def keyed(domain: str, lookup: Callable[[str], Awaitable[Attempt]]) -> Attempt:
         attempt = await lookup(domain)
-        return replace(attempt, facts=(*attempt.facts, ("key", domain)))
+        return replace(attempt, payload=ProviderKey(domain))
 
     found = await asyncio.gather(
         *(keyed(d, lookup) for d in asked for lookup in (from_autoconfig, from_ispdb))
@@ -417,12 +428,12 @@ async def mta_sts(ctx: SourceContext) -> Attempt:
             detail = f"the _mta-sts record failed DNSSEC validation: {txt.reason}"
             failure = Failure.DNSSEC_BOGUS
         return answer(status=status, detail=detail, failure=failure)
-    facts: tuple[tuple[str, str], ...] = (("id", record.record.id),)
+    found = MtaSts(record.record.id)
     if not result.ok or result.body is None:
         _, why, failure = _fetch_failure(ctx, result)
         detail = f"MTA-STS record present, but the policy could not be fetched: {why}"
-        return answer(status=Status.FAILED, detail=detail, facts=facts, failure=failure)
-    refused = partial(answer, status=Status.FAILED, facts=facts, failure=Failure.DOCUMENT_REFUSED)
+        return answer(status=Status.FAILED, detail=detail, payload=found, failure=failure)
+    refused = partial(answer, status=Status.FAILED, payload=found, failure=Failure.DOCUMENT_REFUSED)
     if result.content_type != "text/plain":
         served = result.content_type or "no type"
         return refused(detail=f"the policy is served as {served}, not text/plain")
@@ -430,16 +441,11 @@ async def mta_sts(ctx: SourceContext) -> Attempt:
     if parsed.policy is None:
         return refused(detail=f"policy refused: {parsed.error}", issues=parsed.issues)
     policy = parsed.policy
-    facts += (
-        ("mode", policy.mode.value),
-        ("mx", " ".join(policy.mx)),
-        ("max_age", str(policy.max_age)),
-    )
     return answer(
         status=Status.FOUND,
         detail=f"mode {policy.mode.value}, MX {', '.join(policy.mx) or '(none)'}",
         issues=parsed.issues,
-        facts=facts,
+        payload=replace(found, policy=policy),
     )
 
 
@@ -574,7 +580,7 @@ def _refused_redirect(
             f"Autodiscover redirects to {target}, outside {ctx.registrable}: not followed "
             "(nothing is asked outside or above the address's registrable domain)"
         ),
-        facts=(("redirect", target),),
+        payload=RefusedRedirect(target),
         failure=Failure.REDIRECT,
     )
 

@@ -37,7 +37,17 @@ from ..common.i18n import Words
 from ..common.lookalike import HostName, classify_host, shown_host
 from ..common.model import AuthMethod, IssueCode, OAuth2Info, Security, ServerCandidate, Service
 from ..discover.parse_mtasts import mx_matches
-from ..discover.report import Attempt, Auth, Failure, Source, Status
+from ..discover.report import (
+    Attempt,
+    Auth,
+    Failure,
+    MtaSts,
+    ProviderKey,
+    RefusedRedirect,
+    Source,
+    Status,
+    TlsaQuestion,
+)
 
 __all__ = [
     "OAUTH2_PROVIDER_HOSTS",
@@ -247,7 +257,8 @@ _MX_DERIVED = (Source.MX_AUTOCONFIG, Source.MX_ISPDB)
 
 def _mx_key(attempt: Attempt) -> str:
     """The domain an MX-derived attempt asked about (``source_web.mx_lookup_domains``)."""
-    return attempt.fact("key") or registrable_domain(attempt.related_host or "") or ""
+    asked = attempt.payload_as(ProviderKey)
+    return asked.domain if asked else registrable_domain(attempt.related_host or "") or ""
 
 
 def _superseded(attempt: Attempt, attempts: Sequence[Attempt]) -> bool:
@@ -300,10 +311,9 @@ def _mx_vouched(mx_host: str | None, attempts: Sequence[Attempt]) -> bool:
         secure_mx = attempt.source is Source.MX and attempt.auth is Auth.DNSSEC_SECURE
         if secure_mx and any(c.hostname == mx_host for c in attempt.candidates):
             return True
-        if attempt.source is Source.MTA_STS and attempt.status is Status.FOUND:
-            patterns = (attempt.fact("mx") or "").split()
-            if any(mx_matches(p, mx_host) for p in patterns):
-                return True
+        sts = attempt.payload_as(MtaSts) if attempt.status is Status.FOUND else None
+        if sts is not None and any(mx_matches(p, mx_host) for p in sts.mx_patterns):
+            return True
     return False
 
 
@@ -356,12 +366,13 @@ def make_plan(address: str, domain: str, registrable: str, attempts: Sequence[At
     )
 
 
-def _secure_tlsa(attempts: Iterable[Attempt]) -> set[tuple[str, int]]:
+def _secure_tlsa(attempts: Iterable[Attempt]) -> set[TlsaQuestion]:
     found = set()
     for attempt in attempts:
         usable = attempt.status is Status.FOUND and attempt.auth is Auth.DNSSEC_SECURE
-        if attempt.source is Source.TLSA and usable:
-            found.add((attempt.fact("host") or "", int(attempt.fact("port") or 0)))
+        asked = attempt.payload_as(TlsaQuestion)
+        if asked is not None and usable:
+            found.add(asked)
     return found
 
 
@@ -369,7 +380,7 @@ def _entry(
     key: tuple[Service, str, int, Security],
     found: list[tuple[Origin, ServerCandidate]],
     registrable: str,
-    secure_tlsa: set[tuple[str, int]],
+    secure_tlsa: set[TlsaQuestion],
     oauth2_issuer: bool,
 ) -> PlanEntry:
     service, host, port, security = key
@@ -391,7 +402,7 @@ def _entry(
         oauth2=oauth2,
         registrable=registrable_domain(host) or host,
         inside_domain=is_inside(host, registrable),
-        dane=(host, port) in secure_tlsa,
+        dane=TlsaQuestion(host, port) in secure_tlsa,
         origins=tuple(origins),
         oauth2_issuer=oauth2_issuer,
     )
@@ -590,7 +601,7 @@ def _document_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding
                     domain=domain,
                 )
             )
-        if attempt.source is Source.AUTODISCOVER and attempt.fact("redirect"):
+        if attempt.payload_as(RefusedRedirect) is not None:
             out.append(
                 finding("autodiscover-redirect-refused", domain=domain, reason=attempt.detail)
             )
@@ -680,7 +691,8 @@ def _mta_sts_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding]
         return out
     if sts.status is not Status.FOUND:
         return out
-    patterns = (sts.fact("mx") or "").split()
+    found = sts.payload_as(MtaSts)
+    patterns = found.mx_patterns if found is not None else ()
     for attempt in attempts:
         if attempt.source is Source.MX:
             for cand in attempt.candidates:

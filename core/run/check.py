@@ -30,7 +30,7 @@ from ..common.i18n import N_, Words
 from ..common.model import Security, Service
 from ..common.tasks import cancel_and_wait
 from ..discover.parse_mtasts import mx_matches
-from ..discover.report import Attempt, Source, Status
+from ..discover.report import Attempt, MtaSts, Source, Status, TlsaQuestion, TlsReporting
 from ..discover.source_context import SourceContext
 from ..dns.dnssec import Security as Dnssec
 from ..dns.resolver import ResolveError
@@ -80,7 +80,8 @@ class CheckReport:
         """Where the domain wants TLS failure reports (RFC 8460), if it says."""
         for attempt in self.discovery.attempts:
             if attempt.source is Source.TLS_RPT and attempt.status is Status.FOUND:
-                return attempt.fact("rua")
+                found = attempt.payload_as(TlsReporting)
+                return found.rua if found is not None else None
         return None
 
 
@@ -310,8 +311,10 @@ class _Prober:
             (a for a in report.attempts if a.source is Source.MTA_STS and a.status is Status.FOUND),
             None,
         )
-        mode = sts.fact("mode") if sts is not None else None
-        patterns = (sts.fact("mx") or "").split() if sts is not None else []
+        found = sts.payload_as(MtaSts) if sts is not None else None
+        policy = found.policy if found is not None else None
+        mode = policy.mode.value if policy is not None else None
+        patterns = policy.mx if policy is not None else ()
         match = any(mx_matches(p, entry.hostname) for p in patterns) if mode else None
         probe = self.endpoint_probe(entry, report)
         return RelayProbe(entry.hostname, entry.origins[0].order, probe, mode, match)
@@ -388,9 +391,7 @@ def _dane(
         (
             a
             for a in report.attempts
-            if a.source is Source.TLSA
-            and a.fact("host") == entry.hostname
-            and a.fact("port") == str(entry.port)
+            if a.payload_as(TlsaQuestion) == TlsaQuestion(entry.hostname, entry.port)
         ),
         None,
     )

@@ -373,7 +373,7 @@ class _Run:
 
     def _crashed(self, source: Source, target: str, started: float, exc: Exception) -> Attempt:
         why = f"internal error in mailhop ({type(exc).__name__}: {exc}); please report it"
-        return Attempt(source, target, Status.FAILED, Auth.NONE, why, started, self.now() - started)
+        return _unanswered(source, target, Status.FAILED, why, started, self.now() - started)
 
     async def abandon(self) -> None:
         """Cancel every source still running, and wait until they and the ones a deadline
@@ -392,7 +392,7 @@ class _Run:
             task.cancel()
             self._given_up.append(task)
             elapsed = self.now() - started
-            attempt = Attempt(source, target, Status.TIMED_OUT, Auth.NONE, why, started, elapsed)
+            attempt = _unanswered(source, target, Status.TIMED_OUT, why, started, elapsed)
             self.attempts.append(attempt)
             task_id = _task_id(source, target)
             self.emit(
@@ -428,6 +428,21 @@ class _Run:
     def usable(self) -> bool:
         plan = self._plan()
         return bool(plan.for_service(Service.SUBMISSION).entries) and bool(plan.access)
+
+
+def _unanswered(
+    source: Source, target: str, status: Status, why: str, started: float, elapsed: float
+) -> Attempt:
+    """The attempt of a source that ended without an answer of its own (crash, deadline)."""
+    return Attempt(
+        source=source,
+        target=target,
+        status=status,
+        auth=Auth.NONE,
+        detail=why,
+        started=started,
+        elapsed=elapsed,
+    )
 
 
 def _task_id(source: Source, target: str) -> str:

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from mailhop.core.common.address import parse_address
 from mailhop.core.common.model import Security, Service
-from mailhop.core.discover.report import Attempt, Source, Status
+from mailhop.core.discover.report import Attempt, Source, Status, TlsaQuestion
 from mailhop.core.dns.dnssec import TrustAnchor
 from mailhop.core.dns.resolver import parse_upstream
 from mailhop.core.run.check import CheckReport, check
@@ -69,9 +69,9 @@ def round_trips(report: DiscoveryReport) -> int:
             key = (cand.hostname, cand.port)
             named_at[key] = min(named_at.get(key, trips), trips)
     for attempt in answered:
-        if attempt.source is Source.TLSA:
-            key = (attempt.fact("host") or "", int(attempt.fact("port") or 0))
-            depth[id(attempt)] = 1 + named_at.get(key, 0)
+        asked = attempt.payload_as(TlsaQuestion)
+        if asked is not None:
+            depth[id(attempt)] = 1 + named_at.get((asked.host, asked.port), 0)
     return max(depth.values(), default=0)
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from mailhop.core.common.findings import Severity
 from mailhop.core.common.model import AuthMethod, Security, ServerCandidate, Service
-from mailhop.core.discover.report import Attempt, Auth, Failure, Source, Status
+from mailhop.core.discover.parse_mtasts import MtaStsMode, MtaStsPolicy
+from mailhop.core.discover.report import Attempt, Auth, Failure, MtaSts, Payload, Source, Status
 from mailhop.core.policy.plan import ApprovalReason, Plan, Tier, make_plan, tier_of
 
 TLS, STARTTLS = Security.IMPLICIT_TLS, Security.STARTTLS
@@ -31,19 +32,19 @@ def attempt(
     *candidates: ServerCandidate,
     status: Status = Status.FOUND,
     related: str | None = None,
-    facts: tuple[tuple[str, str], ...] = (),
+    payload: Payload | None = None,
 ) -> Attempt:
     return Attempt(
-        source,
-        f"{source.value}-target",
-        status,
-        auth,
-        "",
-        0.0,
-        0.0,
+        source=source,
+        target=f"{source.value}-target",
+        status=status,
+        auth=auth,
+        detail="",
+        started=0.0,
+        elapsed=0.0,
         candidates=candidates,
         related_host=related,
-        facts=facts,
+        payload=payload,
     )
 
 
@@ -87,7 +88,8 @@ def test_mx_derived_is_b_only_when_the_mx_is_vouched_for() -> None:
     relay = cand("mx.host.net", 25, STARTTLS, Service.RELAY)
     assert tier_of(derived, [attempt(Source.MX, Auth.DNSSEC_INSECURE, relay)]) is Tier.C
     assert tier_of(derived, [attempt(Source.MX, Auth.DNSSEC_SECURE, relay)]) is Tier.B
-    sts = attempt(Source.MTA_STS, Auth.HTTPS_IN_DOMAIN, facts=(("mx", "*.host.net"),))
+    policy = MtaStsPolicy(MtaStsMode.ENFORCE, ("*.host.net",), 86400)
+    sts = attempt(Source.MTA_STS, Auth.HTTPS_IN_DOMAIN, payload=MtaSts("1", policy))
     assert tier_of(derived, [attempt(Source.MX, Auth.DNSSEC_INSECURE, relay), sts]) is Tier.B
 
 
@@ -309,7 +311,16 @@ def test_findings_name_idn_domains_and_hosts_in_both_forms() -> None:
 
 
 def failed(source: Source, failure: Failure, detail: str) -> Attempt:
-    return Attempt(source, "https://x", Status.FAILED, Auth.NONE, detail, 0.0, 0.0, failure=failure)
+    return Attempt(
+        source=source,
+        target="https://x",
+        status=Status.FAILED,
+        auth=Auth.NONE,
+        detail=detail,
+        started=0.0,
+        elapsed=0.0,
+        failure=failure,
+    )
 
 
 def test_a_document_refused_is_chosen_from_the_typed_failure_not_the_words() -> None:

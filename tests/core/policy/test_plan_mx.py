@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mailhop.core.common.model import Security, ServerCandidate, Service
-from mailhop.core.discover.report import Attempt, Auth, Source, Status
+from mailhop.core.discover.report import Attempt, Auth, ProviderKey, Source, Status
 from mailhop.core.policy.plan import Tier, make_plan, tier_of
 
 TLS, STARTTLS = Security.IMPLICIT_TLS, Security.STARTTLS
@@ -22,34 +22,43 @@ def mx(*hosts: str, auth: Auth = Auth.DNSSEC_SECURE) -> Attempt:
     relays = tuple(
         ServerCandidate(Service.RELAY, h, 25, STARTTLS, None, (), i) for i, h in enumerate(hosts)
     )
-    return Attempt(Source.MX, "contoso.com MX", Status.FOUND, auth, "", 0.0, 0.0, candidates=relays)
+    return Attempt(
+        source=Source.MX,
+        target="contoso.com MX",
+        status=Status.FOUND,
+        auth=auth,
+        detail="",
+        started=0.0,
+        elapsed=0.0,
+        candidates=relays,
+    )
 
 
 def derived(source: Source, key: str, mx_host: str, *candidates: ServerCandidate) -> Attempt:
     auth = Auth.HTTPS_PROVIDER if source is Source.MX_ISPDB else Auth.HTTPS_IN_DOMAIN
     return Attempt(
-        source,
-        f"{source.value} {key}",
-        Status.FOUND if candidates else Status.NOTHING,
-        auth,
-        "",
-        0.0,
-        0.0,
+        source=source,
+        target=f"{source.value} {key}",
+        status=Status.FOUND if candidates else Status.NOTHING,
+        auth=auth,
+        detail="",
+        started=0.0,
+        elapsed=0.0,
         candidates=candidates,
         related_host=mx_host,
-        facts=(("key", key),),
+        payload=ProviderKey(key),
     )
 
 
 def guess(host: str | None, *candidates: ServerCandidate) -> Attempt:
     return Attempt(
-        Source.GUESS,
-        f"guess {host}",
-        Status.FOUND,
-        Auth.GUESSED,
-        "",
-        0.0,
-        0.0,
+        source=Source.GUESS,
+        target=f"guess {host}",
+        status=Status.FOUND,
+        auth=Auth.GUESSED,
+        detail="",
+        started=0.0,
+        elapsed=0.0,
         candidates=candidates,
         related_host=host,
     )

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from mailhop.core.common.model import Service
-from mailhop.core.discover.report import Source, Status
+from mailhop.core.discover.report import ProviderKey, Source, Status
 from mailhop.core.run.check import CheckReport
 from tests.core.run.test_check import chosen, run_check
 from tests.lab.lab import LabInfo
@@ -74,9 +74,11 @@ def test_a_microsoft_365_shaped_customer_gets_the_business_entry(lab: LabInfo) -
         "outlookish.test",
     }
     found = {
-        a.fact("key")
+        a.payload.domain
         for a in report.discovery.attempts
-        if a.status is Status.FOUND and a.source is Source.MX_ISPDB
+        if a.status is Status.FOUND
+        and a.source is Source.MX_ISPDB
+        and isinstance(a.payload, ProviderKey)
     }
     assert found == {"mail.protection.outlookish.test", "outlookish.test"}
 

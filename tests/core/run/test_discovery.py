@@ -12,7 +12,16 @@ import pytest
 
 from mailhop.core.common.address import parse_address
 from mailhop.core.common.model import Security, Service
-from mailhop.core.discover.report import Auth, Source, Status
+from mailhop.core.discover.parse_mtasts import MtaStsMode
+from mailhop.core.discover.report import (
+    Auth,
+    MtaSts,
+    RefusedRedirect,
+    Source,
+    Status,
+    TlsaQuestion,
+    TlsReporting,
+)
 from mailhop.core.dns.dnssec import TrustAnchor
 from mailhop.core.dns.resolver import parse_upstream
 from mailhop.core.policy.plan import Tier
@@ -104,13 +113,19 @@ def test_healthy_every_source_agrees_and_says_where_it_came_from(
 
 def test_healthy_reports_relay_policy_and_no_oauth(healthy: DiscoveryReport) -> None:
     (sts,) = attempts(healthy, Source.MTA_STS)
-    assert sts.status is Status.FOUND and sts.fact("mode") == "enforce"
-    assert sts.fact("mx") == "mail.healthy.test"
+    found = sts.payload_as(MtaSts)
+    assert sts.status is Status.FOUND and found is not None and found.policy is not None
+    assert found.policy.mode is MtaStsMode.ENFORCE
+    assert found.policy.mx == ("mail.healthy.test",)
     (rpt,) = attempts(healthy, Source.TLS_RPT)
-    assert rpt.fact("rua") == "mailto:tlsrpt@healthy.test"
+    assert rpt.payload == TlsReporting("mailto:tlsrpt@healthy.test")
     assert not healthy.plan.uses_oauth2
-    tlsa = {a.fact("port"): a.auth for a in attempts(healthy, Source.TLSA)}
-    assert tlsa["25"] is Auth.DNSSEC_SECURE
+    tlsa = {
+        asked.port: a.auth
+        for a in attempts(healthy, Source.TLSA)
+        if (asked := a.payload_as(TlsaQuestion)) is not None
+    }
+    assert tlsa[25] is Auth.DNSSEC_SECURE
 
 
 def test_the_address_goes_only_to_the_autoconfig_host(healthy: DiscoveryReport) -> None:
@@ -331,7 +346,7 @@ def test_autodiscover_never_asks_above_the_registrable_domain(lab: LabInfo) -> N
     since = time.time()
     report = run(lab, "kim@adredirect.test")
     (auto,) = attempts(report, Source.AUTODISCOVER)
-    assert auto.status is not Status.FOUND and auto.fact("redirect")
+    assert auto.status is not Status.FOUND and auto.payload_as(RefusedRedirect)
     assert "autodiscover-redirect-refused" in codes(report)
     for trap in ("autodiscover.test", "autoconfig.test", "autodiscover.autodiscover.test"):
         assert connections_to(recordings_dir(lab), trap, since) == []
