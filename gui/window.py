@@ -111,9 +111,13 @@ class Session:
 
 
 def failure_message(error: BaseException) -> str:
-    """What a person reads when a step raised: a setting of theirs, or mailhop's own fault."""
+    """What a person reads when a step raised: a setting of theirs, or mailhop's own fault.
+    Decided by the core's exception tree (core/common/errors.py), never by ``ValueError``,
+    which any bug can raise too."""
+    from mailhop.core.common.errors import is_persons_to_fix
+
     words = str(error) or type(error).__name__
-    if isinstance(error, ValueError):  # the core's word for "what you gave cannot work"
+    if is_persons_to_fix(error):
         return tr("This step could not run: {words}. Nothing was saved.").format(words=words)
     return tr(
         "Something went wrong inside mailhop, so this step did not finish. Nothing was "

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..common.errors import StorageError
 from ..common.lookalike import shown_host
 from ..common.untrusted import UntrustedDataError, read_json
 from ..probe.probe_report import EndpointProbe
@@ -55,7 +56,7 @@ PROFILE_VERSION = 1
 MAX_PROFILE_BYTES = 1 << 20  # a real profile is about 2 KB; this bounds a stray big file
 
 
-class ProfileError(Exception):
+class ProfileError(StorageError):
     """A profile file that cannot be read or written; the message names the file and why."""
 
 

@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, NoReturn, SupportsIndex, TypeVar, final
 
+from ..common.errors import StorageError, UsageError
 from ..common.model import Service
 from .profile import SecretRef
 
@@ -95,11 +96,11 @@ _PREFIX = "mailhop"
 _T = TypeVar("_T")
 
 
-class InvalidPassword(ValueError):
+class InvalidPassword(UsageError):
     """A password mail protocols cannot carry; the message says why and never shows it."""
 
 
-class SecretStoreError(Exception):
+class SecretStoreError(StorageError):
     """The keyring could not do what was asked. ``left_over``: entries a failed rollback left."""
 
     def __init__(self, message: str, *, left_over: tuple[SecretRef, ...] = ()) -> None:

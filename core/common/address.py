@@ -45,6 +45,8 @@ from typing import Literal
 
 import idna
 
+from .errors import UsageError
+
 ErrorCode = Literal[
     "empty", "address-too-long", "control", "bidi", "invisible", "whitespace", "no-at",
     "many-at", "empty-local", "quoted-local", "local-too-long", "bad-local", "empty-domain",
@@ -80,7 +82,7 @@ _SPECIAL_USE = {
 _CONTROL_NAMES = {"\0": "NUL", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}
 
 
-class AddressError(ValueError):
+class AddressError(UsageError):
     """Not an address mailhop can set up. ``code`` is stable; the message is for people."""
 
     def __init__(self, code: ErrorCode, message: str) -> None:

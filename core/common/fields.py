@@ -38,6 +38,7 @@ from xml.etree.ElementTree import Element
 
 import idna
 
+from .errors import MailhopError
 from .model import IssueCode, ParseIssue, Security
 from .untrusted import MAX_DOCUMENT_BYTES, UntrustedDataError, read_xml
 
@@ -68,7 +69,7 @@ _NEVER_REMOTE = frozenset({"localhost", "invalid"})
 _KNOWN_PLACEHOLDERS = frozenset({"EMAILADDRESS", "EMAILLOCALPART", "EMAILDOMAIN", "REALNAME"})
 
 
-class FieldError(Exception):
+class FieldError(MailhopError):
     """A field failed validation. Raised and caught inside the parsers, never beyond."""
 
     def __init__(self, code: IssueCode, message: str) -> None:

@@ -52,6 +52,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
 
+from .errors import UntrustedDataError
+
 __all__ = [
     "MAX_DEPTH",
     "MAX_DOCUMENT_BYTES",
@@ -73,11 +75,6 @@ MAX_DOCUMENT_BYTES = 65536  # DESIGN rule 6: 64 KiB per fetched document
 # plistlib's binary reader spends two frames per level).
 MAX_DEPTH = 64
 _MAX_REASON = 160
-
-
-class UntrustedDataError(ValueError):
-    """Bytes that are not a readable document of the kind asked for; the message says why
-    in one line (safe to show: control characters escaped, length capped)."""
 
 
 class ForbiddenXmlError(UntrustedDataError):

@@ -68,6 +68,7 @@ from dns.rdtypes.ANY.NSEC3 import NSEC3
 from dns.rdtypes.ANY.RRSIG import RRSIG
 from dns.rdtypes.dnskeybase import Flag
 
+from ..common.errors import RemoteFailure, UsageError
 from ..common.tasks import cancel_and_wait
 from .dnssec_denial import (
     CutKind,
@@ -137,7 +138,7 @@ class ValidatedAnswer:
         return self.security is Security.SECURE and self.denial is not None
 
 
-class FetchError(Exception):
+class FetchError(RemoteFailure):
     """Raised by a fetch callback when a lookup failed (timeout, network, SERVFAIL)."""
 
 
@@ -155,18 +156,18 @@ class TrustAnchor:
         try:
             rrsets = dns.zonefile.read_rrsets(text, rdclass=None, default_ttl=0)
         except dns.exception.DNSException as exc:
-            raise ValueError(
+            raise UsageError(
                 f"the trust anchor text is not valid DS/DNSKEY records: {exc}"
             ) from exc
         names = {rrset.name for rrset in rrsets}
         if len(names) != 1:
-            raise ValueError(f"a trust anchor needs records for exactly one name, got {len(names)}")
+            raise UsageError(f"a trust anchor needs records for exactly one name, got {len(names)}")
         ds = tuple(rd for rrset in rrsets for rd in rrset if isinstance(rd, DS))
         keys = tuple(rd for rrset in rrsets for rd in rrset if isinstance(rd, DNSKEY))
         if len(ds) + len(keys) != sum(len(rrset) for rrset in rrsets):
-            raise ValueError("a trust anchor may hold only DS and DNSKEY records")
+            raise UsageError("a trust anchor may hold only DS and DNSKEY records")
         if not all(_is_zone_key(key) for key in keys):
-            raise ValueError("a trust anchor DNSKEY must have the zone-key flag set")
+            raise UsageError("a trust anchor DNSKEY must have the zone-key flag set")
         return cls(names.pop(), ds, keys)
 
 

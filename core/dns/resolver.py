@@ -33,6 +33,7 @@ import dns.rdata
 import dns.rdatatype
 import dns.resolver
 
+from ..common.errors import RemoteFailure, UsageError
 from .dnssec import ChainValidator, FetchError, Security, TrustAnchor, ValidatedAnswer
 
 __all__ = [
@@ -53,7 +54,7 @@ MAX_NAME_OCTETS = 255  # a whole name on the wire, RFC 1035 section 2.3.4
 RdataType = dns.rdatatype.RdataType
 
 
-class ResolveError(Exception):
+class ResolveError(RemoteFailure):
     """A host name has no address mailhop may use; the message says why, for a person.
     ``timed_out`` is True when the run's deadline ended the lookup: callers decide on it,
     never on the words of the message."""
@@ -94,16 +95,16 @@ def parse_upstream(text: str) -> Upstream:
         address, _, rest = text[1:].partition("]")
         if rest:
             if not rest.startswith(":"):
-                raise ValueError(f"the resolver must be [IPv6]:PORT, got {text!r}")
+                raise UsageError(f"the resolver must be [IPv6]:PORT, got {text!r}")
             port = rest[1:]
     elif text.count(":") == 1:
         address, port = text.split(":")
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
-        raise ValueError(f"the resolver must be an IP address, got {address!r}") from None
+        raise UsageError(f"the resolver must be an IP address, got {address!r}") from None
     if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
-        raise ValueError(f"the resolver port must be 1-65535, got {port!r}")
+        raise UsageError(f"the resolver port must be 1-65535, got {port!r}")
     return Upstream(str(ip), int(port))
 
 
@@ -112,9 +113,9 @@ def system_upstream() -> Upstream:
     try:
         servers = dns.resolver.Resolver().nameservers
     except dns.exception.DNSException as exc:
-        raise ValueError(f"the system has no usable DNS configuration: {exc}") from exc
+        raise UsageError(f"the system has no usable DNS configuration: {exc}") from exc
     if not servers:
-        raise ValueError("the system configuration names no DNS server")
+        raise UsageError("the system configuration names no DNS server")
     return parse_upstream(str(servers[0]))
 
 

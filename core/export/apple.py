@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from ..account.profile import AccountProfile, EndpointSetting
+from ..common.errors import ExportError
 from ..common.untrusted import UntrustedDataError, public_key_of, read_pem_certificates
 
 __all__ = [
@@ -73,10 +74,6 @@ _PLIST_TYPES: dict[str, type | tuple[type, ...]] = {
     "boolean": bool,
     "array": list,
 }
-
-
-class ExportError(Exception):
-    """An account this format cannot express (or a bug); the message says why in plain words."""
 
 
 class SigningError(ExportError):

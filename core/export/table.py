@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from ..common.errors import ExportError
+
 __all__ = [
     "AERC",
     "AUTH_METHODS",
@@ -42,7 +44,7 @@ SECURITIES = ("implicit-tls", "starttls")
 AUTH_METHODS = ("password-cleartext", "password-encrypted", "oauth2")
 
 
-class Untranslatable(ValueError):
+class Untranslatable(ExportError, ValueError):
     """A canonical value the format cannot express; the message names both."""
 
 

@@ -43,6 +43,7 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
+from ..common.errors import RemoteFailure
 from ..dns.resolver import ResolveError
 
 __all__ = [
@@ -70,7 +71,7 @@ T = TypeVar("T")
 P = TypeVar("P", bound=asyncio.BaseProtocol)
 
 
-class ConnectFailure(Exception):
+class ConnectFailure(RemoteFailure):
     """No connection was made; ``message`` says why, for a person. ``refused`` is True when
     every address refused the connection (nothing listens there): callers decide on it, never
     on the words of ``message``."""

@@ -25,6 +25,8 @@ import ssl
 import warnings
 from pathlib import Path
 
+from ..common.errors import UsageError
+
 __all__ = ["MINIMUM_VERSION", "client_context", "diagnostic_context", "version_check_context"]
 
 MINIMUM_VERSION = ssl.TLSVersion.TLSv1_2  # RFC 8996 retired TLS 1.0 and 1.1
@@ -108,8 +110,8 @@ def _load_anchors(context: ssl.SSLContext, path: Path) -> None:
     try:
         context.load_verify_locations(cafile=path)
     except ssl.SSLError as exc:  # before OSError: SSLError is one
-        raise ValueError(f"extra CA file {path} holds no readable PEM certificate") from exc
+        raise UsageError(f"extra CA file {path} holds no readable PEM certificate") from exc
     except FileNotFoundError as exc:
-        raise ValueError(f"extra CA file {path} does not exist") from exc
+        raise UsageError(f"extra CA file {path} does not exist") from exc
     except OSError as exc:
-        raise ValueError(f"extra CA file {path} cannot be read: {exc.strerror or exc}") from exc
+        raise UsageError(f"extra CA file {path} cannot be read: {exc.strerror or exc}") from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..common.errors import UsageError
 from ..discover.source_context import DEFAULT_ISPDB_URL
 from ..dns.dnssec import TrustAnchor
 from ..dns.resolver import parse_upstream
@@ -33,7 +34,7 @@ class Settings:
 
 
 def options_from_settings(settings: Settings) -> DiscoveryOptions:
-    """DiscoveryOptions for ``settings``; a ValueError says what is wrong, for a person."""
+    """DiscoveryOptions for ``settings``; a UsageError says what is wrong, for a person."""
     upstream = parse_upstream(settings.resolver) if settings.resolver.strip() else None
     anchor = None
     if settings.trust_anchor is not None:
@@ -42,10 +43,10 @@ def options_from_settings(settings: Settings) -> DiscoveryOptions:
         _read(settings.ca_file, "CA file")
     ispdb = settings.ispdb_url.strip() or DEFAULT_ISPDB_URL
     if not ispdb.startswith("https://"):
-        raise ValueError(f"the provider database URL must be https://, got {ispdb!r}")
+        raise UsageError(f"the provider database URL must be https://, got {ispdb!r}")
     hard = DEFAULT_HARD_DEADLINE if settings.deadline is None else settings.deadline
     if not 0 < hard <= MAX_DEADLINE:
-        raise ValueError(f"the deadline must be between 0 and 120 seconds, got {hard}")
+        raise UsageError(f"the deadline must be between 0 and 120 seconds, got {hard}")
     return DiscoveryOptions(
         upstream=upstream,
         anchor=anchor,
@@ -60,4 +61,4 @@ def _read(path: Path, what: str) -> str:
     try:
         return path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read the {what} {path}: {exc}") from exc
+        raise UsageError(f"cannot read the {what} {path}: {exc}") from exc

@@ -288,3 +288,16 @@ def test_cancel_during_a_stalled_sign_in_stores_nothing(
     qtbot.waitUntil(lambda: window.runner.running_tasks() == 0, timeout=2000)
     assert keyring.services() == () and not any(lab_session.profile_dir.glob("*.json"))
     assert signin.go.isEnabled() and not signin.stop.isVisible()
+
+
+def test_a_step_that_raised_is_worded_by_the_core_s_exception_tree() -> None:
+    """The person's own setting (a UsageError, a keyring or profile error) reads as "could
+    not run"; a bare ValueError is a bug like any other, not "what you gave"."""
+    from mailhop.core.account.secrets import KeyringLocked
+    from mailhop.core.common.errors import UsageError
+    from mailhop.gui.window import failure_message
+
+    for mine in (UsageError("extra CA file x.pem does not exist"), KeyringLocked("locked")):
+        assert failure_message(mine).startswith("This step could not run"), mine
+    bug = failure_message(ValueError("invalid literal for int() with base 10: 'x'"))
+    assert "Something went wrong inside mailhop" in bug and "ValueError" in bug
