@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..common.i18n import N_, Words
+from ..common.i18n import N_, Words, _
 
 if TYPE_CHECKING:  # the GUI lists FORMATS before its first paint: no crypto or DNS imports
     from ..account.profile import AccountProfile
@@ -276,21 +275,15 @@ def save_exports(files: Iterable[ExportFile], folder: Path) -> tuple[Path, ...]:
     Raises OSError with the path in it. File names come from FORMATS and the address's own
     A-label parts, which cannot hold a path separator.
     """
+    from ..common.files import write_atomically
+
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for item in files:
         if os.sep in item.filename or item.filename.startswith("."):
             raise ValueError(f"refusing the export file name {item.filename!r}")
         path = folder / item.filename
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".mailhop-export-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(item.data)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, item.data)
         written.append(path)
     return tuple(written)
 
@@ -305,14 +298,16 @@ class SavedExport:
 
 
 def load_signer(cert: Path, key: Path, chain: Path | None = None) -> Signer:
-    """An export_apple.Signer from PEM files; ValueError says which file is the problem."""
+    """An export_apple.Signer from PEM files; ValueError says which file is the problem
+    (the one loader of both shells: `mailhop export --sign-cert` and the Use page)."""
     from .apple import Signer
 
     try:
         chain_pem = chain.read_bytes() if chain is not None else b""
         return Signer(cert.read_bytes(), key.read_bytes(), chain_pem)
     except OSError as exc:
-        raise ValueError(f"cannot read the signing files: {exc.strerror or exc}") from exc
+        unread = _("cannot read the signing files: {reason}")
+        raise ValueError(unread.format(reason=exc.strerror or exc)) from exc
 
 
 def export_chosen(
