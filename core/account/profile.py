@@ -20,14 +20,13 @@ it among the others and never lets it hide them.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..common.errors import StorageError
+from ..common.files import write_atomically
 from ..common.lookalike import shown_host
 from ..common.untrusted import UntrustedDataError, read_json
 from ..probe.probe_report import EndpointProbe
@@ -146,20 +145,9 @@ def save_profile(profile: AccountProfile, directory: Path | None = None) -> Path
     """Write atomically; returns the path. Raises ProfileError naming the file."""
     folder = directory or default_directory()
     path = profile_path(profile.address, folder)
-    data = render_profile(profile).decode("utf-8")
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(prefix=".profile-", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, render_profile(profile), mode=0o600)
     except OSError as exc:
         raise ProfileError(f"cannot save the profile {path}: {exc.strerror or exc}") from exc
     return path
