@@ -5,8 +5,9 @@ Theory of operation. ``login_test`` takes one endpoint the check verified (an
 order, and stopping at the first "no" (DESIGN.md section 4, rules 1, 2, 3, 9, 10):
 
 1. Refusals that need no connection at all: the check did not authenticate the endpoint
-   (``not-verified``); the account signs in with OAuth2 (``oauth2``: the mail client runs
-   the provider's flow, no password is asked for or sent); the endpoint needs approval
+   (``not-verified``); the account signs in with OAuth2 and a password was given
+   (``oauth2``: no password is asked for or sent; an OAuth2 access token, a ``BearerToken``,
+   is tested instead, with OAUTHBEARER or XOAUTH2, oauth_sasl.py); the endpoint needs approval
    and the caller has none (``not-approved``).
 2. Connect to the very address the probe used (``probe.peer``), never a fresh lookup: no OS
    resolver, and the same server the check looked at. The library is handed that socket
@@ -74,6 +75,7 @@ from .account import usernames as default_usernames
 from .approval import is_approved, unicode_domain
 from .login_codes import EHLO_NAME, MAX_ATTEMPTS, SAID_LIMIT, LoginCode, Secret, classify_refusal
 from .login_wire import Target, Wire, run_session
+from .oauth_sasl import BearerToken, SaslOAuthError
 
 __all__ = [
     "EHLO_NAME",
@@ -111,6 +113,9 @@ class LoginResult:
     attempts: int
     elapsed: float
     alerts: tuple[ServerAlert, ...] = ()
+    # With an OAuth2 access token: the server's failure challenge (RFC 7628 section 3.2.2),
+    # untrusted; its openid-configuration may name the issuer (oauth_discover.py).
+    sasl_error: SaslOAuthError | None = None
 
 
 async def login_test(
@@ -136,7 +141,7 @@ async def login_test(
     forms = tuple(usernames) if usernames is not None else default_usernames(entry, address)
     if not forms or len(forms) > MAX_ATTEMPTS:
         raise ValueError(f"between 1 and {MAX_ATTEMPTS} user names, not {len(forms)}")
-    refusal = _refusal(probe, approved)
+    refusal = _refusal(probe, approved, bearer=isinstance(password, BearerToken))
     if refusal is not None:
         return _result(probe, refusal[0], refusal[1], began=began)
     assert probe.peer is not None and probe.cert is not None  # checked by _refusal
@@ -179,10 +184,13 @@ async def login_test(
         attempts=wire.attempts,
         elapsed=time.monotonic() - began,
         alerts=tuple(ServerAlert("IMAP", entry.hostname, text) for text in outcome.alerts),
+        sasl_error=wire.sasl_error,
     )
 
 
-def _refusal(probe: EndpointProbe, approved: bool) -> tuple[LoginCode, str] | None:
+def _refusal(
+    probe: EndpointProbe, approved: bool, *, bearer: bool = False
+) -> tuple[LoginCode, str] | None:
     """Why no connection is made at all, or None."""
     entry = probe.entry
     where = _("{host} port {port}").format(host=entry.hostname, port=entry.port)
@@ -192,7 +200,7 @@ def _refusal(probe: EndpointProbe, approved: bool) -> tuple[LoginCode, str] | No
             "The check could not verify {where} ({why}), so mailhop sends no password there. "
             "Nothing was sent."
         ).format(where=where, why=sanitise(why, SAID_LIMIT))
-    if decide_sign_in(probe).method is AuthMethod.OAUTH2:
+    if decide_sign_in(probe).method is AuthMethod.OAUTH2 and not bearer:
         return LoginCode.OAUTH2, _(
             "{where} signs in with OAuth2: your mail client opens the provider's sign-in page "
             "itself, so mailhop neither asks for nor sends a password."

@@ -2,7 +2,10 @@
 
 login.py decides whether to connect at all and builds the result; this module runs the
 session. It is the only one that ever writes the password to a socket, and only after TLS is up
-and the server's key matches the pin from the check.
+and the server's key matches the pin from the check. An OAuth2 access token (a ``BearerToken``
+in place of the password) goes the same way, with OAUTHBEARER or XOAUTH2 (oauth_sasl.py) and
+only if the server offers one of them after TLS; a failure's JSON challenge is kept
+(``Wire.sasl_error``), since it may name the issuer.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from ..probe.certinfo import load_certificate, spki_der
 from ..probe.proto_base import ALERT_LIMIT, MAX_ALERTS, quote_server, sanitise
 from ..probe.proto_imap import ALERT
 from .login_codes import EHLO_NAME, LOGOUT_SECONDS, SAID_LIMIT, LoginCode, Secret, classify_refusal
+from .oauth_sasl import MAX_CHALLENGE, BearerToken, SaslOAuthError, initial_response, offered
+from .oauth_sasl import parse_challenge as parse_oauth_challenge
 
 __all__ = ["Target", "Wire", "run_session"]
 
@@ -80,6 +85,7 @@ class Wire:
         self.mechanism: str | None = None
         self.offered_before: tuple[str, ...] = ()  # sign-in methods shown before TLS
         self.alerts: list[str] = []  # IMAP [ALERT] texts, raw; only those over TLS are kept
+        self.sasl_error: SaslOAuthError | None = None  # an OAuth2 failure's challenge
         self.sock: socket.socket | None = None
         self.succeeded = False
         self.aborted = False
@@ -177,6 +183,15 @@ class Wire:
             code = classify_refusal(self.target.service, said)
             if code is not LoginCode.CREDENTIALS_REJECTED or index == len(forms) - 1:
                 raise _Stop(code, "refused", said)
+
+    def oauth_challenge(self, encoded: bytes) -> bytes:
+        """Keep a failed OAuth2 login's challenge (base64); the answer is %x01 (RFC 7628
+        section 3.2.3), after which the server sends its refusal."""
+        try:
+            self.sasl_error = parse_oauth_challenge(base64.b64decode(encoded.strip()))
+        except (binascii.Error, ValueError):
+            self.sasl_error = None
+        return base64.b64encode(b"\x01")
 
     def count_attempt(self) -> None:
         self.step(N_("waiting for the answer to the password"))
@@ -505,7 +520,11 @@ def _imap(wire: Wire, secret: Secret) -> None:
         caps = tuple(c.decode("ascii", "replace").upper() for c in client.capabilities())
     except (imaplib.IMAP4.error, AttributeError):
         caps = ()
-    methods = _imap_methods(caps)
+    bearer = isinstance(secret, BearerToken)
+    if bearer:
+        methods = offered(c[5:] for c in caps if c.startswith("AUTH="))
+    else:
+        methods = _imap_methods(caps)
     if not methods:
         listed = " ".join(caps) if caps else "no capabilities listed"
         raise _Stop(LoginCode.NO_MECHANISM_AFTER_TLS, listed[:SAID_LIMIT])
@@ -518,11 +537,22 @@ def _imap(wire: Wire, secret: Secret) -> None:
     def attempt(form: str) -> str | None:
         wire.count_attempt()
         try:
-            if wire.mechanism == "AUTHENTICATE PLAIN":
+            if bearer:
+                mechanism, target = wire.mechanism or "", wire.target
+                first = initial_response(mechanism, form, secret.reveal(), target.host, target.port)
+
+                def answer(challenge: bytes) -> bytes:
+                    if not challenge:
+                        return first
+                    wire.oauth_challenge(base64.b64encode(challenge))
+                    return b"\x01"
+
+                imap.authenticate(mechanism, answer)
+            elif wire.mechanism == "AUTHENTICATE PLAIN":
                 client.plain_login(form, secret.reveal())
             else:
                 client.login(form, secret.reveal())
-        except LoginError:
+        except (LoginError, imaplib.IMAP4.error):
             return _tagged_text(imap.last_tagged) or "NO"
         return None
 
@@ -585,7 +615,8 @@ def _pop3(wire: Wire, secret: Secret) -> None:
         caps = pop.capa()
     except poplib.error_proto:
         caps = {}
-    methods = _pop3_methods(caps)
+    bearer = isinstance(secret, BearerToken)
+    methods = offered(caps.get("SASL", [])) if bearer else _pop3_methods(caps)
     if not methods:
         listed = " ".join(caps) if caps else "no capabilities listed"
         raise _Stop(LoginCode.NO_MECHANISM_AFTER_TLS, listed[:SAID_LIMIT])
@@ -593,7 +624,19 @@ def _pop3(wire: Wire, secret: Secret) -> None:
 
     def attempt(form: str) -> str | None:
         try:
-            if wire.mechanism == "USER/PASS":
+            if bearer:  # RFC 5034 with an initial response
+                wire.count_attempt()
+                mechanism, target = wire.mechanism or "", wire.target
+                first = initial_response(mechanism, form, secret.reveal(), target.host, target.port)
+                command = f"AUTH {mechanism} {base64.b64encode(first).decode()}\r\n"
+                pop.sock.sendall(command.encode())
+                reply = pop.file.readline(2 * MAX_CHALLENGE)
+                if reply.startswith(b"+ "):
+                    pop.sock.sendall(wire.oauth_challenge(reply[2:]) + b"\r\n")
+                    reply = pop.file.readline(512)
+                if not reply.startswith(b"+OK"):
+                    raise poplib.error_proto(reply.strip())
+            elif wire.mechanism == "USER/PASS":
                 pop.user(form)
                 wire.count_attempt()
                 pop.pass_(secret.reveal())
@@ -663,7 +706,12 @@ def _smtp(wire: Wire, secret: Secret) -> None:
         smtp.upgrade()
     wire.step(N_("saying EHLO over TLS"))
     code, _ = smtp.ehlo()
-    methods = _smtp_methods(smtp.esmtp_features) if code == 250 else ()
+    bearer = isinstance(secret, BearerToken)
+    if bearer:
+        offered_after = smtp.esmtp_features.get("auth", "").split()
+        methods = tuple(f"AUTH {m}" for m in offered(offered_after)) if code == 250 else ()
+    else:
+        methods = _smtp_methods(smtp.esmtp_features) if code == 250 else ()
     if not methods:
         listed = " ".join(smtp.esmtp_features) if code == 250 else f"EHLO answered {code}"
         raise _Stop(LoginCode.NO_MECHANISM_AFTER_TLS, listed[:SAID_LIMIT] or "no AUTH")
@@ -674,7 +722,13 @@ def _smtp(wire: Wire, secret: Secret) -> None:
         # the next mechanism after a refusal (a second attempt with the same user name), and
         # auth() encodes the password as ASCII, where SASL PLAIN is UTF-8 (RFC 4616).
         wire.count_attempt()
-        if wire.mechanism == "AUTH PLAIN":
+        if bearer:
+            mechanism, target = (wire.mechanism or "").removeprefix("AUTH "), wire.target
+            first = initial_response(mechanism, form, secret.reveal(), target.host, target.port)
+            code, reply = smtp.docmd("AUTH", f"{mechanism} {base64.b64encode(first).decode()}")
+            if code == 334:  # the error challenge (RFC 7628 section 3.2.2), then the refusal
+                code, reply = smtp.docmd(wire.oauth_challenge(reply).decode())
+        elif wire.mechanism == "AUTH PLAIN":
             code, reply = smtp.docmd("AUTH", "PLAIN " + _b64(f"\0{form}\0{secret.reveal()}"))
         else:
             code, reply = smtp.docmd("AUTH", "LOGIN " + _b64(form))

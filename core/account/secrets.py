@@ -27,7 +27,8 @@ Theory of operation.
   get their old values back (or are removed), so nothing is half-saved.
 
 Naming scheme: service ``mailhop:<protocol>:<address>``, user ``<address>``, where protocol is
-``imap``, ``pop3`` or ``submission`` and address is the canonical ``local@A-label`` form.
+``imap``, ``pop3`` or ``submission`` (or ``oauth2``: an OAuth2 account's refresh token, issuer
+and client ID, oauth_flow.py) and address is the canonical ``local@A-label`` form.
 Why the address and not the server: the entries belong to one mailhop account, so ``forget``
 removes exactly what ``setup`` stored, never an entry another account (an alias on the same
 server and login) still uses, and it can work out the names from the address alone even when the
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
 __all__ = [
+    "OAUTH2_ENTRY",
     "PROTOCOLS",
     "InvalidPassword",
     "KeyringDenied",
@@ -91,7 +93,10 @@ __all__ = [
     "secret_ref",
 ]
 
-PROTOCOLS = ("imap", "pop3", "submission")
+# "oauth2": an OAuth2 account's refresh token (core/account/oauth_flow.py), one per account,
+# kept and masked like a password; being listed here, `forget` removes it with the rest.
+PROTOCOLS = ("imap", "pop3", "submission", "oauth2")
+OAUTH2_ENTRY = "oauth2"
 _PREFIX = "mailhop"
 _T = TypeVar("_T")
 
@@ -258,6 +263,8 @@ def _label(ref: SecretRef) -> str:
     prefix, _, rest = ref.service.partition(":")
     protocol, _, address = rest.partition(":")
     if prefix == _PREFIX and protocol in PROTOCOLS and address:
+        if protocol == OAUTH2_ENTRY:
+            return f"OAuth2 refresh token of {address}"
         name = "SMTP submission" if protocol == "submission" else protocol.upper()
         return f"{name} password of {address}"
     return f"keyring entry {ref.service!r} for {ref.username!r}"

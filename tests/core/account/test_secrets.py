@@ -170,6 +170,7 @@ def test_one_naming_scheme_per_account_and_protocol() -> None:
         "mailhop:imap:jo@example.com",
         "mailhop:pop3:jo@example.com",
         "mailhop:submission:jo@example.com",
+        "mailhop:oauth2:jo@example.com",  # an OAuth2 account's refresh token: forget removes it
     ]
 
 

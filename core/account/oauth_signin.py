@@ -1,0 +1,238 @@
+"""An OAuth2 account from check to "signed in": issuer, approval, browser, tokens, login test.
+
+The steps, each a typed result (DESIGN.md section 3), in this order:
+
+1. ``find_issuer``: ask the incoming server. A login test with a placeholder token
+   (oauth_sasl.DISCOVERY_TOKEN: nothing of the person's) fails, and its RFC 7628 challenge
+   names the metadata URL; otherwise the documents' issuer (autoconfig <oAuth2>). Either way
+   oauth_discover.py decides trust (approval by name for a foreign issuer) and reads the
+   metadata over verified HTTPS.
+2. ``sign_in_account``: the flow (oauth_flow.py: browser, loopback redirect, PKCE), then the
+   login test on the incoming and the outgoing server with the access token, exactly where the
+   password would go (login.py with a ``BearerToken``), and on success the refresh token goes
+   into the keyring under the account's ``oauth2`` entry (secrets.py) and nowhere else.
+3. ``recheck_account``: the stored refresh token for a new access token, and the login test
+   again: does it still work? A revoked grant says so.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..common.i18n import _
+from ..net.fetch import Fetcher
+from ..policy.plan import Tier, tier_of
+from ..probe.probe_report import EndpointProbe
+from ..run.discovery import DiscoveryReport
+from .login import LoginResult, login_test
+from .oauth_discover import IssuerAttempt, IssuerStatus, discover_issuer, issuer_of
+from .oauth_flow import FlowCode, FlowResult, OpenBrowser, keyring_value, read_keyring_value
+from .oauth_flow import refresh as refresh_tokens
+from .oauth_flow import sign_in as run_flow
+from .oauth_sasl import DISCOVERY_TOKEN, BearerToken
+from .secrets import OAUTH2_ENTRY, SecretNotFound, SecretStore, secret_ref
+
+__all__ = ["OAuthSignIn", "find_issuer", "recheck_account", "sign_in_account", "vouched_issuers"]
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthSignIn:
+    """What signing in (or re-checking) an OAuth2 account found."""
+
+    issuer: IssuerAttempt | None
+    flow: FlowResult | None = field(default=None, repr=False)
+    logins: tuple[LoginResult, ...] = ()
+    stored: bool = False
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.logins) and all(result.ok for result in self.logins)
+
+
+def vouched_issuers(discovery: DiscoveryReport) -> tuple[str, ...]:
+    """Issuers named by tier A or B documents: they count like the domain's own word."""
+    found = []
+    for attempt in discovery.attempts:
+        tier = tier_of(attempt, discovery.attempts)
+        if attempt.oauth2 is not None and attempt.oauth2.issuer and tier in (Tier.A, Tier.B):
+            found.append(attempt.oauth2.issuer)
+    return tuple(dict.fromkeys(found))
+
+
+async def find_issuer(
+    address: str,
+    incoming: EndpointProbe,
+    *,
+    fetcher: Fetcher,
+    context: ssl.SSLContext,
+    deadline: float,
+    approved_endpoint: bool,
+    vouched: Iterable[str] = (),
+    approved_issuers: Iterable[str] = (),
+    documented: str | None = None,
+) -> IssuerAttempt:
+    """Step 1 of the module docstring."""
+    vouched = tuple(vouched)
+    asked = await login_test(
+        incoming,
+        BearerToken(DISCOVERY_TOKEN),
+        address=address,
+        approved=approved_endpoint,
+        deadline=deadline,
+        usernames=(address,),
+        context=context,
+    )
+    hint = asked.sasl_error.openid_configuration if asked.sasl_error else None
+    source = "server"
+    if hint is None:
+        hint, source = documented or (vouched[0] if vouched else None), "document"
+    if hint is None:
+        return IssuerAttempt(
+            IssuerStatus.FAILED,
+            None,
+            None,
+            _(
+                "Neither the mail server nor the domain's documents name the service that signs "
+                "this account in."
+            ),
+        )
+    domain = address.rpartition("@")[2]
+    return await discover_issuer(
+        hint,
+        address_domain=domain,
+        fetcher=fetcher,
+        deadline=deadline,
+        vouched=vouched,
+        approved=approved_issuers,
+        source=source,
+    )
+
+
+async def _logins(
+    address: str,
+    token: BearerToken,
+    endpoints: Iterable[EndpointProbe | None],
+    *,
+    fetcher: Fetcher,
+    context: ssl.SSLContext,
+    deadline: float,
+    approved_endpoint: bool,
+) -> tuple[LoginResult, ...]:
+    results = []
+    for probe in endpoints:
+        if probe is None:
+            continue
+        results.append(
+            await login_test(
+                probe,
+                token,
+                address=address,
+                approved=approved_endpoint,
+                deadline=deadline,
+                usernames=(address,),
+                context=context,
+            )
+        )
+    return tuple(results)
+
+
+async def sign_in_account(
+    address: str,
+    issuer: IssuerAttempt,
+    endpoints: Iterable[EndpointProbe | None],
+    *,
+    fetcher: Fetcher,
+    context: ssl.SSLContext,
+    open_browser: OpenBrowser,
+    deadline: float,
+    approved_endpoint: bool,
+    store: SecretStore | None,
+    client_id: str | None = None,
+) -> OAuthSignIn:
+    """Step 2: only for a trusted issuer with metadata; stores the refresh token on success."""
+    if issuer.status is not IssuerStatus.TRUSTED or issuer.metadata is None:
+        return OAuthSignIn(issuer, reason=issuer.reason)
+    flow = await run_flow(
+        issuer.metadata,
+        fetcher=fetcher,
+        open_browser=open_browser,
+        deadline=deadline,
+        client_id=client_id,
+        login_hint=address,
+    )
+    if not flow.ok or flow.tokens is None:
+        return OAuthSignIn(issuer, flow, reason=flow.reason)
+    tokens = flow.tokens
+    logins = await _logins(
+        address,
+        tokens.access,
+        endpoints,
+        fetcher=fetcher,
+        context=context,
+        deadline=deadline,
+        approved_endpoint=approved_endpoint,
+    )
+    done = OAuthSignIn(issuer, flow, logins)
+    if not done.ok or store is None or tokens.refresh is None:
+        return done
+    store.store(secret_ref(address, OAUTH2_ENTRY), keyring_value(tokens))
+    return OAuthSignIn(issuer, flow, logins, stored=True)
+
+
+async def recheck_account(
+    address: str,
+    endpoints: Iterable[EndpointProbe | None],
+    *,
+    store: SecretStore,
+    fetcher: Fetcher,
+    context: ssl.SSLContext,
+    deadline: float,
+    approved_endpoint: bool,
+) -> OAuthSignIn:
+    """Step 3: does the stored grant still sign in? Nothing is stored or opened."""
+    try:
+        issuer_url, client_id, refresh_token = read_keyring_value(
+            store.fetch(secret_ref(address, OAUTH2_ENTRY))
+        )
+    except (SecretNotFound, ValueError):
+        return OAuthSignIn(
+            None, reason=_("No OAuth2 sign-in is stored for {address}.").format(address=address)
+        )
+    issuer = await discover_issuer(
+        issuer_url,
+        address_domain=address.rpartition("@")[2],
+        fetcher=fetcher,
+        deadline=deadline,
+        vouched=(issuer_of(issuer_url),),  # the person approved it when signing in
+        source="keyring",
+    )
+    if issuer.status is not IssuerStatus.TRUSTED or issuer.metadata is None:
+        return OAuthSignIn(issuer, reason=issuer.reason)
+    flow = await refresh_tokens(
+        issuer.metadata,
+        client_id=client_id,
+        refresh_token=refresh_token,
+        fetcher=fetcher,
+        deadline=deadline,
+    )
+    if not flow.ok or flow.tokens is None:
+        reason = flow.reason
+        if flow.code is FlowCode.REVOKED:
+            reason = _(
+                "The OAuth2 sign-in stored for {address} no longer works: {issuer} has revoked "
+                "it. Sign in again with `mailhop setup`."
+            ).format(address=address, issuer=issuer.metadata.issuer)
+        return OAuthSignIn(issuer, flow, reason=reason)
+    logins = await _logins(
+        address,
+        flow.tokens.access,
+        endpoints,
+        fetcher=fetcher,
+        context=context,
+        deadline=deadline,
+        approved_endpoint=approved_endpoint,
+    )
+    return OAuthSignIn(issuer, flow, logins)
