@@ -1,6 +1,7 @@
 """Bringing the whole lab up and down, and what tests learn about it.
 
-    Lab.up()  -> certificates, DNS (Knot + Unbound), mail (Dovecot + Postfix),
+    Lab.up()  -> certificates, DNS (Knot + Unbound), a second DNS tree signed by real signers
+                 (signers.py), mail (Dovecot + Postfix),
                  our own Python servers (web hosts, hostile servers), firewall (black holes)
     Lab.down() stops them in reverse order and removes the work folder.
 
@@ -98,7 +99,7 @@ class LabInfo:
 
 
 # In start order. MAILHOP_LAB_PARTS="dns,mail" brings up only some (for working on one part).
-PARTS = ("dns", "mail", "pyservers", "firewall")
+PARTS = ("dns", "signers", "mail", "pyservers", "firewall")
 
 
 def components() -> list[Component]:
