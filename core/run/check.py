@@ -31,9 +31,8 @@ from ..common.model import Security, Service
 from ..common.tasks import cancel_and_wait
 from ..discover.parse_mtasts import mx_matches
 from ..discover.report import Attempt, MtaSts, Source, Status, TlsaQuestion, TlsReporting
-from ..discover.source_context import SourceContext
 from ..dns.dnssec import Security as Dnssec
-from ..dns.resolver import ResolveError
+from ..dns.resolver import ResolveError, Resolver
 from ..net.tlscontext import client_context, diagnostic_context
 from ..policy.plan import PlanEntry, tier_of
 from ..probe.certinfo import ChainReport, analyze_chain
@@ -43,7 +42,7 @@ from ..probe.probe_report import CertSummary, EndpointProbe, RelayProbe
 from ..probe.proto_base import ServerAlert
 from ..verdict.labels import SECURITY, SERVICE
 from ..verdict.verdict import Verdict, judge
-from .discovery import DiscoveryOptions, DiscoveryReport, discover
+from .discovery import DiscoveryOptions, DiscoveryReport, discover, discovery_resolver
 from .events import ProbeFinished, ProbeStarted, ProgressEvent, ProgressObserver
 
 __all__ = ["MAX_SESSIONS", "MAX_SESSIONS_PER_HOST", "CheckReport", "check", "reference_words"]
@@ -90,9 +89,12 @@ async def check(
 ) -> CheckReport:
     """Discover, probe and judge `address`; remote failures are findings, never raised."""
     started = time.monotonic()
-    prober = _Prober(options, started, observer)
+    resolver = discovery_resolver(options, started)  # discovery's, shared with the probes
+    prober = _Prober(options, started, resolver, observer)
     try:
-        report = await discover(address, options, observer, on_attempt=prober.consider)
+        report = await discover(
+            address, options, observer, resolver=resolver, on_attempt=prober.consider
+        )
         for entry in _all_entries(report):
             prober.ensure(entry.service, entry.hostname, entry.port, entry.security)
         stopped_early = await prober.wait(report)
@@ -126,7 +128,11 @@ class _Prober:
     """Probe tasks keyed by endpoint, started as sources name them."""
 
     def __init__(
-        self, options: DiscoveryOptions, started: float, observer: ProgressObserver | None = None
+        self,
+        options: DiscoveryOptions,
+        started: float,
+        resolver: Resolver,
+        observer: ProgressObserver | None = None,
     ) -> None:
         self.options = options
         self.started = started
@@ -134,15 +140,14 @@ class _Prober:
         self.deadline = started + options.hard_deadline
         self.context: ssl.SSLContext = client_context(options.extra_ca_file)
         self.diagnostic: ssl.SSLContext = diagnostic_context()
-        self.ctx: SourceContext | None = None
+        self.resolver = resolver
         self.tasks: dict[Key, asyncio.Task[SessionResult | _NoSession]] = {}
         # One at a time (benchmark comparison only): each session its own deadline.
         self.total = asyncio.Semaphore(1 if options.sequential else MAX_SESSIONS)
         self.per_host: dict[str, asyncio.Semaphore] = {}
 
-    def consider(self, attempt: Attempt, attempts: Sequence[Attempt], ctx: SourceContext) -> None:
+    def consider(self, attempt: Attempt, attempts: Sequence[Attempt]) -> None:
         """Discovery hook: probe each usable candidate the moment a source names it."""
-        self.ctx = ctx
         if attempt.source is Source.TLSA or tier_of(attempt, attempts) is None:
             return
         for cand in attempt.candidates:
@@ -150,8 +155,8 @@ class _Prober:
 
     def ensure(self, service: Service, host: str, port: int, security: Security) -> None:
         key = (service, host, port, security)
-        if key not in self.tasks and self.ctx is not None:
-            self.tasks[key] = asyncio.ensure_future(self._session(key, self.ctx))
+        if key not in self.tasks:
+            self.tasks[key] = asyncio.ensure_future(self._session(key))
 
     def _tell(self, event: ProgressEvent) -> None:
         """A probe event for the observer; a broken observer must not stop the check."""
@@ -173,11 +178,11 @@ class _Prober:
     def _now(self) -> float:
         return time.monotonic() - self.started
 
-    async def _session(self, key: Key, ctx: SourceContext) -> SessionResult | _NoSession:
+    async def _session(self, key: Key) -> SessionResult | _NoSession:
         self._started(key)
         outcome: SessionResult | _NoSession = STOPPED_WAITING
         try:
-            outcome = await self._run_session(key, ctx)
+            outcome = await self._run_session(key)
             return outcome
         finally:
             if isinstance(outcome, _NoSession):
@@ -189,16 +194,16 @@ class _Prober:
                 version = outcome.tls.version if outcome.tls else None
                 self._finished(key, Status.FOUND, version or "")
 
-    async def _run_session(self, key: Key, ctx: SourceContext) -> SessionResult | _NoSession:
+    async def _run_session(self, key: Key) -> SessionResult | _NoSession:
         service, host, port, security = key
         host_limit = self.per_host.setdefault(host, asyncio.Semaphore(MAX_SESSIONS_PER_HOST))
         async with self.total, host_limit:
             deadline = self.deadline
             if self.options.sequential:
                 deadline = time.monotonic() + self.options.hard_deadline
-                ctx.resolver.deadline = deadline
+                self.resolver.deadline = deadline
             try:
-                addresses = await ctx.resolver.addresses(host)
+                addresses = await self.resolver.addresses(host)
             except ResolveError as exc:
                 return _NoSession(str(exc), exc.timed_out)
             return await probe_session(

@@ -27,16 +27,23 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mailhop.core.common.address import parse_address
+from mailhop.core.common.address import EmailAddress, parse_address
 from mailhop.core.common.model import Security, Service
 from mailhop.core.discover.report import Attempt, Source, Status, TlsaQuestion
 from mailhop.core.dns.dnssec import TrustAnchor
 from mailhop.core.dns.resolver import parse_upstream
 from mailhop.core.run.check import CheckReport, check
-from mailhop.core.run.discovery import DiscoveryOptions, DiscoveryReport, discover
+from mailhop.core.run.discovery import (
+    DiscoveryOptions,
+    DiscoveryReport,
+    discover,
+    discovery_resolver,
+)
+from tests.bench.one_at_a_time import OneAtATime
 from tests.lab import lab as lab_module
 
 DNS_SOURCES = {Source.SRV, Source.MX, Source.TLS_RPT, Source.OPENPGPKEY, Source.SMIMEA}
@@ -114,27 +121,17 @@ def main(argv: list[str]) -> int:
     address, mode = argv[0], argv[1]
     if mode.startswith("check"):
         return main_check(address, sequential=mode == "check-sequential")
-    info = lab_module.running()
-    if info is None:
+    if lab_module.running() is None:
         print("the lab is not running", file=sys.stderr)
         return 2
-    anchor = TrustAnchor.from_text(Path(info.fact("dns", "trust_anchor_file")).read_text())
-    options = DiscoveryOptions(
-        upstream=parse_upstream(f"{info.resolver}:{info.resolver_port}"),
-        anchor=anchor,
-        extra_ca_file=info.ca_file,
-        ispdb_url="https://ispdb.test/v1.1/",
-        sequential=mode == "sequential",
-        # One at a time: each source gets the 8 s deadline of its own, as a client that
-        # tries sources in turn would, and the run never stops early.
-        soft_deadline=3600.0 if mode == "sequential" else 3.0,
-    )
+    one_at_a_time = mode == "sequential"
+    options = lab_options(one_at_a_time)
     parsed = parse_address(address, allow_test_domains=True)
     # Measure a warm process, as in the app: a first run of another domain pays the
     # imports and the public suffix list (cold CLI start-up is reported on its own).
     warm = parse_address("warm-up@nsec3.test", allow_test_domains=True)
-    asyncio.run(discover(warm, options))
-    report = asyncio.run(discover(parsed, options))
+    asyncio.run(discover_once(warm, options, one_at_a_time=one_at_a_time))
+    report = asyncio.run(discover_once(parsed, options, one_at_a_time=one_at_a_time))
     timed_out = [a for a in report.attempts if a.status is Status.TIMED_OUT]
     waited = 0.0
     if timed_out:
@@ -156,7 +153,20 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+async def discover_once(
+    address: EmailAddress, options: DiscoveryOptions, *, one_at_a_time: bool
+) -> DiscoveryReport:
+    """Discovery as mailhop runs it, or one source at a time (each with the hard deadline
+    as a budget of its own, as a client that tries sources in turn would give it)."""
+    if not one_at_a_time:
+        return await discover(address, options)
+    resolver = discovery_resolver(options, time.monotonic())
+    scheduler = OneAtATime(options.hard_deadline, resolver)
+    return await discover(address, options, resolver=resolver, scheduler=scheduler)
+
+
 def lab_options(sequential: bool) -> DiscoveryOptions:
+    """The lab's settings; one at a time, the run never stops early."""
     info = lab_module.running()
     assert info is not None, "the lab is not running"
     anchor = TrustAnchor.from_text(Path(info.fact("dns", "trust_anchor_file")).read_text())

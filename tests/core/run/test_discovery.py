@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from mailhop.core.common.address import parse_address
 from mailhop.core.common.model import Security, Service
 from mailhop.core.discover.parse_mtasts import MtaStsMode
 from mailhop.core.discover.report import (
+    Attempt,
     Auth,
     MtaSts,
     RefusedRedirect,
@@ -22,11 +24,19 @@ from mailhop.core.discover.report import (
     TlsaQuestion,
     TlsReporting,
 )
+from mailhop.core.discover.source_context import SourceContext
+from mailhop.core.discover.sources import SOURCES
 from mailhop.core.dns.dnssec import TrustAnchor
 from mailhop.core.dns.resolver import parse_upstream
 from mailhop.core.policy.plan import Tier
-from mailhop.core.run.discovery import DiscoveryOptions, DiscoveryReport, discover
+from mailhop.core.run.discovery import (
+    DiscoveryOptions,
+    DiscoveryReport,
+    discover,
+    discovery_resolver,
+)
 from mailhop.core.run.events import ProgressEvent, SourceFinished, SourceStarted
+from tests.bench.one_at_a_time import OneAtATime
 from tests.lab.canary import connections_to, requests_to, sightings
 from tests.lab.lab import LabInfo
 from tests.lab.scenario import load_all
@@ -386,20 +396,16 @@ def test_every_scenario_finishes_cleanly(lab: LabInfo, address: str) -> None:
     assert len({(a.source, a.target) for a in report.attempts}) == len(report.attempts)
 
 
-def test_a_crashing_source_or_observer_does_not_end_the_run(
-    lab: LabInfo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import mailhop.core.run.discovery as discovery_module
-
-    async def broken(ctx: object) -> None:
+def test_a_crashing_source_or_observer_does_not_end_the_run(lab: LabInfo) -> None:
+    async def broken(ctx: SourceContext) -> Attempt:
         raise RuntimeError("planted bug")
 
     def observer(event: ProgressEvent) -> None:
         raise ValueError("observer bug")
 
-    monkeypatch.setattr(discovery_module, "tls_rpt", broken)
+    sources = replace(SOURCES, tls_rpt=broken)
     parsed = parse_address("bob@srvonly.test", allow_test_domains=True)
-    report = asyncio.run(discover(parsed, options(lab), observer))
+    report = asyncio.run(discover(parsed, options(lab), observer, sources=sources))
     (crashed,) = attempts(report, Source.TLS_RPT)
     assert crashed.status is Status.FAILED and "internal error" in crashed.detail
     assert "planted bug" in crashed.detail
@@ -408,7 +414,10 @@ def test_a_crashing_source_or_observer_does_not_end_the_run(
 
 def test_one_source_at_a_time_gives_the_same_plan(lab: LabInfo) -> None:
     parallel = run(lab, "alice@healthy.test")
-    sequential = run(lab, "alice@healthy.test", sequential=True)
+    parsed, settings = parse_address("alice@healthy.test", allow_test_domains=True), options(lab)
+    resolver = discovery_resolver(settings, time.monotonic())
+    one_at_a_time = OneAtATime(settings.hard_deadline, resolver)
+    sequential = asyncio.run(discover(parsed, settings, resolver=resolver, scheduler=one_at_a_time))
     for service in Service:
         assert endpoints(sequential, service) == endpoints(parallel, service)
     assert sorted((a.source, a.target) for a in sequential.attempts) == sorted(
@@ -446,7 +455,7 @@ def test_every_source_is_awaited_when_the_run_raises(lab: LabInfo) -> None:
     parsed = parse_address("frank@blackhole.test", allow_test_domains=True)
     raised: list[BaseException] = []
 
-    def broken(attempt: object, attempts: object, ctx: object) -> None:
+    def broken(attempt: object, attempts: object) -> None:
         raise RuntimeError("a bug in the hook")
 
     async def run() -> None:
