@@ -211,7 +211,9 @@ class SignInPage(QWidget):
                 tr("The settings (no password) are in {path}.").format(path=outcome.profile_path)
             )
         set_text(self.status, "\n".join(lines))
-        saved = outcome.status == "saved"
+        from mailhop.core.account.setup import SetupStatus
+
+        saved = outcome.status is SetupStatus.SAVED
         self.next.setEnabled(saved)
         self.go.setEnabled(not saved)
         (self.next if saved else self.password).setFocus()

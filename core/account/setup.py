@@ -12,12 +12,14 @@ no terminal or window I/O itself: the front end passes ``ask_approval`` and
           -> both succeeded? store the password (both entries or neither), save the profile
 
 Nothing is stored when a login fails, and a failure after storing rolls the keyring back:
-a profile that cannot be saved is an outcome (``profile-failed``), anything else is raised
-after the rollback. Either way no password stays in the keyring without a profile naming it.
+a profile that cannot be saved is an outcome (``SetupStatus.PROFILE_FAILED``), anything
+else is raised after the rollback. Either way no password stays in the keyring without a
+profile naming it.
 """
 
 from __future__ import annotations
 
+import enum
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,31 +27,68 @@ from pathlib import Path
 
 from ..common.i18n import _
 from ..run.check import CheckReport
-from .account import choose, profile_from_check, usernames
+from .account import AccountChoice, choose, profile_from_check, usernames
 from .approval import Approval, ApprovalRequest, is_approved
 from .login import LoginResult, login_test
 from .profile import AccountProfile, ProfileError, SecretRef, save_profile
 from .secrets import Password, SecretStore, SecretStoreError, secret_ref
 
-__all__ = ["SetupOutcome", "run_setup"]
+__all__ = ["SetupOutcome", "SetupStatus", "run_setup"]
 
 AskApproval = Callable[[ApprovalRequest], Awaitable[bool]]
 AskPassword = Callable[[], Awaitable[Password]]
 
 
-@dataclass(frozen=True, slots=True)
-class SetupOutcome:
-    """How setup ended: ``status`` is ``saved``, ``blocked``, ``not-approved``,
-    ``keyring`` (no usable keyring), ``login-failed``, ``storage-failed`` or
-    ``profile-failed`` (the settings could not be written; the keyring is as it was)."""
+class SetupStatus(enum.Enum):
+    """How a setup ended. Only SAVED set anything up; every other end leaves the keyring and
+    the profile folder as they were."""
 
-    status: str
+    SAVED = "saved"
+    BLOCKED = "blocked"  # no server passed the checks for receiving or for sending
+    NOT_APPROVED = "not-approved"  # the person declined a domain that needed approval
+    NO_KEYRING = "keyring"  # no usable keyring: asked before the password
+    LOGIN_FAILED = "login-failed"
+    STORAGE_FAILED = "storage-failed"  # the keyring refused the password
+    PROFILE_FAILED = "profile-failed"  # the settings could not be written
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetupOutcome:
+    """How setup ended (``status``), in words for the person (``message``), and what it
+    left: the profile and its file, the login results, the keyring entries written."""
+
+    status: SetupStatus
     message: str
     profile: AccountProfile | None = None
     profile_path: Path | None = None
     logins: tuple[LoginResult, ...] = ()
     stored: tuple[SecretRef, ...] = ()
     keyring_name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Setup:
+    """What every step after the approvals needs: the check, the choice, the approvals."""
+
+    report: CheckReport
+    choice: AccountChoice
+    approvals: tuple[Approval, ...]
+    display_name: str
+    profile_dir: Path | None
+
+    @property
+    def address(self) -> str:
+        return self.report.discovery.address.ascii
+
+    def profile(self, used: tuple[str, str], secrets: tuple[SecretRef, ...] = ()) -> AccountProfile:
+        return profile_from_check(
+            self.report,
+            self.choice,
+            usernames_used=used,
+            approvals=self.approvals,
+            secrets=secrets,
+            display_name=self.display_name,
+        )
 
 
 async def run_setup(
@@ -63,103 +102,125 @@ async def run_setup(
     display_name: str = "",
     deadline_seconds: float = 15.0,
 ) -> SetupOutcome:
+    """Check result -> approvals -> (OAuth2: profile) or keyring, password, login test,
+    keyring, profile; the order of the module docstring."""
     choice = choose(report)
     if choice.blocked is not None or choice.incoming is None or choice.outgoing is None:
-        return SetupOutcome(
-            "blocked", _("Nothing was set up: {reason}.").format(reason=choice.blocked)
-        )
+        message = _("Nothing was set up: {reason}.").format(reason=choice.blocked)
+        return SetupOutcome(status=SetupStatus.BLOCKED, message=message)
     approvals: list[Approval] = []
     for request in choice.approvals:
         if not await ask_approval(request):
-            return SetupOutcome(
-                "not-approved",
-                _("Nothing was set up: {domain} ({alabel}) was not approved.").format(
-                    domain=request.unicode, alabel=request.registrable
-                ),
+            message = _("Nothing was set up: {domain} ({alabel}) was not approved.").format(
+                domain=request.unicode, alabel=request.registrable
             )
+            return SetupOutcome(status=SetupStatus.NOT_APPROVED, message=message)
         approvals.append(Approval.grant(request))
-    incoming, outgoing = choice.incoming, choice.outgoing
-    assert all(is_approved(p.entry, approvals) for p in (incoming, outgoing))
-    address = report.discovery.address.ascii
+    assert all(is_approved(p.entry, approvals) for p in (choice.incoming, choice.outgoing))
+    setup = _Setup(
+        report=report,
+        choice=choice,
+        approvals=tuple(approvals),
+        display_name=display_name,
+        profile_dir=profile_dir,
+    )
     if choice.oauth2:
-        profile = profile_from_check(
-            report,
-            choice,
-            usernames_used=(address, address),
-            approvals=approvals,
-            display_name=display_name,
-        )
-        try:
-            path = save_profile(profile, profile_dir)
-        except ProfileError as exc:
-            return SetupOutcome(
-                "profile-failed", _("Nothing was set up: {reason}.").format(reason=exc)
-            )
-        return SetupOutcome(
-            "saved",
-            _(
-                "This account signs in with OAuth2: no password was asked for or stored; your "
-                "mail client will open the provider's sign-in page."
-            ),
-            profile,
-            path,
-        )
+        return _save_oauth2(setup)
     try:
         keyring_name = store.ensure_usable()
     except SecretStoreError as exc:
-        return SetupOutcome("keyring", _("Nothing was set up: {reason}").format(reason=exc))
+        message = _("Nothing was set up: {reason}").format(reason=exc)
+        return SetupOutcome(status=SetupStatus.NO_KEYRING, message=message)
     password = await ask_password()
     deadline = time.monotonic() + deadline_seconds
-    logins = []
+    logins = await _log_in(setup, password, extra_ca_file, deadline)
+    if isinstance(logins, SetupOutcome):
+        return logins
+    return _store_and_save(setup, store, keyring_name, password, logins)
+
+
+def _save_oauth2(setup: _Setup) -> SetupOutcome:
+    """OAuth2: no password to ask for or store; the profile tells the mail client."""
+    profile = setup.profile((setup.address, setup.address))
+    try:
+        path = save_profile(profile, setup.profile_dir)
+    except ProfileError as exc:
+        message = _("Nothing was set up: {reason}.").format(reason=exc)
+        return SetupOutcome(status=SetupStatus.PROFILE_FAILED, message=message)
+    message = _(
+        "This account signs in with OAuth2: no password was asked for or stored; your "
+        "mail client will open the provider's sign-in page."
+    )
+    return SetupOutcome(
+        status=SetupStatus.SAVED, message=message, profile=profile, profile_path=path
+    )
+
+
+async def _log_in(
+    setup: _Setup, password: Password, extra_ca_file: Path | None, deadline: float
+) -> tuple[LoginResult, LoginResult] | SetupOutcome:
+    """The login test, receiving then sending, over verified TLS only: both results, or the
+    outcome of the first that failed (nothing stored)."""
+    incoming, outgoing = setup.choice.incoming, setup.choice.outgoing
+    assert incoming is not None and outgoing is not None
+    logins: list[LoginResult] = []
     for probe in (incoming, outgoing):
         result = await login_test(
             probe,
             password,
-            address=address,
-            usernames=usernames(probe.entry, address),
+            address=setup.address,
+            usernames=usernames(probe.entry, setup.address),
             approved=True,
             extra_ca_file=extra_ca_file,
             deadline=deadline,
         )
         logins.append(result)
         if not result.ok:
-            return SetupOutcome(
-                "login-failed",
-                _("Sign-in to {host} failed, so nothing was stored: {advice}").format(
-                    host=probe.entry.name.shown, advice=result.advice
-                ),
-                logins=tuple(logins),
+            message = _("Sign-in to {host} failed, so nothing was stored: {advice}").format(
+                host=probe.entry.name.shown, advice=result.advice
             )
-    refs = [secret_ref(address, probe.entry.service) for probe in (incoming, outgoing)]
+            return SetupOutcome(
+                status=SetupStatus.LOGIN_FAILED, message=message, logins=tuple(logins)
+            )
+    return logins[0], logins[1]
+
+
+def _store_and_save(
+    setup: _Setup,
+    store: SecretStore,
+    keyring_name: str,
+    password: Password,
+    logins: tuple[LoginResult, LoginResult],
+) -> SetupOutcome:
+    """Both entries into the keyring, then the profile; a failure after storing takes the
+    password back out (an outcome for a profile error, raised for anything else)."""
+    incoming, outgoing = setup.choice.incoming, setup.choice.outgoing
+    assert incoming is not None and outgoing is not None
+    refs = tuple(secret_ref(setup.address, p.entry.service) for p in (incoming, outgoing))
     try:
         stored = store.store_all([(ref, password) for ref in refs])
     except SecretStoreError as exc:
-        return SetupOutcome(
-            "storage-failed",
-            _("Nothing was stored: {reason}").format(reason=exc),
-            logins=tuple(logins),
-        )
+        message = _("Nothing was stored: {reason}").format(reason=exc)
+        return SetupOutcome(status=SetupStatus.STORAGE_FAILED, message=message, logins=logins)
     # From here on the password is in the keyring: every way out but "saved" takes it back.
     try:
-        used = (logins[0].username_used or address, logins[1].username_used or address)
-        profile = profile_from_check(
-            report,
-            choice,
-            usernames_used=used,
-            approvals=approvals,
-            secrets=tuple(refs),
-            display_name=display_name,
-        )
-        path = save_profile(profile, profile_dir)
+        used = (logins[0].username_used or setup.address, logins[1].username_used or setup.address)
+        profile = setup.profile(used, refs)
+        path = save_profile(profile, setup.profile_dir)
     except ProfileError as exc:
-        return SetupOutcome(
-            "profile-failed", _not_saved(exc, stored.undo(), keyring_name), logins=tuple(logins)
-        )
+        message = _not_saved(exc, stored.undo(), keyring_name)
+        return SetupOutcome(status=SetupStatus.PROFILE_FAILED, message=message, logins=logins)
     except BaseException:  # a bug, or an interrupt: raised, but the keyring is as it was
         stored.undo()
         raise
     return SetupOutcome(
-        "saved", _("Account set up."), profile, path, tuple(logins), tuple(refs), keyring_name
+        status=SetupStatus.SAVED,
+        message=_("Account set up."),
+        profile=profile,
+        profile_path=path,
+        logins=logins,
+        stored=refs,
+        keyring_name=keyring_name,
     )
 
 

@@ -200,8 +200,10 @@ def _password_asker(
 
 def _setup_told(outcome: SetupOutcome) -> int:
     """Where the password and the settings went, and the exit code of the setup."""
-    if outcome.status != "saved":
-        return EXIT_BLOCKED if outcome.status == "blocked" else EXIT_NOT_SET_UP
+    from ..account.setup import SetupStatus
+
+    if outcome.status is not SetupStatus.SAVED:
+        return EXIT_BLOCKED if outcome.status is SetupStatus.BLOCKED else EXIT_NOT_SET_UP
     if outcome.stored:
         print(_("The password is in {keyring}, under:").format(keyring=outcome.keyring_name))
         for ref in outcome.stored:

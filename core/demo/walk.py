@@ -120,7 +120,7 @@ def _walk(
     read_secret: Callable[[str], str],
 ) -> int:
     from ..account.secrets import InvalidPassword, Password
-    from ..account.setup import run_setup
+    from ..account.setup import SetupStatus, run_setup
     from ..cli import main as cli
     from ..cli.render_check import render_check
     from ..cli.render_login import render_logins
@@ -175,8 +175,8 @@ def _walk(
     for line in render_logins(outcome.logins):
         print(line, file=out)
     print(outcome.message, file=out)
-    if outcome.status != "saved" or outcome.profile is None:
-        return cli.EXIT_BLOCKED if outcome.status == "blocked" else cli.EXIT_NOT_SET_UP
+    if outcome.status is not SetupStatus.SAVED or outcome.profile is None:
+        return cli.EXIT_BLOCKED if outcome.status is SetupStatus.BLOCKED else cli.EXIT_NOT_SET_UP
     for ref in outcome.stored:
         stored = _("in {keyring}: service {service}, user {user}").format(
             keyring=outcome.keyring_name, service=ref.service, user=ref.username

@@ -10,7 +10,7 @@ import pytest
 
 from mailhop.core.account.accounts import forget_account, recheck_against
 from mailhop.core.account.profile import load_profile
-from mailhop.core.account.setup import run_setup
+from mailhop.core.account.setup import SetupStatus, run_setup
 from mailhop.core.common.address import parse_address
 from mailhop.core.demo.domain import start_demo
 from mailhop.core.run.check import check
@@ -42,7 +42,7 @@ def set_up(demo: Any) -> Any:
             profile_dir=demo.profile_dir,
         )
     )
-    assert outcome.status == "saved", outcome.message
+    assert outcome.status is SetupStatus.SAVED, outcome.message
     return address
 
 

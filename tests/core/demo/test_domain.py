@@ -21,7 +21,7 @@ import pytest
 
 from mailhop.core.account.profile import default_directory
 from mailhop.core.account.secrets import Password, SecretNotFound, SecretStore, account_refs
-from mailhop.core.account.setup import SetupOutcome, run_setup
+from mailhop.core.account.setup import SetupOutcome, SetupStatus, run_setup
 from mailhop.core.common.address import parse_address
 from mailhop.core.common.model import Service
 from mailhop.core.demo.domain import DEMO_ADDRESS, DEMO_DOMAIN, DemoDomain, start_demo
@@ -101,7 +101,7 @@ def test_setup_keeps_the_password_in_the_demo_keyring_only(
     demo: DemoDomain, secret_service: KeyringSession
 ) -> None:
     outcome = setup_with(demo, checked(demo), demo.password.reveal())
-    assert outcome.status == "saved", outcome.message
+    assert outcome.status is SetupStatus.SAVED, outcome.message
     assert [login.ok for login in outcome.logins] == [True, True]
     assert outcome.keyring_name == "the demo keyring (in memory, gone when the demo ends)"
     assert {ref.service for ref in outcome.stored} == {
@@ -123,7 +123,7 @@ def test_a_wrong_password_is_refused_by_the_servers_and_nothing_is_kept(
     demo: DemoDomain,
 ) -> None:
     outcome = setup_with(demo, checked(demo), "not-the-demo-password")
-    assert outcome.status == "login-failed"
+    assert outcome.status is SetupStatus.LOGIN_FAILED
     (login,) = outcome.logins
     assert not login.ok and "AUTHENTICATIONFAILED" in login.server_said
     assert demo.keyring.services() == ()
