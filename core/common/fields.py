@@ -39,8 +39,15 @@ from xml.etree.ElementTree import Element
 import idna
 
 from .errors import MailhopError
+from .failure import Failure
 from .model import IssueCode, ParseIssue, Security
-from .untrusted import MAX_DOCUMENT_BYTES, UntrustedDataError, read_xml
+from .untrusted import (
+    MAX_DOCUMENT_BYTES,
+    DocumentTooLarge,
+    ForbiddenXmlError,
+    UntrustedDataError,
+    read_xml,
+)
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -251,11 +258,16 @@ def join_txt(record: str | bytes | Sequence[bytes]) -> str | None:
         return None
 
 
-def load_xml(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Element | str:
+def load_xml(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Element | Failure[IssueCode]:
     """Parse untrusted XML through the one XML boundary (untrusted.read_xml: size cap,
     defusedxml with DTDs, entities and external references forbidden, a depth limit).
-    Returns the root or an error text."""
+    Returns the root, or why not: the code by the refusal's class, never by its words."""
     try:
         return read_xml(data, max_bytes=max_bytes)
     except UntrustedDataError as exc:
-        return str(exc)
+        code = IssueCode.MALFORMED
+        if isinstance(exc, ForbiddenXmlError):
+            code = IssueCode.FORBIDDEN_XML
+        elif isinstance(exc, DocumentTooLarge):
+            code = IssueCode.TOO_LARGE
+        return Failure(code=code, message=str(exc))

@@ -57,6 +57,7 @@ from .errors import UntrustedDataError
 __all__ = [
     "MAX_DEPTH",
     "MAX_DOCUMENT_BYTES",
+    "DocumentTooLarge",
     "ForbiddenXmlError",
     "UntrustedDataError",
     "public_key_of",
@@ -87,9 +88,13 @@ def _reason(exc: BaseException) -> str:
     return safe if len(safe) <= _MAX_REASON else safe[: _MAX_REASON - 3] + "..."
 
 
+class DocumentTooLarge(UntrustedDataError):
+    """More bytes than the limit: refused before any parsing."""
+
+
 def _size(data: bytes, max_bytes: int) -> None:
     if len(data) > max_bytes:
-        raise UntrustedDataError(
+        raise DocumentTooLarge(
             f"document is {len(data)} bytes, more than the {max_bytes} byte limit"
         )
 

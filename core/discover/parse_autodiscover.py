@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element
 
+from ..common.failure import Failure
 from ..common.fields import (
     MAX_DOCUMENT_BYTES,
     FieldError,
@@ -102,8 +103,8 @@ def _text(element: Element, name: str) -> str | None:
 def parse_autodiscover(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> AutodiscoverResult:
     """Parse one Autodiscover response body. Never raises for bad input."""
     root = load_xml(data, max_bytes)
-    if isinstance(root, str):
-        return AutodiscoverResult(error=root)
+    if isinstance(root, Failure):
+        return AutodiscoverResult(error=root.message)
     if _local(root.tag) != "Autodiscover" or _namespace(root.tag) not in (RESPONSE_NS, ""):
         return AutodiscoverResult(error=f"root element is {root.tag[:96]!r}, not Autodiscover")
     responses = _children(root, "Response")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mailhop.core.common.failure import Failure
 from mailhop.core.common.fields import (
     FieldError,
     has_control,
@@ -235,4 +236,18 @@ def test_txt_records_are_joined(record: object, text: str | None) -> None:
 def test_load_xml_refuses_before_parsing_when_too_large() -> None:
     # Not even well-formed: the cap must answer before the parser sees a byte.
     error = load_xml(b"<" * 70000)
-    assert isinstance(error, str) and "limit" in error
+    assert isinstance(error, Failure) and error.code is IssueCode.TOO_LARGE
+    assert "limit" in error.message
+
+
+@pytest.mark.parametrize(
+    ("document", "code"),
+    [
+        (b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', IssueCode.FORBIDDEN_XML),
+        (b"<x><y></x>", IssueCode.MALFORMED),
+        (b"<" + b"a" * 70000, IssueCode.TOO_LARGE),
+    ],
+)
+def test_a_refused_document_says_why_by_code_not_by_words(document: bytes, code: IssueCode) -> None:
+    refused = load_xml(document)
+    assert isinstance(refused, Failure) and refused.code is code and refused.message
