@@ -36,7 +36,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
-from ..common.failure import Failure
 from ..common.fields import (
     MAX_DOCUMENT_BYTES,
     FieldError,
@@ -76,6 +75,9 @@ _AUTH = {
     "oauth2": AuthMethod.OAUTH2,
     "tls-client-cert": AuthMethod.CLIENT_CERT,
     "none": AuthMethod.NONE,
+    # Thunderbird's outgoing words for "no authentication" (readFromXML)
+    "client-ip-address": AuthMethod.NONE,
+    "smtp-after-pop": AuthMethod.NONE,
 }
 # The standard TLS endpoints of each protocol, implicit TLS first (RFC 8314 section 3.3,
 # 7, 3.1): where a host published only with plaintext is tried instead.
@@ -104,8 +106,8 @@ def parse_autoconfig(
     Never raises for bad input: a document that cannot be used has ``error`` set.
     """
     root = load_xml(data, max_bytes)
-    if isinstance(root, Failure):
-        return AutoconfigResult(error=root.message)
+    if isinstance(root, str):
+        return AutoconfigResult(error=root)
     if root.tag != "clientConfig":
         return AutoconfigResult(error=f"root element is {root.tag[:64]!r}, not clientConfig")
     providers = [child for child in root if child.tag == "emailProvider"]
@@ -120,11 +122,13 @@ def parse_autoconfig(
 
     candidates: list[ServerCandidate] = []
     order = 0
+    counts = dict.fromkeys(_SERVICES, 0)  # "where" numbers each tag, as lint does
     for child in provider:
         if child.tag in _SERVICES:
-            where = f"{child.tag}[{order}]"
+            where = f"{child.tag}[{counts[child.tag]}]"
             candidates += _server(child, order, where, local_part, domain, issues)
             order += 1
+            counts[child.tag] += 1
     candidates = without_repeats(candidates)
 
     def display(tags: frozenset[str]) -> str | None:
@@ -137,7 +141,7 @@ def parse_autoconfig(
     provider_id = _optional_text(provider.get("id"), "emailProvider id", issues)
     display_name = display(frozenset({"displayname"}))
     display_short_name = display(_SHORT_NAME_TAGS)
-    domains = _domains(provider, issues)
+    domains = _domains(provider, local_part, domain, issues)
     oauth2 = _oauth2(root, provider, issues)
     return AutoconfigResult(
         candidates=tuple(candidates),
@@ -236,18 +240,14 @@ def _server(
             issues.append(
                 ParseIssue(IssueCode.PASSWORD_IGNORED, "provider-supplied password ignored", where)
             )
-        plaintext = None
-        try:
-            security = socket_security(_required(entry, "socketType"))
-        except FieldError as exc:
-            if exc.code is not IssueCode.PLAINTEXT_REJECTED:
-                raise
-            plaintext, security = exc, Security.IMPLICIT_TLS
+        plaintext, security = _socket_type(entry)
+        # Blanks around a host name or port are trimmed, as Thunderbird does (Thunderbird for
+        # Android rejects the file for them: lint says so).
         raw_host, found = substitute_placeholders(
-            _required(entry, "hostname"), local_part=local_part, domain=domain, where=where
+            _required(entry, "hostname").strip(), local_part=local_part, domain=domain, where=where
         )
         hostname = validate_hostname(raw_host)
-        port = validate_port(_required(entry, "port"))
+        port = validate_port(_required(entry, "port").strip())
         username = None
         user_element = _single(entry, "username")
         if user_element is not None:
@@ -256,11 +256,7 @@ def _server(
             )
             username = validate_username(raw_user)
             found += more
-        methods: list[AuthMethod] = []
-        for element in entry.findall("authentication"):
-            method = _AUTH.get(_leaf_text(element).lower(), AuthMethod.UNKNOWN)
-            if method not in methods:
-                methods.append(method)
+        methods = _auth_methods(entry)
     except FieldError as exc:
         issues.append(ParseIssue(exc.code, f"entry dropped: {exc.message}", where, dropped=True))
         return []
@@ -286,6 +282,40 @@ def _server(
     )
 
 
+def _socket_type(entry: Element) -> tuple[FieldError | None, Security]:
+    """Repeated socketTypes are ordered fallbacks, as Thunderbird reads them: the first one
+    mailhop knows decides. Plaintext is known (and never used: the caller tries TLS)."""
+    values = [_leaf_text(element) for element in entry.findall("socketType")]
+    if not values:
+        raise FieldError(IssueCode.MISSING_FIELD, "<socketType> is missing")
+    for value in values:
+        try:
+            return None, socket_security(value)
+        except FieldError as exc:
+            if exc.code is IssueCode.PLAINTEXT_REJECTED:
+                return exc, Security.IMPLICIT_TLS
+            if exc.code is not IssueCode.BAD_SOCKET_TYPE:
+                raise
+    raise FieldError(IssueCode.BAD_SOCKET_TYPE, f"no socket type mailhop knows in {values[:4]!r}")
+
+
+def _auth_methods(entry: Element) -> list[AuthMethod]:
+    """The entry's authentication values mailhop can use, in the file's order. An unknown
+    or empty value is skipped, never a method of its own (it must not decide the method);
+    an entry that lists values but none usable is dropped, as Thunderbird drops it, so it
+    cannot win over a usable one (Thunderbird's forward-compatibility case)."""
+    listed = [_leaf_text(element) for element in entry.findall("authentication")]
+    methods: list[AuthMethod] = []
+    for value in listed:
+        method = _AUTH.get(value.strip().lower())
+        if method is not None and method not in methods:
+            methods.append(method)
+    if listed and not methods:
+        shown = ", ".join(repr(v[:32]) for v in listed[:4])
+        raise FieldError(IssueCode.BAD_FIELD, f"no authentication mailhop can use ({shown})")
+    return methods
+
+
 def _optional_text(value: str | None, what: str, issues: list[ParseIssue]) -> str | None:
     if value is None:
         return None
@@ -308,11 +338,17 @@ def _display_text(
         return None
 
 
-def _domains(provider: Element, issues: list[ParseIssue]) -> tuple[str, ...]:
+def _domains(
+    provider: Element, local_part: str, domain: str, issues: list[ParseIssue]
+) -> tuple[str, ...]:
     domains: list[str] = []
     for element in provider.findall("domain"):
         try:
-            name = validate_hostname(_leaf_text(element), what="domain")
+            # Thunderbird for Android fills in placeholders here too ("%EMAILDOMAIN%").
+            text, _ = substitute_placeholders(
+                _leaf_text(element).strip(), local_part=local_part, domain=domain
+            )
+            name = validate_hostname(text, what="domain")
         except FieldError as exc:
             issues.append(ParseIssue(exc.code, f"domain ignored: {exc.message}", "domain"))
             continue

@@ -127,7 +127,7 @@ BAD_ENTRIES = [
     (server(port="99999"), IssueCode.BAD_PORT),
     (server(port="-1"), IssueCode.BAD_PORT),
     (server(port="1e3"), IssueCode.BAD_PORT),
-    (server(port=" 993"), IssueCode.BAD_PORT),
+    (server(port="9 93"), IssueCode.BAD_PORT),
     (server(port="+993"), IssueCode.BAD_PORT),
     (server(port=""), IssueCode.BAD_PORT),
     # hostnames
@@ -338,11 +338,52 @@ def test_unknown_elements_and_auth_methods() -> None:
         **ADDRESS,
     )
     assert result.issues == ()
+    # GSSAPI is not a method mailhop sets up: skipped, never a method of its own.
     assert result.candidates[0].auth_methods == (
         AuthMethod.PASSWORD_CLEARTEXT,
-        AuthMethod.UNKNOWN,
         AuthMethod.PASSWORD_ENCRYPTED,
     )
+
+
+# --- read as Thunderbird reads (issue 15; its test_autoconfigXML.js in tests/data/peers) --
+
+
+def test_blanks_around_host_and_port_are_trimmed_as_thunderbird_does() -> None:
+    result = parse_autoconfig(
+        document(server(host=" imap.example.com  ", port=" 993 ")), **ADDRESS
+    )
+    assert [(c.hostname, c.port) for c in result.candidates] == [("imap.example.com", 993)]
+    assert result.issues == ()
+
+
+def test_a_placeholder_domain_is_filled_in() -> None:
+    data = document(server()).replace(b"<domain>example.com", b"<domain>%EMAILDOMAIN%")
+    result = parse_autoconfig(data, **ADDRESS)
+    assert result.domains == ("example.com",) and result.issues == ()
+
+
+def test_repeated_socket_types_are_ordered_fallbacks() -> None:
+    entry = server(socket="GSSAPI2</socketType><socketType>STARTTLS", port="143")
+    result = parse_autoconfig(document(entry), **ADDRESS)
+    assert [(c.port, c.security) for c in result.candidates] == [(143, Security.STARTTLS)]
+
+
+def test_an_unknown_first_authentication_does_not_decide_and_an_unusable_entry_is_dropped() -> None:
+    first_unknown = server(extra="").replace(
+        "<authentication>password-cleartext",
+        "<authentication></authentication>"
+        "<authentication>smtp-after-imap</authentication><authentication>password-cleartext",
+    )
+    unusable = server(kind="smtp", host="smtp.example.com", port="465").replace(
+        "password-cleartext", "smtp-after-imap"
+    )
+    usable = server(kind="smtp", host="smtp2.example.com", port="465")
+    result = parse_autoconfig(document(first_unknown, unusable, usable), **ADDRESS)
+    assert [(c.hostname, c.auth_methods) for c in result.candidates] == [
+        ("imap.example.com", (AuthMethod.PASSWORD_CLEARTEXT,)),
+        ("smtp2.example.com", (AuthMethod.PASSWORD_CLEARTEXT,)),
+    ]
+    assert [i.dropped for i in result.issues] == [True]
 
 
 def test_missing_username_is_none_and_extra_provider_reported() -> None:
