@@ -77,8 +77,9 @@ TEST = dns.name.from_text("test.")
 ZONE_TTL = 3600  # SOA, NS, DS, DNSKEY
 NEGATIVE_TTL = 300  # SOA minimum: how long a resolver may cache "no such name"
 # A zone a test re-publishes (publish.py) must not outlive itself in Unbound's cache: its SOA
-# minimum and its published records' TTLs are this short, so the next answer is the new zone.
-REPUBLISH_TTL = 1
+# minimum and its published records' TTLs are 0, so an answer lives only through the second
+# it was cached in (Unbound counts whole seconds and still serves an entry whose TTL reads 0).
+REPUBLISH_TTL = 0
 SIGNATURE_SLACK = 86400  # inception this long before now: clocks in a lab may drift
 SIGNATURE_LIFETIME = 90 * 86400  # a lab left up for weeks keeps validating
 START_TIMEOUT = 10.0

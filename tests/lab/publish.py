@@ -11,8 +11,9 @@ the web server reads it:
     withdraw(lab, ["a.test"])      # back to the scenario file: nothing published
 
 `publish` replaces everything published for the domains it names, so a run never sees what an
-earlier one left. Records and negative answers of these zones live 1 s (dns.REPUBLISH_TTL) and
-`publish` waits that long, so Unbound's cache holds nothing of an earlier version. A line whose
+earlier one left. Records and negative answers of these zones have TTL 0 (dns.REPUBLISH_TTL)
+and `publish` waits out the second Unbound still serves them in, so its cache holds nothing of
+an earlier version. A line whose
 name is in no re-publishable zone, or a document at a place the scenario does not serve, is a
 LabError: the test learns that mailhop named a place the lab (and so a real domain) lacks.
 """
@@ -67,7 +68,9 @@ def publish(
     for url, path in placed.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(documents[url])
-    time.sleep(lab_dns.REPUBLISH_TTL + 0.2)  # what Unbound cached of the last version expires
+    # What Unbound cached of the last version expires: it serves an entry through the whole
+    # second its TTL runs out in (measured: a 1 s TTL was still served 2 s later).
+    time.sleep(lab_dns.REPUBLISH_TTL + 1.1)
 
 
 def withdraw(lab: LabInfo, domains: Iterable[str]) -> None:
@@ -86,9 +89,9 @@ def _entry(line: str) -> tuple[dns.name.Name, lab_dns.Entry]:
     match = ZONE_LINE.match(line)
     if match is None or not match.group(1).endswith("."):
         raise LabError(f"not a zone-file line with an absolute owner name: {line!r}")
-    owner_text, ttl, rtype, value = match.groups()
+    owner_text, _ttl, rtype, value = match.groups()
     owner = dns.name.from_text(owner_text)
-    ttl_seconds = min(int(ttl or lab_dns.REPUBLISH_TTL), lab_dns.REPUBLISH_TTL)
+    ttl_seconds = lab_dns.REPUBLISH_TTL  # the line's own TTL would keep it in Unbound's cache
     return owner, (owner, ttl_seconds, lab_dns.make_rdata(rtype.upper(), value))
 
 
