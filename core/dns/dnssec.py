@@ -69,6 +69,7 @@ from dns.rdtypes.ANY.RRSIG import RRSIG
 from dns.rdtypes.dnskeybase import Flag
 
 from ..common.errors import RemoteFailure, UsageError
+from ..common.failure import Failure
 from ..common.tasks import cancel_and_wait
 from .dnssec_denial import (
     CutKind,
@@ -115,6 +116,16 @@ class Security(enum.Enum):
     BOGUS = "bogus"  # a signature, digest or proof that should hold does not
     INDETERMINATE = "indeterminate"  # no anchor, failed lookup, or an unproven absence
 
+
+class LookupTrouble(enum.Enum):
+    """Why a question of the chain walk has no message to validate."""
+
+    FAILED = "failed"  # the fetch failed: timeout, network, a malformed reply
+    NAME_TOO_LONG = "yxdomain"  # RFC 6672 section 2.2: a DNAME would overflow the name
+    REFUSED = "rcode"  # SERVFAIL, REFUSED, ...: any rcode but NOERROR and NXDOMAIN
+
+
+Fetched = dns.message.Message | Failure[LookupTrouble]
 
 _INDETERMINATE = Security.INDETERMINATE
 _RANK = {Security.SECURE: 0, Security.INSECURE: 1, Security.INDETERMINATE: 2, Security.BOGUS: 3}
@@ -199,7 +210,7 @@ class ChainValidator:
         self._fetch = fetch
         self._clock = clock
         self._zones: dict[dns.name.Name, _Zone] = {}
-        self._responses: dict[tuple[dns.name.Name, RdataType], dns.message.Message | str] = {}
+        self._responses: dict[tuple[dns.name.Name, RdataType], Fetched] = {}
         self._locks: dict[tuple[dns.name.Name, RdataType], asyncio.Lock] = {}
         self._primed: set[dns.name.Name] = set()
 
@@ -223,8 +234,8 @@ class ChainValidator:
         finally:  # cancelled (a deadline) or failed: the walk ends with the question
             if chain is not None and not chain.done():
                 await cancel_and_wait([chain])
-        if isinstance(message, str):
-            return ValidatedAnswer(name, rdtype, Security.INDETERMINATE, None, message)
+        if isinstance(message, Failure):
+            return ValidatedAnswer(name, rdtype, Security.INDETERMINATE, None, message.message)
         return await self.validate_message(name, rdtype, message)
 
     def _unknown_territory(self, host: dns.name.Name) -> bool:
@@ -265,8 +276,9 @@ class ChainValidator:
             if current == asked or message.rcode() == dns.rcode.NXDOMAIN or message.authority:
                 return chain.end(await self._negative(current, rdtype, message))
             fetched = await self._lookup(current, rdtype)  # the chain left this message
-            if isinstance(fetched, str):
-                return chain.end(ValidatedAnswer(current, rdtype, _INDETERMINATE, None, fetched))
+            if isinstance(fetched, Failure):
+                why = fetched.message
+                return chain.end(ValidatedAnswer(current, rdtype, _INDETERMINATE, None, why))
             message, asked = fetched, current
         why = f"gave up after following {MAX_ALIASES} aliases from {name}"
         return ValidatedAnswer(name, rdtype, Security.INDETERMINATE, None, why)
@@ -430,8 +442,8 @@ class ChainValidator:
     async def _descend(self, parent: _Zone, name: dns.name.Name) -> _Zone:
         """One step down: is `name` a signed child, an unsigned child, or no cut at all?"""
         message = await self._lookup(name, RdataType.DS)
-        if isinstance(message, str):
-            return _Zone(Security.INDETERMINATE, parent.apex, None, message)
+        if isinstance(message, Failure):
+            return _Zone(Security.INDETERMINATE, parent.apex, None, message.message)
         ds_rrset = _find(message.answer, name, RdataType.DS)
         if ds_rrset is not None:
             sig, failure = self._check(ds_rrset, message.answer, parent)
@@ -464,14 +476,14 @@ class ChainValidator:
     def _trust_keys(
         self,
         apex: dns.name.Name,
-        message: dns.message.Message | str,
+        message: Fetched,
         ds: Sequence[DS],
         trusted: Sequence[DNSKEY],
         by: str,
     ) -> _Zone:
         """Accept `apex`'s DNSKEY set if a key vouched for by `ds`/`trusted` signs it."""
-        if isinstance(message, str):
-            return _Zone(Security.INDETERMINATE, apex, None, message)
+        if isinstance(message, Failure):
+            return _Zone(Security.INDETERMINATE, apex, None, message.message)
         dnskeys = _find(message.answer, apex, RdataType.DNSKEY)
         if dnskeys is None:
             return _Zone(Security.BOGUS, apex, None, f"{apex} returned no DNSKEY records")
@@ -551,30 +563,31 @@ class ChainValidator:
 
     # -- fetching --------------------------------------------------------------------
 
-    async def _lookup(self, name: dns.name.Name, rdtype: RdataType) -> dns.message.Message | str:
-        """The message for a question, fetched once; a string says why there is none."""
+    async def _lookup(self, name: dns.name.Name, rdtype: RdataType) -> Fetched:
+        """The message for a question, fetched once, or why there is none."""
         key = (name, rdtype)
         async with self._locks.setdefault(key, asyncio.Lock()):
             if key not in self._responses:
                 self._responses[key] = await self._fetch_once(name, rdtype)
         return self._responses[key]
 
-    async def _fetch_once(
-        self, name: dns.name.Name, rdtype: RdataType
-    ) -> dns.message.Message | str:
+    async def _fetch_once(self, name: dns.name.Name, rdtype: RdataType) -> Fetched:
         question = f"{name} {_text(rdtype)}"
         try:
             message = await self._fetch(name, rdtype)
         except (FetchError, dns.exception.DNSException, OSError) as exc:
-            return f"the lookup of {question} failed: {exc or type(exc).__name__}"
+            why = f"the lookup of {question} failed: {exc or type(exc).__name__}"
+            return Failure(code=LookupTrouble.FAILED, message=why)
         rcode = message.rcode()
         if rcode == dns.rcode.YXDOMAIN:
-            return (
+            why = (
                 f"the lookup of {question} failed with YXDOMAIN: a DNAME above it would "
                 "rewrite it to a name longer than DNS allows (RFC 6672 section 2.2)"
             )
+            return Failure(code=LookupTrouble.NAME_TOO_LONG, message=why)
         if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
-            return f"the lookup of {question} failed with {dns.rcode.to_text(rcode)}"
+            why = f"the lookup of {question} failed with {dns.rcode.to_text(rcode)}"
+            return Failure(code=LookupTrouble.REFUSED, message=why)
         return message
 
 
