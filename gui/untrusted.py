@@ -12,7 +12,7 @@ and isolates (U+202A-202E, U+2066-2069, U+200E/F) that make "exe.gnp" read "png.
 So every widget text that can hold such words goes through this module:
 
 * ``neutral(text)``: every character of category C or Z but the space and the line break
-  escaped as ``\\xNN``/``\\uNNNN`` (core's ``sanitise``, line by line, so mailhop's own line
+  escaped as ``\\xNN``/``\\uNNNN`` (core's ``text.one_line``, line by line, so mailhop's own line
   breaks stay), and text longer than ``LIMIT`` cut with a visible note of what was left out;
 * ``set_text`` / ``label`` / ``heading``: a QLabel with ``Qt.PlainText``, never auto-detect;
 * ``set_tooltip``: a tooltip can only be rich or guessed, so it is escaped HTML (``<qt>``
@@ -71,12 +71,12 @@ DOCUMENT_LIMIT = 20_000  # a scrolling text view (the certificate's facts, an ac
 def neutral(text: object, limit: int = LIMIT) -> str:
     """``text`` with every control, format (bidi) and separator character but the space and
     the line break shown escaped, cut at ``limit`` characters with a note saying so."""
-    from mailhop.core.probe.proto_base import sanitise
+    from mailhop.core.common.text import one_line
 
     words = str(text)
     head = words[:limit]  # escaping only lengthens: the rest cannot fit anyway
-    # Line by line, so that line breaks stay; each line's limit is past its longest escape.
-    shown = "\n".join(sanitise(line, 8 * len(line) + 1) for line in head.split("\n"))
+    # Line by line, so that line breaks stay (a tab is escaped: a label has no tab stops).
+    shown = "\n".join(one_line(line) for line in head.split("\n"))
     left = len(words) - len(head)
     if len(shown) > limit:
         shown = shown[:limit]

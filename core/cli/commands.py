@@ -103,9 +103,9 @@ def check_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
 
 
 def lint_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from ..common.text import one_line
     from ..common.untrusted import MAX_DOCUMENT_BYTES
     from ..export.lint import lint
-    from .render_text import safe
 
     try:
         with args.file.open("rb") as handle:  # past the cap lint refuses: read no further
@@ -121,6 +121,6 @@ def lint_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> i
     problems = _("{file}: {format}, {count} problem(s)")
     print(problems.format(file=args.file, format=report.format.value, count=len(report.problems)))
     for problem in report.problems:
-        where = " " + _("at {where}").format(where=safe(problem.where)) if problem.where else ""
-        print(f"  {problem.severity.value:5}  {safe(problem.message)}{where}  [{problem.code}]")
+        where = " " + _("at {where}").format(where=one_line(problem.where)) if problem.where else ""
+        print(f"  {problem.severity.value:5}  {one_line(problem.message)}{where}  [{problem.code}]")
     return EXIT_OK if report.ok else EXIT_NEEDS_APPROVAL

@@ -8,7 +8,7 @@ job: ``parser`` (the grammar and its help), ``commands`` (discover, check, lint)
 which ``--help`` prints and README.md repeats).
 
 All text the commands write goes through ``terminal.TerminalText``: no control character a
-server or a file supplied can reach the terminal, even where a call site forgot ``safe``.
+server or a file supplied can reach the terminal, even where a call site forgot ``one_line``.
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ..common.i18n import _, ngettext
 from ..common.lookalike import shown_host
+from ..common.text import one_line
 from ..probe.probe_report import EndpointProbe
 from ..run.check import CheckReport, reference_words
 from ..verdict.labels import HOW_VERIFIED, LEVEL_WORDS, SECURITY
 from ..verdict.verdict import RelayVerdict, ServiceVerdict
-from .render_text import safe
 
 __all__ = ["render_check"]
 
@@ -32,7 +32,7 @@ def render_check(report: CheckReport) -> str:
     rua = report.tls_rpt
     if rua:
         lines.insert(
-            -1, "  " + _("TLS failure reports (TLS-RPT) go to {rua}").format(rua=safe(rua))
+            -1, "  " + _("TLS failure reports (TLS-RPT) go to {rua}").format(rua=one_line(rua))
         )
     access = verdict.access
     name = "IMAP" if access is verdict.imap else "POP3"
@@ -41,7 +41,7 @@ def render_check(report: CheckReport) -> str:
     if findings:
         lines.append(_("Findings"))
         for found in findings:
-            summary = safe(found.shown_summary)
+            summary = one_line(found.shown_summary)
             lines.append(f"  {found.severity.value:5}  {summary}  [{found.code}]")
         lines.append("")
     lines.append(_("Use --json for the certificates, every source and every probe."))
@@ -84,8 +84,8 @@ def _endpoint(probe: EndpointProbe) -> list[str]:
         lines.append(
             "  "
             + days.format(
-                subject=safe(cert.subject),
-                issuer=safe(cert.issuer),
+                subject=one_line(cert.subject),
+                issuer=one_line(cert.issuer),
                 until=cert.not_after[:10],
                 days=cert.days_left,
                 key=cert.key,
@@ -97,10 +97,12 @@ def _endpoint(probe: EndpointProbe) -> list[str]:
         + _("name checked: {host}, {reference}").format(host=host, reference=reference_words(entry))
     )
     if probe.auth_mechanisms:
-        offered = safe(" ".join(probe.auth_mechanisms))
+        offered = one_line(" ".join(probe.auth_mechanisms))
         lines.append("  " + _("sign-in methods offered: {methods}").format(methods=offered))
     # RFC 3501 section 7.1: the person must see an [ALERT]; as the server's quoted words.
-    lines += ["  " + _("alert: {said}").format(said=safe(alert.said())) for alert in probe.alerts]
+    lines += [
+        "  " + _("alert: {said}").format(said=one_line(alert.said())) for alert in probe.alerts
+    ]
     return lines
 
 
@@ -113,7 +115,7 @@ def _relay(title: str, verdict: RelayVerdict) -> list[str]:
         state = _("not probed")
         if probe is not None:
             if probe.failure is not None:
-                state = _("failed: {detail}").format(detail=safe(probe.failure_detail))
+                state = _("failed: {detail}").format(detail=one_line(probe.failure_detail))
             else:
                 state = f"STARTTLS, {probe.tls_version}"
                 if probe.dane == "matched":

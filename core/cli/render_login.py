@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from ..account.login import LoginResult
 from ..common.i18n import _
+from ..common.text import one_line
 from ..probe.proto_base import quote_server
-from .render_text import safe
 
 __all__ = ["render_logins"]
 
@@ -32,4 +32,4 @@ def render_logins(logins: Sequence[LoginResult]) -> list[str]:
             said = quote_server(login.server_said) if login.server_said else _("(nothing)")
             lines.append("    " + _("{host} said: {said}").format(host=login.host, said=said))
         lines += ["    " + _("alert: {said}").format(said=alert.said()) for alert in login.alerts]
-    return [safe(line) for line in lines]
+    return [one_line(line) for line in lines]

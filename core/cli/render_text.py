@@ -1,7 +1,8 @@
 """Plain-text rendering of a discovery report, for the terminal and helpdesk tickets.
 
-Server- and document-supplied text is printed as data: control characters are shown
-escaped so a hostile document cannot move the cursor or fake lines (DESIGN rule 10).
+Server- and document-supplied text is printed as data (``common.text.one_line``): control
+characters are shown escaped so a hostile document cannot move the cursor or fake lines
+(DESIGN rule 10).
 """
 
 from __future__ import annotations
@@ -10,19 +11,12 @@ from collections import Counter
 
 from ..common.i18n import _
 from ..common.lookalike import shown_host
+from ..common.text import one_line
 from ..policy.plan import PlanEntry
 from ..run.discovery import DiscoveryReport
 from ..verdict.labels import SECURITY, SERVICE, SOURCE, STATUS, TIER, auth_label
 
-__all__ = ["render_discovery", "safe"]
-
-
-def safe(text: str) -> str:
-    """Escape control characters (C0, C1, DEL) so untrusted text stays on its line."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
-    )
+__all__ = ["render_discovery"]
 
 
 def render_discovery(report: DiscoveryReport) -> str:
@@ -56,7 +50,7 @@ def render_discovery(report: DiscoveryReport) -> str:
     if plan.findings:
         lines.append(_("Findings"))
         for found in plan.findings:
-            summary = safe(found.shown_summary)
+            summary = one_line(found.shown_summary)
             lines.append(f"  {found.severity.value:5}  {summary}  [{found.code}]")
         lines.append("")
     counts = Counter(a.status for a in report.attempts)
@@ -92,10 +86,10 @@ def _entry_lines(rank: int, entry: PlanEntry, domain: str) -> list[str]:
         origin_words = _("from {source}, {how}: {target}").format(
             source=SOURCE[origin.source],
             how=auth_label(origin.auth, domain),
-            target=safe(origin.target),
+            target=one_line(origin.target),
         )
         lines.append(f"     {origin_words}")
     if entry.username:
-        user = _("user name: {username}").format(username=safe(entry.username))
+        user = _("user name: {username}").format(username=one_line(entry.username))
         lines.append(f"     {user}")
     return lines

@@ -1,6 +1,6 @@
 """The terminal as the last line of defence for untrusted text (DESIGN rule 10).
 
-Call sites escape server and document text with ``render_text.safe``; this stream wrapper makes
+Call sites escape server and document text with ``text.one_line``; this stream wrapper makes
 the rule hold even where one forgets: whatever the CLI writes as text, no control character but
 newline and tab reaches the terminal, so no value can move the cursor, recolour mailhop's own
 lines, rewrite the title bar or reorder text with a bidi override. Bytes written to ``buffer``
@@ -12,31 +12,19 @@ from __future__ import annotations
 import io
 from typing import Any, BinaryIO, TextIO
 
-__all__ = ["TerminalText", "terminal_safe"]
+from .text import keep_lines
 
-_KEPT = frozenset("\n\t")
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with every control and format character but newline and tab escaped."""
-    if text.isprintable():  # the common case: nothing to do
-        return text
-    return "".join(
-        ch
-        if ch in _KEPT or ch == " " or ch.isprintable()
-        else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
-    )
+__all__ = ["TerminalText"]
 
 
 class TerminalText(io.TextIOBase):
-    """A text stream that escapes what ``terminal_safe`` escapes, then writes to ``inner``."""
+    """A text stream that escapes what ``text.keep_lines`` escapes, then writes to ``inner``."""
 
     def __init__(self, inner: TextIO) -> None:
         self._inner = inner
 
     def write(self, text: str) -> int:
-        self._inner.write(terminal_safe(text))
+        self._inner.write(keep_lines(text))
         return len(text)
 
     def flush(self) -> None:

@@ -53,6 +53,7 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKey
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
 
 from .errors import UntrustedDataError
+from .text import server_text
 
 __all__ = [
     "MAX_DEPTH",
@@ -84,8 +85,7 @@ class ForbiddenXmlError(UntrustedDataError):
 
 def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
-    safe = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
-    return safe if len(safe) <= _MAX_REASON else safe[: _MAX_REASON - 3] + "..."
+    return server_text(text, _MAX_REASON)
 
 
 class DocumentTooLarge(UntrustedDataError):

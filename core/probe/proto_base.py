@@ -41,12 +41,12 @@ Untrusted input is bounded: a line longer than ``Limits.line``, more than
 from __future__ import annotations
 
 import enum
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
 from ..common.model import Security
+from ..common.text import server_text
 
 __all__ = [
     "NEXT",
@@ -418,32 +418,6 @@ def quote_server(text: str) -> str:
 
 
 def sanitise(raw: bytes | str, limit: int = GREETING_LIMIT) -> str:
-    """Server text made safe to show as plain text (DESIGN rule 10).
-
-    Invalid UTF-8 becomes ``\\xNN``; control, format (bidi overrides), private-use,
-    unassigned and separator characters other than the plain space are escaped; the
-    result is cut at ``limit`` characters, ending in an ellipsis when cut.
-    """
-    text = raw.decode("utf-8", "backslashreplace") if isinstance(raw, bytes) else raw
-    shown: list[str] = []
-    size = 0
-    for char in text:
-        piece = _escape(char)
-        if size + len(piece) > limit:
-            shown.append("…")
-            break
-        shown.append(piece)
-        size += len(piece)
-    return "".join(shown)
-
-
-_SIMPLE_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(char: str) -> str:
-    if char == " " or unicodedata.category(char)[0] not in "CZ":
-        return char
-    if char in _SIMPLE_ESCAPES:
-        return _SIMPLE_ESCAPES[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    """Server text made safe to show as plain text (DESIGN rule 10): the one rule of
+    ``common.text.server_text``, cut at the probe's ``limit``."""
+    return server_text(raw, limit)
