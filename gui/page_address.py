@@ -11,7 +11,7 @@ from .look import heading, tr
 from .untrusted import set_text
 
 if TYPE_CHECKING:  # not at run time: this page is part of the first paint, the core is not
-    from mailhop.core.common.address import EmailAddress
+    from mailhop.core.common.address import AddressError, EmailAddress
 
 __all__ = ["AddressPage"]
 
@@ -69,14 +69,14 @@ class AddressPage(QWidget):
         self.field.setText(text)
         self.field.setFocus()
 
-    def _parse(self) -> EmailAddress | str:
-        """The address, or why it is not one (the core's words)."""
+    def _parse(self) -> EmailAddress | AddressError:
+        """The address, or why it is not one (the core's error: a code and words)."""
         from mailhop.core.common.address import AddressError, parse_address
 
         try:
             return parse_address(self.field.text(), allow_test_domains=self.allow_test_domains)
         except AddressError as exc:
-            return str(exc)
+            return exc
 
     def _validate(self) -> None:
         text = self.field.text().strip()
@@ -85,17 +85,18 @@ class AddressPage(QWidget):
             self.go.setEnabled(False)
             return
         parsed = self._parse()
+        failed = isinstance(parsed, Exception)
         # While the person is still typing the domain, say nothing yet.
-        if isinstance(parsed, str) and "@" in text and "." in text.rpartition("@")[2]:
-            set_text(self.error, parsed)  # it quotes what was typed or pasted
+        if failed and "@" in text and "." in text.rpartition("@")[2]:
+            set_text(self.error, str(parsed))  # it quotes what was typed or pasted
         else:
             self.error.clear()
-        self.go.setEnabled(not isinstance(parsed, str))
+        self.go.setEnabled(not failed)
 
     def _submit(self) -> None:
         parsed = self._parse()
-        if isinstance(parsed, str):
-            set_text(self.error, parsed)
+        if isinstance(parsed, Exception):
+            set_text(self.error, str(parsed))
             self.field.setFocus()
             return
         self.error.clear()

@@ -34,11 +34,13 @@ import dns.rdatatype
 import dns.resolver
 
 from ..common.errors import RemoteFailure, UsageError
+from ..common.failure import Failure
 from .dnssec import ChainValidator, FetchError, Security, TrustAnchor, ValidatedAnswer
 
 __all__ = [
     "EDNS_PAYLOAD",
     "DnsAnswer",
+    "NameTrouble",
     "Outcome",
     "ResolveError",
     "Resolver",
@@ -119,8 +121,18 @@ def system_upstream() -> Upstream:
     return parse_upstream(str(servers[0]))
 
 
-def query_name(text: str) -> dns.name.Name | str:
-    """The absolute DNS name for `text` (an A-label), or a sentence saying why none exists.
+class NameTrouble(enum.Enum):
+    """Why a text is no DNS name mailhop can ask for."""
+
+    NOT_ASCII = "not-ascii"  # IDNA is applied once, before (DESIGN.md section 4, rule 8)
+    TOO_LONG = "too-long"  # over 255 octets: no record can exist there
+    LABEL_TOO_LONG = "label-too-long"
+    EMPTY_LABEL = "empty-label"
+    MALFORMED = "malformed"
+
+
+def query_name(text: str) -> dns.name.Name | Failure[NameTrouble]:
+    """The absolute DNS name for `text` (an A-label), or why none exists.
 
     Every name mailhop asks for passes here (``Resolver.lookup``), so a name built from a
     legitimately long host or domain becomes an ordinary result instead of an exception.
@@ -128,21 +140,25 @@ def query_name(text: str) -> dns.name.Name | str:
     mailhop converts names once, with IDNA 2008 (DESIGN.md section 4, rule 8).
     """
     if not text.isascii():
-        return f"{text!r} is not an A-label: mailhop asks DNS only for ASCII names"
+        why = f"{text!r} is not an A-label: mailhop asks DNS only for ASCII names"
+        return Failure(code=NameTrouble.NOT_ASCII, message=why)
     try:
         return dns.name.from_text(text)
     except dns.name.NameTooLong:
         octets = len(text.rstrip(".").encode()) + 2  # a length octet per label, the root's 0
-        return (
+        why = (
             f"{text.rstrip('.')} would be {octets} octets long, more than DNS allows "
             f"({MAX_NAME_OCTETS}): no record can exist there, so it was not looked up"
         )
+        return Failure(code=NameTrouble.TOO_LONG, message=why)
     except dns.name.LabelTooLong:
-        return f"{text} has a label longer than 63 octets: it is no DNS name"
+        why = f"{text} has a label longer than 63 octets: it is no DNS name"
+        return Failure(code=NameTrouble.LABEL_TOO_LONG, message=why)
     except dns.name.EmptyLabel:
-        return f"{text!r} has an empty label: it is no DNS name"
+        why = f"{text!r} has an empty label: it is no DNS name"
+        return Failure(code=NameTrouble.EMPTY_LABEL, message=why)
     except dns.exception.DNSException as exc:
-        return f"{text!r} is no DNS name: {exc}"
+        return Failure(code=NameTrouble.MALFORMED, message=f"{text!r} is no DNS name: {exc}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +219,8 @@ class Resolver:
         """
         started = time.monotonic()
         qname = query_name(name)
-        if isinstance(qname, str):
-            found = self._unasked(name, rdtype, qname)
+        if isinstance(qname, Failure):
+            found = self._unasked(name, rdtype, qname.message)
         else:
             answer = await self._validator.validate(qname, RdataType.make(rdtype))
             found = self._answer(name, rdtype, answer, time.monotonic() - started)
@@ -214,7 +230,7 @@ class Resolver:
     async def prime(self, zone: str) -> None:
         """Validate the chain of trust down to `zone` now (see ChainValidator.prime)."""
         qname = query_name(zone)
-        if not isinstance(qname, str):  # a name that cannot exist has no chain to prime
+        if not isinstance(qname, Failure):  # a name that cannot exist has no chain to prime
             await self._validator.prime(qname)
 
     def known_absent(self, host: str) -> bool:

@@ -22,6 +22,7 @@ import dns.exception
 import dns.message
 import dns.name
 
+from mailhop.core.common.failure import Failure
 from mailhop.core.dns.dnssec import Security
 from mailhop.core.dns.resolver import Outcome, Resolver, Upstream, parse_upstream, query_name
 from tests.fuzz.dnssec_world import WORLD
@@ -39,7 +40,7 @@ def _check_name(text: str) -> None:
     if isinstance(made, dns.name.Name):
         assert len(made.to_wire()) <= 255 and made.is_absolute()
         return
-    assert isinstance(made, str) and made
+    assert isinstance(made, Failure) and made.message
     resolver = Resolver(UPSTREAM, WORLD.anchor, deadline=time.monotonic())  # one per run
     answer = LOOP.run_until_complete(resolver.lookup(text, "TLSA"))
     assert answer.outcome is Outcome.INVALID_NAME, answer

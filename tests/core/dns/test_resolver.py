@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from mailhop.core.common.failure import Failure
 from mailhop.core.dns.dnssec import Security, TrustAnchor
 from mailhop.core.dns.resolver import (
     DnsAnswer,
+    NameTrouble,
     Outcome,
     ResolveError,
     Resolver,
@@ -160,22 +162,22 @@ def test_a_signed_dname_that_would_pass_255_octets_is_an_ordinary_failure(lab: L
 
 
 @pytest.mark.parametrize(
-    ("text", "why"),
+    ("text", "code", "why"),
     [
-        ("_993._tcp." + LONG_HOST, "265 octets long, more than DNS allows (255)"),
-        ("a" * 64 + ".test", "label longer than 63 octets"),
-        ("a..test", "empty label"),
-        ("ü.test", "not an A-label"),
+        ("_993._tcp." + LONG_HOST, NameTrouble.TOO_LONG, "265 octets long, more than DNS allows"),
+        ("a" * 64 + ".test", NameTrouble.LABEL_TOO_LONG, "label longer than 63 octets"),
+        ("a..test", NameTrouble.EMPTY_LABEL, "empty label"),
+        ("ü.test", NameTrouble.NOT_ASCII, "not an A-label"),
     ],
 )
-def test_query_name_says_why_a_name_cannot_be_asked(text: str, why: str) -> None:
+def test_query_name_says_why_a_name_cannot_be_asked(text: str, code: NameTrouble, why: str) -> None:
     made = query_name(text)
-    assert isinstance(made, str) and why in made
+    assert isinstance(made, Failure) and made.code is code and why in made.message
 
 
 def test_query_name_takes_the_longest_name_dns_carries() -> None:
     made = query_name(LONG_HOST)
-    assert not isinstance(made, str) and len(made.to_wire()) == 255
+    assert not isinstance(made, Failure) and len(made.to_wire()) == 255
 
 
 def test_a_lookup_the_deadline_ended_says_so_as_a_fact(lab: LabInfo) -> None:
