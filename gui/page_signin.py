@@ -1,4 +1,9 @@
-"""Page 4: the password (never for OAuth2 accounts), the login tests, and where things went."""
+"""Page 4: the password (never for OAuth2 accounts), the login tests, and where things went.
+
+An OAuth2 account has no password field: a button opens the provider's sign-in page in the
+system browser (the window's ``open_url``) and the page waits, with Cancel and the time it
+waits until; an optional client ID field takes an administrator's client ID for providers
+that do not let programs register themselves (core/account/oauth_flow.py)."""
 
 from __future__ import annotations
 
@@ -50,6 +55,13 @@ class SignInPage(QWidget):
             tr("Sent only to the verified servers shown, then kept only in the keyring")
         )
         self.password_label.setBuddy(self.password)
+        self.client_label = QLabel(tr("Client &ID (only if your administrator gave you one):"))
+        self.client_id = QLineEdit()
+        self.client_id.setAccessibleName(tr("OAuth2 client ID"))
+        self.client_id.setAccessibleDescription(
+            tr("For providers that need a registered client; mailhop ships none of its own")
+        )
+        self.client_label.setBuddy(self.client_id)
         self.password.returnPressed.connect(self._submit)
         self.go = QPushButton(tr("Sign in and &save"))
         self.go.setAccessibleName(tr("Sign in and save"))
@@ -90,6 +102,9 @@ class SignInPage(QWidget):
         self.next = QPushButton(tr("Use it in your mail &client →"))
         self.next.setAccessibleName(tr("Use it in your mail client"))
         self.next.clicked.connect(self.done.emit)
+        client_row = QHBoxLayout()
+        client_row.addWidget(self.client_label)
+        client_row.addWidget(self.client_id, 1)
         row = QHBoxLayout()
         row.addWidget(self.password_label)
         row.addWidget(self.password, 1)
@@ -103,6 +118,7 @@ class SignInPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.explain)
+        layout.addLayout(client_row)
         layout.addLayout(row)
         layout.addWidget(self.busy)
         layout.addWidget(self.status)
@@ -127,17 +143,20 @@ class SignInPage(QWidget):
         self.go.setEnabled(True)
         self.password.setVisible(not oauth2)
         self.password_label.setVisible(not oauth2)
+        self.client_id.setVisible(oauth2)
+        self.client_label.setVisible(oauth2)
         if oauth2:
             set_text(
                 self.explain,
                 tr(
-                    "This provider signs in with OAuth2: your mail client opens the provider's "
-                    "own sign-in page, so mailhop never asks for or stores your password. "
-                    "Save the settings, then add the account in your mail client."
-                ),
+                    "This provider signs in with OAuth2: mailhop opens the provider's own "
+                    "sign-in page in your browser and never sees your password. Once you have "
+                    "signed in there, mailhop tests receiving and sending at {incoming} and "
+                    "{outgoing} and keeps only the sign-in token, in {keyring}."
+                ).format(incoming=hosts[0], outgoing=hosts[1], keyring=keyring),
             )
-            self.go.setText(tr("&Save the settings"))
-            self.go.setAccessibleName(tr("Save the settings"))
+            self.go.setText(tr("Sign in with the &browser"))
+            self.go.setAccessibleName(tr("Sign in with the browser"))
             self.go.setFocus()
         else:
             set_text(
@@ -160,7 +179,7 @@ class SignInPage(QWidget):
     def _submit(self) -> None:
         if self.oauth2:
             self.go.setEnabled(False)
-            set_text(self.status, tr("Saving…"))
+            set_text(self.status, tr("Finding your provider's sign-in page…"))
             self._busy(True)
             self.sign_in.emit(None)
             return
@@ -195,8 +214,13 @@ class SignInPage(QWidget):
         self.alerts_box.setVisible(bool(alerts))
         lines = [outcome.message]
         if outcome.stored:
+            stored = (
+                tr("The sign-in token is in {keyring}, under: {entries}.")
+                if self.oauth2
+                else tr("The password is in {keyring}, under: {entries}.")
+            )
             lines.append(
-                tr("The password is in {keyring}, under: {entries}.").format(
+                stored.format(
                     keyring=outcome.keyring_name,
                     entries="; ".join(
                         tr("service {service}, user {user}").format(
@@ -218,6 +242,18 @@ class SignInPage(QWidget):
         self.go.setEnabled(not saved)
         (self.next if saved else self.password).setFocus()
 
+    def waiting_for_browser(self, url: str, until: str) -> None:
+        """The browser shows the sign-in page: wait, with Cancel and the deadline."""
+        host = url.split("/")[2] if url.count("/") >= 2 else url
+        set_text(
+            self.status,
+            tr(
+                "Your browser shows the sign-in page of {host}. Sign in there; mailhop waits "
+                "until {until}. Cancel stops waiting."
+            ).format(host=host, until=until),
+        )
+        self.status.setToolTip(url)
+
     def _busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
         self.stop.setVisible(busy)
@@ -228,7 +264,10 @@ class SignInPage(QWidget):
     def cancelled(self) -> None:
         self._busy(False)
         self.go.setEnabled(True)
-        set_text(self.status, tr("Cancelled: no password was stored and nothing was saved."))
+        if self.oauth2:
+            set_text(self.status, tr("Cancelled: no sign-in was stored and nothing was saved."))
+        else:
+            set_text(self.status, tr("Cancelled: no password was stored and nothing was saved."))
         (self.go if self.oauth2 else self.password).setFocus()
 
     def show_error(self, message: str) -> None:

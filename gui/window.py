@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,6 +33,8 @@ if TYPE_CHECKING:  # types only: the core loads when a check starts, after the f
     from PySide6.QtGui import QCloseEvent
 
     from mailhop.core.account.approval import ApprovalRequest
+    from mailhop.core.account.oauth_discover import IssuerAttempt
+    from mailhop.core.account.oauth_signin import OAuthSetup
     from mailhop.core.account.profile import AccountProfile
     from mailhop.core.account.secrets import SecretStore
     from mailhop.core.account.setup import SetupOutcome
@@ -126,10 +129,25 @@ def failure_message(error: BaseException) -> str:
     ).format(words=words, kind=type(error).__name__)
 
 
+OAUTH_WAIT_SECONDS = 300.0  # how long the window waits for the browser sign-in
+
+
+def _open_in_browser(url: str) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl(url))
+
+
 class MainWindow(QMainWindow):
+    # (url, until): the worker asks the GUI thread to open the system browser (queued).
+    browser_wanted = Signal(str, str)
+
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
         self.session = session or Session()
+        self.open_url: Callable[[str], None] = _open_in_browser  # tests drive the browser
+        self.browser_wanted.connect(self._show_browser)
         self._runner: AsyncRunner | None = None
         self.job: Job | None = None
         self.report: CheckReport | None = None
@@ -369,6 +387,7 @@ class MainWindow(QMainWindow):
                     tr("This password cannot be used: {why}.").format(why=exc)
                 )
                 return
+        oauth = password is None
         del password  # only the Password object (which never prints itself) is kept
 
         async def ask_approval(request: ApprovalRequest) -> bool:
@@ -387,6 +406,7 @@ class MainWindow(QMainWindow):
             store=store,
             extra_ca_file=session.extra_ca_file,
             profile_dir=session.profile_dir,
+            oauth=self._oauth_setup() if oauth else None,
         )
         # Cancel is safe at any point: nothing is stored before both login tests passed, and
         # storing and saving have no await between them for a cancellation to land on.
@@ -396,6 +416,37 @@ class MainWindow(QMainWindow):
             failed=self._failed,
             cancelled=self._sign_in_cancelled,
         )
+
+    def _oauth_setup(self) -> OAuthSetup:
+        """OAuth2 in the window: the browser opens on the GUI thread (a queued signal), the
+        page waits with Cancel until the deadline; a foreign issuer is approved only if the
+        result page's approvals named its domain."""
+        import datetime
+
+        from mailhop.core.account.oauth_signin import OAuthSetup, fetcher_factory
+
+        seconds = OAUTH_WAIT_SECONDS
+        approved = {request.registrable for request in self.approved}
+
+        def open_browser(url: str) -> None:  # on the worker thread
+            until = datetime.datetime.now() + datetime.timedelta(seconds=seconds)
+            self.browser_wanted.emit(url, until.strftime("%H:%M"))
+
+        async def ask_issuer(issuer: IssuerAttempt) -> bool:
+            return issuer.registrable in approved
+
+        client_id = self.signin_page.client_id.text().strip() or None
+        return OAuthSetup(
+            fetcher=fetcher_factory(self.session.discovery_options(), seconds),
+            open_browser=open_browser,
+            ask_issuer=ask_issuer,
+            client_id=client_id,
+            seconds=seconds,
+        )
+
+    def _show_browser(self, url: str, until: str) -> None:
+        self.open_url(url)
+        self.signin_page.waiting_for_browser(url, until)
 
     def _sign_in_cancelled(self) -> None:
         self.job = None

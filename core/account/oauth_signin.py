@@ -18,14 +18,19 @@ The steps, each a typed result (DESIGN.md section 3), in this order:
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterable
+import time
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..common.i18n import _
+from ..dns.dnssec import load_root_anchors
+from ..dns.resolver import Resolver, system_upstream
 from ..net.fetch import Fetcher
+from ..net.tlscontext import client_context
 from ..policy.plan import Tier, tier_of
 from ..probe.probe_report import EndpointProbe
-from ..run.discovery import DiscoveryReport
+from ..run.discovery import DiscoveryOptions, DiscoveryReport
 from .login import LoginResult, login_test
 from .oauth_discover import IssuerAttempt, IssuerStatus, discover_issuer, issuer_of
 from .oauth_flow import FlowCode, FlowResult, OpenBrowser, keyring_value, read_keyring_value
@@ -34,7 +39,18 @@ from .oauth_flow import sign_in as run_flow
 from .oauth_sasl import DISCOVERY_TOKEN, BearerToken
 from .secrets import OAUTH2_ENTRY, SecretNotFound, SecretStore, secret_ref
 
-__all__ = ["OAuthSignIn", "find_issuer", "recheck_account", "sign_in_account", "vouched_issuers"]
+__all__ = [
+    "OAuthSetup",
+    "OAuthSignIn",
+    "fetcher_factory",
+    "find_issuer",
+    "recheck_account",
+    "sign_in_account",
+    "sign_in_for_setup",
+    "vouched_issuers",
+]
+
+DISCOVERY_SECONDS = 15.0  # the SASL question and the metadata, before the browser
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,3 +252,81 @@ async def recheck_account(
         approved_endpoint=approved_endpoint,
     )
     return OAuthSignIn(issuer, flow, logins)
+
+
+# --- setup's OAuth2 step -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OAuthSetup:
+    """What setup's OAuth2 step needs from the front end (CLI or window)."""
+
+    fetcher: Callable[[], Fetcher]  # a fresh fetcher on mailhop's resolver (fetcher_factory)
+    open_browser: OpenBrowser  # the window opens the system browser; the CLI prints the URL
+    ask_issuer: Callable[[IssuerAttempt], Awaitable[bool]]  # approval of a foreign issuer
+    client_id: str | None = None  # an administrator's, for providers without registration
+    seconds: float = 300.0  # how long the person has at the browser
+
+
+def fetcher_factory(options: DiscoveryOptions, seconds: float) -> Callable[[], Fetcher]:
+    """Fetchers as discovery makes them: mailhop's own resolver and verifying context."""
+
+    def make() -> Fetcher:
+        resolver = Resolver(
+            options.upstream or system_upstream(),
+            options.anchor or load_root_anchors(),
+            deadline=time.monotonic() + seconds + 30,
+        )
+        return Fetcher(
+            resolve=resolver.addresses, ssl_context=client_context(options.extra_ca_file)
+        )
+
+    return make
+
+
+async def sign_in_for_setup(
+    address: str,
+    discovery: DiscoveryReport,
+    incoming: EndpointProbe,
+    outgoing: EndpointProbe,
+    *,
+    oauth: OAuthSetup,
+    store: SecretStore,
+    extra_ca_file: Path | None,
+) -> OAuthSignIn:
+    """Issuer (with approval by name), flow, login tests, keyring: setup's OAuth2 branch."""
+    context = client_context(extra_ca_file)
+    async with oauth.fetcher() as fetcher:
+        began = time.monotonic()
+        issuer = await find_issuer(
+            address,
+            incoming,
+            fetcher=fetcher,
+            context=context,
+            deadline=began + DISCOVERY_SECONDS,
+            approved_endpoint=True,
+            vouched=vouched_issuers(discovery),
+        )
+        if issuer.status is IssuerStatus.NEEDS_APPROVAL and issuer.issuer and issuer.registrable:
+            if not await oauth.ask_issuer(issuer):
+                return OAuthSignIn(issuer, reason=issuer.reason)
+            issuer = await discover_issuer(
+                issuer.issuer,
+                address_domain=address.rpartition("@")[2],
+                fetcher=fetcher,
+                deadline=time.monotonic() + DISCOVERY_SECONDS,
+                approved=(issuer.registrable,),
+                source=issuer.source,
+            )
+        return await sign_in_account(
+            address,
+            issuer,
+            (incoming, outgoing),
+            fetcher=fetcher,
+            context=context,
+            open_browser=oauth.open_browser,
+            deadline=time.monotonic() + oauth.seconds,
+            approved_endpoint=True,
+            store=store,
+            client_id=oauth.client_id,
+        )

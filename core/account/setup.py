@@ -6,7 +6,10 @@ no terminal or window I/O itself: the front end passes ``ask_approval`` and
 
     check -> blocked? stop
           -> approvals (each registrable domain by name, A-label and U-label)
-          -> OAuth2? no password: the mail client signs in; save the profile
+          -> OAuth2? no password. With the front end's OAuthSetup: the issuer (approved by
+             name if foreign), the browser, the login test with the token, the refresh
+             token into the keyring (oauth_signin.py); without it the mail client signs in.
+             Save the profile
           -> keyring usable? (asked BEFORE the password, so a missing keyring costs nothing)
           -> password -> login test, receiving and sending, over verified TLS only
           -> both succeeded? store the password (both entries or neither), save the profile
@@ -30,8 +33,10 @@ from ..run.check import CheckReport
 from .account import AccountChoice, choose, profile_from_check, usernames
 from .approval import Approval, ApprovalRequest, is_approved
 from .login import LoginResult, login_test
+from .oauth_flow import FlowCode
+from .oauth_signin import OAuthSetup, sign_in_for_setup
 from .profile import AccountProfile, ProfileError, SecretRef, save_profile
-from .secrets import Password, SecretStore, SecretStoreError, secret_ref
+from .secrets import OAUTH2_ENTRY, Password, SecretStore, SecretStoreError, secret_ref
 
 __all__ = ["SetupOutcome", "SetupStatus", "run_setup"]
 
@@ -101,6 +106,7 @@ async def run_setup(
     profile_dir: Path | None,
     display_name: str = "",
     deadline_seconds: float = 15.0,
+    oauth: OAuthSetup | None = None,
 ) -> SetupOutcome:
     """Check result -> approvals -> (OAuth2: profile) or keyring, password, login test,
     keyring, profile; the order of the module docstring."""
@@ -124,6 +130,8 @@ async def run_setup(
         display_name=display_name,
         profile_dir=profile_dir,
     )
+    if choice.oauth2 and oauth is not None:
+        return await _sign_in_oauth2(setup, oauth, store, extra_ca_file)
     if choice.oauth2:
         return _save_oauth2(setup)
     try:
@@ -139,8 +147,9 @@ async def run_setup(
     return _store_and_save(setup, store, keyring_name, password, logins)
 
 
-def _save_oauth2(setup: _Setup) -> SetupOutcome:
-    """OAuth2: no password to ask for or store; the profile tells the mail client."""
+def _save_oauth2(setup: _Setup, untested: str = "") -> SetupOutcome:
+    """OAuth2: no password to ask for or store; the profile tells the mail client.
+    ``untested``: why mailhop could not test the OAuth2 sign-in itself."""
     profile = setup.profile((setup.address, setup.address))
     try:
         path = save_profile(profile, setup.profile_dir)
@@ -151,8 +160,69 @@ def _save_oauth2(setup: _Setup) -> SetupOutcome:
         "This account signs in with OAuth2: no password was asked for or stored; your "
         "mail client will open the provider's sign-in page."
     )
+    if untested:
+        message += " " + _("mailhop could not test the sign-in itself: {reason}").format(
+            reason=untested
+        )
     return SetupOutcome(
         status=SetupStatus.SAVED, message=message, profile=profile, profile_path=path
+    )
+
+
+async def _sign_in_oauth2(
+    setup: _Setup, oauth: OAuthSetup, store: SecretStore, extra_ca_file: Path | None
+) -> SetupOutcome:
+    """OAuth2 with a real sign-in: keyring first (before the browser), then
+    oauth_signin.sign_in_for_setup; the profile last, the keyring entry undone if it fails."""
+    incoming, outgoing = setup.choice.incoming, setup.choice.outgoing
+    assert incoming is not None and outgoing is not None
+    try:
+        keyring_name = store.ensure_usable()
+    except SecretStoreError as exc:
+        message = _("Nothing was set up: {reason}").format(reason=exc)
+        return SetupOutcome(status=SetupStatus.NO_KEYRING, message=message)
+    signed = await sign_in_for_setup(
+        setup.address,
+        setup.report.discovery,
+        incoming,
+        outgoing,
+        oauth=oauth,
+        store=store,
+        extra_ca_file=extra_ca_file,
+    )
+    flow = signed.flow
+    if flow is None or flow.code in (FlowCode.NEEDS_CLIENT_ID, FlowCode.REGISTRATION_FAILED):
+        # The sign-in could not even start (no usable issuer, not approved, no client ID):
+        # the settings are saved as before, untested, and the reason is said.
+        return _save_oauth2(setup, untested=signed.reason)
+    if not signed.stored:
+        failed = next((r for r in signed.logins if not r.ok), None)
+        reason = signed.reason or (failed.advice if failed else "")
+        message = _("Signing in with OAuth2 did not work, so nothing was stored: {reason}").format(
+            reason=reason
+        )
+        return SetupOutcome(status=SetupStatus.LOGIN_FAILED, message=message, logins=signed.logins)
+    ref = secret_ref(setup.address, OAUTH2_ENTRY)
+    profile = setup.profile((setup.address, setup.address))
+    try:
+        path = save_profile(profile, setup.profile_dir)
+    except ProfileError as exc:
+        store.delete(ref)  # no refresh token without a profile naming the account
+        message = _("Nothing was set up: {reason}.").format(reason=exc)
+        return SetupOutcome(status=SetupStatus.PROFILE_FAILED, message=message)
+    issuer = signed.issuer.issuer if signed.issuer else ""
+    message = _(
+        "Signed in with OAuth2 at {issuer}; receiving and sending work. The refresh token is in "
+        "{keyring} and nowhere else; your mail client signs in by itself the same way."
+    ).format(issuer=issuer, keyring=keyring_name)
+    return SetupOutcome(
+        status=SetupStatus.SAVED,
+        message=message,
+        profile=profile,
+        profile_path=path,
+        logins=signed.logins,
+        stored=(ref,),
+        keyring_name=keyring_name,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -27,10 +28,14 @@ from .progress import observer
 
 if TYPE_CHECKING:
     from ..account.approval import ApprovalRequest
+    from ..account.oauth_discover import IssuerAttempt
+    from ..account.oauth_signin import OAuthSetup, OAuthSignIn
     from ..account.profile import AccountProfile
     from ..account.secrets import Password
     from ..account.setup import SetupOutcome
     from ..common.address import EmailAddress
+    from ..run.check import CheckReport
+    from ..run.discovery import DiscoveryOptions
 
 __all__ = ["forget_command", "profiles_command", "recheck_command", "setup_command"]
 
@@ -119,7 +124,40 @@ def recheck_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         for difference in differences:
             print(f"  {difference.describe()}")
         print(_("Nothing was changed. Run `mailhop setup` to accept the new settings."))
+    if saved.oauth2 and not args.json and not _oauth_still_works(address.ascii, report, options):
+        return EXIT_BLOCKED
     return EXIT_NEEDS_APPROVAL if differences else EXIT_OK
+
+
+def _oauth_still_works(address: str, report: CheckReport, options: DiscoveryOptions) -> bool:
+    """An OAuth2 account's stored sign-in, tried again (refresh, then the login test)."""
+    from ..account.account import choose
+    from ..account.oauth_signin import fetcher_factory, recheck_account
+    from ..account.secrets import SecretStore
+    from ..net.tlscontext import client_context
+
+    choice = choose(report)
+
+    async def run() -> OAuthSignIn:
+        async with fetcher_factory(options, 30)() as fetcher:
+            return await recheck_account(
+                address,
+                (choice.incoming, choice.outgoing),
+                store=SecretStore(),
+                fetcher=fetcher,
+                context=client_context(options.extra_ca_file),
+                deadline=time.monotonic() + 30,
+                approved_endpoint=True,
+            )
+
+    done = asyncio.run(run())
+    if done.ok:
+        print(_("OAuth2 sign-in: the stored sign-in still works for receiving and sending."))
+        return True
+    failed = next((r for r in done.logins if not r.ok), None)
+    reason = done.reason or (failed.advice if failed else "")
+    print(_("OAuth2 sign-in: it no longer works: {reason}").format(reason=reason))
+    return False
 
 
 def setup_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -144,12 +182,52 @@ def setup_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
             extra_ca_file=args.ca_file,
             profile_dir=args.profile_dir,
             display_name=args.name,
+            oauth=_oauth_setup(args, options),
         )
     )
     for line in render_logins(outcome.logins):
         print(line)
     print(outcome.message)
     return _setup_told(outcome)
+
+
+def _oauth_setup(args: argparse.Namespace, options: DiscoveryOptions) -> OAuthSetup:
+    """OAuth2 in a terminal: the sign-in URL is printed, and setup waits for the browser."""
+    from ..account.oauth_signin import OAuthSetup, fetcher_factory
+
+    seconds = max(30.0, args.oauth_minutes * 60)
+
+    def show(url: str) -> None:
+        print(_("Sign in with your browser: open this address (it belongs to your provider)."))
+        print(url, flush=True)
+        print(
+            _("Waiting up to {minutes} minutes for the sign-in; Ctrl-C cancels.").format(
+                minutes=round(seconds / 60)
+            ),
+            flush=True,
+        )
+
+    approved = {a.lower().rstrip(".") for a in args.approve}
+
+    async def ask_issuer(issuer: IssuerAttempt) -> bool:
+        domain = issuer.registrable or ""
+        if domain in approved:
+            print(_("Approved by --approve: {domain}").format(domain=domain))
+            return True
+        print(issuer.reason)
+        if not sys.stdin.isatty() or args.password_stdin:
+            print(_("Not approved. To approve, add: --approve {alabel}").format(alabel=domain))
+            return False
+        typed = input(_("Type the domain name {domain} to approve it: ").format(domain=domain))
+        return typed.strip().lower().rstrip(".") == domain
+
+    return OAuthSetup(
+        fetcher=fetcher_factory(options, seconds),
+        open_browser=show,
+        ask_issuer=ask_issuer,
+        client_id=args.oauth_client_id,
+        seconds=seconds,
+    )
 
 
 def _approval_asker(args: argparse.Namespace) -> Callable[[ApprovalRequest], Awaitable[bool]]:

@@ -17,6 +17,7 @@ from typing import TypeAlias
 from .. import __version__
 from ..common.i18n import LANGUAGES, N_, Words, _
 from .exit_codes import exit_codes_help
+from .publish import add_parser as add_publish_parser
 
 __all__ = ["DESCRIPTION", "build_parser", "language_asked"]
 
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     _forget_command(commands)
     _lint_command(commands)
     _export_command(commands)
+    add_publish_parser(commands, _shared_options(), epilog)
     for command in commands.choices.values():  # the raw formatter keeps the epilog's layout,
         _language_argument(command, default=argparse.SUPPRESS)  # before or after the command
         if command.description:  # so descriptions are wrapped here
@@ -158,6 +160,22 @@ def _setup_command(commands: Commands, epilog: str) -> None:
         help=_("approve this registrable domain in advance (as shown by `check`); repeatable"),
     )
     setup.add_argument("--name", default="", help=_("your name, as mail clients show it"))
+    setup.add_argument(
+        "--oauth-client-id",
+        metavar="ID",
+        default=None,
+        help=_(
+            "OAuth2 accounts: the client ID your administrator or provider registered for "
+            "desktop mail programs, for providers that do not let programs register "
+            "themselves (mailhop ships none of its own)"
+        ),
+    )
+    setup.add_argument(
+        "--oauth-minutes",
+        type=float,
+        default=5.0,
+        help=_("OAuth2 accounts: how long to wait for you to sign in at the browser"),
+    )
 
 
 def _forget_command(commands: Commands) -> None:

@@ -1,0 +1,104 @@
+"""`mailhop setup`, `recheck` and `forget` for an OAuth2 account, end to end in a terminal.
+
+The CLI prints the sign-in URL and waits; the test is the person: it reads the URL from the
+output, signs in at the lab's authorization server (tests/lab/consent.py) and lets the
+browser come back to mailhop's loopback redirect. A real Secret Service keyring holds the
+refresh token; the profile, the output and the exports never do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mailhop.core.account.oauth_flow import read_keyring_value
+from mailhop.core.account.secrets import OAUTH2_ENTRY, SecretStore, SecretStoreError, secret_ref
+from mailhop.core.cli import main as cli
+from tests.lab import consent
+from tests.lab.lab import LabInfo
+from tests.test_cli import lab_options
+
+if TYPE_CHECKING:
+    from tests.keyring_session import KeyringSession
+
+pytest_plugins = ("tests.keyring_session",)
+
+JO = "jo@oauthsignin.test"
+
+
+def mailhop(lab: LabInfo, *argv: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "mailhop.gui.launcher", *argv, *lab_options(lab)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ,
+    )
+
+
+def setup_with_browser(
+    lab: LabInfo, profiles: Path, *extra: str, allow: bool = True
+) -> tuple[int, str]:
+    """Run setup, act at the browser when it prints the URL; (exit code, all output)."""
+    process = mailhop(lab, "setup", JO, "--profile-dir", str(profiles), *extra)
+    assert process.stdout is not None
+    seen: list[str] = []
+    deadline = time.monotonic() + 60
+    for line in process.stdout:
+        seen.append(line)
+        if line.startswith("https://accounts.oauthsignin.test/authorize?"):
+            password = lab.scenario("oauthsignin.test").accounts[0].password
+            consent.deliver(consent.answer(line.strip(), JO, password, lab.ca_file, allow=allow))
+        assert time.monotonic() < deadline
+    process.wait(30)
+    assert process.stderr is not None
+    return process.returncode, "".join(seen) + process.stderr.read()
+
+
+def stored_entry() -> tuple[str, str, str] | None:
+    try:
+        issuer, client, token = read_keyring_value(
+            SecretStore().fetch(secret_ref(JO, OAUTH2_ENTRY))
+        )
+    except SecretStoreError:
+        return None
+    return issuer, client, token.reveal()
+
+
+def test_setup_prints_the_url_waits_signs_in_and_keeps_the_token_in_the_keyring(
+    lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    code, output = setup_with_browser(lab, tmp_path)
+    assert code == cli.EXIT_OK, output
+    assert "Waiting up to" in output and "Signed in with OAuth2" in output
+    entry = stored_entry()
+    assert entry is not None and entry[0] == "https://accounts.oauthsignin.test"
+    refresh = entry[2]
+    assert refresh not in output
+    (profile,) = tmp_path.glob("*.json")
+    text = profile.read_text()
+    assert refresh not in text and json.loads(text)["oauth2"] is True
+    # recheck: the stored sign-in still works
+    rechecked = mailhop(lab, "recheck", JO, "--profile-dir", str(tmp_path))
+    out, err = rechecked.communicate(timeout=60)
+    assert "still works" in out, out + err
+    assert refresh not in out + err
+    # forget removes the refresh token with the rest
+    forgot = mailhop(lab, "forget", JO, "--profile-dir", str(tmp_path))
+    out, err = forgot.communicate(timeout=60)
+    assert forgot.returncode == cli.EXIT_OK, out + err
+    assert stored_entry() is None
+
+
+def test_a_denied_sign_in_stores_nothing(
+    lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    code, output = setup_with_browser(lab, tmp_path, allow=False)
+    assert code != cli.EXIT_OK and "access_denied" in output, output
+    assert stored_entry() is None and not list(tmp_path.glob("*.json"))
