@@ -4,13 +4,14 @@ The TXT record (section 3.1)::
 
     v=STSv1; id=20160831085700Z;
 
-Records that do not begin with ``v=STSv1`` are discarded; if the number of remaining
-records is not exactly one, or it is invalid, the domain is treated as having no
-MTA-STS. ``v`` must come first, ``id`` is 1-32 letters and digits and required;
-extensions (``name=value``) are checked for syntax and otherwise ignored. A record
-split into several character-strings is joined first. Errata 6285 notes that the
-grammar allows white space before the first ``;`` while the prose says "v=STSv1;":
-both spellings are accepted.
+Records that do not begin with ``v=STSv1;`` are discarded (a bare ``v=STSv1`` is not
+counted); if the number of remaining records is not exactly one, or it is invalid, the
+domain is treated as having no MTA-STS. ``v`` must come first, ``id`` is 1-32 letters
+and digits and required; extensions (``name=value``) are checked for syntax and otherwise
+ignored; one final ``;`` is allowed, more are not (``1*(sts-field-delim sts-field)
+[sts-field-delim]``). A record split into several character-strings is joined first.
+Errata 6285 notes that the grammar allows white space before the first ``;`` while the
+prose says "v=STSv1;": both spellings are accepted.
 
 The policy (section 3.2), from ``https://mta-sts.<domain>/.well-known/mta-sts.txt``::
 
@@ -20,12 +21,16 @@ The policy (section 3.2), from ``https://mta-sts.<domain>/.well-known/mta-sts.tx
     mx: *.example.net
     max_age: 604800
 
-Lines end in LF or CRLF (errata 6253); blank lines are skipped; a bare CR is an error.
-``version``, ``mode`` and ``max_age`` are required exactly once (a duplicate is
-ambiguous, so an error); ``mx`` one or more times unless the mode is ``none``. An
-invalid ``mx`` pattern is dropped with an issue (this narrows the policy, never
-widens it). ``max_age`` is 0..31557600 (one year). Unknown keys are ignored. The body
-is capped at 64 KiB before it is read (DESIGN rule 6).
+Lines end in LF or CRLF (errata 6253); a bare CR is an error. Decided by the section 3.2
+grammar (and checked against postfix-mta-sts-resolver's and go-mtasts' test vectors in
+tests/data/peers/): a blank line is not in the grammar, but is skipped with an issue rather
+than refusing the policy (postfix-mta-sts-resolver skips it, go-mtasts refuses);
+``version``, ``mode`` and ``max_age`` are required exactly once (the grammar defines each
+once: a duplicate is ambiguous, so an error, where both peers take the last); ``mx`` one or
+more times unless the mode is ``none``. An ``mx`` pattern outside the grammar (a final
+dot, a U-label instead of the A-label section 4.1 requires, a bad name) is dropped with an
+issue: this narrows the policy, never widens it. ``max_age`` is 0..31557600 (one year).
+Unknown keys are ignored. The body is capped at 64 KiB before it is read (DESIGN rule 6).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..common.fields import MAX_DOCUMENT_BYTES, FieldError, join_txt, validate_hostname
-from ..common.model import ParseIssue
+from ..common.model import IssueCode, ParseIssue
 
 __all__ = [
     "MAX_AGE_LIMIT",
@@ -52,7 +57,9 @@ __all__ = [
 
 MAX_AGE_LIMIT = 31557600  # RFC 8461 section 3.2: at most one year
 
-_TXT_VERSION = re.compile(r"v=STSv1(?=[ \t;]|$)")
+# RFC 8461 section 3.1: "Records that do not begin with 'v=STSv1;' are discarded" (with the
+# WSP errata 6285 allows before the ';'): a record that is exactly "v=STSv1" is not counted.
+_TXT_VERSION = re.compile(r"v=STSv1[ \t]*;")
 _TXT_ID = re.compile(r"[A-Za-z0-9]{1,32}", re.ASCII)
 _EXT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", re.ASCII)
 _EXT_VALUE = re.compile(r"[\x21-\x3a\x3c\x3e-\x7e]+", re.ASCII)
@@ -139,11 +146,23 @@ def parse_mtasts_policy(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> 
     single: dict[str, str] = {}
     patterns: list[str] = []
     issues: list[ParseIssue] = []
-    for number, line in enumerate(body.split("\n"), start=1):
+    lines = body.split("\n")
+    last, blank_seen = len(lines), False  # the empty text after a final line break is no line
+    for number, line in enumerate(lines, start=1):
         line = line.removesuffix("\r")
         if "\r" in line or "\x00" in line:
             return MtaStsPolicyResult(error=f"line {number}: bare CR or NUL")
         if not line.strip(" \t"):
+            if number < last and not blank_seen:
+                blank_seen = True
+                issues.append(
+                    ParseIssue(
+                        IssueCode.BAD_FIELD,
+                        "a blank line is not in RFC 8461's grammar (skipped here; go-mtasts "
+                        "refuses the policy)",
+                        f"line {number}",
+                    )
+                )
             continue
         # Split by hand: a regex "(.*?)[ \t]*" rescans a run of blanks inside the value
         # once per character of it (quadratic: seconds for one 64 KiB line).
@@ -165,6 +184,20 @@ def parse_mtasts_policy(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> 
 
 def _mx_pattern(value: str, number: int, issues: list[ParseIssue]) -> str | None:
     wildcard = value.startswith("*.")
+    # RFC 8461 section 3.2: the value is ["*."] Domain (RFC 5321: ASCII labels, no final
+    # dot), and section 4.1: an internationalized name MUST be given as its A-label.
+    # Either one outside the grammar drops the pattern: that narrows the policy, never
+    # widens it.
+    if value.endswith(".") or not value.isascii():
+        what = "a final dot" if value.endswith(".") else "a U-label (section 4.1 wants the A-label)"
+        issues.append(
+            ParseIssue(
+                IssueCode.BAD_HOSTNAME,
+                f"mx pattern ignored: {what} is not in RFC 8461's grammar",
+                f"line {number}",
+            )
+        )
+        return None
     try:
         host = validate_hostname(value[2:] if wildcard else value, what="mx")
     except FieldError as exc:

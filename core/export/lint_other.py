@@ -96,9 +96,12 @@ def check_mta_sts(data: bytes, problems: list[Problem]) -> None:
     if result.error:
         problems.append(err(RuleCode.MTA_STS_INVALID, result.error))
     for issue in result.issues:
-        problems.append(
-            warn(RuleCode.MTA_STS_MX_IGNORED, f"{issue.code}: {issue.message}", issue.where)
+        code = (
+            RuleCode.MTA_STS_SYNTAX
+            if issue.code is IssueCode.BAD_FIELD
+            else RuleCode.MTA_STS_MX_IGNORED
         )
+        problems.append(warn(code, f"{issue.code}: {issue.message}", issue.where))
 
 
 def check_k9s(data: bytes, problems: list[Problem]) -> None:

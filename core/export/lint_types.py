@@ -93,6 +93,7 @@ class RuleCode(enum.StrEnum):
     # MTA-STS policy
     MTA_STS_INVALID = "mta-sts-invalid"
     MTA_STS_MX_IGNORED = "mta-sts-mx-ignored"
+    MTA_STS_SYNTAX = "mta-sts-syntax"  # outside RFC 8461's grammar, read anyway
     # Kept for scripts that match on them; no longer reported (PACC and MTA-STS findings
     # have their own codes above since the linter learned to tell them apart).
     PARSE_ISSUE = "parse-issue"

@@ -28,6 +28,7 @@ from mailhop.core.discover.parse_mtasts import (
         (["v=STSv1; id=abc; ext_1=value-x"], "abc"),  # extension: checked, ignored
         ([(b"v=STSv1; ", b"id=split")], "split"),  # character-strings joined first
         (["v=spf1 -all", "v=STSv1; id=1", "google-site-verification=x"], "1"),  # others ignored
+        (["v=STSv1", "v=STSv1; id=2"], "2"),  # a bare v=STSv1 is discarded, not counted
     ],
 )
 def test_valid_records(records: list[object], record_id: str) -> None:
@@ -45,7 +46,7 @@ def test_valid_records(records: list[object], record_id: str) -> None:
         (["id=1; v=STSv1"], "no v=STSv1"),  # v must come first
         (["v=STSv10; id=1"], "no v=STSv1"),
         (["v=STSv1; id=1", "v=STSv1; id=2"], "exactly one"),  # multiple records
-        (["v=STSv1"], "id field missing"),
+        (["v=STSv1"], "no v=STSv1"),  # discarded: it does not begin with "v=STSv1;"
         (["v=STSv1;"], "id field missing"),
         (["v=STSv1; id="], "1-32"),
         (["v=STSv1; id=" + "a" * 33], "1-32"),
@@ -55,7 +56,7 @@ def test_valid_records(records: list[object], record_id: str) -> None:
         (["v=STSv1; id=1; =y"], "malformed"),
         (["v=STSv1; id=1; ext=a;b"], "malformed"),
         (["v=STSv1; id=1; ext=has space"], "malformed"),
-        (["v=STSv1 x; id=1"], "not followed"),
+        (["v=STSv1 x; id=1"], "no v=STSv1"),
     ],
 )
 def test_invalid_records(records: list[str], fragment: str) -> None:
@@ -136,6 +137,26 @@ def test_an_invalid_mx_pattern_is_dropped_with_an_issue() -> None:
     assert result.policy is not None and result.policy.mx == ("mail.example.com",)
     assert [i.code for i in result.issues] == [IssueCode.BAD_HOSTNAME, IssueCode.BAD_HOSTNAME]
     assert [i.where for i in result.issues] == ["line 4", "line 5"]
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        (b"mx: mail.example.org.", "final dot"),  # RFC 5321 Domain: no final dot
+        ("mx: ma\u00efl.example.org".encode(), "U-label"),  # section 4.1: the A-label
+    ],
+)
+def test_mx_outside_the_grammar_is_dropped_with_an_issue(line: bytes, words: str) -> None:
+    result = parse_mtasts_policy(POLICY + line + b"\n")
+    assert result.policy is not None and result.policy.mx == ("mail.example.com", "*.example.net")
+    assert len(result.issues) == 1 and words in result.issues[0].message
+
+
+def test_a_blank_line_is_skipped_with_an_issue() -> None:
+    result = parse_mtasts_policy(POLICY.replace(b"mode: enforce\n", b"mode: enforce\n\n"))
+    assert result.policy is not None
+    assert [(i.code, i.where) for i in result.issues] == [(IssueCode.BAD_FIELD, "line 3")]
+    assert parse_mtasts_policy(POLICY).issues == ()  # the final line break is no blank line
 
 
 def test_policy_allows_its_mx_hosts() -> None:

@@ -445,6 +445,10 @@ def test_mta_sts() -> None:
     ignored = lint(good + b"mx: mail_1.example.com\r\n")
     assert ignored.codes == {RuleCode.MTA_STS_MX_IGNORED} and ignored.ok
     assert ignored.problems[0].where == "line 5" and "bad-hostname" in ignored.problems[0].message
+    blank = lint(good.replace(b"mode: enforce\r\n", b"mode: enforce\r\n\r\n"))
+    assert blank.codes == {RuleCode.MTA_STS_SYNTAX} and blank.ok
+    dotted = lint(good + b"mx: mx2.example.com.\r\n")  # RFC 5321 Domain: no final dot
+    assert dotted.codes == {RuleCode.MTA_STS_MX_IGNORED} and dotted.ok
 
 
 def _pacc_document(*servers: dict[str, object]) -> bytes:
