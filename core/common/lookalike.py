@@ -3,7 +3,7 @@
 DESIGN.md section 4, rule 4: a host name with mixed scripts or confusable characters is
 flagged wherever it is shown and, outside the address's registrable domain, needs approval
 even when an authenticated source named it. This module only classifies; the finding, the
-approval and the words live in findings.py, policy.py and approval.py.
+approval and the words live in lookalike_words.py, policy/plan.py and account/approval.py.
 
 Theory of operation
 -------------------

@@ -1,0 +1,273 @@
+"""The words of the findings the probe and the verdict raise: connecting, STARTTLS and
+TLS, certificates, DANE, sign-in methods, the chosen server and the relay (MX) leg.
+
+One row per finding code: severity, the person's one line, the helpdesk's explanation
+(``finding_text.FindingText``); ``findings.FINDINGS`` joins this table with discovery's.
+"""
+
+from __future__ import annotations
+
+from .finding_text import FindingText, Severity
+from .i18n import N_
+
+__all__ = ["SERVER_FINDINGS"]
+
+# {endpoint} is "host:port (service, security)" wherever a row names it.
+SERVER_FINDINGS: dict[str, FindingText] = {
+    "probe-connect": FindingText(
+        Severity.ERROR,
+        N_("Could not connect to {endpoint}."),
+        N_("{detail}. Check that the server runs and that a firewall lets port {port} through."),
+    ),
+    "probe-timeout": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} did not answer in time."),
+        N_("The server stopped answering ({detail}); mailhop gave up at the deadline."),
+    ),
+    "starttls-missing": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} does not offer encryption (STARTTLS), so mailhop will not use it."),
+        N_(
+            "The server's capabilities before TLS lack STARTTLS ({detail}). Either it has no "
+            "TLS, or someone on the path removed it (a stripping attack). mailhop never falls "
+            "back to plaintext."
+        ),
+    ),
+    "starttls-refused": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} refused to start encryption."),
+        N_(
+            "The server answered the STARTTLS command with: {server_said}. mailhop never continues "
+            "without TLS."
+        ),
+    ),
+    "preauth": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} logged in before encryption started; mailhop does not use it."),
+        N_(
+            "The IMAP greeting was PREAUTH, so STARTTLS cannot be used (RFC 2595); a session "
+            "without TLS is never accepted."
+        ),
+    ),
+    "injection": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} sent unexpected data while starting encryption: possible tampering."),
+        N_(
+            "Bytes arrived after the STARTTLS reply and before the TLS handshake ({server_said}). "
+            "This is how response injection works (CVE-2011-0411); the connection was dropped."
+        ),
+    ),
+    "tls-version": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} only offers outdated encryption (older than TLS 1.2)."),
+        N_("{detail}. TLS 1.0 and 1.1 are retired (RFC 8996); the server needs TLS 1.2 or 1.3."),
+    ),
+    "tls-handshake": FindingText(
+        Severity.ERROR,
+        N_("Encryption with {endpoint} could not be set up."),
+        N_("The TLS handshake failed: {detail}."),
+    ),
+    "server-closed": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} closed the connection unexpectedly."),
+        N_("{detail}."),
+    ),
+    "server-refused": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} turned the connection away."),
+        N_("{detail}. Server said: {server_said}"),
+    ),
+    "server-flood": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} sent far more data than a mail server should; mailhop stopped reading."),
+        N_("{detail}."),
+    ),
+    "protocol-error": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} did not speak the expected mail protocol."),
+        N_("{detail}. Server said: {server_said}"),
+    ),
+    "capabilities-hidden": FindingText(
+        Severity.WARN,
+        N_("{endpoint} does not list what it supports after encryption started."),
+        N_("{detail}. Clients cannot tell which sign-in methods are allowed."),
+    ),
+    "cert-expired": FindingText(
+        Severity.ERROR,
+        N_("The certificate of {endpoint} has expired."),
+        N_("{detail}. The server's admin must renew it."),
+    ),
+    "cert-not-yet-valid": FindingText(
+        Severity.ERROR,
+        N_("The certificate of {endpoint} is not valid yet."),
+        N_("{detail}. Check the server's (or this computer's) clock."),
+    ),
+    "cert-name-mismatch": FindingText(
+        Severity.ERROR,
+        N_("The certificate of {endpoint} is for a different name."),
+        N_(
+            "It covers {names}, not {host}. Either the settings name the wrong host or the "
+            "server presents the wrong certificate."
+        ),
+    ),
+    "cert-unknown-issuer": FindingText(
+        Severity.ERROR,
+        N_("The certificate of {endpoint} is not from a trusted authority."),
+        N_(
+            "{detail}. A self-made or private certificate is accepted only with a matching "
+            "DNSSEC-signed TLSA record."
+        ),
+    ),
+    "cert-missing-intermediate": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} does not send its full certificate chain."),
+        N_("{detail}. The server's admin must configure the intermediate certificate(s)."),
+    ),
+    "cert-untrusted": FindingText(
+        Severity.ERROR,
+        N_("The certificate of {endpoint} could not be verified."),
+        N_("{detail}."),
+    ),
+    "cert-weak": FindingText(
+        Severity.WARN,
+        N_("The certificate of {endpoint} uses weak cryptography."),
+        N_("{detail}."),
+    ),
+    "cert-expiring": FindingText(
+        Severity.WARN,
+        N_("The certificate of {endpoint} expires in {days} days."),
+        N_("It is valid until {until}; the server's admin should renew it soon."),
+    ),
+    "dane-mismatch": FindingText(
+        Severity.ERROR,
+        N_("{endpoint} presents a key the domain did not publish (DANE mismatch)."),
+        N_(
+            "The DNSSEC-signed TLSA records at {tlsa} match none of the presented certificates "
+            "({detail}). This blocks the server whatever the certificate authority says: "
+            "either the key was changed without updating DNS, or the connection is intercepted."
+        ),
+    ),
+    "dane-bogus": FindingText(
+        Severity.ERROR,
+        N_("The DANE records for {endpoint} failed their DNSSEC check."),
+        N_("{detail}. Bogus DNSSEC is a failure, never 'no DANE'."),
+    ),
+    "dane-ee": FindingText(
+        Severity.INFO,
+        N_("{endpoint} is authenticated by the key the domain pinned in DNS (DANE)."),
+        N_(
+            "TLSA usage 3 (DANE-EE) matched: the exact key is vouched for by DNSSEC; the "
+            "certificate's names and dates are deliberately not checked (RFC 7671)."
+        ),
+    ),
+    "dane-ta": FindingText(
+        Severity.INFO,
+        N_("{endpoint} is authenticated through the authority the domain pinned in DNS (DANE)."),
+        N_(
+            "TLSA usage 2 (DANE-TA) matched a certificate in the chain; names and dates are "
+            "checked against it."
+        ),
+    ),
+    "no-auth-mechanism": FindingText(
+        Severity.WARN,
+        N_("{endpoint} offers no sign-in method after encryption."),
+        N_("After TLS the server lists no AUTH mechanism (or LOGIN is disabled)."),
+    ),
+    # The sign-in method: what the documents allow and the server offers (signin.py).
+    "signin-oauth2-not-offered": FindingText(
+        Severity.INFO,
+        N_("{endpoint} offers no OAuth2 sign-in, so mailhop uses your password there."),
+        N_(
+            "{sources} name OAuth2 for it, but after TLS the server offers {offered} (no "
+            "OAUTHBEARER or XOAUTH2): a mail client set up for OAuth2 could not sign in. The "
+            "password method the server offers is used; the documents should be corrected."
+        ),
+    ),
+    "signin-encrypted-not-offered": FindingText(
+        Severity.INFO,
+        N_("{endpoint} takes the password as PLAIN inside TLS, not as 'encrypted password'."),
+        N_(
+            "{sources} say password-encrypted (CRAM-MD5 and the like), but after TLS the server "
+            "offers {offered}: a client set to CRAM-MD5 would fail. Inside verified TLS, PLAIN "
+            "is as safe; the documents should say password-cleartext."
+        ),
+    ),
+    "signin-method-not-offered": FindingText(
+        Severity.WARN,
+        N_("{endpoint} does not list the sign-in method mailhop will use ({method})."),
+        N_(
+            "{sources} allow {allowed}; after TLS the server offers {offered}, which has none "
+            "of them. mailhop keeps {method}; the documents or the server need correcting."
+        ),
+    ),
+    # A host a source published only without TLS, used with TLS (parse_autoconfig.py).
+    "plaintext-upgraded": FindingText(
+        Severity.INFO,
+        N_("{service}: the settings named {host} without encryption; mailhop uses {endpoint}."),
+        N_(
+            "{sources} list {host} for {service} only with plaintext (socketType plain). The "
+            "source vouches for the host, not for plaintext: mailhop tried it with TLS on the "
+            "standard ports and verified {endpoint}; the published entry should be corrected."
+        ),
+    ),
+    "better-endpoint-failed": FindingText(
+        Severity.WARN,
+        N_("The preferred server {endpoint} failed; a lower-ranked one is used instead."),
+        N_("{detail}"),
+    ),
+    "needs-approval": FindingText(
+        Severity.WARN,
+        N_("{endpoint} comes from an unauthenticated source: approve {registrable} to use it."),
+        N_(
+            "The host was learned from {sources}, which could have been forged (tier C). "
+            "Before any password is sent, the person must approve {registrable} "
+            "({registrable_unicode})."
+        ),
+    ),
+    "lookalike-needs-approval": FindingText(
+        Severity.WARN,
+        N_(
+            "{endpoint} has a look-alike name outside your address's domain: approve "
+            "{registrable} to use it."
+        ),
+        N_(
+            "{details}. Although {sources} named it, a host outside the address's registrable "
+            "domain with such a name is used only after the person approves {registrable} "
+            "({registrable_unicode}) by name (DESIGN.md section 4, rule 4)."
+        ),
+    ),
+    "no-working-server": FindingText(
+        Severity.ERROR,
+        N_("No {service} server passed the checks."),
+        N_(
+            "Every candidate failed (see the findings above); nothing will be configured for "
+            "{service} until the domain fixes them."
+        ),
+    ),
+    "relay-no-starttls": FindingText(
+        Severity.WARN,
+        N_("Mail to {domain} can travel unencrypted between servers: {host} does not offer TLS."),
+        N_("{detail}"),
+    ),
+    "relay-unreachable": FindingText(
+        Severity.WARN,
+        N_("The mail server {host} of {domain} could not be checked from here."),
+        N_(
+            "{detail}. Port 25 is often blocked for home and office connections; the result "
+            "says nothing about the server itself."
+        ),
+    ),
+    "relay-dane": FindingText(
+        Severity.INFO,
+        N_("Mail servers sending to {domain} can verify {host} with DANE."),
+        N_("DNSSEC-signed TLSA records for {host} port 25 match its key ({detail})."),
+    ),
+    "relay-no-policy": FindingText(
+        Severity.INFO,
+        N_("{domain} publishes neither MTA-STS nor DANE for incoming mail."),
+        N_(
+            "Sending servers encrypt opportunistically and can be downgraded by an attacker; "
+            "publishing an MTA-STS policy or TLSA records closes that gap."
+        ),
+    ),
+}
