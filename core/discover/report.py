@@ -147,7 +147,7 @@ class MtaSts:
 
 @dataclass(frozen=True, slots=True)
 class ProviderKey:
-    """The domain an MX-derived lookup asked about (``source_web.mx_lookup_domains``)."""
+    """The domain an MX-derived lookup asked about (``source_mx_derived.mx_lookup_domains``)."""
 
     domain: str
 

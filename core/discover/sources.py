@@ -11,9 +11,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from . import source_dns, source_web
 from .report import Attempt, Source
+from .source_autoconfig import autoconfig, http_autoconfig, ispdb, well_known
+from .source_autodiscover import autodiscover
 from .source_context import SourceContext
+from .source_dns import tlsa
+from .source_dns_info import smimea_or_openpgpkey, tls_rpt
+from .source_guess import guess
+from .source_mtasts import mta_sts
+from .source_mx import mx
+from .source_mx_derived import mx_derived
+from .source_pacc import pacc
+from .source_srv import srv
+from .source_wkd import wkd
 
 __all__ = ["SOURCES", "Sources"]
 
@@ -31,24 +41,24 @@ class Sources:
     """The source functions of one run, by the job each does (DESIGN.md section 5)."""
 
     # phase 1, DNS
-    srv: ForLabel = source_dns.srv
-    mx: Plain = source_dns.mx
-    tls_rpt: Plain = source_dns.tls_rpt
-    smimea_or_openpgpkey: ForKind = source_dns.smimea_or_openpgpkey
+    srv: ForLabel = srv
+    mx: Plain = mx
+    tls_rpt: Plain = tls_rpt
+    smimea_or_openpgpkey: ForKind = smimea_or_openpgpkey
     # phase 1, HTTPS
-    ispdb: ForLabel = source_web.ispdb
-    autoconfig: Plain = source_web.autoconfig
-    well_known: Plain = source_web.well_known
-    pacc: Plain = source_web.pacc
-    autodiscover: Plain = source_web.autodiscover
-    mta_sts: Plain = source_web.mta_sts
-    wkd: Plain = source_web.wkd
+    ispdb: ForLabel = ispdb
+    autoconfig: Plain = autoconfig
+    well_known: Plain = well_known
+    pacc: Plain = pacc
+    autodiscover: Plain = autodiscover
+    mta_sts: Plain = mta_sts
+    wkd: Plain = wkd
     # follow-ups, as answers name hosts
-    tlsa: ForEndpoint = source_dns.tlsa
-    mx_derived: ForMxHost = source_web.mx_derived
+    tlsa: ForEndpoint = tlsa
+    mx_derived: ForMxHost = mx_derived
     # phase 2
-    http_autoconfig: Plain = source_web.http_autoconfig
-    guess: ForMxHosts = source_dns.guess
+    http_autoconfig: Plain = http_autoconfig
+    guess: ForMxHosts = guess
 
 
 SOURCES = Sources()

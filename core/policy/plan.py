@@ -256,7 +256,7 @@ _MX_DERIVED = (Source.MX_AUTOCONFIG, Source.MX_ISPDB)
 
 
 def _mx_key(attempt: Attempt) -> str:
-    """The domain an MX-derived attempt asked about (``source_web.mx_lookup_domains``)."""
+    """The domain an MX-derived attempt asked about (``source_mx_derived.mx_lookup_domains``)."""
     asked = attempt.payload_as(ProviderKey)
     return asked.domain if asked else registrable_domain(attempt.related_host or "") or ""
 

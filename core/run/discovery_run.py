@@ -27,8 +27,8 @@ from ..common.schedule import Scheduler
 from ..common.tasks import cancel_and_wait
 from ..discover.report import Attempt, Auth, Source, Status
 from ..discover.source_context import SourceContext
-from ..discover.source_dns import SRV_SERVICES
-from ..discover.source_web import mx_lookup_domains
+from ..discover.source_mx_derived import mx_lookup_domains
+from ..discover.source_srv import SRV_SERVICES
 from ..discover.sources import Sources
 from ..policy.plan import Plan, Tier, make_plan
 from .events import ProgressEvent, ProgressObserver, SourceFinished, SourceStarted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailhop.core.discover.source_web import MAX_MX_DOMAINS, mx_lookup_domains
+from mailhop.core.discover.source_mx_derived import MAX_MX_DOMAINS, mx_lookup_domains
 
 
 @pytest.mark.parametrize(

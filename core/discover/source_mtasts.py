@@ -1,0 +1,64 @@
+"""MTA-STS (RFC 8461): the ``_mta-sts`` TXT record and the policy, fetched together.
+
+The policy is fetched only over HTTPS from ``mta-sts.<d>``, with no redirect (section 3.3),
+and must be served as text/plain. The attempt's payload is an ``MtaSts``: the record's id,
+and the policy once it was accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from functools import partial
+
+from ..dns.dnssec import Security as Dnssec
+from .dns_attempt import record_set
+from .parse_mtasts import parse_mtasts_policy, parse_mtasts_record
+from .report import Attempt, Failure, MtaSts, Source, Status
+from .source_context import SourceContext
+from .web_attempt import fetch_failure, web_attempt
+
+__all__ = ["mta_sts"]
+
+
+async def mta_sts(ctx: SourceContext) -> Attempt:
+    """RFC 8461: the ``_mta-sts`` TXT record and the policy, fetched together."""
+    started = ctx.since_start()
+    url = f"https://mta-sts.{ctx.domain}/.well-known/mta-sts.txt"
+    txt, result = await asyncio.gather(
+        ctx.resolver.lookup(f"_mta-sts.{ctx.domain}", "TXT"),
+        ctx.fetcher.fetch(
+            url, deadline=ctx.deadline, max_redirects=0, headers=(("Accept", "text/plain"),)
+        ),
+    )
+    answer = partial(
+        web_attempt, ctx, Source.MTA_STS, url, result, started, records=(record_set(txt),)
+    )
+    record = parse_mtasts_record([r.strings for r in txt.records if hasattr(r, "strings")])
+    if record.record is None:
+        status = Status.FAILED if txt.security is Dnssec.BOGUS or txt.found else Status.NOTHING
+        detail = record.error or "no MTA-STS record"
+        failure = Failure.DOCUMENT_REFUSED if status is Status.FAILED else None
+        if txt.security is Dnssec.BOGUS:
+            detail = f"the _mta-sts record failed DNSSEC validation: {txt.reason}"
+            failure = Failure.DNSSEC_BOGUS
+        return answer(status=status, detail=detail, failure=failure)
+    found = MtaSts(record.record.id)
+    if not result.ok or result.body is None:
+        _, why, failure = fetch_failure(ctx, result)
+        detail = f"MTA-STS record present, but the policy could not be fetched: {why}"
+        return answer(status=Status.FAILED, detail=detail, payload=found, failure=failure)
+    refused = partial(answer, status=Status.FAILED, payload=found, failure=Failure.DOCUMENT_REFUSED)
+    if result.content_type != "text/plain":
+        served = result.content_type or "no type"
+        return refused(detail=f"the policy is served as {served}, not text/plain")
+    parsed = parse_mtasts_policy(result.body)
+    if parsed.policy is None:
+        return refused(detail=f"policy refused: {parsed.error}", issues=parsed.issues)
+    policy = parsed.policy
+    return answer(
+        status=Status.FOUND,
+        detail=f"mode {policy.mode.value}, MX {', '.join(policy.mx) or '(none)'}",
+        issues=parsed.issues,
+        payload=replace(found, policy=policy),
+    )
