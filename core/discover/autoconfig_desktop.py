@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element
 
+from ..common.oauth2_providers import oauth2_host
 from .autoconfig_rules import (
     DESKTOP_AUTH,
     DESKTOP_AUTH_OUT,
@@ -21,7 +22,6 @@ from .autoconfig_rules import (
     desktop_host,
     desktop_port,
     leaf,
-    oauth2_host,
     servers,
 )
 

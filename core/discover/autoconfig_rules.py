@@ -49,7 +49,6 @@ __all__ = [
     "DESKTOP_AUTH_OUT",
     "DESKTOP_INCOMING",
     "DESKTOP_SOCKETS",
-    "THUNDERBIRD_OAUTH2_HOSTS",
     "Client",
     "Effect",
     "Reading",
@@ -57,7 +56,6 @@ __all__ = [
     "desktop_port",
     "leaf",
     "legal_host",
-    "oauth2_host",
     "servers",
     "substitute",
 ]
@@ -85,19 +83,6 @@ class Reading:
     where: str = ""
 
 
-# Thunderbird's built-in OAuth2 hosts (mailnews/base/src/OAuth2Providers.sys.mjs, kHostnames,
-# without its test entries): a server host matches one of these or a name below it.
-THUNDERBIRD_OAUTH2_HOSTS = frozenset(
-    {
-        "googlemail.com", "gmail.com", "www.googleapis.com", "apidata.googleusercontent.com",
-        "imap.mail.ru", "smtp.mail.ru", "imap.yandex.com", "smtp.yandex.com",
-        "yahoo.com", "att.net", "aol.com",
-        "office365.com", "graph.microsoft.com", "outlook.com", "hotmail.com",
-        "imap.fastmail.com", "pop.fastmail.com", "smtp.fastmail.com",
-        "imap.comcast.net", "pop.comcast.net", "smtp.comcast.net",
-        "thundermail.com", "stage-thundermail.com",
-    }
-)  # fmt: skip
 ANDROID_AUTH = frozenset({"OAuth2", "password-cleartext", "password-encrypted"})
 DESKTOP_AUTH = frozenset(
     {"password-cleartext", "plain", "password-encrypted", "secure", "GSSAPI", "NTLM", "OAuth2"}
@@ -170,13 +155,3 @@ def desktop_port(text: str | None) -> int | None:
         prefix = _JS_INT_PREFIX.match(stripped)
         value = int(prefix.group()) if prefix else None
     return value if value is not None and 1 <= value <= 65535 else None
-
-
-def oauth2_host(hostname: str) -> bool:
-    """Thunderbird has built-in OAuth2 settings for this host (it or a parent name listed)."""
-    name = hostname.lower()
-    while "." in name:
-        if name in THUNDERBIRD_OAUTH2_HOSTS:
-            return True
-        name = name.split(".", 1)[1]
-    return False

@@ -28,14 +28,12 @@ Theory of operation
 from __future__ import annotations
 
 from ..common.fields import MAX_DOCUMENT_BYTES
-from ..discover.autoconfig_rules import THUNDERBIRD_OAUTH2_HOSTS
 from .lint_apple import check_mobileconfig, check_signed
 from .lint_autoconfig import check_autoconfig
 from .lint_other import check_autodiscover, check_k9s, check_mta_sts, check_pacc
 from .lint_types import Format, LintReport, Problem, RuleCode, Severity, err
 
 __all__ = [
-    "OAUTH2_KNOWN_DOMAINS",
     "Format",
     "LintReport",
     "Problem",
@@ -45,9 +43,6 @@ __all__ = [
     "lint",
 ]
 
-# Kept for callers of the old name: Thunderbird's own built-in OAuth2 host list, matched
-# against the server's host name (not the file's domains, which Thunderbird never uses).
-OAUTH2_KNOWN_DOMAINS = THUNDERBIRD_OAUTH2_HOSTS
 _CMS_SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")  # 1.2.840.113549.1.7.2
 
 
