@@ -11,35 +11,38 @@ from .look import heading, tr
 from .untrusted import neutral, plain_document, set_text
 
 if TYPE_CHECKING:
+    from mailhop.core.probe.dane_records import DaneOutcome
     from mailhop.core.probe.probe_report import EndpointProbe
 
 __all__ = ["CertificateDialog", "certificate_text"]
 
 
-def dane_outcome(value: str) -> str:
-    """The DANE outcome's word (core/probe/probe_report.py EndpointProbe.dane) for a person."""
+def dane_outcome(outcome: DaneOutcome) -> str:
+    """The DANE outcome's word (core/probe/probe_report.py DaneCheck) for a person."""
+    from mailhop.core.probe.dane_records import DaneOutcome
+
     return {
-        "matched": tr("matched"),
-        "mismatch": tr("does not match"),
-        "bogus": tr("bogus (DNSSEC validation failed)"),
-        "not-applicable": tr("not applicable"),
-        "unusable-records": tr("no usable records"),
-    }.get(value, value)
+        DaneOutcome.MATCHED: tr("matched"),
+        DaneOutcome.MISMATCH: tr("does not match"),
+        DaneOutcome.BOGUS: tr("bogus (DNSSEC validation failed)"),
+        DaneOutcome.NOT_APPLICABLE: tr("not applicable"),
+        DaneOutcome.UNUSABLE_RECORDS: tr("no usable records"),
+    }[outcome]
 
 
 def certificate_text(probe: EndpointProbe) -> str:
     """The facts of a server's certificate and its verification, for a person."""
     from mailhop.core.verdict.labels import HOW_VERIFIED, SECURITY
 
-    entry = probe.entry
+    entry, connection, dane = probe.entry, probe.connection, probe.dane
     lines = [
         tr("{host} port {port}, {security}").format(
             host=entry.name.shown, port=entry.port, security=SECURITY[entry.security]
         ),
         tr("connected to {peer}, {tls}").format(
-            peer=probe.peer or "-", tls=probe.tls_version or tr("no TLS")
+            peer=connection.peer or "-", tls=connection.tls_version or tr("no TLS")
         )
-        + (f", {probe.cipher}" if probe.cipher else ""),
+        + (f", {connection.cipher}" if connection.cipher else ""),
         "",
     ]
     how = probe.authenticated_by
@@ -50,13 +53,12 @@ def certificate_text(probe: EndpointProbe) -> str:
     )
     lines.append(
         tr("this computer's trust store: the certificate verifies")
-        if probe.pkix_valid
-        else tr("this computer's trust store: fails: {why}").format(why=probe.pkix_error)
+        if probe.pkix.valid
+        else tr("this computer's trust store: fails: {why}").format(why=probe.pkix.error)
     )
-    dane = dane_outcome(probe.dane) if probe.dane else tr("no TLSA record")
+    outcome = dane_outcome(dane.outcome) if dane.outcome else tr("no TLSA record")
     lines.append(
-        f"DANE ({probe.tlsa_name}): {dane}"
-        + (f": {probe.dane_detail}" if probe.dane_detail else "")
+        f"DANE ({probe.tlsa_name}): {outcome}" + (f": {dane.detail}" if dane.detail else "")
     )
     cert = probe.cert
     if cert is None:
@@ -77,7 +79,7 @@ def certificate_text(probe: EndpointProbe) -> str:
         *(f"  {position}. {subject}" for position, subject in enumerate(cert.chain_subjects, 1)),
     ]
     if cert.problems:
-        lines += ["", tr("problems:"), *(f"  {words} [{code}]" for code, words in cert.problems)]
+        lines += ["", tr("problems:"), *(f"  {p.message} [{p.code.value}]" for p in cert.problems)]
     return "\n".join(lines)
 
 

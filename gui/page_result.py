@@ -28,7 +28,7 @@ from .untrusted import item, label, set_item_tooltip, set_text
 if TYPE_CHECKING:  # types only: the page is built before any check has loaded the core
     from mailhop.core.account.account import AccountChoice
     from mailhop.core.account.approval import ApprovalRequest
-    from mailhop.core.probe.probe_report import EndpointProbe
+    from mailhop.core.probe.probe_report import EndpointProbe, VerifiedBy
     from mailhop.core.run.check import CheckReport
     from mailhop.core.verdict.verdict import ServiceVerdict
 
@@ -45,13 +45,15 @@ def headline(level: str) -> str:
     }[level]
 
 
-def short_verified(how: str) -> str:
+def short_verified(how: VerifiedBy) -> str:
     """How the chosen server's key was verified, short enough for a leg card; the certificate
     view has the full words (core/verdict/labels.py HOW_VERIFIED)."""
+    from mailhop.core.probe.probe_report import VerifiedBy
+
     return {
-        "dane-ee": tr("verified by DANE: the key the domain pinned in signed DNS"),
-        "dane-ta": tr("verified by DANE: the authority the domain pinned in signed DNS"),
-        "pkix": tr("verified by a certificate authority this computer trusts"),
+        VerifiedBy.DANE_EE: tr("verified by DANE: the key the domain pinned in signed DNS"),
+        VerifiedBy.DANE_TA: tr("verified by DANE: the authority the domain pinned in signed DNS"),
+        VerifiedBy.PKIX: tr("verified by a certificate authority this computer trusts"),
     }[how]
 
 
@@ -166,6 +168,7 @@ class ResultPage(QWidget):
 
     def _legs(self, report: CheckReport) -> None:
         from mailhop.core.common.lookalike import shown_host
+        from mailhop.core.probe.dane_records import DaneOutcome
         from mailhop.core.verdict.labels import SECURITY
 
         verdict = report.verdict
@@ -185,7 +188,10 @@ class ResultPage(QWidget):
                 ),
                 short_verified(how) if how else tr("not verified"),
                 # An IMAP [ALERT] from the check (RFC 3501 7.1): the server's quoted words.
-                *(tr("alert: {said}").format(said=alert.said()) for alert in chosen.alerts),
+                *(
+                    tr("alert: {said}").format(said=alert.said())
+                    for alert in chosen.dialogue.alerts
+                ),
             ]
             return level, [line for line in lines if line]
 
@@ -198,11 +204,12 @@ class ResultPage(QWidget):
             state = tr("not probed")
             if probe is not None:
                 state = (
-                    tr("failed: {why}").format(why=probe.failure_detail)
+                    tr("failed: {why}").format(why=probe.failure.detail)
                     if probe.failure
-                    else "STARTTLS" + (", DANE" if probe.dane == "matched" else "")
+                    else "STARTTLS"
+                    + (", DANE" if probe.dane.outcome is DaneOutcome.MATCHED else "")
                 )
-            sts = f", MTA-STS {host.mta_sts_mode}" if host.mta_sts_mode else ""
+            sts = f", MTA-STS {host.mta_sts_mode.value}" if host.mta_sts_mode else ""
             lines.append(f"{shown_host(host.host)}: {state}{sts}")
         self.legs.relay.show_leg(
             relay.level.value if relay.hosts else "none", lines or [tr("No MX host found.")]

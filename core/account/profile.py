@@ -120,7 +120,7 @@ def endpoint_setting(probe: EndpointProbe, username: str, auth_method: str) -> E
         username=username,
         auth_method=auth_method,
         spki_sha256=probe.cert.spki_sha256 if probe.cert else "",
-        authenticated_by=probe.authenticated_by or "",
+        authenticated_by=how.value if (how := probe.authenticated_by) else "",
         tier=entry.tier.value,
         sources=tuple(f"{o.source.value}: {o.target} ({o.auth.value})" for o in entry.origins),
     )

@@ -33,7 +33,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..common.findings import Finding
-from ..probe.probe_report import EndpointProbe
+from ..probe.probe_report import CertSummary, EndpointProbe
 from ..run.check import CheckReport
 from ..verdict.verdict import ServiceVerdict
 from .discovery_json import report_to_json
@@ -56,7 +56,7 @@ def check_to_json(report: CheckReport) -> dict[str, Any]:
             "hosts": [
                 {
                     "host": relay.host,
-                    "mta_sts_mode": relay.mta_sts_mode,
+                    "mta_sts_mode": relay.mta_sts_mode.value if relay.mta_sts_mode else None,
                     "mta_sts_match": relay.mta_sts_match,
                     "probe": _probe(relay.probe) if relay.probe else None,
                 }
@@ -92,7 +92,8 @@ def _finding(found: Finding) -> dict[str, Any]:
 
 
 def _probe(probe: EndpointProbe) -> dict[str, Any]:
-    entry, cert = probe.entry, probe.cert
+    entry, cert, failure, connection = probe.entry, probe.cert, probe.failure, probe.connection
+    dane, dialogue, how = probe.dane, probe.dialogue, probe.authenticated_by
     return {
         "service": entry.service.value,
         "host": entry.hostname,
@@ -101,39 +102,41 @@ def _probe(probe: EndpointProbe) -> dict[str, Any]:
         "security": entry.security.value,
         "tier": entry.tier.value,
         "needs_approval": entry.needs_approval,
-        "failure": probe.failure,
-        "failure_detail": probe.failure_detail,
-        "server_said": probe.evidence,
+        "failure": failure.code.value if failure else None,
+        "failure_detail": failure.detail if failure else "",
+        "server_said": failure.evidence if failure else "",
         "alerts": [
             {"protocol": alert.protocol, "host": alert.host, "text": alert.text}
-            for alert in probe.alerts
+            for alert in dialogue.alerts
         ],
-        "peer": probe.peer,
-        "tls_version": probe.tls_version,
-        "cipher": probe.cipher,
-        "pkix_valid": probe.pkix_valid,
-        "pkix_error": probe.pkix_error,
-        "authenticated_by": probe.authenticated_by,
-        "dane": probe.dane,
-        "dane_usage": probe.dane_usage,
-        "dane_detail": probe.dane_detail,
+        "peer": connection.peer,
+        "tls_version": connection.tls_version,
+        "cipher": connection.cipher,
+        "pkix_valid": probe.pkix.valid,
+        "pkix_error": probe.pkix.error,
+        "authenticated_by": how.value if how else None,
+        "dane": dane.outcome.value if dane.outcome else None,
+        "dane_usage": int(dane.usage) if dane.usage is not None else None,
+        "dane_detail": dane.detail,
         "tlsa_name": probe.tlsa_name,
         "reference": probe.reference,
-        "auth_mechanisms": list(probe.auth_mechanisms),
-        "capabilities": list(probe.capabilities),
-        "elapsed": round(probe.elapsed, 4),
-        "certificate": None
-        if cert is None
-        else {
-            "subject": cert.subject,
-            "issuer": cert.issuer,
-            "names": list(cert.names),
-            "not_after": cert.not_after,
-            "days_left": cert.days_left,
-            "key": cert.key,
-            "signature": cert.signature,
-            "spki_sha256": cert.spki_sha256,
-            "chain": list(cert.chain_subjects),
-            "problems": [{"code": c, "message": m} for c, m in cert.problems],
-        },
+        "auth_mechanisms": list(dialogue.auth_mechanisms),
+        "capabilities": list(dialogue.capabilities),
+        "elapsed": round(connection.elapsed, 4),
+        "certificate": None if cert is None else _certificate(cert),
+    }
+
+
+def _certificate(cert: CertSummary) -> dict[str, Any]:
+    return {
+        "subject": cert.subject,
+        "issuer": cert.issuer,
+        "names": list(cert.names),
+        "not_after": cert.not_after,
+        "days_left": cert.days_left,
+        "key": cert.key,
+        "signature": cert.signature,
+        "spki_sha256": cert.spki_sha256,
+        "chain": list(cert.chain_subjects),
+        "problems": [{"code": p.code.value, "message": p.message} for p in cert.problems],
     }

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..common.i18n import _, ngettext
 from ..common.lookalike import shown_host
 from ..common.text import one_line
-from ..probe.probe_report import EndpointProbe
-from ..run.check import CheckReport, reference_words
+from ..probe.dane_records import DaneOutcome
+from ..probe.probe_report import EndpointProbe, VerifiedBy, reference_words
+from ..run.check import CheckReport
 from ..verdict.labels import HOW_VERIFIED, LEVEL_WORDS, SECURITY
 from ..verdict.verdict import RelayVerdict, ServiceVerdict
 
@@ -68,11 +69,12 @@ def _endpoint(probe: EndpointProbe) -> list[str]:
     entry = probe.entry
     security = SECURITY[entry.security]
     host = entry.name.shown  # U-label (A-label) for an IDN, never only one of them
-    lines = [f"  {host}:{entry.port}  {security}, {probe.tls_version or _('no TLS')}"]
+    tls_version = probe.connection.tls_version
+    lines = [f"  {host}:{entry.port}  {security}, {tls_version or _('no TLS')}"]
     how = probe.authenticated_by
     if how is not None:
         lines.append("  " + _("verified by {how}").format(how=HOW_VERIFIED[how]))
-        if how != "pkix" and probe.pkix_valid:
+        if how is not VerifiedBy.PKIX and probe.pkix.valid:
             lines.append("  " + _("the certificate also verifies with this computer's trust store"))
     if probe.cert is not None:
         cert = probe.cert
@@ -96,13 +98,12 @@ def _endpoint(probe: EndpointProbe) -> list[str]:
         "  "
         + _("name checked: {host}, {reference}").format(host=host, reference=reference_words(entry))
     )
-    if probe.auth_mechanisms:
-        offered = one_line(" ".join(probe.auth_mechanisms))
+    if probe.dialogue.auth_mechanisms:
+        offered = one_line(" ".join(probe.dialogue.auth_mechanisms))
         lines.append("  " + _("sign-in methods offered: {methods}").format(methods=offered))
     # RFC 3501 section 7.1: the person must see an [ALERT]; as the server's quoted words.
-    lines += [
-        "  " + _("alert: {said}").format(said=one_line(alert.said())) for alert in probe.alerts
-    ]
+    alerts = probe.dialogue.alerts
+    lines += ["  " + _("alert: {said}").format(said=one_line(alert.said())) for alert in alerts]
     return lines
 
 
@@ -115,14 +116,14 @@ def _relay(title: str, verdict: RelayVerdict) -> list[str]:
         state = _("not probed")
         if probe is not None:
             if probe.failure is not None:
-                state = _("failed: {detail}").format(detail=one_line(probe.failure_detail))
+                state = _("failed: {detail}").format(detail=one_line(probe.failure.detail))
             else:
-                state = f"STARTTLS, {probe.tls_version}"
-                if probe.dane == "matched":
+                state = f"STARTTLS, {probe.connection.tls_version}"
+                if probe.dane.outcome is DaneOutcome.MATCHED:
                     state += ", " + _("DANE matched")
         policy = ""
         if relay.mta_sts_mode is not None:
             listed = _("listed") if relay.mta_sts_match else _("NOT listed")
-            policy = f"; MTA-STS {relay.mta_sts_mode}, {listed}"
+            policy = f"; MTA-STS {relay.mta_sts_mode.value}, {listed}"
         lines.append(f"  {shown_host(relay.host)}:25  {state}{policy}")
     return [*lines, ""]

@@ -41,39 +41,32 @@ and passes PKIX's verdict in.
 
 from __future__ import annotations
 
-import enum
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from cryptography import x509
-from dns.rdtypes.ANY.TLSA import TLSA
 
 from ..dns.dnssec import Security
-from .certinfo import (
-    ProblemCode,
-    analyze_chain,
-    issued_by,
-    load_certificate,
-    spki_der,
-    spki_from_der,
-    subject_text,
+from .cert_read import issued_by, load_certificate, spki_der, spki_from_der, subject_text
+from .certinfo import ProblemCode, analyze_chain
+from .dane_records import (
+    DIGESTS,
+    DaneOutcome,
+    RecordCheck,
+    Selector,
+    TlsaRecord,
+    Usage,
+    unusable_records,
 )
 
 __all__ = [
     "DANE_EE_CERT_NOTE",
     "DANE_EE_NOTE",
     "CertDigests",
-    "DaneOutcome",
     "DaneResult",
-    "MatchingType",
-    "RecordCheck",
-    "Selector",
-    "TlsaRecord",
-    "Usage",
     "match_tlsa",
-    "tlsa_records",
 ]
 
 DANE_EE_NOTE = (
@@ -81,105 +74,6 @@ DANE_EE_NOTE = (
     "expiry date are not checked (RFC 7671 section 5.1)."
 )
 DANE_EE_CERT_NOTE = DANE_EE_NOTE.replace("exact key", "exact certificate")
-
-
-class Usage(enum.IntEnum):
-    PKIX_TA = 0
-    PKIX_EE = 1
-    DANE_TA = 2
-    DANE_EE = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.replace("_", "-")
-
-
-class Selector(enum.IntEnum):
-    CERT = 0  # the whole certificate, DER
-    SPKI = 1  # the SubjectPublicKeyInfo, DER
-
-
-class MatchingType(enum.IntEnum):
-    FULL = 0
-    SHA256 = 1
-    SHA512 = 2
-
-
-class DaneOutcome(enum.StrEnum):
-    MATCHED = "matched"
-    MISMATCH = "mismatch"
-    BOGUS = "bogus"
-    NOT_APPLICABLE = "not-applicable"
-    UNUSABLE_RECORDS = "unusable-records"
-
-
-_DIGESTS: dict[int, Callable[[bytes], bytes]] = {
-    MatchingType.FULL: lambda data: data,
-    MatchingType.SHA256: lambda data: hashlib.sha256(data).digest(),
-    MatchingType.SHA512: lambda data: hashlib.sha512(data).digest(),
-}
-_LENGTHS: dict[int, int] = {MatchingType.SHA256: 32, MatchingType.SHA512: 64}
-_STRENGTH: dict[int, int] = {MatchingType.SHA256: 1, MatchingType.SHA512: 2}  # RFC 7671 9
-
-
-@dataclass(frozen=True, slots=True)
-class TlsaRecord:
-    """One TLSA record's four fields (RFC 6698 section 2.1), values as published."""
-
-    usage: int
-    selector: int
-    mtype: int
-    data: bytes
-
-    @classmethod
-    def from_rdata(cls, rdata: TLSA) -> TlsaRecord:
-        return cls(int(rdata.usage), int(rdata.selector), int(rdata.mtype), bytes(rdata.cert))
-
-    @classmethod
-    def from_answer(cls, text: str) -> TlsaRecord:
-        """A record as the resolver reported it (dnspython's presentation of a wire answer).
-
-        On the wire the association data may be empty, and dnspython then writes three
-        fields (``3 1 0 ``); such a record is kept, with empty data, so that ``match_tlsa``
-        calls it unusable (RFC 7671 section 4.1) instead of the parse failing on remote data.
-        A ValueError still names anything else that is malformed.
-        """
-        fields = text.split()
-        if len(fields) == 3:
-            return replace(cls.from_text(f"{text} 00"), data=b"")
-        return cls.from_text(text)
-
-    @classmethod
-    def from_text(cls, text: str) -> TlsaRecord:
-        """A record from its presentation form (``3 1 1 ab12...``, hex may be split by
-        spaces, as dnspython writes long data). A ValueError names what is malformed."""
-        fields = text.split()
-        if len(fields) < 4:
-            raise ValueError(f"a TLSA record needs four fields, got {text!r}")
-        numbers = [int(field) for field in fields[:3] if field.isdigit()]
-        if len(numbers) != 3 or not all(0 <= n <= 255 for n in numbers):
-            raise ValueError(f"usage, selector and matching type must be 0-255 in {text!r}")
-        try:
-            data = bytes.fromhex("".join(fields[3:]))
-        except ValueError:
-            raise ValueError(f"the association data is not hex in {text!r}") from None
-        return cls(numbers[0], numbers[1], numbers[2], data)
-
-    def __str__(self) -> str:
-        """Presentation form, as in a zone file."""
-        return f"{self.usage} {self.selector} {self.mtype} {self.data.hex()}"
-
-    @property
-    def label(self) -> str:
-        """A short form for people: ``3 1 1 8f2c5a0b...``."""
-        text = self.data.hex()
-        shown = text if len(text) <= 16 else text[:16] + "..."
-        return f"{self.usage} {self.selector} {self.mtype} {shown}"
-
-
-def tlsa_records(rdatas: Iterable[object]) -> tuple[TlsaRecord, ...]:
-    """The TLSA records among dnspython rdata (e.g. ``DnsAnswer.records``)."""
-    return tuple(TlsaRecord.from_rdata(r) for r in rdatas if isinstance(r, TLSA))
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,22 +88,6 @@ class CertDigests:
     cert_sha512: str
     spki_sha256: str
     spki_sha512: str
-
-
-@dataclass(frozen=True, slots=True)
-class RecordCheck:
-    """What became of one record: unusable, superseded, matched data, authenticated.
-
-    ``position`` is the presented certificate whose data the record matched (0 = the
-    server's own); ``reason`` says in words why the record did or did not authenticate.
-    """
-
-    record: TlsaRecord
-    usable: bool
-    data_matched: bool
-    authenticated: bool
-    position: int | None
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,110 +145,76 @@ def match_tlsa(
     """
     reference = reference.rstrip(".").lower()
     result = DaneResult(DaneOutcome.NOT_APPLICABLE, "", dnssec, reference, smtp)
-    count = _count(len(records), "TLSA record")
-    if dnssec is Security.BOGUS:
-        why = (
-            "The TLSA records failed their DNSSEC check (bogus): the zone is broken or the "
-            "answer was forged, so DANE cannot vouch for this server and the connection "
-            "must not be trusted."
-        )
-        return replace(result, outcome=DaneOutcome.BOGUS, reason=why)
-    if dnssec is not Security.SECURE:
-        if dnssec is Security.INSECURE:
-            why = "the zone is provably unsigned, so TLSA records there prove nothing"
-        else:
-            why = "their DNSSEC status could not be established, so they prove nothing"
-        found = f"{count} found and ignored: " if records else "No TLSA records were used: "
-        return replace(result, reason=f"{found}{why}.")
-    if not records:
-        why = "The domain publishes no TLSA records for this server (a DNSSEC-signed answer)."
-        return replace(result, reason=why)
-
+    unsigned = _without_secure_records(result, len(records))
+    if unsigned is not None:
+        return unsigned
     certs = [load_certificate(der) for der in chain]
     digests = tuple(
         _digests(position, bytes(der), cert)
         for position, (der, cert) in enumerate(zip(chain, certs, strict=True))
     )
     result = replace(result, digests=digests)
-    rejected = _unusable(records, smtp)
+    rejected = unusable_records(records, smtp)
     if len(rejected) == len(records):
         checks = tuple(rejected[index] for index in range(len(records)))
         reasons = "; ".join(dict.fromkeys(check.reason for check in checks))
         why = (
-            f"None of the {count} can be used: {reasons}. They count as if there were "
-            "none (RFC 7671 section 4.1)."
+            f"None of the {_count(len(records), 'TLSA record')} can be used: {reasons}. "
+            "They count as if there were none (RFC 7671 section 4.1)."
         )
         return replace(result, outcome=DaneOutcome.UNUSABLE_RECORDS, reason=why, checks=checks)
-
     context = _Context(chain, certs, reference, now, pkix_valid)
     checks = tuple(
         rejected[index] if index in rejected else _evaluate(record, context)
         for index, record in enumerate(records)
     )
-    result = replace(result, checks=checks)
-    winner = next((check for check in checks if check.authenticated), None)
+    return _decided(replace(result, checks=checks), context)
+
+
+def _without_secure_records(result: DaneResult, count: int) -> DaneResult | None:
+    """The outcome when the DNSSEC state or an empty answer decides it (the first three
+    rows of the module's table), None when there are signed records to match."""
+    if result.dnssec is Security.BOGUS:
+        why = (
+            "The TLSA records failed their DNSSEC check (bogus): the zone is broken or the "
+            "answer was forged, so DANE cannot vouch for this server and the connection "
+            "must not be trusted."
+        )
+        return replace(result, outcome=DaneOutcome.BOGUS, reason=why)
+    if result.dnssec is not Security.SECURE:
+        if result.dnssec is Security.INSECURE:
+            why = "the zone is provably unsigned, so TLSA records there prove nothing"
+        else:
+            why = "their DNSSEC status could not be established, so they prove nothing"
+        found = (
+            f"{_count(count, 'TLSA record')} found and ignored: "
+            if count
+            else "No TLSA records were used: "
+        )
+        return replace(result, reason=f"{found}{why}.")
+    if not count:
+        why = "The domain publishes no TLSA records for this server (a DNSSEC-signed answer)."
+        return replace(result, reason=why)
+    return None
+
+
+def _decided(result: DaneResult, context: _Context) -> DaneResult:
+    """MATCHED by the first record that authenticates, else MISMATCH (the last two rows)."""
+    winner = next((check for check in result.checks if check.authenticated), None)
     if winner is None:
-        return replace(result, outcome=DaneOutcome.MISMATCH, reason=_mismatch_reason(checks))
+        return replace(result, outcome=DaneOutcome.MISMATCH, reason=_mismatch_reason(result.checks))
     usage = Usage(winner.record.usage)
-    position = winner.position or 0
     return replace(
         result,
         outcome=DaneOutcome.MATCHED,
         reason=f"TLSA record {winner.record.label} ({usage.label}) {winner.reason}.",
         matched=winner.record,
         usage=usage,
-        matched_position=position,
+        matched_position=winner.position or 0,
         name_checked=usage is not Usage.DANE_EE,
         expiry_checked=usage is not Usage.DANE_EE,
         note=_note(winner.record, context),
     )
-
-
-# -- which records count -------------------------------------------------------------
-
-
-def _unusable(records: Sequence[TlsaRecord], smtp: bool) -> dict[int, RecordCheck]:
-    """The records mailhop must ignore, by index, each with the reason."""
-    found: dict[int, RecordCheck] = {}
-    for index, record in enumerate(records):
-        why = _parameter_problem(record, smtp)
-        if why:
-            found[index] = RecordCheck(record, False, False, False, None, why)
-    # Digest agility (RFC 7671 section 9): per usage and selector, only the strongest
-    # published digest counts. Exact (0) records are no digest and always count.
-    strongest: dict[tuple[int, int], int] = {}
-    for index, record in enumerate(records):
-        if index not in found and record.mtype in _STRENGTH:
-            key = (record.usage, record.selector)
-            strongest[key] = max(strongest.get(key, 0), _STRENGTH[record.mtype])
-    for index, record in enumerate(records):
-        key = (record.usage, record.selector)
-        if index in found or record.mtype not in _STRENGTH:
-            continue
-        if _STRENGTH[record.mtype] < strongest[key]:
-            why = (
-                "ignored: the same usage and selector are also published with a stronger "
-                "digest, and only the strongest counts (RFC 7671 section 9)"
-            )
-            found[index] = RecordCheck(record, False, False, False, None, why)
-    return found
-
-
-def _parameter_problem(record: TlsaRecord, smtp: bool) -> str:
-    if record.usage not in {usage.value for usage in Usage}:
-        return f"usage {record.usage} is not defined (RFC 6698 section 2.1.1)"
-    if smtp and record.usage in (Usage.PKIX_TA, Usage.PKIX_EE):
-        return f"usage {record.usage} is not used for SMTP (RFC 7672 section 3.1.3)"
-    if record.selector not in {selector.value for selector in Selector}:
-        return f"selector {record.selector} is not defined (RFC 6698 section 2.1.2)"
-    if record.mtype not in _DIGESTS:
-        return f"matching type {record.mtype} is not defined (RFC 6698 section 2.1.3)"
-    want = _LENGTHS.get(record.mtype)
-    if want is not None and len(record.data) != want:
-        return f"its digest has {len(record.data)} bytes instead of {want}"
-    if not record.data:
-        return "its association data is empty"
-    return ""
 
 
 # -- one record against the chain ----------------------------------------------------
@@ -423,7 +267,7 @@ def _selected(record: TlsaRecord, context: _Context, position: int) -> bytes | N
             content = spki_der(cert) if cert is not None else spki_from_der(der)
         except ValueError:
             return None
-    return _DIGESTS[record.mtype](content)
+    return DIGESTS[record.mtype](content)
 
 
 def _requirement(usage: Usage, context: _Context, position: int) -> str:

@@ -10,6 +10,7 @@ from ..common.i18n import N_, Labels, _
 from ..common.lookalike import shown_host
 from ..common.model import Security, Service
 from ..discover.report import Auth, Source, Status
+from ..probe.probe_report import VerifiedBy
 from .verdict import Level
 
 __all__ = [
@@ -109,11 +110,11 @@ LEVEL_WORDS = Labels(
 
 HOW_VERIFIED = Labels(
     {
-        "dane-ee": N_(
+        VerifiedBy.DANE_EE: N_(
             "the key the domain pinned in DNSSEC-signed DNS (DANE-EE; names and dates not checked)"
         ),
-        "dane-ta": N_("the authority the domain pinned in DNSSEC-signed DNS (DANE-TA)"),
-        "pkix": N_("a certificate from an authority this computer trusts"),
+        VerifiedBy.DANE_TA: N_("the authority the domain pinned in DNSSEC-signed DNS (DANE-TA)"),
+        VerifiedBy.PKIX: N_("a certificate from an authority this computer trusts"),
     }
 )
 

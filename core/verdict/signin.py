@@ -11,7 +11,7 @@ survived at a server offering only PLAIN and LOGIN, so the exported client would
                                published OAuth2 endpoints, or the host is a known OAuth2
                                provider's; the password methods the entry lists, in its
                                order (a source that lists no method at all allows a password)
-    the server offers          its mechanisms after TLS (``EndpointProbe.auth_mechanisms``):
+    the server offers          its mechanisms after TLS (``EndpointProbe.dialogue``):
                                OAUTHBEARER (RFC 7628) or XOAUTH2 -> OAuth2; PLAIN, LOGIN, and
                                IMAP LOGIN unless LOGINDISABLED (RFC 3501 6.2.3), POP3 USER
                                (RFC 2449) -> a password in the clear inside TLS; CRAM-MD5 ->
@@ -72,9 +72,10 @@ def _allowed(probe: EndpointProbe) -> tuple[AuthMethod, ...]:
 
 
 def _offered(probe: EndpointProbe) -> frozenset[AuthMethod] | None:
-    mechanisms = {m.upper() for m in probe.auth_mechanisms}
-    capabilities = {c.upper() for c in probe.capabilities}
-    if probe.capabilities_hidden or not (mechanisms or capabilities):
+    dialogue = probe.dialogue
+    mechanisms = {m.upper() for m in dialogue.auth_mechanisms}
+    capabilities = {c.upper() for c in dialogue.capabilities}
+    if dialogue.capabilities_hidden or not (mechanisms or capabilities):
         return None
     found = set()
     if mechanisms & OAUTH2_MECHANISMS:
@@ -95,7 +96,7 @@ def decide_sign_in(probe: EndpointProbe) -> SignIn:
     """The one decision (module docstring)."""
     allowed = _allowed(probe)
     offered = _offered(probe)
-    mechanisms = tuple(probe.auth_mechanisms)
+    mechanisms = tuple(probe.dialogue.auth_mechanisms)
     if offered is None:
         return SignIn(allowed[0] if allowed else AuthMethod.PASSWORD_CLEARTEXT, allowed, None, ())
     both = [m for m in allowed if m in offered]

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from mailhop.core.common.untrusted import UntrustedDataError, read_pem_certificates
-from mailhop.core.probe.certinfo import analyze_chain, issued_by, load_certificate, spki_der
+from mailhop.core.probe.cert_read import issued_by, load_certificate, spki_der
+from mailhop.core.probe.certinfo import analyze_chain
 
 CONTRACT: tuple[type[BaseException], ...] = ()
 

@@ -36,7 +36,9 @@ from mailhop.core.account.accounts import RecheckResult
 from mailhop.core.account.profile import Difference
 from mailhop.core.common.findings import Finding, Severity
 from mailhop.core.discover.report import Source, Status
-from mailhop.core.probe.proto_base import ServerAlert
+from mailhop.core.probe.cert_problems import CertProblem, ProblemCode
+from mailhop.core.probe.probe_report import ProbeFailure
+from mailhop.core.probe.proto_base import FailureCode, ServerAlert
 from mailhop.core.run.events import (
     Phase,
     PhaseBegan,
@@ -314,15 +316,17 @@ def hostile_report(lab: LabInfo) -> Any:
             issuer=LONG,
             names=(HOSTILE,),
             chain_subjects=(HOSTILE, LONG),
-            problems=(("hostile", HOSTILE),),
+            problems=(CertProblem(ProblemCode.UNKNOWN_ISSUER, HOSTILE),),
         )
         return dataclasses.replace(
             probe,
             entry=dataclasses.replace(entry, origins=origins, username=HOSTILE),
             cert=cert,
-            pkix_error=HOSTILE,
-            dane_detail=LONG,
-            alerts=(ServerAlert("IMAP", entry.hostname, HOSTILE),),
+            pkix=dataclasses.replace(probe.pkix, error=HOSTILE),
+            dane=dataclasses.replace(probe.dane, detail=LONG),
+            dialogue=dataclasses.replace(
+                probe.dialogue, alerts=(ServerAlert("IMAP", entry.hostname, HOSTILE),)
+            ),
         )
 
     def service(service_verdict: Any) -> Any:
@@ -337,8 +341,10 @@ def hostile_report(lab: LabInfo) -> Any:
     relay_host = dataclasses.replace(
         report.relay[0] if report.relay else _relay_from(chosen),
         host=HOSTILE,
-        probe=dataclasses.replace(chosen, failure="protocol", failure_detail=LONG),
-        mta_sts_mode=HOSTILE,
+        # The MTA-STS mode is an enum the parser chose, no longer text a server could spoil.
+        probe=dataclasses.replace(
+            chosen, failure=ProbeFailure(code=FailureCode.PROTOCOL, detail=LONG)
+        ),
     )
     spoilt = dataclasses.replace(
         verdict,
@@ -353,7 +359,7 @@ def hostile_report(lab: LabInfo) -> Any:
 def _relay_from(probe: Any) -> Any:
     from mailhop.core.probe.probe_report import RelayProbe
 
-    return RelayProbe(probe.entry.hostname, 0, probe, None, None)
+    return RelayProbe(host=probe.entry.hostname, preference_order=0, probe=probe)
 
 
 def test_the_result_page_and_certificate_show_hostile_check_values_as_text(

@@ -31,11 +31,11 @@ from mailhop.core.account.login import (
     classify_refusal,
     login_test,
 )
-from mailhop.core.account.login_wire import _scrub
+from mailhop.core.account.login_session import scrub
 from mailhop.core.account.secrets import Password
 from mailhop.core.common.model import AuthMethod, Service
-from mailhop.core.probe.probe_report import EndpointProbe
-from mailhop.core.probe.proto_base import ServerAlert
+from mailhop.core.probe.probe_report import EndpointProbe, VerifiedBy
+from mailhop.core.probe.proto_base import FailureCode, ServerAlert
 from mailhop.core.run.check import CheckReport
 from tests.core.run.test_check import run_check
 from tests.lab.canary import Sighting, connections_to, recordings, sightings
@@ -335,7 +335,7 @@ def test_tier_c_host_without_approval_gets_no_connection(
     report = checks(address)
     since = time.time()
     for endpoint in report.probes:
-        assert endpoint.entry.needs_approval and endpoint.authenticated_by == "pkix"
+        assert endpoint.entry.needs_approval and endpoint.authenticated_by is VerifiedBy.PKIX
         result = login(lab, endpoint, CountingSecret(), address=address)
         assert (result.code, result.attempts) == (LoginCode.NOT_APPROVED, 0)
         assert "tierc.logincases.test" in result.advice and "logincases.test" in result.advice
@@ -410,8 +410,9 @@ def test_oauth2_account_asks_for_no_password(
     endpoint = probe(checks(MALLORY), Service.IMAP, 993)
     entry = dataclasses.replace(endpoint.entry, oauth2=True, auth_methods=(AuthMethod.OAUTH2,))
     # OAuth2 is the sign-in only where the server offers it too (signin.py)
-    offered = (*endpoint.auth_mechanisms, "OAUTHBEARER")
-    oauth2 = dataclasses.replace(endpoint, entry=entry, auth_mechanisms=offered)
+    offered = (*endpoint.dialogue.auth_mechanisms, "OAUTHBEARER")
+    dialogue = dataclasses.replace(endpoint.dialogue, auth_mechanisms=offered)
+    oauth2 = dataclasses.replace(endpoint, entry=entry, dialogue=dialogue)
     secret = CountingSecret()
     since = time.time()
     result = login(lab, oauth2, secret, address=MALLORY)
@@ -425,7 +426,8 @@ def test_an_endpoint_the_check_did_not_verify_gets_no_connection(
 ) -> None:
     """mallory@hostile-mail.test's SRV also names strip.hostile-mail.test: STARTTLS stripped."""
     stripped = probe(checks(MALLORY), Service.IMAP, 143)
-    assert stripped.failure == "starttls-missing" and stripped.authenticated_by is None
+    assert stripped.failure is not None and stripped.failure.code is FailureCode.STARTTLS_MISSING
+    assert stripped.authenticated_by is None
     secret = CountingSecret()
     since = time.time()
     result = login(lab, stripped, secret, address=MALLORY, approved=True)
@@ -438,7 +440,7 @@ def test_dane_ee_self_signed_host_signs_in_pinned_to_its_key(
 ) -> None:
     """PKIX refuses this certificate; DANE-EE vouched for the key, and only that key works."""
     (endpoint,) = checks("jo@dane-selfsigned.cases.test").verdict.imap.probes
-    assert endpoint.authenticated_by == "dane-ee" and not endpoint.pkix_valid
+    assert endpoint.authenticated_by is VerifiedBy.DANE_EE and not endpoint.pkix.valid
     assert endpoint.cert is not None
     password = password_of(lab, MALLORY)  # hostile.py servers accept every lab account
     since = time.time()
@@ -627,9 +629,9 @@ def test_no_log_record_holds_the_password(
 def test_server_words_are_masked_escaped_and_capped() -> None:
     secret = f"canary-{secrets.token_urlsafe(12)}"
     echoed = base64.b64encode(f"\0jo@example.com\0{secret}".encode()).decode()
-    assert secret not in _scrub(f"NO you sent {secret} and {echoed}", secret)
-    assert _scrub(f"NO you sent {secret} and {echoed}", secret) == "NO you sent **** and ****"
-    assert _scrub("NO [AUTHENTICATIONFAILED] fine", secret) == "NO [AUTHENTICATIONFAILED] fine"
+    assert secret not in scrub(f"NO you sent {secret} and {echoed}", secret)
+    assert scrub(f"NO you sent {secret} and {echoed}", secret) == "NO you sent **** and ****"
+    assert scrub("NO [AUTHENTICATIONFAILED] fine", secret) == "NO [AUTHENTICATIONFAILED] fine"
 
 
 # -- deadlines ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from mailhop.core.account.account import choose
 from mailhop.core.cli import main as cli
 from mailhop.core.common.lookalike import Problem, classify_host, shown_host
 from mailhop.core.policy.plan import ApprovalReason, Tier
+from mailhop.core.probe.probe_report import VerifiedBy
 from mailhop.core.run.check import CheckReport
 from mailhop.core.verdict.verdict import Level
 from tests.core.run.test_check import run_check
@@ -115,7 +116,7 @@ def test_lab_signed_srv_to_a_look_alike_host_outside_needs_approval(
     assert imap.chosen is not None
     entry = imap.chosen.entry
     assert (entry.hostname, entry.tier, entry.inside_domain) == (OUTSIDE, Tier.A, False)
-    assert imap.chosen.authenticated_by == "pkix"  # the lab CA issued it for the A-label
+    assert imap.chosen.authenticated_by is VerifiedBy.PKIX  # the lab CA issued it for the A-label
     assert entry.approval_reasons == (ApprovalReason.LOOKALIKE,)
     assert imap.level is Level.WARN
     (asked,) = [f for f in imap.findings if f.code == "lookalike-needs-approval"]

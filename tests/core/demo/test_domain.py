@@ -26,11 +26,13 @@ from mailhop.core.common.address import parse_address
 from mailhop.core.common.model import Service
 from mailhop.core.demo.domain import DEMO_ADDRESS, DEMO_DOMAIN, DemoDomain, start_demo
 from mailhop.core.demo.walk import EXPORTS, run_demo_cli
+from mailhop.core.discover.parse_mtasts import MtaStsMode
 from mailhop.core.discover.report import Status
 from mailhop.core.export.formats import export_format
 from mailhop.core.export.lint import Format, lint
 from mailhop.core.net import connect
 from mailhop.core.policy.plan import Tier
+from mailhop.core.probe.dane_records import DaneOutcome
 from mailhop.core.run.check import check
 from mailhop.core.run.discovery import discover
 from mailhop.core.verdict.verdict import Level
@@ -90,11 +92,11 @@ def test_check_is_ok_with_dane_matching_every_server(demo: DemoDomain) -> None:
     assert report.verdict.level is Level.OK
     assert {p.entry.port for p in report.probes} == {465, 587, 993, 143}
     for probe in report.probes:
-        assert probe.failure is None, probe.failure_detail
-        assert probe.dane == "matched" and probe.pkix_valid, probe.endpoint
+        assert probe.failure is None, probe.failure
+        assert probe.dane.outcome is DaneOutcome.MATCHED and probe.pkix.valid, probe.endpoint
     (relay,) = report.relay
-    assert relay.probe is not None and relay.probe.dane == "matched"
-    assert (relay.mta_sts_mode, relay.mta_sts_match) == ("enforce", True)
+    assert relay.probe is not None and relay.probe.dane.outcome is DaneOutcome.MATCHED
+    assert (relay.mta_sts_mode, relay.mta_sts_match) == (MtaStsMode.ENFORCE, True)
 
 
 def test_setup_keeps_the_password_in_the_demo_keyring_only(

@@ -16,7 +16,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from mailhop.core.probe.certinfo import ProblemCode, analyze_chain, match_name, spki_der
+from mailhop.core.probe.cert_read import spki_der
+from mailhop.core.probe.certinfo import ProblemCode, analyze_chain, match_name
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
@@ -377,7 +378,7 @@ def test_the_first_covering_name_is_reported() -> None:
 
 
 def test_the_spki_is_read_from_the_bytes_alone() -> None:
-    from mailhop.core.probe.certinfo import spki_from_der
+    from mailhop.core.probe.cert_read import spki_from_der
 
     assert spki_from_der(LEAF.der) == LEAF.spki
     for garbage in (b"", b"\x30", b"\x04\x03abc", LEAF.der[:40]):

@@ -23,16 +23,8 @@ import pytest
 from mailhop.core.dns.dnssec import Security, TrustAnchor
 from mailhop.core.dns.resolver import Resolver, parse_upstream
 from mailhop.core.probe.certinfo import analyze_chain
-from mailhop.core.probe.dane import (
-    DANE_EE_CERT_NOTE,
-    DANE_EE_NOTE,
-    DaneOutcome,
-    DaneResult,
-    TlsaRecord,
-    Usage,
-    match_tlsa,
-    tlsa_records,
-)
+from mailhop.core.probe.dane import DANE_EE_CERT_NOTE, DANE_EE_NOTE, DaneResult, match_tlsa
+from mailhop.core.probe.dane_records import DaneOutcome, TlsaRecord, Usage, tlsa_records
 from tests.core.probe.test_certinfo import (
     INTERMEDIATE,
     LEAF,

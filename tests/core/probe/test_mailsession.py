@@ -465,7 +465,7 @@ def test_a_key_cryptography_cannot_load_still_has_its_spki_hash() -> None:
     """The pin is the hash of the key as encoded (as certinfo computes it), read through
     the untrusted-bytes boundary: a key algorithm nobody knows raised UnsupportedAlgorithm
     out of public_key() (issue 12)."""
-    from mailhop.core.probe.mailsession import _spki_sha256
+    from mailhop.core.probe.tls_facts import spki_sha256 as _spki_sha256
     from tests.core.common.test_untrusted import _certificate
 
     der = _certificate().replace(bytes.fromhex("2a8648ce3d0201"), bytes.fromhex("2a8648ce3d0209"))

@@ -87,7 +87,7 @@ def test_implicit_tls_over_starttls_only_587_pdx(lab: LabInfo) -> None:
     starttls_587 = [p for p in report.probes if p.entry.port == 587]
     assert {p.entry.service for p in starttls_587} == {Service.SUBMISSION, Service.IMAP}
     submission_587 = next(p for p in starttls_587 if p.entry.service is Service.SUBMISSION)
-    assert submission_587.failure is None and submission_587.pkix_valid  # it works, and loses
+    assert submission_587.failure is None and submission_587.pkix.valid  # it works, and loses
     only_from_the_provider_database(report)
 
 

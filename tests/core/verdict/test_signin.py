@@ -15,7 +15,7 @@ from mailhop.core.account.login import LoginCode
 from mailhop.core.common.model import AuthMethod, Security, Service
 from mailhop.core.discover.report import Auth, Source
 from mailhop.core.policy.plan import Origin, PlanEntry, Tier
-from mailhop.core.probe.probe_report import EndpointProbe
+from mailhop.core.probe.probe_report import Connection, Dialogue, EndpointProbe, PkixCheck
 from mailhop.core.verdict.signin import decide_sign_in, sign_in_findings
 from mailhop.core.verdict.verdict import Level, ServiceVerdict
 from tests.core.account.test_login import login
@@ -54,24 +54,11 @@ def probe(
     )
     return EndpointProbe(
         entry=entry,
-        failure=None,
-        failure_detail="",
-        evidence="",
-        peer="192.0.2.1:993",
-        tls_version="TLSv1.3",
-        cipher=None,
-        pkix_valid=True,
-        pkix_error=None,
-        cert=None,
-        dane=None,
-        dane_usage=None,
-        dane_detail="",
-        tlsa_name="",
-        auth_mechanisms=mechanisms,
-        capabilities=capabilities,
-        reference="",
-        elapsed=0.0,
-        capabilities_hidden=hidden,
+        connection=Connection(peer="192.0.2.1:993", tls_version="TLSv1.3"),
+        pkix=PkixCheck(valid=True),
+        dialogue=Dialogue(
+            auth_mechanisms=mechanisms, capabilities=capabilities, capabilities_hidden=hidden
+        ),
     )
 
 
@@ -215,7 +202,7 @@ def test_oauth2_at_a_server_that_offers_it_stays_oauth2(lab: LabInfo) -> None:
 
     verdict = report.verdict
     assert verdict.access.chosen is not None and verdict.submission.chosen is not None
-    assert "OAUTHBEARER" in verdict.access.chosen.auth_mechanisms
+    assert "OAUTHBEARER" in verdict.access.chosen.dialogue.auth_mechanisms
     codes = findings_of(verdict.imap) | findings_of(verdict.submission)
     assert not {c for c in codes if c.startswith("signin-")}
     assert "oauth2" in {f.code for f in verdict.discovery_findings}

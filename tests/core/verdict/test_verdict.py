@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from mailhop.core.common.findings import Severity
 from mailhop.core.common.model import Security, Service
+from mailhop.core.discover.parse_mtasts import MtaStsMode
 from mailhop.core.discover.report import Auth, Source
 from mailhop.core.policy.plan import Origin, Plan, PlanEntry, ServicePlan, Tier
-from mailhop.core.probe.probe_report import CertSummary, EndpointProbe, RelayProbe
+from mailhop.core.probe.cert_problems import CertProblem, ProblemCode
+from mailhop.core.probe.dane_records import DaneOutcome, Usage
+from mailhop.core.probe.probe_report import (
+    CertSummary,
+    Connection,
+    DaneCheck,
+    Dialogue,
+    EndpointProbe,
+    PkixCheck,
+    ProbeFailure,
+    RelayProbe,
+)
+from mailhop.core.probe.proto_base import FailureCode
+from mailhop.core.verdict.endpoint import FAILURE_FINDINGS
 from mailhop.core.verdict.verdict import (
     Level,
     Verdict,
@@ -55,32 +70,39 @@ CERT = CertSummary(
     signature="ecdsa-with-SHA256",
     spki_sha256="00" * 32,
     chain_subjects=("CN=mail.example.com", "CN=Example CA"),
-    problems=(),
 )
 
 
-def probe(**changes: object) -> EndpointProbe:
-    base = EndpointProbe(
-        entry=entry(),
-        failure=None,
-        failure_detail="",
-        evidence="",
-        peer="192.0.2.1",
-        tls_version="TLSv1.3",
-        cipher="TLS_AES_256_GCM_SHA384",
-        pkix_valid=True,
-        pkix_error=None,
-        cert=CERT,
-        dane=None,
-        dane_usage=None,
-        dane_detail="",
-        tlsa_name="_993._tcp.mail.example.com",
-        auth_mechanisms=("PLAIN",),
-        capabilities=("IMAP4rev1", "AUTH=PLAIN"),
-        reference="the DNSSEC-signed SRV record",
-        elapsed=0.1,
+def probe(
+    *,
+    entry: PlanEntry | None = None,
+    failure: FailureCode | None = None,
+    failure_detail: str = "",
+    pkix_valid: bool = True,
+    pkix_error: str | None = None,
+    cert: CertSummary | None = CERT,
+    dane: DaneOutcome | None = None,
+    dane_usage: Usage | None = None,
+    dane_detail: str = "",
+    auth_mechanisms: tuple[str, ...] = ("PLAIN",),
+) -> EndpointProbe:
+    return EndpointProbe(
+        entry=entry or globals()["entry"](),
+        failure=ProbeFailure(code=failure, detail=failure_detail) if failure else None,
+        connection=Connection(
+            peer="192.0.2.1", tls_version="TLSv1.3", cipher="TLS_AES_256_GCM_SHA384", elapsed=0.1
+        ),
+        pkix=PkixCheck(valid=pkix_valid, error=pkix_error),
+        cert=cert,
+        dane=DaneCheck(outcome=dane, usage=dane_usage, detail=dane_detail),
+        dialogue=Dialogue(
+            auth_mechanisms=auth_mechanisms, capabilities=("IMAP4rev1", *auth_mechanisms)
+        ),
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def problem(code: ProblemCode, words: str) -> tuple[CertProblem]:
+    return (CertProblem(code, words),)
 
 
 def codes(findings: object) -> list[str]:
@@ -97,19 +119,19 @@ def test_a_verified_endpoint_is_ok() -> None:
 @pytest.mark.parametrize(
     ("failure", "code"),
     [
-        ("starttls-missing", "starttls-missing"),
-        ("starttls-refused", "starttls-refused"),
-        ("preauth", "preauth"),
-        ("injection", "injection"),
-        ("tls-version", "tls-version"),
-        ("timeout", "probe-timeout"),
-        ("connect", "probe-connect"),
-        ("flood", "server-flood"),
-        ("closed", "server-closed"),
-        ("something-new", "protocol-error"),
+        (FailureCode.STARTTLS_MISSING, "starttls-missing"),
+        (FailureCode.STARTTLS_REFUSED, "starttls-refused"),
+        (FailureCode.PREAUTH, "preauth"),
+        (FailureCode.INJECTION, "injection"),
+        (FailureCode.TLS_VERSION, "tls-version"),
+        (FailureCode.TIMEOUT, "probe-timeout"),
+        (FailureCode.CONNECT, "probe-connect"),
+        (FailureCode.FLOOD, "server-flood"),
+        (FailureCode.CLOSED, "server-closed"),
+        (FailureCode.PROTOCOL, "protocol-error"),
     ],
 )
-def test_every_session_failure_blocks_with_its_own_words(failure: str, code: str) -> None:
+def test_every_session_failure_blocks_with_its_own_words(failure: FailureCode, code: str) -> None:
     failed = probe(failure=failure, failure_detail="what happened", pkix_valid=False, cert=None)
     verdict = judge_service(Service.IMAP, [failed])
     assert verdict.level is Level.BLOCK and verdict.chosen is None
@@ -117,8 +139,13 @@ def test_every_session_failure_blocks_with_its_own_words(failure: str, code: str
     assert "mail.example.com:993" in verdict.findings[0].summary
 
 
+def test_every_session_failure_code_has_a_finding_of_its_own() -> None:
+    """A code the session gains later must be given words, not fall to protocol-error."""
+    assert set(FAILURE_FINDINGS) == set(FailureCode)
+
+
 def test_dane_mismatch_blocks_even_a_valid_certificate() -> None:
-    mismatched = probe(dane="mismatch", dane_detail="3 1 1 abcd...")
+    mismatched = probe(dane=DaneOutcome.MISMATCH, dane_detail="3 1 1 abcd...")
     assert mismatched.authenticated_by is None
     verdict = judge_service(Service.IMAP, [mismatched])
     assert verdict.level is Level.BLOCK
@@ -126,14 +153,20 @@ def test_dane_mismatch_blocks_even_a_valid_certificate() -> None:
 
 
 def test_bogus_tlsa_blocks() -> None:
-    verdict = judge_service(Service.IMAP, [probe(dane="bogus", dane_detail="bad signature")])
+    verdict = judge_service(
+        Service.IMAP, [probe(dane=DaneOutcome.BOGUS, dane_detail="bad signature")]
+    )
     assert verdict.level is Level.BLOCK and "dane-bogus" in codes(verdict.findings)
 
 
 def test_dane_ee_authenticates_a_certificate_pkix_refuses() -> None:
-    selfsigned = replace(CERT, problems=(("self-signed", "self-signed"),))
+    selfsigned = replace(CERT, problems=problem(ProblemCode.SELF_SIGNED, "self-signed"))
     dane_ee = probe(
-        pkix_valid=False, pkix_error="self-signed", cert=selfsigned, dane="matched", dane_usage=3
+        pkix_valid=False,
+        pkix_error="self-signed",
+        cert=selfsigned,
+        dane=DaneOutcome.MATCHED,
+        dane_usage=Usage.DANE_EE,
     )
     verdict = judge_service(Service.IMAP, [dane_ee])
     assert verdict.level is Level.OK and verdict.chosen is dane_ee
@@ -142,19 +175,19 @@ def test_dane_ee_authenticates_a_certificate_pkix_refuses() -> None:
 
 
 @pytest.mark.parametrize(
-    ("problem", "code"),
+    ("code_of", "code"),
     [
-        ("expired", "cert-expired"),
-        ("name-mismatch", "cert-name-mismatch"),
-        ("unknown-issuer", "cert-unknown-issuer"),
-        ("missing-intermediate", "cert-missing-intermediate"),
+        (ProblemCode.EXPIRED, "cert-expired"),
+        (ProblemCode.NAME_MISMATCH, "cert-name-mismatch"),
+        (ProblemCode.UNKNOWN_ISSUER, "cert-unknown-issuer"),
+        (ProblemCode.MISSING_INTERMEDIATE, "cert-missing-intermediate"),
     ],
 )
-def test_certificate_problems_are_named(problem: str, code: str) -> None:
+def test_certificate_problems_are_named(code_of: ProblemCode, code: str) -> None:
     bad = probe(
         pkix_valid=False,
         pkix_error="verify failed",
-        cert=replace(CERT, problems=((problem, f"{problem} words"),)),
+        cert=replace(CERT, problems=problem(code_of, f"{code_of.value} words")),
     )
     found = endpoint_findings(bad)
     assert codes(found) == [code]
@@ -163,7 +196,7 @@ def test_certificate_problems_are_named(problem: str, code: str) -> None:
 
 def test_a_failed_better_endpoint_makes_a_warning_and_the_next_is_chosen() -> None:
     stripped = probe(
-        failure="starttls-missing",
+        failure=FailureCode.STARTTLS_MISSING,
         failure_detail="no STARTTLS",
         entry=entry(port=143, security=Security.STARTTLS),
     )
@@ -176,7 +209,7 @@ def test_a_failed_better_endpoint_makes_a_warning_and_the_next_is_chosen() -> No
 
 def test_a_failed_lower_endpoint_is_information_only() -> None:
     verdict = judge_service(
-        Service.IMAP, [probe(), probe(failure="timeout", entry=entry(port=143))]
+        Service.IMAP, [probe(), probe(failure=FailureCode.TIMEOUT, entry=entry(port=143))]
     )
     assert verdict.level is Level.OK
     assert [f.severity for f in verdict.findings] == [Severity.INFO]
@@ -203,21 +236,26 @@ def test_relay_reports_but_never_blocks() -> None:
         host="mx.example.com", port=25, security=Security.STARTTLS, service=Service.RELAY
     )
     stripped = RelayProbe(
-        "mx.example.com",
-        0,
-        probe(entry=relay_entry, failure="starttls-missing", failure_detail="no STARTTLS"),
-        None,
-        None,
+        host="mx.example.com",
+        preference_order=0,
+        probe=probe(
+            entry=relay_entry, failure=FailureCode.STARTTLS_MISSING, failure_detail="no STARTTLS"
+        ),
     )
     verdict = judge_relay("example.com", [stripped], mta_sts=False)
     assert verdict.level is Level.WARN
     assert codes(verdict.findings) == ["relay-no-starttls", "relay-no-policy"]
-    unreachable = replace(stripped, probe=replace(stripped.probe, failure="connect"))
+    refused = ProbeFailure(code=FailureCode.CONNECT, detail="connection refused")
+    unreachable = replace(stripped, probe=replace(stripped.probe, failure=refused))
     assert codes(judge_relay("example.com", [unreachable], mta_sts=False).findings)[0] == (
         "relay-unreachable"
     )
     dane = RelayProbe(
-        "mx.example.com", 0, probe(entry=relay_entry, dane="matched", dane_usage=3), "enforce", True
+        host="mx.example.com",
+        preference_order=0,
+        probe=probe(entry=relay_entry, dane=DaneOutcome.MATCHED, dane_usage=Usage.DANE_EE),
+        mta_sts_mode=MtaStsMode.ENFORCE,
+        mta_sts_match=True,
     )
     verdict = judge_relay("example.com", [dane], mta_sts=True)
     assert verdict.level is Level.OK and codes(verdict.findings) == ["relay-dane"]
@@ -254,8 +292,12 @@ def judged(*probes: EndpointProbe, relay: tuple[RelayProbe, ...] = ()) -> Verdic
 
 
 def test_one_certificate_problem_on_one_host_is_one_finding_naming_every_port() -> None:
-    expired = replace(CERT, problems=(("expired", "it expired on 2025-01-01"),))
-    bad = {"pkix_valid": False, "pkix_error": "certificate has expired", "cert": expired}
+    expired = replace(CERT, problems=problem(ProblemCode.EXPIRED, "it expired on 2025-01-01"))
+    bad: dict[str, Any] = {
+        "pkix_valid": False,
+        "pkix_error": "certificate has expired",
+        "cert": expired,
+    }
     ports = [
         (Service.IMAP, 993, Security.IMPLICIT_TLS),
         (Service.IMAP, 143, Security.STARTTLS),
@@ -287,8 +329,8 @@ def test_the_same_approval_for_one_host_is_asked_once() -> None:
 
 
 def test_different_hosts_are_not_merged() -> None:
-    expired = replace(CERT, problems=(("expired", "it expired"),))
-    bad = {"pkix_valid": False, "pkix_error": "expired", "cert": expired}
+    expired = replace(CERT, problems=problem(ProblemCode.EXPIRED, "it expired"))
+    bad: dict[str, Any] = {"pkix_valid": False, "pkix_error": "expired", "cert": expired}
     one = probe(entry=entry(), **bad)
     other = probe(entry=entry(host="smtp.example.com", port=465, service=Service.SUBMISSION), **bad)
     said = [f.summary for f in judged(one, other).findings if f.code == "cert-expired"]

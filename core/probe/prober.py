@@ -1,0 +1,161 @@
+"""The prober: one session task per endpoint, started as sources name them, always awaited.
+
+    start(key, resolver) ─► task: resolve -> probe_session (mailsession.py) ─► outcome(key)
+    wait(settled)        ─► until every task ends, the hard deadline, or (at the soft
+                            deadline) as soon as ``settled()`` says both legs are verified
+    async with Prober(...) ─► on every way out, no task outlives it (cancel and await)
+
+Bounds: at most ``MAX_SESSIONS`` sessions at once (asyncio keeps a 256 KiB buffer per TLS
+socket, DESIGN.md section 7) and ``MAX_SESSIONS_PER_HOST`` per host. Every session shares
+the one hard deadline, except in ``sequential`` mode (the benchmark's one-at-a-time
+comparison), where each session gets its own. A watcher hears each start and end; a broken
+watcher must not stop the probes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Protocol
+
+from ..common.model import Security, Service
+from ..common.tasks import cancel_and_wait
+from ..dns.resolver import ResolveError, Resolver
+from .mailsession import SessionResult, probe_session
+from .stage import NOT_PROBED, STOPPED_WAITING, NoSession
+
+__all__ = ["MAX_SESSIONS", "MAX_SESSIONS_PER_HOST", "Key", "ProbeWatcher", "Prober"]
+
+MAX_SESSIONS = 32  # asyncio keeps a 256 KiB buffer per TLS socket (DESIGN.md section 7)
+MAX_SESSIONS_PER_HOST = 8  # one of each port a mail host serves (7) at once
+
+Key = tuple[Service, str, int, Security]  # service, host (A-label), port, security
+Outcome = SessionResult | NoSession
+
+
+class ProbeWatcher(Protocol):
+    """Told when a probe starts and how it ended (the check turns it into progress)."""
+
+    def probe_started(self, key: Key) -> None: ...
+
+    def probe_finished(self, key: Key, outcome: Outcome) -> None: ...
+
+
+class Prober:
+    """Probe tasks keyed by endpoint; use as ``async with`` so that none is left behind."""
+
+    def __init__(
+        self,
+        *,
+        deadline: float,
+        context: ssl.SSLContext,
+        diagnostic: ssl.SSLContext,
+        sequential: bool = False,
+        session_seconds: float = 0.0,
+        watcher: ProbeWatcher | None = None,
+    ) -> None:
+        self.deadline = deadline  # time.monotonic(), shared by every session
+        self.context = context  # mailhop's verifying context (tlscontext.client_context)
+        self.diagnostic = diagnostic  # reads a refused chain (tlscontext.diagnostic_context)
+        self.sequential = sequential
+        self.session_seconds = session_seconds  # sequential mode: each session's own budget
+        self.watcher = watcher
+        self.tasks: dict[Key, asyncio.Task[Outcome]] = {}
+        self.total = asyncio.Semaphore(1 if sequential else MAX_SESSIONS)
+        self.per_host: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Prober:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        # Every path (all done, the caller's cancel, an error): no probe may outlive it.
+        await cancel_and_wait(self.tasks.values())
+
+    def start(self, key: Key, resolver: Resolver) -> None:
+        """Probe `key` unless it is probed already."""
+        if key not in self.tasks:
+            self.tasks[key] = asyncio.ensure_future(self._session(key, resolver))
+
+    def outcome(self, key: Key) -> Outcome:
+        """What the probe of `key` came to; call after ``wait``."""
+        task = self.tasks.get(key)
+        if task is None:
+            return NOT_PROBED
+        if not task.done() or task.cancelled():
+            return STOPPED_WAITING
+        error = task.exception()
+        return NoSession.internal_error(error) if error is not None else task.result()
+
+    def finished(self, key: Key) -> bool:
+        """The probe of `key` ran to its end (not cancelled, not pending)."""
+        task = self.tasks.get(key)
+        return task is not None and task.done() and not task.cancelled()
+
+    async def wait(self, settled: Callable[[], bool], *, soft_deadline: float) -> bool:
+        """Wait for the probes; at `soft_deadline`, stop waiting once ``settled()``. True
+        when the soft deadline ended the wait (the pending probes were given up)."""
+        if self.sequential:
+            await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+            return False
+        while True:
+            pending = [t for t in self.tasks.values() if not t.done()]
+            if not pending:
+                return False
+            now = time.monotonic()
+            if now >= self.deadline:
+                break
+            if now >= soft_deadline and settled():
+                await cancel_and_wait(pending)
+                return True
+            wake = soft_deadline if now < soft_deadline else self.deadline
+            await asyncio.wait(
+                pending, timeout=max(0.0, wake - now), return_when=asyncio.FIRST_COMPLETED
+            )
+        await cancel_and_wait(pending)
+        return False
+
+    async def _session(self, key: Key, resolver: Resolver) -> Outcome:
+        self._tell(lambda watcher: watcher.probe_started(key))
+        outcome: Outcome = STOPPED_WAITING
+        try:
+            outcome = await self._run_session(key, resolver)
+            return outcome
+        finally:
+            self._tell(lambda watcher: watcher.probe_finished(key, outcome))
+
+    def _tell(self, call: Callable[[ProbeWatcher], None]) -> None:
+        if self.watcher is not None:
+            with contextlib.suppress(Exception):
+                call(self.watcher)
+
+    async def _run_session(self, key: Key, resolver: Resolver) -> Outcome:
+        service, host, port, security = key
+        host_limit = self.per_host.setdefault(host, asyncio.Semaphore(MAX_SESSIONS_PER_HOST))
+        async with self.total, host_limit:
+            deadline = self.deadline
+            if self.sequential:
+                deadline = time.monotonic() + self.session_seconds
+                resolver.deadline = deadline
+            try:
+                addresses = await resolver.addresses(host)
+            except ResolveError as exc:
+                return NoSession(str(exc), exc.timed_out)
+            return await probe_session(
+                service,
+                host,
+                port,
+                security,
+                addresses=addresses,
+                context=self.context,
+                diagnostic_context=self.diagnostic,
+                deadline=deadline,
+            )

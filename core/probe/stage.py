@@ -1,0 +1,123 @@
+"""The probe stage's one pure step: a session, the TLSA answer and a clock -> EndpointProbe.
+
+    SessionResult | NoSession ─┐
+    TLSA answer (DnsRecordSet) ├─► assemble_probe ─► EndpointProbe (probe_report.py)
+    now                        ┘     certificate summary (cert_summary.py)
+                                     DANE match (dane.py)
+
+No I/O: the prober (prober.py) ran the sessions, discovery asked for the TLSA records, and
+the caller reads the clock once. A probe that never got a session (``NoSession``: the name
+did not resolve, the deadline ended the wait, an internal error) is a failure record with
+its words, so the verdict treats it like any other failed connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..common.model import Service
+from ..discover.report import DnsRecordSet
+from ..dns.dnssec import Security as Dnssec
+from ..policy.plan import PlanEntry
+from .cert_summary import summarize
+from .dane import match_tlsa
+from .dane_records import DaneOutcome, TlsaRecord
+from .probe_report import Connection, DaneCheck, Dialogue, EndpointProbe, PkixCheck, ProbeFailure
+from .proto_base import FailureCode, ServerAlert
+from .session_report import SessionResult
+
+__all__ = ["NOT_PROBED", "STOPPED_WAITING", "NoSession", "assemble_probe", "dane_check"]
+
+
+@dataclass(frozen=True, slots=True)
+class NoSession:
+    """A probe that ended without a session: why, in words, and (as a fact, not read from
+    the words) whether the deadline ended it."""
+
+    message: str
+    timed_out: bool = False
+
+    @classmethod
+    def internal_error(cls, error: BaseException) -> NoSession:
+        return cls(f"internal error in mailhop ({error!r}); please report it")
+
+
+STOPPED_WAITING = NoSession("no answer before the deadline (the check stopped waiting)", True)
+NOT_PROBED = NoSession("not probed")
+
+
+def assemble_probe(
+    entry: PlanEntry,
+    outcome: SessionResult | NoSession,
+    tlsa: DnsRecordSet | None,
+    *,
+    now: datetime,
+) -> EndpointProbe:
+    """The probe record for `entry` from its session `outcome` and its TLSA answer."""
+    if isinstance(outcome, NoSession):
+        code = FailureCode.TIMEOUT if outcome.timed_out else FailureCode.CONNECT
+        return EndpointProbe(entry=entry, failure=ProbeFailure(code=code, detail=outcome.message))
+    tls = outcome.tls
+    connection = Connection(
+        peer=outcome.peer,
+        tls_version=tls.version if tls else None,
+        cipher=tls.cipher if tls else None,
+        elapsed=outcome.elapsed,
+    )
+    if outcome.failure is not None:
+        failed = outcome.failure
+        failure = ProbeFailure(code=failed.code, detail=failed.message, evidence=failed.evidence)
+        return EndpointProbe(entry=entry, failure=failure, connection=connection)
+    chain = tls.chain if tls else ()
+    verified = bool(tls and tls.verified)
+    return EndpointProbe(
+        entry=entry,
+        connection=connection,
+        pkix=PkixCheck(valid=verified, error=tls.verify_error if tls else "no TLS"),
+        cert=summarize(chain, entry.hostname, tls, now=now) if chain else None,
+        dane=dane_check(entry, tlsa, chain, pkix_valid=verified, now=now),
+        dialogue=Dialogue(
+            auth_mechanisms=tuple(outcome.auth_mechanisms),
+            capabilities=tuple(outcome.capabilities),
+            capabilities_hidden=outcome.capabilities_hidden,
+            alerts=tuple(ServerAlert("IMAP", entry.hostname, text) for text in outcome.alerts),
+        ),
+    )
+
+
+def dane_check(
+    entry: PlanEntry,
+    tlsa: DnsRecordSet | None,
+    chain: Sequence[bytes],
+    *,
+    pkix_valid: bool,
+    now: datetime,
+) -> DaneCheck:
+    """The DANE outcome for an endpoint from discovery's TLSA answer, if one was asked."""
+    if tlsa is None or not chain or (not tlsa.records and tlsa.dnssec is not Dnssec.BOGUS):
+        return DaneCheck()
+    records, unreadable = [], []
+    for text in tlsa.records:
+        try:
+            records.append(TlsaRecord.from_answer(text))
+        except ValueError as exc:  # remote data: a record no certificate can match
+            unreadable.append(str(exc))
+    if unreadable and not records and tlsa.dnssec is not Dnssec.BOGUS:
+        why = "; ".join(unreadable)
+        return DaneCheck(
+            detail=f"the TLSA records could not be read, so DANE does not apply: {why}"
+        )
+    result = match_tlsa(
+        records,
+        chain,
+        dnssec=tlsa.dnssec,
+        reference=entry.hostname,
+        now=now,
+        pkix_valid=pkix_valid,
+        smtp=entry.service is Service.RELAY,
+    )
+    if result.outcome in (DaneOutcome.NOT_APPLICABLE, DaneOutcome.UNUSABLE_RECORDS):
+        return DaneCheck(detail=result.reason)
+    return DaneCheck(outcome=result.outcome, usage=result.usage, detail=result.reason)
