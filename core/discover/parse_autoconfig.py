@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
+from ..common.failure import Failure
 from ..common.fields import (
     MAX_DOCUMENT_BYTES,
     FieldError,
@@ -106,8 +107,8 @@ def parse_autoconfig(
     Never raises for bad input: a document that cannot be used has ``error`` set.
     """
     root = load_xml(data, max_bytes)
-    if isinstance(root, str):
-        return AutoconfigResult(error=root)
+    if isinstance(root, Failure):
+        return AutoconfigResult(error=root.message)
     if root.tag != "clientConfig":
         return AutoconfigResult(error=f"root element is {root.tag[:64]!r}, not clientConfig")
     providers = [child for child in root if child.tag == "emailProvider"]
