@@ -74,7 +74,8 @@ from ..verdict.signin import decide_sign_in
 from .account import usernames as default_usernames
 from .approval import is_approved, unicode_domain
 from .login_codes import EHLO_NAME, MAX_ATTEMPTS, SAID_LIMIT, LoginCode, Secret, classify_refusal
-from .login_wire import Target, Wire, run_session
+from .login_session import run_session
+from .login_wire import Target, Wire
 from .oauth_sasl import BearerToken, SaslOAuthError
 
 __all__ = [
