@@ -210,12 +210,15 @@ async def first_connected(
             await close(winner[0])
         raise
     if winner is None:
-        reasons = "; ".join(f"{address}: {os_reason(exc)}" for address, exc in errors)
-        refused = bool(errors) and all(_refused(exc) for _, exc in errors)
-        raise ConnectFailure(
-            f"could not connect to {host} port {port} ({reasons})", refused=refused
-        )
+        raise _all_failed(host, port, errors)
     return winner
+
+
+def _all_failed(host: str, port: int, errors: list[tuple[str, BaseException]]) -> ConnectFailure:
+    """Every attempt failed: each address with its reason, refused when every one was."""
+    reasons = "; ".join(f"{address}: {os_reason(exc)}" for address, exc in errors)
+    refused = bool(errors) and all(_refused(exc) for _, exc in errors)
+    return ConnectFailure(f"could not connect to {host} port {port} ({reasons})", refused=refused)
 
 
 async def open_connection(
