@@ -17,6 +17,7 @@ import enum
 from dataclasses import dataclass
 
 __all__ = [
+    "STANDARD_PORTS",
     "AuthMethod",
     "AutoconfigResult",
     "AutodiscoverRedirect",
@@ -28,6 +29,7 @@ __all__ = [
     "Security",
     "ServerCandidate",
     "Service",
+    "standard_port",
 ]
 
 
@@ -45,6 +47,22 @@ class Security(enum.Enum):
 
     IMPLICIT_TLS = "implicit-tls"  # TLS from the first byte (RFC 8314 section 3)
     STARTTLS = "starttls"  # upgrade required: a failed STARTTLS aborts (DESIGN rule 2)
+
+
+# The standard ports of each protocol a person's client uses, implicit TLS first: IMAP 993
+# and 143, POP3 995 and 110, submission 465 and 587 (RFC 8314 sections 3.3 and 7, RFC 6409).
+# The one table: a document that names no port, or names a host only with plaintext, is
+# read with these (the autoconfig, PACC and Autodiscover parsers).
+STANDARD_PORTS: dict[Service, tuple[tuple[int, Security], ...]] = {
+    Service.IMAP: ((993, Security.IMPLICIT_TLS), (143, Security.STARTTLS)),
+    Service.POP3: ((995, Security.IMPLICIT_TLS), (110, Security.STARTTLS)),
+    Service.SUBMISSION: ((465, Security.IMPLICIT_TLS), (587, Security.STARTTLS)),
+}
+
+
+def standard_port(service: Service, security: Security) -> int:
+    """The standard port of ``service`` with ``security`` (KeyError for the relay leg)."""
+    return next(port for port, kind in STANDARD_PORTS[service] if kind is security)
 
 
 class AuthMethod(enum.Enum):

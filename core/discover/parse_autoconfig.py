@@ -51,6 +51,7 @@ from ..common.fields import (
     validate_username,
 )
 from ..common.model import (
+    STANDARD_PORTS,
     AuthMethod,
     AutoconfigResult,
     IssueCode,
@@ -61,7 +62,7 @@ from ..common.model import (
     Service,
 )
 
-__all__ = ["STANDARD_TLS_PORTS", "entry_candidates", "parse_autoconfig", "without_repeats"]
+__all__ = ["entry_candidates", "parse_autoconfig", "without_repeats"]
 
 _SERVICES = {
     "incomingServer": {"imap": Service.IMAP, "pop3": Service.POP3},
@@ -79,13 +80,6 @@ _AUTH = {
     # Thunderbird's outgoing words for "no authentication" (readFromXML)
     "client-ip-address": AuthMethod.NONE,
     "smtp-after-pop": AuthMethod.NONE,
-}
-# The standard TLS endpoints of each protocol, implicit TLS first (RFC 8314 section 3.3,
-# 7, 3.1): where a host published only with plaintext is tried instead.
-STANDARD_TLS_PORTS: dict[Service, tuple[tuple[int, Security], ...]] = {
-    Service.IMAP: ((993, Security.IMPLICIT_TLS), (143, Security.STARTTLS)),
-    Service.POP3: ((995, Security.IMPLICIT_TLS), (110, Security.STARTTLS)),
-    Service.SUBMISSION: ((465, Security.IMPLICIT_TLS), (587, Security.STARTTLS)),
 }
 _USED_FIELDS = ("hostname", "port", "socketType", "username", "authentication")
 # The ISPDB has files with the two words swapped; Thunderbird shows either.
@@ -189,7 +183,7 @@ def entry_candidates(
     """One published server entry as candidates: the entry itself or, when the source
     published it only without TLS, its host on the protocol's standard TLS endpoints
     (``from_plaintext``). Shared by the autoconfig, Autodiscover and PACC parsers."""
-    endpoints = STANDARD_TLS_PORTS[service] if plaintext else ((port, security),)
+    endpoints = STANDARD_PORTS[service] if plaintext else ((port, security),)
     return [
         ServerCandidate(
             service=service,

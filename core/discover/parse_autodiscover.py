@@ -30,7 +30,7 @@ Security of a ``Protocol``: ``Encryption`` (SSL, TLS, None, Auto) overrides ``SS
 Encryption -> implicit TLS on 993/995/465 and STARTTLS on any other port (the way Outlook
 and Thunderbird read it; a wrong guess fails the TLS probe, it never downgrades). None, or
 SSL off without Encryption -> plaintext, never used; the host is kept and tried with TLS
-on the protocol's standard ports instead (``parse_autoconfig.STANDARD_TLS_PORTS``, marked
+on the protocol's standard ports instead (``model.STANDARD_PORTS``, marked
 ``from_plaintext``; the plaintext is still reported): the document vouched for the host,
 not for plaintext. A missing ``Port`` takes
 the implicit-TLS default, reported. ``SPA on`` -> PASSWORD_ENCRYPTED (NTLM), otherwise
@@ -63,6 +63,7 @@ from ..common.model import (
     Security,
     ServerCandidate,
     Service,
+    standard_port,
 )
 from .parse_autoconfig import entry_candidates, without_repeats
 
@@ -72,7 +73,6 @@ RESPONSE_NS = "http://schemas.microsoft.com/exchange/autodiscover/responseschema
 OUTLOOK_NS = "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
 
 _SERVICES = {"IMAP": Service.IMAP, "POP3": Service.POP3, "SMTP": Service.SUBMISSION}
-_IMPLICIT_PORT = {Service.IMAP: 993, Service.POP3: 995, Service.SUBMISSION: 465}
 _FIELDS = ("Type", "Server", "Port", "LoginName", "SPA", "SSL", "Encryption", "AuthRequired")
 
 
@@ -194,7 +194,11 @@ def _protocol(
     if service is None:
         raise FieldError(IssueCode.UNSUPPORTED_TYPE, f"protocol type {kind[:32]!r} not used")
     port_text = values["Port"]
-    port = _IMPLICIT_PORT[service] if port_text is None else validate_port(port_text)
+    port = (
+        standard_port(service, Security.IMPLICIT_TLS)
+        if port_text is None
+        else validate_port(port_text)
+    )
     plaintext = None
     try:
         security = _security(values["Encryption"], values["SSL"], port, service)
@@ -232,7 +236,11 @@ def _protocol(
 
 
 def _security(encryption: str | None, ssl: str | None, port: int, service: Service) -> Security:
-    by_port = Security.IMPLICIT_TLS if port == _IMPLICIT_PORT[service] else Security.STARTTLS
+    by_port = (
+        Security.IMPLICIT_TLS
+        if port == standard_port(service, Security.IMPLICIT_TLS)
+        else Security.STARTTLS
+    )
     if encryption is not None:
         word = encryption.lower()
         if word == "ssl":

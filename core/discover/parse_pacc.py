@@ -24,7 +24,7 @@ an optional integer ``port``; an optional security as ``security``/``encryption`
 ``socketType`` (tls, ssl, implicit, implicit-tls, starttls) or the booleans
 ``tls``/``starttls``; without one, implicit TLS on 993/995/465 as -02 requires. A
 plaintext entry (none/plain, ``tls: false``) is never used as such: its host is tried with
-TLS on the protocol's standard ports instead (``parse_autoconfig.STANDARD_TLS_PORTS``,
+TLS on the protocol's standard ports instead (``model.STANDARD_PORTS``,
 ``from_plaintext``; the plaintext is still reported), as the document vouched for the
 host, not for plaintext. Protocol keys: ``imap``, ``pop3``, ``smtp`` and ``submit`` (both mean
 submission); a value may be one object or a list of them. The user name is the
@@ -61,6 +61,7 @@ from ..common.model import (
     Security,
     ServerCandidate,
     Service,
+    standard_port,
 )
 from ..common.untrusted import UntrustedDataError, read_json
 from .parse_autoconfig import entry_candidates, without_repeats
@@ -69,14 +70,6 @@ __all__ = ["PaccRecord", "PaccRecordResult", "parse_pacc", "parse_pacc_record"]
 
 _SERVICES = {"imap": Service.IMAP, "pop3": Service.POP3, "smtp": Service.SUBMISSION}
 _SERVICES["submit"] = Service.SUBMISSION
-_DEFAULT_PORT = {
-    (Service.IMAP, Security.IMPLICIT_TLS): 993,
-    (Service.IMAP, Security.STARTTLS): 143,
-    (Service.POP3, Security.IMPLICIT_TLS): 995,
-    (Service.POP3, Security.STARTTLS): 110,
-    (Service.SUBMISSION, Security.IMPLICIT_TLS): 465,
-    (Service.SUBMISSION, Security.STARTTLS): 587,
-}
 _SECURITY_WORDS = {
     "tls": Security.IMPLICIT_TLS,
     "ssl": Security.IMPLICIT_TLS,
@@ -269,7 +262,7 @@ def _entry(
     username = entry.get("username", f"{local_part}@{domain}")
     if not isinstance(username, str):
         raise FieldError(IssueCode.BAD_USERNAME, "username is not a string")
-    port_number = _DEFAULT_PORT[service, security] if port is None else validate_port_value(port)
+    port_number = standard_port(service, security) if port is None else validate_port_value(port)
     username = validate_username(username)
     return entry_candidates(
         service,

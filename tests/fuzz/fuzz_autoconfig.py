@@ -11,7 +11,8 @@ endpoint derived from a plaintext entry is on one of its protocol's standard TLS
 from __future__ import annotations
 
 from mailhop.core.common.fields import has_control
-from mailhop.core.discover.parse_autoconfig import STANDARD_TLS_PORTS, parse_autoconfig
+from mailhop.core.common.model import STANDARD_PORTS
+from mailhop.core.discover.parse_autoconfig import parse_autoconfig
 
 CONTRACT: tuple[type[BaseException], ...] = ()
 
@@ -25,4 +26,4 @@ def one_input(data: bytes) -> None:
         assert candidate.username is None or not has_control(candidate.username)
         if candidate.from_plaintext:
             endpoint = (candidate.port, candidate.security)
-            assert endpoint in STANDARD_TLS_PORTS[candidate.service]
+            assert endpoint in STANDARD_PORTS[candidate.service]

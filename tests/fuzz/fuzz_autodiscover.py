@@ -9,7 +9,7 @@ one of its protocol's standard TLS ports.
 
 from __future__ import annotations
 
-from mailhop.core.discover.parse_autoconfig import STANDARD_TLS_PORTS
+from mailhop.core.common.model import STANDARD_PORTS
 from mailhop.core.discover.parse_autodiscover import parse_autodiscover
 
 CONTRACT: tuple[type[BaseException], ...] = ()
@@ -22,4 +22,4 @@ def one_input(data: bytes) -> None:
         assert 1 <= candidate.port <= 65535
         if candidate.from_plaintext:
             endpoint = (candidate.port, candidate.security)
-            assert endpoint in STANDARD_TLS_PORTS[candidate.service]
+            assert endpoint in STANDARD_PORTS[candidate.service]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from mailhop.core.discover.parse_autoconfig import STANDARD_TLS_PORTS
+from mailhop.core.common.model import STANDARD_PORTS
 from mailhop.core.discover.parse_pacc import PaccRecord, parse_pacc, parse_pacc_record
 
 CONTRACT: tuple[type[BaseException], ...] = ()
@@ -30,5 +30,5 @@ def one_input(data: bytes) -> None:
         assert 1 <= candidate.port <= 65535
         if candidate.from_plaintext:  # a plaintext entry's host, on a standard TLS port
             endpoint = (candidate.port, candidate.security)
-            assert endpoint in STANDARD_TLS_PORTS[candidate.service]
+            assert endpoint in STANDARD_PORTS[candidate.service]
     parse_pacc_record([data, b"v=UAAC1; a=sha256; d=" + base64.b64encode(data[:32])])
