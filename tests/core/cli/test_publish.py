@@ -1,0 +1,60 @@
+"""`mailhop publish` as a person runs it: the program, its options, its files and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mailhop.core.export.lint import lint
+from tests.lab import publish as lab_publish
+from tests.lab.lab import LabInfo
+from tests.test_cli import lab_options, run
+
+SERVERS = ["--pop3", "mail.pubpop.test", "--submission", "mail.pubpop.test"]
+
+
+def test_publish_writes_the_records_readme_and_linted_files(lab: LabInfo, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = run("publish", "pubpop.test", "--pop3", "mail.pubpop.test", "--submission",
+               "mail.pubpop.test", "--mx", "mail.pubpop.test", "--output", str(out),
+               *lab_options(lab))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    names = {path.name for path in out.iterdir()}
+    assert {"zones.txt", "records.txt", "README.txt", "mta-sts.txt"} <= names
+    assert {
+        "user-agent-configuration.json",
+        "autodiscover.xml",
+        "pubpop.test.mobileconfig",
+    } <= names
+    zones = (out / "zones.txt").read_text()
+    assert "_pop3s._tcp.pubpop.test. 3600 IN SRV 20 1 995 mail.pubpop.test." in zones
+    assert "_imaps._tcp.pubpop.test. 3600 IN SRV 0 0 0 ." in zones
+    assert "_995._tcp.mail.pubpop.test. 3600 IN TLSA 3 1 1 " in zones
+    for name in names - {"zones.txt", "records.txt", "README.txt"}:
+        assert lint((out / name).read_bytes(), name).ok, name
+    assert "mta-sts.pubpop.test/.well-known/mta-sts.txt" in (out / "README.txt").read_text()
+
+
+def test_publish_refuses_a_server_without_tls_and_writes_nothing(
+    lab: LabInfo, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    done = run("publish", "pubpop.test", "--imap", "strip.hostile-mail.test:143",
+               "--output", str(out), *lab_options(lab))  # fmt: skip
+    assert done.returncode == 5
+    assert "strip.hostile-mail.test:143" in done.stdout and "[no-tls]" in done.stdout
+    assert not out.exists()
+
+
+def test_verify_names_the_lines_to_add_and_exits_1_while_they_are_missing(lab: LabInfo) -> None:
+    lab_publish.withdraw(lab, ["pubpop.test"])
+    done = run("publish", "pubpop.test", *SERVERS, "--verify", *lab_options(lab))
+    assert done.returncode == 1, done.stderr
+    assert "missing       add: _submissions._tcp.pubpop.test. 3600 IN SRV 0 1 465" in done.stdout
+    pacc = "https://ua-auto-config.pubpop.test/.well-known/user-agent-configuration.json"
+    assert f"missing       {pacc}" in done.stdout
+
+
+def test_a_usage_error_names_what_is_missing() -> None:
+    done = run("publish", "pubpop.test", "--allow-test-domains")
+    assert done.returncode == 2
+    assert "--imap" in done.stderr
