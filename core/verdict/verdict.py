@@ -54,10 +54,32 @@ __all__ = [
 ]
 
 
+_LEVEL_ORDER = ("ok", "warn", "block")  # best to worst
+
+
 class Level(enum.StrEnum):
+    """How a leg stands, ordered by how bad it is: ``max(levels)`` is the worst. A StrEnum
+    compares as its text otherwise, which puts BLOCK < OK < WARN."""
+
     OK = "ok"
     WARN = "warn"
     BLOCK = "block"
+
+    @property
+    def rank(self) -> int:
+        return _LEVEL_ORDER.index(self)
+
+    def __lt__(self, other: object) -> bool:
+        return self.rank < other.rank if isinstance(other, Level) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= other.rank if isinstance(other, Level) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > other.rank if isinstance(other, Level) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self.rank >= other.rank if isinstance(other, Level) else NotImplemented
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +119,9 @@ class Verdict:
     @property
     def level(self) -> Level:
         """The account's level: the worse of sending and receiving (relay never blocks)."""
-        levels = (self.submission.level, self.access.level)
-        return max(levels, key=_LEVEL_ORDER.index)
+        return max(self.submission.level, self.access.level)
 
 
-_LEVEL_ORDER = [Level.OK, Level.WARN, Level.BLOCK]
 _UNREACHABLE = (FailureCode.CONNECT, FailureCode.TIMEOUT)  # relay: nobody answered
 
 

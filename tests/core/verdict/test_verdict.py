@@ -139,6 +139,12 @@ def test_every_session_failure_blocks_with_its_own_words(failure: FailureCode, c
     assert "mail.example.com:993" in verdict.findings[0].summary
 
 
+def test_levels_order_by_how_bad_they_are() -> None:
+    """max() of levels is the worst: as text, a StrEnum orders BLOCK < OK < WARN."""
+    assert max(Level.OK, Level.BLOCK, Level.WARN) is Level.BLOCK
+    assert sorted([Level.BLOCK, Level.WARN, Level.OK]) == [Level.OK, Level.WARN, Level.BLOCK]
+
+
 def test_every_session_failure_code_has_a_finding_of_its_own() -> None:
     """A code the session gains later must be given words, not fall to protocol-error."""
     assert set(FAILURE_FINDINGS) == set(FailureCode)
