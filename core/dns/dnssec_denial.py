@@ -26,6 +26,13 @@ names, hashes and type bitmaps.
   4.4 treats opt-out the same way for DS).
 * Records from an ancestor delegation (NS without SOA, or DNAME) never prove anything
   about names below that cut (RFC 6840 section 4.1).
+* NSEC3 records with more than MAX_NSEC3_ITERATIONS extra hash iterations are not
+  evaluated (RFC 9276 section 3.2: hashing them costs the validator, not the zone). When
+  only such records speak to a question, the outcome is *declined*: a Denial with
+  ``declined=True`` or a CutProof of kind DECLINED, which the caller reports as INSECURE,
+  as RFC 9276 allows and Unbound does, never as BOGUS or as an unproven absence. The
+  records must still carry valid signatures (RFC 9276 section 3.2, RFC 5155 section 10.3):
+  the caller hands in only records its keys validated.
 
 Every outcome carries a reason written as a sentence, for the report shown to users.
 """
@@ -57,8 +64,9 @@ __all__ = [
     "prove_wildcard_expansion",
 ]
 
-# RFC 9276 section 3.2: validators may give up on costly NSEC3 chains. Above this many
-# extra iterations a proof is not evaluated (and the absence stays unproven).
+# RFC 9276 section 3.2: validators should not evaluate NSEC3 chains with more extra
+# iterations than this (Unbound's default, val-nsec3-keysize-iterations); a proof that
+# needs them counts as insecure.
 MAX_NSEC3_ITERATIONS = 150
 
 
@@ -96,11 +104,13 @@ class Denial:
     proven: bool
     reason: str
     opt_out: bool = False  # covered by an NSEC3 opt-out span: unsigned data may exist
+    declined: bool = False  # NSEC3 above MAX_NSEC3_ITERATIONS: not evaluated (RFC 9276)
 
 
 class CutKind(enum.Enum):
     UNSIGNED_DELEGATION = "unsigned delegation"  # a zone cut proven to have no DS
     NOT_A_CUT = "not a cut"  # the name is no delegation (absent, empty, or plain data)
+    DECLINED = "declined"  # only NSEC3 above MAX_NSEC3_ITERATIONS speak to it (RFC 9276)
     UNPROVEN = "unproven"
 
 
@@ -248,6 +258,9 @@ class _Nsec3Chain:
         self.zone = zone
         self.records = [h for h in (_hashed(zone, o, r) for o, r in records) if h is not None]
         self._memo: dict[tuple[dns.name.Name, int, bytes], bytes] = {}
+        costly = [r.iterations for o, r in records if _costly(zone, o, r)]
+        # Why the chain cannot answer, when only records too costly to hash are there.
+        self.declined = None if self.records or not costly else _declined_reason(max(costly))
 
     def _hash(self, name: dns.name.Name, nsec3: NSEC3) -> bytes:
         key = (name, nsec3.iterations, nsec3.salt)
@@ -294,7 +307,7 @@ def _hashed(zone: dns.name.Name, owner: dns.name.Name, nsec3: NSEC3) -> _Hashed 
         return None  # (an NSEC3 record at the root, signed by the root, hashes nothing)
     if owner.parent() != zone:
         return None
-    if nsec3.iterations > MAX_NSEC3_ITERATIONS:
+    if _costly(zone, owner, nsec3):
         return None
     label = owner.labels[0].upper()
     try:
@@ -302,6 +315,21 @@ def _hashed(zone: dns.name.Name, owner: dns.name.Name, nsec3: NSEC3) -> _Hashed 
     except (binascii.Error, ValueError):
         return None
     return _Hashed(raw, nsec3)
+
+
+def _costly(zone: dns.name.Name, owner: dns.name.Name, nsec3: NSEC3) -> bool:
+    """A record of this zone's chain that RFC 9276 lets a validator refuse to hash."""
+    if owner == dns.name.root or owner.parent() != zone:
+        return False
+    return bool(nsec3.iterations > MAX_NSEC3_ITERATIONS)
+
+
+def _declined_reason(iterations: int) -> str:
+    return (
+        f"the zone's NSEC3 records use {iterations} extra hash iterations, more than the "
+        f"{MAX_NSEC3_ITERATIONS} mailhop evaluates (RFC 9276 section 3.2), so its proofs "
+        "count as insecure"
+    )
 
 
 def _opt_out(nsec3: NSEC3) -> bool:
@@ -364,6 +392,8 @@ def prove_denial(
             return Denial(kind, ProofKind.NSEC, True, _proven_text(kind, qname, rdtype, "NSEC"))
     if nsec3s:
         chain = _Nsec3Chain(zone, nsec3s)
+        if chain.declined is not None:
+            return Denial(kind, ProofKind.NSEC3, False, chain.declined, declined=True)
         if kind is DenialKind.NXDOMAIN:
             objection, opt_out = _nsec3_nxdomain(qname, chain)
         else:
@@ -400,6 +430,8 @@ def classify_cut(
         return CutProof(CutKind.NOT_A_CUT, ProofKind.NSEC, f"NSEC shows no delegation at {name}")
     if nsec3s:
         chain = _Nsec3Chain(zone, nsec3s)
+        if chain.declined is not None:
+            return CutProof(CutKind.DECLINED, ProofKind.NSEC3, chain.declined)
         match3 = chain.match(name)
         if match3 is not None:
             return _classify_bitmap(name, _types(match3.windows), ProofKind.NSEC3)
@@ -449,6 +481,8 @@ def prove_wildcard_expansion(
         return Denial(kind, ProofKind.NSEC, True, f"NSEC proves that {qname} does not exist")
     if nsec3s:
         chain = _Nsec3Chain(zone, nsec3s)
+        if chain.declined is not None:
+            return Denial(kind, ProofKind.NSEC3, False, chain.declined, declined=True)
         depth = len(source) + 1  # the next closer name: one label more than the encloser
         next_closer = qname.split(depth)[1]
         covering = chain.cover(next_closer)

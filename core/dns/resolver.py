@@ -35,7 +35,7 @@ import dns.resolver
 
 from ..common.errors import RemoteFailure, UsageError
 from ..common.failure import Failure
-from .dnssec import ChainValidator, FetchError, Security, TrustAnchor, ValidatedAnswer
+from .dnssec import ChainValidator, Clock, FetchError, Security, TrustAnchor, ValidatedAnswer
 
 __all__ = [
     "EDNS_PAYLOAD",
@@ -182,6 +182,10 @@ class DnsAnswer:
     server: str
     elapsed: float
     timed_out: bool = False  # FAILED because the run's deadline passed (not SERVFAIL etc.)
+    # Not PLAUSIBLE: the trust anchor's own signatures say this computer's clock is wrong,
+    # so the answer could not be judged (DESIGN.md section 4, rules 5 and 11).
+    clock: Clock = Clock.PLAUSIBLE
+    canonical: str = ""  # where the aliases led (A-label, no trailing dot); "" without aliases
 
     @property
     def secure(self) -> bool:
@@ -280,6 +284,8 @@ class Resolver:
             # The validator says why in words; whether the deadline did it is a fact of the
             # clock, known here without reading them.
             timed_out=outcome is Outcome.FAILED and time.monotonic() >= self.deadline,
+            clock=answer.clock,
+            canonical=answer.canonical.to_text(omit_final_dot=True) if answer.canonical else "",
         )
 
     def _unasked(self, name: str, rdtype: str, why: str) -> DnsAnswer:

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from mailhop.core.dns.dnssec import (
     ChainValidator,
+    Clock,
     DenialKind,
     FetchError,
     ProofKind,
@@ -40,6 +41,7 @@ from mailhop.core.dns.dnssec import (
     load_root_anchors,
 )
 from mailhop.core.dns.dnssec_denial import CutKind, classify_cut, prove_denial
+from mailhop.core.dns.dnssec_sigs import allowed_skew
 
 T = dns.rdatatype.RdataType
 IN = dns.rdataclass.IN
@@ -95,10 +97,12 @@ def nsec_signed(
     return zone
 
 
-def nsec3_signed(origin: str, body: str, key: Key, *, opt_out: bool) -> dns.zone.Zone:
+def nsec3_signed(
+    origin: str, body: str, key: Key, *, opt_out: bool, iterations: int = 0
+) -> dns.zone.Zone:
     """Add an NSEC3 chain by hand (dnspython's sign_zone has none), then sign every RRset."""
     zone = zone_text(origin, body)
-    apex, salt, iterations = zone.origin, "cafe", 0
+    apex, salt = zone.origin, "cafe"
     assert apex is not None
     cuts = {
         name for name, node in zone.nodes.items() if name != apex and node.get_rdataset(IN, T.NS)
@@ -160,7 +164,7 @@ class World:
 def world() -> World:
     keys = {
         name: Key.make()
-        for name in ("test", "signed", "bogus", "wrongds", "expired", "n3", "optout")
+        for name in ("test", "signed", "bogus", "wrongds", "expired", "n3", "optout", "costly")
     }
     site = """mail A 192.0.2.25
 _submissions._tcp SRV 0 1 465 mail
@@ -189,12 +193,21 @@ longdn DNAME {LONG_TARGET}
     optout = nsec3_signed(
         "optout.test.", site + "sub NS ns.sub\nns.sub A 192.0.2.7\n", keys["optout"], opt_out=True
     )
+    # Above RFC 9276's limit (150): Knot and ldns sign such zones (tests/lab/signers.py).
+    costly = nsec3_signed(
+        "costly.test.",
+        site + '*.wild TXT "from a wildcard"\nsub NS ns.sub\nns.sub A 192.0.2.7\n',
+        keys["costly"],
+        opt_out=False,
+        iterations=200,
+    )
     unsigned = [
-        zone_text(f"{name}.", site) for name in ("unsigned.test", "oddalg.test", "sub.optout.test")
+        zone_text(f"{name}.", site)
+        for name in ("unsigned.test", "oddalg.test", "sub.optout.test", "sub.costly.test")
     ]
     delegations = "".join(
         f"{name} NS ns.{name}\n{name} DS {keys[name].ds(f'{name}.test.')}\n"
-        for name in ("signed", "bogus", "expired", "n3", "optout")
+        for name in ("signed", "bogus", "expired", "n3", "optout", "costly")
     )
     test = nsec_signed(
         "test.",
@@ -211,7 +224,7 @@ oddalg DS 4711 253 2 {"ab" * 32}
     ksk, zsk = Key.make(257), Key.make(256)
     root = nsec_signed(".", f"test. NS ns.test.\ntest. DS {keys['test'].ds('test.')}\n", [ksk, zsk])
     anchor = TrustAnchor.from_text(f". 3600 IN DS {ksk.ds('.')}")
-    zones = [root, test, signed, bogus, wrongds, expired, n3, optout, *unsigned]
+    zones = [root, test, signed, bogus, wrongds, expired, n3, optout, costly, *unsigned]
     return World(zones, ksk, anchor, Key.make())
 
 
@@ -341,7 +354,8 @@ class FakeDns:
     ) -> dns.name.Name | None:
         if not self.is_nsec3(zone):
             return None
-        digest = dns.dnssec.nsec3_hash(name, "cafe", 0, 1)
+        iterations = zone.get_rdataset(zone.origin, T.NSEC3PARAM)[0].iterations
+        digest = dns.dnssec.nsec3_hash(name, "cafe", iterations, 1)
         owners = sorted(o for o, node in zone.nodes.items() if node.get_rdataset(IN, T.NSEC3))
         if match:
             return next((o for o in owners if o.labels[0].decode().upper() == digest), None)
@@ -489,10 +503,49 @@ def test_expired_signatures_are_bogus(world: World) -> None:
     assert "expired.test." in answer.reason and "expired on" in answer.reason
 
 
-def test_the_clock_decides_expiry(world: World) -> None:
+def test_a_clock_far_ahead_is_blamed_not_the_dns(world: World) -> None:
+    """60 days on, even the root's signatures (30 days) have expired: the clock is wrong."""
     _, validator = setup(world, clock=lambda: NOW + 60 * DAY)
     answer = ask(validator, "mail.signed.test.", T.A)
-    assert answer.security is Security.BOGUS and "expired on" in answer.reason
+    assert (answer.security, answer.clock) == (Security.INDETERMINATE, Clock.AHEAD)
+    assert "clock seems to be ahead" in answer.reason and "expired on" in answer.reason
+
+
+def test_a_clock_far_behind_is_blamed_not_the_dns(world: World) -> None:
+    """Three days back the root's signatures are not valid yet: the clock, not forgery."""
+    _, validator = setup(world, clock=lambda: NOW - 3 * DAY)
+    for name, rdtype in (("mail.signed.test.", T.A), ("nope.signed.test.", T.A)):
+        answer = ask(validator, name, rdtype)
+        assert (answer.security, answer.clock) == (Security.INDETERMINATE, Clock.BEHIND)
+        assert "clock seems to be behind" in answer.reason
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [-2 * 3600, 30 * DAY + 1800],  # two hours before inception; half an hour after expiry
+    ids=["two-hours-behind", "just-expired"],
+)
+def test_a_clock_off_within_the_skew_is_allowed(world: World, offset: int) -> None:
+    """Signatures here live 31 days: a tenth is more than Unbound's 24 h cap (SKEW_MAX), so
+    a skew of hours is allowed at both ends, as Unbound allows it."""
+    _, validator = setup(world, clock=lambda: NOW + offset)
+    answer = ask(validator, "mail.signed.test.", T.A)
+    assert (answer.security, answer.clock) == (Security.SECURE, Clock.PLAUSIBLE)
+
+
+def test_the_skew_is_a_tenth_of_the_lifetime_within_unbounds_bounds() -> None:
+    def sig(lifetime: int) -> Any:
+        return dns.rdata.from_text(
+            IN, T.RRSIG, f"A 13 2 300 {NOW + lifetime} {NOW} 1 signed.test. AAAA"
+        )
+
+    assert [allowed_skew(sig(s)) for s in (3600, 5 * DAY, 30 * DAY)] == [3600, 43200, 86400]
+
+
+def test_a_zone_expired_beyond_the_skew_is_bogus_even_with_a_good_root(world: World) -> None:
+    _, validator = setup(world)
+    answer = ask(validator, "mail.expired.test.", T.A)
+    assert (answer.security, answer.clock) == (Security.BOGUS, Clock.PLAUSIBLE)
 
 
 def test_an_anchor_that_matches_no_root_key_is_bogus_at_the_root(world: World) -> None:
@@ -756,6 +809,27 @@ def test_an_nsec3_opt_out_delegation_is_insecure(world: World) -> None:
     _, validator = setup(world)
     answer = ask(validator, "mail.sub.optout.test.", T.A)
     assert answer.security is Security.INSECURE and "opt-out" in answer.reason
+
+
+@pytest.mark.parametrize(
+    ("name", "rdtype", "what"),
+    [
+        ("x.wild.costly.test.", T.TXT, "wildcard answer"),
+        ("nope.costly.test.", T.A, "name error"),
+        ("mail.costly.test.", T.TLSA, "no data"),
+        ("mail.sub.costly.test.", T.A, "unsigned delegation"),
+    ],
+)
+def test_nsec3_above_the_iteration_limit_is_insecure(
+    world: World, name: str, rdtype: T, what: str
+) -> None:
+    """RFC 9276 section 3.2: one outcome, insecure, with the limit named (was: bogus for the
+    wildcard answer, indeterminate for the others)."""
+    _, validator = setup(world)
+    answer = ask(validator, name, rdtype)
+    assert answer.security is Security.INSECURE and not answer.absence_proven, what
+    assert "200 extra hash iterations" in answer.reason and "150" in answer.reason
+    assert "RFC 9276" in answer.reason
 
 
 def test_a_name_error_in_an_opt_out_span_is_insecure_not_proven(world: World) -> None:
