@@ -29,6 +29,7 @@ The rules, decided once here so that autoconfig, PACC and Autodiscover agree:
 
 from __future__ import annotations
 
+import enum
 import ipaddress
 import re
 import unicodedata
@@ -51,7 +52,10 @@ from .untrusted import (
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
+    "PLACEHOLDER_NAMES",
+    "PLACEHOLDER_PATTERN",
     "FieldError",
+    "Placeholder",
     "has_control",
     "join_txt",
     "load_xml",
@@ -71,9 +75,27 @@ MAX_TEXT = 1024
 
 _LDH_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
 _PORT = re.compile(r"[1-9][0-9]{0,4}", re.ASCII)
-_PLACEHOLDER = re.compile(r"%([A-Z][A-Z0-9_]*)(%?)", re.ASCII)
 _NEVER_REMOTE = frozenset({"localhost", "invalid"})
-_KNOWN_PLACEHOLDERS = frozenset({"EMAILADDRESS", "EMAILLOCALPART", "EMAILDOMAIN", "REALNAME"})
+
+
+class Placeholder(enum.StrEnum):
+    """The autoconfig placeholders (Thunderbird's replaceVariables): the one list, for the
+    parser that fills them in, lint that checks them and the export that writes them."""
+
+    ADDRESS = "EMAILADDRESS"
+    LOCAL_PART = "EMAILLOCALPART"
+    DOMAIN = "EMAILDOMAIN"
+    REAL_NAME = "REALNAME"
+
+    @property
+    def token(self) -> str:
+        """As a document spells it: ``%EMAILADDRESS%``."""
+        return f"%{self.value}%"
+
+
+PLACEHOLDER_NAMES = frozenset(p.value for p in Placeholder)
+# A placeholder as written, closed or not ("%EMAILLOCALPART@x" is a real ISPDB quirk).
+PLACEHOLDER_PATTERN = re.compile(r"%([A-Z][A-Z0-9_]*)(%?)", re.ASCII)
 
 
 class FieldError(MailhopError):
@@ -216,16 +238,16 @@ def substitute_placeholders(
 ) -> tuple[str, tuple[ParseIssue, ...]]:
     """Replace autoconfig placeholders in one pass; see the module docstring."""
     values = {
-        "EMAILADDRESS": f"{local_part}@{domain}",
-        "EMAILLOCALPART": local_part,
-        "EMAILDOMAIN": domain,
-        "REALNAME": "",
+        Placeholder.ADDRESS: f"{local_part}@{domain}",
+        Placeholder.LOCAL_PART: local_part,
+        Placeholder.DOMAIN: domain,
+        Placeholder.REAL_NAME: "",
     }
     issues: list[ParseIssue] = []
 
     def replace(match: re.Match[str]) -> str:
         name, closing = match.group(1), match.group(2)
-        if name not in _KNOWN_PLACEHOLDERS:
+        if name not in PLACEHOLDER_NAMES:
             raise FieldError(IssueCode.UNKNOWN_PLACEHOLDER, f"unknown placeholder %{name}%")
         if not closing:
             issues.append(
@@ -235,12 +257,12 @@ def substitute_placeholders(
                     where,
                 )
             )
-        if name == "REALNAME":
+        if name == Placeholder.REAL_NAME:
             issues.append(ParseIssue(IssueCode.REALNAME_IGNORED, "%REALNAME% left empty", where))
-        return values[name]
+        return values[Placeholder(name)]
 
     # re.sub never rescans replacement text: this is what makes the pass single.
-    return _PLACEHOLDER.sub(replace, template), tuple(issues)
+    return PLACEHOLDER_PATTERN.sub(replace, template), tuple(issues)
 
 
 def join_txt(record: str | bytes | Sequence[bytes]) -> str | None:

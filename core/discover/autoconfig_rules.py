@@ -43,6 +43,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
+from ..common.fields import Placeholder
+
 __all__ = [
     "ANDROID_AUTH",
     "DESKTOP_AUTH",
@@ -114,9 +116,9 @@ def legal_host(name: str) -> bool:
 def substitute(text: str, local_part: str, domain: str) -> str:
     """The clients' replaceVariables: plain replacement of the three address placeholders."""
     return (
-        text.replace("%EMAILDOMAIN%", domain)
-        .replace("%EMAILLOCALPART%", local_part)
-        .replace("%EMAILADDRESS%", f"{local_part}@{domain}")
+        text.replace(Placeholder.DOMAIN.token, domain)
+        .replace(Placeholder.LOCAL_PART.token, local_part)
+        .replace(Placeholder.ADDRESS.token, f"{local_part}@{domain}")
     )
 
 

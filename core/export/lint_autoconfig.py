@@ -15,9 +15,9 @@ Three readers, one finding per rule broken, each naming who enforces it and what
 
 from __future__ import annotations
 
-import re
 from xml.etree.ElementTree import Element
 
+from ..common.fields import PLACEHOLDER_NAMES, PLACEHOLDER_PATTERN
 from ..common.model import IssueCode
 from ..discover.autoconfig_clients import CLIENTS, read_as
 from ..discover.autoconfig_rules import Effect, legal_host, servers
@@ -26,8 +26,6 @@ from .lint_types import Problem, RuleCode, Severity, err, load, warn
 
 __all__ = ["check_autoconfig"]
 
-KNOWN_PLACEHOLDERS = frozenset({"EMAILADDRESS", "EMAILLOCALPART", "EMAILDOMAIN", "REALNAME"})
-_PLACEHOLDER = re.compile(r"%([A-Z][A-Z0-9_]*)(%?)", re.ASCII)
 # Where clients substitute placeholders (Thunderbird's accountConfig sanitizer); URLs
 # elsewhere are full of "%E3%81"-style escapes, which are not placeholders.
 _SUBSTITUTED = frozenset({"hostname", "username", "displayName", "displayShortName"})
@@ -126,9 +124,9 @@ def _where(parser_where: str) -> str:
 
 
 def _placeholders(text: str, where: str, problems: list[Problem]) -> None:
-    for name, closing in _PLACEHOLDER.findall(text):
-        known = any(name.startswith(k) for k in KNOWN_PLACEHOLDERS)
-        if closing and name not in KNOWN_PLACEHOLDERS:
+    for name, closing in PLACEHOLDER_PATTERN.findall(text):
+        known = any(name.startswith(k) for k in PLACEHOLDER_NAMES)
+        if closing and name not in PLACEHOLDER_NAMES:
             problems.append(
                 err(RuleCode.UNKNOWN_PLACEHOLDER, f"unknown placeholder %{name}%", where)
             )

@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 
 from ..account.profile import AccountProfile, EndpointSetting
 from ..common.domains import registrable_domain
+from ..common.fields import Placeholder
 from .table import THUNDERBIRD_AUTOCONFIG, THUNDERBIRD_PREFS
 
 __all__ = [
@@ -57,9 +58,9 @@ def _username_template(profile: AccountProfile, username: str) -> str:
     # Placeholders keep the file valid for every user of the domain when it is served from
     # autoconfig.<domain>; a login that is neither form stays literal.
     if username == profile.address:
-        return "%EMAILADDRESS%"
+        return Placeholder.ADDRESS.token
     if username == profile.address.rpartition("@")[0]:
-        return "%EMAILLOCALPART%"
+        return Placeholder.LOCAL_PART.token
     return username
 
 

@@ -251,3 +251,30 @@ def test_load_xml_refuses_before_parsing_when_too_large() -> None:
 def test_a_refused_document_says_why_by_code_not_by_words(document: bytes, code: IssueCode) -> None:
     refused = load_xml(document)
     assert isinstance(refused, Failure) and refused.code is code and refused.message
+
+
+def test_each_placeholder_is_filled_in_by_the_parser_and_known_to_lint() -> None:
+    from mailhop.core.common.fields import Placeholder, substitute_placeholders
+    from mailhop.core.export.lint import lint
+
+    filled = {
+        Placeholder.ADDRESS: "jo@example.com",
+        Placeholder.LOCAL_PART: "jo",
+        Placeholder.DOMAIN: "example.com",
+        Placeholder.REAL_NAME: "",
+    }
+    for placeholder, value in filled.items():
+        text, _issues = substitute_placeholders(
+            f"x{placeholder.token}", local_part="jo", domain="example.com"
+        )
+        assert text == f"x{value}"
+        document = (
+            '<clientConfig version="1.1"><emailProvider id="example.com">'
+            "<domain>example.com</domain>"
+            '<incomingServer type="imap"><hostname>imap.example.com</hostname><port>993</port>'
+            f"<socketType>SSL</socketType><username>{placeholder.token}</username>"
+            "<authentication>password-cleartext</authentication></incomingServer>"
+            "</emailProvider></clientConfig>"
+        ).encode()
+        codes = {p.code for p in lint(document, "config-v1.1.xml").problems}
+        assert "unknown-placeholder" not in codes, placeholder
