@@ -30,6 +30,7 @@ __all__ = [
     "MBSYNC",
     "MSMTP",
     "NEOMUTT",
+    "NEOMUTT_POP",
     "OUTLOOK_AUTODISCOVER",
     "SECURITIES",
     "SHEET",
@@ -134,11 +135,21 @@ AERC = Column(
     _frozen({"password-cleartext": "plain"}),
 )
 
-# neomutt: URL scheme suffix as for aerc, and the imap_/smtp_authenticators lists.
+# neomutt: URL scheme suffix as for aerc, and the *_authenticators words, which differ by
+# protocol: IMAP and SMTP take SASL-style names, POP3 its own (user, apop). CRAM-MD5 is a word
+# only in builds with Cyrus SASL (Debian's neomutt has GNU SASL and refuses it: "cram-md5 is
+# not a valid authenticator"), so password-encrypted has no word: the export then sets no
+# list and neomutt tries the methods it has, inside TLS. Checked against the installed
+# neomutt in tests/core/export/test_real_clients.py.
 NEOMUTT = Column(
     "neomutt",
     _frozen({"implicit-tls": "s", "starttls": ""}),
-    _frozen({"password-cleartext": "plain:login", "password-encrypted": "cram-md5"}),
+    _frozen({"password-cleartext": "plain:login"}),
+)
+NEOMUTT_POP = Column(
+    "neomutt (POP3)",
+    _frozen({"implicit-tls": "s", "starttls": ""}),
+    _frozen({"password-cleartext": "user"}),
 )
 
 # isync/mbsync 1.5: TLSType (1.4 called it SSLType with the same words) and AuthMechs.

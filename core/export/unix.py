@@ -7,7 +7,12 @@ that: aerc ``*-cred-cmd``, neomutt a backtick command in ``imap_pass``/``smtp_pa
 the config is read), mbsync ``PassCmd``, msmtp ``passwordeval``.
 
 These files are line-based and each has its own quoting, so every value goes through one
-quoting function per format, and a value holding CR, LF or NUL is refused (``ValueError``):
+quoting function per client, written from that client's own reader and tested by loading
+hostile values through the installed client (tests/core/export/test_real_clients_hostile.py):
+isync takes a backslash as "the next character literally"; msmtp removes one pair of outer
+quotes and unescapes nothing (and rewrites %U %H %C %M in ``from``, so such an address is
+refused); neomutt expands ``$`` and backticks inside double quotes unless backslashed. A
+value holding CR, LF or NUL is refused (``ValueError``):
 no quoting makes a line break safe in all of them, and a forged line could add an option such
 as a second command. User names go into URLs percent-encoded. Host names must be plain DNS
 names, since they go into URLs and unquoted directives.
@@ -26,7 +31,7 @@ from urllib.parse import quote
 
 from ..account.profile import AccountProfile, EndpointSetting
 from ..account.secrets import lookup_command_line, secret_ref
-from .table import AERC, MBSYNC, MSMTP, NEOMUTT
+from .table import AERC, MBSYNC, MSMTP, NEOMUTT, NEOMUTT_POP, Column
 
 __all__ = ["aerc_accounts", "mbsync_rc", "msmtp_rc", "neomutt_rc", "password_command"]
 
@@ -132,6 +137,14 @@ def _mutt_command(command: str) -> str:
     return f'"`{command}`"'
 
 
+def _authenticators(option: str, column: Column, method: str) -> str:
+    """The option with the protocol's own word, or, for a method with no portable word (see
+    table.NEOMUTT), a comment: unset, neomutt tries every method it has, all inside TLS."""
+    if method == "password-encrypted":
+        return f"# {option} left unset: neomutt picks the best method it has (CRAM-MD5 needs SASL)"
+    return f"set {option} = {_muttrc(column.auth(method))}"
+
+
 def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
     """A neomuttrc for one account; ssl_force_tls and ssl_starttls keep every leg on TLS.
 
@@ -142,7 +155,6 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
     _refuse_oauth2(profile, "neomutt")
     incoming, outgoing = profile.incoming, profile.outgoing
     suffix = NEOMUTT.security(incoming.security)
-    auths = NEOMUTT.auth(incoming.auth_method)
     command = _mutt_command(password_command(profile, incoming, platform))
     lines = [
         "# neomutt account made by mailhop; no password in this file: the backtick commands",
@@ -156,7 +168,7 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
         lines += [
             f"set imap_user = {_muttrc(incoming.username)}",
             f"set imap_pass = {command}",
-            f"set imap_authenticators = {_muttrc(auths)}",
+            _authenticators("imap_authenticators", NEOMUTT, incoming.auth_method),
             f"set folder = {_muttrc(_url('imap' + suffix, incoming) + '/')}",
             'set spoolfile = "+INBOX"',
             "# The usual folder names; change them if your server uses others (for example",
@@ -168,7 +180,7 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
         lines += [
             f"set pop_user = {_muttrc(incoming.username)}",
             f"set pop_pass = {command}",
-            f"set pop_authenticators = {_muttrc(auths)}",
+            _authenticators("pop_authenticators", NEOMUTT_POP, incoming.auth_method),
             f"set pop_host = {_muttrc(_url('pop' + suffix, incoming))}",
         ]
     else:
@@ -177,7 +189,7 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
     lines += [
         f"set smtp_url = {_muttrc(smtp + '/')}",
         f"set smtp_pass = {_mutt_command(password_command(profile, outgoing, platform))}",
-        f"set smtp_authenticators = {_muttrc(NEOMUTT.auth(outgoing.auth_method))}",
+        _authenticators("smtp_authenticators", NEOMUTT, outgoing.auth_method),
     ]
     return "\n".join(lines) + "\n"
 
@@ -185,10 +197,34 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
 # -- mbsync and msmtp -----------------------------------------------------------------------
 
 
-def _quoted(value: str) -> str:
-    """isync and msmtp both read "..." with backslash escaping quote and backslash."""
+def _isync(value: str) -> str:
+    """isync's config reader: a double-quoted string in which a backslash takes the next
+    character literally, so quote and backslash are escaped."""
     escaped = _clean(value, "value").replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
+
+
+def _msmtp(value: str) -> str:
+    """msmtp's config reader: when an argument begins and ends with a double quote, those two
+    are removed and everything between is taken as it is. There is no escape: a backslash
+    stays a backslash (escaping a quote as for isync put stray backslashes into passwordeval's
+    shell command, which then ran a command out of an address holding a quote)."""
+    return f'"{_clean(value, "value")}"'
+
+
+# msmtp replaces these in ``from`` (envelope_from) and reads ?, * and [ as a file-name
+# pattern; none has an escape, so an address holding one cannot be written there.
+_MSMTP_FROM_UNSAFE = re.compile(r"%[UHCM]|[?*\[]")
+
+
+def _msmtp_from(address: str) -> str:
+    found = _MSMTP_FROM_UNSAFE.search(address)
+    if found:
+        raise ValueError(
+            f"msmtp reads {found.group()!r} in the from address {address!r} as a substitution "
+            "or a pattern and has no way to escape it; this address cannot be exported for msmtp"
+        )
+    return _msmtp(address)
 
 
 def mbsync_rc(profile: AccountProfile, platform: str | None = None) -> str:
@@ -205,8 +241,8 @@ def mbsync_rc(profile: AccountProfile, platform: str | None = None) -> str:
         f"IMAPAccount {name}",
         f"Host {_host(incoming)}",
         f"Port {incoming.port}",
-        f"User {_quoted(incoming.username)}",
-        f"PassCmd {_quoted(password_command(profile, incoming, platform))}",
+        f"User {_isync(incoming.username)}",
+        f"PassCmd {_isync(password_command(profile, incoming, platform))}",
         # SSLType is what isync 1.4 (Debian 12, Ubuntu 24.04) reads; 1.5 renamed it TLSType
         # and still accepts the old name, so the old name works everywhere.
         "# isync 1.5 and newer also call this TLSType (same values).",
@@ -244,9 +280,9 @@ def msmtp_rc(profile: AccountProfile, platform: str | None = None) -> str:
         "tls on",
         f"tls_starttls {MSMTP.security(outgoing.security)}",
         f"auth {MSMTP.auth(outgoing.auth_method)}",
-        f"user {_quoted(outgoing.username)}",
-        f"passwordeval {_quoted(password_command(profile, outgoing, platform))}",
-        f"from {_quoted(profile.address)}",
+        f"user {_msmtp(outgoing.username)}",
+        f"passwordeval {_msmtp(password_command(profile, outgoing, platform))}",
+        f"from {_msmtp_from(profile.address)}",
         "",
         f"account default : {name}",
     ]

@@ -126,17 +126,35 @@ def test_mbsync(profile: AccountProfile) -> None:
     assert values["SSLType"] == ("IMAPS" if incoming.security == "implicit-tls" else "STARTTLS")
 
 
+def parse_msmtp(text: str) -> dict[str, str]:
+    """msmtp's own rule (conf.c): one pair of outer double quotes is removed, nothing is
+    unescaped. Reading msmtprc with isync's rule hid a shell injection (issue 15)."""
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition(" ")
+            quoted = len(value) >= 2 and value[0] == value[-1] == '"'
+            values[key] = value[1:-1] if quoted else value
+    return values
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 def test_msmtp(profile: AccountProfile) -> None:
     text = msmtp_rc(profile, "linux")
     no_secret(text)
-    values = dict(parse_directives(text))
+    values = parse_msmtp(text)
     outgoing = profile.outgoing
     assert values["host"] == outgoing.host and values["port"] == str(outgoing.port)
     assert values["tls"] == "on" and values["auth"] == "on"
     assert values["tls_starttls"] == ("off" if outgoing.security == "implicit-tls" else "on")
     assert values["user"] == outgoing.username and values["from"] == profile.address
     assert values["passwordeval"] == command(profile, outgoing)
+
+
+@pytest.mark.parametrize("address", ["a%U@example.com", "a%H@example.com", "a*b@example.com"])
+def test_msmtp_refuses_a_from_it_would_rewrite(address: str) -> None:
+    with pytest.raises(ValueError, match="msmtp reads"):
+        msmtp_rc(replace(PROFILE, address=address), "linux")
 
 
 RENDERERS = [aerc_accounts, neomutt_rc, mbsync_rc, msmtp_rc]
