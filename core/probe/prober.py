@@ -6,16 +6,18 @@
     async with Prober(...) ─► on every way out, no task outlives it (cancel and await)
 
 Bounds: at most ``MAX_SESSIONS`` sessions at once (asyncio keeps a 256 KiB buffer per TLS
-socket, DESIGN.md section 7) and ``MAX_SESSIONS_PER_HOST`` per host. Every session shares
-the one hard deadline, except in ``sequential`` mode (the benchmark's one-at-a-time
-comparison), where each session gets its own. A watcher hears each start and end; a broken
-watcher must not stop the probes.
+socket, DESIGN.md section 7) and ``MAX_SESSIONS_PER_HOST`` per host. Each session runs in
+the slot its ``Scheduler`` gives it (core/common/schedule.py): by default all at once under
+the one hard deadline; the benchmark's one-at-a-time comparison passes a scheduler of its
+own, which gives each session a deadline of its own. A watcher hears each start and end;
+a broken watcher must not stop the probes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import ssl
 import time
 from collections.abc import Callable
@@ -23,6 +25,7 @@ from types import TracebackType
 from typing import Protocol
 
 from ..common.model import Security, Service
+from ..common.schedule import AllAtOnce, Scheduler
 from ..common.tasks import cancel_and_wait
 from ..dns.resolver import ResolveError, Resolver
 from .mailsession import SessionResult, probe_session
@@ -54,18 +57,16 @@ class Prober:
         deadline: float,
         context: ssl.SSLContext,
         diagnostic: ssl.SSLContext,
-        sequential: bool = False,
-        session_seconds: float = 0.0,
+        scheduler: Scheduler | None = None,
         watcher: ProbeWatcher | None = None,
     ) -> None:
-        self.deadline = deadline  # time.monotonic(), shared by every session
         self.context = context  # mailhop's verifying context (tlscontext.client_context)
         self.diagnostic = diagnostic  # reads a refused chain (tlscontext.diagnostic_context)
-        self.sequential = sequential
-        self.session_seconds = session_seconds  # sequential mode: each session's own budget
+        # When each session runs and by when it must end; default: all at once, `deadline`.
+        self.scheduler = scheduler or AllAtOnce(deadline)
         self.watcher = watcher
         self.tasks: dict[Key, asyncio.Task[Outcome]] = {}
-        self.total = asyncio.Semaphore(1 if sequential else MAX_SESSIONS)
+        self.total = asyncio.Semaphore(MAX_SESSIONS)
         self.per_host: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Prober:
@@ -103,23 +104,19 @@ class Prober:
     async def wait(self, settled: Callable[[], bool], *, soft_deadline: float) -> bool:
         """Wait for the probes; at `soft_deadline`, stop waiting once ``settled()``. True
         when the soft deadline ended the wait (the pending probes were given up)."""
-        if self.sequential:
-            await asyncio.gather(*self.tasks.values(), return_exceptions=True)
-            return False
         while True:
             pending = [t for t in self.tasks.values() if not t.done()]
             if not pending:
                 return False
-            now = time.monotonic()
-            if now >= self.deadline:
+            now, deadline = time.monotonic(), self.scheduler.deadline
+            if now >= deadline:
                 break
             if now >= soft_deadline and settled():
                 await cancel_and_wait(pending)
                 return True
-            wake = soft_deadline if now < soft_deadline else self.deadline
-            await asyncio.wait(
-                pending, timeout=max(0.0, wake - now), return_when=asyncio.FIRST_COMPLETED
-            )
+            wake = soft_deadline if now < soft_deadline else deadline
+            timeout = None if math.isinf(wake) else max(0.0, wake - now)
+            await asyncio.wait(pending, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         await cancel_and_wait(pending)
         return False
 
@@ -140,11 +137,7 @@ class Prober:
     async def _run_session(self, key: Key, resolver: Resolver) -> Outcome:
         service, host, port, security = key
         host_limit = self.per_host.setdefault(host, asyncio.Semaphore(MAX_SESSIONS_PER_HOST))
-        async with self.total, host_limit:
-            deadline = self.deadline
-            if self.sequential:
-                deadline = time.monotonic() + self.session_seconds
-                resolver.deadline = deadline
+        async with self.scheduler.slot() as deadline, self.total, host_limit:
             try:
                 addresses = await resolver.addresses(host)
             except ResolveError as exc:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 
 from ..common.address import EmailAddress
 from ..common.model import Service
+from ..common.schedule import AllAtOnce, Scheduler
 from ..discover.parse_mtasts import mx_matches
 from ..discover.report import (
     Attempt,
@@ -71,22 +72,36 @@ class CheckReport:
 
 
 async def check(
-    address: EmailAddress, options: DiscoveryOptions, observer: ProgressObserver | None = None
+    address: EmailAddress,
+    options: DiscoveryOptions,
+    observer: ProgressObserver | None = None,
+    *,
+    resolver: Resolver | None = None,
+    scheduler: Scheduler | None = None,
 ) -> CheckReport:
-    """Discover, probe and judge `address`; remote failures are findings, never raised."""
+    """Discover, probe and judge `address`; remote failures are findings, never raised.
+
+    One `resolver` (default: made from `options`) serves discovery and the probes; one
+    `scheduler` (default: all at once under the hard deadline) admits sources and sessions.
+    """
     started = time.monotonic()
+    scheduler = scheduler or AllAtOnce(started + options.hard_deadline)
     prober = Prober(
         deadline=started + options.hard_deadline,
         context=client_context(options.extra_ca_file),
         diagnostic=diagnostic_context(),
-        sequential=options.sequential,
-        session_seconds=options.hard_deadline,
+        scheduler=scheduler,
         watcher=_Progress(observer, started) if observer is not None else None,
     )
     async with prober:
-        hook = _Starter(prober, discovery_resolver(options, started))
+        hook = _Starter(prober, resolver or discovery_resolver(options, started))
         report = await discover(
-            address, options, observer, resolver=hook.resolver, on_attempt=hook.consider
+            address,
+            options,
+            observer,
+            resolver=hook.resolver,
+            scheduler=scheduler,
+            on_attempt=hook.consider,
         )
         for entry in _client_entries(report) + _relay_entries(report):
             hook.start(_key(entry))

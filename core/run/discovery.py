@@ -66,7 +66,6 @@ class DiscoveryOptions:
     soft_deadline: float = DEFAULT_SOFT_DEADLINE
     hard_deadline: float = DEFAULT_HARD_DEADLINE
     phase2: bool = True
-    sequential: bool = False  # one source at a time: only for the benchmark's comparison
 
 
 @dataclass(frozen=True, slots=True)

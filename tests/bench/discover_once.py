@@ -175,18 +175,28 @@ def lab_options(sequential: bool) -> DiscoveryOptions:
         anchor=anchor,
         extra_ca_file=info.ca_file,
         ispdb_url="https://ispdb.test/v1.1/",
-        sequential=sequential,
         soft_deadline=3600.0 if sequential else 3.0,
     )
+
+
+async def check_once(
+    address: EmailAddress, options: DiscoveryOptions, *, one_at_a_time: bool
+) -> CheckReport:
+    """The check as mailhop runs it, or every source and probe one at a time."""
+    if not one_at_a_time:
+        return await check(address, options)
+    resolver = discovery_resolver(options, time.monotonic())
+    scheduler = OneAtATime(options.hard_deadline, resolver)
+    return await check(address, options, resolver=resolver, scheduler=scheduler)
 
 
 def main_check(address: str, *, sequential: bool) -> int:
     """Address -> verdict, measured like discovery (warm process, inside `check`)."""
     options = lab_options(sequential)
     warm = parse_address("warm-up@srvonly.test", allow_test_domains=True)
-    asyncio.run(check(warm, options))
+    asyncio.run(check_once(warm, options, one_at_a_time=sequential))
     parsed = parse_address(address, allow_test_domains=True)
-    report = asyncio.run(check(parsed, options))
+    report = asyncio.run(check_once(parsed, options, one_at_a_time=sequential))
     waited = options.soft_deadline if report.stopped_early or report.discovery.stopped_early else 0
     print(
         json.dumps(
