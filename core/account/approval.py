@@ -16,11 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import idna
-
-from ..common.findings import lookalike_words
+from ..common.domains import unicode_domain
 from ..common.i18n import _
 from ..common.lookalike import shown_host
+from ..common.lookalike_words import lookalike_words
 from ..policy.plan import ApprovalReason, PlanEntry
 from ..verdict.labels import SOURCE
 
@@ -64,13 +63,6 @@ class Approval:
     def grant(cls, request: ApprovalRequest, now: datetime | None = None) -> Approval:
         when = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
         return cls(request.registrable, request.unicode, request.hosts, when)
-
-
-def unicode_domain(domain: str) -> str:
-    try:
-        return str(idna.decode(domain))
-    except idna.IDNAError:
-        return domain
 
 
 def _why(entry: PlanEntry) -> list[str]:

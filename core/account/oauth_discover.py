@@ -36,11 +36,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..common.domains import is_inside, registrable_domain
+from ..common.domains import is_inside, registrable_domain, unicode_domain
 from ..common.fields import FieldError, validate_hostname
 from ..common.i18n import _
 from ..net.fetch import Fetcher
-from .approval import unicode_domain
 
 __all__ = [
     "IssuerAttempt",

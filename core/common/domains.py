@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
-__all__ = ["is_inside", "registrable_domain"]
+__all__ = ["is_inside", "registrable_domain", "unicode_domain"]
 
 
 @lru_cache(maxsize=1)
@@ -35,3 +35,14 @@ def is_inside(hostname: str, registrable: str) -> bool:
     """True when `hostname` is `registrable` or a name below it (label-wise, not textual)."""
     name = hostname.rstrip(".").lower()
     return name == registrable or name.endswith("." + registrable)
+
+
+def unicode_domain(domain: str) -> str:
+    """An A-label domain as a person reads it (``xn--bcher-kva.example`` -> ``bücher.example``,
+    IDNA 2008); a name IDNA refuses is shown as it is, never dropped."""
+    import idna  # only when a name is shown: the CLI's --help need not load it
+
+    try:
+        return str(idna.decode(domain))
+    except idna.IDNAError:
+        return domain

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..common.domains import unicode_domain
 from ..common.findings import Finding, Severity, finding, lookalike_words
 from ..common.i18n import Words
 from ..common.model import Service
@@ -183,7 +184,7 @@ def approval_finding(chosen: EndpointProbe, where: str | Words | None = None) ->
         "lookalike-needs-approval" if lookalike else "needs-approval",
         endpoint=where or chosen.endpoint,
         registrable=entry.registrable,
-        registrable_unicode=_unicode(entry.registrable),
+        registrable_unicode=unicode_domain(entry.registrable),
         sources=", ".join(sorted({o.source.value for o in entry.origins})),
         details=lookalike_words(entry.name)[1],
     )
@@ -199,12 +200,3 @@ def at_most(found: Finding, severity: Severity) -> Finding:
 
 def most_severe(found: list[Finding]) -> Severity:
     return max((f.severity for f in found), key=_SEVERITY_ORDER.index)
-
-
-def _unicode(domain: str) -> str:
-    import idna
-
-    try:
-        return str(idna.decode(domain))
-    except idna.IDNAError:
-        return domain

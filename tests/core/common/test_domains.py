@@ -30,3 +30,11 @@ def test_inside_is_label_wise() -> None:
     assert is_inside("example.com", "example.com")
     assert not is_inside("badexample.com", "example.com")
     assert not is_inside("example.com.evil.net", "example.com")
+
+
+def test_an_a_label_domain_is_shown_as_its_u_label_and_a_refused_one_as_it_is() -> None:
+    from mailhop.core.common.domains import unicode_domain
+
+    assert unicode_domain("xn--bcher-kva.example") == "bücher.example"
+    assert unicode_domain("example.com") == "example.com"
+    assert unicode_domain("xn--zz.example") == "xn--zz.example"  # not a valid A-label
