@@ -94,6 +94,9 @@ class AccountProfile:
     secrets: tuple[SecretRef, ...]
     verdict: str
     checked_at: str  # ISO 8601 UTC
+    # The OAuth2 issuer setup signed in at (core/account/oauth_signin.py), "" when none:
+    # no secret, it tells the exports (Thunderbird's <oAuth2>) where the client signs in.
+    oauth2_issuer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +299,7 @@ def _from_json(raw: object, path: Path) -> AccountProfile:
             ),
             verdict=_text(raw, "verdict"),
             checked_at=_text(raw, "checked_at"),
+            oauth2_issuer=_text(raw, "oauth2_issuer") if "oauth2_issuer" in raw else "",
         )
     except _FieldError as exc:
         raise ProfileError(f"{path} is damaged: {exc}") from None

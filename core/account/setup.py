@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..common.i18n import _
@@ -203,18 +203,18 @@ async def _sign_in_oauth2(
         )
         return SetupOutcome(status=SetupStatus.LOGIN_FAILED, message=message, logins=signed.logins)
     ref = secret_ref(setup.address, OAUTH2_ENTRY)
-    profile = setup.profile((setup.address, setup.address))
+    issuer = signed.issuer.issuer if signed.issuer and signed.issuer.issuer else ""
+    profile = replace(setup.profile((setup.address, setup.address), (ref,)), oauth2_issuer=issuer)
     try:
         path = save_profile(profile, setup.profile_dir)
     except ProfileError as exc:
         store.delete(ref)  # no refresh token without a profile naming the account
         message = _("Nothing was set up: {reason}.").format(reason=exc)
         return SetupOutcome(status=SetupStatus.PROFILE_FAILED, message=message)
-    issuer = signed.issuer.issuer if signed.issuer else ""
     message = _(
-        "Signed in with OAuth2 at {issuer}; receiving and sending work. The refresh token is in "
-        "{keyring} and nowhere else; your mail client signs in by itself the same way."
-    ).format(issuer=issuer, keyring=keyring_name)
+        "Signed in with OAuth2 at {issuer}; receiving and sending work, and your mail client "
+        "signs in the same way by itself. mailhop keeps no password, only the sign-in token."
+    ).format(issuer=issuer)
     return SetupOutcome(
         status=SetupStatus.SAVED,
         message=message,

@@ -18,12 +18,16 @@ an element; user.js values are JSON string literals (a JavaScript subset) for th
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
+from ..account.oauth_flow import MAIL_SCOPE as OAUTH2_MAIL_SCOPE
 from ..account.profile import AccountProfile, EndpointSetting
 from ..common.domains import registrable_domain
 from ..common.fields import Placeholder
 from .table import THUNDERBIRD_AUTOCONFIG, THUNDERBIRD_PREFS
+from .xml_values import xml_value
 
 __all__ = [
     "AUTOCONFIG_PATH",
@@ -54,9 +58,23 @@ def _incoming_type(setting: EndpointSetting) -> str:
         ) from None
 
 
+# Thunderbird replaces these in a user name (AccountConfig.replaceVariables), one after the
+# other and with no escape: a literal one would be replaced, as would one inside the address
+# that %EMAILADDRESS% brings in.
+_THUNDERBIRD_PLACEHOLDERS = re.compile(r"%(EMAILADDRESS|EMAILLOCALPART|EMAILDOMAIN|REALNAME)%")
+
+
 def _username_template(profile: AccountProfile, username: str) -> str:
     # Placeholders keep the file valid for every user of the domain when it is served from
     # autoconfig.<domain>; a login that is neither form stays literal.
+    for value, what in ((username, "user name"), (profile.address, "address")):
+        found = _THUNDERBIRD_PLACEHOLDERS.search(value)
+        if found:
+            raise ValueError(
+                f"the {what} {value!r} holds {found.group()}, which Thunderbird replaces with "
+                "part of the address (it has no way to escape it)"
+            )
+    xml_value(username, "user name")
     if username == profile.address:
         return Placeholder.ADDRESS.token
     if username == profile.address.rpartition("@")[0]:
@@ -92,6 +110,11 @@ def autoconfig_xml(profile: AccountProfile) -> bytes:
     ET.SubElement(provider, "displayShortName").text = unicode_domain
     _server(provider, "incomingServer", _incoming_type(profile.incoming), profile, profile.incoming)
     _server(provider, "outgoingServer", "smtp", profile, profile.outgoing)
+    if profile.oauth2 and profile.oauth2_issuer:
+        # The issuer setup signed in at; Thunderbird reads <issuer> as a host name.
+        oauth = ET.SubElement(root, "oAuth2")
+        ET.SubElement(oauth, "issuer").text = urlsplit(profile.oauth2_issuer).hostname or ""
+        ET.SubElement(oauth, "scope").text = OAUTH2_MAIL_SCOPE
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
@@ -120,6 +143,10 @@ def autoconfig_instructions(profile: AccountProfile) -> str:
         lines.append(
             "OAuth2: Thunderbird signs in only to providers it already knows; "
             "for others it will not offer OAuth2."
+        )
+    if profile.oauth2 and profile.oauth2_issuer:
+        lines.append(
+            f"The file names the OAuth2 issuer mailhop signed in at: {profile.oauth2_issuer}"
         )
     return "\n".join(lines) + "\n"
 

@@ -7,7 +7,9 @@
 Starts its own Xvfb when no DISPLAY is set. Each picture is taken from the X server
 (QScreen.grabWindow), as a person would see it, not rendered offscreen. With --lab it also
 walks a domain with warnings (unsigned.test: tier C, approval needed), the OAuth2 sign-in
-page, and sign-ins whose servers answer in HTML and with IMAP [ALERT]s; --dark repeats the
+page (jo@oauth.test: settings saved untested; jo@oauthsignin.test: the browser sign-in, its
+wait with Cancel and the deadline, and the outcome), and sign-ins whose servers answer in
+HTML and with IMAP [ALERT]s; --dark repeats the
 demo's result page on a dark palette.
 """
 
@@ -134,6 +136,44 @@ def walk(app: Any, window: Any, folder: Path, prefix: str, password: str | None)
     settings.close()
 
 
+def walk_oauth(app: Any, window: Any, folder: Path, prefix: str, info: Any) -> None:
+    """An OAuth2 sign-in (oauthsignin.test): the browser button, the wait with Cancel and
+    the deadline, the outcome, then the exports. The browser is played by consent.py."""
+    import threading
+
+    from tests.lab import consent
+
+    folder.mkdir(parents=True, exist_ok=True)
+    window.address_page._submit()
+    pump(app, lambda: window.stack.currentWidget() is window.result_page, timeout=30)
+    shoot(app, window, folder / f"{prefix}-3-result.png")
+    window.result_page.go.click()
+    page = window.signin_page
+    pump(app, lambda: window.stack.currentWidget() is page)
+    shoot(app, window, folder / f"{prefix}-4-signin.png")
+    shown: list[str] = []
+    window.open_url = shown.append  # the browser opens; nobody has signed in yet
+    page.go.click()
+    pump(app, lambda: "waits until" in page.status.text(), timeout=30)
+    shoot(app, window, folder / f"{prefix}-4-signin-waiting.png")
+    address = window.report.discovery.address.ascii
+    password = next(a.password for s in info.scenarios for a in s.accounts if a.address == address)
+
+    def person() -> None:
+        consent.deliver(consent.answer(shown[0], address, password, info.ca_file))
+
+    threading.Thread(target=person, daemon=True).start()
+    pump(app, lambda: not page.busy.isVisible(), timeout=30)
+    shoot(app, window, folder / f"{prefix}-4-signin-done.png")
+    if not page.next.isEnabled():
+        return
+    page.next.click()
+    pump(app, lambda: window.stack.currentWidget() is window.use_page)
+    window.use_page._save()
+    pump(app, lambda: window.use_page.save_button.isEnabled())
+    shoot(app, window, folder / f"{prefix}-5-use.png")
+
+
 def dark_palette(app: Any) -> None:
     from PySide6.QtGui import QColor, QPalette
 
@@ -215,6 +255,19 @@ def main(argv: list[str] | None = None) -> int:
                 window.show()
                 walk(app, window, args.folder, prefix, password)
                 window.close()
+            session = Session(
+                settings=Settings(allow_test_domains=True),
+                options=options(info),
+                store=SecretStore(MemoryKeyring()),
+                keyring_label="a keyring in memory (screenshots)",
+                profile_dir=args.folder / "profiles",
+                export_dir=args.folder / "exports",
+                address="jo@oauthsignin.test",
+            )
+            window = MainWindow(session)
+            window.show()
+            walk_oauth(app, window, args.folder, "oauth-signin", info)
+            window.close()
     return 0
 
 

@@ -31,9 +31,10 @@ pytest_plugins = ("tests.keyring_session",)
 JO = "jo@oauthsignin.test"
 
 
-def mailhop(lab: LabInfo, *argv: str) -> subprocess.Popen[str]:
+def mailhop(lab: LabInfo | None, *argv: str) -> subprocess.Popen[str]:
+    options = lab_options(lab) if lab is not None else []
     return subprocess.Popen(
-        [sys.executable, "-m", "mailhop.gui.launcher", *argv, *lab_options(lab)],
+        [sys.executable, "-m", "mailhop.gui.launcher", *argv, *options],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -83,14 +84,16 @@ def test_setup_prints_the_url_waits_signs_in_and_keeps_the_token_in_the_keyring(
     assert refresh not in output
     (profile,) = tmp_path.glob("*.json")
     text = profile.read_text()
-    assert refresh not in text and json.loads(text)["oauth2"] is True
+    saved = json.loads(text)
+    assert refresh not in text and saved["oauth2"] is True
+    assert saved["oauth2_issuer"] == "https://accounts.oauthsignin.test"
     # recheck: the stored sign-in still works
     rechecked = mailhop(lab, "recheck", JO, "--profile-dir", str(tmp_path))
     out, err = rechecked.communicate(timeout=60)
     assert "still works" in out, out + err
     assert refresh not in out + err
     # forget removes the refresh token with the rest
-    forgot = mailhop(lab, "forget", JO, "--profile-dir", str(tmp_path))
+    forgot = mailhop(None, "forget", JO, "--allow-test-domains", "--profile-dir", str(tmp_path))
     out, err = forgot.communicate(timeout=60)
     assert forgot.returncode == cli.EXIT_OK, out + err
     assert stored_entry() is None

@@ -287,3 +287,14 @@ def test_the_thunderbird_columns_cover_every_canonical_value() -> None:
     assert [THUNDERBIRD_PREFS.security(s) for s in SECURITIES] == ["3", "2"]
     assert [THUNDERBIRD_AUTOCONFIG.security(s) for s in SECURITIES] == ["SSL", "STARTTLS"]
     assert [THUNDERBIRD_PREFS.auth(a) for a in AUTH_METHODS] == ["3", "4", "10"]
+
+
+def test_an_oauth2_account_names_the_issuer_mailhop_signed_in_at() -> None:
+    """Issue 20: the issuer setup signed in at goes into Thunderbird's <oAuth2> (as a host
+    name, as Thunderbird reads it); a profile without one has no <oAuth2> at all."""
+    signed = replace(OAUTH2, oauth2_issuer="https://accounts.gmail.test")
+    oauth = parse(autoconfig_xml(signed)).find("oAuth2")
+    assert oauth is not None and oauth.findtext("issuer") == "accounts.gmail.test"
+    assert oauth.findtext("scope")
+    assert "accounts.gmail.test" in autoconfig_instructions(signed)
+    assert parse(autoconfig_xml(OAUTH2)).find("oAuth2") is None

@@ -1,0 +1,88 @@
+"""The sign-in page for an OAuth2 account: a button opens the browser, the page waits with
+Cancel and the deadline, and the outcome says where the token went.
+
+The window's ``open_url`` is the one seam replaced: instead of the system browser, the test
+plays the person (tests/lab/consent.py) against the lab's authorization server, or does
+nothing at all (to wait, and to cancel)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from mailhop.core.account.secrets import MemoryKeyring
+from mailhop.gui.window import MainWindow, Session
+from tests.gui.conftest import wait_for_page
+from tests.gui.test_window import type_address
+from tests.lab import consent
+from tests.lab.lab import LabInfo
+
+JO = "jo@oauthsignin.test"
+
+
+def to_signin(
+    qtbot: Any, open_window: Callable[[Session], MainWindow], session: Session
+) -> MainWindow:
+    window = open_window(session)
+    type_address(qtbot, window, JO)
+    wait_for_page(qtbot, window, window.result_page)
+    window.result_page.go.click()
+    return window
+
+
+def person_at_browser(lab: LabInfo, seen: list[str]) -> Callable[[str], None]:
+    password = lab.scenario("oauthsignin.test").accounts[0].password
+
+    def open_url(url: str) -> None:  # on the GUI thread, as QDesktopServices would be
+        seen.append(url)
+
+        def act() -> None:
+            consent.deliver(consent.answer(url, JO, password, lab.ca_file))
+
+        threading.Thread(target=act, daemon=True).start()
+
+    return open_url
+
+
+def test_the_browser_button_signs_in_and_keeps_only_the_token(
+    qtbot: Any,
+    open_window: Callable[[Session], MainWindow],
+    lab_session: Session,
+    keyring: MemoryKeyring,
+    lab: LabInfo,
+) -> None:
+    window = to_signin(qtbot, open_window, lab_session)
+    page = window.signin_page
+    assert not page.password.isVisible() and page.client_id.isVisible()
+    assert "browser" in page.go.text().replace("&", "")
+    seen: list[str] = []
+    window.open_url = person_at_browser(lab, seen)
+    page.go.click()
+    qtbot.waitUntil(page.next.isEnabled, timeout=20000)
+    assert seen and seen[0].startswith("https://accounts.oauthsignin.test/authorize?")
+    text = page.status.text()
+    assert "Signed in with OAuth2" in text and "sign-in token is in" in text
+    assert keyring.services() == ((f"mailhop:oauth2:{JO}", JO),)
+    assert page.logins.topLevelItemCount() == 2
+
+
+def test_the_page_waits_with_cancel_and_the_deadline_and_cancel_stores_nothing(
+    qtbot: Any,
+    open_window: Callable[[Session], MainWindow],
+    lab_session: Session,
+    keyring: MemoryKeyring,
+) -> None:
+    window = to_signin(qtbot, open_window, lab_session)
+    page = window.signin_page
+    seen: list[str] = []
+    window.open_url = seen.append  # nobody at the browser
+    page.go.click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=15000)
+    qtbot.waitUntil(lambda: "waits until" in page.status.text(), timeout=5000)
+    assert page.stop.isVisible() and page.busy.isVisible()
+    assert "accounts.oauthsignin.test" in page.status.text()
+    page.stop.click()
+    qtbot.waitUntil(lambda: "Cancelled" in page.status.text(), timeout=5000)
+    assert "no sign-in was stored" in page.status.text()
+    assert keyring.services() == () and not page.next.isEnabled()
