@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..common.errors import RemoteFailure
 from ..common.i18n import N_
 from ..common.model import Service
 from ..net.connect import dial_port
@@ -46,8 +47,9 @@ class Target:
     deadline: float
 
 
-class Stop(Exception):
-    """Ends the session with a result; raised only inside the worker thread."""
+class Stop(RemoteFailure):
+    """Ends the session with a result; raised only inside the worker thread, where
+    login_session.py turns it into the outcome."""
 
     def __init__(self, code: LoginCode, detail: str, said: str = "") -> None:
         super().__init__(detail)
