@@ -42,9 +42,39 @@ class UsePage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
+        self.title = heading(tr("Use it in your mail client"))
+        pick = self._format_picker()
+        folder_row = self._folder_row()
+        sign_form = self._signing_form()
+        self._make_buttons()
+        self.status = label()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(tr("Saved files"))
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        left = QVBoxLayout()
+        left.addWidget(pick)
+        left.addLayout(folder_row)
+        left.addWidget(self.signing)
+        left.addWidget(sign_form)
+        left.addWidget(self.status, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addWidget(self._qr_box(), 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.finish_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(columns, 1)
+        layout.addLayout(buttons)
+
+    def _format_picker(self) -> QGroupBox:
+        """One tick box per export format, the common ones ticked."""
         from mailhop.core.export.formats import FORMATS
 
-        self.title = heading(tr("Use it in your mail client"))
         pick = QGroupBox(tr("Files for your mail clients (none holds your password)"))
         grid = QGridLayout(pick)
         self.checks: dict[str, QCheckBox] = {}
@@ -55,6 +85,9 @@ class UsePage(QWidget):
             check.setChecked(item.name in DEFAULT_FORMATS)
             grid.addWidget(check, position // 2, position % 2)
             self.checks[item.name] = check
+        return pick
+
+    def _folder_row(self) -> QHBoxLayout:
         self.folder = QLineEdit()
         self.folder.setAccessibleName(tr("Folder for the files"))
         browse = QPushButton(tr("C&hoose…"))
@@ -64,9 +97,11 @@ class UsePage(QWidget):
         folder_row.addWidget(QLabel(tr("Save into:")))
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
+        return folder_row
 
-        # A tick box that opens the certificate fields: most people never sign, so the
-        # fields (and any frame around them) appear only once it is ticked.
+    def _signing_form(self) -> QWidget:
+        """A tick box that opens the certificate fields: most people never sign, so the
+        fields (and any frame around them) appear only once it is ticked."""
         self.signing = QCheckBox(tr("Sign the Apple profile (optional)"))
         self.signing.setAccessibleName(tr("Sign the Apple profile"))
         sign_form = QWidget()
@@ -79,7 +114,9 @@ class UsePage(QWidget):
             self.sign_fields.append(field)
         sign_form.setVisible(False)
         self.signing.toggled.connect(sign_form.setVisible)
+        return sign_form
 
+    def _make_buttons(self) -> None:
         self.save_button = QPushButton(tr("&Save the chosen files"))
         self.save_button.setAccessibleName(tr("Save the chosen files"))
         self.save_button.setDefault(True)
@@ -90,11 +127,9 @@ class UsePage(QWidget):
         self.finish_button = QPushButton(tr("&Done"))
         self.finish_button.setAccessibleName(tr("Done"))
         self.finish_button.clicked.connect(self.finish.emit)
-        self.status = label()
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName(tr("Saved files"))
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+    def _qr_box(self) -> QGroupBox:
+        """The Thunderbird for Android QR code and how to use it."""
         self.qr = QLabel()
         self.qr.setAccessibleName(tr("QR code for Thunderbird for Android"))
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -111,25 +146,7 @@ class UsePage(QWidget):
         )
         hint.setWordWrap(True)
         qr_layout.addWidget(hint)
-
-        left = QVBoxLayout()
-        left.addWidget(pick)
-        left.addLayout(folder_row)
-        left.addWidget(self.signing)
-        left.addWidget(sign_form)
-        left.addWidget(self.status, 1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addWidget(qr_box, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.copy_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.finish_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addLayout(columns, 1)
-        layout.addLayout(buttons)
+        return qr_box
 
     def prepare(self, address: str, folder: Path) -> None:
         set_text(self.title, tr("Use {address} in your mail client").format(address=address))
