@@ -32,11 +32,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..common.findings import Finding
 from ..probe.probe_report import CertSummary, EndpointProbe
 from ..run.check import CheckReport
 from ..verdict.verdict import ServiceVerdict
-from .discovery_json import report_to_json
+from .discovery_json import finding_to_json, report_to_json
 
 __all__ = ["SCHEMA", "check_to_json"]
 
@@ -62,7 +61,7 @@ def check_to_json(report: CheckReport) -> dict[str, Any]:
                 }
                 for relay in verdict.relay.hosts
             ],
-            "findings": [_finding(f) for f in verdict.relay.findings],
+            "findings": [finding_to_json(f) for f in verdict.relay.findings],
             "tls_rpt": report.tls_rpt,
         },
     }
@@ -77,17 +76,7 @@ def _leg(leg: ServiceVerdict) -> dict[str, Any]:
         "service": leg.service.value,
         "level": leg.level.value,
         "chosen": _probe(leg.chosen) if leg.chosen else None,
-        "findings": [_finding(f) for f in leg.findings],
-    }
-
-
-def _finding(found: Finding) -> dict[str, Any]:
-    return {
-        "code": found.code,
-        "severity": found.severity.value,
-        "summary": found.summary,
-        "helpdesk": found.helpdesk,
-        "evidence": list(found.evidence),
+        "findings": [finding_to_json(f) for f in leg.findings],
     }
 
 

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..common.findings import Finding
 from ..discover.report import (
     Attempt,
     MtaSts,
@@ -60,7 +61,7 @@ from ..discover.report import (
 from ..policy.plan import PlanEntry
 from ..run.discovery import DiscoveryReport
 
-__all__ = ["SCHEMA", "report_to_json"]
+__all__ = ["SCHEMA", "finding_to_json", "report_to_json"]
 
 SCHEMA = "mailhop.discover/1"
 
@@ -90,17 +91,20 @@ def report_to_json(report: DiscoveryReport) -> dict[str, Any]:
         "services": {
             service.service.value: [_entry(e) for e in service.entries] for service in plan.services
         },
-        "findings": [
-            {
-                "code": f.code,
-                "severity": f.severity.value,
-                "summary": f.summary,
-                "helpdesk": f.helpdesk,
-                "evidence": list(f.evidence),
-            }
-            for f in plan.findings
-        ],
+        "findings": [finding_to_json(f) for f in plan.findings],
         "attempts": [_attempt(a) for a in report.attempts],
+    }
+
+
+def finding_to_json(found: Finding) -> dict[str, Any]:
+    """One finding as both schemas write it (discover/1, and check/1 for the verdict's):
+    English words, whatever the person's language, so that a ticket reads the same."""
+    return {
+        "code": found.code,
+        "severity": found.severity.value,
+        "summary": found.summary,
+        "helpdesk": found.helpdesk,
+        "evidence": list(found.evidence),
     }
 
 
