@@ -47,6 +47,21 @@ class SignInPage(QWidget):
         self.title = heading(tr("Sign in"))
         self.explain = label()
         self.explain.setWordWrap(True)
+        self._make_fields()
+        self._make_buttons()
+        self._make_outcome()
+        self.busy = QProgressBar()  # no percentage to give: the login test is one exchange
+        self.busy.setRange(0, 0)
+        self.busy.setAccessibleName(tr("Signing in"))
+        self.busy.setVisible(False)
+        self.next = QPushButton(tr("Use it in your mail &client →"))
+        self.next.setAccessibleName(tr("Use it in your mail client"))
+        self.next.clicked.connect(self.done.emit)
+        self._lay_out()
+        self.oauth2 = False
+
+    def _make_fields(self) -> None:
+        """The password, and the OAuth2 client ID some providers need."""
         self.password_label = QLabel(tr("&Password:"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -63,6 +78,8 @@ class SignInPage(QWidget):
         )
         self.client_label.setBuddy(self.client_id)
         self.password.returnPressed.connect(self._submit)
+
+    def _make_buttons(self) -> None:
         self.go = QPushButton(tr("Sign in and &save"))
         self.go.setAccessibleName(tr("Sign in and save"))
         self.go.setDefault(True)
@@ -75,6 +92,9 @@ class SignInPage(QWidget):
         self.stop.setAccessibleName(tr("Cancel the sign-in test"))
         self.stop.clicked.connect(self.cancel.emit)
         self.stop.setVisible(False)
+
+    def _make_outcome(self) -> None:
+        """Where the outcome shows: the words, the login table, the servers' own alerts."""
         self.status = label()
         self.status.setWordWrap(True)
         self.status.setAccessibleName(tr("Outcome"))
@@ -95,13 +115,8 @@ class SignInPage(QWidget):
         self.alerts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         QVBoxLayout(self.alerts_box).addWidget(self.alerts)
         self.alerts_box.setVisible(False)
-        self.busy = QProgressBar()  # no percentage to give: the login test is one exchange
-        self.busy.setRange(0, 0)
-        self.busy.setAccessibleName(tr("Signing in"))
-        self.busy.setVisible(False)
-        self.next = QPushButton(tr("Use it in your mail &client →"))
-        self.next.setAccessibleName(tr("Use it in your mail client"))
-        self.next.clicked.connect(self.done.emit)
+
+    def _lay_out(self) -> None:
         client_row = QHBoxLayout()
         client_row.addWidget(self.client_label)
         client_row.addWidget(self.client_id, 1)
@@ -126,7 +141,6 @@ class SignInPage(QWidget):
         layout.addWidget(self.logins, 1)
         layout.addStretch(0)  # takes the room while the login table is hidden
         layout.addLayout(buttons)
-        self.oauth2 = False
 
     def prepare(
         self, address: str, oauth2: bool, hosts: tuple[str, str], keyring: str, hint: str = ""
