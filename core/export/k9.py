@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -44,6 +45,7 @@ import segno
 
 from ..account.profile import AccountProfile, EndpointSetting
 from .table import K9_QR, K9_SETTINGS
+from .xml_values import xml_value
 
 __all__ = [
     "K9_QR",
@@ -68,7 +70,7 @@ def k9_uuid(profile: AccountProfile) -> str:
 
 
 def _text(parent: ET.Element, tag: str, value: str) -> None:
-    ET.SubElement(parent, tag).text = value
+    ET.SubElement(parent, tag).text = xml_value(value, tag)
 
 
 def _server(parent: ET.Element, tag: str, kind: str, setting: EndpointSetting) -> None:
@@ -128,6 +130,7 @@ def k9_qr_payload(profile: AccountProfile) -> str:
         raise ValueError(f"incoming service {profile.incoming.service!r} is not IMAP or POP3")
     if profile.outgoing.service != "submission":
         raise ValueError(f"outgoing service {profile.outgoing.service!r} is not submission")
+    _qr_reader_accepts(profile)
     identity = [profile.address, profile.display_name]
     data = [
         _QR_VERSION,
@@ -136,6 +139,36 @@ def k9_qr_payload(profile: AccountProfile) -> str:
         [[_qr_server(0, profile.outgoing), identity]],
     ]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+# The app's QR reader (feature/migration/qrcode QrCodePayloadValidator) rejects the whole
+# import for one bad value: a line break in a user name or display name, or an address its
+# LIMITED parser refuses (EmailAddressParserConfig.LIMITED: an ASCII dot-atom local part of at
+# most 64 characters, no quoted string, at most 254 in all).
+_LINE_BREAK = re.compile(r"[\r\n]")
+_QR_LOCAL_PART = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+)
+
+
+def _qr_reader_accepts(profile: AccountProfile) -> None:
+    values = {
+        "display name": profile.display_name,
+        "incoming user name": profile.incoming.username,
+        "outgoing user name": profile.outgoing.username,
+    }
+    for what, value in values.items():
+        if _LINE_BREAK.search(value):
+            raise ValueError(
+                f"the {what} {value!r} holds a line break: the app's QR reader then refuses "
+                "the whole import"
+            )
+    local = profile.address.rpartition("@")[0]
+    if len(local) > 64 or len(profile.address) > 254 or not _QR_LOCAL_PART.fullmatch(local):
+        raise ValueError(
+            f"the app's QR reader accepts only plain ASCII addresses (a dot-atom local part of "
+            f"at most 64 characters); it refuses {profile.address!r}, so the whole import fails"
+        )
 
 
 def _qr(profile: AccountProfile) -> segno.QRCode:

@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from ..account.profile import AccountProfile, EndpointSetting
 from ..discover.parse_autodiscover import OUTLOOK_NS, RESPONSE_NS
 from .table import OUTLOOK_AUTODISCOVER
+from .xml_values import xml_value
 
 __all__ = [
     "REG_ENCODING",
@@ -50,7 +51,7 @@ def _protocol(account: ET.Element, setting: EndpointSetting) -> None:
     ET.SubElement(protocol, "Type").text = kind
     ET.SubElement(protocol, "Server").text = setting.host
     ET.SubElement(protocol, "Port").text = str(setting.port)
-    ET.SubElement(protocol, "LoginName").text = setting.username
+    ET.SubElement(protocol, "LoginName").text = xml_value(setting.username, "user name")
     ET.SubElement(protocol, "SPA").text = OUTLOOK_AUTODISCOVER.auth(setting.auth_method)
     ET.SubElement(protocol, "SSL").text = "on"
     ET.SubElement(protocol, "Encryption").text = OUTLOOK_AUTODISCOVER.security(setting.security)
@@ -66,7 +67,7 @@ def autodiscover_xml(profile: AccountProfile) -> bytes:
     root = ET.Element("Autodiscover", xmlns=RESPONSE_NS)
     response = ET.SubElement(root, "Response", xmlns=OUTLOOK_NS)
     user = ET.SubElement(response, "User")
-    ET.SubElement(user, "DisplayName").text = profile.display_name
+    ET.SubElement(user, "DisplayName").text = xml_value(profile.display_name, "display name")
     account = ET.SubElement(response, "Account")
     ET.SubElement(account, "AccountType").text = "email"
     ET.SubElement(account, "Action").text = "settings"

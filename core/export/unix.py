@@ -26,7 +26,6 @@ options. Security words come from ``export_table`` (AERC, NEOMUTT, MBSYNC, MSMTP
 from __future__ import annotations
 
 import re
-from email.utils import formataddr
 from urllib.parse import quote
 
 from ..account.profile import AccountProfile, EndpointSetting
@@ -93,6 +92,14 @@ def _ini(value: str) -> str:
     raise ValueError(f"{value!r} cannot be quoted for aerc's accounts.conf")
 
 
+def _aerc_from(display_name: str, address: str) -> str:
+    """aerc reads ``from`` with Go's net/mail, which takes UTF-8 in an address (RFC 6532) and
+    a quoted-string name with backslash escapes. (email.utils.formataddr refused a UTF-8 local
+    part with UnicodeEncodeError: the export failed.)"""
+    name = _clean(display_name, "display name").replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{name}" <{_clean(address, "address")}>' if name else f"<{address}>"
+
+
 def aerc_accounts(profile: AccountProfile, platform: str | None = None) -> str:
     """One accounts.conf section (aerc 0.15+). imaps:// is implicit TLS, imap:// STARTTLS."""
     _refuse_oauth2(profile, "aerc")
@@ -102,7 +109,7 @@ def aerc_accounts(profile: AccountProfile, platform: str | None = None) -> str:
     AERC.auth(incoming.auth_method)  # aerc's IMAP login is a plain password: refuse anything else
     source = _url("imap" + AERC.security(incoming.security), incoming)
     smtp_scheme = f"smtp{AERC.security(outgoing.security)}+{AERC.auth(outgoing.auth_method)}"
-    sender = formataddr((_clean(profile.display_name, "display name"), profile.address))
+    sender = _aerc_from(profile.display_name, profile.address)
     lines = [
         f"# aerc account made by mailhop for {_name(profile)}; no password in this file.",
         "# imaps/smtps: TLS from the first byte; imap/smtp: STARTTLS, which aerc requires.",
