@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 from ..common.domains import is_inside, registrable_domain, unicode_domain
 from ..common.fields import FieldError, validate_hostname
 from ..common.i18n import _
+from ..common.text import server_text
 from ..net.fetch import Fetcher
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "metadata_url",
 ]
 
+SHOWN_LIMIT = 300  # characters of a server-named URL shown to the person
 WELL_KNOWN = ("/.well-known/oauth-authorization-server", "/.well-known/openid-configuration")
 
 
@@ -89,8 +91,11 @@ def issuer_of(hint: str) -> str:
     text = hint.strip()
     if "://" not in text:
         text = f"https://{text}"
-    for suffix in WELL_KNOWN:
+    try:
         parts = urlsplit(text)
+    except ValueError:  # e.g. "Invalid IPv6 URL": classify_issuer refuses it
+        return text
+    for suffix in WELL_KNOWN:
         if parts.path.startswith(suffix):  # RFC 8414 section 3.1: suffix before the path
             rest = parts.path[len(suffix) :]
             return parts._replace(path=rest).geturl().rstrip("/")
@@ -109,8 +114,20 @@ def classify_issuer(
     vouched: Iterable[str] = (),
     approved: Iterable[str] = (),
 ) -> IssuerAttempt:
-    """The trust decision of the module docstring, before any fetch."""
-    parts = urlsplit(issuer)
+    """The trust decision of the module docstring, before any fetch. The issuer is the
+    server's or a document's text: it is shown only as ``server_text`` (rule 10)."""
+    shown_url = server_text(issuer, SHOWN_LIMIT)
+    try:
+        parts = urlsplit(issuer)
+    except ValueError as exc:
+        return IssuerAttempt(
+            IssuerStatus.REFUSED,
+            None,
+            None,
+            _("The sign-in service's address {url} is unusable ({why}).").format(
+                url=shown_url, why=exc
+            ),
+        )
     if parts.scheme != "https":
         return IssuerAttempt(
             IssuerStatus.REFUSED,
@@ -119,7 +136,7 @@ def classify_issuer(
             _(
                 "The server named its sign-in service at {url}, which is not HTTPS: mailhop "
                 "signs in only through verified HTTPS."
-            ).format(url=issuer),
+            ).format(url=shown_url),
         )
     try:
         if parts.username or parts.password or parts.query or parts.fragment or parts.port:
@@ -131,7 +148,7 @@ def classify_issuer(
             issuer,
             None,
             _("The sign-in service's address {url} is unusable ({why}).").format(
-                url=issuer, why=exc
+                url=shown_url, why=exc
             ),
         )
     clean = parts._replace(netloc=host).geturl()
@@ -225,7 +242,7 @@ def parse_metadata(body: bytes, issuer: str) -> tuple[IssuerMetadata | None, str
         if value is None and key in ("registration_endpoint", "revocation_endpoint"):
             endpoints[key] = None
             continue
-        if not isinstance(value, str) or urlsplit(value).scheme != "https":
+        if not isinstance(value, str) or not _is_https(value):
             return None, _("Its metadata has no HTTPS {field}.").format(field=key)
         endpoints[key] = value
     methods = raw.get("code_challenge_methods_supported")
@@ -248,6 +265,13 @@ def parse_metadata(body: bytes, issuer: str) -> tuple[IssuerMetadata | None, str
         ),
         "",
     )
+
+
+def _is_https(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme == "https"
+    except ValueError:
+        return False
 
 
 def _with_source(attempt: IssuerAttempt, source: str) -> IssuerAttempt:

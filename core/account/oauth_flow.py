@@ -39,6 +39,7 @@ from oauthlib.oauth2 import WebApplicationClient
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from ..common.i18n import _
+from ..common.text import server_text
 from ..net.fetch import Fetcher
 from .oauth_discover import IssuerMetadata
 from .oauth_sasl import BearerToken
@@ -291,7 +292,7 @@ async def sign_in(
         return FlowResult(
             FlowCode.DENIED,
             _("{issuer} did not allow the sign-in ({error}); nothing was stored.").format(
-                issuer=metadata.issuer, error=params.get("error", "no code")[:100]
+                issuer=metadata.issuer, error=server_text(params.get("error", "no code"), 100)
             ),
         )
     body = client.prepare_request_body(
@@ -331,10 +332,12 @@ def _token_result(
         )
         return FlowResult(
             code,
-            _("{issuer} gave no token ({error}).").format(issuer=metadata.issuer, error=exc.error),
+            _("{issuer} gave no token ({error}).").format(
+                issuer=metadata.issuer, error=server_text(str(exc.error), 100)
+            ),
         )
     except (ValueError, KeyError, UnicodeDecodeError) as exc:
-        why = str(exc)[:200] or f"HTTP {status}"
+        why = server_text(str(exc), 200) or f"HTTP {status}"
         return FlowResult(
             FlowCode.TOKEN_FAILED,
             _("{issuer} gave no token ({error}).").format(issuer=metadata.issuer, error=why),

@@ -32,6 +32,8 @@ UNTRUSTED_PARSERS = frozenset(
         "export.cms_signed",
         "probe.certinfo",
         "account.profile",
+        "account.oauth_sasl",  # a mail server's OAUTHBEARER error challenge (issue 20)
+        "account.oauth_discover",  # an issuer's RFC 8414 metadata
         "probe.proto_imap",
         "probe.proto_pop3",
         "probe.proto_smtp",

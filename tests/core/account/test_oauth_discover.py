@@ -136,3 +136,29 @@ def test_an_unreachable_issuer_is_could_not_check(lab: LabInfo) -> None:
         lab, "https://nothing-here.oauthsignin.test", address_domain="oauthsignin.test"
     )
     assert found.status is IssuerStatus.FAILED  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "hint",
+    [
+        "https://[::1/.well-known/openid-configuration",  # found by tests/fuzz/fuzz_oauth.py
+        "http://[zz]/x",
+        "https://host.test:99999",
+    ],
+)
+def test_a_malformed_hint_is_refused_not_raised(hint: str) -> None:
+    decided = classify_issuer(issuer_of(hint), address_domain="a.test")
+    assert decided.status is IssuerStatus.REFUSED
+
+
+def test_a_server_named_url_is_shown_as_plain_text() -> None:
+    hostile = "http://evil.test/\x1b]8;;https://x\x07click\x1b[2J\u202e"
+    decided = classify_issuer(hostile, address_domain="a.test")
+    assert decided.status is IssuerStatus.REFUSED
+    assert "\x1b" not in decided.reason and "\u202e" not in decided.reason
+
+
+def test_metadata_with_an_unparsable_endpoint_is_refused() -> None:
+    broken = {**GOOD, "token_endpoint": "https://[::1/t"}
+    found, problem = parse_metadata(json.dumps(broken).encode(), "https://i.test")
+    assert found is None and "token_endpoint" in problem
