@@ -52,7 +52,7 @@ from collections.abc import Sequence
 from ..common.model import Security, Service
 from ..net.connect import STAGGER_SECONDS
 from ..net.tlscontext import version_check_context
-from .proto_base import FailureCode, Limits, Phase
+from .proto_types import FailureCode, Limits, Phase
 from .session_driver import ENGINES, Session, SessionOptions
 from .session_report import SessionFailure, SessionResult, TlsInfo
 

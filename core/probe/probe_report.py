@@ -28,7 +28,7 @@ from ..discover.parse_mtasts import MtaStsMode
 from ..policy.plan import PlanEntry, Tier
 from .certinfo import CertProblem
 from .dane_records import DaneOutcome, Usage
-from .proto_base import FailureCode, ServerAlert
+from .proto_types import FailureCode, ServerAlert
 
 __all__ = [
     "CertSummary",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..common.model import Security, Service
-from .proto_base import FailureCode, Phase
+from .proto_types import FailureCode, Phase
 
 __all__ = ["SessionFailure", "SessionResult", "TlsInfo"]
 

@@ -25,7 +25,7 @@ from .cert_summary import summarize
 from .dane import match_tlsa
 from .dane_records import DaneOutcome, TlsaRecord
 from .probe_report import Connection, DaneCheck, Dialogue, EndpointProbe, PkixCheck, ProbeFailure
-from .proto_base import FailureCode, ServerAlert
+from .proto_types import FailureCode, ServerAlert
 from .session_report import SessionResult
 
 __all__ = ["NOT_PROBED", "STOPPED_WAITING", "NoSession", "assemble_probe", "dane_check"]

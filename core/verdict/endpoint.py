@@ -18,7 +18,7 @@ from ..policy.plan import ApprovalReason
 from ..probe.cert_problems import ProblemCode
 from ..probe.dane_records import DaneOutcome
 from ..probe.probe_report import EndpointProbe, VerifiedBy
-from ..probe.proto_base import FailureCode, quote_server
+from ..probe.proto_types import FailureCode, quote_server
 
 __all__ = [
     "CERT_FINDINGS",

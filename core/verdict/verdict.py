@@ -38,7 +38,7 @@ from ..discover.report import Source
 from ..policy.plan import Plan
 from ..probe.dane_records import DaneOutcome
 from ..probe.probe_report import EndpointProbe, RelayProbe
-from ..probe.proto_base import FailureCode
+from ..probe.proto_types import FailureCode
 from .endpoint import EXPIRY_WARNING_DAYS, approval_finding, at_most, endpoint_findings
 from .said_once import said_once
 from .signin import decide_sign_in, sign_in_findings
