@@ -3,7 +3,8 @@
 parser.py adds the sub-command with ``add_parser``, main.py runs ``publish_command``; the work is in
 core/publish/. Without ``--output`` the README (with every record) goes to standard output and
 no file is written; with it, the records, the README and each file that linted clean go into
-the folder. ``--verify`` compares the live domain with what would be generated.
+the folder. ``--verify`` compares the live domain with what would be generated (for the
+servers named, or without any, for those the domain names today).
 
 Exit codes: 0 generated (or, with --verify, everything published as generated), 1 (--verify)
 something missing or different, 2 usage error, 3 not a valid domain, 5 a server or file was
@@ -23,18 +24,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..common.i18n import _
 from ..common.model import Service
+from .exit_codes import EXIT_BAD_ADDRESS as EXIT_BAD_DOMAIN
+from .exit_codes import EXIT_BLOCKED as EXIT_REFUSED
+from .exit_codes import EXIT_NEEDS_APPROVAL as EXIT_ATTENTION
+from .exit_codes import EXIT_OK
 
 if TYPE_CHECKING:
     from ..publish.compose import PublishSet
     from ..publish.gather import ServerSpec
     from ..publish.verify import VerifyReport
+    from ..run.discovery import DiscoveryOptions
 
 __all__ = ["add_parser", "publish_command", "render_refusals", "render_verify"]
-
-EXIT_OK = 0
-EXIT_ATTENTION = 1
-EXIT_BAD_DOMAIN = 3
-EXIT_REFUSED = 5
 
 
 def add_parser(commands: Any, shared: argparse.ArgumentParser, epilog: str) -> None:
@@ -120,6 +121,8 @@ def publish_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         print(f"mailhop: {exc}", file=sys.stderr)
         return EXIT_BAD_DOMAIN
     specs = _specs(parser, args)
+    if not specs and args.verify:
+        specs = _specs_published(domain, options, args.allow_test_domains)
     if not specs:
         parser.error(_("name at least one server (--imap, --pop3, --submission or --mx)"))
     request = PublishRequest(
@@ -170,6 +173,18 @@ def _specs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[S
             except (FieldError, ValueError) as exc:
                 parser.error(f"{value}: {exc}")
     return tuple(found)
+
+
+def _specs_published(
+    domain: str, options: DiscoveryOptions, allow_test: bool
+) -> tuple[ServerSpec, ...]:
+    """``--verify`` alone: the servers the domain names today (discovery, tier A or B)."""
+    from ..common.address import parse_address
+    from ..publish.gather import specs_from_plan
+    from ..run.discovery import discover
+
+    address = parse_address(f"postmaster@{domain}", allow_test_domains=allow_test)
+    return specs_from_plan(asyncio.run(discover(address, options)).plan)
 
 
 def _host_port(value: str) -> tuple[str, int | None]:
@@ -248,10 +263,10 @@ def render_verify(report: VerifyReport) -> str:
         lines.append(f"  {item.standing:<13} {item.url}{detail}")
     if report.check is not None:
         lines.append(_("What a client gets now (mailhop check):"))
-        for probe in report.check.probes:
-            how = probe.authenticated_by or _("not authenticated")
-            dane = probe.dane or "-"
-            lines.append(f"  {probe.endpoint}: tier {probe.entry.tier.value}, {how}, DANE {dane}")
+        relay = [r.probe for r in report.check.relay if r.probe is not None]
+        for probe in (*report.check.probes, *relay):
+            how = str(probe.authenticated_by or _("not authenticated"))
+            lines.append(f"  {probe.endpoint}: tier {probe.entry.tier.value}, {how}")
     missing = len(report.missing)
     lines.append(
         _("Nothing is missing.")

@@ -27,6 +27,8 @@ from ..common.model import STANDARD_PORTS, Security, Service
 from ..dns.dnssec import load_root_anchors
 from ..dns.resolver import ResolveError, Resolver, system_upstream
 from ..net.tlscontext import client_context, diagnostic_context
+from ..policy.entries import Plan
+from ..policy.tiers import Tier
 from ..probe.mailsession import SessionResult, probe_session
 from ..run.discovery import DiscoveryOptions
 
@@ -38,6 +40,7 @@ __all__ = [
     "endpoints_to_try",
     "gather",
     "security_for_port",
+    "specs_from_plan",
 ]
 
 # The standard ports per service, implicit TLS first (common/model.STANDARD_PORTS, the one
@@ -110,6 +113,20 @@ def endpoints_to_try(spec: ServerSpec) -> tuple[tuple[int, Security], ...]:
     if known is not None:
         return ((spec.port, known),)
     return ((spec.port, Security.IMPLICIT_TLS), (spec.port, Security.STARTTLS))
+
+
+def specs_from_plan(plan: Plan) -> tuple[ServerSpec, ...]:
+    """The servers a domain already names, for ``--verify`` without server options: every
+    host an authenticated or curated source (tier A or B) names, per service, in the plan's
+    order; a guess (tier C) is not the domain's word, so it is left out."""
+    found: dict[tuple[Service, str, int | None], None] = {}
+    for service in (Service.IMAP, Service.POP3, Service.SUBMISSION, Service.RELAY):
+        standard = {port for port, _ in STANDARD_ENDPOINTS[service]}
+        for entry in plan.for_service(service).entries:
+            if entry.tier in (Tier.A, Tier.B):
+                port = None if entry.port in standard else entry.port
+                found.setdefault((service, entry.hostname, port), None)
+    return tuple(ServerSpec(service, host, port) for service, host, port in found)
 
 
 async def gather(

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
+from mailhop.core.common.model import Service
 from mailhop.core.export.lint import lint
+from mailhop.core.publish.compose import prepare
+from mailhop.core.publish.gather import ServerSpec
+from mailhop.core.publish.request import PublishRequest
+from tests.core.run.test_discovery import options
 from tests.lab import publish as lab_publish
 from tests.lab.lab import LabInfo
 from tests.test_cli import lab_options, run
@@ -58,3 +65,24 @@ def test_a_usage_error_names_what_is_missing() -> None:
     done = run("publish", "pubpop.test", "--allow-test-domains")
     assert done.returncode == 2
     assert "--imap" in done.stderr
+
+
+def test_verify_alone_takes_the_servers_the_domain_names_and_finds_nothing_missing(
+    lab: LabInfo,
+) -> None:
+    request = PublishRequest(
+        "pubimap.test",
+        (
+            ServerSpec(Service.IMAP, "mail.pubimap.test"),
+            ServerSpec(Service.SUBMISSION, "mail.pubimap.test"),
+            ServerSpec(Service.RELAY, "mail.pubimap.test"),
+        ),
+    )
+    published = asyncio.run(prepare(request, options(lab), datetime.now(UTC)))
+    documents = {url: item.body for item in published.files.files for url in item.urls}
+    lab_publish.publish(lab, ["pubimap.test"], published.zone_text.splitlines(), documents)
+    done = run("publish", "pubimap.test", "--verify", *lab_options(lab))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Nothing is missing." in done.stdout
+    assert "authenticated _993._tcp.mail.pubimap.test. 3600 IN TLSA 3 1 1 " in done.stdout
+    assert "mail.pubimap.test:25 (relay, starttls): tier A, dane-ee" in done.stdout
