@@ -39,6 +39,21 @@ class SettingsDialog(QDialog):
 
         current = current or Settings()
         self.setWindowTitle(tr("Advanced settings"))
+        self._make_fields(current)
+        self.deadline = QDoubleSpinBox()
+        self.deadline.setRange(0.5, 120.0)
+        self.deadline.setSuffix(" s")
+        self.deadline.setValue(current.deadline or DEFAULT_HARD_DEADLINE)
+        self.test_domains = QCheckBox(tr("Allow .test domains (labs and demos)"))
+        self.test_domains.setChecked(current.allow_test_domains)
+        self.language = QComboBox()
+        for code, name in i18n.choices():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(i18n.saved_choice())))
+        self._lay_out()
+
+    def _make_fields(self, current: Settings) -> None:
+        """The text fields, each saying its default when empty."""
         self.resolver = QLineEdit(current.resolver)
         self.resolver.setPlaceholderText(tr("the system's resolver (for example 192.0.2.53:53)"))
         self.anchor = QLineEdit(str(current.trust_anchor or ""))
@@ -52,16 +67,8 @@ class SettingsDialog(QDialog):
             # language (German and French ones are a third longer than the English).
             width = field.fontMetrics().horizontalAdvance(field.placeholderText())
             field.setMinimumWidth(width + 24)
-        self.deadline = QDoubleSpinBox()
-        self.deadline.setRange(0.5, 120.0)
-        self.deadline.setSuffix(" s")
-        self.deadline.setValue(current.deadline or DEFAULT_HARD_DEADLINE)
-        self.test_domains = QCheckBox(tr("Allow .test domains (labs and demos)"))
-        self.test_domains.setChecked(current.allow_test_domains)
-        self.language = QComboBox()
-        for code, name in i18n.choices():
-            self.language.addItem(name, code)
-        self.language.setCurrentIndex(max(0, self.language.findData(i18n.saved_choice())))
+
+    def _lay_out(self) -> None:
         form = QFormLayout()
         for words, widget in (
             (tr("DNS &resolver:"), self.resolver),

@@ -71,6 +71,15 @@ class ResultPage(QWidget):
         self.summary = label()
         self.summary.setWordWrap(True)
         self.legs = LegsPicture()
+        self._make_tables()
+        self.approval_box = QGroupBox(tr("Your approval is needed"))
+        self.approval_layout = QVBoxLayout(self.approval_box)
+        self.approval_checks: list[tuple[QCheckBox, ApprovalRequest]] = []
+        self._make_buttons()
+        self._lay_out()
+
+    def _make_tables(self) -> None:
+        """Where each setting came from, and the findings (expandable for the helpdesk)."""
         self.origins = QTreeWidget()
         self.origins.setAccessibleName(tr("Where each setting came from"))
         self.origins.setHeaderLabels([tr("Setting"), tr("Value"), tr("Where it came from")])
@@ -88,10 +97,8 @@ class ResultPage(QWidget):
         self.findings.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.findings.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.findings.setMinimumHeight(180)
-        self.approval_box = QGroupBox(tr("Your approval is needed"))
-        self.approval_layout = QVBoxLayout(self.approval_box)
-        self.approval_checks: list[tuple[QCheckBox, ApprovalRequest]] = []
 
+    def _make_buttons(self) -> None:
         self.cert_in = QPushButton(tr("Certificate of the &incoming server…"))
         self.cert_out = QPushButton(tr("Certificate of the &outgoing server…"))
         self.cert_in.clicked.connect(lambda: self._certificate(incoming=True))
@@ -106,6 +113,8 @@ class ResultPage(QWidget):
         for button in (self.cert_in, self.cert_out, self.copy, self.back_button, self.go):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
 
+    def _lay_out(self) -> None:
+        """The report scrolls; the buttons stay below it."""
         body = QWidget()
         inner = QVBoxLayout(body)
         inner.addWidget(self.summary)
