@@ -9,7 +9,7 @@ order, and stopping at the first "no" (DESIGN.md section 4, rules 1, 2, 3, 9, 10
    (``oauth2``: no password is asked for or sent; an OAuth2 access token, a ``BearerToken``,
    is tested instead, with OAUTHBEARER or XOAUTH2, oauth_sasl.py); the endpoint needs approval
    and the caller has none (``not-approved``).
-2. Connect to the very address the probe used (``probe.peer``), never a fresh lookup: no OS
+2. Connect to the very address the probe used (``connection.peer``), never a fresh lookup: no OS
    resolver, and the same server the check looked at. The library is handed that socket
    through its one socket seam (imaplib ``_create_socket`` behind IMAPClient's
    ``_create_IMAP4``, poplib ``_create_socket``, smtplib ``_get_socket``) and keeps the
@@ -145,14 +145,15 @@ async def login_test(
     refusal = _refusal(probe, approved, bearer=isinstance(password, BearerToken))
     if refusal is not None:
         return _result(probe, refusal[0], refusal[1], began=began)
-    assert probe.peer is not None and probe.cert is not None  # checked by _refusal
-    pinned_only = not probe.pkix_valid  # authenticated by DANE alone
+    peer = probe.connection.peer
+    assert peer is not None and probe.cert is not None  # checked by _refusal
+    pinned_only = not probe.pkix.valid  # authenticated by DANE alone
     target = Target(
         service=entry.service,
         host=entry.hostname,
         port=entry.port,
         implicit=entry.security is Security.IMPLICIT_TLS,
-        peer=check_addresses([probe.peer])[0],
+        peer=check_addresses([peer])[0],
         pin=probe.cert.spki_sha256.lower(),
         context=_pinned_context() if pinned_only else context or client_context(extra_ca_file),
         forms=forms,
@@ -196,7 +197,8 @@ def _refusal(
     entry = probe.entry
     where = _("{host} port {port}").format(host=entry.hostname, port=entry.port)
     if probe.failure is not None or probe.authenticated_by is None:
-        why = probe.failure_detail or probe.pkix_error or probe.dane_detail or "not verified"
+        failed = probe.failure.detail if probe.failure else ""
+        why = failed or probe.pkix.error or probe.dane.detail or "not verified"
         return LoginCode.NOT_VERIFIED, _(
             "The check could not verify {where} ({why}), so mailhop sends no password there. "
             "Nothing was sent."
@@ -217,7 +219,7 @@ def _refusal(
             "{host} (in the domain {domain}) needs your approval before a password goes there: "
             "nothing the address's domain authenticated vouches for it. Nothing was sent."
         ).format(host=entry.hostname, domain=domain)
-    if probe.cert is None or not probe.cert.spki_sha256 or probe.peer is None:
+    if probe.cert is None or not probe.cert.spki_sha256 or probe.connection.peer is None:
         return LoginCode.NOT_VERIFIED, _(
             "The check recorded no server key for {where} to hold the login to, so mailhop "
             "sends no password there. Nothing was sent."
