@@ -36,13 +36,14 @@ for a test session whose lab was started before this part existed.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +54,7 @@ import dns.query
 import dns.rdatatype
 
 from . import procs
-from .lab import ComponentState, LabContext
+from .lab import ComponentState, LabContext, LabInfo
 from .procs import LabError
 
 AUTHORITATIVE = "127.0.214.1"  # knotd: the whole tree
@@ -64,6 +65,7 @@ TTL = 300
 START_TIMEOUT = 20.0
 HOUR, DAY = 3600, 86400
 TLSA_DIGEST = "8f43288ad272f3103b6fb1428485ea3014c0bcfe1f1b6ffc7c4a5c5b2f5e1b7a"
+ALIAS_TLSA_DIGEST = "a1" * 32  # TLSA at an alias's own name, told apart from its target's
 
 T = dns.rdatatype.RdataType
 
@@ -132,7 +134,7 @@ ZONES: tuple[ZoneSpec, ...] = (
         (8,),
         split=True,
         children=("plain.knot-rsa.test.",),
-        records="""\
+        records=f"""\
 to-plain CNAME mx.plain.test.
 to-signed CNAME mx.knot-ecdsa.test.
 to-bogus CNAME mx.ldns-expired.test.
@@ -140,7 +142,10 @@ to-p384 CNAME to-ed25519
 to-ed25519 CNAME mx.knot-ed25519.test.
 mail DNAME knot-ecdsa.test.
 mx-alias CNAME mx.knot-ecdsa.test.
+mx-alias2 CNAME mta-sts.knot-ecdsa.test.
+_25._tcp.mx-alias2 TLSA 3 1 1 {ALIAS_TLSA_DIGEST}
 half-alias CNAME mx.plain.test.
+_25._tcp.half-alias TLSA 3 1 1 {ALIAS_TLSA_DIGEST}
 """,
     ),
     ZoneSpec("knot-ecdsa.test.", Signer.KNOT, (13,), nsec3=Nsec3(iterations=10, salt_octets=8)),
@@ -553,6 +558,21 @@ def start_world(folder: Path) -> ComponentState:
             "start_seconds": f"{time.monotonic() - began:.3f}",
         },
     )
+
+
+@contextlib.contextmanager
+def world(lab: LabInfo, folder: Path) -> Iterator[Mapping[str, str]]:
+    """The tree's facts: the lab's own part if it runs one, else a tree started in `folder`
+    for the caller (a lab brought up before this part existed)."""
+    if "signers" in lab.components:
+        yield lab.components["signers"].facts
+        return
+    state = start_world(folder)
+    try:
+        yield state.facts
+    finally:
+        for pid in state.pids:
+            procs.stop(pid)
 
 
 class SignersComponent:

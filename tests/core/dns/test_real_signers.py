@@ -37,7 +37,7 @@ import pytest
 
 from mailhop.core.dns.dnssec import Security, TrustAnchor
 from mailhop.core.dns.resolver import DnsAnswer, Resolver, Upstream
-from tests.lab import procs, signers
+from tests.lab import signers
 from tests.lab.lab import LabInfo
 from tests.lab.signers import Signer
 
@@ -92,6 +92,8 @@ ACROSS = (
     Question("nothing.mail.knot-rsa.test", "A", "NXDOMAIN through a DNAME"),
     Question("mx-alias.knot-rsa.test", "A", "MX host behind a CNAME"),
     Question("_25._tcp.mx-alias.knot-rsa.test", "TLSA", "TLSA at the alias's own name"),
+    Question("_25._tcp.mx-alias2.knot-rsa.test", "TLSA", "TLSA at an alias's own name"),
+    Question("_25._tcp.half-alias.knot-rsa.test", "TLSA", "TLSA at a half-signed alias"),
     Question("half-alias.knot-rsa.test", "A", "alias into an unsigned zone"),
 )
 
@@ -135,15 +137,8 @@ def _zone_kind(zone: signers.ZoneSpec) -> str:
 def world(lab: LabInfo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mapping[str, str]]:
     """The signers' tree: the lab's own part if it runs one, else started here for the module
     (a lab brought up before the part existed)."""
-    if "signers" in lab.components:
-        yield lab.components["signers"].facts
-        return
-    state = signers.start_world(tmp_path_factory.mktemp("signers"))
-    try:
-        yield state.facts
-    finally:
-        for pid in state.pids:
-            procs.stop(pid)
+    with signers.world(lab, tmp_path_factory.mktemp("signers")) as facts:
+        yield facts
 
 
 def mailhop_resolver(world: Mapping[str, str], *, clock: float | None = None) -> Resolver:
