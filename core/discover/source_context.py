@@ -19,7 +19,7 @@ __all__ = ["DEFAULT_ISPDB_URL", "SourceContext"]
 DEFAULT_ISPDB_URL = "https://autoconfig.thunderbird.net/v1.1/"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SourceContext:
     """One discovery run's shared inputs. ``started``/``deadline`` are monotonic seconds."""
 

@@ -55,7 +55,7 @@ DEFAULT_SOFT_DEADLINE = 3.0  # seconds: stop early once the verified answer is c
 DEFAULT_HARD_DEADLINE = 8.0  # seconds: never wait longer than this for any source
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DiscoveryOptions:
     """The settings every command shares (``--resolver``, ``--trust-anchor``, ...)."""
 
@@ -68,8 +68,10 @@ class DiscoveryOptions:
     phase2: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DiscoveryReport:
+    """One discovery run: every attempt with its provenance, and the plan made of them."""
+
     address: EmailAddress
     registrable: str
     attempts: tuple[Attempt, ...]
