@@ -2,8 +2,9 @@
 
 DESIGN.md section 4, rule 4: a host name with mixed scripts or confusable characters is
 flagged wherever it is shown and, outside the address's registrable domain, needs approval
-even when an authenticated source named it. This module only classifies; the finding, the
-approval and the words live in lookalike_words.py, policy/plan.py and account/approval.py.
+even when an authenticated source named it. This module only classifies; the finding lives
+in policy/plan_findings.py, the approval in policy/entries.py and account/approval.py, and
+the words in lookalike_words.py.
 
 Theory of operation
 -------------------

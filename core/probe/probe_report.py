@@ -6,7 +6,7 @@ testable with hand-built values. Nothing here can hold a credential: the probe n
 one. The record is nested by job, each part built by keyword and empty by default:
 
     EndpointProbe
-     ├── entry        the plan's endpoint (policy/plan.py)
+     ├── entry        the plan's endpoint (policy/entries.py)
      ├── failure      ProbeFailure: why the dialogue did not complete (None: it did)
      ├── connection   Connection: the address connected to, TLS version and cipher
      ├── pkix         PkixCheck: OpenSSL's verdict with mailhop's own context
