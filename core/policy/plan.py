@@ -22,13 +22,13 @@ from collections.abc import Iterable, Sequence
 
 from ..common.domains import is_inside, registrable_domain
 from ..common.model import AuthMethod, Security, ServerCandidate, Service
+from ..common.oauth2_providers import oauth2_host
 from ..discover.report import Attempt, Auth, Source, Status, TlsaQuestion
 from .entries import ApprovalReason, Origin, Plan, PlanEntry, ServicePlan
 from .plan_findings import plan_findings
 from .tiers import Tier, tier_of
 
 __all__ = [
-    "OAUTH2_PROVIDER_HOSTS",
     "SOURCE_RANK",
     "ApprovalReason",
     "Origin",
@@ -55,23 +55,6 @@ SOURCE_RANK: tuple[Source, ...] = (
     Source.GUESS,
 )
 
-# Hosts of providers known to require OAuth2 for third-party clients (section 5).
-OAUTH2_PROVIDER_HOSTS = frozenset(
-    {
-        "imap.gmail.com",
-        "smtp.gmail.com",
-        "pop.gmail.com",
-        "outlook.office365.com",
-        "smtp.office365.com",
-        "imap-mail.outlook.com",
-        "smtp-mail.outlook.com",
-        "imap.mail.yahoo.com",
-        "smtp.mail.yahoo.com",
-        "imap.aol.com",
-        "smtp.aol.com",
-    }
-)
-
 _SERVICES = (Service.SUBMISSION, Service.IMAP, Service.POP3, Service.RELAY)
 _SECURITY_RANK = {Security.IMPLICIT_TLS: 0, Security.STARTTLS: 1}
 
@@ -81,7 +64,7 @@ def make_plan(address: str, domain: str, registrable: str, attempts: Sequence[At
     secure_tlsa = _secure_tlsa(attempts)
     grouped: dict[tuple[Service, str, int, Security], list[tuple[Origin, ServerCandidate]]]
     grouped = defaultdict(list)
-    issuer_hosts = set(OAUTH2_PROVIDER_HOSTS)
+    issuer_hosts: set[str] = set()  # hosts a document names an OAuth2 issuer for
     for attempt in attempts:
         tier = tier_of(attempt, attempts)
         if tier is None:
@@ -104,7 +87,9 @@ def make_plan(address: str, domain: str, registrable: str, attempts: Sequence[At
     services = []
     for service in _SERVICES:
         entries = [
-            _entry(key, found, registrable, secure_tlsa, key[1] in issuer_hosts)
+            _entry(
+                key, found, registrable, secure_tlsa, key[1] in issuer_hosts or oauth2_host(key[1])
+            )
             for key, found in grouped.items()
             if key[0] is service
         ]
@@ -149,7 +134,7 @@ def _entry(
     methods: list[AuthMethod] = []
     for _, cand in sorted(found, key=lambda f: (f[0].tier, _source_rank(f[0]))):
         methods += [m for m in cand.auth_methods if m not in methods]
-    oauth2 = AuthMethod.OAUTH2 in methods or host in OAUTH2_PROVIDER_HOSTS
+    oauth2 = AuthMethod.OAUTH2 in methods or oauth2_host(host)  # a known provider's host
     return PlanEntry(
         service=service,
         hostname=host,

@@ -173,6 +173,13 @@ def test_oauth2_from_a_known_provider_host() -> None:
     assert "oauth2" in {f.code for f in result.findings}
 
 
+@pytest.mark.parametrize("host", ["outlook.office365.com", "imap.fastmail.com", "imap.mail.ru"])
+def test_every_host_of_the_one_oauth2_provider_list_is_an_oauth2_host(host: str) -> None:
+    # The policy once had its own eleven exact names; fastmail's was missing from it.
+    result = plan(attempt(Source.ISPDB, Auth.HTTPS_PROVIDER, cand(host)))
+    assert result.uses_oauth2 and result.access and all(e.oauth2 for e in result.access)
+
+
 def test_no_settings_is_an_error_finding() -> None:
     result = plan()
     errors = {f.code for f in result.findings if f.severity.value == "error"}
