@@ -171,11 +171,13 @@ async def gather(
             return [first] if first.offered else [await one(spec, *tried[1])]
         return list(await asyncio.gather(*(one(spec, p, s) for p, s in tried)))
 
-    domain_answer = asyncio.ensure_future(resolver.lookup(domain, "SOA"))
-    found = await asyncio.gather(*(for_spec(spec) for spec in specs))
+    async def every_spec() -> list[list[EndpointFacts]]:
+        return list(await asyncio.gather(*(for_spec(spec) for spec in specs)))
+
+    domain_answer, found = await asyncio.gather(resolver.lookup(domain, "SOA"), every_spec())
     endpoints = tuple(facts for group in found for facts in group)
     mx_hosts = tuple(dict.fromkeys(s.host for s in specs if s.service is Service.RELAY))
-    return Gathered(domain, (await domain_answer).secure, endpoints, mx_hosts)
+    return Gathered(domain, domain_answer.secure, endpoints, mx_hosts)
 
 
 def _unreachable(

@@ -138,6 +138,9 @@ def _web_server(domain: str, files: FileSet) -> list[str]:
                 f"     location = {path} {{ default_type {content_type}; "
                 f"alias /srv/{domain}/{path.rsplit('/', 1)[-1]}; }}"
             )
+            if path.endswith("/autodiscover.xml"):
+                # nginx answers a POST to a static file with 405; Outlook posts.
+                lines.append(f"     error_page 405 =200 {path};")
         lines.append("   }")
     lines.append("")
     return lines
