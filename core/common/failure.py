@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import traceback
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
 __all__ = ["Failure"]
 
@@ -29,7 +29,7 @@ class Failure(Generic[Code]):
     trace: str | None = field(default=None, repr=False)  # an internal error's traceback
 
     @classmethod
-    def internal(cls, code: Code, error: BaseException) -> Failure[Code]:
+    def internal(cls, code: Code, error: BaseException) -> Self:
         """A bug in mailhop: a message that says so, and the traceback kept for a report."""
         words = str(error) or type(error).__name__
         message = f"internal error in mailhop ({type(error).__name__}: {words}); please report it"

@@ -29,7 +29,7 @@ from ..common.schedule import AllAtOnce, Scheduler
 from ..common.tasks import cancel_and_wait
 from ..dns.resolver import ResolveError, Resolver
 from .mailsession import SessionResult, probe_session
-from .stage import NOT_PROBED, STOPPED_WAITING, NoSession
+from .stage import NOT_PROBED, STOPPED_WAITING, NoSession, NoSessionCode
 
 __all__ = ["MAX_SESSIONS", "MAX_SESSIONS_PER_HOST", "Key", "ProbeWatcher", "Prober"]
 
@@ -141,7 +141,8 @@ class Prober:
             try:
                 addresses = await resolver.addresses(host)
             except ResolveError as exc:
-                return NoSession(str(exc), exc.timed_out)
+                code = NoSessionCode.TIMED_OUT if exc.timed_out else NoSessionCode.UNRESOLVED
+                return NoSession(code=code, message=str(exc))
             return await probe_session(
                 service,
                 host,

@@ -13,10 +13,12 @@ its words, so the verdict treats it like any other failed connection.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..common.failure import Failure
 from ..common.model import Service
 from ..discover.report import DnsRecordSet
 from ..dns.dnssec import Security as Dnssec
@@ -28,24 +30,46 @@ from .probe_report import Connection, DaneCheck, Dialogue, EndpointProbe, PkixCh
 from .proto_types import FailureCode, ServerAlert
 from .session_report import SessionResult
 
-__all__ = ["NOT_PROBED", "STOPPED_WAITING", "NoSession", "assemble_probe", "dane_check"]
+__all__ = [
+    "NOT_PROBED",
+    "STOPPED_WAITING",
+    "NoSession",
+    "NoSessionCode",
+    "assemble_probe",
+    "dane_check",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class NoSession:
-    """A probe that ended without a session: why, in words, and (as a fact, not read from
-    the words) whether the deadline ended it."""
+class NoSessionCode(enum.Enum):
+    """Why a probe has no session."""
 
-    message: str
-    timed_out: bool = False
+    UNRESOLVED = "unresolved"  # the host name gave no address mailhop may use
+    TIMED_OUT = "timed-out"  # the deadline ended the lookup or the wait
+    NOT_PROBED = "not-probed"
+    INTERNAL = "internal"  # a bug in mailhop: the failure keeps the traceback
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoSession(Failure[NoSessionCode]):
+    """A probe that ended without a session: the failure record (core/common/failure.py)
+    with why, in words, and (as a fact, not read from the words) whether the deadline
+    ended it."""
+
+    @property
+    def timed_out(self) -> bool:
+        return self.code is NoSessionCode.TIMED_OUT
 
     @classmethod
     def internal_error(cls, error: BaseException) -> NoSession:
-        return cls(f"internal error in mailhop ({error!r}); please report it")
+        """A bug: said so in the words, the traceback kept for a report."""
+        return cls.internal(NoSessionCode.INTERNAL, error)
 
 
-STOPPED_WAITING = NoSession("no answer before the deadline (the check stopped waiting)", True)
-NOT_PROBED = NoSession("not probed")
+STOPPED_WAITING = NoSession(
+    code=NoSessionCode.TIMED_OUT,
+    message="no answer before the deadline (the check stopped waiting)",
+)
+NOT_PROBED = NoSession(code=NoSessionCode.NOT_PROBED, message="not probed")
 
 
 def assemble_probe(

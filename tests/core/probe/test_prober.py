@@ -18,7 +18,7 @@ from mailhop.core.common.model import Security, Service
 from mailhop.core.dns.resolver import ResolveError, Resolver
 from mailhop.core.net.tlscontext import client_context, diagnostic_context
 from mailhop.core.probe.prober import Key, Prober
-from mailhop.core.probe.stage import STOPPED_WAITING, NoSession
+from mailhop.core.probe.stage import NOT_PROBED, STOPPED_WAITING, NoSession, NoSessionCode
 
 KEY: Key = (Service.IMAP, "mail.example.com", 993, Security.IMPLICIT_TLS)
 OTHER: Key = (Service.SUBMISSION, "mail.example.com", 465, Security.IMPLICIT_TLS)
@@ -125,9 +125,11 @@ def test_a_failed_lookup_and_a_bug_are_outcomes_and_a_broken_watcher_changes_not
             return probes
 
     probes = asyncio.run(go())
-    assert probes.outcome(KEY) == NoSession("no address", timed_out=True)
+    assert probes.outcome(KEY) == NoSession(code=NoSessionCode.TIMED_OUT, message="no address")
     bug = probes.outcome(OTHER)
     assert isinstance(bug, NoSession) and "internal error in mailhop" in bug.message
+    assert bug.code is NoSessionCode.INTERNAL and bug.trace and "KeyError" in bug.trace
+    assert bug.trace not in bug.message  # the traceback is for a report, not the words
     assert [kind for kind, key, _ in watcher.seen if key == KEY] == ["started", "finished"]
     assert probes.finished(KEY) and probes.finished(OTHER)
 
@@ -144,4 +146,4 @@ def test_a_key_is_probed_once_and_an_unknown_key_was_not_probed() -> None:
 
     probes = asyncio.run(go())
     assert len(probes.tasks) == 1
-    assert probes.outcome(OTHER) == NoSession("not probed")
+    assert probes.outcome(OTHER) == NOT_PROBED

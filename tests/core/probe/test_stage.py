@@ -13,7 +13,7 @@ from mailhop.core.probe.dane_records import DaneOutcome, Usage
 from mailhop.core.probe.probe_report import VerifiedBy
 from mailhop.core.probe.proto_base import FailureCode, Phase
 from mailhop.core.probe.session_report import SessionFailure, SessionResult, TlsInfo
-from mailhop.core.probe.stage import STOPPED_WAITING, NoSession, assemble_probe
+from mailhop.core.probe.stage import STOPPED_WAITING, NoSession, NoSessionCode, assemble_probe
 from tests.core.probe.test_certinfo import INTERMEDIATE, LEAF, NOW
 from tests.core.verdict.test_verdict import entry
 
@@ -60,7 +60,8 @@ def tlsa(records: tuple[str, ...], dnssec: Security = Security.SECURE) -> DnsRec
 def test_no_session_is_a_failure_whose_code_says_whether_the_deadline_ended_it() -> None:
     stopped = assemble_probe(ENTRY, STOPPED_WAITING, None, now=NOW)
     assert stopped.failure is not None and stopped.failure.code is FailureCode.TIMEOUT
-    refused = assemble_probe(ENTRY, NoSession("no such host"), None, now=NOW)
+    unresolved = NoSession(code=NoSessionCode.UNRESOLVED, message="no such host")
+    refused = assemble_probe(ENTRY, unresolved, None, now=NOW)
     assert refused.failure is not None and refused.failure.code is FailureCode.CONNECT
     assert refused.failure.detail == "no such host" and refused.connection.peer is None
     assert refused.authenticated_by is None and refused.cert is None
