@@ -594,6 +594,18 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Wird nur an die angezeigten, geprüften Server gesendet und danach nur im Schlüsselbund aufbewahrt</translation>
     </message>
     <message>
+        <source>Client &amp;ID (only if your administrator gave you one):</source>
+        <translation>Client-&amp;ID (nur falls Ihre Administration Ihnen eine gegeben hat):</translation>
+    </message>
+    <message>
+        <source>OAuth2 client ID</source>
+        <translation>OAuth2-Client-ID</translation>
+    </message>
+    <message>
+        <source>For providers that need a registered client; mailhop ships none of its own</source>
+        <translation>Für Anbieter, die einen registrierten Client verlangen; mailhop bringt keine eigene mit</translation>
+    </message>
+    <message>
         <source>Sign in and &amp;save</source>
         <translation>Anmelden und &amp;speichern</translation>
     </message>
@@ -634,6 +646,22 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Meldungen der Server</translation>
     </message>
     <message>
+        <source>This provider signs in with OAuth2: mailhop opens the provider&apos;s own sign-in page in your browser and never sees your password. Once you have signed in there, mailhop tests receiving and sending at {incoming} and {outgoing} and keeps only the sign-in token, in {keyring}.</source>
+        <translation>Dieser Anbieter meldet mit OAuth2 an: mailhop öffnet die Anmeldeseite des Anbieters in Ihrem Browser und sieht Ihr Passwort nie. Sobald Sie sich dort angemeldet haben, testet mailhop Empfangen und Senden bei {incoming} und {outgoing} und behält nur das Anmelde-Token, in {keyring}.</translation>
+    </message>
+    <message>
+        <source>Sign in with the &amp;browser</source>
+        <translation>Mit dem &amp;Browser anmelden</translation>
+    </message>
+    <message>
+        <source>Sign in with the browser</source>
+        <translation>Mit dem Browser anmelden</translation>
+    </message>
+    <message>
+        <source>Finding your provider&apos;s sign-in page…</source>
+        <translation>Anmeldeseite Ihres Anbieters wird gesucht…</translation>
+    </message>
+    <message>
         <source>Signing in</source>
         <translation>Anmeldung läuft</translation>
     </message>
@@ -648,18 +676,6 @@ Python {python}, Qt for Python {qt}</translation>
     <message>
         <source>Sign in as {address}</source>
         <translation>Anmelden als {address}</translation>
-    </message>
-    <message>
-        <source>This provider signs in with OAuth2: your mail client opens the provider&apos;s own sign-in page, so mailhop never asks for or stores your password. Save the settings, then add the account in your mail client.</source>
-        <translation>Dieser Anbieter meldet mit OAuth2 an: Ihr E-Mail-Programm öffnet die Anmeldeseite des Anbieters, daher fragt mailhop nie nach Ihrem Passwort und speichert es nicht. Speichern Sie die Einstellungen und fügen Sie dann das Konto in Ihrem E-Mail-Programm hinzu.</translation>
-    </message>
-    <message>
-        <source>&amp;Save the settings</source>
-        <translation>Einstellungen &amp;speichern</translation>
-    </message>
-    <message>
-        <source>Save the settings</source>
-        <translation>Einstellungen speichern</translation>
     </message>
     <message>
         <source>mailhop tests your password at {incoming} and {outgoing}, over the verified connections shown before, and keeps it only in {keyring}. It is never written to a file.</source>
@@ -690,6 +706,10 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Anmeldung fehlgeschlagen</translation>
     </message>
     <message>
+        <source>The sign-in token is in {keyring}, under: {entries}.</source>
+        <translation>Das Anmelde-Token liegt in {keyring}, unter: {entries}.</translation>
+    </message>
+    <message>
         <source>The password is in {keyring}, under: {entries}.</source>
         <translation>Das Passwort liegt in {keyring}, unter: {entries}.</translation>
     </message>
@@ -700,6 +720,14 @@ Python {python}, Qt for Python {qt}</translation>
     <message>
         <source>The settings (no password) are in {path}.</source>
         <translation>Die Einstellungen (ohne Passwort) liegen in {path}.</translation>
+    </message>
+    <message>
+        <source>Your browser shows the sign-in page of {host}. Sign in there; mailhop waits until {until}. Cancel stops waiting.</source>
+        <translation>Ihr Browser zeigt die Anmeldeseite von {host}. Melden Sie sich dort an; mailhop wartet bis {until}. „Abbrechen“ beendet das Warten.</translation>
+    </message>
+    <message>
+        <source>Cancelled: no sign-in was stored and nothing was saved.</source>
+        <translation>Abgebrochen: Keine Anmeldung wurde gespeichert und nichts gesichert.</translation>
     </message>
     <message>
         <source>Cancelled: no password was stored and nothing was saved.</source>

@@ -594,6 +594,18 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Envoyé uniquement aux serveurs vérifiés affichés, puis conservé uniquement dans le trousseau</translation>
     </message>
     <message>
+        <source>Client &amp;ID (only if your administrator gave you one):</source>
+        <translation>&amp;Identifiant client (seulement si votre administrateur vous en a donné un) :</translation>
+    </message>
+    <message>
+        <source>OAuth2 client ID</source>
+        <translation>Identifiant client OAuth2</translation>
+    </message>
+    <message>
+        <source>For providers that need a registered client; mailhop ships none of its own</source>
+        <translation>Pour les fournisseurs qui exigent un client enregistré ; mailhop n&apos;en fournit aucun</translation>
+    </message>
+    <message>
         <source>Sign in and &amp;save</source>
         <translation>Se connecter et &amp;enregistrer</translation>
     </message>
@@ -634,6 +646,22 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Messages des serveurs</translation>
     </message>
     <message>
+        <source>This provider signs in with OAuth2: mailhop opens the provider&apos;s own sign-in page in your browser and never sees your password. Once you have signed in there, mailhop tests receiving and sending at {incoming} and {outgoing} and keeps only the sign-in token, in {keyring}.</source>
+        <translation>Ce fournisseur connecte avec OAuth2 : mailhop ouvre la page de connexion du fournisseur dans votre navigateur et ne voit jamais votre mot de passe. Une fois connecté là-bas, mailhop teste la réception et l&apos;envoi chez {incoming} et {outgoing} et ne garde que le jeton de connexion, dans {keyring}.</translation>
+    </message>
+    <message>
+        <source>Sign in with the &amp;browser</source>
+        <translation>Se connecter avec le &amp;navigateur</translation>
+    </message>
+    <message>
+        <source>Sign in with the browser</source>
+        <translation>Se connecter avec le navigateur</translation>
+    </message>
+    <message>
+        <source>Finding your provider&apos;s sign-in page…</source>
+        <translation>Recherche de la page de connexion de votre fournisseur…</translation>
+    </message>
+    <message>
         <source>Signing in</source>
         <translation>Connexion en cours</translation>
     </message>
@@ -648,18 +676,6 @@ Python {python}, Qt for Python {qt}</translation>
     <message>
         <source>Sign in as {address}</source>
         <translation>Connexion en tant que {address}</translation>
-    </message>
-    <message>
-        <source>This provider signs in with OAuth2: your mail client opens the provider&apos;s own sign-in page, so mailhop never asks for or stores your password. Save the settings, then add the account in your mail client.</source>
-        <translation>Ce fournisseur utilise OAuth2 pour la connexion : votre client de messagerie ouvre la page de connexion du fournisseur, mailhop ne demande donc jamais votre mot de passe et ne le conserve pas. Enregistrez les paramètres, puis ajoutez le compte dans votre client de messagerie.</translation>
-    </message>
-    <message>
-        <source>&amp;Save the settings</source>
-        <translation>&amp;Enregistrer les paramètres</translation>
-    </message>
-    <message>
-        <source>Save the settings</source>
-        <translation>Enregistrer les paramètres</translation>
     </message>
     <message>
         <source>mailhop tests your password at {incoming} and {outgoing}, over the verified connections shown before, and keeps it only in {keyring}. It is never written to a file.</source>
@@ -690,6 +706,10 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>échec de la connexion</translation>
     </message>
     <message>
+        <source>The sign-in token is in {keyring}, under: {entries}.</source>
+        <translation>Le jeton de connexion est dans {keyring}, sous : {entries}.</translation>
+    </message>
+    <message>
         <source>The password is in {keyring}, under: {entries}.</source>
         <translation>Le mot de passe est dans {keyring}, sous : {entries}.</translation>
     </message>
@@ -700,6 +720,14 @@ Python {python}, Qt for Python {qt}</translation>
     <message>
         <source>The settings (no password) are in {path}.</source>
         <translation>Les paramètres (sans mot de passe) sont dans {path}.</translation>
+    </message>
+    <message>
+        <source>Your browser shows the sign-in page of {host}. Sign in there; mailhop waits until {until}. Cancel stops waiting.</source>
+        <translation>Votre navigateur affiche la page de connexion de {host}. Connectez-vous là-bas ; mailhop attend jusqu&apos;à {until}. Annuler arrête l&apos;attente.</translation>
+    </message>
+    <message>
+        <source>Cancelled: no sign-in was stored and nothing was saved.</source>
+        <translation>Annulé : aucune connexion n&apos;a été enregistrée et rien n&apos;a été sauvegardé.</translation>
     </message>
     <message>
         <source>Cancelled: no password was stored and nothing was saved.</source>
