@@ -15,9 +15,8 @@ names, hashes and type bitmaps.
   ``owner < name < next`` (the last NSEC wraps around to the apex); a *matching* NSEC has
   ``owner == name`` and lists the types present there.
 * NSEC3 records do the same over hashed names (RFC 5155 section 5), ordered as raw hash
-  bytes. Because hashes hide the tree, a name error needs a closest-encloser proof
-  (section 8.3): an NSEC3 matching the closest encloser and one covering the "next
-  closer" name, plus one covering the wildcard at the closest encloser (8.4).
+  bytes; ``dnssec_nsec3`` holds that chain and its closest-encloser proofs, and
+  ``dnssec_bitmap`` what both kinds share (type bitmaps, wildcards, ring order).
 * NSEC3 opt-out (RFC 5155 section 6): an NSEC3 whose opt-out flag is set may skip
   unsigned delegations. A covering opt-out NSEC3 therefore proves only that no *signed*
   delegation exists there; an unsigned delegation might. Such a denial comes back with
@@ -39,18 +38,30 @@ Every outcome carries a reason written as a sentence, for the report shown to us
 
 from __future__ import annotations
 
-import base64
-import binascii
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
 
-import dns.dnssec
 import dns.name
 import dns.rdatatype
 from dns.rdtypes.ANY.NSEC import NSEC
-from dns.rdtypes.ANY.NSEC3 import NSEC3
+
+from .dnssec_bitmap import (
+    bitmap_objection,
+    bitmap_types,
+    in_ring,
+    is_delegation,
+    type_name,
+    wildcard_of,
+)
+from .dnssec_nsec3 import (
+    MAX_NSEC3_ITERATIONS,
+    Nsec3Chain,
+    Nsec3Record,
+    nsec3_nodata,
+    nsec3_nxdomain,
+    opt_out,
+)
 
 __all__ = [
     "MAX_NSEC3_ITERATIONS",
@@ -64,24 +75,10 @@ __all__ = [
     "prove_wildcard_expansion",
 ]
 
-# RFC 9276 section 3.2: validators should not evaluate NSEC3 chains with more extra
-# iterations than this (Unbound's default, val-nsec3-keysize-iterations); a proof that
-# needs them counts as insecure.
-MAX_NSEC3_ITERATIONS = 150
-
-
-class _Ordered(Protocol):
-    def __lt__(self, other: Any, /) -> bool: ...
-
-
-_T = TypeVar("_T", bound=_Ordered)
 NsecRecord = tuple[dns.name.Name, NSEC]
-Nsec3Record = tuple[dns.name.Name, NSEC3]
 _DS = dns.rdatatype.DS
 _NS = dns.rdatatype.NS
 _SOA = dns.rdatatype.SOA
-_CNAME = dns.rdatatype.CNAME
-_DNAME = dns.rdatatype.DNAME
 
 
 class DenialKind(enum.Enum):
@@ -126,45 +123,6 @@ class CutProof:
 # -- shared helpers ------------------------------------------------------------------
 
 
-def _types(windows: Sequence[tuple[int, bytes]]) -> frozenset[int]:
-    """The record types an NSEC/NSEC3 type bitmap lists (RFC 4034 section 4.1.2)."""
-    found: set[int] = set()
-    for window, bitmap in windows:
-        for index, octet in enumerate(bitmap):
-            for bit in range(8):
-                if octet & (0x80 >> bit):
-                    found.add(window * 256 + index * 8 + bit)
-    return frozenset(found)
-
-
-def _type_name(rdtype: int) -> str:
-    return dns.rdatatype.to_text(dns.rdatatype.RdataType.make(rdtype))
-
-
-def _wildcard(encloser: dns.name.Name) -> dns.name.Name:
-    # Never longer than 255 octets: an encloser is a proper ancestor of the question (one
-    # label of 1+ octets gone, "*" added), or the question itself only when a record below
-    # it exists, which leaves at least 2 octets of room.
-    return dns.name.Name((b"*", *encloser.labels))
-
-
-def _is_delegation(types: frozenset[int]) -> bool:
-    return (_NS in types and _SOA not in types) or _DNAME in types
-
-
-def _bitmap_objection(types: frozenset[int], rdtype: int, where: str) -> str | None:
-    """Why a matching bitmap does NOT deny `rdtype` (None when it does)."""
-    if rdtype in types:
-        return f"the record at {where} lists {_type_name(rdtype)} as present"
-    if _CNAME in types:
-        return f"{where} is an alias (CNAME), so the data lives elsewhere"
-    if rdtype != _DS and _NS in types and _SOA not in types:
-        return f"{where} is a delegation: only the child zone can deny data there"
-    if rdtype == _DS and _SOA in types:
-        return f"the record at {where} comes from the child zone, which cannot deny DS"
-    return None
-
-
 def _proof_kind(nsecs: Sequence[NsecRecord], nsec3s: Sequence[Nsec3Record]) -> ProofKind:
     """Which kind of records an unproven answer offered (for the report)."""
     if nsec3s:
@@ -175,19 +133,12 @@ def _proof_kind(nsecs: Sequence[NsecRecord], nsec3s: Sequence[Nsec3Record]) -> P
 # -- NSEC (RFC 4035 section 5.4) -----------------------------------------------------
 
 
-def _in_ring(low: _T, value: _T, high: _T) -> bool:
-    """low < value < high, where the last link of a chain wraps around to the first."""
-    if low < high:
-        return low < value and value < high
-    return low < value or value < high
-
-
 def _nsec_covers(owner: dns.name.Name, nsec: NSEC, name: dns.name.Name) -> bool:
     """True when the NSEC interval (owner, next) strictly contains `name`."""
-    if not _in_ring(owner, name, nsec.next):
+    if not in_ring(owner, name, nsec.next):
         return False
     # An NSEC at an ancestor delegation says nothing below the cut (RFC 6840 4.1).
-    return not (name.is_subdomain(owner) and _is_delegation(_types(nsec.windows)))
+    return not (name.is_subdomain(owner) and is_delegation(bitmap_types(nsec.windows)))
 
 
 def _nsec_match(nsecs: Sequence[NsecRecord], name: dns.name.Name) -> NSEC | None:
@@ -221,7 +172,7 @@ def _nsec_nxdomain(qname: dns.name.Name, nsecs: Sequence[NsecRecord]) -> str | N
     cover = _nsec_nonexistence(nsecs, qname)
     if cover is None:
         return f"no NSEC record proves that {qname} does not exist"
-    wildcard = _wildcard(_closest_encloser(qname, *cover))
+    wildcard = wildcard_of(_closest_encloser(qname, *cover))
     if _nsec_nonexistence(nsecs, wildcard) is None:
         return f"no NSEC record rules out the wildcard {wildcard}"
     return None
@@ -230,142 +181,16 @@ def _nsec_nxdomain(qname: dns.name.Name, nsecs: Sequence[NsecRecord]) -> str | N
 def _nsec_nodata(qname: dns.name.Name, rdtype: int, nsecs: Sequence[NsecRecord]) -> str | None:
     match = _nsec_match(nsecs, qname)
     if match is not None:
-        return _bitmap_objection(_types(match.windows), rdtype, str(qname))
+        return bitmap_objection(bitmap_types(match.windows), rdtype, str(qname))
     if _nsec_empty_non_terminal(nsecs, qname):
         return None
     cover = _nsec_nonexistence(nsecs, qname)
     if cover is not None:  # RFC 4035 section 3.1.3.4: wildcard no-data
-        wildcard = _wildcard(_closest_encloser(qname, *cover))
+        wildcard = wildcard_of(_closest_encloser(qname, *cover))
         at_wildcard = _nsec_match(nsecs, wildcard)
         if at_wildcard is not None:
-            return _bitmap_objection(_types(at_wildcard.windows), rdtype, str(wildcard))
-    return f"no NSEC record at {qname} shows that it lacks {_type_name(rdtype)}"
-
-
-# -- NSEC3 (RFC 5155 section 8) ------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Hashed:
-    owner: bytes  # the hash in the owner name's first label, raw
-    nsec3: NSEC3
-
-
-class _Nsec3Chain:
-    """The usable NSEC3 records of one zone, with a memo of computed hashes."""
-
-    def __init__(self, zone: dns.name.Name, records: Sequence[Nsec3Record]) -> None:
-        self.zone = zone
-        self.records = [h for h in (_hashed(zone, o, r) for o, r in records) if h is not None]
-        self._memo: dict[tuple[dns.name.Name, int, bytes], bytes] = {}
-        costly = [r.iterations for o, r in records if _costly(zone, o, r)]
-        # Why the chain cannot answer, when only records too costly to hash are there.
-        self.declined = None if self.records or not costly else _declined_reason(max(costly))
-
-    def _hash(self, name: dns.name.Name, nsec3: NSEC3) -> bytes:
-        key = (name, nsec3.iterations, nsec3.salt)
-        if key not in self._memo:
-            text = dns.dnssec.nsec3_hash(name, nsec3.salt, nsec3.iterations, nsec3.algorithm)
-            self._memo[key] = base64.b32hexdecode(text)
-        return self._memo[key]
-
-    def match(self, name: dns.name.Name) -> NSEC3 | None:
-        return next((h.nsec3 for h in self.records if h.owner == self._hash(name, h.nsec3)), None)
-
-    def cover(self, name: dns.name.Name) -> NSEC3 | None:
-        return next(
-            (
-                h.nsec3
-                for h in self.records
-                if _in_ring(h.owner, self._hash(name, h.nsec3), h.nsec3.next)
-            ),
-            None,
-        )
-
-    def closest_encloser(
-        self, qname: dns.name.Name
-    ) -> tuple[dns.name.Name, dns.name.Name, NSEC3] | str:
-        """(closest encloser, next closer, NSEC3 covering it), or why there is none."""
-        candidate = qname
-        while candidate != self.zone and candidate.is_subdomain(self.zone):
-            parent = candidate.parent()
-            found = self.match(parent)
-            if found is not None:
-                if _is_delegation(_types(found.windows)) and parent != self.zone:
-                    return f"{parent} is a delegation: its NSEC3 proves nothing below it"
-                covering = self.cover(candidate)
-                if covering is None:
-                    return f"no NSEC3 record covers the next closer name {candidate}"
-                return parent, candidate, covering
-            candidate = parent
-        return f"no NSEC3 record proves a closest encloser for {qname}"
-
-
-def _hashed(zone: dns.name.Name, owner: dns.name.Name, nsec3: NSEC3) -> _Hashed | None:
-    """The record's owner hash, if the record is usable for this zone at all."""
-    if owner == dns.name.root or nsec3.algorithm != 1:  # 1 = SHA-1, the only one defined
-        return None  # (an NSEC3 record at the root, signed by the root, hashes nothing)
-    if owner.parent() != zone:
-        return None
-    if _costly(zone, owner, nsec3):
-        return None
-    label = owner.labels[0].upper()
-    try:
-        raw = base64.b32hexdecode(label + b"=" * (-len(label) % 8))
-    except (binascii.Error, ValueError):
-        return None
-    return _Hashed(raw, nsec3)
-
-
-def _costly(zone: dns.name.Name, owner: dns.name.Name, nsec3: NSEC3) -> bool:
-    """A record of this zone's chain that RFC 9276 lets a validator refuse to hash."""
-    if owner == dns.name.root or owner.parent() != zone:
-        return False
-    return bool(nsec3.iterations > MAX_NSEC3_ITERATIONS)
-
-
-def _declined_reason(iterations: int) -> str:
-    return (
-        f"the zone's NSEC3 records use {iterations} extra hash iterations, more than the "
-        f"{MAX_NSEC3_ITERATIONS} mailhop evaluates (RFC 9276 section 3.2), so its proofs "
-        "count as insecure"
-    )
-
-
-def _opt_out(nsec3: NSEC3) -> bool:
-    return bool(nsec3.flags & 1)  # RFC 5155 section 3.1.2.1
-
-
-def _nsec3_nxdomain(qname: dns.name.Name, chain: _Nsec3Chain) -> tuple[str | None, bool]:
-    """(objection or None, opt_out) for a name error (RFC 5155 section 8.4)."""
-    found = chain.closest_encloser(qname)
-    if isinstance(found, str):
-        return found, False
-    encloser, _, covering = found
-    if chain.cover(_wildcard(encloser)) is None:
-        return f"no NSEC3 record rules out the wildcard {_wildcard(encloser)}", False
-    if _opt_out(covering):
-        return f"{qname} falls in an NSEC3 opt-out span: unsigned names may exist there", True
-    return None, False
-
-
-def _nsec3_nodata(qname: dns.name.Name, rdtype: int, chain: _Nsec3Chain) -> tuple[str | None, bool]:
-    """(objection or None, opt_out) for no data (RFC 5155 sections 8.5-8.7)."""
-    match = chain.match(qname)
-    if match is not None:
-        return _bitmap_objection(_types(match.windows), rdtype, str(qname)), False
-    found = chain.closest_encloser(qname)
-    if isinstance(found, str):
-        return found, False
-    encloser, _, covering = found
-    if _opt_out(covering):  # 8.6 and erratum 3441: an unsigned delegation may be there
-        return f"{qname} falls in an NSEC3 opt-out span: unsigned names may exist there", True
-    at_wildcard = chain.match(_wildcard(encloser))
-    if at_wildcard is not None:  # 8.7: wildcard no-data
-        return _bitmap_objection(
-            _types(at_wildcard.windows), rdtype, str(_wildcard(encloser))
-        ), False
-    return f"no NSEC3 record at {qname} shows that it lacks {_type_name(rdtype)}", False
+            return bitmap_objection(bitmap_types(at_wildcard.windows), rdtype, str(wildcard))
+    return f"no NSEC record at {qname} shows that it lacks {type_name(rdtype)}"
 
 
 # -- public entry points -------------------------------------------------------------
@@ -391,13 +216,13 @@ def prove_denial(
         if objection is None:
             return Denial(kind, ProofKind.NSEC, True, _proven_text(kind, qname, rdtype, "NSEC"))
     if nsec3s:
-        chain = _Nsec3Chain(zone, nsec3s)
+        chain = Nsec3Chain(zone, nsec3s)
         if chain.declined is not None:
             return Denial(kind, ProofKind.NSEC3, False, chain.declined, declined=True)
         if kind is DenialKind.NXDOMAIN:
-            objection, opt_out = _nsec3_nxdomain(qname, chain)
+            objection, opt_out = nsec3_nxdomain(qname, chain)
         else:
-            objection, opt_out = _nsec3_nodata(qname, rdtype, chain)
+            objection, opt_out = nsec3_nodata(qname, rdtype, chain)
         if objection is None:
             return Denial(kind, ProofKind.NSEC3, True, _proven_text(kind, qname, rdtype, "NSEC3"))
         if opt_out:
@@ -408,7 +233,7 @@ def prove_denial(
 def _proven_text(kind: DenialKind, qname: dns.name.Name, rdtype: int, proof: str) -> str:
     if kind is DenialKind.NXDOMAIN:
         return f"{proof} records prove that {qname} does not exist"
-    return f"{proof} records prove that {qname} has no {_type_name(rdtype)} records"
+    return f"{proof} records prove that {qname} has no {type_name(rdtype)} records"
 
 
 def classify_cut(
@@ -425,19 +250,19 @@ def classify_cut(
     """
     match = _nsec_match(nsecs, name)
     if match is not None:
-        return _classify_bitmap(name, _types(match.windows), ProofKind.NSEC)
+        return _classify_bitmap(name, bitmap_types(match.windows), ProofKind.NSEC)
     if _nsec_covers_any(nsecs, name):
         return CutProof(CutKind.NOT_A_CUT, ProofKind.NSEC, f"NSEC shows no delegation at {name}")
     if nsec3s:
-        chain = _Nsec3Chain(zone, nsec3s)
+        chain = Nsec3Chain(zone, nsec3s)
         if chain.declined is not None:
             return CutProof(CutKind.DECLINED, ProofKind.NSEC3, chain.declined)
         match3 = chain.match(name)
         if match3 is not None:
-            return _classify_bitmap(name, _types(match3.windows), ProofKind.NSEC3)
+            return _classify_bitmap(name, bitmap_types(match3.windows), ProofKind.NSEC3)
         found = chain.closest_encloser(name)
         if not isinstance(found, str):
-            if _opt_out(found[2]):
+            if opt_out(found[2]):
                 why = f"{name} lies in an NSEC3 opt-out span of {zone}: any delegation is unsigned"
                 return CutProof(CutKind.UNSIGNED_DELEGATION, ProofKind.NSEC3, why)
             why = f"NSEC3 shows that {found[1]} does not exist in {zone}"
@@ -480,13 +305,13 @@ def prove_wildcard_expansion(
     if cover is not None and _closest_encloser(qname, *cover) == source:
         return Denial(kind, ProofKind.NSEC, True, f"NSEC proves that {qname} does not exist")
     if nsec3s:
-        chain = _Nsec3Chain(zone, nsec3s)
+        chain = Nsec3Chain(zone, nsec3s)
         if chain.declined is not None:
             return Denial(kind, ProofKind.NSEC3, False, chain.declined, declined=True)
         depth = len(source) + 1  # the next closer name: one label more than the encloser
         next_closer = qname.split(depth)[1]
         covering = chain.cover(next_closer)
-        if covering is not None and _opt_out(covering):
+        if covering is not None and opt_out(covering):
             why = f"{qname} falls in an NSEC3 opt-out span: unsigned names may exist there"
             return Denial(kind, ProofKind.NSEC3, False, why, opt_out=True)
         if covering is not None:
