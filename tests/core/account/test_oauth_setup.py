@@ -105,3 +105,13 @@ def test_a_denied_sign_in_stores_nothing(
     code, output = setup_with_browser(lab, tmp_path, allow=False)
     assert code != cli.EXIT_OK and "access_denied" in output, output
     assert stored_entry() is None and not list(tmp_path.glob("*.json"))
+
+
+def test_an_administrators_client_id_is_used_instead_of_registering(
+    lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    code, output = setup_with_browser(lab, tmp_path, "--oauth-client-id", "lab-admin-client")
+    assert code == cli.EXIT_OK, output
+    entry = stored_entry()
+    assert entry is not None and entry[1] == "lab-admin-client"
+    assert "client_id=lab-admin-client" in output  # the authorize URL the person opened
