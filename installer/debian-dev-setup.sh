@@ -17,8 +17,9 @@ cd "$(dirname "$0")/.."
 packages=(
   iproute2 nftables openssl
   knot knot-dnsutils unbound
-  # Real signers for tests/lab/signers.py's zones (BIND's dnssec-signzone, ldns-signzone)
-  bind9-utils ldnsutils
+  # Real signers for tests/lab/signers.py's zones (BIND's dnssec-signzone, ldns-signzone),
+  # and libfaketime for its Unbounds whose clock is wrong on purpose
+  bind9-utils ldnsutils faketime
   dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix
   gnome-keyring dbus-daemon libsecret-tools
   # The window (PySide6's Qt needs these libraries even offscreen, as the GUI tests run it);

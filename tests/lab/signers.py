@@ -30,6 +30,9 @@ Every zone holds the same mail records (MAIL_RECORDS: MX, SRV, TLSA, `_mta-sts` 
 A/AAAA, a wildcard, a CNAME) plus its case's own, so each question has an answer, an
 NXDOMAIN and a NODATA in every zone.
 
+Beside it, Unbounds whose clock libfaketime sets wrong (SKEWED) answer for the same tree, so
+a test can compare how mailhop and Unbound judge it from a computer whose clock is off.
+
 It runs as the lab part "signers" (tests.lab.lab.PARTS); `start_world()` brings it up alone
 for a test session whose lab was started before this part existed.
 """
@@ -59,6 +62,13 @@ from .procs import LabError
 
 AUTHORITATIVE = "127.0.214.1"  # knotd: the whole tree
 RESOLVER = "127.0.214.2"  # Unbound, validating from this tree's root
+# More Unbounds under libfaketime, each with a wrong clock: how a validator on a laptop whose
+# clock is off judges the same tree (name -> address, faketime offset).
+SKEWED = {
+    "behind-2h": ("127.0.214.3", "-2h"),  # within the skew a validator allows
+    "behind-3d": ("127.0.214.4", "-3d"),  # before the root's signatures begin
+    "ahead-20d": ("127.0.214.5", "+20d"),  # after Knot's 14-day signatures end
+}
 HOST = "127.0.214.10"  # every A record (nothing listens: only DNS is asked)
 NS_NAME = "ns.test."
 TTL = 300
@@ -508,6 +518,7 @@ def _validating() -> dns.message.Message | None:
 
 def missing_tools() -> list[str]:
     tools = ("knotd", "keymgr", "unbound", "dnssec-keygen", "dnssec-signzone", "ldns-signzone")
+    tools += ("faketime",)
     return [tool for tool in tools if shutil.which(tool) is None]
 
 
@@ -541,6 +552,14 @@ def start_world(folder: Path) -> ComponentState:
             _poll(functools.partial(_loaded, item.origin), "knotd", pids[0], knot_log)
         pids.insert(0, procs.spawn(["unbound", "-d", "-c", str(unbound_conf)], unbound_log))
         _poll(_validating, "unbound", pids[0], unbound_log)
+        for name, (address, offset) in SKEWED.items():
+            conf, log = folder / f"unbound-{name}.conf", folder / f"unbound-{name}.log"
+            conf.write_text(unbound_config(folder, address, hints, anchor))
+            argv = ["faketime", "-f", offset, "unbound", "-d", "-c", str(conf)]
+            pids.insert(0, procs.spawn(argv, log))
+            # Any answer will do: with the clock days off, every answer is SERVFAIL.
+            probe = functools.partial(_ask, address, "test.", T.SOA)
+            _poll(probe, f"unbound ({name})", pids[0], log)
     except BaseException:
         for pid in pids:
             procs.stop(pid)
@@ -549,6 +568,7 @@ def start_world(folder: Path) -> ComponentState:
         pids=tuple(pids),
         facts={
             "resolver": RESOLVER,
+            **{f"resolver_{name}": address for name, (address, _) in SKEWED.items()},
             "authoritative": AUTHORITATIVE,
             "trust_anchor_file": str(anchor),
             "zones_dir": str(work.zones),

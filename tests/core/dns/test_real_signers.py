@@ -35,7 +35,7 @@ import dns.message
 import dns.rcode
 import pytest
 
-from mailhop.core.dns.dnssec import Security, TrustAnchor
+from mailhop.core.dns.dnssec import Clock, Security, TrustAnchor
 from mailhop.core.dns.resolver import DnsAnswer, Resolver, Upstream
 from tests.lab import signers
 from tests.lab.lab import LabInfo
@@ -148,12 +148,14 @@ def mailhop_resolver(world: Mapping[str, str], *, clock: float | None = None) ->
     return Resolver(upstream, anchor, deadline=time.monotonic() + 60, **shifted)
 
 
-async def unbound_verdict(world: Mapping[str, str], question: Question) -> tuple[Security, str]:
+async def unbound_verdict(
+    world: Mapping[str, str], question: Question, resolver: str = "resolver"
+) -> tuple[Security, str]:
     """Unbound's own verdict, read from outside as LAB-NOTES.md says."""
     query = dns.message.make_query(
         question.name, question.rdtype, want_dnssec=True, use_edns=0, payload=1232
     )
-    response = await dns.asyncquery.udp(query, world["resolver"], timeout=5)
+    response = await dns.asyncquery.udp(query, world[resolver], timeout=5)
     rcode = dns.rcode.to_text(response.rcode())
     ede = [
         f"EDE {option.code}"
@@ -234,3 +236,56 @@ def test_the_tree_covers_every_state_and_signer(world: Mapping[str, str]) -> Non
         a for zone in signers.ZONES for a in zone.algorithms if zone.signer.name != "NONE"
     }
     assert signed_by == set(Signer) and algorithms == {8, 13, 14, 15, 16}
+
+
+# -- a wrong clock -----------------------------------------------------------------------
+
+# Where a clock days off makes both validators give up, they say it differently, on purpose:
+# Unbound answers SERVFAIL (extended error 7 or 8, signature expired or not yet valid), as
+# RFC 4035 section 5.3.1 has a validator treat signatures outside their validity period;
+# mailhop checks that the signatures are the trust anchor's own and genuine, and then says
+# INDETERMINATE with Clock.BEHIND/AHEAD: the computer cannot judge, and the fault is its
+# clock, not the domain's DNS (RFC 4033 section 5 "indeterminate"; DESIGN.md section 4,
+# rules 5 and 11). Within the skew (two hours behind) both agree with the true time.
+CLOCKS = {
+    "behind-2h": (-2 * 3600, None),
+    "behind-3d": (-3 * 86400, Clock.BEHIND),
+    "ahead-20d": (20 * 86400, Clock.AHEAD),
+}
+
+
+@pytest.mark.parametrize("clock", list(CLOCKS))
+def test_a_wrong_clock_beside_unbound_with_the_same_clock(
+    world: Mapping[str, str], clock: str
+) -> None:
+    offset, blamed = CLOCKS[clock]
+    asked = questions()
+    resolver = mailhop_resolver(world, clock=offset)
+
+    async def both(question: Question) -> tuple[Security, str, Security, Clock]:
+        (theirs, detail), ours = await asyncio.gather(
+            unbound_verdict(world, question, f"resolver_{clock}"),
+            resolver.lookup(question.name, question.rdtype),
+        )
+        return theirs, detail, ours.security, ours.clock
+
+    async def everything() -> list[tuple[Security, str, Security, Clock]]:
+        at_once = asyncio.Semaphore(16)
+
+        async def one(question: Question) -> tuple[Security, str, Security, Clock]:
+            async with at_once:
+                return await both(question)
+
+        return list(await asyncio.gather(*(one(q) for q in asked)))
+
+    seen = asyncio.run(everything())
+    if blamed is None:
+        assert [s[0] for s in seen] == [s[2] for s in seen]
+        assert {s[3] for s in seen} == {Clock.PLAUSIBLE}
+        return
+    assert {s[0] for s in seen} == {BOGUS}, "Unbound with this clock fails everything"
+    assert {(s[2], s[3]) for s in seen} == {(Security.INDETERMINATE, blamed)}
+    print(
+        f"\n{clock}: {len(seen)} questions, Unbound SERVFAIL on all "
+        f"({sorted({s[1] for s in seen})}), mailhop indeterminate, clock {blamed.value}"
+    )
