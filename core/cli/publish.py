@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..common.i18n import _
+from ..common.i18n import N_, Words, _
 from ..common.model import Service
 from .exit_codes import EXIT_BAD_ADDRESS as EXIT_BAD_DOMAIN
 from .exit_codes import EXIT_BLOCKED as EXIT_REFUSED
@@ -245,22 +245,32 @@ def render_refusals(published: PublishSet) -> str:
 def render_verify(report: VerifyReport) -> str:
     from ..publish.verify import Standing
 
+    said = {
+        Standing.MISSING: Words(N_("missing")),
+        Standing.DIFFERENT: Words(N_("different")),
+        Standing.MATCHING: Words(N_("matching")),
+        Standing.AUTHENTICATED: Words(N_("authenticated")),
+        Standing.EXTRA: Words(N_("extra")),
+    }
+    shown = {standing: str(words) for standing, words in said.items()}
+    width = max(len(word) for word in shown.values())
     lines = [_("DNS records:")]
     for check in report.records:
         record = check.record
+        word = shown[check.standing].ljust(width)
         if check.standing is Standing.MISSING:
-            lines.append(f"  {check.standing:<13} {_('add:')} {record.line}")
+            lines.append(f"  {word} {_('add:')} {record.line}")
         elif check.standing is Standing.DIFFERENT:
-            lines.append(f"  {check.standing:<13} {_('change to:')} {record.line}")
-            lines += [f"  {'':<13} {_('published:')} {value}" for value in check.published]
+            lines.append(f"  {word} {_('change to:')} {record.line}")
+            lines += [f"  {'':<{width}} {_('published:')} {value}" for value in check.published]
         elif check.standing is Standing.EXTRA:
-            lines.append(f"  {check.standing:<13} {_('remove:')} {record.line}")
+            lines.append(f"  {word} {_('remove:')} {record.line}")
         else:
-            lines.append(f"  {check.standing:<13} {record.line}")
+            lines.append(f"  {word} {record.line}")
     lines.append(_("Files:"))
     for item in report.files:
         detail = f" ({item.detail})" if item.detail else ""
-        lines.append(f"  {item.standing:<13} {item.url}{detail}")
+        lines.append(f"  {shown[item.standing].ljust(width)} {item.url}{detail}")
     if report.check is not None:
         lines.append(_("What a client gets now (mailhop check):"))
         relay = [r.probe for r in report.check.relay if r.probe is not None]

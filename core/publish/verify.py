@@ -30,6 +30,7 @@ import dns.rdataclass
 
 from ..common.address import parse_address
 from ..common.fields import join_txt
+from ..common.i18n import _
 from ..dns.dnssec import load_root_anchors
 from ..dns.resolver import DnsAnswer, Resolver, system_upstream
 from ..net.fetch import Fetcher, FetchResult
@@ -167,7 +168,7 @@ def _file_check(item: PublishedFile, url: str, result: FetchResult) -> FileCheck
     https = result.all_https
     same = _same_policy(item.body, body) if item.name == "mta-sts.txt" else body == item.body
     if not same:
-        return FileCheck(item, url, Standing.DIFFERENT, "the published bytes differ")
+        return FileCheck(item, url, Standing.DIFFERENT, _("the published bytes differ"))
     return FileCheck(item, url, Standing.AUTHENTICATED if https else Standing.MATCHING, "")
 
 
