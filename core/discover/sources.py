@@ -15,7 +15,6 @@ from .report import Attempt, Source
 from .source_autoconfig import autoconfig, http_autoconfig, ispdb, well_known
 from .source_autodiscover import autodiscover
 from .source_context import SourceContext
-from .source_dns import tlsa
 from .source_dns_info import smimea_or_openpgpkey, tls_rpt
 from .source_guess import guess
 from .source_mtasts import mta_sts
@@ -23,6 +22,7 @@ from .source_mx import mx
 from .source_mx_derived import mx_derived
 from .source_pacc import pacc
 from .source_srv import srv
+from .source_tlsa import tlsa
 from .source_wkd import wkd
 
 __all__ = ["SOURCES", "Sources"]

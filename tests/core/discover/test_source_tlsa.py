@@ -1,4 +1,4 @@
-"""source_dns.tlsa: DANE's TLSA records for a server behind an alias (RFC 7671 section 7,
+"""source_tlsa.tlsa: DANE's TLSA records for a server behind an alias (RFC 7671 section 7,
 RFC 7672 section 2.2.2), against the lab's tree of zones signed by real signers.
 
     mx-alias.knot-rsa.test    CNAME mx.knot-ecdsa.test       TLSA only at the target
@@ -19,7 +19,7 @@ import pytest
 from mailhop.core.common.address import parse_address
 from mailhop.core.discover.report import Attempt, Auth, Status, TlsaQuestion
 from mailhop.core.discover.source_context import SourceContext
-from mailhop.core.discover.source_dns import tlsa
+from mailhop.core.discover.source_tlsa import tlsa
 from mailhop.core.dns.dnssec import TrustAnchor
 from mailhop.core.dns.resolver import Resolver, Upstream
 from mailhop.core.net.fetch import Fetcher
