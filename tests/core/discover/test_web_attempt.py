@@ -1,4 +1,4 @@
-"""The HTTP(S) sources against the lab: how a fetch that went wrong becomes an attempt."""
+"""How a fetch that went wrong becomes an attempt (web_attempt.fetch_failure), against the lab."""
 
 from __future__ import annotations
 
