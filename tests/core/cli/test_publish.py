@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from mailhop.core.common.model import Service
 from mailhop.core.export.lint import lint
@@ -88,3 +92,26 @@ def test_verify_alone_takes_the_servers_the_domain_names_and_finds_nothing_missi
     assert "Nothing is missing." in done.stdout
     assert "authenticated _993._tcp.mail.pubimap.test. 3600 IN TLSA 3 1 1 " in done.stdout
     assert "mail.pubimap.test:25 (relay, starttls): tier A, dane-ee" in done.stdout
+
+
+def test_a_next_key_file_adds_its_tlsa_line_beside_the_current_one(
+    lab: LabInfo, tmp_path: Path
+) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    spki = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    (tmp_path / "next.pem").write_bytes(pem)
+    out = tmp_path / "out"
+    next_key = f"mail.pubpop.test={tmp_path / 'next.pem'}"
+    done = run("publish", "pubpop.test", *SERVERS, "--output", str(out),
+               "--next-key", next_key, *lab_options(lab))  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = (out / "zones.txt").read_text().splitlines()
+    wanted = f"_995._tcp.mail.pubpop.test. 3600 IN TLSA 3 1 1 {hashlib.sha256(spki).hexdigest()}"
+    assert wanted in lines
+    assert len([line for line in lines if line.startswith("_995._tcp.")]) == 2
+    assert "--next-key" in (out / "README.txt").read_text()
