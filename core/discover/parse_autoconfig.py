@@ -33,7 +33,6 @@ Theory of operation
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
 from ..common.failure import Failure
@@ -51,7 +50,6 @@ from ..common.fields import (
     validate_username,
 )
 from ..common.model import (
-    STANDARD_PORTS,
     AuthMethod,
     AutoconfigResult,
     IssueCode,
@@ -61,8 +59,9 @@ from ..common.model import (
     ServerCandidate,
     Service,
 )
+from .candidates import entry_candidates, without_repeats
 
-__all__ = ["entry_candidates", "parse_autoconfig", "without_repeats"]
+__all__ = ["parse_autoconfig"]
 
 _SERVICES = {
     "incomingServer": {"imap": Service.IMAP, "pop3": Service.POP3},
@@ -169,51 +168,6 @@ def _required(entry: Element, tag: str) -> str:
     return _leaf_text(element)
 
 
-def entry_candidates(
-    service: Service,
-    hostname: str,
-    port: int,
-    security: Security,
-    *,
-    plaintext: bool,
-    username: str | None,
-    auth_methods: Sequence[AuthMethod],
-    order: int,
-) -> list[ServerCandidate]:
-    """One published server entry as candidates: the entry itself or, when the source
-    published it only without TLS, its host on the protocol's standard TLS endpoints
-    (``from_plaintext``). Shared by the autoconfig, Autodiscover and PACC parsers."""
-    endpoints = STANDARD_PORTS[service] if plaintext else ((port, security),)
-    return [
-        ServerCandidate(
-            service=service,
-            hostname=hostname,
-            port=tls_port,
-            security=tls_security,
-            username=username,
-            auth_methods=tuple(auth_methods),
-            order=order,
-            from_plaintext=plaintext,
-        )
-        for tls_port, tls_security in endpoints
-    ]
-
-
-def without_repeats(candidates: list[ServerCandidate]) -> list[ServerCandidate]:
-    """A derived endpoint the document also lists with TLS itself is the document's own;
-    two plaintext entries for one host give its standard endpoints once."""
-    seen = {(c.service, c.hostname, c.port, c.security) for c in candidates if not c.from_plaintext}
-    kept: list[ServerCandidate] = []
-    for cand in candidates:
-        key = (cand.service, cand.hostname, cand.port, cand.security)
-        if cand.from_plaintext:
-            if key in seen:
-                continue
-            seen.add(key)
-        kept.append(cand)
-    return kept
-
-
 def _server(
     entry: Element,
     order: int,
@@ -243,14 +197,8 @@ def _server(
         )
         hostname = validate_hostname(raw_host)
         port = validate_port(_required(entry, "port").strip())
-        username = None
-        user_element = _single(entry, "username")
-        if user_element is not None:
-            raw_user, more = substitute_placeholders(
-                _leaf_text(user_element), local_part=local_part, domain=domain, where=where
-            )
-            username = validate_username(raw_user)
-            found += more
+        username, more = _username(entry, local_part, domain, where)
+        found += more
         methods = _auth_methods(entry)
     except FieldError as exc:
         issues.append(ParseIssue(exc.code, f"entry dropped: {exc.message}", where, dropped=True))
@@ -275,6 +223,19 @@ def _server(
         auth_methods=methods,
         order=order,
     )
+
+
+def _username(
+    entry: Element, local_part: str, domain: str, where: str
+) -> tuple[str | None, tuple[ParseIssue, ...]]:
+    """The entry's user name with the placeholders filled in, or None when it gives none."""
+    element = _single(entry, "username")
+    if element is None:
+        return None, ()
+    raw, found = substitute_placeholders(
+        _leaf_text(element), local_part=local_part, domain=domain, where=where
+    )
+    return validate_username(raw), found
 
 
 def _socket_type(entry: Element) -> tuple[FieldError | None, Security]:

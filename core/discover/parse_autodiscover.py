@@ -65,7 +65,7 @@ from ..common.model import (
     Service,
     standard_port,
 )
-from .parse_autoconfig import entry_candidates, without_repeats
+from .candidates import entry_candidates, without_repeats
 
 __all__ = ["OUTLOOK_NS", "RESPONSE_NS", "parse_autodiscover"]
 

@@ -64,7 +64,7 @@ from ..common.model import (
     standard_port,
 )
 from ..common.untrusted import UntrustedDataError, read_json
-from .parse_autoconfig import entry_candidates, without_repeats
+from .candidates import entry_candidates, without_repeats
 
 __all__ = ["PaccRecord", "PaccRecordResult", "parse_pacc", "parse_pacc_record"]
 
