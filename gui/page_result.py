@@ -28,9 +28,8 @@ from .untrusted import item, label, set_item_tooltip, set_text
 if TYPE_CHECKING:  # types only: the page is built before any check has loaded the core
     from mailhop.core.account.account import AccountChoice
     from mailhop.core.account.approval import ApprovalRequest
-    from mailhop.core.probe.probe_report import EndpointProbe, VerifiedBy
+    from mailhop.core.probe.probe_report import EndpointProbe
     from mailhop.core.run.check import CheckReport
-    from mailhop.core.verdict.verdict import ServiceVerdict
 
 __all__ = ["ResultPage"]
 
@@ -43,18 +42,6 @@ def headline(level: str) -> str:
         "warn": tr("Usable, but read the warnings"),
         "block": tr("This account cannot be set up safely"),
     }[level]
-
-
-def short_verified(how: VerifiedBy) -> str:
-    """How the chosen server's key was verified, short enough for a leg card; the certificate
-    view has the full words (core/verdict/labels.py HOW_VERIFIED)."""
-    from mailhop.core.probe.probe_report import VerifiedBy
-
-    return {
-        VerifiedBy.DANE_EE: tr("verified by DANE: the key the domain pinned in signed DNS"),
-        VerifiedBy.DANE_TA: tr("verified by DANE: the authority the domain pinned in signed DNS"),
-        VerifiedBy.PKIX: tr("verified by a certificate authority this computer trusts"),
-    }[how]
 
 
 class ResultPage(QWidget):
@@ -176,53 +163,18 @@ class ResultPage(QWidget):
             self.back_button.setFocus()
 
     def _legs(self, report: CheckReport) -> None:
-        from mailhop.core.common.lookalike import shown_host
-        from mailhop.core.probe.dane_records import DaneOutcome
-        from mailhop.core.verdict.labels import SECURITY
+        # The cards say what the terminal says: one set of words in the core (verdict/words).
+        from mailhop.core.verdict.words import leg_lines, relay_lines
 
         verdict = report.verdict
-
-        def leg_lines(service_verdict: ServiceVerdict) -> tuple[str, list[str]]:
-            chosen = service_verdict.chosen
-            level = service_verdict.level.value
-            if chosen is None:
-                tried = len(service_verdict.probes)
-                return level, [tr("No server passed the checks ({n} tried).").format(n=tried)]
-            entry = chosen.entry
-            how = chosen.authenticated_by
-            lines = [
-                entry.name.shown,  # U-label (A-label) for an IDN: rule 4
-                tr("port {port}, {security}").format(
-                    port=entry.port, security=SECURITY[entry.security]
-                ),
-                short_verified(how) if how else tr("not verified"),
-                # An IMAP [ALERT] from the check (RFC 3501 7.1): the server's quoted words.
-                *(
-                    tr("alert: {said}").format(said=alert.said())
-                    for alert in chosen.dialogue.alerts
-                ),
-            ]
-            return level, [line for line in lines if line]
-
-        self.legs.submission.show_leg(*leg_lines(verdict.submission))
-        self.legs.access.show_leg(*leg_lines(verdict.access))
+        for card, leg in (
+            (self.legs.submission, verdict.submission),
+            (self.legs.access, verdict.access),
+        ):
+            card.show_leg(leg.level.value, list(leg_lines(leg)))
         relay = verdict.relay
-        lines = []
-        for host in relay.hosts[:3]:
-            probe = host.probe
-            state = tr("not probed")
-            if probe is not None:
-                state = (
-                    tr("failed: {why}").format(why=probe.failure.detail)
-                    if probe.failure
-                    else "STARTTLS"
-                    + (", DANE" if probe.dane.outcome is DaneOutcome.MATCHED else "")
-                )
-            sts = f", MTA-STS {host.mta_sts_mode.value}" if host.mta_sts_mode else ""
-            lines.append(f"{shown_host(host.host)}: {state}{sts}")
-        self.legs.relay.show_leg(
-            relay.level.value if relay.hosts else "none", lines or [tr("No MX host found.")]
-        )
+        level = relay.level.value if relay.hosts else "none"
+        self.legs.relay.show_leg(level, list(relay_lines(relay))[:3])
 
     def _origins(self, report: CheckReport, choice: AccountChoice) -> None:
         from mailhop.core.verdict.labels import SECURITY, TIER, provenance_label

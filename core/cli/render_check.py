@@ -5,11 +5,11 @@ from __future__ import annotations
 from ..common.i18n import _, ngettext
 from ..common.lookalike import shown_host
 from ..common.text import one_line
-from ..probe.dane_records import DaneOutcome
-from ..probe.probe_report import EndpointProbe, VerifiedBy, reference_words
+from ..probe.probe_report import EndpointProbe, reference_words
 from ..run.check import CheckReport
-from ..verdict.labels import HOW_VERIFIED, LEVEL_WORDS, SECURITY
+from ..verdict.labels import LEVEL_WORDS
 from ..verdict.verdict import RelayVerdict, ServiceVerdict
+from ..verdict.words import leg_lines, relay_lines
 
 __all__ = ["render_check"]
 
@@ -51,31 +51,16 @@ def render_check(report: CheckReport) -> str:
 
 def _leg(title: str, verdict: ServiceVerdict) -> list[str]:
     lines = [_("{title}: {level}").format(title=title, level=LEVEL_WORDS[verdict.level])]
-    chosen = verdict.chosen
-    if chosen is None:
-        tried = len(verdict.probes)
-        none = ngettext(
-            "no server passed the checks ({count} tried)",
-            "no server passed the checks ({count} tried)",
-            tried,
-        )
-        lines.append("  " + (none.format(count=tried) if tried else _("none found")))
-    else:
-        lines += _endpoint(chosen)
+    lines += ["  " + line for line in leg_lines(verdict)]  # the window's card says the same
+    if verdict.chosen is not None:
+        lines += ["  " + line for line in _details(verdict.chosen)]
     return [*lines, ""]
 
 
-def _endpoint(probe: EndpointProbe) -> list[str]:
-    entry = probe.entry
-    security = SECURITY[entry.security]
-    host = entry.name.shown  # U-label (A-label) for an IDN, never only one of them
-    tls_version = probe.connection.tls_version
-    lines = [f"  {host}:{entry.port}  {security}, {tls_version or _('no TLS')}"]
-    how = probe.authenticated_by
-    if how is not None:
-        lines.append("  " + _("verified by {how}").format(how=HOW_VERIFIED[how]))
-        if how is not VerifiedBy.PKIX and probe.pkix.valid:
-            lines.append("  " + _("the certificate also verifies with this computer's trust store"))
+def _details(probe: EndpointProbe) -> list[str]:
+    """What the terminal adds below the card's lines: the certificate, the name checked and
+    the sign-in methods offered (the window shows these in its certificate view)."""
+    lines = []
     if probe.cert is not None:
         cert = probe.cert
         days = ngettext(
@@ -84,8 +69,7 @@ def _endpoint(probe: EndpointProbe) -> list[str]:
             cert.days_left,
         )
         lines.append(
-            "  "
-            + days.format(
+            days.format(
                 subject=one_line(cert.subject),
                 issuer=one_line(cert.issuer),
                 until=cert.not_after[:10],
@@ -93,37 +77,20 @@ def _endpoint(probe: EndpointProbe) -> list[str]:
                 key=cert.key,
             )
         )
-        lines.append("  " + _("key pin (SPKI SHA-256): {pin}").format(pin=cert.spki_sha256))
+        lines.append(_("key pin (SPKI SHA-256): {pin}").format(pin=cert.spki_sha256))
+    entry = probe.entry
     lines.append(
-        "  "
-        + _("name checked: {host}, {reference}").format(host=host, reference=reference_words(entry))
+        _("name checked: {host}, {reference}").format(
+            host=entry.name.shown, reference=reference_words(entry)
+        )
     )
     if probe.dialogue.auth_mechanisms:
         offered = one_line(" ".join(probe.dialogue.auth_mechanisms))
-        lines.append("  " + _("sign-in methods offered: {methods}").format(methods=offered))
-    # RFC 3501 section 7.1: the person must see an [ALERT]; as the server's quoted words.
-    alerts = probe.dialogue.alerts
-    lines += ["  " + _("alert: {said}").format(said=one_line(alert.said())) for alert in alerts]
+        lines.append(_("sign-in methods offered: {methods}").format(methods=offered))
     return lines
 
 
 def _relay(title: str, verdict: RelayVerdict) -> list[str]:
     lines = [_("{title}: {level}").format(title=title, level=LEVEL_WORDS[verdict.level])]
-    if not verdict.hosts:
-        lines.append("  " + _("no MX host found"))
-    for relay in verdict.hosts:
-        probe = relay.probe
-        state = _("not probed")
-        if probe is not None:
-            if probe.failure is not None:
-                state = _("failed: {detail}").format(detail=one_line(probe.failure.detail))
-            else:
-                state = f"STARTTLS, {probe.connection.tls_version}"
-                if probe.dane.outcome is DaneOutcome.MATCHED:
-                    state += ", " + _("DANE matched")
-        policy = ""
-        if relay.mta_sts_mode is not None:
-            listed = _("listed") if relay.mta_sts_match else _("NOT listed")
-            policy = f"; MTA-STS {relay.mta_sts_mode.value}, {listed}"
-        lines.append(f"  {shown_host(relay.host)}:25  {state}{policy}")
+    lines += ["  " + line for line in relay_lines(verdict)]
     return [*lines, ""]

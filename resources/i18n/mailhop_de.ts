@@ -434,18 +434,6 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Dieses Konto lässt sich nicht sicher einrichten</translation>
     </message>
     <message>
-        <source>verified by DANE: the key the domain pinned in signed DNS</source>
-        <translation>durch DANE geprüft: der Schlüssel, den die Domain im signierten DNS festlegt</translation>
-    </message>
-    <message>
-        <source>verified by DANE: the authority the domain pinned in signed DNS</source>
-        <translation>durch DANE geprüft: die Zertifizierungsstelle, die die Domain im signierten DNS festlegt</translation>
-    </message>
-    <message>
-        <source>verified by a certificate authority this computer trusts</source>
-        <translation>durch eine Zertifizierungsstelle geprüft, der dieser Computer vertraut</translation>
-    </message>
-    <message>
         <source>Where each setting came from</source>
         <translation>Herkunft jeder Einstellung</translation>
     </message>
@@ -508,34 +496,6 @@ Python {python}, Qt for Python {qt}</translation>
     <message>
         <source>Nothing can be set up: {why}.</source>
         <translation>Es kann nichts eingerichtet werden: {why}.</translation>
-    </message>
-    <message>
-        <source>No server passed the checks ({n} tried).</source>
-        <translation>Kein Server hat die Prüfungen bestanden ({n} versucht).</translation>
-    </message>
-    <message>
-        <source>port {port}, {security}</source>
-        <translation>Port {port}, {security}</translation>
-    </message>
-    <message>
-        <source>not verified</source>
-        <translation>nicht geprüft</translation>
-    </message>
-    <message>
-        <source>alert: {said}</source>
-        <translation>Hinweis: {said}</translation>
-    </message>
-    <message>
-        <source>not probed</source>
-        <translation>nicht getestet</translation>
-    </message>
-    <message>
-        <source>failed: {why}</source>
-        <translation>fehlgeschlagen: {why}</translation>
-    </message>
-    <message>
-        <source>No MX host found.</source>
-        <translation>Kein MX-Host gefunden.</translation>
     </message>
     <message>
         <source>Incoming server</source>

@@ -434,18 +434,6 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Ce compte ne peut pas être configuré en toute sécurité</translation>
     </message>
     <message>
-        <source>verified by DANE: the key the domain pinned in signed DNS</source>
-        <translation>vérifié par DANE : la clé que le domaine a fixée dans un DNS signé</translation>
-    </message>
-    <message>
-        <source>verified by DANE: the authority the domain pinned in signed DNS</source>
-        <translation>vérifié par DANE : l’autorité que le domaine a fixée dans un DNS signé</translation>
-    </message>
-    <message>
-        <source>verified by a certificate authority this computer trusts</source>
-        <translation>vérifié par une autorité de certification reconnue par cet ordinateur</translation>
-    </message>
-    <message>
         <source>Where each setting came from</source>
         <translation>Provenance de chaque paramètre</translation>
     </message>
@@ -508,34 +496,6 @@ Python {python}, Qt for Python {qt}</translation>
     <message>
         <source>Nothing can be set up: {why}.</source>
         <translation>Rien ne peut être configuré : {why}.</translation>
-    </message>
-    <message>
-        <source>No server passed the checks ({n} tried).</source>
-        <translation>Aucun serveur n’a passé les vérifications ({n} essayés).</translation>
-    </message>
-    <message>
-        <source>port {port}, {security}</source>
-        <translation>port {port}, {security}</translation>
-    </message>
-    <message>
-        <source>not verified</source>
-        <translation>non vérifié</translation>
-    </message>
-    <message>
-        <source>alert: {said}</source>
-        <translation>alerte : {said}</translation>
-    </message>
-    <message>
-        <source>not probed</source>
-        <translation>non testé</translation>
-    </message>
-    <message>
-        <source>failed: {why}</source>
-        <translation>échec : {why}</translation>
-    </message>
-    <message>
-        <source>No MX host found.</source>
-        <translation>Aucun hôte MX trouvé.</translation>
     </message>
     <message>
         <source>Incoming server</source>

@@ -43,3 +43,16 @@ def test_every_host_on_the_result_page_is_shown_by_both_names(qtbot: Any, lab: L
         page.origins.topLevelItem(i).text(1) for i in range(page.origins.topLevelItemCount())
     ]
     assert any("(imap.xn--prvider-bjg.test)" in value for value in origins), origins
+
+
+def test_the_leg_cards_say_what_the_terminal_says(qtbot: Any, lab: LabInfo) -> None:
+    from mailhop.core.verdict.words import leg_lines, relay_lines
+
+    page = ResultPage()
+    qtbot.addWidget(page)
+    report = run_check(lab, "alice@healthy.test")
+    page.show_report(report)
+    verdict = report.verdict
+    assert page.legs.submission.lines.text() == "\n".join(leg_lines(verdict.submission))
+    assert page.legs.access.lines.text() == "\n".join(leg_lines(verdict.access))
+    assert page.legs.relay.lines.text() == "\n".join(relay_lines(verdict.relay)[:3])

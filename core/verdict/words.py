@@ -1,0 +1,85 @@
+"""What a verdict's legs say, in one place for both front ends.
+
+The terminal (``cli/render_check``) and the window's leg cards (``gui/page_result``) show
+the same facts about each leg: which server, over what, how its key was verified, what it
+alerted, and for the relay leg each MX host's state. They call these functions, so the
+two say it in the same words, in the person's language (``common.i18n``), with every
+value from outside (host names, server text, failure details) escaped by
+``common.text.one_line``. The CLI adds the certificate's details below these lines.
+"""
+
+from __future__ import annotations
+
+from ..common.i18n import _, ngettext
+from ..common.lookalike import shown_host
+from ..common.text import one_line
+from ..probe.dane_records import DaneOutcome
+from ..probe.probe_report import EndpointProbe, RelayProbe, VerifiedBy
+from .labels import HOW_VERIFIED, SECURITY
+from .verdict import RelayVerdict, ServiceVerdict
+
+__all__ = ["alert_lines", "endpoint_line", "leg_lines", "relay_lines", "verified_line"]
+
+
+def endpoint_line(probe: EndpointProbe) -> str:
+    """``imap.example.com:993  TLS, TLSv1.3``: the host by both its names for an IDN."""
+    entry = probe.entry
+    tls = probe.connection.tls_version or _("no TLS")
+    return f"{entry.name.shown}:{entry.port}  {SECURITY[entry.security]}, {one_line(tls)}"
+
+
+def verified_line(how: VerifiedBy | None) -> str:
+    """How the server's key was verified, or that it was not."""
+    if how is None:
+        return _("not verified")
+    return _("verified by {how}").format(how=HOW_VERIFIED[how])
+
+
+def alert_lines(probe: EndpointProbe) -> tuple[str, ...]:
+    """Each IMAP [ALERT] the server sent over TLS, as its quoted words (RFC 3501 7.1: the
+    person must see them)."""
+    return tuple(
+        _("alert: {said}").format(said=one_line(alert.said())) for alert in probe.dialogue.alerts
+    )
+
+
+def leg_lines(verdict: ServiceVerdict) -> tuple[str, ...]:
+    """A client leg (sending or receiving): the chosen server, how it was verified and its
+    alerts; or that none passed, and how many were tried."""
+    chosen = verdict.chosen
+    if chosen is None:
+        tried = len(verdict.probes)
+        none = ngettext(
+            "no server passed the checks ({count} tried)",
+            "no server passed the checks ({count} tried)",
+            tried,
+        )
+        return (none.format(count=tried) if tried else _("none found"),)
+    lines = [endpoint_line(chosen), verified_line(chosen.authenticated_by)]
+    if chosen.authenticated_by not in (None, VerifiedBy.PKIX) and chosen.pkix.valid:
+        lines.append(_("the certificate also verifies with this computer's trust store"))
+    return (*lines, *alert_lines(chosen))
+
+
+def relay_lines(verdict: RelayVerdict) -> tuple[str, ...]:
+    """The relay leg: one line per MX host, or that there is none."""
+    if not verdict.hosts:
+        return (_("no MX host found"),)
+    return tuple(_relay_line(relay) for relay in verdict.hosts)
+
+
+def _relay_line(relay: RelayProbe) -> str:
+    """``mx.example.com:25  STARTTLS, TLSv1.3, DANE matched; MTA-STS enforce, listed``."""
+    probe = relay.probe
+    state = _("not probed")
+    if probe is not None and probe.failure is not None:
+        state = _("failed: {detail}").format(detail=one_line(probe.failure.detail))
+    elif probe is not None:
+        state = f"STARTTLS, {one_line(probe.connection.tls_version or '')}".rstrip(", ")
+        if probe.dane.outcome is DaneOutcome.MATCHED:
+            state += ", " + _("DANE matched")
+    policy = ""
+    if relay.mta_sts_mode is not None:
+        listed = _("listed") if relay.mta_sts_match else _("NOT listed")
+        policy = f"; MTA-STS {relay.mta_sts_mode.value}, {listed}"
+    return f"{shown_host(relay.host)}:25  {state}{policy}"
