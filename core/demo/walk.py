@@ -1,6 +1,6 @@
 """``mailhop demo --cli``: the offline demo walked through in the terminal.
 
-Starts the demo domain (demo.py), then runs the very stages ``mailhop check``, ``setup``
+Starts the demo domain (demo/domain.py), then runs the very stages ``mailhop check``, ``setup``
 and ``export`` run (check -> render_check, run_setup, the exporters), against the demo's
 resolver, trust anchor and CA, with the demo's in-memory keyring and temporary folders. It
 adds nothing to the pipeline: what the demo shows is what mailhop does for a real domain.
@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import getpass
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ..account.approval import ApprovalRequest
     from ..account.profile import AccountProfile
     from ..account.secrets import Password
+    from ..common.address import EmailAddress
+    from ..run.check import CheckReport
     from .domain import DemoDomain
 
 __all__ = ["EXPORTS", "run_demo_cli"]
@@ -43,13 +45,13 @@ def run_demo_cli(
     read_secret: Callable[[str], str] = getpass.getpass,
     read_line: Callable[[str], str] = input,
 ) -> int:
-    """Run the demo in the terminal; the exit code follows ``mailhop setup``'s (cli.py).
+    """Run the demo in the terminal; the exit code follows ``mailhop setup``'s (cli/exit_codes.py).
 
     `export_dir`: where the exports go and stay; by default the demo's temporary folder,
     removed when the demo ends. `read_secret` and `read_line` are used only when
     `interactive` (the password prompt, and the pause before the end).
     """
-    from ..cli import main as cli
+    from ..cli.exit_codes import EXIT_NOT_SET_UP
     from .domain import start_demo
 
     started = time.monotonic()
@@ -63,7 +65,7 @@ def run_demo_cli(
                     read_line(_("Press Enter to end the demo (its folder is removed then). "))
     except OSError as exc:  # a loopback socket refused: nothing the person can fix here
         print(_("mailhop: the demo domain could not run: {reason}").format(reason=exc), file=out)
-        return cli.EXIT_NOT_SET_UP
+        return EXIT_NOT_SET_UP
     if export_dir:
         ended = _(
             "The demo has ended: its servers stopped and its folder is gone; the exports stay "
@@ -119,11 +121,9 @@ def _walk(
     export_dir: Path | None,
     read_secret: Callable[[str], str],
 ) -> int:
-    from ..account.secrets import InvalidPassword, Password
-    from ..account.setup import SetupStatus, run_setup
-    from ..cli import main as cli
+    """The three steps, each as its command would run it; the exit code is setup's."""
+    from ..cli import exit_codes
     from ..cli.render_check import render_check
-    from ..cli.render_login import render_logins
     from ..common.address import parse_address
     from ..run.check import check
     from ..verdict.verdict import Level
@@ -134,12 +134,32 @@ def _walk(
     report = asyncio.run(check(address, demo.options))
     out.write(render_check(report))
     if report.verdict.level is Level.BLOCK:
-        return cli.EXIT_BLOCKED
+        return exit_codes.EXIT_BLOCKED
+    step = _("Step 2 of 3, setup (as `mailhop setup`): sign-in test, keyring, profile")
+    print(f"\n{step}\n", file=out)
+    profile = _set_up(
+        out, demo, report, _password_asker(out, demo, address, interactive, read_secret)
+    )
+    if isinstance(profile, int):
+        return profile
+    print("\n" + _("Step 3 of 3, exports (as `mailhop export`):") + "\n", file=out)
+    if not _export(out, profile, export_dir or demo.export_dir):
+        return exit_codes.EXIT_NOT_SET_UP
+    if report.verdict.level is Level.WARN:
+        return exit_codes.EXIT_NEEDS_APPROVAL
+    return exit_codes.EXIT_OK
 
-    async def ask_approval(request: ApprovalRequest) -> bool:
-        print(request.question(), file=out)
-        print(_("The demo does not approve unauthenticated settings on your behalf."), file=out)
-        return False
+
+def _password_asker(
+    out: TextIO,
+    demo: DemoDomain,
+    address: EmailAddress,
+    interactive: bool,
+    read_secret: Callable[[str], str],
+) -> Callable[[], Awaitable[Password]]:
+    """The demo's own password, or (interactive) what the person types: Enter for the
+    demo's, another to see the servers refuse it."""
+    from ..account.secrets import InvalidPassword, Password
 
     async def ask_password() -> Password:
         if not interactive:
@@ -160,8 +180,25 @@ def _walk(
             print(_("{reason}; using the demo's password instead.").format(reason=exc), file=out)
             return demo.password
 
-    step = _("Step 2 of 3, setup (as `mailhop setup`): sign-in test, keyring, profile")
-    print(f"\n{step}\n", file=out)
+    return ask_password
+
+
+def _set_up(
+    out: TextIO,
+    demo: DemoDomain,
+    report: CheckReport,
+    ask_password: Callable[[], Awaitable[Password]],
+) -> AccountProfile | int:
+    """Step 2 as `mailhop setup` runs it: the saved profile, or setup's exit code."""
+    from ..account.setup import SetupStatus, run_setup
+    from ..cli import exit_codes
+    from ..cli.render_login import render_logins
+
+    async def ask_approval(request: ApprovalRequest) -> bool:
+        print(request.question(), file=out)
+        print(_("The demo does not approve unauthenticated settings on your behalf."), file=out)
+        return False
+
     outcome = asyncio.run(
         run_setup(
             report,
@@ -176,7 +213,9 @@ def _walk(
         print(line, file=out)
     print(outcome.message, file=out)
     if outcome.status is not SetupStatus.SAVED or outcome.profile is None:
-        return cli.EXIT_BLOCKED if outcome.status is SetupStatus.BLOCKED else cli.EXIT_NOT_SET_UP
+        if outcome.status is SetupStatus.BLOCKED:
+            return exit_codes.EXIT_BLOCKED
+        return exit_codes.EXIT_NOT_SET_UP
     for ref in outcome.stored:
         stored = _("in {keyring}: service {service}, user {user}").format(
             keyring=outcome.keyring_name, service=ref.service, user=ref.username
@@ -184,10 +223,7 @@ def _walk(
         print(f"  {stored}", file=out)
     saved = _("the settings (no password) are in {path}").format(path=outcome.profile_path)
     print(f"  {saved}", file=out)
-    print("\n" + _("Step 3 of 3, exports (as `mailhop export`):") + "\n", file=out)
-    if not _export(out, outcome.profile, export_dir or demo.export_dir):
-        return cli.EXIT_NOT_SET_UP
-    return cli.EXIT_NEEDS_APPROVAL if report.verdict.level is Level.WARN else cli.EXIT_OK
+    return outcome.profile
 
 
 def _export(out: TextIO, profile: AccountProfile, folder: Path) -> bool:
