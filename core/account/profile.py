@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common.errors import StorageError
+from ..common.fields import FieldError, validate_hostname
 from ..common.files import write_atomically
 from ..common.lookalike import shown_host
 from ..common.untrusted import UntrustedDataError, read_json
@@ -192,7 +193,13 @@ def _read(path: Path) -> AccountProfile:
         raise
     except OSError as exc:
         raise ProfileError(f"the profile {path} cannot be read: {exc.strerror or exc}") from exc
-    return parse_profile(data, path)
+    profile = parse_profile(data, path)
+    # A file edited by hand is checked again before anything is exported from it: it must
+    # still be the account its name says (a changed address would export one account's
+    # servers under another's name and keyring entries).
+    if profile_path(profile.address, path.parent).name != path.name:
+        raise ProfileError(f"{path} is damaged: it holds the account {profile.address!r}")
+    return profile
 
 
 def render_profile(profile: AccountProfile) -> bytes:
@@ -314,9 +321,16 @@ def _endpoint(raw: dict[str, Any]) -> EndpointSetting:
     # type() rather than isinstance(): JSON true is not port 1.
     if type(port) is not int or not 1 <= port <= 65535:
         raise _FieldError(f"port {str(port)[:24]!r} is not a whole number 1-65535")
+    host = _text(raw, "host")
+    try:
+        # The rule every discovered host passed (fields.validate_hostname): a hand-edited
+        # host with a line break or a space would otherwise reach the line-based exports.
+        validate_hostname(host)
+    except FieldError as exc:
+        raise _FieldError(f"host {host[:64]!r}: {exc.message}") from None
     return EndpointSetting(
         service=_text(raw, "service"),
-        host=_text(raw, "host"),
+        host=host,
         port=port,
         security=_text(raw, "security"),
         username=_text(raw, "username"),

@@ -214,3 +214,27 @@ def test_one_bad_file_is_listed_with_its_path_and_hides_no_other(tmp_path: Path)
         "jo@example.com",
         "zoe@example.com",
     ]
+
+
+# -- a file edited by hand is checked again on load (issue 15) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ('"host": "mail.example.com"', '"host": "mail.example.com\\nProxyCommand x"'),
+        ('"host": "mail.example.com"', '"host": "mail example.com"'),
+        ('"host": "mail.example.com"', '"host": "*.example.com"'),
+        ('"address": "jo@example.com"', '"address": "eve@example.org"'),
+    ],
+)
+def test_a_hand_edited_profile_is_checked_again_on_load(
+    tmp_path: Path, edit: tuple[str, str]
+) -> None:
+    path = save_profile(PROFILE, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(ProfileError, match="damaged"):
+        load_profile("jo@example.com", tmp_path)
+    assert isinstance(list_profiles(tmp_path)[0], ProfileError)
