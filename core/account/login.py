@@ -74,7 +74,7 @@ from ..verdict.signin import decide_sign_in
 from .account import usernames as default_usernames
 from .approval import is_approved, unicode_domain
 from .login_codes import EHLO_NAME, MAX_ATTEMPTS, SAID_LIMIT, LoginCode, Secret, classify_refusal
-from .login_session import run_session
+from .login_session import SessionOutcome, run_session
 from .login_wire import Target, Wire
 from .oauth_sasl import BearerToken, SaslOAuthError
 
@@ -145,34 +145,12 @@ async def login_test(
     refusal = _refusal(probe, approved, bearer=isinstance(password, BearerToken))
     if refusal is not None:
         return _result(probe, refusal[0], refusal[1], began=began)
-    peer = probe.connection.peer
-    assert peer is not None and probe.cert is not None  # checked by _refusal
-    pinned_only = not probe.pkix.valid  # authenticated by DANE alone
-    target = Target(
-        service=entry.service,
-        host=entry.hostname,
-        port=entry.port,
-        implicit=entry.security is Security.IMPLICIT_TLS,
-        peer=check_addresses([peer])[0],
-        pin=probe.cert.spki_sha256.lower(),
-        context=_pinned_context() if pinned_only else context or client_context(extra_ca_file),
-        forms=forms,
-        deadline=deadline,
-    )
-    wire = Wire(target)
+    target = _target(probe, forms, deadline, context, extra_ca_file)
     if time.monotonic() >= deadline:
         advice = _("The deadline had passed before the login test began. Nothing was sent.")
         return _result(probe, LoginCode.TIMEOUT, advice, began=began)
-    task = asyncio.ensure_future(asyncio.to_thread(run_session, wire, password))
-    try:
-        done, _pending = await asyncio.wait({task}, timeout=max(0.0, deadline - time.monotonic()))
-        if not done:
-            wire.abort()  # the thread wakes at once and reports the timeout
-        outcome = await task
-    except asyncio.CancelledError:
-        wire.abort()  # the thread wakes at once; its task ends before the cancel goes on
-        await wait_through_cancel([task])
-        raise
+    wire = Wire(target)
+    outcome = await _run(wire, password, deadline)
     return LoginResult(
         service=entry.service,
         host=entry.hostname,
@@ -188,6 +166,47 @@ async def login_test(
         alerts=tuple(ServerAlert("IMAP", entry.hostname, text) for text in outcome.alerts),
         sasl_error=wire.sasl_error,
     )
+
+
+def _target(
+    probe: EndpointProbe,
+    forms: tuple[str, ...],
+    deadline: float,
+    context: ssl.SSLContext | None,
+    extra_ca_file: Path | None,
+) -> Target:
+    """Where and how to connect: the probe's very address, its key as the pin, and for a
+    server authenticated by DANE alone a context that checks only the pin."""
+    entry = probe.entry
+    peer = probe.connection.peer
+    assert peer is not None and probe.cert is not None  # checked by _refusal
+    pinned_only = not probe.pkix.valid  # authenticated by DANE alone
+    return Target(
+        service=entry.service,
+        host=entry.hostname,
+        port=entry.port,
+        implicit=entry.security is Security.IMPLICIT_TLS,
+        peer=check_addresses([peer])[0],
+        pin=probe.cert.spki_sha256.lower(),
+        context=_pinned_context() if pinned_only else context or client_context(extra_ca_file),
+        forms=forms,
+        deadline=deadline,
+    )
+
+
+async def _run(wire: Wire, password: Secret, deadline: float) -> SessionOutcome:
+    """The session in a worker thread; the deadline or a cancel aborts the wire, and the
+    thread has ended before this returns or the cancel goes on."""
+    task = asyncio.ensure_future(asyncio.to_thread(run_session, wire, password))
+    try:
+        done, _pending = await asyncio.wait({task}, timeout=max(0.0, deadline - time.monotonic()))
+        if not done:
+            wire.abort()  # the thread wakes at once and reports the timeout
+        return await task
+    except asyncio.CancelledError:
+        wire.abort()  # the thread wakes at once; its task ends before the cancel goes on
+        await wait_through_cancel([task])
+        raise
 
 
 def _refusal(

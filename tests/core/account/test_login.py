@@ -471,7 +471,7 @@ def redirected(lab: LabInfo, template: EndpointProbe, host: str) -> EndpointProb
     return dataclasses.replace(
         template,
         entry=dataclasses.replace(template.entry, hostname=host),
-        peer=address,
+        connection=dataclasses.replace(template.connection, peer=address),
         cert=dataclasses.replace(template.cert, spki_sha256=spki_sha256(lab, host)),
     )
 
@@ -587,7 +587,7 @@ def test_alerts_over_tls_reach_the_result_of_a_login_that_works(
     assert greeting == "<b>Maintenance</b> tonight \\x1b[2J\\u202eenod"
     assert at_login.startswith("<h1>Mailbox 95% full</h1> \\x1b[31m<a href=")
     # The check saw the greeting's alert too, on the probe record.
-    (probed,) = probe(checks("jo@alert.loginwords.test"), Service.IMAP, 993).alerts
+    (probed,) = probe(checks("jo@alert.loginwords.test"), Service.IMAP, 993).dialogue.alerts
     assert probed == result.alerts[0]
 
 
