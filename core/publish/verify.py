@@ -10,7 +10,8 @@ generated ones (an old SRV target, an old key) are listed as ``extra``.
 
 Each file is fetched over HTTPS as a client would (mailhop's fetcher: verified TLS, bounded,
 no redirect out of the domain): ``missing`` (no 200), ``different`` (other bytes; for the
-MTA-STS policy, other mx lines or version, since mode and max_age are the admin's to tune),
+MTA-STS policy, other mx lines or version, or mode `none`; testing or enforce and max_age are
+the admin's to tune),
 ``authenticated`` (the same, fetched over HTTPS with no redirect).
 
 Then the check itself runs (discovery, every server probed), so the admin sees what a client
@@ -19,7 +20,6 @@ now gets: each endpoint's tier and how its key was authenticated.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import time
 from dataclasses import dataclass
@@ -31,6 +31,7 @@ import dns.rdataclass
 from ..common.address import parse_address
 from ..common.fields import join_txt
 from ..common.i18n import _
+from ..common.tasks import gather_all
 from ..dns.dnssec import load_root_anchors
 from ..dns.resolver import DnsAnswer, Resolver, system_upstream
 from ..net.fetch import Fetcher, FetchResult
@@ -41,7 +42,7 @@ from .compose import PublishSet
 from .files import PublishedFile
 from .records import DnsRecord, Kind
 
-__all__ = ["FileCheck", "RecordCheck", "Standing", "VerifyReport", "verify"]
+__all__ = ["FileCheck", "RecordCheck", "Standing", "VerifyReport", "same_policy", "verify"]
 
 
 class Standing(enum.StrEnum):
@@ -93,13 +94,13 @@ async def verify(
         deadline=deadline,
     )
     keys = list(dict.fromkeys((r.owner.rstrip("."), r.rtype) for r in published.records))
-    answers = await asyncio.gather(*(resolver.lookup(name, rtype) for name, rtype in keys))
+    answers = await gather_all(*(resolver.lookup(name, rtype) for name, rtype in keys))
     by_key = dict(zip(keys, answers, strict=True))
     records = _record_checks(published.records, by_key)
     context = client_context(options.extra_ca_file)
     async with Fetcher(resolve=resolver.addresses, ssl_context=context) as fetcher:
         places = [(f, url) for f in published.files.files for url in f.urls]
-        results = await asyncio.gather(
+        results = await gather_all(
             *(fetcher.fetch(url, deadline=deadline, max_redirects=0) for _, url in places)
         )
     files = tuple(
@@ -166,23 +167,29 @@ def _file_check(item: PublishedFile, url: str, result: FetchResult) -> FileCheck
         why = result.error or (f"HTTP {result.status}" if result.status else "")
         return FileCheck(item, url, Standing.MISSING, why)
     https = result.all_https
-    same = _same_policy(item.body, body) if item.name == "mta-sts.txt" else body == item.body
+    same = same_policy(item.body, body) if item.name == "mta-sts.txt" else body == item.body
     if not same:
         return FileCheck(item, url, Standing.DIFFERENT, _("the published bytes differ"))
     return FileCheck(item, url, Standing.AUTHENTICATED if https else Standing.MATCHING, "")
 
 
-def _policy_fields(data: bytes) -> tuple[str, frozenset[str]]:
+def _policy_fields(data: bytes) -> tuple[str, bool, frozenset[str]]:
     version = ""
+    in_force = False
     mx: set[str] = set()
     for line in data.decode("utf-8", "replace").splitlines():
-        key, _, value = line.partition(":")
+        key, _colon, value = line.partition(":")
         if key.strip() == "version":
             version = value.strip()
+        elif key.strip() == "mode":
+            in_force = value.strip() in ("testing", "enforce")
         elif key.strip() == "mx":
             mx.add(value.strip().lower())
-    return version, frozenset(mx)
+    return version, in_force, frozenset(mx)
 
 
-def _same_policy(generated: bytes, live: bytes) -> bool:
+def same_policy(generated: bytes, live: bytes) -> bool:
+    """The live MTA-STS policy says what the generated one does: the same version and mx
+    hosts, in force. Mode (testing or enforce) and max_age are the admin's to tune; a policy
+    in mode `none` withdraws MTA-STS (RFC 8461 section 5), so it does not match."""
     return _policy_fields(generated) == _policy_fields(live)

@@ -13,6 +13,7 @@ from mailhop.core.discover.parse_pacc import parse_pacc
 from mailhop.core.publish.files import FileSet, render_files
 from mailhop.core.publish.gather import EndpointFacts, Gathered
 from mailhop.core.publish.request import PublishRequest, UsernameStyle
+from mailhop.core.publish.verify import same_policy
 
 
 def offered(service: Service, port: int, security: Security) -> EndpointFacts:
@@ -146,3 +147,11 @@ def test_a_pop3_only_domain_gets_no_autoconfig_since_thunderbird_for_android_rej
     assert any("Thunderbird for Android" in note for note in fileset.notes)
     assert fileset.named("user-agent-configuration.json") is not None
     assert all(f.ok for f in fileset.files)
+
+
+def test_a_live_policy_matches_whatever_its_mode_while_in_force_but_not_when_withdrawn() -> None:
+    generated = body(files(), "mta-sts.txt")
+    enforced = b"version: STSv1\nmode: enforce\nmx: mail.example.org\nmax_age: 31557600\n"
+    assert same_policy(generated, enforced)
+    assert not same_policy(generated, enforced.replace(b"mode: enforce", b"mode: none"))
+    assert not same_policy(generated, enforced.replace(b"mail.example.org", b"mx.example.org"))
