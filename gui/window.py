@@ -30,6 +30,8 @@ from .page_address import AddressPage
 from .untrusted import message_box, set_text
 
 if TYPE_CHECKING:  # types only: the core loads when a check starts, after the first paint
+    import concurrent.futures
+
     from PySide6.QtGui import QCloseEvent
 
     from mailhop.core.account.approval import ApprovalRequest
@@ -142,12 +144,16 @@ def _open_in_browser(url: str) -> None:
 class MainWindow(QMainWindow):
     # (url, until): the worker asks the GUI thread to open the system browser (queued).
     browser_wanted = Signal(str, str)
+    # (reason, answer future): the worker asks the person to approve a foreign issuer.
+    issuer_question = Signal(str, object)
 
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
         self.session = session or Session()
         self.open_url: Callable[[str], None] = _open_in_browser  # tests drive the browser
         self.browser_wanted.connect(self._show_browser)
+        self.issuer_question.connect(self._ask_issuer)
+        self.issuer_box: QMessageBox | None = None
         self._runner: AsyncRunner | None = None
         self.job: Job | None = None
         self.report: CheckReport | None = None
@@ -421,6 +427,8 @@ class MainWindow(QMainWindow):
         """OAuth2 in the window: the browser opens on the GUI thread (a queued signal), the
         page waits with Cancel until the deadline; a foreign issuer is approved only if the
         result page's approvals named its domain."""
+        import asyncio
+        import concurrent.futures
         import datetime
 
         from mailhop.core.account.oauth_signin import OAuthSetup, fetcher_factory
@@ -432,8 +440,12 @@ class MainWindow(QMainWindow):
             until = datetime.datetime.now() + datetime.timedelta(seconds=seconds)
             self.browser_wanted.emit(url, until.strftime("%H:%M"))
 
-        async def ask_issuer(issuer: IssuerAttempt) -> bool:
-            return issuer.registrable in approved
+        async def ask_issuer(issuer: IssuerAttempt) -> bool:  # on the worker thread
+            if issuer.registrable in approved:
+                return True
+            answer: concurrent.futures.Future[bool] = concurrent.futures.Future()
+            self.issuer_question.emit(issuer.reason, answer)
+            return await asyncio.wrap_future(answer)
 
         client_id = self.signin_page.client_id.text().strip() or None
         return OAuthSetup(
@@ -443,6 +455,24 @@ class MainWindow(QMainWindow):
             client_id=client_id,
             seconds=seconds,
         )
+
+    def _ask_issuer(self, reason: str, answer: concurrent.futures.Future[bool]) -> None:
+        """Approval of a sign-in service on another domain, named in full (rule 4); the
+        reason is words mailhop made around a checked host name, shown as plain text."""
+        box = message_box(
+            QMessageBox.Icon.Question, tr("Approve the sign-in service?"), reason, self
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def decided(result: int) -> None:
+            self.issuer_box = None
+            if not answer.done():
+                answer.set_result(result == QMessageBox.StandardButton.Yes)
+
+        box.finished.connect(decided)
+        self.issuer_box = box
+        box.open()
 
     def _show_browser(self, url: str, until: str) -> None:
         self.open_url(url)

@@ -886,6 +886,10 @@ Bitte melden Sie das; die technischen Details stehen im Protokoll des Programms.
         <translation>Dieses Passwort kann nicht verwendet werden: {why}.</translation>
     </message>
     <message>
+        <source>Approve the sign-in service?</source>
+        <translation>Den Anmeldedienst genehmigen?</translation>
+    </message>
+    <message>
         <source>Nothing was saved: {m}</source>
         <translation>Es wurde nichts gespeichert: {m}</translation>
     </message>

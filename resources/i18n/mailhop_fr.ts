@@ -886,6 +886,10 @@ Merci de signaler ce problème ; les détails techniques figurent dans le journa
         <translation>Ce mot de passe ne peut pas être utilisé : {why}.</translation>
     </message>
     <message>
+        <source>Approve the sign-in service?</source>
+        <translation>Approuver le service de connexion ?</translation>
+    </message>
+    <message>
         <source>Nothing was saved: {m}</source>
         <translation>Rien n’a été enregistré : {m}</translation>
     </message>

@@ -11,6 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtWidgets import QMessageBox
+
 from mailhop.core.account.secrets import MemoryKeyring
 from mailhop.gui.window import MainWindow, Session
 from tests.gui.conftest import wait_for_page
@@ -85,4 +87,54 @@ def test_the_page_waits_with_cancel_and_the_deadline_and_cancel_stores_nothing(
     page.stop.click()
     qtbot.waitUntil(lambda: "Cancelled" in page.status.text(), timeout=5000)
     assert "no sign-in was stored" in page.status.text()
+    assert keyring.services() == () and not page.next.isEnabled()
+
+
+def test_a_sign_in_service_on_another_domain_is_asked_about_by_name(
+    qtbot: Any,
+    open_window: Callable[[Session], MainWindow],
+    lab_session: Session,
+    keyring: MemoryKeyring,
+) -> None:
+    """foreign.oauthsignin.test's server names login.idp-elsewhere.test: the window asks,
+    naming the domain; No saves the settings untested and signs in nowhere."""
+    window = open_window(lab_session)
+    type_address(qtbot, window, "jo@foreign.oauthsignin.test")
+    wait_for_page(qtbot, window, window.result_page)
+    window.result_page.go.click()
+    seen: list[str] = []
+    window.open_url = seen.append
+    window.signin_page.go.click()
+    qtbot.waitUntil(lambda: window.issuer_box is not None, timeout=15000)
+    box = window.issuer_box
+    assert box is not None and "idp-elsewhere.test" in box.text()
+    box.button(QMessageBox.StandardButton.No).click()
+    page = window.signin_page
+    qtbot.waitUntil(page.next.isEnabled, timeout=15000)
+    assert "could not test the sign-in" in page.status.text() and not seen
+    assert keyring.services() == ()
+
+
+def test_approving_the_foreign_sign_in_service_signs_in_there(
+    qtbot: Any,
+    open_window: Callable[[Session], MainWindow],
+    lab_session: Session,
+    keyring: MemoryKeyring,
+    lab: LabInfo,
+) -> None:
+    """Yes: the browser opens at login.idp-elsewhere.test; its token is then refused by the
+    mail server (which accepts none), so nothing is stored and the page says why."""
+    window = open_window(lab_session)
+    type_address(qtbot, window, "jo@foreign.oauthsignin.test")
+    wait_for_page(qtbot, window, window.result_page)
+    window.result_page.go.click()
+    seen: list[str] = []
+    window.open_url = person_at_browser(lab, seen)
+    window.signin_page.go.click()
+    qtbot.waitUntil(lambda: window.issuer_box is not None, timeout=15000)
+    assert window.issuer_box is not None
+    window.issuer_box.button(QMessageBox.StandardButton.Yes).click()
+    page = window.signin_page
+    qtbot.waitUntil(lambda: "did not work" in page.status.text(), timeout=20000)
+    assert seen and seen[0].startswith("https://login.idp-elsewhere.test/authorize?")
     assert keyring.services() == () and not page.next.isEnabled()
