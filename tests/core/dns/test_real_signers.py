@@ -187,12 +187,12 @@ async def ask_both(world: Mapping[str, str], asked: list[Question]) -> list[Seen
 
 
 def table(seen: list[Seen]) -> str:
-    rows = [f"{'question':46} {'case':52} {'Unbound':9} {'mailhop':9} agree"]
+    rows = [f"{'question':46} {'case':60} {'Unbound':9} {'mailhop':9} agree"]
     for item in seen:
         q = item.question
         agree = "yes" if item.unbound is item.mailhop else "NO"
         rows.append(
-            f"{q.name + ' ' + q.rdtype:46} {q.what[:52]:52} {item.unbound.value:9} "
+            f"{q.name + ' ' + q.rdtype:46} {q.what[:60]:60} {item.unbound.value:9} "
             f"{item.mailhop.value:9} {agree}"
         )
     states = Counter(item.unbound.value for item in seen)
