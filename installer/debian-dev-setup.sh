@@ -9,11 +9,12 @@ cd "$(dirname "$0")/.."
 # Servers the test lab runs (DNS, mail), the firewall for black-holed hosts, and the tools
 # the tests call. Debian must not start the system's own instances of these daemons.
 # The keyring tests run gnome-keyring's Secret Service on a private D-Bus session bus and read
-# it back with libsecret's secret-tool (tests/keyring_session.py). isync, msmtp and neomutt are
-# real mail clients that read mailhop's exported settings in tests/core/test_real_clients.py;
-# tmux drives neomutt there like a person at a terminal. Thunderbird (ESR) runs there headless
-# on a profile made from the exported user.js, whose NSS database gets the lab CA and a client
-# certificate through libnss3-tools' certutil and pk12util.
+# it back with libsecret's secret-tool (tests/keyring_session.py). isync, msmtp, neomutt and aerc
+# are real mail clients that read mailhop's exported settings in tests/core/export/
+# test_real_clients*.py; tmux drives neomutt and aerc there like a person at a terminal.
+# Thunderbird (ESR) runs there headless on a profile made from the exported user.js, whose
+# NSS database gets the lab CA and a client certificate through libnss3-tools' certutil and
+# pk12util.
 packages=(
   iproute2 nftables openssl
   knot knot-dnsutils unbound
@@ -28,7 +29,7 @@ packages=(
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
   xvfb xauth imagemagick
-  isync msmtp neomutt tmux thunderbird libnss3-tools
+  isync msmtp neomutt aerc tmux thunderbird libnss3-tools
   # `make bundle` and tests/installer: PyInstaller refuses to run on Linux without binutils
   # (objdump, objcopy); x11-utils' xwininfo and xprop find the bundle's window and its icon;
   # the .desktop file and the AppStream metadata are checked with their validators.

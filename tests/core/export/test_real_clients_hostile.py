@@ -1,12 +1,13 @@
 """Hostile values through the real clients: each export is read by the installed msmtp,
-neomutt and isync, and every value must arrive byte for byte with nothing run (issue 15).
+neomutt, isync and aerc, and every value must arrive byte for byte with nothing run (issue 15).
 
 The values hold quotes, $(), backticks, %, backslash, ;, # and non-ASCII, in the display
 name, the user name and the address (a valid address may hold ' ` $ { } | # % &). Each client
 reads its file its own way: msmtp strips one pair of outer quotes and has no escapes (the
 old export escaped for isync's reader, so msmtp's passwordeval ran ``touch`` out of the
 address ``a'&touch${IFS}X&'b@evil.test``); neomutt expands $ and backticks in double quotes
-unless escaped; isync takes a backslash as "the next character literally".
+unless escaped; isync takes a backslash as "the next character literally"; aerc reads go-ini
+(a backquoted value is raw) and signs in with Go's IMAP client (its from: Go's net/mail).
 
 The password command is the one mailhop writes (secret-tool lookup ...). A stand-in
 secret-tool, first on PATH, records the argv it is run with and prints a known password: so
@@ -25,6 +26,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -38,8 +40,9 @@ from cryptography.x509.oid import NameOID
 
 from mailhop.core.account.profile import AccountProfile
 from mailhop.core.account.secrets import lookup_command, secret_ref
-from mailhop.core.export.unix import mbsync_rc, msmtp_rc, neomutt_rc
+from mailhop.core.export.unix import aerc_accounts, mbsync_rc, msmtp_rc, neomutt_rc
 from tests.core.export.test_outlook import IMAP, POP3, PROFILE
+from tests.core.export.test_real_clients import Tmux
 
 FAKE_PASSWORD = "pw-from-the-stand-in"  # noqa: S105 - the stand-in's, not a secret
 DISPLAY_NAMES = [
@@ -372,4 +375,35 @@ def test_isync_sends_every_value_byte_for_byte(profile: AccountProfile, stand_in
         shown
     )
     assert stand_in.calls() == [_expected_lookup(profile, "imap")], shown
+    stand_in.nothing_ran()
+
+
+# -- aerc: a terminal program, run in tmux; it signs in to the recording server at start -----
+
+
+@pytest.mark.parametrize("profile", CASES, ids=IDS)
+def test_aerc_sends_every_value_byte_for_byte(profile: AccountProfile, stand_in: StandIn) -> None:
+    server = RecordingImap(stand_in.root)
+    profile = replace(
+        profile, incoming=replace(profile.incoming, host="localhost", port=server.port)
+    )
+    config = stand_in.root / ".config" / "aerc"
+    config.mkdir(parents=True)
+    (config / "accounts.conf").write_text(aerc_accounts(profile, "linux"), encoding="utf-8")
+    (config / "accounts.conf").chmod(0o600)  # aerc refuses a file others can read
+    # Go's TLS takes its roots from SSL_CERT_FILE: the test's one addition, as for the others.
+    env = {**stand_in.env, "SSL_CERT_FILE": str(server.cert), "TERM": "xterm-256color"}
+    tmux = Tmux(stand_in.root, {**env, "XDG_CONFIG_HOME": str(stand_in.root / ".config")})
+    tmux.start(["aerc"])
+    try:
+        deadline = time.monotonic() + 30
+        while not server.credentials and time.monotonic() < deadline:
+            time.sleep(0.1)
+        screen = tmux.screen()
+    finally:
+        tmux.stop()
+    assert server.credentials == [(profile.incoming.username.encode(), FAKE_PASSWORD.encode())], (
+        screen
+    )
+    assert stand_in.calls() == [_expected_lookup(profile, "imap")], screen
     stand_in.nothing_ran()
