@@ -8,6 +8,7 @@ and the client's own test cases: autoconfig_rules and tests/data/peers/.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 from ..common.oauth2_providers import oauth2_host
@@ -60,7 +61,7 @@ def read_desktop(root: Element, local_part: str, domain: str) -> list[Reading]:
                 _reading(Effect.SKIPS, "unsupported-type", f"type {kind[:32]!r} is not read", where)
             )
             continue
-        problems = _entry(entry, kind, where)
+        problems = _entry(entry, where)
         found += problems
         if not any(p.effect is Effect.DROPS_ENTRY for p in problems):
             used[entry.tag] += 1
@@ -84,7 +85,7 @@ def _first(entry: Element, tag: str) -> str | None:
     return "[object Object]" if text is None else text
 
 
-def _entry(entry: Element, kind: str, where: str) -> list[Reading]:
+def _entry(entry: Element, where: str) -> list[Reading]:
     outgoing = entry.tag == "outgoingServer"
     found: list[Reading] = []
 
@@ -92,10 +93,14 @@ def _entry(entry: Element, kind: str, where: str) -> list[Reading]:
         found.append(_reading(Effect.DROPS_ENTRY, rule, message, where + at))
 
     raw_host = _first(entry, "hostname")
+    url = _first(entry, "url")
+    if raw_host is None and url is not None:
+        # ews, owa (and graph): the host comes from the <url> (readFromXML: new URL().host)
+        raw_host = urlsplit(url.strip()).hostname or ""
     host = desktop_host(raw_host) if raw_host is not None else None
-    if raw_host is None and kind != "graph":
+    if raw_host is None:
         drop("missing-field", "<hostname> is missing")
-    elif raw_host is not None and host is None:
+    elif host is None:
         drop("bad-hostname", f"hostname {raw_host[:64]!r}", "/hostname")
     if (entry.find("port") is not None or outgoing) and desktop_port(_first(entry, "port")) is None:
         drop("bad-port", f"port {(_first(entry, 'port') or '')[:16]!r} is not 1-65535", "/port")

@@ -250,6 +250,15 @@ def test_server_types_mailhop_does_not_configure_are_still_checked() -> None:
     )
     report = lint(_clientconfig(_imap() + ews))
     assert (RuleCode.BAD_HOSTNAME, Severity.WARN) in _by(report, TB)
+    # an ews entry may name its server by <url> alone: Thunderbird takes the URL's host
+    by_url = (
+        "<incomingServer type='ews'><url>https://ews.example.com/EWS/Exchange.asmx</url>"
+        "<socketType>SSL</socketType><username>%EMAILADDRESS%</username>"
+        "<authentication>password-cleartext</authentication></incomingServer>"
+    )
+    assert _by(lint(_clientconfig(_imap() + by_url)), TB) == set()
+    bad_url = by_url.replace("ews.example.com", "ews_1.example.com")
+    assert (RuleCode.BAD_HOSTNAME, Severity.WARN) in _by(lint(_clientconfig(bad_url)), TB)
 
 
 def test_dtd_bomb_and_xxe_are_refused_not_expanded() -> None:
