@@ -154,7 +154,7 @@ def walk_oauth(app: Any, window: Any, folder: Path, prefix: str, info: Any) -> N
     shown: list[str] = []
     window.open_url = shown.append  # the browser opens; nobody has signed in yet
     page.go.click()
-    pump(app, lambda: "waits until" in page.status.text(), timeout=30)
+    pump(app, lambda: page.status.toolTip().startswith("https://"), timeout=30)  # any language
     shoot(app, window, folder / f"{prefix}-4-signin-waiting.png")
     address = window.report.discovery.address.ascii
     password = next(a.password for s in info.scenarios for a in s.accounts if a.address == address)
