@@ -276,6 +276,9 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         for action in (accounts, settings, quit_action):
             menu.addAction(action)
+        publish = QAction(tr("&Publish a domain's settings…"), self)
+        publish.triggered.connect(self.open_publish)
+        self.menuBar().addMenu(tr("For a&dministrators")).addAction(publish)
         about = QAction(tr("&About mailhop"), self)
         about.setMenuRole(QAction.MenuRole.AboutRole)  # macOS moves it to the app menu
         about.triggered.connect(self.open_about)
@@ -558,6 +561,11 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.session = replace(self.session, settings=dialog.settings())
             self.address_page.allow_test_domains = dialog.settings().allow_test_domains
+
+    def open_publish(self) -> None:
+        from .dialog_publish import PublishDialog
+
+        PublishDialog(self.session, self.runner, self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.job is not None:

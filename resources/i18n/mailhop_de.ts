@@ -897,5 +897,105 @@ Bitte melden Sie das; die technischen Details stehen im Protokoll des Programms.
         <source>{n} s</source>
         <translation>{n} s</translation>
     </message>
+    <message>
+        <source>Publish a domain&apos;s settings</source>
+        <translation>Einstellungen einer Domain veröffentlichen</translation>
+    </message>
+    <message>
+        <source>the whole address</source>
+        <translation>die ganze Adresse</translation>
+    </message>
+    <message>
+        <source>the part before the @</source>
+        <translation>der Teil vor dem @</translation>
+    </message>
+    <message>
+        <source>testing (reports first)</source>
+        <translation>testing (zuerst Berichte)</translation>
+    </message>
+    <message>
+        <source>enforce</source>
+        <translation>enforce (durchsetzen)</translation>
+    </message>
+    <message>
+        <source>Accept a certificate only DANE-EE vouches for</source>
+        <translation>Ein Zertifikat akzeptieren, für das nur DANE-EE bürgt</translation>
+    </message>
+    <message>
+        <source>What to publish</source>
+        <translation>Was zu veröffentlichen ist</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Erzeugen</translation>
+    </message>
+    <message>
+        <source>&amp;Save files…</source>
+        <translation>Dateien &amp;speichern…</translation>
+    </message>
+    <message>
+        <source>Name at least one server.</source>
+        <translation>Nennen Sie mindestens einen Server.</translation>
+    </message>
+    <message>
+        <source>Connecting to each server (no login)…</source>
+        <translation>Verbinde mit jedem Server (ohne Anmeldung)…</translation>
+    </message>
+    <message>
+        <source>Publish these records and files; the README says where.</source>
+        <translation>Veröffentlichen Sie diese Einträge und Dateien; die README sagt, wo.</translation>
+    </message>
+    <message>
+        <source>host names, separated by spaces</source>
+        <translation>Hostnamen, durch Leerzeichen getrennt</translation>
+    </message>
+    <message>
+        <source>&amp;Domain:</source>
+        <translation>&amp;Domainname:</translation>
+    </message>
+    <message>
+        <source>&amp;IMAP servers:</source>
+        <translation>&amp;IMAP-Server:</translation>
+    </message>
+    <message>
+        <source>&amp;POP3 servers:</source>
+        <translation>&amp;POP3-Server:</translation>
+    </message>
+    <message>
+        <source>S&amp;ubmission servers:</source>
+        <translation>S&amp;ubmission-Server:</translation>
+    </message>
+    <message>
+        <source>&amp;MX hosts:</source>
+        <translation>&amp;MX-Hosts:</translation>
+    </message>
+    <message>
+        <source>Users sign in &amp;with:</source>
+        <translation>Benutzer melden sich an &amp;mit:</translation>
+    </message>
+    <message>
+        <source>MTA-STS m&amp;ode:</source>
+        <translation>MTA-STS-M&amp;odus:</translation>
+    </message>
+    <message>
+        <source>Nothing can be published: these servers would make clients less safe.</source>
+        <translation>Nichts kann veröffentlicht werden: Diese Server würden Mail-Programme unsicherer machen.</translation>
+    </message>
+    <message>
+        <source>Generating failed: {error}</source>
+        <translation>Das Erzeugen ist fehlgeschlagen: {error}</translation>
+    </message>
+    <message>
+        <source>{count} files written to {folder}.</source>
+        <translation>{count} Dateien in {folder} geschrieben.</translation>
+    </message>
+    <message>
+        <source>&amp;Publish a domain&apos;s settings…</source>
+        <translation>Einstellungen einer Domain &amp;veröffentlichen…</translation>
+    </message>
+    <message>
+        <source>For a&amp;dministrators</source>
+        <translation>Für A&amp;dministratoren</translation>
+    </message>
 </context>
 </TS>

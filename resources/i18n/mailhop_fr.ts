@@ -897,5 +897,105 @@ Merci de signaler ce problème ; les détails techniques figurent dans le journa
         <source>{n} s</source>
         <translation>{n} s</translation>
     </message>
+    <message>
+        <source>Publish a domain&apos;s settings</source>
+        <translation>Publier les réglages d&apos;un domaine</translation>
+    </message>
+    <message>
+        <source>the whole address</source>
+        <translation>l&apos;adresse entière</translation>
+    </message>
+    <message>
+        <source>the part before the @</source>
+        <translation>la partie avant le @</translation>
+    </message>
+    <message>
+        <source>testing (reports first)</source>
+        <translation>testing (d&apos;abord les rapports)</translation>
+    </message>
+    <message>
+        <source>enforce</source>
+        <translation>enforce (imposer)</translation>
+    </message>
+    <message>
+        <source>Accept a certificate only DANE-EE vouches for</source>
+        <translation>Accepter un certificat dont seul DANE-EE se porte garant</translation>
+    </message>
+    <message>
+        <source>What to publish</source>
+        <translation>Ce qu&apos;il faut publier</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Générer</translation>
+    </message>
+    <message>
+        <source>&amp;Save files…</source>
+        <translation>&amp;Enregistrer les fichiers…</translation>
+    </message>
+    <message>
+        <source>Name at least one server.</source>
+        <translation>Nommez au moins un serveur.</translation>
+    </message>
+    <message>
+        <source>Connecting to each server (no login)…</source>
+        <translation>Connexion à chaque serveur (sans se connecter au compte)…</translation>
+    </message>
+    <message>
+        <source>Publish these records and files; the README says where.</source>
+        <translation>Publiez ces enregistrements et fichiers ; le README dit où.</translation>
+    </message>
+    <message>
+        <source>host names, separated by spaces</source>
+        <translation>noms d&apos;hôte, séparés par des espaces</translation>
+    </message>
+    <message>
+        <source>&amp;Domain:</source>
+        <translation>&amp;Domaine :</translation>
+    </message>
+    <message>
+        <source>&amp;IMAP servers:</source>
+        <translation>Serveurs &amp;IMAP :</translation>
+    </message>
+    <message>
+        <source>&amp;POP3 servers:</source>
+        <translation>Serveurs &amp;POP3 :</translation>
+    </message>
+    <message>
+        <source>S&amp;ubmission servers:</source>
+        <translation>Serveurs de s&amp;oumission :</translation>
+    </message>
+    <message>
+        <source>&amp;MX hosts:</source>
+        <translation>Hôtes &amp;MX :</translation>
+    </message>
+    <message>
+        <source>Users sign in &amp;with:</source>
+        <translation>Les utilisateurs se connectent &amp;avec :</translation>
+    </message>
+    <message>
+        <source>MTA-STS m&amp;ode:</source>
+        <translation>M&amp;ode MTA-STS :</translation>
+    </message>
+    <message>
+        <source>Nothing can be published: these servers would make clients less safe.</source>
+        <translation>Rien ne peut être publié : ces serveurs rendraient les clients moins sûrs.</translation>
+    </message>
+    <message>
+        <source>Generating failed: {error}</source>
+        <translation>La génération a échoué : {error}</translation>
+    </message>
+    <message>
+        <source>{count} files written to {folder}.</source>
+        <translation>{count} fichiers écrits dans {folder}.</translation>
+    </message>
+    <message>
+        <source>&amp;Publish a domain&apos;s settings…</source>
+        <translation>&amp;Publier les réglages d&apos;un domaine…</translation>
+    </message>
+    <message>
+        <source>For a&amp;dministrators</source>
+        <translation>Pour les a&amp;dministrateurs</translation>
+    </message>
 </context>
 </TS>
