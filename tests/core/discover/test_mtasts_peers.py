@@ -13,6 +13,7 @@ import pytest
 
 from mailhop.core.common.address import AddressError, parse_address
 from mailhop.core.discover.parse_mtasts import parse_mtasts_policy, parse_mtasts_record
+from mailhop.core.export.lint import lint
 
 PEERS = Path(__file__).resolve().parents[2] / "data" / "peers"
 SUITES = ("postfix-mta-sts-resolver", "go-mtasts")
@@ -56,6 +57,16 @@ def _expected(case: dict[str, Any]) -> str:
         assert difference["reason"]
         return str(difference["outcome"])
     return str(case["outcome"])
+
+
+POLICIES = [(s, c) for s, c in CASES if c["kind"] == "policy"]
+
+
+@pytest.mark.parametrize(("suite", "case"), POLICIES, ids=[f"{s}-{c['id']}" for s, c in POLICIES])
+def test_lint_says_what_the_parser_says_of_each_policy(suite: str, case: dict[str, Any]) -> None:
+    """mailhop lint reads a policy with the same parser: ok exactly for the valid ones."""
+    report = lint(case["body"].encode(), "mta-sts.txt")
+    assert report.ok is (_expected(case) == "valid"), report.to_json()
 
 
 @pytest.mark.parametrize(("suite", "case"), CASES, ids=[f"{s}-{c['id']}" for s, c in CASES])
