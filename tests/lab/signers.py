@@ -83,6 +83,7 @@ T = dns.rdatatype.RdataType
 
 class Signer(enum.Enum):
     KNOT = "Knot (automatic signing)"
+    KNOT_ONLINE = "Knot mod-onlinesign (each answer signed as it is sent, 'black lies')"
     BIND = "BIND dnssec-signzone"
     LDNS = "ldns-signzone"
     NONE = "unsigned"
@@ -179,6 +180,9 @@ _25._tcp.half-alias TLSA 3 1 1 {ALIAS_TLSA_DIGEST}
     ZoneSpec("knot-keyroll.test.", Signer.KNOT, (13,), split=True, ksks=2),
     ZoneSpec("knot-algroll.test.", Signer.KNOT, (8, 13), split=True, ds="newest-algorithm"),
     ZoneSpec("knot-wrongds.test.", Signer.KNOT, (13,), ds="no-key"),
+    # A missing name is answered NODATA with an NSEC made up for it (RFC 4470's minimally
+    # covering records taken to the limit): no NXDOMAIN exists in this zone.
+    ZoneSpec("knot-online.test.", Signer.KNOT_ONLINE, (13,)),
     ZoneSpec(
         "bind-ecdsa.test.",
         Signer.BIND,
@@ -367,7 +371,7 @@ def _prepare(item: ZoneSpec, work: _Work, now: int) -> None:
     unsigned = work.folder / "unsigned" / item.file_name
     unsigned.parent.mkdir(exist_ok=True)
     text = _zone_text(item, work, now)
-    if item.signer is Signer.KNOT:
+    if item.signer in (Signer.KNOT, Signer.KNOT_ONLINE):
         ds = _knot_keys(item, work)
         (work.zones / item.file_name).write_text(text)
     elif item.signer is Signer.BIND:
@@ -395,7 +399,7 @@ def knot_config(folder: Path) -> str:
     policies = []
     zones = []
     for item in ZONES:
-        if item.signer is not Signer.KNOT:
+        if item.signer not in (Signer.KNOT, Signer.KNOT_ONLINE):
             zones.append(f'  - domain: "{item.origin}"\n    file: "{item.file_name}"\n')
             continue
         policy = [
@@ -412,11 +416,14 @@ def knot_config(folder: Path) -> str:
                 f"    nsec3-salt-length: {item.nsec3.salt_octets}",
                 f"    nsec3-opt-out: {'on' if item.nsec3.opt_out else 'off'}",
             ]
-        zones.append(
-            f'  - domain: "{item.origin}"\n    file: "{item.file_name}"\n'
-            f"    dnssec-signing: on\n    dnssec-policy: p{len(policies)}\n"
+        signing = (
+            f"    module: mod-onlinesign/o{len(policies)}\n"
+            if item.signer is Signer.KNOT_ONLINE
+            else f"    dnssec-signing: on\n    dnssec-policy: p{len(policies)}\n"
         )
+        zones.append(f'  - domain: "{item.origin}"\n    file: "{item.file_name}"\n{signing}')
         policies.append("\n".join(policy) + "\n")
+    online = "".join(f"  - id: o{i}\n    policy: p{i}\n" for i in range(len(policies)))
     return f"""\
 server:
     rundir: "{folder / "knot-run"}"
@@ -434,6 +441,8 @@ log:
 
 policy:
 {"".join(policies)}
+mod-onlinesign:
+{online}
 template:
   - id: default
     storage: "{folder / "zones"}"
