@@ -8,6 +8,7 @@ from ..common.model import Service
 from ..probe.proto_base import quote_server
 from .login_codes import LoginCode
 from .login_wire import Wire
+from .oauth_sasl import MECHANISMS as OAUTH_MECHANISMS
 
 __all__ = ["advice"]
 
@@ -40,6 +41,12 @@ def advice(wire: Wire, code: LoginCode, detail: str, said: str) -> str:
             service=_SERVICE_WORDS[target.service], where=where, user=wire.username
         )
     answered = " " + _("The server said: {said}.").format(said=quote_server(said)) if said else ""
+    if code is LoginCode.CREDENTIALS_REJECTED and _bearer(wire):
+        return _(
+            "{where} did not accept the OAuth2 sign-in token.{answered} The token was sent "
+            "only over verified TLS; no password was. Sign in again, and check with your "
+            "provider that this account may use {service} with OAuth2."
+        ).format(where=where, answered=answered, service=_SERVICE_WORDS[target.service])
     if code in (
         LoginCode.CREDENTIALS_REJECTED,
         LoginCode.ACCOUNT_UNAVAILABLE,
@@ -62,8 +69,15 @@ def advice(wire: Wire, code: LoginCode, detail: str, said: str) -> str:
     return _failed(code, where, detail, answered, sent)
 
 
+def _bearer(wire: Wire) -> bool:
+    """The session carried an OAuth2 token (oauth_sasl.py), not a password."""
+    return (wire.mechanism or "").removeprefix("AUTH ") in OAUTH_MECHANISMS
+
+
 def _sent(wire: Wire) -> str:
     """Whether the password went out, and how often: the person's first question."""
+    if _bearer(wire):
+        return _("No password was sent; the OAuth2 sign-in token went only over verified TLS.")
     if wire.attempts == 0:
         return _("The password was not sent.")
     return _("The password was sent {times}, only over verified TLS.").format(

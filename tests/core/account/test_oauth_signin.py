@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from mailhop.core.account.login import LoginCode, login_test
 from mailhop.core.account.oauth_discover import IssuerAttempt, IssuerStatus
 from mailhop.core.account.oauth_flow import FlowCode, read_keyring_value, revoke
 from mailhop.core.account.oauth_flow import sign_in as run_flow
@@ -356,3 +357,43 @@ def test_the_keyring_entry_is_one_json_line_with_issuer_and_client(
     assert sign_in(lab, checks(JO), store).stored
     raw = json.loads(store.fetch(secret_ref(JO, OAUTH2_ENTRY)).reveal())
     assert sorted(raw) == ["client_id", "issuer", "refresh_token"]
+
+
+def test_a_revoked_token_is_refused_in_words_about_the_token_not_a_password(
+    lab: LabInfo, checks: Callable[[str], CheckReport], store: SecretStore
+) -> None:
+    report = checks(JO)
+    done = sign_in(lab, report, store)
+    assert done.ok and done.flow is not None and done.flow.tokens is not None
+    access = done.flow.tokens.access
+    issuer = done.issuer
+    assert issuer is not None and issuer.metadata is not None
+    metadata = issuer.metadata
+    _, client_id, _refresh = stored_tokens(store)
+    refresh = read_keyring_value(store.fetch(secret_ref(JO, OAUTH2_ENTRY)))[2]
+    assert run(
+        lab,
+        lambda fetcher, context: revoke(
+            metadata,
+            client_id=client_id,
+            token=refresh,
+            fetcher=fetcher,
+            deadline=time.monotonic() + 5,
+        ),
+    )
+    result = run(
+        lab,
+        lambda fetcher, context: login_test(
+            probe(report, Service.IMAP, 993),
+            access,
+            address=JO,
+            approved=False,
+            deadline=time.monotonic() + 5,
+            usernames=(JO,),
+            context=context,
+        ),
+    )
+    assert result.code is LoginCode.CREDENTIALS_REJECTED and result.mechanism == "OAUTHBEARER"
+    assert "token" in result.advice and "password was sent" not in result.advice
+    assert result.sasl_error is not None and result.sasl_error.status == "invalid_token"
+    assert access.reveal() not in repr(result)
