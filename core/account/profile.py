@@ -28,10 +28,10 @@ from typing import Any
 from ..common.errors import StorageError
 from ..common.fields import FieldError, validate_hostname
 from ..common.files import write_atomically
-from ..common.lookalike import shown_host
 from ..common.untrusted import UntrustedDataError, read_json
 from ..probe.probe_report import EndpointProbe
 from .approval import Approval
+from .profile_diff import Difference, compare
 
 __all__ = [
     "PROFILE_VERSION",
@@ -98,20 +98,6 @@ class AccountProfile:
     # The OAuth2 issuer setup signed in at (core/account/oauth_signin.py), "" when none:
     # no secret, it tells the exports (Thunderbird's <oAuth2>) where the client signs in.
     oauth2_issuer: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Difference:
-    """One change between a saved profile and a new check."""
-
-    kind: str  # new-host, changed-port, changed-security, rotated-key, verification-changed,
-    #            changed-username, changed-auth, tier-changed, verdict-changed
-    leg: str  # incoming / outgoing / account
-    old: str
-    new: str
-
-    def describe(self) -> str:
-        return f"{self.leg}: {self.kind.replace('-', ' ')} ({self.old} -> {self.new})"
 
 
 def endpoint_setting(probe: EndpointProbe, username: str, auth_method: str) -> EndpointSetting:
@@ -227,40 +213,6 @@ def delete_profile(address: str, directory: Path | None = None) -> Path | None:
     except OSError as exc:
         raise ProfileError(f"cannot remove the profile {path}: {exc.strerror or exc}") from exc
     return path
-
-
-def compare(saved: AccountProfile, fresh: AccountProfile) -> tuple[Difference, ...]:
-    """Every difference that matters between a saved profile and a new check."""
-    found: list[Difference] = []
-    for leg in ("incoming", "outgoing"):
-        old: EndpointSetting = getattr(saved, leg)
-        new: EndpointSetting = getattr(fresh, leg)
-        pairs = [
-            # U-label (A-label) for an IDN: a look-alike new host is seen for what it is.
-            (
-                "new-host",
-                f"{old.service} {shown_host(old.host)}",
-                f"{new.service} {shown_host(new.host)}",
-            ),
-            ("changed-port", str(old.port), str(new.port)),
-            ("changed-security", old.security, new.security),
-            ("changed-username", old.username, new.username),
-            ("changed-auth", old.auth_method, new.auth_method),
-            (
-                "verification-changed",
-                old.authenticated_by or "none",
-                new.authenticated_by or "none",
-            ),
-            ("tier-changed", old.tier, new.tier),
-        ]
-        for kind, before, after in pairs:
-            if before != after:
-                found.append(Difference(kind, leg, before, after))
-        if old.host == new.host and old.spki_sha256 != new.spki_sha256:
-            found.append(Difference("rotated-key", leg, old.spki_sha256, new.spki_sha256))
-    if saved.verdict != fresh.verdict:
-        found.append(Difference("verdict-changed", "account", saved.verdict, fresh.verdict))
-    return tuple(found)
 
 
 def now_text() -> str:
