@@ -129,7 +129,7 @@ def publish_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         domain=domain,
         servers=specs,
         username=UsernameStyle(args.username),
-        oauth2_issuer=args.oauth2,
+        oauth2_issuer=_issuer(parser, args.oauth2),
         sts_mode=args.mta_sts_mode,
         dane_only=args.dane_only,
         tls_rpt=args.tls_rpt,
@@ -185,6 +185,18 @@ def _specs_published(
 
     address = parse_address(f"postmaster@{domain}", allow_test_domains=allow_test)
     return specs_from_plan(asyncio.run(discover(address, options)).plan)
+
+
+def _issuer(parser: argparse.ArgumentParser, value: str | None) -> str | None:
+    """The OAuth2 issuer goes into PACC for every client to trust: an https URL, checked."""
+    from ..common.fields import FieldError, validate_https_url
+
+    if value is None:
+        return None
+    try:
+        return validate_https_url(value, "--oauth2")
+    except FieldError as exc:
+        parser.error(str(exc))
 
 
 def _host_port(value: str) -> tuple[str, int | None]:

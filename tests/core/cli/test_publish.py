@@ -115,3 +115,10 @@ def test_a_next_key_file_adds_its_tlsa_line_beside_the_current_one(
     assert wanted in lines
     assert len([line for line in lines if line.startswith("_995._tcp.")]) == 2
     assert "--next-key" in (out / "README.txt").read_text()
+
+
+def test_an_oauth2_issuer_that_is_not_https_is_a_usage_error() -> None:
+    done = run("publish", "pubpop.test", "--allow-test-domains", "--pop3", "mail.pubpop.test",
+               "--oauth2", "http://login.pubpop.test/")  # fmt: skip
+    assert done.returncode == 2
+    assert "--oauth2 is not https" in done.stderr
