@@ -106,3 +106,16 @@ def test_a_bogus_answer_blocks_and_an_unsigned_one_does_not_apply() -> None:
 def test_unreadable_records_say_why_dane_does_not_apply() -> None:
     probe = assemble_probe(ENTRY, session(verified=True), tlsa(("3 1 1 zz",)), now=NOW)
     assert probe.dane.outcome is None and "could not be read" in probe.dane.detail
+
+
+def test_the_stage_and_what_it_builds_on_import_no_io() -> None:
+    """The stage is pure (its docstring): neither it nor the probe modules it assembles
+    from import a network, process or keyring library."""
+    from tests.test_layering import IO_LIBRARIES, REPO, imports_of
+
+    pure = ("stage", "cert_summary", "certinfo", "cert_facts", "cert_problems", "cert_read")
+    pure += ("dane", "dane_chain", "dane_records", "probe_report", "session_report")
+    for module in pure:
+        names = [name for _, name in imports_of(REPO / "core" / "probe" / f"{module}.py")]
+        io = [n for n in names if any(n == lib or n.startswith(lib + ".") for lib in IO_LIBRARIES)]
+        assert io == [], module
