@@ -189,7 +189,7 @@ class ResultPage(QWidget):
                 continue
             entry = probe.entry
             value = f"{entry.name.shown}:{entry.port} ({SECURITY[entry.security]})"
-            row = item([title, value, TIER[entry.tier.value]])
+            row = item([title, value, TIER[entry.tier]])
             row.setIcon(2, icon("ok" if entry.tier.value in "AB" else "warn"))
             for origin in entry.origins:
                 badge = provenance_label(origin.source, origin.auth, domain)
@@ -198,7 +198,7 @@ class ResultPage(QWidget):
                 shown = origin.target.partition("?")[0]
                 child = item(["", shown, badge])
                 set_item_tooltip(child, 1, origin.target)
-                set_item_tooltip(child, 2, f"{badge}\n{TIER[origin.tier.value]}")
+                set_item_tooltip(child, 2, f"{badge}\n{TIER[origin.tier]}")
                 row.addChild(child)
             user = entry.username or report.discovery.address.ascii
             said = (

@@ -13,8 +13,9 @@ from ..common.i18n import _
 from ..common.lookalike import shown_host
 from ..common.text import one_line
 from ..policy.plan import PlanEntry
+from ..policy.tiers import Tier
 from ..run.discovery import DiscoveryReport
-from ..verdict.labels import SECURITY, SERVICE, SOURCE, STATUS, TIER, auth_label
+from ..verdict.labels import SECURITY, SERVICE, SOURCE, STATUS, auth_label, tier_label
 
 __all__ = ["render_discovery"]
 
@@ -71,12 +72,12 @@ def _entry_lines(rank: int, entry: PlanEntry, domain: str) -> list[str]:
         flags.append("OAuth2")
     if entry.name.lookalike:
         flags.append(_("look-alike name"))
-    if entry.needs_approval and entry.tier.value != "C":  # tier C's own line says it
+    if entry.needs_approval and entry.tier is not Tier.C:  # tier C's own line says it
         flags.append(_("needs your approval"))
     lines = [f"  {rank}. {entry.name.shown}:{entry.port}  " + ", ".join(flags)]
     # Tier C asks for approval, except on the relay leg, where no password goes.
-    relay = entry.tier.value == "C" and not entry.needs_approval
-    lines.append(f"     {TIER['C-relay' if relay else entry.tier.value]}")
+    relay = entry.tier is Tier.C and not entry.needs_approval
+    lines.append(f"     {tier_label(entry.tier, relay=relay)}")
     if not entry.inside_domain:
         outside = _("host is outside {domain}: in {registrable}").format(
             domain=shown_host(domain), registrable=shown_host(entry.registrable)

@@ -10,6 +10,7 @@ from ..common.i18n import N_, Labels, _
 from ..common.lookalike import shown_host
 from ..common.model import Security, Service
 from ..discover.report import Auth, Source, Status
+from ..policy.tiers import Tier
 from ..probe.probe_report import VerifiedBy
 from .verdict import Level
 
@@ -24,6 +25,7 @@ __all__ = [
     "TIER",
     "auth_label",
     "provenance_label",
+    "tier_label",
 ]
 
 SERVICE = Labels(
@@ -44,10 +46,9 @@ SECURITY = Labels(
 
 TIER = Labels(
     {
-        "A": N_("published by the domain, authenticated"),
-        "B": N_("from a provider database or the mail host's domain"),
-        "C": N_("unauthenticated: needs your approval"),
-        "C-relay": N_("unauthenticated (a relay: no password goes to it, no approval)"),
+        Tier.A: N_("published by the domain, authenticated"),
+        Tier.B: N_("from a provider database or the mail host's domain"),
+        Tier.C: N_("unauthenticated: needs your approval"),
     }
 )
 
@@ -117,6 +118,13 @@ HOW_VERIFIED = Labels(
         VerifiedBy.PKIX: N_("a certificate from an authority this computer trusts"),
     }
 )
+
+
+def tier_label(tier: Tier, *, relay: bool = False) -> str:
+    """A tier in words; a relay host's tier C needs no approval, and says so."""
+    if relay and tier is Tier.C:  # a relay (MX) host gets no password: it needs no approval
+        return _("unauthenticated (a relay: no password goes to it, no approval)")
+    return TIER[tier]
 
 
 def auth_label(auth: Auth, domain: str) -> str:
