@@ -14,7 +14,8 @@ from importlib import resources
 from PySide6.QtWidgets import QApplication
 
 from . import i18n
-from .window import MainWindow, Session
+from .session import Session
+from .window import MainWindow
 
 __all__ = ["application", "run_window"]
 

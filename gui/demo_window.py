@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .look import tr
-from .window import Session
+from .session import Session
 
 if TYPE_CHECKING:
     from mailhop.core.demo.domain import DemoDomain

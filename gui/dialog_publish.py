@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from mailhop.core.publish.request import PublishRequest
 
     from .runner import AsyncRunner, Job
-    from .window import Session
+    from .session import Session
 
 __all__ = ["PublishDialog"]
 

@@ -295,7 +295,7 @@ def test_a_step_that_raised_is_worded_by_the_core_s_exception_tree() -> None:
     not run"; a bare ValueError is a bug like any other, not "what you gave"."""
     from mailhop.core.account.secrets import KeyringLocked
     from mailhop.core.common.errors import UsageError
-    from mailhop.gui.window import failure_message
+    from mailhop.gui.session import failure_message
 
     for mine in (UsageError("extra CA file x.pem does not exist"), KeyringLocked("locked")):
         assert failure_message(mine).startswith("This step could not run"), mine
