@@ -32,6 +32,7 @@ __all__ = ["check_command", "discover_command", "lint_command", "options_from", 
 
 def options_from(parser: argparse.ArgumentParser, args: argparse.Namespace) -> DiscoveryOptions:
     """The shared options as DiscoveryOptions; a bad value is a usage error (exit 2)."""
+    from ..common.errors import UsageError
     from ..run.settings import Settings, options_from_settings
 
     settings = Settings(
@@ -43,7 +44,7 @@ def options_from(parser: argparse.ArgumentParser, args: argparse.Namespace) -> D
     )
     try:
         return options_from_settings(settings)
-    except ValueError as exc:
+    except UsageError as exc:  # the settings' own refusal: a bug is not a usage error
         parser.error(str(exc))
 
 
