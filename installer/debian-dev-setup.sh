@@ -30,6 +30,8 @@ packages=(
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
   xvfb xauth imagemagick
   isync msmtp neomutt aerc tmux thunderbird libnss3-tools
+  # GLib's own key-file reader (Evolution's) reads the Evolution export in a test
+  python3-gi
   # `make bundle` and tests/installer: PyInstaller refuses to run on Linux without binutils
   # (objdump, objcopy); x11-utils' xwininfo and xprop find the bundle's window and its icon;
   # the .desktop file and the AppStream metadata are checked with their validators.

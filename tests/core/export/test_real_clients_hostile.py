@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import os
 import re
 import shlex
@@ -40,6 +41,7 @@ from cryptography.x509.oid import NameOID
 
 from mailhop.core.account.profile import AccountProfile
 from mailhop.core.account.secrets import lookup_command, secret_ref
+from mailhop.core.export.evolution import evolution_sources
 from mailhop.core.export.unix import aerc_accounts, mbsync_rc, msmtp_rc, neomutt_rc
 from tests.core.export.test_outlook import IMAP, POP3, PROFILE
 from tests.core.export.test_real_clients import Tmux
@@ -52,6 +54,7 @@ DISPLAY_NAMES = [
     "100% ; #not a comment %U %H",
     "Zoë Ørsted 日本",
     "'single' & <angle> | pipe",
+    "  spaces around\tand a tab  ",
 ]
 USERNAMES = [
     'u"q',
@@ -185,7 +188,9 @@ def _neomutt_refuses(profile: AccountProfile) -> bool:
 
 
 def _unescape(value: str) -> str:
-    return re.sub(r"\\(.)", r"\1", value)
+    """neomutt -Q's escaping of a value (escape_string): \\t, \\n, \\r, \\e, else the char."""
+    named = {"t": "\t", "n": "\n", "r": "\r", "e": "\x1b"}
+    return re.sub(r"\\(.)", lambda m: named.get(m.group(1), m.group(1)), value)
 
 
 _ENCRYPTED = replace(
@@ -406,4 +411,47 @@ def test_aerc_sends_every_value_byte_for_byte(profile: AccountProfile, stand_in:
         screen
     )
     assert stand_in.calls() == [_expected_lookup(profile, "imap")], screen
+    stand_in.nothing_ran()
+
+
+# -- Evolution: its key files read by GLib's own GKeyFile (evolution-source-registry's) -------
+
+_GLIB_READER = """
+import json, sys
+import gi
+gi.require_version("GLib", "2.0")
+from gi.repository import GLib
+found = {}
+for name in sys.argv[1:]:
+    keys = GLib.KeyFile()
+    keys.load_from_file(name, GLib.KeyFileFlags.NONE)
+    for group in keys.get_groups()[0]:
+        for key in keys.get_keys(group)[0]:
+            found[group + "/" + key] = keys.get_string(group, key)
+print(json.dumps(found))
+"""
+
+
+@pytest.mark.parametrize("profile", CASES, ids=IDS)
+def test_evolution_key_files_read_by_glib_byte_for_byte(
+    profile: AccountProfile, stand_in: StandIn
+) -> None:
+    names = []
+    for source in evolution_sources(profile):
+        path = stand_in.root / source.filename
+        path.write_text(source.text, encoding="utf-8")
+        names.append(str(path))
+    done = subprocess.run(
+        ["/usr/bin/python3", "-c", _GLIB_READER, *names],
+        capture_output=True,
+        timeout=30,
+        check=False,
+        env=stand_in.env,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    values = json.loads(done.stdout)
+    assert values["Mail Identity/Name"] == profile.display_name
+    assert values["Mail Identity/Address"] == profile.address
+    users = [v for k, v in values.items() if k == "Authentication/User"]
+    assert users == [profile.outgoing.username]  # the last file read: the transport's
     stand_in.nothing_ran()
