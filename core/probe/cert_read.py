@@ -16,6 +16,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
+from ..common.text import server_text
 from ..common.untrusted import UntrustedDataError, public_key_of, read_certificate
 
 __all__ = [
@@ -120,9 +121,9 @@ def subject_text(cert: x509.Certificate) -> str:
 
 
 def untrusted_text(text: str) -> str:
-    """Text from a certificate made safe to show: control characters escaped, length capped."""
-    safe = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
-    return safe if len(safe) <= MAX_TEXT else safe[: MAX_TEXT - 3] + "..."
+    """Text from a certificate made safe to show (``common.text.server_text``: control,
+    format and separator characters escaped, cut at ``MAX_TEXT`` with an ellipsis)."""
+    return server_text(text, MAX_TEXT)
 
 
 # -- DER, just enough to find the SubjectPublicKeyInfo --------------------------------

@@ -58,3 +58,11 @@ def test_every_escape_is_spelt_with_a_fixed_width() -> None:
         assert spelt.encode("ascii").decode("unicode_escape") == char
         assert len(spelt) in (4, 6, 10)
     assert [escape(c) for c in "\n\r\t"] == ["\\n", "\\r", "\\t"]
+
+
+def test_a_certificates_subject_is_escaped_by_the_same_rule() -> None:
+    # The certificate reader had its own copy that spelt U+202E as "\x202e".
+    from mailhop.core.probe.cert_read import untrusted_text
+
+    assert untrusted_text("CN=evil\u202egnp.exe") == one_line("CN=evil\u202egnp.exe")
+    assert untrusted_text("CN=evil\u202egnp.exe") == "CN=evil\\u202egnp.exe"
