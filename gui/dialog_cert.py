@@ -32,6 +32,7 @@ def dane_outcome(outcome: DaneOutcome) -> str:
 
 def certificate_text(probe: EndpointProbe) -> str:
     """The facts of a server's certificate and its verification, for a person."""
+    from mailhop.core.probe.probe_report import utc_text
     from mailhop.core.verdict.labels import HOW_VERIFIED, SECURITY
 
     entry, connection, dane = probe.entry, probe.connection, probe.dane
@@ -70,7 +71,7 @@ def certificate_text(probe: EndpointProbe) -> str:
         tr("issuer: {issuer}").format(issuer=cert.issuer),
         tr("names: {names}").format(names=", ".join(cert.names) or tr("(none)")),
         tr("valid until: {date} ({days} days left)").format(
-            date=cert.not_after, days=cert.days_left
+            date=utc_text(cert.not_after), days=cert.days_left
         ),
         tr("key: {key}; signature: {signature}").format(key=cert.key, signature=cert.signature),
         tr("key pin (SPKI SHA-256): {pin}").format(pin=cert.spki_sha256),

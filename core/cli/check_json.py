@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..probe.probe_report import CertSummary, EndpointProbe
+from ..probe.probe_report import CertSummary, EndpointProbe, utc_text
 from ..run.check import CheckReport
 from ..verdict.verdict import ServiceVerdict
 from .discovery_json import finding_to_json, report_to_json
@@ -121,7 +121,7 @@ def _certificate(cert: CertSummary) -> dict[str, Any]:
         "subject": cert.subject,
         "issuer": cert.issuer,
         "names": list(cert.names),
-        "not_after": cert.not_after,
+        "not_after": utc_text(cert.not_after),
         "days_left": cert.days_left,
         "key": cert.key,
         "signature": cert.signature,

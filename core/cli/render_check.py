@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..common.i18n import _, ngettext
 from ..common.lookalike import shown_host
 from ..common.text import one_line
-from ..probe.probe_report import EndpointProbe, reference_words
+from ..probe.probe_report import EndpointProbe, reference_words, utc_text
 from ..run.check import CheckReport
 from ..verdict.labels import LEVEL_WORDS
 from ..verdict.verdict import RelayVerdict, ServiceVerdict
@@ -72,7 +72,7 @@ def _details(probe: EndpointProbe) -> list[str]:
             days.format(
                 subject=one_line(cert.subject),
                 issuer=one_line(cert.issuer),
-                until=cert.not_after[:10],
+                until=utc_text(cert.not_after)[:10],
                 days=cert.days_left,
                 key=cert.key,
             )

@@ -44,7 +44,7 @@ def summarize(
         subject=leaf.subject,
         issuer=leaf.issuer,
         names=leaf.dns_names,
-        not_after=leaf.not_after.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        not_after=leaf.not_after.astimezone(UTC),
         days_left=leaf.days_left,
         key=leaf.key,
         signature=leaf.signature_algorithm,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from ..common.i18n import N_, Words
 from ..discover.parse_mtasts import MtaStsMode
@@ -41,6 +42,7 @@ __all__ = [
     "RelayProbe",
     "VerifiedBy",
     "reference_words",
+    "utc_text",
 ]
 
 
@@ -59,7 +61,7 @@ class CertSummary:
     subject: str = ""
     issuer: str = ""
     names: tuple[str, ...] = ()  # SAN dNSNames
-    not_after: str = ""  # ISO 8601, UTC
+    not_after: datetime | None = None  # None when no leaf could be read
     days_left: int = 0
     key: str = ""  # e.g. "EC P-256", "RSA 2048"
     signature: str = ""  # e.g. "ecdsa-with-SHA256"
@@ -158,6 +160,12 @@ class EndpointProbe:
         if dane is DaneOutcome.MATCHED and self.dane.usage is Usage.DANE_TA:
             return VerifiedBy.DANE_TA
         return VerifiedBy.PKIX if self.pkix.valid else None
+
+
+def utc_text(moment: datetime | None) -> str:
+    """A certificate date as written in the JSON, the findings and the certificate view:
+    ISO 8601 in UTC to the second (``2027-06-01T00:00:00Z``), "" for none."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
 def reference_words(entry: PlanEntry) -> Words:

@@ -17,7 +17,7 @@ from ..common.model import Service
 from ..policy.plan import ApprovalReason
 from ..probe.cert_problems import ProblemCode
 from ..probe.dane_records import DaneOutcome
-from ..probe.probe_report import EndpointProbe, VerifiedBy
+from ..probe.probe_report import EndpointProbe, VerifiedBy, utc_text
 from ..probe.proto_types import FailureCode, quote_server
 
 __all__ = [
@@ -140,7 +140,9 @@ def _certificate(probe: EndpointProbe, where: str | Words) -> list[Finding]:
     checks_dates = how in (VerifiedBy.PKIX, VerifiedBy.DANE_TA)
     if checks_dates and 0 <= cert.days_left < EXPIRY_WARNING_DAYS:
         out.append(
-            finding("cert-expiring", endpoint=where, days=cert.days_left, until=cert.not_after)
+            finding(
+                "cert-expiring", endpoint=where, days=cert.days_left, until=utc_text(cert.not_after)
+            )
         )
     return out
 
@@ -166,7 +168,7 @@ def _evidence(probe: EndpointProbe) -> tuple[str, ...]:
     if cert is not None:
         found.append(
             f"certificate: subject {cert.subject}; issuer {cert.issuer}; names "
-            f"{', '.join(cert.names) or '(none)'}; not after {cert.not_after}; "
+            f"{', '.join(cert.names) or '(none)'}; not after {utc_text(cert.not_after)}; "
             f"SPKI SHA-256 {cert.spki_sha256}"
         )
     if probe.pkix.error:

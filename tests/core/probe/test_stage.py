@@ -10,7 +10,7 @@ from mailhop.core.discover.report import DnsRecordSet
 from mailhop.core.dns.dnssec import Security
 from mailhop.core.probe.cert_problems import ProblemCode
 from mailhop.core.probe.dane_records import DaneOutcome, Usage
-from mailhop.core.probe.probe_report import VerifiedBy
+from mailhop.core.probe.probe_report import VerifiedBy, utc_text
 from mailhop.core.probe.proto_base import FailureCode, Phase
 from mailhop.core.probe.session_report import SessionFailure, SessionResult, TlsInfo
 from mailhop.core.probe.stage import STOPPED_WAITING, NoSession, NoSessionCode, assemble_probe
@@ -79,6 +79,11 @@ def test_a_verified_session_is_pkix_with_its_certificate_and_alerts() -> None:
     probe = assemble_probe(ENTRY, session(verified=True), None, now=NOW)
     assert probe.authenticated_by is VerifiedBy.PKIX and probe.pkix.valid
     assert probe.cert is not None and probe.cert.names == ("mail.example.com",)
+    # The date stays a date; the JSON, the findings and the window write it one way.
+    assert probe.cert.not_after == LEAF.cert.not_valid_after_utc
+    assert utc_text(probe.cert.not_after) == LEAF.cert.not_valid_after_utc.strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
     assert probe.dane.outcome is None and probe.dialogue.auth_mechanisms == ("PLAIN",)
     (alert,) = probe.dialogue.alerts
     assert (alert.host, alert.text) == ("mail.example.com", "maintenance tonight")

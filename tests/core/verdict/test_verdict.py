@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -64,7 +65,7 @@ CERT = CertSummary(
     subject="CN=mail.example.com",
     issuer="CN=Example CA",
     names=("mail.example.com",),
-    not_after="2027-06-01T00:00:00Z",
+    not_after=datetime(2027, 6, 1, tzinfo=UTC),
     days_left=180,
     key="EC P-256",
     signature="ecdsa-with-SHA256",
