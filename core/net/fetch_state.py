@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..common.errors import RemoteFailure
 from .fetch_result import FetchErrorCode, FetchResult, Hop
 
 __all__ = [
@@ -58,7 +59,7 @@ class Progress:
 PROGRESS: ContextVar[Progress | None] = ContextVar("mailhop_fetch_progress", default=None)
 
 
-class FetchFailure(Exception):
+class FetchFailure(RemoteFailure):
     """A fetch ended without a usable answer: its kind and its words for a person."""
 
     def __init__(self, code: FetchErrorCode, message: str) -> None:

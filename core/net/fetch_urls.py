@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
+from ..common.errors import RemoteFailure
 from ..common.fields import FieldError, has_control, validate_hostname
 from .fetch_result import FetchErrorCode
 from .fetch_state import FetchFailure
@@ -28,7 +29,7 @@ MAX_URL_LENGTH = 4096
 DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
-class BadUrl(Exception):
+class BadUrl(RemoteFailure):
     """The URL is not one the fetcher asks (why, in words)."""
 
 
