@@ -8,11 +8,12 @@
           │    └── InvalidPassword    a password mail protocols cannot carry (account/secrets.py)
           ├── UntrustedDataError      bytes from the network or a file that are no readable
           │    │  (ValueError)        document of the kind asked for (common/untrusted.py)
-          │    └── ForbiddenXmlError  XML with a DTD, an entity or an external reference
+          │    ├── ForbiddenXmlError  XML with a DTD, an entity or an external reference
+          │    └── DocumentTooLarge   more bytes than the limit, refused before parsing
           ├── FieldError              one field of a remote document failed validation: raised
           │                           and caught inside the parsers (common/fields.py)
           ├── StorageError            something mailhop keeps could not be read or written
-          │    ├── SecretStoreError   the OS keyring (account/secrets.py): KeyringMissing,
+          │    ├── SecretStoreError   the OS keyring (account/keyring_errors.py): KeyringMissing,
           │    │                      KeyringLocked, KeyringDenied, SecretNotFound
           │    └── ProfileError       a profile file (account/profile.py)
           ├── ExportError             an account an export format cannot express
@@ -22,9 +23,11 @@
           └── RemoteFailure           a remote part failed (no connection, no address, a DNS
                │                      lookup that failed): raised inside a stage and turned
                │                      into a typed result at its edge, never out of a run
-               ├── ConnectFailure     (net/connect.py)
+               ├── ConnectFailure     (net/connect.py), and its LookupFailure
                ├── ResolveError       (dns/resolver.py)
-               └── FetchError         (dns/dnssec.py)
+               ├── FetchError         (dns/dnssec.py)
+               ├── FetchFailure, BadUrl  (net/fetch_state.py, net/fetch_urls.py)
+               └── Stop               a login session's end (account/login_wire.py)
 
 Why a tree: a front end decides what to tell the person by the branch, not by the words or
 by ``ValueError`` (which any bug can raise too). A ``UsageError``, ``StorageError`` or
