@@ -360,9 +360,7 @@ def test_export_choices_are_every_format_of_the_export_table() -> None:
     from mailhop.core.cli.parser import build_parser
     from mailhop.core.export.formats import FORMATS
 
-    commands = next(
-        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
-    )
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     export = commands.choices["export"]
     (fmt,) = (a for a in export._actions if a.dest == "format")
     assert sorted(fmt.choices or ()) == sorted(item.name for item in FORMATS)
