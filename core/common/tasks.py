@@ -11,10 +11,14 @@ with no loop at all ("Task was destroyed but it is pending", "Event loop is clos
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Awaitable, Iterable
+from typing import Any, TypeVar, overload
 
-__all__ = ["cancel_and_wait", "wait_through_cancel"]
+__all__ = ["cancel_and_wait", "gather_all", "wait_through_cancel"]
+
+_A = TypeVar("_A")
+_B = TypeVar("_B")
+_T = TypeVar("_T")
 
 
 async def cancel_and_wait(tasks: Iterable[asyncio.Future[Any]]) -> None:
@@ -29,6 +33,26 @@ async def cancel_and_wait(tasks: Iterable[asyncio.Future[Any]]) -> None:
     for task in every:
         task.cancel()
     await wait_through_cancel(every)
+
+
+@overload
+async def gather_all(first: Awaitable[_A], second: Awaitable[_B], /) -> tuple[_A, _B]: ...
+@overload
+async def gather_all(*awaitables: Awaitable[_T]) -> tuple[_T, ...]: ...
+async def gather_all(*awaitables: Awaitable[Any]) -> tuple[Any, ...]:
+    """Their results, in order, as ``asyncio.gather``; but when one fails (or the caller is
+    cancelled) the others are cancelled and waited for before the failure is raised.
+
+    ``asyncio.gather`` leaves the others running when one raises: the half of a source that
+    is still fetching would go on after the source, and the run, had ended.
+    """
+    tasks = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        await cancel_and_wait(tasks)
+        raise
+    return tuple(task.result() for task in tasks)
 
 
 async def wait_through_cancel(tasks: Iterable[asyncio.Future[Any]]) -> None:

@@ -10,7 +10,6 @@ back-off suffered).
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -18,6 +17,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from ..common.domains import is_inside
 from ..common.fields import FieldError, validate_https_url
 from ..common.model import AutodiscoverRedirect
+from ..common.tasks import gather_all
 from ..net.fetch import FetchResult, RedirectCheck
 from .parse_autodiscover import parse_autodiscover
 from .report import Attempt, Failure, RefusedRedirect, Source, Status
@@ -67,7 +67,7 @@ async def autodiscover(ctx: SourceContext) -> Attempt:
         f"https://{ctx.domain}/autodiscover/autodiscover.xml",
         f"https://autodiscover.{ctx.domain}/autodiscover/autodiscover.xml",
     ]
-    attempts = await asyncio.gather(*(_autodiscover_url(ctx, url, started) for url in urls))
+    attempts = await gather_all(*(_autodiscover_url(ctx, url, started) for url in urls))
     found = [a for a in attempts if a.status is Status.FOUND]
     if found:
         return found[0]

@@ -14,11 +14,12 @@ addresses of its own stays.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..common.model import Security, ServerCandidate, Service
+from ..common.tasks import gather_all
 from ..dns.dnssec import Security as Dnssec
 from ..dns.resolver import DnsAnswer, Outcome
 from .dns_attempt import record_set, unanswered
@@ -58,7 +59,7 @@ async def guess(ctx: SourceContext, mx_hosts: tuple[str, ...] = ()) -> list[Atte
     names = sorted({prefix for prefix, *_ in GUESSES})
     hosts = [f"{prefix}.{ctx.domain}" for prefix in names]
     probe = f"{WILDCARD_PROBE}{secrets.token_hex(6)}.{ctx.domain}"
-    asked = await asyncio.gather(
+    asked = await gather_all(
         *(ctx.resolver.lookup(name, "A") for name in (*mx_hosts, *hosts, probe))
     )
     mx_answers, answers, wildcard = asked[: len(mx_hosts)], asked[len(mx_hosts) : -1], asked[-1]
@@ -116,7 +117,7 @@ def _addresses(answer: DnsAnswer) -> frozenset[str]:
 
 
 def _existing(
-    domain: str, names: list[str], answers: list[DnsAnswer], wildcard: DnsAnswer
+    domain: str, names: list[str], answers: Sequence[DnsAnswer], wildcard: DnsAnswer
 ) -> _Names:
     """The prefixes that exist in DNS, less those only a wildcard answered."""
     exists = {
@@ -148,7 +149,7 @@ def _existing(
 def _name_guess(
     ctx: SourceContext,
     names: list[str],
-    answers: list[DnsAnswer],
+    answers: Sequence[DnsAnswer],
     wildcard: DnsAnswer,
     mx_hosts: set[str],
     started: float,

@@ -7,10 +7,10 @@ and the policy once it was accepted.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from functools import partial
 
+from ..common.tasks import gather_all
 from ..dns.dnssec import Security as Dnssec
 from .dns_attempt import record_set
 from .parse_mtasts import parse_mtasts_policy, parse_mtasts_record
@@ -25,7 +25,7 @@ async def mta_sts(ctx: SourceContext) -> Attempt:
     """RFC 8461: the ``_mta-sts`` TXT record and the policy, fetched together."""
     started = ctx.since_start()
     url = f"https://mta-sts.{ctx.domain}/.well-known/mta-sts.txt"
-    txt, result = await asyncio.gather(
+    txt, result = await gather_all(
         ctx.resolver.lookup(f"_mta-sts.{ctx.domain}", "TXT"),
         ctx.fetcher.fetch(
             url, deadline=ctx.deadline, max_redirects=0, headers=(("Accept", "text/plain"),)

@@ -8,11 +8,11 @@ how the MX answer was authenticated; policy decides (DESIGN.md section 4, tier B
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from ..common.domains import registrable_domain
+from ..common.tasks import gather_all
 from .report import Attempt, ProviderKey, Source
 from .source_autoconfig import autoconfig_attempt, ispdb
 from .source_context import SourceContext
@@ -80,7 +80,7 @@ async def mx_derived(
         attempt = await lookup(domain)
         return replace(attempt, payload=ProviderKey(domain))
 
-    found = await asyncio.gather(
+    found = await gather_all(
         *(keyed(d, lookup) for d in asked for lookup in (from_autoconfig, from_ispdb))
     )
     return list(found)

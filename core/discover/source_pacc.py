@@ -7,9 +7,9 @@ is followed, and every outcome carries the TXT record set as evidence.
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 
+from ..common.tasks import gather_all
 from ..dns.dnssec import Security as Dnssec
 from .dns_attempt import record_set
 from .parse_pacc import parse_pacc, parse_pacc_record
@@ -24,7 +24,7 @@ async def pacc(ctx: SourceContext) -> Attempt:
     """PACC: the JSON document counts only if its SHA-256 matches the ``_ua-auto-config`` TXT."""
     started = ctx.since_start()
     url = f"https://ua-auto-config.{ctx.domain}/.well-known/user-agent-configuration.json"
-    txt, result = await asyncio.gather(
+    txt, result = await gather_all(
         ctx.resolver.lookup(f"_ua-auto-config.{ctx.domain}", "TXT"),
         ctx.fetcher.fetch(
             url,

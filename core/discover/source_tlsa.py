@@ -13,9 +13,9 @@ even if TLSA records at the host's own name are signed.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
+from ..common.tasks import gather_all
 from ..dns.dnssec import Security as Dnssec
 from ..dns.resolver import DnsAnswer
 from .dns_attempt import dns_attempt, unanswered
@@ -29,7 +29,7 @@ async def tlsa(ctx: SourceContext, host: str, port: int) -> Attempt:
     """DANE records for one host and port (RFC 7672 for SMTP, RFC 7673 via SRV)."""
     started = ctx.since_start()
     # The address answer is asked anyway to connect (the validator asks the upstream once).
-    address, answer = await asyncio.gather(
+    address, answer = await gather_all(
         ctx.resolver.lookup(host, "A"), ctx.resolver.lookup(f"_{port}._tcp.{host}", "TLSA")
     )
     where = ""

@@ -7,10 +7,10 @@ its z-base-32 SHA-1 hash plus the ``l=`` parameter the draft asks for, no redire
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from urllib.parse import quote
 
+from ..common.tasks import gather_all
 from .report import Attempt, Source, Status
 from .source_context import SourceContext
 from .web_attempt import fetch_failure, web_attempt
@@ -41,7 +41,7 @@ async def wkd(ctx: SourceContext) -> Attempt:
         f"https://openpgpkey.{ctx.domain}/.well-known/openpgpkey/{ctx.domain}/{tail}",
         f"https://{ctx.domain}/.well-known/openpgpkey/{tail}",
     ]
-    results = await asyncio.gather(
+    results = await gather_all(
         *(ctx.fetcher.fetch(u, deadline=ctx.deadline, max_redirects=0, headers=()) for u in urls)
     )
     for url, result in zip(urls, results, strict=True):

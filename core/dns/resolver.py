@@ -16,7 +16,6 @@ fragmentation), TCP when the answer is truncated. A lost UDP packet is re-sent a
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import ipaddress
 import time
@@ -35,6 +34,7 @@ import dns.resolver
 
 from ..common.errors import RemoteFailure, UsageError
 from ..common.failure import Failure
+from ..common.tasks import gather_all
 from .dnssec import ChainValidator, Clock, FetchError, Security, TrustAnchor, ValidatedAnswer
 
 __all__ = [
@@ -248,7 +248,7 @@ class Resolver:
 
         Bogus answers are refused: a forged address must not even get a TLS handshake.
         """
-        six, four = await asyncio.gather(self.lookup(host, "AAAA"), self.lookup(host, "A"))
+        six, four = await gather_all(self.lookup(host, "AAAA"), self.lookup(host, "A"))
         usable = [a for a in (six, four) if a.found and a.security is not Security.BOGUS]
         if not usable:
             bogus = next((a for a in (six, four) if a.security is Security.BOGUS), None)

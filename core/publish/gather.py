@@ -19,11 +19,11 @@ decide what it means.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 
 from ..common.model import STANDARD_PORTS, Security, Service
+from ..common.tasks import gather_all
 from ..dns.dnssec import load_root_anchors
 from ..dns.resolver import ResolveError, Resolver, system_upstream
 from ..net.tlscontext import client_context, diagnostic_context
@@ -169,12 +169,12 @@ async def gather(
             # A port of the admin's own: implicit TLS if it speaks it, else STARTTLS.
             first = await one(spec, *tried[0])
             return [first] if first.offered else [await one(spec, *tried[1])]
-        return list(await asyncio.gather(*(one(spec, p, s) for p, s in tried)))
+        return list(await gather_all(*(one(spec, p, s) for p, s in tried)))
 
     async def every_spec() -> list[list[EndpointFacts]]:
-        return list(await asyncio.gather(*(for_spec(spec) for spec in specs)))
+        return list(await gather_all(*(for_spec(spec) for spec in specs)))
 
-    domain_answer, found = await asyncio.gather(resolver.lookup(domain, "SOA"), every_spec())
+    domain_answer, found = await gather_all(resolver.lookup(domain, "SOA"), every_spec())
     endpoints = tuple(facts for group in found for facts in group)
     mx_hosts = tuple(dict.fromkeys(s.host for s in specs if s.service is Service.RELAY))
     return Gathered(domain, domain_answer.secure, endpoints, mx_hosts)

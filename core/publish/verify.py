@@ -20,7 +20,6 @@ now gets: each endpoint's tier and how its key was authenticated.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import time
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ import dns.rdataclass
 from ..common.address import parse_address
 from ..common.fields import join_txt
 from ..common.i18n import _
+from ..common.tasks import gather_all
 from ..dns.dnssec import load_root_anchors
 from ..dns.resolver import DnsAnswer, Resolver, system_upstream
 from ..net.fetch import Fetcher, FetchResult
@@ -94,13 +94,13 @@ async def verify(
         deadline=deadline,
     )
     keys = list(dict.fromkeys((r.owner.rstrip("."), r.rtype) for r in published.records))
-    answers = await asyncio.gather(*(resolver.lookup(name, rtype) for name, rtype in keys))
+    answers = await gather_all(*(resolver.lookup(name, rtype) for name, rtype in keys))
     by_key = dict(zip(keys, answers, strict=True))
     records = _record_checks(published.records, by_key)
     context = client_context(options.extra_ca_file)
     async with Fetcher(resolve=resolver.addresses, ssl_context=context) as fetcher:
         places = [(f, url) for f in published.files.files for url in f.urls]
-        results = await asyncio.gather(
+        results = await gather_all(
             *(fetcher.fetch(url, deadline=deadline, max_redirects=0) for _, url in places)
         )
     files = tuple(

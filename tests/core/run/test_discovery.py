@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,9 @@ from mailhop.core.discover.report import (
 from mailhop.core.discover.source_context import SourceContext
 from mailhop.core.discover.sources import SOURCES
 from mailhop.core.dns.dnssec import TrustAnchor
-from mailhop.core.dns.resolver import parse_upstream
+from mailhop.core.dns.resolver import DnsAnswer, Resolver, parse_upstream
+from mailhop.core.net.fetch import Fetcher, FetchResult
+from mailhop.core.net.tlscontext import client_context
 from mailhop.core.policy.plan import Tier
 from mailhop.core.run.discovery import (
     DiscoveryOptions,
@@ -467,4 +470,39 @@ def test_every_source_is_awaited_when_the_run_raises(lab: LabInfo) -> None:
 
     left = asyncio.run(_left_after(run))
     assert [str(e) for e in raised] == ["a bug in the hook"]
+    assert left == []
+
+
+def test_a_source_that_crashes_halfway_leaves_nothing_running(lab: LabInfo) -> None:
+    """PACC asks the ``_ua-auto-config`` record and fetches the document at once. A bug in
+    one half (planted in the record lookup; no real server can make the resolver raise)
+    ends the source as an internal error, and the other half (a fetch that would stall for
+    a minute) is cancelled and awaited with it, not left running after discover returns."""
+    parsed = parse_address("bob@srvonly.test", allow_test_domains=True)
+    settings = options(lab)
+
+    class BrokenTxt(Resolver):
+        async def lookup(self, name: str, rdtype: str) -> DnsAnswer:
+            if name.startswith("_ua-auto-config."):
+                raise RuntimeError("planted bug")
+            return await super().lookup(name, rdtype)
+
+    class StallingPacc(Fetcher):
+        async def fetch(self, url: str, **kwargs: Any) -> FetchResult:
+            if url.startswith("https://ua-auto-config."):
+                await asyncio.sleep(60)
+            return await super().fetch(url, **kwargs)
+
+    reports: list[DiscoveryReport] = []
+
+    async def run() -> None:
+        base = discovery_resolver(settings, time.monotonic())
+        resolver = BrokenTxt(base.upstream, settings.anchor, deadline=base.deadline)
+        context = client_context(settings.extra_ca_file)
+        async with StallingPacc(resolve=resolver.addresses, ssl_context=context) as fetcher:
+            reports.append(await discover(parsed, settings, resolver=resolver, fetcher=fetcher))
+
+    left = asyncio.run(_left_after(run))
+    (pacc,) = attempts(reports[0], Source.PACC)
+    assert pacc.status is Status.FAILED and "planted bug" in pacc.detail
     assert left == []
