@@ -26,6 +26,7 @@ __all__ = [
     "OAuth2Info",
     "PaccResult",
     "ParseIssue",
+    "RedirectKind",
     "Security",
     "ServerCandidate",
     "Service",
@@ -202,11 +203,18 @@ class PaccResult:
     provider_short_name: str | None = None
 
 
+class RedirectKind(enum.Enum):
+    """Where an Autodiscover answer points: another address, or another URL."""
+
+    ADDRESS = "address"  # Action redirectAddr
+    URL = "url"  # Action redirectUrl
+
+
 @dataclass(frozen=True, slots=True)
 class AutodiscoverRedirect:
     """An Autodiscover answer that points elsewhere; the caller follows it (bounded)."""
 
-    kind: str  # "address" (Action redirectAddr) or "url" (Action redirectUrl)
+    kind: RedirectKind
     target: str  # a validated address, or an https URL with a validated host
 
 

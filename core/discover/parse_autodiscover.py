@@ -60,6 +60,7 @@ from ..common.model import (
     AutodiscoverResult,
     IssueCode,
     ParseIssue,
+    RedirectKind,
     Security,
     ServerCandidate,
     Service,
@@ -146,10 +147,10 @@ def _account(
         action = _text(account, "Action") or "settings"
         if action == "redirectAddr":
             target = _redirect_address(_text(account, "RedirectAddr") or "")
-            redirect = AutodiscoverRedirect(kind="address", target=target)
+            redirect = AutodiscoverRedirect(kind=RedirectKind.ADDRESS, target=target)
         elif action == "redirectUrl":
             url = validate_https_url(_text(account, "RedirectUrl") or "", "RedirectUrl")
-            redirect = AutodiscoverRedirect(kind="url", target=url)
+            redirect = AutodiscoverRedirect(kind=RedirectKind.URL, target=url)
         elif action == "settings":
             redirect = None
         else:

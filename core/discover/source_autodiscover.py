@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 from ..common.domains import is_inside
 from ..common.fields import FieldError, validate_https_url
-from ..common.model import AutodiscoverRedirect
+from ..common.model import AutodiscoverRedirect, RedirectKind
 from ..common.tasks import gather_all
 from ..net.fetch import FetchResult, RedirectCheck
 from .parse_autodiscover import parse_autodiscover
@@ -145,7 +145,7 @@ def _follow(
 ) -> tuple[str, str] | RefusedRedirect:
     """The address and URL to ask next, or the redirect refused: only inside the domain."""
     target = redirect.target
-    if redirect.kind == "address":
+    if redirect.kind is RedirectKind.ADDRESS:
         domain = target.rpartition("@")[2].lower()
         if not is_inside(domain, ctx.registrable):
             return RefusedRedirect(target)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailhop.core.common.model import AuthMethod, IssueCode, Security, Service
+from mailhop.core.common.model import AuthMethod, IssueCode, RedirectKind, Security, Service
 from mailhop.core.discover.parse_autodiscover import OUTLOOK_NS, RESPONSE_NS, parse_autodiscover
 
 
@@ -159,7 +159,7 @@ def test_redirects_are_returned_not_followed(body: str, kind: str, target: str) 
     result = parse_autodiscover(response(body + protocol()))
     assert result.error is None and result.candidates == ()
     assert result.redirect is not None
-    assert (result.redirect.kind, result.redirect.target) == (kind, target)
+    assert (result.redirect.kind, result.redirect.target) == (RedirectKind(kind), target)
 
 
 @pytest.mark.parametrize(
