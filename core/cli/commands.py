@@ -24,10 +24,19 @@ from .exit_codes import (
 from .progress import observer
 
 if TYPE_CHECKING:
+    from ..account.profile import AccountProfile
     from ..common.address import EmailAddress
     from ..run.discovery import DiscoveryOptions
 
-__all__ = ["check_command", "discover_command", "lint_command", "options_from", "parsed_address"]
+__all__ = [
+    "check_command",
+    "discover_command",
+    "lint_command",
+    "options_from",
+    "parsed_address",
+    "print_json",
+    "saved_profile",
+]
 
 
 def options_from(parser: argparse.ArgumentParser, args: argparse.Namespace) -> DiscoveryOptions:
@@ -55,6 +64,17 @@ def parsed_address(args: argparse.Namespace) -> EmailAddress | None:
     try:
         return parse_address(args.address, allow_test_domains=args.allow_test_domains)
     except AddressError as exc:
+        print(f"mailhop: {exc}", file=sys.stderr)
+        return None
+
+
+def saved_profile(address: EmailAddress, args: argparse.Namespace) -> AccountProfile | None:
+    """The saved profile of ``address``, or None after telling stderr why there is none."""
+    from ..account.profile import ProfileError, load_profile
+
+    try:
+        return load_profile(address.ascii, args.profile_dir)
+    except ProfileError as exc:
         print(f"mailhop: {exc}", file=sys.stderr)
         return None
 

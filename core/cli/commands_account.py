@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from ..common.i18n import _
-from .commands import options_from, parsed_address, print_json
+from .commands import options_from, parsed_address, print_json, saved_profile
 from .exit_codes import (
     EXIT_BAD_ADDRESS,
     EXIT_BLOCKED,
@@ -87,17 +87,14 @@ def _print_profile(item: AccountProfile) -> None:
 
 def recheck_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from ..account.accounts import recheck_against
-    from ..account.profile import ProfileError, load_profile
     from ..run.check import check
 
     options = options_from(parser, args)
     address = parsed_address(args)
     if address is None:
         return EXIT_BAD_ADDRESS
-    try:
-        saved = load_profile(address.ascii, args.profile_dir)
-    except ProfileError as exc:
-        print(f"mailhop: {exc}", file=sys.stderr)
+    saved = saved_profile(address, args)
+    if saved is None:
         return EXIT_USAGE
     report = asyncio.run(check(address, options, observer(args, quiet=args.json)))
     result = recheck_against(saved, report)

@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..common.i18n import _
-from .commands import parsed_address
+from .commands import parsed_address, saved_profile
 from .exit_codes import EXIT_NOT_SET_UP, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -23,16 +23,13 @@ __all__ = ["export_command"]
 
 
 def export_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from ..account.profile import ProfileError, load_profile
     from ..export.apple import ExportError
 
     address = parsed_address(args)
     if address is None:
         return EXIT_USAGE
-    try:
-        profile = load_profile(address.ascii, args.profile_dir)
-    except ProfileError as exc:
-        print(f"mailhop: {exc}", file=sys.stderr)
+    profile = saved_profile(address, args)
+    if profile is None:
         return EXIT_USAGE
     try:
         files = _render(args, profile)

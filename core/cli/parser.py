@@ -72,12 +72,25 @@ def language_asked(words: Sequence[str]) -> str | None:
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
-def _discover_command(commands: Commands, epilog: str) -> None:
-    discover = commands.add_parser(
-        "discover",
+def _network_command(
+    commands: Commands, name: str, epilog: str, *, help: str, description: str
+) -> argparse.ArgumentParser:
+    """A command that goes to the network: the shared options, and the exit codes below."""
+    return commands.add_parser(
+        name,
         parents=[_shared_options()],
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        help=help,
+        description=description,
+    )
+
+
+def _discover_command(commands: Commands, epilog: str) -> None:
+    discover = _network_command(
+        commands,
+        "discover",
+        epilog,
         help=_("find every published source of settings for an address and rank them"),
         description=_(
             "Ask every source of mail settings for ADDRESS at once (DNS SRV, MX, "
@@ -90,11 +103,10 @@ def _discover_command(commands: Commands, epilog: str) -> None:
 
 
 def _check_command(commands: Commands, epilog: str) -> None:
-    check = commands.add_parser(
+    check = _network_command(
+        commands,
         "check",
-        parents=[_shared_options()],
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog,
         help=_("discover, then connect to every server over TLS and give a verdict"),
         description=_(
             "Discover the settings for ADDRESS, connect to every candidate server "
@@ -132,11 +144,10 @@ def _recheck_command(commands: Commands) -> None:
 
 
 def _setup_command(commands: Commands, epilog: str) -> None:
-    setup = commands.add_parser(
+    setup = _network_command(
+        commands,
         "setup",
-        parents=[_shared_options()],
-        epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog,
         help=_("check, approve, test the sign-in, store the password in the OS keyring"),
         description=_(
             "Set up an account: run the check, ask you to approve any server nobody "
