@@ -1,7 +1,7 @@
 """The core's layering contract: its packages are stages, and imports only point down.
 
     common < dns < net < discover < policy < probe < verdict < run < account < export
-           < publish < cli < demo
+           < publish < report < cli < demo
 
 Data flows one way (address -> discovery -> policy -> probe -> verdict -> account -> files),
 so a module may import from its own package or a lower one, never from a higher one: a
@@ -28,6 +28,7 @@ LAYERS = (
     "account",
     "export",
     "publish",
+    "report",
     "cli",
     "demo",
 )
@@ -99,3 +100,15 @@ def test_the_layering_check_catches_planted_violations() -> None:
     assert len(found) == 4, found
     assert any("common imports up into mailhop.core.cli" in line for line in found)
     assert any("pure stage policy imports socket" in line for line in found)
+
+
+def test_every_core_package_is_in_the_wheel() -> None:
+    """setuptools installs only the packages pyproject.toml lists: a stage missing there
+    works in the editable checkout and is absent from a wheel (core/publish was)."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    stages = {f"mailhop.core.{p.parent.name}" for p in (REPO / "core").glob("*/__init__.py")}
+    assert stages - listed == set()

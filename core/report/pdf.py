@@ -1,0 +1,31 @@
+"""The helpdesk report as PDF: the HTML page (``render_html``) laid out by WeasyPrint.
+
+Why WeasyPrint: a maintained HTML/CSS-to-PDF engine in Python (pydyf, Pango for text)
+that reads the very page the browser shows, inline SVG included, with no browser, no
+display and no network: the PDF says what the HTML says because it is made from it. It
+fetches nothing here: ``url_fetcher`` refuses every URL, so a value that slipped into
+markup still could not make it load anything. It is imported only when a PDF is asked
+for (its import takes about a second).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+from ..common.errors import UsageError
+
+__all__ = ["write_pdf"]
+
+
+def write_pdf(page: str, target: Path) -> None:
+    """Write the HTML ``page`` as a PDF to ``target``; no engine installed is a UsageError."""
+    try:
+        import weasyprint  # type: ignore[import-untyped]
+    except ImportError as exc:  # an optional extra: mailhop[pdf]
+        raise UsageError(f"PDF needs WeasyPrint (pip install 'mailhop[pdf]'): {exc}") from None
+    weasyprint.HTML(string=page, url_fetcher=_refuse).write_pdf(target)
+
+
+def _refuse(url: str, *args: object, **kwargs: object) -> NoReturn:
+    raise ValueError(f"the report loads nothing: {url[:80]}")
