@@ -34,6 +34,17 @@ def lab() -> Iterator[LabInfo]:
         lab_module.down()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's cache folder (where MTA-STS policies are kept between runs) is the test
+    run's own: no test sees a policy the person, or an earlier run, cached."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(folder))
+    yield folder
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return SHARED

@@ -166,6 +166,18 @@ DISCOVERY_FINDINGS: dict[str, FindingText] = {
             "mode, senders refuse to deliver to it."
         ),
     ),
+    "mta-sts-cached": FindingText(
+        Severity.WARN,
+        N_(
+            "The MTA-STS policy of {domain} could not be fetched now; the copy saved on "
+            "{fetched} is in force until {expires}."
+        ),
+        N_(
+            "{reason}. Sending servers that cached the policy keep applying it until it "
+            "expires (RFC 8461 section 5.1), then deliver as if {domain} published no MTA-STS: "
+            "the web server mta-sts.{domain} must serve the policy again."
+        ),
+    ),
     "oauth2": FindingText(
         Severity.INFO,
         N_(

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from ..common.model import OAuth2Info, ParseIssue, ServerCandidate
 from ..dns.dnssec import Security as Dnssec
+from .mtasts_cache import CachedPolicy
 from .parse_mtasts import MtaStsPolicy
 
 __all__ = [
@@ -138,6 +139,9 @@ class MtaSts:
 
     record_id: str
     policy: MtaStsPolicy | None = None
+    # Set when the live fetch failed and ``policy`` is the cached copy still in force
+    # (RFC 8461 section 5.1): fetched then, under that record id.
+    from_cache: CachedPolicy | None = None
 
     @property
     def mx_patterns(self) -> tuple[str, ...]:

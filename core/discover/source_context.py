@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..common.address import EmailAddress
 from ..dns.resolver import Resolver
 from ..net.fetch import Fetcher
+from .mtasts_cache import MtaStsCache
 
 __all__ = ["DEFAULT_ISPDB_URL", "SourceContext"]
 
@@ -30,6 +31,8 @@ class SourceContext:
     ispdb_url: str
     started: float
     deadline: float
+    # The MTA-STS policy cache (RFC 8461 section 5.1); None: nothing is kept or used.
+    mtasts_cache: MtaStsCache | None = None
 
     @property
     def domain(self) -> str:

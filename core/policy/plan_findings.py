@@ -205,6 +205,15 @@ def _mta_sts_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding]
     if sts.status is not Status.FOUND:
         return out
     found = sts.payload_as(MtaSts)
+    if found is not None and found.from_cache is not None:
+        # RFC 8461 section 5.1: the cached copy is in force, and the live failure is said.
+        cached = found.from_cache
+        fetched, expires = cached.fetched_text(), cached.expires_text()
+        out.append(
+            finding(
+                "mta-sts-cached", reason=sts.detail, domain=domain, fetched=fetched, expires=expires
+            )
+        )
     patterns = found.mx_patterns if found is not None else ()
     for attempt in attempts:
         if attempt.source is Source.MX:

@@ -30,6 +30,7 @@ from pathlib import Path
 from ..common.address import EmailAddress
 from ..common.domains import registrable_domain
 from ..common.schedule import AllAtOnce, Scheduler
+from ..discover.mtasts_cache import MtaStsCache
 from ..discover.report import Attempt
 from ..discover.source_context import DEFAULT_ISPDB_URL, SourceContext
 from ..discover.sources import SOURCES, Sources
@@ -66,6 +67,9 @@ class DiscoveryOptions:
     soft_deadline: float = DEFAULT_SOFT_DEADLINE
     hard_deadline: float = DEFAULT_HARD_DEADLINE
     phase2: bool = True
+    # Where MTA-STS policies are kept between runs (discover/mtasts_cache.py); None keeps
+    # none. The CLI and the window use the user's cache folder (settings.py).
+    mtasts_cache_dir: Path | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,6 +129,9 @@ async def discover(
             ispdb_url=options.ispdb_url,
             started=started,
             deadline=deadline,
+            mtasts_cache=(
+                MtaStsCache(options.mtasts_cache_dir) if options.mtasts_cache_dir else None
+            ),
         )
         run = DiscoveryRun(
             ctx,

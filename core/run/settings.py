@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..common.errors import UsageError
+from ..discover.mtasts_cache import default_cache_directory
 from ..discover.source_context import DEFAULT_ISPDB_URL
 from ..dns.dnssec import TrustAnchor
 from ..dns.resolver import parse_upstream
@@ -54,6 +55,7 @@ def options_from_settings(settings: Settings) -> DiscoveryOptions:
         ispdb_url=ispdb,
         soft_deadline=min(DEFAULT_SOFT_DEADLINE, hard),
         hard_deadline=hard,
+        mtasts_cache_dir=default_cache_directory(),
     )
 
 
