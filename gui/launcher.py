@@ -17,7 +17,6 @@ NO_WINDOW = (
     "The command line works without it: `mailhop --help`, or `mailhop demo --cli` for the "
     "offline demo in this terminal.\n"
 )
-EXIT_USAGE = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,11 +104,18 @@ def missing_libraries(libraries: Sequence[tuple[str, str]]) -> str | None:
     )
 
 
+def _no_window(why: str) -> int:
+    """Say why no window can open; the exit code is the CLI's usage error (one table)."""
+    from mailhop.core.cli.exit_codes import EXIT_USAGE  # only now: not on the way to a window
+
+    sys.stderr.write(NO_WINDOW.format(why=why))
+    return EXIT_USAGE
+
+
 def _window(args: list[str]) -> int:
     why = _qt_missing() or _no_display()
     if why is not None:
-        sys.stderr.write(NO_WINDOW.format(why=why))
-        return EXIT_USAGE
+        return _no_window(why)
     from .app import run_window
 
     return run_window(None, args)
@@ -148,8 +154,7 @@ def _demo(args: list[str]) -> int:
         )
     why = _qt_missing() or _no_display()
     if why is not None:
-        sys.stderr.write(NO_WINDOW.format(why=why))
-        return EXIT_USAGE
+        return _no_window(why)
     from .demo_window import run_demo_window
 
     return run_demo_window()
