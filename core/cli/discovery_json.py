@@ -40,7 +40,14 @@ renaming or removing one bumps the version. Times are seconds (floats).
                     "records": [{"name", "type", "records": [...], "dnssec":
                                  "secure"|"insecure"|"bogus"|"indeterminate",
                                  "absence_proven": bool, "reason"}],
-                    "facts": {...}}]
+                    "facts": {...}}],      # MTA-STS from the cache adds "cached_at" and
+                                           # "cached_until"; keys add "fingerprints"
+      "encryption_keys": [{"source": "openpgpkey" | "wkd" | "smimea",
+                           "kind": "openpgp" | "smime",
+                           "published": true | false | null,   # null: could not be checked
+                           "auth": "dnssec-secure" | "https-in-domain" | ...,
+                           "authenticated": bool,   # DNSSEC-secure, or HTTPS from the domain
+                           "keys": [{"fingerprint": "8E32...BFD1" | "", "form": "OpenPGP v4"}]}]
     }
 """
 
@@ -49,11 +56,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..common.findings import Finding
+from ..discover.e2e_keys import KeyAvailability, key_availability
 from ..discover.report import (
     Attempt,
     MtaSts,
     Payload,
     ProviderKey,
+    PublishedKeys,
     RefusedRedirect,
     TlsaQuestion,
     TlsReporting,
@@ -93,6 +102,18 @@ def report_to_json(report: DiscoveryReport) -> dict[str, Any]:
         },
         "findings": [finding_to_json(f) for f in plan.findings],
         "attempts": [_attempt(a) for a in report.attempts],
+        "encryption_keys": [_keys(row) for row in key_availability(report.attempts)],
+    }
+
+
+def _keys(row: KeyAvailability) -> dict[str, Any]:
+    return {
+        "source": row.source.value,
+        "kind": row.kind.value,
+        "published": row.published,
+        "auth": row.auth.value,
+        "authenticated": row.authenticated,
+        "keys": [{"fingerprint": k.fingerprint, "form": k.form} for k in row.keys],
     }
 
 
@@ -191,11 +212,16 @@ def payload_facts(payload: Payload | None) -> dict[str, str]:
     match payload:
         case TlsaQuestion(host=host, port=port):
             return {"host": host, "port": str(port)}
-        case MtaSts(record_id=record_id, policy=policy):
+        case MtaSts(record_id=record_id, policy=policy, from_cache=cached):
             if policy is None:
                 return {"id": record_id}
             mode, mx, max_age = policy.mode.value, " ".join(policy.mx), str(policy.max_age)
-            return {"id": record_id, "mode": mode, "mx": mx, "max_age": max_age}
+            facts = {"id": record_id, "mode": mode, "mx": mx, "max_age": max_age}
+            if cached is not None:
+                facts |= {"cached_at": cached.fetched_text(), "cached_until": cached.expires_text()}
+            return facts
+        case PublishedKeys(keys=keys):
+            return {"fingerprints": " ".join(k.fingerprint for k in keys if k.fingerprint)}
         case ProviderKey(domain=domain):
             return {"key": domain}
         case TlsReporting(rua=rua):

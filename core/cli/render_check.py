@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..common.i18n import _, ngettext
 from ..common.lookalike import shown_host
 from ..common.text import one_line
+from ..discover.e2e_keys import key_availability, key_lines
 from ..probe.probe_report import EndpointProbe, reference_words, utc_text
 from ..run.check import CheckReport
 from ..verdict.labels import LEVEL_WORDS
@@ -45,8 +46,19 @@ def render_check(report: CheckReport) -> str:
             summary = one_line(found.shown_summary)
             lines.append(f"  {found.severity.value:5}  {summary}  [{found.code}]")
         lines.append("")
+    lines += _encryption_keys(report)
     lines.append(_("Use --json for the certificates, every source and every probe."))
     return "\n".join(lines) + "\n"
+
+
+def _encryption_keys(report: CheckReport) -> list[str]:
+    """Whether the address has published OpenPGP or S/MIME keys (information only)."""
+    rows = key_availability(report.discovery.attempts)
+    if not rows:
+        return []
+    address = report.discovery.address.display
+    title = _("End-to-end encryption keys for {address}").format(address=address)
+    return [title, *("  " + line for line in key_lines(rows)), ""]
 
 
 def _leg(title: str, verdict: ServiceVerdict) -> list[str]:

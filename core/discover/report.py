@@ -20,6 +20,7 @@ from typing import TypeVar
 from ..common.model import OAuth2Info, ParseIssue, ServerCandidate
 from ..dns.dnssec import Security as Dnssec
 from .mtasts_cache import CachedPolicy
+from .parse_e2e_keys import PublishedKey
 from .parse_mtasts import MtaStsPolicy
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "MtaSts",
     "Payload",
     "ProviderKey",
+    "PublishedKeys",
     "RefusedRedirect",
     "Source",
     "Status",
@@ -164,6 +166,13 @@ class TlsReporting:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedKeys:
+    """The end-to-end keys a WKD, OPENPGPKEY or SMIMEA answer held (parse_e2e_keys.py)."""
+
+    keys: tuple[PublishedKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RefusedRedirect:
     """An Autodiscover redirect that was not followed, and where it pointed."""
 
@@ -171,8 +180,8 @@ class RefusedRedirect:
 
 
 # What a source learned besides server candidates: one of these, or None.
-Payload = TlsaQuestion | MtaSts | ProviderKey | TlsReporting | RefusedRedirect
-_P = TypeVar("_P", TlsaQuestion, MtaSts, ProviderKey, TlsReporting, RefusedRedirect)
+Payload = TlsaQuestion | MtaSts | ProviderKey | TlsReporting | RefusedRedirect | PublishedKeys
+_P = TypeVar("_P", TlsaQuestion, MtaSts, ProviderKey, TlsReporting, RefusedRedirect, PublishedKeys)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,7 +11,8 @@ import hashlib
 from ..common.fields import join_txt
 from ..dns.dnssec import Security as Dnssec
 from .dns_attempt import dns_attempt, unanswered
-from .report import Attempt, Source, Status, TlsReporting
+from .parse_e2e_keys import PublishedKey, parse_openpgp_key, parse_smimea
+from .report import Attempt, PublishedKeys, Source, Status, TlsReporting
 from .source_context import SourceContext
 
 __all__ = ["hashed_local_part", "smimea_or_openpgpkey", "tls_rpt"]
@@ -68,11 +69,28 @@ async def smimea_or_openpgpkey(ctx: SourceContext, source: Source) -> Attempt:
         status, detail = unanswered(answer, f"{rdtype} record for this address")
         return dns_attempt(ctx, source, answer, started, status=status, detail=detail)
     signed = "DNSSEC-signed" if answer.secure else "not DNSSEC-signed"
+    keys = tuple(key for record in answer.records if (key := _key_of(record)) is not None)
+    unread = len(answer.records) - len(keys)
+    detail = f"{len(answer.records)} {rdtype} record(s) for this address, {signed}"
+    if unread:
+        detail += f"; {unread} hold no readable key"
     return dns_attempt(
         ctx,
         source,
         answer,
         started,
         status=Status.FOUND,
-        detail=f"{len(answer.records)} {rdtype} record(s) for this address, {signed}",
+        detail=detail,
+        payload=PublishedKeys(keys),
     )
+
+
+def _key_of(record: object) -> PublishedKey | None:
+    """The key an OPENPGPKEY (RFC 7929) or SMIMEA (RFC 8162) record holds, if readable."""
+    key = getattr(record, "key", None)
+    if isinstance(key, bytes):
+        return parse_openpgp_key(key)
+    cert = getattr(record, "cert", None)
+    if isinstance(cert, bytes):
+        return parse_smimea(getattr(record, "selector", -1), getattr(record, "mtype", -1), cert)
+    return None

@@ -11,7 +11,8 @@ import hashlib
 from urllib.parse import quote
 
 from ..common.tasks import gather_all
-from .report import Attempt, Source, Status
+from .parse_e2e_keys import parse_openpgp_key
+from .report import Attempt, Failure, PublishedKeys, Source, Status
 from .source_context import SourceContext
 from .web_attempt import fetch_failure, web_attempt
 
@@ -44,8 +45,15 @@ async def wkd(ctx: SourceContext) -> Attempt:
     results = await gather_all(
         *(ctx.fetcher.fetch(u, deadline=ctx.deadline, max_redirects=0, headers=()) for u in urls)
     )
-    for url, result in zip(urls, results, strict=True):
-        if result.ok and result.body:
+    # Any 200 is no key: a web server that answers every path (with its home page, say)
+    # publishes nothing; only a body that is an OpenPGP key counts.
+    answered = [
+        (url, result, parse_openpgp_key(result.body))
+        for url, result in zip(urls, results, strict=True)
+        if result.ok and result.body
+    ]
+    for url, result, key in answered:
+        if key is not None:
             return web_attempt(
                 ctx,
                 Source.WKD,
@@ -53,8 +61,21 @@ async def wkd(ctx: SourceContext) -> Attempt:
                 result,
                 started,
                 status=Status.FOUND,
-                detail=f"an OpenPGP key for this address is published ({len(result.body)} bytes)",
+                detail=f"an OpenPGP key for this address is published ({key.form})",
+                payload=PublishedKeys((key,)),
             )
+    if answered:
+        url, result, _ = answered[0]
+        return web_attempt(
+            ctx,
+            Source.WKD,
+            url,
+            result,
+            started,
+            status=Status.FAILED,
+            detail=f"{url} answered, but not with an OpenPGP key",
+            failure=Failure.DOCUMENT_REFUSED,
+        )
     status, detail, failure = fetch_failure(ctx, results[1])
     if status is Status.FAILED and results[1].status is not None:
         status = Status.NOTHING
