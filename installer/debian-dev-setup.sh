@@ -36,6 +36,9 @@ packages=(
   # (objdump, objcopy); x11-utils' xwininfo and xprop find the bundle's window and its icon;
   # the .desktop file and the AppStream metadata are checked with their validators.
   binutils x11-utils desktop-file-utils appstream
+  # The helpdesk report (tests/core/report/): WeasyPrint lays the PDF out with Pango;
+  # Chromium renders the HTML as a person's browser does, poppler-utils reads the PDF back.
+  libpango-1.0-0 libpangoft2-1.0-0 chromium poppler-utils
 )
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -109,6 +109,8 @@ DANE_SHOWN = Labels(
     }
 )
 
+_HIDDEN = "***"  # a masked local part
+
 # The mail apps a person may use, and which export file each takes (core/export/formats.py);
 # "" when the app takes no file and the values are typed.
 CLIENTS = (
@@ -218,6 +220,7 @@ def build_report(
     address = report.discovery.address
     domain = address.domain_unicode
     level = _level(report)
+    local = _HIDDEN if mask else address.local  # the export files are named after it
     access = verdict.access
     access_name = "IMAP" if access is verdict.imap else "POP3"
     relay = verdict.relay
@@ -263,7 +266,7 @@ def build_report(
         certificates=_certificates(report),
         unchecked=_unchecked(report),
         servers=_servers(report, address.ascii) if level in ("ok", "warn") else (),
-        clients=tuple(_client(name, fmt, address.local, address.domain) for name, fmt in CLIENTS),
+        clients=tuple(_client(name, fmt, local, address.domain) for name, fmt in CLIENTS),
         masked=mask,
     )
     if mask:
@@ -449,7 +452,7 @@ def _client(name: str, format_name: str, local: str, domain: str) -> ClientSteps
 
 def _masked(report: HelpdeskReport, local: str, forms: tuple[str, ...]) -> HelpdeskReport:
     """Every string of the report with the address's local part hidden."""
-    hidden = "***"
+    hidden = _HIDDEN
     pairs = [(form, hidden + "@" + form.rpartition("@")[2]) for form in forms]
     pairs += [
         (quote(form, safe=""), quote(hidden, safe="") + "%40" + form.rpartition("@")[2])

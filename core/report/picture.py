@@ -26,7 +26,7 @@ COLOURS = {
     "none": "#8c959f",
     "could-not-check": "#6e9bd1",
 }
-_WIDTH, _HEIGHT = 760, 150
+_WIDTH, _HEIGHT = 760, 128
 _NODE_W, _NODE_H, _NODE_Y = 130, 54, 12
 
 

@@ -58,7 +58,7 @@ ul { margin: .2rem 0 .6rem; padding-left: 1.3rem; }
 .finding.error { border-color: var(--block); } .finding.warn { border-color: var(--warn); }
 .finding p { margin: .2rem 0; }
 .legs { max-width: 100%; height: auto; }
-section { break-inside: auto; } table, .finding { break-inside: avoid; }
+table { break-inside: avoid; }
 @media print {
   :root { --fg: #000; --bg: #fff; --panel: #f6f8fa; }
   body { max-width: none; padding: 0; font-size: 11pt; }
