@@ -118,7 +118,7 @@ class ParseIssue:
     dropped: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ServerCandidate:
     """One server a source proposes for one service, every field validated.
 

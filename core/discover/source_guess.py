@@ -77,7 +77,15 @@ def _mx_host_guess(
 ) -> tuple[Attempt, int]:
     usable = answer.found and answer.security is not Dnssec.BOGUS
     candidates = tuple(
-        ServerCandidate(service, host, port, security, None, (), order + i)
+        ServerCandidate(
+            service=service,
+            hostname=host,
+            port=port,
+            security=security,
+            username=None,
+            auth_methods=(),
+            order=order + i,
+        )
         for i, (service, port, security) in enumerate(MX_HOST_GUESSES)
         if usable
     )
@@ -164,7 +172,15 @@ def _name_guess(
         note = "; ".join(filter(None, (f"{also} is the MX host, tried first", note)))
     kept = [g for g in GUESSES if g[0] in found.exists and g[0] not in covered]
     candidates = tuple(
-        ServerCandidate(service, f"{prefix}.{domain}", port, security, None, (), order + i)
+        ServerCandidate(
+            service=service,
+            hostname=f"{prefix}.{domain}",
+            port=port,
+            security=security,
+            username=None,
+            auth_methods=(),
+            order=order + i,
+        )
         for i, (prefix, service, port, security) in enumerate(kept)
     )
     if candidates:

@@ -37,7 +37,15 @@ async def mx(ctx: SourceContext) -> Attempt:
             issues.append(ParseIssue(exc.code, str(exc), f"MX {order}"))
             continue
         candidates.append(
-            ServerCandidate(Service.RELAY, host, 25, Security.STARTTLS, None, (), order)
+            ServerCandidate(
+                service=Service.RELAY,
+                hostname=host,
+                port=25,
+                security=Security.STARTTLS,
+                username=None,
+                auth_methods=(),
+                order=order,
+            )
         )
     if candidates:
         status, detail = Status.FOUND, f"{len(candidates)} MX host(s)"

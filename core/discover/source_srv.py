@@ -59,7 +59,17 @@ async def srv(ctx: SourceContext, label: str) -> Attempt:
         if record.port == 0:
             issues.append(ParseIssue(IssueCode.BAD_PORT, "port 0 is not a port", f"SRV {order}"))
             continue
-        candidates.append(ServerCandidate(service, host, record.port, security, None, (), order))
+        candidates.append(
+            ServerCandidate(
+                service=service,
+                hostname=host,
+                port=record.port,
+                security=security,
+                username=None,
+                auth_methods=(),
+                order=order,
+            )
+        )
     if not candidates:
         detail = (
             'the domain says this service is not offered (target ".")'

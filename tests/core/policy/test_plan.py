@@ -23,7 +23,15 @@ def cand(
     username: str | None = None,
     methods: tuple[AuthMethod, ...] = (),
 ) -> ServerCandidate:
-    return ServerCandidate(service, host, port, security, username, methods, order)
+    return ServerCandidate(
+        service=service,
+        hostname=host,
+        port=port,
+        security=security,
+        username=username,
+        auth_methods=methods,
+        order=order,
+    )
 
 
 def attempt(

@@ -15,12 +15,29 @@ BUSINESS_MX = "contoso-com.mail.protection.outlook.com"
 
 
 def cand(host: str, port: int = 993, service: Service = Service.IMAP) -> ServerCandidate:
-    return ServerCandidate(service, host, port, TLS, None, (), 0)
+    return ServerCandidate(
+        service=service,
+        hostname=host,
+        port=port,
+        security=TLS,
+        username=None,
+        auth_methods=(),
+        order=0,
+    )
 
 
 def mx(*hosts: str, auth: Auth = Auth.DNSSEC_SECURE) -> Attempt:
     relays = tuple(
-        ServerCandidate(Service.RELAY, h, 25, STARTTLS, None, (), i) for i, h in enumerate(hosts)
+        ServerCandidate(
+            service=Service.RELAY,
+            hostname=h,
+            port=25,
+            security=STARTTLS,
+            username=None,
+            auth_methods=(),
+            order=i,
+        )
+        for i, h in enumerate(hosts)
     )
     return Attempt(
         source=Source.MX,
