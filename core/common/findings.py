@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .finding_text import FindingText, Severity
 from .findings_discovery import DISCOVERY_FINDINGS
+from .findings_relay_truth import RELAY_TRUTH_FINDINGS
 from .findings_servers import SERVER_FINDINGS
 from .i18n import Words, english
 
@@ -32,11 +33,15 @@ __all__ = [
     "lookalike_words",
 ]
 
-# Every finding code: a code is in exactly one of the two tables (a test holds it).
-FINDINGS: dict[str, FindingText] = {**DISCOVERY_FINDINGS, **SERVER_FINDINGS}
+# Every finding code: a code is in exactly one of the tables (a test holds it).
+FINDINGS: dict[str, FindingText] = {
+    **DISCOVERY_FINDINGS,
+    **SERVER_FINDINGS,
+    **RELAY_TRUTH_FINDINGS,
+}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     """One thing mailhop wants a person or a helpdesk to know, with its evidence."""
 
@@ -79,10 +84,10 @@ def finding(code: str, *, evidence: tuple[str, ...] = (), **values: object) -> F
     text = FINDINGS[code]
     words = {key: english(value) for key, value in values.items()}
     return Finding(
-        code,
-        text.severity,
-        text.summary.format(**words),
-        text.helpdesk.format(**words),
-        evidence,
-        tuple(values.items()),
+        code=code,
+        severity=text.severity,
+        summary=text.summary.format(**words),
+        helpdesk=text.helpdesk.format(**words),
+        evidence=evidence,
+        values=tuple(values.items()),
     )

@@ -14,7 +14,8 @@ from functools import partial
 
 from ..common.tasks import gather_all
 from ..dns.dnssec import Security as Dnssec
-from .dns_attempt import record_set
+from ..dns.resolver import Outcome
+from .dns_attempt import record_set, unanswered
 from .mtasts_cache import CacheRefusal
 from .parse_mtasts import parse_mtasts_policy, parse_mtasts_record
 from .report import Attempt, Auth, Failure, MtaSts, Source, Status
@@ -37,6 +38,11 @@ async def mta_sts(ctx: SourceContext) -> Attempt:
     answer = partial(
         web_attempt, ctx, Source.MTA_STS, url, result, started, records=(record_set(txt),)
     )
+    if txt.outcome in (Outcome.FAILED, Outcome.INVALID_NAME) and txt.security is not Dnssec.BOGUS:
+        # No answer is not "no record": whether the domain publishes MTA-STS is unknown
+        # (DESIGN.md section 4, rule 11), and the policy alone does not count (section 3.3).
+        status, why = unanswered(txt, "_mta-sts record")
+        return answer(status=status, detail=why, failure=Failure.DNS)
     record = parse_mtasts_record([r.strings for r in txt.records if hasattr(r, "strings")])
     if record.record is None:
         status = Status.FAILED if txt.security is Dnssec.BOGUS or txt.found else Status.NOTHING

@@ -16,6 +16,7 @@ from ..common.findings import LOOKALIKE_CONSEQUENCE, Finding, finding, lookalike
 from ..common.i18n import Words
 from ..common.lookalike import HostName, classify_host, shown_host
 from ..common.model import Security, Service
+from ..discover.mtasts_answered import mta_sts_unanswered
 from ..discover.parse_mtasts import mx_matches
 from ..discover.report import Attempt, Auth, MtaSts, Source, Status
 from ..dns.dnssec import Security as Dnssec
@@ -198,6 +199,10 @@ def _mta_sts_findings(domain: str, attempts: Sequence[Attempt]) -> list[Finding]
     out: list[Finding] = []
     sts = next((a for a in attempts if a.source is Source.MTA_STS), None)
     if sts is None:
+        return out
+    if mta_sts_unanswered(sts):
+        # Nothing came back from the domain: unknown, not "published incorrectly".
+        out.append(finding("mta-sts-unchecked", reason=sts.detail, domain=domain))
         return out
     if sts.status is Status.FAILED:
         out.append(finding("mta-sts-broken", reason=sts.detail, domain=domain))

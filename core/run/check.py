@@ -15,18 +15,29 @@ and capabilities.
 Deadlines: everything shares the discovery's hard deadline. At the soft deadline, if
 sending and receiving both have a verified server, probes still pending (a black-holed
 host, say) are given up as timed out, so one dead server costs the soft deadline once.
+
+Whose fault: alongside discovery, vantage.py asks whether this computer can judge at all
+(its network, resolver, clock, HTTPS path). When it cannot even reach a resolver, the run
+stops there (an offline check answers in a moment, not at the hard deadline); whatever the
+cause, the verdict is then "could not check" with no finding against the domain.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
+
+import dns.name
 
 from ..common.address import EmailAddress
+from ..common.domains import registrable_domain
 from ..common.model import Service
 from ..common.schedule import AllAtOnce, Scheduler
+from ..common.tasks import cancel_and_wait
 from ..discover.parse_mtasts import mx_matches
 from ..discover.report import (
     Attempt,
@@ -39,15 +50,18 @@ from ..discover.report import (
 )
 from ..dns.resolver import Resolver
 from ..net.tlscontext import client_context, diagnostic_context
-from ..policy.plan import PlanEntry, tier_of
+from ..policy.plan import PlanEntry, make_plan, tier_of
 from ..probe.probe_report import EndpointProbe, RelayProbe
 from ..probe.prober import MAX_SESSIONS, MAX_SESSIONS_PER_HOST, Key, Prober
 from ..probe.session_report import SessionResult
 from ..probe.stage import NoSession, assemble_probe
+from ..verdict.could_not_check import CouldNotCheck
 from ..verdict.labels import SECURITY, SERVICE
-from ..verdict.verdict import Verdict, judge
+from ..verdict.relay_mx import classify_mx, mta_sts_published
+from ..verdict.verdict import Verdict, could_not_check, judge
 from .discovery import DiscoveryOptions, DiscoveryReport, discover, discovery_resolver
 from .events import ProbeFinished, ProbeStarted, ProgressObserver
+from .vantage import assess, intercepted, stops_the_run
 
 __all__ = ["MAX_SESSIONS", "MAX_SESSIONS_PER_HOST", "CheckReport", "check"]
 
@@ -78,11 +92,13 @@ async def check(
     *,
     resolver: Resolver | None = None,
     scheduler: Scheduler | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> CheckReport:
     """Discover, probe and judge `address`; remote failures are findings, never raised.
 
     One `resolver` (default: made from `options`) serves discovery and the probes; one
     `scheduler` (default: all at once under the hard deadline) admits sources and sessions.
+    `clock` is the wall clock the resolver validates with, to say how far off it is.
     """
     started = time.monotonic()
     scheduler = scheduler or AllAtOnce(started + options.hard_deadline)
@@ -94,8 +110,8 @@ async def check(
         watcher=_Progress(observer, started) if observer is not None else None,
     )
     async with prober:
-        hook = _Starter(prober, resolver or discovery_resolver(options, started))
-        report = await discover(
+        hook = _Starter(prober, resolver or discovery_resolver(options, started), address)
+        discovering = discover(
             address,
             options,
             observer,
@@ -103,29 +119,91 @@ async def check(
             scheduler=scheduler,
             on_attempt=hook.consider,
         )
-        for entry in _client_entries(report) + _relay_entries(report):
-            hook.start(_key(entry))
-        stopped_early = await prober.wait(
-            lambda: _settled(prober, report, datetime.now(UTC)),
-            soft_deadline=started + options.soft_deadline,
+        vantage = assess(
+            hook.resolver,
+            deadline=started + options.soft_deadline,
+            anchor=options.anchor.name if options.anchor is not None else dns.name.root,
+            clock=clock,
         )
+        report, cannot = await _discover_unless_blind(discovering, vantage, hook, options, started)
+        stopped_early = report.stopped_early
+        if not stops_the_run(cannot):
+            for entry in _client_entries(report) + _relay_entries(report):
+                hook.start(_key(entry))
+            stopped_early = await prober.wait(
+                lambda: _settled(prober, report, datetime.now(UTC)),
+                soft_deadline=started + options.soft_deadline,
+            )
     now = datetime.now(UTC)
     probes = tuple(_probe(prober, entry, report, now) for entry in _client_entries(report))
     relay = tuple(_relay(prober, entry, report, now) for entry in _relay_entries(report))
-    mta_sts = any(a.source is Source.MTA_STS and a.status is Status.FOUND for a in report.attempts)
-    verdict = judge(report.plan, probes, relay, mta_sts=mta_sts)
+    attempts = report.attempts
+    verdict = judge(
+        report.plan,
+        probes,
+        relay,
+        mta_sts=mta_sts_published(attempts),
+        mx=classify_mx(attempts),
+    )
+    cannot = cannot or intercepted(attempts)
+    if cannot is not None:
+        verdict = could_not_check(verdict, cannot)
     return CheckReport(report, probes, relay, verdict, time.monotonic() - started, stopped_early)
+
+
+async def _discover_unless_blind(
+    discovering: Coroutine[Any, Any, DiscoveryReport],
+    vantage: Coroutine[Any, Any, CouldNotCheck | None],
+    hook: _Starter,
+    options: DiscoveryOptions,
+    started: float,
+) -> tuple[DiscoveryReport, CouldNotCheck | None]:
+    """Discovery's report and what keeps this computer from judging; when that is no
+    network or no resolver at all, discovery is stopped with what it has so far."""
+    found = asyncio.ensure_future(discovering)
+    blind = asyncio.ensure_future(vantage)
+    try:
+        await asyncio.wait({found, blind}, return_when=asyncio.FIRST_COMPLETED)
+        if not found.done() and stops_the_run(blind.result()):
+            await cancel_and_wait([found])
+            return _so_far(hook, options, started), blind.result()
+        report = await found
+        return report, await blind  # one question, over by the soft deadline
+    finally:
+        await cancel_and_wait([found, blind])
+
+
+def _so_far(hook: _Starter, options: DiscoveryOptions, started: float) -> DiscoveryReport:
+    """The report of a discovery stopped because nothing could reach a resolver."""
+    address = hook.address
+    attempts = tuple(hook.attempts)
+    registrable = registrable_domain(address.domain) or address.domain
+    return DiscoveryReport(
+        address=address,
+        registrable=registrable,
+        attempts=attempts,
+        plan=make_plan(address.ascii, address.domain, registrable, attempts),
+        elapsed=time.monotonic() - started,
+        phase2=False,
+        stopped_early=True,
+        resolver=str(hook.resolver.upstream),
+        options=options,
+    )
 
 
 class _Starter:
     """Discovery hook: probe each usable candidate the moment a source names it, with the
-    resolver the check gave discovery (one resolver, one cache, one deadline)."""
+    resolver the check gave discovery (one resolver, one cache, one deadline). It keeps the
+    attempts so far, for a discovery stopped before its end."""
 
-    def __init__(self, prober: Prober, resolver: Resolver) -> None:
+    def __init__(self, prober: Prober, resolver: Resolver, address: EmailAddress) -> None:
         self.prober = prober
         self.resolver = resolver
+        self.address = address
+        self.attempts: tuple[Attempt, ...] = ()
 
     def consider(self, attempt: Attempt, attempts: Sequence[Attempt]) -> None:
+        self.attempts = tuple(attempts)
         if attempt.source is Source.TLSA or tier_of(attempt, attempts) is None:
             return
         for cand in attempt.candidates:

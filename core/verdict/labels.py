@@ -106,6 +106,7 @@ LEVEL_WORDS = Labels(
         Level.OK: N_("OK"),
         Level.WARN: N_("WARNING"),
         Level.BLOCK: N_("BLOCKED"),
+        Level.COULD_NOT_CHECK: N_("COULD NOT CHECK"),
     }
 )
 

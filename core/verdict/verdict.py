@@ -12,11 +12,17 @@ or DANE from DNSSEC-signed TLSA) and whose dialogue completed is chosen:
       or its certificate expires soon / is
       weak, or it offers no sign-in method    -> warn
     otherwise                                 -> ok
+    this computer could not judge at all (no
+      network, a lying resolver, its clock,
+      an HTTPS interceptor: could_not_check.py) -> could not check, every leg, and no
+                                                 finding against the domain
 
 A DANE mismatch or bogus TLSA blocks that candidate whatever PKIX says (rule 5). The
 relay leg (server to server) is reported with its own level but never blocks the setup:
 it is about how mail reaches the domain, not about the person's account, and it never
 asks for approval (approval is about where a password goes; the relay leg sends none).
+Its MX answer comes first (relay_mx.py): a failed MX lookup is "could not check", never
+"OK", and a null MX says the domain receives no mail.
 
 Each leg keeps its own findings (the JSON reports them per leg). ``Verdict.findings`` is
 the list a person reads: the discovery's, then sending, receiving and relay, with the same
@@ -39,7 +45,9 @@ from ..policy.plan import Plan
 from ..probe.dane_records import DaneOutcome
 from ..probe.probe_report import EndpointProbe, RelayProbe
 from ..probe.proto_types import FailureCode
+from .could_not_check import CouldNotCheck
 from .endpoint import EXPIRY_WARNING_DAYS, approval_finding, at_most, endpoint_findings
+from .relay_mx import MxAnswer
 from .said_once import said_once
 from .signin import decide_sign_in, sign_in_findings
 
@@ -49,12 +57,15 @@ __all__ = [
     "RelayVerdict",
     "ServiceVerdict",
     "Verdict",
+    "could_not_check",
     "endpoint_findings",
     "judge",
 ]
 
 
-_LEVEL_ORDER = ("ok", "warn", "block")  # best to worst
+# Best to worst; "could not check" last: when this computer could not judge, that is what
+# the account's level says, whatever the legs would have said.
+_LEVEL_ORDER = ("ok", "warn", "block", "could-not-check")
 
 
 class Level(enum.StrEnum):
@@ -64,6 +75,7 @@ class Level(enum.StrEnum):
     OK = "ok"
     WARN = "warn"
     BLOCK = "block"
+    COULD_NOT_CHECK = "could-not-check"  # missing evidence, never a judgement of the domain
 
     @property
     def rank(self) -> int:
@@ -96,6 +108,7 @@ class RelayVerdict:
     level: Level
     hosts: tuple[RelayProbe, ...]
     findings: tuple[Finding, ...]
+    mx: MxAnswer = MxAnswer.HOSTS  # what the MX question said (relay_mx.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +121,9 @@ class Verdict:
     # What a person reads, in that order: discovery, sending, receiving, relay, with the
     # same finding for the same host once (module docstring).
     findings: tuple[Finding, ...] = field(default=())
+    # Set when this computer could not judge the domain (could_not_check.py): every leg is
+    # then "could not check" and ``findings`` holds nothing against the domain.
+    could_not_check: CouldNotCheck | None = None
 
     @property
     def access(self) -> ServiceVerdict:
@@ -166,7 +182,22 @@ def _only_guessed(probe: EndpointProbe) -> bool:
     return all(origin.source is Source.GUESS for origin in probe.entry.origins)
 
 
-def judge_relay(domain: str, hosts: Sequence[RelayProbe], *, mta_sts: bool) -> RelayVerdict:
+def judge_relay(
+    domain: str,
+    hosts: Sequence[RelayProbe],
+    *,
+    mta_sts: bool | None,
+    mx: tuple[MxAnswer, str] = (MxAnswer.HOSTS, ""),
+) -> RelayVerdict:
+    """The relay leg; ``mta_sts`` None: whether the domain has a policy is unknown."""
+    kind, said = mx
+    if kind is MxAnswer.UNKNOWN:  # no evidence: not "OK" (rule 11), nor a finding against it
+        unchecked = finding("relay-unchecked", domain=domain, detail=said)
+        return RelayVerdict(Level.COULD_NOT_CHECK, tuple(hosts), (unchecked,), kind)
+    if kind is MxAnswer.NULL_MX:
+        return RelayVerdict(Level.WARN, (), (finding("relay-null-mx", domain=domain),), kind)
+    if kind is MxAnswer.NO_MX:
+        return RelayVerdict(Level.OK, (), (finding("relay-no-mx", domain=domain),), kind)
     found: list[Finding] = []
     dane_any = False
     for relay in hosts:
@@ -205,14 +236,19 @@ def judge_relay(domain: str, hosts: Sequence[RelayProbe], *, mta_sts: bool) -> R
             )
         elif probe.dane.outcome in (DaneOutcome.MISMATCH, DaneOutcome.BOGUS):
             found += endpoint_findings(probe)
-    if hosts and not mta_sts and not dane_any:
+    if hosts and mta_sts is False and not dane_any:
         found.append(finding("relay-no-policy", domain=domain))
     level = Level.WARN if any(f.severity is not Severity.INFO for f in found) else Level.OK
     return RelayVerdict(level, tuple(hosts), tuple(found))
 
 
 def judge(
-    plan: Plan, probes: Sequence[EndpointProbe], relay: Sequence[RelayProbe], *, mta_sts: bool
+    plan: Plan,
+    probes: Sequence[EndpointProbe],
+    relay: Sequence[RelayProbe],
+    *,
+    mta_sts: bool | None,
+    mx: tuple[MxAnswer, str] = (MxAnswer.HOSTS, ""),
 ) -> Verdict:
     """The verdict for every leg from the plan and what the probe found."""
     by_service = {
@@ -229,10 +265,30 @@ def judge(
         submission=submission,
         imap=imap,
         pop3=pop3,
-        relay=judge_relay(shown_host(plan.domain), relay, mta_sts=mta_sts),
+        relay=judge_relay(shown_host(plan.domain), relay, mta_sts=mta_sts, mx=mx),
         discovery_findings=_oauth2_checked(plan, (submission, imap, pop3)),
     )
     return _said_once(verdict, probes)
+
+
+def could_not_check(verdict: Verdict, why: CouldNotCheck) -> Verdict:
+    """The verdict of a computer that could not judge: every leg "could not check", and no
+    finding at all, since none of them can be told apart from this computer's own failure
+    (DESIGN.md section 4, rule 11). The probes stay, for the JSON and the helpdesk."""
+
+    def unchecked(leg: ServiceVerdict) -> ServiceVerdict:
+        return replace(leg, level=Level.COULD_NOT_CHECK, chosen=None, findings=())
+
+    return replace(
+        verdict,
+        submission=unchecked(verdict.submission),
+        imap=unchecked(verdict.imap),
+        pop3=unchecked(verdict.pop3),
+        relay=replace(verdict.relay, level=Level.COULD_NOT_CHECK, findings=()),
+        discovery_findings=(),
+        findings=(),
+        could_not_check=why,
+    )
 
 
 def _oauth2_checked(plan: Plan, legs: Sequence[ServiceVerdict]) -> tuple[Finding, ...]:

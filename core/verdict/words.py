@@ -16,7 +16,8 @@ from ..common.text import one_line
 from ..probe.dane_records import DaneOutcome
 from ..probe.probe_report import EndpointProbe, RelayProbe, VerifiedBy
 from .labels import HOW_VERIFIED, SECURITY
-from .verdict import RelayVerdict, ServiceVerdict
+from .relay_mx import MxAnswer
+from .verdict import Level, RelayVerdict, ServiceVerdict
 
 __all__ = ["alert_lines", "endpoint_line", "leg_lines", "relay_lines", "verified_line"]
 
@@ -46,6 +47,8 @@ def alert_lines(probe: EndpointProbe) -> tuple[str, ...]:
 def leg_lines(verdict: ServiceVerdict) -> tuple[str, ...]:
     """A client leg (sending or receiving): the chosen server, how it was verified and its
     alerts; or that none passed, and how many were tried."""
+    if verdict.level is Level.COULD_NOT_CHECK:  # not "none found": nothing could be asked
+        return (_("could not be checked from this computer"),)
     chosen = verdict.chosen
     if chosen is None:
         tried = len(verdict.probes)
@@ -62,7 +65,15 @@ def leg_lines(verdict: ServiceVerdict) -> tuple[str, ...]:
 
 
 def relay_lines(verdict: RelayVerdict) -> tuple[str, ...]:
-    """The relay leg: one line per MX host, or that there is none."""
+    """The relay leg: one line per MX host, or why there is none (relay_mx.py)."""
+    if verdict.mx is MxAnswer.UNKNOWN:
+        return (_("the MX lookup got no answer: could not be checked"),)
+    if verdict.mx is MxAnswer.NULL_MX:
+        return (_("null MX: this domain receives no mail (RFC 7505)"),)
+    if verdict.level is Level.COULD_NOT_CHECK:
+        return (_("could not be checked from this computer"),)
+    if verdict.mx is MxAnswer.NO_MX:
+        return (_("no MX record: other servers deliver to the domain's own address"),)
     if not verdict.hosts:
         return (_("no MX host found"),)
     return tuple(_relay_line(relay) for relay in verdict.hosts)
