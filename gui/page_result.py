@@ -3,16 +3,20 @@ and (for unauthenticated settings) the approval the person must give, domain by 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTreeWidget,
@@ -29,6 +33,7 @@ if TYPE_CHECKING:  # types only: the page is built before any check has loaded t
     from mailhop.core.account.account import AccountChoice
     from mailhop.core.account.approval import ApprovalRequest
     from mailhop.core.probe.probe_report import EndpointProbe
+    from mailhop.core.report.model import HelpdeskReport
     from mailhop.core.run.check import CheckReport
 
 __all__ = ["ResultPage"]
@@ -53,6 +58,7 @@ class ResultPage(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.report: CheckReport | None = None
+        self.checked_at = datetime.now(UTC)  # set again by each report shown
         self.choice: AccountChoice | None = None
         self.headline = heading("")
         self.summary = label()
@@ -92,12 +98,15 @@ class ResultPage(QWidget):
         self.cert_out.clicked.connect(lambda: self._certificate(incoming=False))
         self.copy = QPushButton(tr("Copy the report for a &helpdesk"))
         self.copy.clicked.connect(self._copy_report)
+        self.save_report = QPushButton(tr("&Report for your helpdesk…"))
+        self.save_report.clicked.connect(self._save_report)
         self.back_button = QPushButton(tr("&Back"))
         self.back_button.clicked.connect(self.back.emit)
         self.go = QPushButton(tr("Continue to &sign in"))
         self.go.setDefault(True)
         self.go.clicked.connect(self._proceed)
-        for button in (self.cert_in, self.cert_out, self.copy, self.back_button, self.go):
+        buttons = (self.cert_in, self.cert_out, self.copy, self.save_report, self.back_button)
+        for button in (*buttons, self.go):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
 
     def _lay_out(self) -> None:
@@ -116,7 +125,7 @@ class ResultPage(QWidget):
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         details = QHBoxLayout()
-        for button in (self.cert_in, self.cert_out, self.copy):
+        for button in (self.cert_in, self.cert_out, self.copy, self.save_report):
             details.addWidget(button)
         details.addStretch(1)
         buttons = QHBoxLayout()
@@ -135,6 +144,7 @@ class ResultPage(QWidget):
         from mailhop.core.account.account import choose
 
         self.report = report
+        self.checked_at = datetime.now(UTC)  # one time, so the copy and the files share an ID
         self.choice = choice = choose(report)
         verdict = report.verdict
         address = report.discovery.address
@@ -288,16 +298,59 @@ class ResultPage(QWidget):
         title = tr("incoming server") if incoming else tr("outgoing server")
         CertificateDialog(f"{probe.entry.name.shown} ({title})", probe, self).exec()
 
-    def report_text(self) -> str:
-        from mailhop.core.cli.render_check import render_check
+    def _helpdesk_report(self) -> HelpdeskReport:
+        from mailhop.core.report.model import build_report
 
-        # The copy button is on the page only once a report is shown.
+        # The buttons are on the page only once a report is shown.
         assert self.report is not None
-        return render_check(self.report)
+        return build_report(self.report, self.checked_at)
+
+    def report_text(self) -> str:
+        """The helpdesk report as text (core/report): what the copy button copies, whole."""
+        from mailhop.core.report.render_text import render_text
+
+        return render_text(self._helpdesk_report())
 
     def _copy_report(self) -> None:
         QGuiApplication.clipboard().setText(self.report_text())
         self.copy.setText(tr("Copied the report"))
+
+    def write_report(self, target: Path) -> None:
+        """The helpdesk report as one file: PDF for a ``.pdf`` name, else HTML."""
+        from mailhop.core.report.render_html import render_html
+
+        page = render_html(self._helpdesk_report())
+        if target.suffix.lower() == ".pdf":
+            from mailhop.core.report.pdf import write_pdf
+
+            write_pdf(page, target)
+        else:
+            target.write_text(page, encoding="utf-8")
+
+    def _save_report(self) -> None:
+        from mailhop.core.common.errors import UsageError
+
+        assert self.report is not None
+        domain = self.report.discovery.address.domain
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            tr("Save the report for your helpdesk"),
+            f"mailhop-report-{domain}.html",
+            tr("Web page (*.html);;PDF (*.pdf)"),
+        )
+        if not name:
+            return
+        target = Path(name)
+        if not target.suffix:  # the filter chosen says which
+            target = target.with_suffix(".pdf" if "pdf" in chosen else ".html")
+        try:
+            self.write_report(target)
+        except (OSError, UsageError) as exc:
+            QMessageBox.warning(
+                self,
+                tr("Report not saved"),
+                tr("The report could not be saved: {why}").format(why=exc),
+            )
 
 
 def _fit_height(tree: QTreeWidget, most: int = 320) -> None:

@@ -56,3 +56,43 @@ def test_the_leg_cards_say_what_the_terminal_says(qtbot: Any, lab: LabInfo) -> N
     assert page.legs.submission.lines.text() == "\n".join(leg_lines(verdict.submission))
     assert page.legs.access.lines.text() == "\n".join(leg_lines(verdict.access))
     assert page.legs.relay.lines.text() == "\n".join(relay_lines(verdict.relay)[:3])
+
+
+def test_copy_for_a_helpdesk_ticket_copies_the_whole_report(qtbot: Any, lab: LabInfo) -> None:
+    """The clipboard gets the helpdesk report's text (core/report), every section, uncut,
+    not the terminal's check text that ends in "Use --json"."""
+    from PySide6.QtGui import QGuiApplication
+
+    from mailhop.core.report.model import build_report
+    from mailhop.core.report.render_text import render_text
+    from tests.core.report.sections import missing
+
+    page = ResultPage()
+    qtbot.addWidget(page)
+    report = run_check(lab, "alice@healthy.test")
+    page.show_report(report)
+    page.copy.click()
+    copied = QGuiApplication.clipboard().text()
+    model = build_report(report, page.checked_at)
+    assert copied == render_text(model) and missing(model, copied) == []
+    assert "--json" not in copied and "…" not in copied
+
+
+def test_the_report_button_writes_the_html_and_pdf_with_the_copys_id(
+    qtbot: Any, lab: LabInfo, tmp_path: Any
+) -> None:
+    import subprocess
+
+    page = ResultPage()
+    qtbot.addWidget(page)
+    page.show_report(run_check(lab, "alice@healthy.test"))
+    assert page.save_report.isEnabled() and page.save_report.accessibleName()
+    report_id = page.report_text().splitlines()[2].rpartition(" ")[2]
+    assert report_id.startswith("MH-")
+    page.write_report(tmp_path / "report.html")
+    page.write_report(tmp_path / "report.pdf")
+    assert report_id in (tmp_path / "report.html").read_text(encoding="utf-8")
+    pdf = subprocess.run(
+        ["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True
+    )
+    assert report_id in pdf.stdout
