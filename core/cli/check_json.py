@@ -4,7 +4,12 @@ A superset of ``mailhop.discover/1`` (see discovery_json.py): every field of it,
 ``schema`` changed, plus:
 
     "verdict": {
-      "level": "ok" | "warn" | "block",          # the account: worse of sending/receiving
+      "level": "ok" | "warn" | "block" | "could-not-check",   # the account: worse of
+                                                 # sending/receiving, or could-not-check
+      "could_not_check": null | {"cause", "summary", "advice", "detail",
+                                 "clock": "plausible" | "behind" | "ahead",
+                                 "clock_off_hours": 3.2 | null},   # this computer's side
+      "relay": {..., "mx": "hosts" | "no-mx" | "null-mx" | "unknown"},
       "submission": <leg>, "access": <leg>,      # access: IMAP, or POP3 if only it works
       "relay": {"level", "hosts": [{"host", "mta_sts_mode", "mta_sts_match",
                                      "probe": <probe> | null}], "findings": [...],
@@ -34,6 +39,7 @@ from typing import Any
 
 from ..probe.probe_report import CertSummary, EndpointProbe, utc_text
 from ..run.check import CheckReport
+from ..verdict.could_not_check import CouldNotCheck
 from ..verdict.verdict import ServiceVerdict
 from .discovery_json import finding_to_json, report_to_json
 
@@ -48,6 +54,7 @@ def check_to_json(report: CheckReport) -> dict[str, Any]:
     verdict = report.verdict
     out["verdict"] = {
         "level": verdict.level.value,
+        "could_not_check": _could_not_check(verdict.could_not_check),
         "submission": _leg(verdict.submission),
         "access": _leg(verdict.access),
         "relay": {
@@ -63,12 +70,27 @@ def check_to_json(report: CheckReport) -> dict[str, Any]:
             ],
             "findings": [finding_to_json(f) for f in verdict.relay.findings],
             "tls_rpt": report.tls_rpt,
+            "mx": verdict.relay.mx.value,
         },
     }
     out["probes"] = [_probe(p) for p in report.probes]
     out["check_elapsed"] = round(report.elapsed, 4)
     out["stopped_early"] = report.stopped_early
     return out
+
+
+def _could_not_check(why: CouldNotCheck | None) -> dict[str, Any] | None:
+    if why is None:
+        return None
+    hours = why.clock_off_hours
+    return {
+        "cause": why.cause.value,
+        "summary": why.summary().english(),
+        "advice": why.advice().english(),
+        "detail": why.detail,
+        "clock": why.clock.value,
+        "clock_off_hours": round(hours, 2) if hours is not None else None,
+    }
 
 
 def _leg(leg: ServiceVerdict) -> dict[str, Any]:

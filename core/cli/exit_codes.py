@@ -20,6 +20,7 @@ __all__ = [
     "EXIT_BAD_ADDRESS",
     "EXIT_BLOCKED",
     "EXIT_CODES",
+    "EXIT_COULD_NOT_CHECK",
     "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
     "EXIT_NEEDS_APPROVAL",
@@ -39,6 +40,7 @@ EXIT_BAD_ADDRESS = 3
 EXIT_NOTHING_FOUND = 4
 EXIT_BLOCKED = 5
 EXIT_NOT_SET_UP = 6
+EXIT_COULD_NOT_CHECK = 7
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h)
 EXIT_INTERRUPTED = 130  # the shell's number for SIGINT
 
@@ -67,6 +69,14 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
         N_(
             "(setup, forget) nothing was stored or removed: not approved, no usable keyring, "
             "or the sign-in failed; the message says which"
+        ),
+    ),
+    (
+        EXIT_COULD_NOT_CHECK,
+        N_(
+            "(check) this computer could not check the domain: no network, a DNS server "
+            "that fails or strips signatures, a wrong clock or intercepted HTTPS; nothing "
+            "was learned about the domain"
         ),
     ),
     (
@@ -108,9 +118,12 @@ def discovery_exit_code(report: DiscoveryReport) -> int:
 
 
 def check_exit_code(report: CheckReport) -> int:
-    """Discovery's code, then the verdict's: 5 for a block, 1 for a warning."""
+    """7 when this computer could not check; else discovery's code, then the verdict's:
+    5 for a block, 1 for a warning."""
     from ..verdict.verdict import Level
 
+    if report.verdict.level is Level.COULD_NOT_CHECK:  # before "nothing found": nothing was
+        return EXIT_COULD_NOT_CHECK  # asked successfully, so nothing is known to be missing
     found = discovery_exit_code(report.discovery)
     if found == EXIT_NOTHING_FOUND:
         return found

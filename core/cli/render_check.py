@@ -26,6 +26,10 @@ def render_check(report: CheckReport) -> str:
         _("Verdict: {level}").format(level=LEVEL_WORDS[verdict.level]),
         "",
     ]
+    if verdict.could_not_check is not None:  # this computer's side, said before the domain
+        why = verdict.could_not_check
+        lines += [str(why.summary()), "  " + str(why.advice())]
+        lines += ["  " + _("evidence: {detail}").format(detail=one_line(why.detail)), ""]
     lines += _leg(_("Your device -> outgoing server (submission)"), verdict.submission)
     lines += _relay(
         _("Server -> server (mail to {domain})").format(domain=shown_host(address.domain)),
