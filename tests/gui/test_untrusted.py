@@ -302,7 +302,13 @@ def hostile_report(lab: LabInfo) -> Any:
     """The check of jo@alert.loginwords.test, with every outside value made hostile."""
     report = run_check(lab, "jo@alert.loginwords.test")
     verdict = report.verdict
-    hostile_finding = Finding("hostile", Severity.WARN, HOSTILE, LONG, (HOSTILE, LONG))
+    hostile_finding = Finding(
+        code="hostile",
+        severity=Severity.WARN,
+        summary=HOSTILE,
+        helpdesk=LONG,
+        evidence=(HOSTILE, LONG),
+    )
 
     def spoiled(probe: Any) -> Any:
         entry = probe.entry
