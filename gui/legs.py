@@ -14,7 +14,13 @@ __all__ = ["LegCard", "LegsPicture"]
 
 def level_text(level: str) -> str:
     """A verdict level in words (literal tr() calls, so lupdate extracts each)."""
-    words = {"ok": tr("OK"), "warn": tr("Warning"), "block": tr("Blocked"), "none": tr("Not found")}
+    words = {
+        "ok": tr("OK"),
+        "warn": tr("Warning"),
+        "block": tr("Blocked"),
+        "could-not-check": tr("Could not check"),
+        "none": tr("Not found"),
+    }
     return words.get(level, level)
 
 

@@ -19,6 +19,8 @@ LEVEL_COLOURS = {
     "ok": ("#1b7f3b", "#4cc36f"),
     "warn": ("#9a5b00", "#f0b429"),
     "block": ("#b3261e", "#ff7a70"),
+    # Not the domain's fault: blue, never the red of a block (DESIGN.md section 4, rule 11).
+    "could-not-check": ("#1f5fa8", "#7fb0ff"),
     "none": ("#6b6b6b", "#9a9a9a"),
 }
 

@@ -173,9 +173,11 @@ class CheckingPage(QWidget):
         share = max(done / total if total else 0.0, min(1.0, (now - self.began) / self.deadline))
         share = min(share, 0.97)  # full only when the core says the check is done
         self.progress.setValue(int(share * 1000))
+        # The bound a person can count on: the core never waits past the hard deadline.
+        left = max(0.0, self.deadline - (now - self.began))
         self.progress.setFormat(
-            tr("{done} of {total} done, {running} running").format(
-                done=done, total=total, running=running
+            tr("{done} of {total} done, {running} running, at most {left} left").format(
+                done=done, total=total, running=running, left=seconds(left, 0)
             )
         )
 

@@ -46,6 +46,7 @@ def headline(level: str) -> str:
         "ok": tr("Ready to set up"),
         "warn": tr("Usable, but read the warnings"),
         "block": tr("This account cannot be set up safely"),
+        "could-not-check": tr("Could not check from this computer"),
     }[level]
 
 
@@ -153,7 +154,10 @@ class ResultPage(QWidget):
         words = tr("Checked {address} in {time}. No password was used.").format(
             address=address.display, time=seconds(report.elapsed)
         )
-        if choice.blocked is not None:
+        cannot = verdict.could_not_check  # this computer's side: said instead of a block
+        if cannot is not None:
+            words += f" {cannot.summary()} {cannot.advice()}"
+        elif choice.blocked is not None:
             words += " " + tr("Nothing can be set up: {why}.").format(why=choice.blocked)
         set_text(self.summary, words)  # names the address and why it is blocked
         self._legs(report)
@@ -183,7 +187,8 @@ class ResultPage(QWidget):
         ):
             card.show_leg(leg.level.value, list(leg_lines(leg)))
         relay = verdict.relay
-        level = relay.level.value if relay.hosts else "none"
+        known = relay.hosts or relay.level.value == "could-not-check" or relay.mx.value != "hosts"
+        level = relay.level.value if known else "none"
         self.legs.relay.show_leg(level, list(relay_lines(relay))[:3])
 
     def _origins(self, report: CheckReport, choice: AccountChoice) -> None:

@@ -418,8 +418,16 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>läuft…</translation>
     </message>
     <message>
-        <source>{done} of {total} done, {running} running</source>
-        <translation>{done} von {total} fertig, {running} laufen</translation>
+        <source>{done} of {total} done, {running} running, at most {left} left</source>
+        <translation>{done} von {total} fertig, {running} laufen, höchstens noch {left}</translation>
+    </message>
+    <message>
+        <source>Could not check</source>
+        <translation>Nicht prüfbar</translation>
+    </message>
+    <message>
+        <source>Could not check from this computer</source>
+        <translation>Von diesem Computer aus nicht prüfbar</translation>
     </message>
     <message>
         <source>Ready to set up</source>

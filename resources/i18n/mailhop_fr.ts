@@ -418,8 +418,16 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>en cours…</translation>
     </message>
     <message>
-        <source>{done} of {total} done, {running} running</source>
-        <translation>{done} sur {total} terminés, {running} en cours</translation>
+        <source>{done} of {total} done, {running} running, at most {left} left</source>
+        <translation>{done} sur {total} terminés, {running} en cours, encore {left} au plus</translation>
+    </message>
+    <message>
+        <source>Could not check</source>
+        <translation>Impossible à vérifier</translation>
+    </message>
+    <message>
+        <source>Could not check from this computer</source>
+        <translation>Impossible à vérifier depuis cet ordinateur</translation>
     </message>
     <message>
         <source>Ready to set up</source>
