@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..common.findings import Finding
-from ..common.i18n import N_, Labels, _
+from ..common.i18n import N_, Labels, Words, _, ngettext
 from ..common.lookalike import shown_host
 from ..common.text import one_line
 from ..discover.report import Status
@@ -115,10 +115,10 @@ _HIDDEN = "***"  # a masked local part
 # "" when the app takes no file and the values are typed.
 CLIENTS = (
     ("Thunderbird", "thunderbird"),
-    ("Apple Mail (Mac, iPhone, iPad)", "apple"),
-    ("Outlook for Windows (classic)", "outlook-reg"),
-    ("New Outlook, Outlook for Mac", ""),
-    ("Thunderbird for Android, K-9 Mail", "k9-qr-png"),
+    (N_("Apple Mail (Mac, iPhone, iPad)"), "apple"),
+    (N_("Outlook for Windows (classic)"), "outlook-reg"),
+    (N_("New Outlook, Outlook for Mac"), ""),
+    (N_("Thunderbird for Android, K-9 Mail"), "k9-qr-png"),
     ("Evolution", "evolution"),
     ("aerc, NeoMutt, isync, msmtp", "neomutt"),
     (N_("Any other mail app"), ""),
@@ -159,6 +159,7 @@ class CertificateSection:
     names: tuple[str, ...]
     valid_until: str
     days_left: int
+    validity: str  # valid until, and the days left, in words
     key: str
     pin: str  # SPKI SHA-256, hex
     chain: tuple[str, ...]  # as presented, leaf first
@@ -368,7 +369,10 @@ def _certificate(probe: EndpointProbe) -> CertificateSection:
         subject=one_line(cert.subject),
         issuer=one_line(cert.issuer),
         names=tuple(one_line(n) for n in cert.names),
-        valid_until=utc_text(cert.not_after) if cert.not_after else "-",
+        valid_until=(until := utc_text(cert.not_after) if cert.not_after else "-"),
+        validity=ngettext(
+            "{until} ({days} day left)", "{until} ({days} days left)", cert.days_left
+        ).format(until=until, days=cert.days_left),
         days_left=cert.days_left,
         key=one_line(cert.key),
         pin=cert.spki_sha256,
@@ -441,7 +445,7 @@ def _client(name: str, format_name: str, local: str, domain: str) -> ClientSteps
     """One app's step: the export file it takes, named as ``mailhop export`` names it."""
     from ..export.formats import export_format
 
-    shown = _(name)
+    shown = str(Words(name))  # marked in CLIENTS
     if not format_name:
         how = _("type the values above in the app's manual setup (its 'manual configuration')")
         return ClientSteps(shown, "", how)

@@ -187,7 +187,7 @@ def _certificates(report: HelpdeskReport) -> str:
             _row(_("Names"), ", ".join(cert.names) or "-"),
             _row(
                 _("Valid until"),
-                _("{until} ({days} days left)").format(until=cert.valid_until, days=cert.days_left),
+                cert.validity,
             ),
             _row(_("Key"), cert.key),
             _row(_("Key pin (SPKI SHA-256)"), cert.pin, mono=True),

@@ -59,10 +59,7 @@ def render_text(report: HelpdeskReport) -> str:
             "  " + _("Subject") + f": {cert.subject}",
             "  " + _("Issuer") + f": {cert.issuer}",
             "  " + _("Names") + f": {', '.join(cert.names) or '-'}",
-            "  "
-            + _("Valid until")
-            + ": "
-            + _("{until} ({days} days left)").format(until=cert.valid_until, days=cert.days_left),
+            "  " + _("Valid until") + ": " + cert.validity,
             "  " + _("Key") + f": {cert.key}",
             "  " + _("Key pin (SPKI SHA-256)") + f": {cert.pin}",
             "  " + _("Chain (leaf first)") + f": {' <- '.join(cert.chain) or '-'}",
