@@ -486,6 +486,26 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Bericht für den &amp;Support kopieren</translation>
     </message>
     <message>
+        <source>&amp;Report for your helpdesk…</source>
+        <translation>&amp;Bericht für den Support speichern…</translation>
+    </message>
+    <message>
+        <source>Save the report for your helpdesk</source>
+        <translation>Bericht für den Support speichern</translation>
+    </message>
+    <message>
+        <source>Web page (*.html);;PDF (*.pdf)</source>
+        <translation>Webseite (*.html);;PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Report not saved</source>
+        <translation>Bericht nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>The report could not be saved: {why}</source>
+        <translation>Der Bericht konnte nicht gespeichert werden: {why}</translation>
+    </message>
+    <message>
         <source>&amp;Back</source>
         <translation>&amp;Zurück</translation>
     </message>

@@ -486,6 +486,26 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Copier le rapport pour l’&amp;assistance</translation>
     </message>
     <message>
+        <source>&amp;Report for your helpdesk…</source>
+        <translation>Enregistrer le rappor&amp;t pour l’assistance…</translation>
+    </message>
+    <message>
+        <source>Save the report for your helpdesk</source>
+        <translation>Enregistrer le rapport pour l’assistance</translation>
+    </message>
+    <message>
+        <source>Web page (*.html);;PDF (*.pdf)</source>
+        <translation>Page web (*.html);;PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Report not saved</source>
+        <translation>Rapport non enregistré</translation>
+    </message>
+    <message>
+        <source>The report could not be saved: {why}</source>
+        <translation>Le rapport n’a pas pu être enregistré : {why}</translation>
+    </message>
+    <message>
         <source>&amp;Back</source>
         <translation>&amp;Précédent</translation>
     </message>
