@@ -61,7 +61,14 @@ class SignInPage(QWidget):
         self.oauth2 = False
 
     def _make_fields(self) -> None:
-        """The password, and the OAuth2 client ID some providers need."""
+        """The person's name, the password, and the OAuth2 client ID some providers need."""
+        self.name_label = QLabel(tr("Your &name:"))
+        self.name = QLineEdit()
+        self.name.setAccessibleName(tr("Your name"))
+        self.name.setAccessibleDescription(
+            tr("Shown to the people you write to; every settings file carries it")
+        )
+        self.name_label.setBuddy(self.name)
         self.password_label = QLabel(tr("&Password:"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -117,6 +124,9 @@ class SignInPage(QWidget):
         self.alerts_box.setVisible(False)
 
     def _lay_out(self) -> None:
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name_label)
+        name_row.addWidget(self.name, 1)
         client_row = QHBoxLayout()
         client_row.addWidget(self.client_label)
         client_row.addWidget(self.client_id, 1)
@@ -133,6 +143,7 @@ class SignInPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.explain)
+        layout.addLayout(name_row)
         layout.addLayout(client_row)
         layout.addLayout(row)
         layout.addWidget(self.busy)
@@ -143,9 +154,17 @@ class SignInPage(QWidget):
         layout.addLayout(buttons)
 
     def prepare(
-        self, address: str, oauth2: bool, hosts: tuple[str, str], keyring: str, hint: str = ""
+        self,
+        address: str,
+        oauth2: bool,
+        hosts: tuple[str, str],
+        keyring: str,
+        hint: str = "",
+        name: str = "",
     ) -> None:
         self.oauth2 = oauth2
+        if not self.name.text().strip():  # Back and forth keeps what the person typed
+            self.name.setText(name)
         set_text(self.title, tr("Sign in as {address}").format(address=address))
         self.password.clear()
         self.logins.clear()

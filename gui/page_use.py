@@ -1,22 +1,32 @@
-"""Page 5: settings files for the person's mail clients, the Android QR code on screen,
-optional signing of the Apple profile, and a plain summary for a helpdesk ticket."""
+"""Page 5: the person's own mail app, its steps alone, the one file it needs and the one action
+that hands it over (the system opens a profile or a .reg, the QR code for Android, the values
+in Thunderbird's field names); the administrators' formats in a part of their own.
+
+The table of apps, files and steps is the core's (core/export/apps.py); this page only shows
+the chosen row. Nothing here writes or opens a file: the window does, on the worker.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -24,28 +34,52 @@ from PySide6.QtWidgets import (
 from .look import heading, tr
 from .untrusted import label, set_text
 
+if TYPE_CHECKING:
+    from mailhop.core.export.apps import MailApp
+    from mailhop.core.export.manual_values import FormSection
+
 __all__ = ["UsePage"]
 
-# Ticked at first: one file each for the clients most people use.
-DEFAULT_FORMATS = ("thunderbird", "apple", "k9", "sheet")
 # The Apple profile's signing files: certificate, private key, intermediates (optional).
 Signing = tuple[Path, Path, Path | None]
 
 
 class UsePage(QWidget):
-    """Emits ``save(formats, folder, signing)`` (signing: (cert, key, chain) paths or None),
-    ``copy_summary`` and ``finish``."""
+    """Emits ``save(formats, folder, signing, open_first)`` (signing: (cert, key, chain) paths
+    or None; open_first: the system opens the first file once saved), ``copy_summary``,
+    ``back`` and ``finish``."""
 
-    save = Signal(object, object, object)
+    save = Signal(object, object, object, bool)
     copy_summary = Signal()
+    back = Signal()
     finish = Signal()
 
     def __init__(self) -> None:
         super().__init__()
+        from mailhop.core.export.apps import APPS
+
+        self.apps: tuple[MailApp, ...] = APPS
+        self.platform = sys.platform  # where the "open it" action works; tests set another
+        self.address = ""
         self.title = heading(tr("Use it in your mail client"))
-        pick = self._format_picker()
+        self.app = QComboBox()
+        self.app.setAccessibleName(tr("Your mail app"))
+        for app in APPS:
+            self.app.addItem(app.shown_name, app.key)
+        app_label = QLabel(tr("Your &mail app:"))
+        app_label.setBuddy(self.app)
+        app_row = QHBoxLayout()
+        app_row.addWidget(app_label)
+        app_row.addWidget(self.app, 1)
+        self.steps = label()
+        self.steps.setWordWrap(True)
+        self.steps.setAccessibleName(tr("Steps"))
+        self.steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.values_box = QGroupBox(tr("Type these values"))
+        self.values = QGridLayout(self.values_box)
         folder_row = self._folder_row()
         sign_form = self._signing_form()
+        admin = self._admin_part()
         self._make_buttons()
         self.status = label()
         self.status.setWordWrap(True)
@@ -53,39 +87,71 @@ class UsePage(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         left = QVBoxLayout()
-        left.addWidget(pick)
+        left.addWidget(self.steps)
+        left.addWidget(self.values_box)
         left.addLayout(folder_row)
         left.addWidget(self.signing)
         left.addWidget(sign_form)
-        left.addWidget(self.status, 1)
+        left.addWidget(self.status)
+        left.addWidget(self.admin_toggle)
+        left.addWidget(admin)
+        left.addStretch(1)
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
         columns.addWidget(self._qr_box(), 1)
+        inner = QWidget()
+        inner.setLayout(columns)
+        # At 800x600 a long step list and the values may not fit: they scroll down, never
+        # sideways (the labels wrap).
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller = scroll
         buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
         buttons.addWidget(self.copy_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.finish_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(columns, 1)
+        layout.addLayout(app_row)
+        layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
+        self.sections: tuple[FormSection, ...] = ()
+        self.app.currentIndexChanged.connect(self._show_app)
+        self._show_app()
 
-    def _format_picker(self) -> QGroupBox:
-        """One tick box per export format, the common ones ticked."""
-        from mailhop.core.export.formats import FORMATS
+    # -- parts -------------------------------------------------------------------------------
 
-        pick = QGroupBox(tr("Files for your mail clients (none holds your password)"))
-        grid = QGridLayout(pick)
+    def _admin_part(self) -> QWidget:
+        """The formats that publish settings for everyone: apart, closed at first."""
+        from mailhop.core.export.apps import ADMIN_FORMATS
+        from mailhop.core.export.formats import export_format
+
+        self.admin_toggle = QCheckBox(tr("Show the &files for administrators"))
+        self.admin_toggle.setAccessibleName(tr("Show the files for administrators"))
+        admin = QGroupBox(tr("For administrators (publishing the settings)"))
+        grid = QVBoxLayout(admin)
         self.checks: dict[str, QCheckBox] = {}
-        for position, item in enumerate(FORMATS):
+        for name in ADMIN_FORMATS:
+            item = export_format(name)
             check = QCheckBox(f"{item.shown_client}: {item.shown_kind}")
             check.setToolTip(item.shown_what)
             check.setAccessibleName(f"{item.shown_client}, {item.name}")
-            check.setChecked(item.name in DEFAULT_FORMATS)
-            grid.addWidget(check, position // 2, position % 2)
-            self.checks[item.name] = check
-        return pick
+            grid.addWidget(check)
+            self.checks[name] = check
+        self.admin_save = QPushButton(tr("Save the ticked files"))
+        self.admin_save.setAccessibleName(tr("Save the ticked files for administrators"))
+        self.admin_save.clicked.connect(self._save_admin)
+        grid.addWidget(self.admin_save, 0, Qt.AlignmentFlag.AlignLeft)
+        admin.setVisible(False)
+        self.admin_toggle.toggled.connect(admin.setVisible)
+        self.admin = admin
+        return admin
 
     def _folder_row(self) -> QHBoxLayout:
         self.folder = QLineEdit()
@@ -93,8 +159,10 @@ class UsePage(QWidget):
         browse = QPushButton(tr("C&hoose…"))
         browse.setAccessibleName(tr("Choose the folder"))
         browse.clicked.connect(self._browse)
+        self.folder_label = QLabel(tr("Save into:"))
+        self.browse = browse
         folder_row = QHBoxLayout()
-        folder_row.addWidget(QLabel(tr("Save into:")))
+        folder_row.addWidget(self.folder_label)
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
         return folder_row
@@ -113,47 +181,108 @@ class UsePage(QWidget):
             form.addRow(words + ":", field)
             self.sign_fields.append(field)
         sign_form.setVisible(False)
-        self.signing.toggled.connect(sign_form.setVisible)
+        self.signing.toggled.connect(lambda on: sign_form.setVisible(on and self._is_apple()))
+        self.sign_form = sign_form
         return sign_form
 
     def _make_buttons(self) -> None:
-        self.save_button = QPushButton(tr("&Save the chosen files"))
-        self.save_button.setAccessibleName(tr("Save the chosen files"))
+        self.save_button = QPushButton(tr("Sa&ve the file"))
+        self.save_button.setAccessibleName(tr("Save the file"))
         self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self._save)
+        self.save_button.clicked.connect(lambda: self._save(open_first=False))
+        self.open_button = QPushButton(tr("Save and &open it"))
+        self.open_button.setAccessibleName(tr("Save the file and open it"))
+        self.open_button.clicked.connect(lambda: self._save(open_first=True))
         self.copy_button = QPushButton(tr("Copy a &summary for a helpdesk ticket"))
         self.copy_button.setAccessibleName(tr("Copy a summary for a helpdesk ticket"))
         self.copy_button.clicked.connect(self.copy_summary.emit)
+        self.back_button = QPushButton(tr("&Back"))
+        self.back_button.setAccessibleName(tr("Back"))
+        self.back_button.clicked.connect(self.back.emit)
         self.finish_button = QPushButton(tr("&Done"))
         self.finish_button.setAccessibleName(tr("Done"))
         self.finish_button.clicked.connect(self.finish.emit)
 
     def _qr_box(self) -> QGroupBox:
-        """The Thunderbird for Android QR code and how to use it."""
+        """The Thunderbird for Android QR code, shown for that app only."""
         self.qr = QLabel()
         self.qr.setAccessibleName(tr("QR code for Thunderbird for Android"))
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # A short title: a group box's title cannot wrap, and a long one (German, French)
-        # widened the page past the window's width. The instructions wrap below the code.
-        qr_box = QGroupBox(tr("Thunderbird for Android"))
-        qr_layout = QVBoxLayout(qr_box)
-        qr_layout.addWidget(self.qr)
-        hint = QLabel(
-            tr(
-                "Scan this code in the app: Add account, then Import from Thunderbird. "
-                "No password is in it."
-            )
-        )
-        hint.setWordWrap(True)
-        qr_layout.addWidget(hint)
-        return qr_box
+        # widened the page past the window's width.
+        self.qr_box = QGroupBox(tr("Thunderbird for Android"))
+        QVBoxLayout(self.qr_box).addWidget(self.qr)
+        return self.qr_box
 
-    def prepare(self, address: str, folder: Path) -> None:
+    # -- the chosen app ------------------------------------------------------------------------
+
+    def chosen_app(self) -> MailApp:
+        return self.apps[max(self.app.currentIndex(), 0)]
+
+    def _is_apple(self) -> bool:
+        return "apple" in self.chosen_app().formats
+
+    def _show_app(self) -> None:
+        from mailhop.core.export.apps import Handover
+        from mailhop.core.export.formats import export_format
+
+        app = self.chosen_app()
+        files = [export_format(name).filename for name in app.formats]
+        main = self._file_name(app.formats[0]) if app.formats else ""
+        steps = app.shown_steps(main)
+        set_text(self.steps, "\n".join(f"{n}. {step}" for n, step in enumerate(steps, 1)))
+        typed = app.handover is Handover.TYPE_VALUES
+        self.values_box.setVisible(typed)
+        self.qr_box.setVisible(app.handover is Handover.QR_CODE)
+        has_file = bool(files)
+        for widget in (self.folder, self.folder_label, self.browse, self.save_button):
+            widget.setVisible(has_file)
+        self.open_button.setVisible(app.can_open(self.platform))
+        self.signing.setVisible(self._is_apple())
+        self.sign_form.setVisible(self._is_apple() and self.signing.isChecked())
+        self.save_button.setText(tr("Sa&ve the files") if len(files) > 1 else tr("Sa&ve the file"))
+        self.status.clear()
+
+    def _file_name(self, name: str) -> str:
+        from mailhop.core.export.formats import export_format
+
+        local, _, domain = self.address.rpartition("@")
+        return export_format(name).filename.format(local=local, domain=domain)
+
+    def _fill_values(self, sections: tuple[FormSection, ...]) -> None:
+        while self.values.count():
+            taken = self.values.takeAt(0)
+            if taken is not None and (widget := taken.widget()) is not None:
+                widget.deleteLater()
+        row = 0
+        for section in sections:
+            if section.title:
+                title = QLabel(section.title)
+                font = title.font()
+                font.setBold(True)
+                title.setFont(font)
+                self.values.addWidget(title, row, 0, 1, 2)
+                row += 1
+            for field in section.fields:
+                self.values.addWidget(QLabel(field.label + ":"), row, 0)
+                value = label(field.value)  # host and user names come from outside
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                value.setAccessibleName(field.label)
+                self.values.addWidget(value, row, 1)
+                row += 1
+        self.values.setColumnStretch(1, 1)
+
+    # -- the window's calls --------------------------------------------------------------------
+
+    def prepare(self, address: str, folder: Path, sections: tuple[FormSection, ...] = ()) -> None:
+        self.address = address
         set_text(self.title, tr("Use {address} in your mail client").format(address=address))
         self.folder.setText(str(folder))
-        self.status.clear()
+        self.sections = sections
+        self._fill_values(sections)
         self.qr.clear()
-        self.save_button.setFocus()
+        self._show_app()
+        self.app.setFocus()
 
     def show_qr(self, png: bytes) -> None:
         pixmap = QPixmap()
@@ -169,6 +298,7 @@ class UsePage(QWidget):
         )
 
     def chosen(self) -> tuple[str, ...]:
+        """The administrators' ticked formats."""
         return tuple(name for name, check in self.checks.items() if check.isChecked())
 
     def _browse(self) -> None:
@@ -178,24 +308,33 @@ class UsePage(QWidget):
         if folder:
             self.folder.setText(folder)
 
-    def _save(self) -> None:
-        formats = self.chosen()
-        if not formats:
-            set_text(self.status, tr("Tick at least one client."))
-            return
+    def _save(self, *, open_first: bool) -> None:
+        formats = self.chosen_app().formats
         signing: Signing | None = None
-        if self.signing.isChecked():
+        if self._is_apple() and self.signing.isChecked():
             cert, key, chain = (field.text().strip() for field in self.sign_fields)
             if not (cert and key):
                 set_text(self.status, tr("Signing needs a certificate and its private key."))
                 return
             signing = (Path(cert), Path(key), Path(chain) if chain else None)
-        self.save_button.setEnabled(False)
+        self._emit(formats, signing, open_first)
+
+    def _save_admin(self) -> None:
+        formats = self.chosen()
+        if not formats:
+            set_text(self.status, tr("Tick at least one file."))
+            return
+        self._emit(formats, None, False)
+
+    def _emit(self, formats: tuple[str, ...], signing: Signing | None, open_first: bool) -> None:
+        for button in (self.save_button, self.open_button, self.admin_save):
+            button.setEnabled(False)
         set_text(self.status, tr("Saving…"))
-        self.save.emit(formats, Path(self.folder.text().strip()).expanduser(), signing)
+        self.save.emit(formats, Path(self.folder.text().strip()).expanduser(), signing, open_first)
 
     def show_saved(self, lines: list[str]) -> None:
-        self.save_button.setEnabled(True)
+        for button in (self.save_button, self.open_button, self.admin_save):
+            button.setEnabled(True)
         set_text(self.status, "\n".join(lines))  # paths and errors: names from outside
 
     def summary_copied(self, text: str) -> None:

@@ -74,6 +74,13 @@ def _open_in_browser(url: str) -> None:
     QDesktopServices.openUrl(QUrl(url))
 
 
+def _open_with_system(path: Path) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
 class MainWindow(QMainWindow):
     # (url, until): the worker asks the GUI thread to open the system browser (queued).
     browser_wanted = Signal(str, str)
@@ -84,6 +91,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session or Session()
         self.open_url: Callable[[str], None] = _open_in_browser  # tests drive the browser
+        self.open_file: Callable[[Path], None] = _open_with_system  # tests watch it
         self.browser_wanted.connect(self._show_browser)
         self.issuer_question.connect(self._ask_issuer)
         self.issuer_box: QMessageBox | None = None
@@ -175,6 +183,7 @@ class MainWindow(QMainWindow):
             page = UsePage()
             page.save.connect(self.save_exports)
             page.copy_summary.connect(self.copy_summary)
+            page.back.connect(lambda: self.show_page(self.signin_page))
             page.finish.connect(self.restart)
             return page
 
@@ -298,6 +307,8 @@ class MainWindow(QMainWindow):
     # -- step 4: sign in -------------------------------------------------------------------
 
     def to_sign_in(self, approved: tuple[ApprovalRequest, ...]) -> None:
+        from mailhop.core.account.display_name import system_display_name
+
         self.approved = approved
         choice = self.result_page.choice  # chosen once, when the result was shown
         # The result page offers the way on only for a report whose choice is not blocked,
@@ -311,6 +322,7 @@ class MainWindow(QMainWindow):
             hosts,
             self.session.keyring_words(),
             self.session.password_hint,
+            system_display_name(),
         )
         self.show_page(self.signin_page)
 
@@ -341,6 +353,7 @@ class MainWindow(QMainWindow):
             return secret
 
         store = session.store or SecretStore()
+        name = " ".join(self.signin_page.name.text().split())  # one line, as a header needs
         coroutine = run_setup(
             report,
             ask_approval=ask_approval,
@@ -348,6 +361,7 @@ class MainWindow(QMainWindow):
             store=store,
             extra_ca_file=session.extra_ca_file,
             profile_dir=session.profile_dir,
+            display_name=name,
             oauth=self._oauth_setup() if oauth else None,
         )
         # Cancel is safe at any point: nothing is stored before both login tests passed, and
@@ -427,9 +441,12 @@ class MainWindow(QMainWindow):
 
     def to_use(self) -> None:
         from mailhop.core.export.formats import render_export
+        from mailhop.core.export.manual_values import manual_values
 
         profile = self._saved_profile()
-        self.use_page.prepare(profile.address_unicode, self.session.export_dir)
+        self.use_page.prepare(
+            profile.address_unicode, self.session.export_dir, manual_values(profile)
+        )
         self.show_page(self.use_page)
 
         async def qr() -> bytes:
@@ -437,26 +454,41 @@ class MainWindow(QMainWindow):
 
         self.runner.submit(qr(), done=self.use_page.show_qr, failed=lambda error, _: None)
 
-    def save_exports(self, formats: tuple[str, ...], folder: Path, signing: Signing | None) -> None:
+    def save_exports(
+        self,
+        formats: tuple[str, ...],
+        folder: Path,
+        signing: Signing | None,
+        open_first: bool = False,
+    ) -> None:
         from mailhop.core.export.formats import export_chosen, export_format, load_signer
 
         profile = self._saved_profile()
+        opened: list[Path] = []
 
         async def save() -> list[str]:
             signer = load_signer(*signing) if signing is not None else None
             lines: list[str] = []
-            for result in export_chosen(profile, formats, folder, signer=signer):
+            results = export_chosen(profile, formats, folder, signer=signer)
+            for result in results:
                 client = export_format(result.name).shown_client
                 if result.error is not None:
                     lines.append(f"✗ {client}: {result.error}")
                 else:
                     lines += [f"✓ {client}: {path}" for path in result.paths]
+            if open_first and results[0].paths:
+                opened.append(results[0].paths[0])
             return lines
+
+        def saved(lines: list[str]) -> None:
+            self.use_page.show_saved(lines)
+            for path in opened:  # the system's own handler: installs a profile, imports a .reg
+                self.open_file(path)
 
         def failed(error: BaseException, _: str) -> None:
             self.use_page.show_saved([tr("Nothing was saved: {m}").format(m=error)])
 
-        self.runner.submit(save(), done=self.use_page.show_saved, failed=failed)
+        self.runner.submit(save(), done=saved, failed=failed)
 
     def copy_summary(self) -> None:
         from mailhop.core.export.formats import render_export

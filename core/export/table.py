@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ..common.errors import ExportError
+from ..common.i18n import N_
 
 __all__ = [
     "AERC",
@@ -35,6 +36,7 @@ __all__ = [
     "SECURITIES",
     "SHEET",
     "THUNDERBIRD_AUTOCONFIG",
+    "THUNDERBIRD_FORM",
     "THUNDERBIRD_PREFS",
     "Column",
     "Untranslatable",
@@ -98,6 +100,21 @@ THUNDERBIRD_PREFS = Column(
     "Thunderbird prefs",
     _frozen({"implicit-tls": "3", "starttls": "2"}),
     _frozen({"password-cleartext": "3", "password-encrypted": "4", "oauth2": "10"}),
+)
+
+# Thunderbird's own "Configure manually" form: its drop-down words, as N_ msgids so that a
+# German or French window shows what a German or French Thunderbird shows (translated where
+# shown, core/export/manual_values.py).
+THUNDERBIRD_FORM = Column(
+    "Thunderbird's manual form",
+    _frozen({"implicit-tls": N_("SSL/TLS"), "starttls": N_("STARTTLS")}),
+    _frozen(
+        {
+            "password-cleartext": N_("Normal password"),
+            "password-encrypted": N_("Encrypted password"),
+            "oauth2": N_("OAuth2"),
+        }
+    ),
 )
 
 # The printable settings sheet: the words most clients' forms use, with a hint for the rest.

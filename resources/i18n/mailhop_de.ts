@@ -722,10 +722,6 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Abgebrochen: Es wurde kein Passwort abgelegt und nichts gespeichert.</translation>
     </message>
     <message>
-        <source>Files for your mail clients (none holds your password)</source>
-        <translation>Dateien für Ihre E-Mail-Programme (keine enthält Ihr Passwort)</translation>
-    </message>
-    <message>
         <source>Folder for the files</source>
         <translation>Ordner für die Dateien</translation>
     </message>
@@ -762,14 +758,6 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Zwischenzertifikate (PEM)</translation>
     </message>
     <message>
-        <source>&amp;Save the chosen files</source>
-        <translation>Gewählte Dateien &amp;speichern</translation>
-    </message>
-    <message>
-        <source>Save the chosen files</source>
-        <translation>Gewählte Dateien speichern</translation>
-    </message>
-    <message>
         <source>Copy a &amp;summary for a helpdesk ticket</source>
         <translation>&amp;Zusammenfassung für ein Support-Ticket kopieren</translation>
     </message>
@@ -798,20 +786,12 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Thunderbird für Android</translation>
     </message>
     <message>
-        <source>Scan this code in the app: Add account, then Import from Thunderbird. No password is in it.</source>
-        <translation>Scannen Sie diesen Code in der App: Konto hinzufügen, dann Aus Thunderbird importieren. Er enthält kein Passwort.</translation>
-    </message>
-    <message>
         <source>Use {address} in your mail client</source>
         <translation>{address} im E-Mail-Programm verwenden</translation>
     </message>
     <message>
         <source>Save the files into</source>
         <translation>Dateien speichern in</translation>
-    </message>
-    <message>
-        <source>Tick at least one client.</source>
-        <translation>Wählen Sie mindestens ein Programm.</translation>
     </message>
     <message>
         <source>Signing needs a certificate and its private key.</source>
@@ -1024,6 +1004,78 @@ Bitte melden Sie das; die technischen Details stehen im Protokoll des Programms.
     <message>
         <source>For a&amp;dministrators</source>
         <translation>Für A&amp;dministratoren</translation>
+    </message>
+    <message>
+        <source>Your mail app</source>
+        <translation>Ihr Mailprogramm</translation>
+    </message>
+    <message>
+        <source>Your &amp;mail app:</source>
+        <translation>Ihr &amp;Mailprogramm:</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>Type these values</source>
+        <translation>Tragen Sie diese Werte ein</translation>
+    </message>
+    <message>
+        <source>Show the &amp;files for administrators</source>
+        <translation>&amp;Dateien für Administratoren zeigen</translation>
+    </message>
+    <message>
+        <source>Show the files for administrators</source>
+        <translation>Dateien für Administratoren zeigen</translation>
+    </message>
+    <message>
+        <source>For administrators (publishing the settings)</source>
+        <translation>Für Administratoren (Einstellungen veröffentlichen)</translation>
+    </message>
+    <message>
+        <source>Save the ticked files</source>
+        <translation>Angekreuzte Dateien speichern</translation>
+    </message>
+    <message>
+        <source>Save the ticked files for administrators</source>
+        <translation>Angekreuzte Dateien für Administratoren speichern</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve the file</source>
+        <translation>Datei s&amp;peichern</translation>
+    </message>
+    <message>
+        <source>Save the file</source>
+        <translation>Datei speichern</translation>
+    </message>
+    <message>
+        <source>Save and &amp;open it</source>
+        <translation>Speichern und ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Save the file and open it</source>
+        <translation>Datei speichern und öffnen</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve the files</source>
+        <translation>Dateien s&amp;peichern</translation>
+    </message>
+    <message>
+        <source>Tick at least one file.</source>
+        <translation>Kreuzen Sie mindestens eine Datei an.</translation>
+    </message>
+    <message>
+        <source>Your &amp;name:</source>
+        <translation>Ihr &amp;Name:</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Ihr Name</translation>
+    </message>
+    <message>
+        <source>Shown to the people you write to; every settings file carries it</source>
+        <translation>Sehen die Empfänger Ihrer Mails; jede Einstellungsdatei enthält ihn</translation>
     </message>
 </context>
 </TS>

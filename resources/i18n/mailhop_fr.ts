@@ -722,10 +722,6 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Annulé : aucun mot de passe n’a été conservé et rien n’a été enregistré.</translation>
     </message>
     <message>
-        <source>Files for your mail clients (none holds your password)</source>
-        <translation>Fichiers pour vos clients de messagerie (aucun ne contient votre mot de passe)</translation>
-    </message>
-    <message>
         <source>Folder for the files</source>
         <translation>Dossier des fichiers</translation>
     </message>
@@ -762,14 +758,6 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Certificats intermédiaires (PEM)</translation>
     </message>
     <message>
-        <source>&amp;Save the chosen files</source>
-        <translation>&amp;Enregistrer les fichiers choisis</translation>
-    </message>
-    <message>
-        <source>Save the chosen files</source>
-        <translation>Enregistrer les fichiers choisis</translation>
-    </message>
-    <message>
         <source>Copy a &amp;summary for a helpdesk ticket</source>
         <translation>Copier un &amp;résumé pour un ticket d’assistance</translation>
     </message>
@@ -798,20 +786,12 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Thunderbird pour Android</translation>
     </message>
     <message>
-        <source>Scan this code in the app: Add account, then Import from Thunderbird. No password is in it.</source>
-        <translation>Scannez ce code dans l’application : Ajouter un compte, puis Importer depuis Thunderbird. Il ne contient aucun mot de passe.</translation>
-    </message>
-    <message>
         <source>Use {address} in your mail client</source>
         <translation>Utiliser {address} dans votre client de messagerie</translation>
     </message>
     <message>
         <source>Save the files into</source>
         <translation>Enregistrer les fichiers dans</translation>
-    </message>
-    <message>
-        <source>Tick at least one client.</source>
-        <translation>Cochez au moins un client.</translation>
     </message>
     <message>
         <source>Signing needs a certificate and its private key.</source>
@@ -1024,6 +1004,78 @@ Merci de signaler ce problème ; les détails techniques figurent dans le journa
     <message>
         <source>For a&amp;dministrators</source>
         <translation>Pour les a&amp;dministrateurs</translation>
+    </message>
+    <message>
+        <source>Your mail app</source>
+        <translation>Votre application de messagerie</translation>
+    </message>
+    <message>
+        <source>Your &amp;mail app:</source>
+        <translation>Votre application de &amp;messagerie :</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Étapes</translation>
+    </message>
+    <message>
+        <source>Type these values</source>
+        <translation>Saisissez ces valeurs</translation>
+    </message>
+    <message>
+        <source>Show the &amp;files for administrators</source>
+        <translation>Afficher les &amp;fichiers pour les administrateurs</translation>
+    </message>
+    <message>
+        <source>Show the files for administrators</source>
+        <translation>Afficher les fichiers pour les administrateurs</translation>
+    </message>
+    <message>
+        <source>For administrators (publishing the settings)</source>
+        <translation>Pour les administrateurs (publier les paramètres)</translation>
+    </message>
+    <message>
+        <source>Save the ticked files</source>
+        <translation>Enregistrer les fichiers cochés</translation>
+    </message>
+    <message>
+        <source>Save the ticked files for administrators</source>
+        <translation>Enregistrer les fichiers cochés pour les administrateurs</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve the file</source>
+        <translation>En&amp;registrer le fichier</translation>
+    </message>
+    <message>
+        <source>Save the file</source>
+        <translation>Enregistrer le fichier</translation>
+    </message>
+    <message>
+        <source>Save and &amp;open it</source>
+        <translation>Enregistrer et &amp;ouvrir</translation>
+    </message>
+    <message>
+        <source>Save the file and open it</source>
+        <translation>Enregistrer le fichier et l’ouvrir</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve the files</source>
+        <translation>En&amp;registrer les fichiers</translation>
+    </message>
+    <message>
+        <source>Tick at least one file.</source>
+        <translation>Cochez au moins un fichier.</translation>
+    </message>
+    <message>
+        <source>Your &amp;name:</source>
+        <translation>Votre &amp;nom :</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Votre nom</translation>
+    </message>
+    <message>
+        <source>Shown to the people you write to; every settings file carries it</source>
+        <translation>Vu par vos destinataires ; chaque fichier de paramètres le contient</translation>
     </message>
 </context>
 </TS>
