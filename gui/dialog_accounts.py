@@ -174,6 +174,8 @@ class AccountsDialog(QDialog):
         self.window_.runner.submit(run(), done=self._rechecked, failed=self._failed)
 
     def _rechecked(self, result: RecheckResult) -> None:
+        from mailhop.core.account.security_state import downgrade_lines
+
         self._set_busy(False)
         if result.blocked is not None:
             words = tr("Now blocked: {why}. The saved settings are unchanged.").format(
@@ -186,6 +188,8 @@ class AccountsDialog(QDialog):
             words = tr("Differences: {n}; nothing was changed:").format(n=len(lines))
             words += "\n" + "\n".join(f"  {line}" for line in lines)
             words += "\n" + tr("Set the account up again to accept the new settings.")
+        # A weaker MTA-STS, DANE or TLSA state than at setup: said first, on its own.
+        words = "\n".join([*downgrade_lines(result.downgrades), words])
         plain_document(self.details, words, append=True)  # values from servers and the file
 
     def _forget(self) -> None:

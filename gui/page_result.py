@@ -91,6 +91,10 @@ class ResultPage(QWidget):
         self.findings.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.findings.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.findings.setMinimumHeight(180)
+        # Published OpenPGP/S-MIME keys, the core's words (e2e_keys.key_section), plain text.
+        self.keys = label()
+        self.keys.setObjectName("encryption_keys")
+        self.keys.setWordWrap(True)
 
     def _make_buttons(self) -> None:
         self.cert_in = QPushButton(tr("Certificate of the &incoming server…"))
@@ -121,6 +125,7 @@ class ResultPage(QWidget):
         inner.addWidget(self.origins)
         inner.addWidget(QLabel(tr("Findings")))
         inner.addWidget(self.findings, 1)
+        inner.addWidget(self.keys)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -143,6 +148,7 @@ class ResultPage(QWidget):
 
     def show_report(self, report: CheckReport) -> None:
         from mailhop.core.account.account import choose
+        from mailhop.core.discover.e2e_keys import key_section
 
         self.report = report
         self.checked_at = datetime.now(UTC)  # one time, so the copy and the files share an ID
@@ -163,6 +169,9 @@ class ResultPage(QWidget):
         self._legs(report)
         self._origins(report, choice)
         self._findings(report)
+        keys = key_section(address.display, report.discovery.attempts)
+        set_text(self.keys, "\n".join(keys))
+        self.keys.setVisible(bool(keys))
         self._approvals(choice.approvals)
         self.cert_in.setEnabled(choice.incoming is not None)
         self.cert_out.setEnabled(choice.outgoing is not None)

@@ -17,6 +17,7 @@ from ..run.check import CheckReport
 from ..verdict.signin import decide_sign_in
 from .approval import Approval, ApprovalRequest, approvals_needed
 from .profile import PROFILE_VERSION, AccountProfile, SecretRef, endpoint_setting, now_text
+from .security_state import keys_of, relay_state, remember_tlsa
 
 __all__ = ["AccountChoice", "auth_method", "choose", "profile_from_check", "usernames"]
 
@@ -80,7 +81,7 @@ def profile_from_check(
     if choice.incoming is None or choice.outgoing is None:
         raise ValueError("a blocked account has no profile")  # misuse, not remote data
     address = report.discovery.address
-    return AccountProfile(
+    profile = AccountProfile(
         version=PROFILE_VERSION,
         address=address.ascii,
         address_unicode=address.display,
@@ -96,4 +97,7 @@ def profile_from_check(
         secrets=tuple(secrets),
         verdict=report.verdict.level.value,
         checked_at=now_text(),
+        relay=relay_state(report),
+        encryption_keys=keys_of(report),
     )
+    return remember_tlsa(profile, report.discovery.attempts)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..common.findings import Finding
 from ..run.check import CheckReport
 from .account import choose, profile_from_check
 from .profile import AccountProfile, Difference, ProfileError, compare, delete_profile, load_profile
 from .secrets import SecretRef, SecretStore, account_refs
+from .security_state import downgrades
 
 __all__ = ["ForgetResult", "RecheckResult", "forget_account", "recheck_against"]
 
@@ -22,6 +24,9 @@ __all__ = ["ForgetResult", "RecheckResult", "forget_account", "recheck_against"]
 class RecheckResult:
     blocked: str | None  # why the account would now be blocked; the profile stays as it is
     differences: tuple[Difference, ...]
+    # A weaker MTA-STS, DANE or TLSA state than the profile remembers: warnings of their
+    # own, said before the differences (security_state.py)
+    downgrades: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +51,7 @@ def recheck_against(saved: AccountProfile, report: CheckReport) -> RecheckResult
         secrets=saved.secrets,
         display_name=saved.display_name,
     )
-    return RecheckResult(None, compare(saved, fresh))
+    return RecheckResult(None, compare(saved, fresh), downgrades(saved, fresh))
 
 
 def forget_account(address: str, profile_dir: Path | None, store: SecretStore) -> ForgetResult:

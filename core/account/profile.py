@@ -32,6 +32,7 @@ from ..common.untrusted import UntrustedDataError, read_json
 from ..probe.probe_report import EndpointProbe
 from .approval import Approval
 from .profile_diff import Difference, compare
+from .security_state import KeySetting, RelayState, StateError, keys_from_json, relay_from_json
 
 __all__ = [
     "PROFILE_VERSION",
@@ -72,6 +73,9 @@ class EndpointSetting:
     authenticated_by: str  # dane-ee / dane-ta / pkix
     tier: str
     sources: tuple[str, ...]  # "srv: _imaps._tcp.example.com SRV (dnssec-secure)", ...
+    # DNSSEC-signed TLSA records for host and port (security_state.py); None: unknown, or
+    # a file written before it was remembered.
+    tlsa: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,10 @@ class AccountProfile:
     # The OAuth2 issuer setup signed in at (core/account/oauth_signin.py), "" when none:
     # no secret, it tells the exports (Thunderbird's <oAuth2>) where the client signs in.
     oauth2_issuer: str = ""
+    # The relay policy and the published end-to-end keys the check saw (security_state.py):
+    # recheck reports a weaker state. None and () in a file written before they were kept.
+    relay: RelayState | None = None
+    encryption_keys: tuple[KeySetting, ...] = ()
 
 
 def endpoint_setting(probe: EndpointProbe, username: str, auth_method: str) -> EndpointSetting:
@@ -259,8 +267,10 @@ def _from_json(raw: object, path: Path) -> AccountProfile:
             verdict=_text(raw, "verdict"),
             checked_at=_text(raw, "checked_at"),
             oauth2_issuer=_text(raw, "oauth2_issuer") if "oauth2_issuer" in raw else "",
+            relay=relay_from_json(raw.get("relay")),
+            encryption_keys=keys_from_json(raw.get("encryption_keys")),
         )
-    except _FieldError as exc:
+    except (_FieldError, StateError) as exc:
         raise ProfileError(f"{path} is damaged: {exc}") from None
 
 
@@ -291,7 +301,15 @@ def _endpoint(raw: dict[str, Any]) -> EndpointSetting:
         authenticated_by=_text(raw, "authenticated_by"),
         tier=_text(raw, "tier"),
         sources=_texts(raw, "sources") if "sources" in raw else (),
+        tlsa=_maybe_flag(raw, "tlsa"),
     )
+
+
+def _maybe_flag(raw: dict[str, Any], key: str) -> bool | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise _FieldError(f"{key} is not true, false or null")
+    return value
 
 
 def _text(raw: dict[str, Any], key: str) -> str:

@@ -27,6 +27,7 @@ from .exit_codes import (
 from .progress import observer
 
 if TYPE_CHECKING:
+    from ..account.accounts import RecheckResult
     from ..account.approval import ApprovalRequest
     from ..account.oauth_discover import IssuerAttempt
     from ..account.oauth_signin import OAuthSetup, OAuthSignIn
@@ -88,6 +89,7 @@ def _print_profile(item: AccountProfile) -> None:
 def recheck_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from ..account.accounts import recheck_against
     from ..run.check import check
+    from .discovery_json import finding_to_json
 
     options = options_from(parser, args)
     address = parsed_address(args)
@@ -105,25 +107,33 @@ def recheck_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             )
         )
         return EXIT_BLOCKED
-    differences = result.differences
+    differences, weaker = result.differences, result.downgrades
     if args.json:
         rows = [{"kind": d.kind, "leg": d.leg, "old": d.old, "new": d.new} for d in differences]
-        print_json({"address": address.ascii, "differences": rows})
-    elif not differences:
-        print(
-            _("{address}: no differences since {when}.").format(
-                address=address.display, when=saved.checked_at
-            )
-        )
+        downgrades = [finding_to_json(f) for f in weaker]
+        print_json({"address": address.ascii, "differences": rows, "downgrades": downgrades})
     else:
-        many = _("{address}: {count} difference(s) since {when}:")
-        print(many.format(address=address.display, count=len(differences), when=saved.checked_at))
-        for difference in differences:
-            print(f"  {difference.describe()}")
-        print(_("Nothing was changed. Run `mailhop setup` to accept the new settings."))
+        _say_changes(address.display, saved.checked_at, result)
     if saved.oauth2 and not args.json and not _oauth_still_works(address.ascii, report, options):
         return EXIT_BLOCKED
-    return EXIT_NEEDS_APPROVAL if differences else EXIT_OK
+    return EXIT_NEEDS_APPROVAL if differences or weaker else EXIT_OK
+
+
+def _say_changes(address: str, when: str, result: RecheckResult) -> None:
+    """A re-check's downgrades (first, as warnings of their own) and differences."""
+    from ..account.security_state import downgrade_lines
+
+    for line in downgrade_lines(result.downgrades):
+        print(line)
+    differences = result.differences
+    if not differences:
+        print(_("{address}: no differences since {when}.").format(address=address, when=when))
+        return
+    many = _("{address}: {count} difference(s) since {when}:")
+    print(many.format(address=address, count=len(differences), when=when))
+    for difference in differences:
+        print(f"  {difference.describe()}")
+    print(_("Nothing was changed. Run `mailhop setup` to accept the new settings."))
 
 
 def _oauth_still_works(address: str, report: CheckReport, options: DiscoveryOptions) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..common.i18n import _, ngettext
 from ..common.lookalike import shown_host
 from ..common.text import one_line
-from ..discover.e2e_keys import key_availability, key_lines
+from ..discover.e2e_keys import key_section
 from ..probe.probe_report import EndpointProbe, reference_words, utc_text
 from ..run.check import CheckReport
 from ..verdict.labels import LEVEL_WORDS
@@ -57,12 +57,8 @@ def render_check(report: CheckReport) -> str:
 
 def _encryption_keys(report: CheckReport) -> list[str]:
     """Whether the address has published OpenPGP or S/MIME keys (information only)."""
-    rows = key_availability(report.discovery.attempts)
-    if not rows:
-        return []
-    address = report.discovery.address.display
-    title = _("End-to-end encryption keys for {address}").format(address=address)
-    return [title, *("  " + line for line in key_lines(rows)), ""]
+    lines = key_section(report.discovery.address.display, report.discovery.attempts)
+    return [*lines, ""] if lines else []
 
 
 def _leg(title: str, verdict: ServiceVerdict) -> list[str]:

@@ -270,4 +270,33 @@ SERVER_FINDINGS: dict[str, FindingText] = {
             "publishing an MTA-STS policy or TLSA records closes that gap."
         ),
     ),
+    # recheck: weaker than the state remembered at setup (account/security_state.py)
+    "downgrade-mta-sts": FindingText(
+        Severity.WARN,
+        N_("{domain}'s MTA-STS policy is weaker than at setup: {old} before, {new} now."),
+        N_(
+            "The profile remembers mode {old}; the domain now publishes {new}. Sending "
+            "servers no longer insist on verified TLS to its mail servers, so an attacker on "
+            "the path could read mail to {domain}. Ask the domain's administrator whether "
+            "this was intended."
+        ),
+    ),
+    "downgrade-dane": FindingText(
+        Severity.WARN,
+        N_("{domain}'s mail servers no longer have DANE records (at setup: {hosts})."),
+        N_(
+            "At setup, DNSSEC-signed TLSA records let sending servers verify {hosts}; now no "
+            "mail server of {domain} has any. Ask the domain's administrator whether this "
+            "was intended."
+        ),
+    ),
+    "downgrade-tlsa": FindingText(
+        Severity.WARN,
+        N_("{host} port {port} no longer has the DANE records it had at setup."),
+        N_(
+            "At setup, DNSSEC-signed TLSA records pinned the key of {host} port {port}; "
+            "they are gone, so the server is now verified by its certificate alone. Ask "
+            "the provider whether this was intended before typing the password again."
+        ),
+    ),
 }

@@ -18,7 +18,7 @@ from ..common.i18n import N_, Words, _
 from .parse_e2e_keys import KeyKind, PublishedKey
 from .report import Attempt, Auth, PublishedKeys, Source, Status
 
-__all__ = ["KeyAvailability", "grouped", "key_availability", "key_lines"]
+__all__ = ["KeyAvailability", "grouped", "key_availability", "key_lines", "key_section"]
 
 _ORDER = (
     (Source.OPENPGPKEY, KeyKind.OPENPGP),
@@ -97,3 +97,13 @@ def key_lines(rows: Sequence[KeyAvailability]) -> list[str]:
             else:
                 lines.append("  " + _("{form}: no fingerprint to show").format(form=key.form))
     return lines
+
+
+def key_section(address: str, attempts: Sequence[Attempt]) -> list[str]:
+    """The check text's and the window's section: a title, then ``key_lines`` indented;
+    nothing when discovery asked none of the three."""
+    rows = key_availability(attempts)
+    if not rows:
+        return []
+    title = _("End-to-end encryption keys for {address}").format(address=address)
+    return [title, *("  " + line for line in key_lines(rows))]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ..account.profile import AccountProfile, EndpointSetting
 from ..account.secrets import lookup_command_line, secret_ref
+from ..discover.e2e_keys import grouped
 from .table import SHEET
 
 __all__ = ["settings_sheet"]
@@ -64,6 +65,32 @@ def _leg(
     return lines
 
 
+_KEY_SOURCES = {
+    "openpgpkey": "OpenPGP key in DNS (OPENPGPKEY)",
+    "wkd": "OpenPGP key in the Web Key Directory (WKD)",
+    "smimea": "S/MIME certificate in DNS (SMIMEA)",
+}
+_KEY_AUTH = {
+    "dnssec-secure": "DNSSEC-signed",
+    "https-in-domain": "over HTTPS from the domain",
+}
+
+
+def _keys(profile: AccountProfile) -> list[str]:
+    """The end-to-end keys the check found published for the address, to compare with
+    what a correspondent gives (information only: nothing here is imported)."""
+    if not profile.encryption_keys:
+        return []
+    lines = ["", "End-to-end encryption keys published for this address"]
+    for key in profile.encryption_keys:
+        where = _KEY_SOURCES.get(key.source, _ascii(key.source))
+        how = _KEY_AUTH.get(key.auth, "not authenticated")
+        lines.append(f"  {where}, {how}:")
+        shown = grouped(_ascii(key.fingerprint)) if key.fingerprint else "no fingerprint"
+        lines.append(f"    {shown} ({_ascii(key.form)})")
+    return lines
+
+
 def settings_sheet(profile: AccountProfile, platform: str | None = None) -> str:
     """The sheet for one account. ``platform`` (a ``sys.platform`` value) picks the command."""
     address = _ascii(profile.address)
@@ -80,6 +107,7 @@ def settings_sheet(profile: AccountProfile, platform: str | None = None) -> str:
     lines += _leg("Incoming mail", profile.incoming, profile, platform)
     lines.append("")
     lines += _leg("Outgoing mail", profile.outgoing, profile, platform)
+    lines += _keys(profile)
     lines += [
         "",
         "Use exactly these values; never choose 'None' or 'STARTTLS if available' for security.",

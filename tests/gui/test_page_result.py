@@ -96,3 +96,21 @@ def test_the_report_button_writes_the_html_and_pdf_with_the_copys_id(
         ["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True
     )
     assert report_id in pdf.stdout
+
+
+def test_the_published_end_to_end_keys_are_shown_as_the_terminal_says_them(
+    qtbot: Any, lab: LabInfo
+) -> None:
+    from mailhop.core.cli.render_check import render_check
+
+    page = ResultPage()
+    qtbot.addWidget(page)
+    report = run_check(lab, "alice@e2ekeys.test")
+    page.show_report(report)
+    shown = page.findChild(QLabel, "encryption_keys")
+    assert shown is not None and shown.isVisibleTo(page)
+    lines = shown.text().splitlines()
+    assert lines[0] == "End-to-end encryption keys for alice@e2ekeys.test"
+    assert "  OpenPGP key in DNS (OPENPGPKEY): published, DNSSEC-signed" in lines
+    assert "    fingerprint 8E32 112F 29AA A181 403E D0A3 E6E7 E955 758F BFD1 (OpenPGP v4)" in lines
+    assert all(line in render_check(report) for line in lines)

@@ -77,3 +77,25 @@ def test_no_secret_in_the_sheet(profile: AccountProfile) -> None:
     text = settings_sheet(profile, platform="linux")
     assert PASSWORD not in text
     assert "holds no password" in text
+
+
+def test_the_published_end_to_end_keys_are_listed_with_how_they_were_authenticated() -> None:
+    from dataclasses import replace
+
+    from mailhop.core.account.security_state import KeySetting
+
+    profile = next(iter(PROFILES.values()))
+    fpr = "8E32112F29AAA181403ED0A3E6E7E955758FBFD1"
+    keys = (
+        KeySetting("openpgpkey", "openpgp", fpr, "OpenPGP v4", "dnssec-secure"),
+        KeySetting("smimea", "smime", "", "public key SHA-512", "dnssec-insecure"),
+        KeySetting("wkd", "openpgp", "AB\nCD", "OpenPGP v4\r", "https-in-domain"),  # hand-edited
+    )
+    text = settings_sheet(replace(profile, encryption_keys=keys))
+    assert "End-to-end encryption keys published for this address" in text
+    assert "  OpenPGP key in DNS (OPENPGPKEY), DNSSEC-signed:" in text
+    assert "    8E32 112F 29AA A181 403E D0A3 E6E7 E955 758F BFD1 (OpenPGP v4)" in text
+    assert "  S/MIME certificate in DNS (SMIMEA), not authenticated:" in text
+    assert "    no fingerprint (public key SHA-512)" in text
+    assert "\r" not in text and text.isascii()  # a hand-edited value forges no line
+    assert "End-to-end" not in settings_sheet(profile)
