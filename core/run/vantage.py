@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 
 import dns.name
 
-from ..discover.report import Attempt, Auth, Failure, Source, Status
+from ..discover.report import Attempt, Auth, Failure, MtaSts, Source, Status
 from ..dns.dnssec import Clock, Security
 from ..dns.resolver import Resolver
 from ..dns.root_probe import RootProbe, RootReply, probe_root
@@ -107,7 +107,7 @@ def intercepted(attempts: Sequence[Attempt]) -> CouldNotCheck | None:
     """An HTTPS interceptor (a captive portal, a filter with its own CA): the provider
     database, which is not the domain's, fails TLS; so does at least one of the domain's own
     HTTPS hosts; and no HTTPS exchange of the run got through TLS."""
-    web = [a for a in attempts if a.hops and a.hops[0].startswith("https://")]
+    web = [a for a in attempts if (a.hops or (a.via,))[0].startswith("https://")]
     if any(_through_tls(a) for a in web):
         return None
     third = [a for a in web if a.source is Source.ISPDB and a.failure is Failure.TLS]
@@ -119,6 +119,11 @@ def intercepted(attempts: Sequence[Attempt]) -> CouldNotCheck | None:
 
 
 def _through_tls(attempt: Attempt) -> bool:
+    """A request was answered over HTTPS (an MTA-STS policy from the cache, used because
+    the live fetch failed, was not)."""
+    sts = attempt.payload_as(MtaSts)
+    if sts is not None and sts.from_cache is not None:
+        return False
     if attempt.status is Status.FOUND:
         return attempt.auth in _HTTPS_AUTH or attempt.auth is Auth.DIGEST_MATCHED
     return attempt.failure in _AFTER_TLS

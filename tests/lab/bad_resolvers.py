@@ -47,13 +47,8 @@ class _Server:
         self.behaviour = behaviour
         self.upstream = upstream
         self.drop = drop
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.0.1", 0))
+        self.udp, self.tcp = _pair()
         self.port = self.udp.getsockname()[1]
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind(("127.0.0.1", self.port))
-        self.tcp.listen(8)
         self.udp.settimeout(0.2)
         self.tcp.settimeout(0.2)
         self.stopping = threading.Event()
@@ -128,6 +123,25 @@ class _Server:
             thread.join()
         self.udp.close()
         self.tcp.close()
+
+
+def _pair() -> tuple[socket.socket, socket.socket]:
+    """UDP and TCP sockets on one free port (the resolver falls back to TCP on the same
+    port); the OS picks the UDP port, which another test may hold for TCP: then again."""
+    for _ in range(50):
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind(("127.0.0.1", 0))
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            tcp.bind(("127.0.0.1", udp.getsockname()[1]))
+        except OSError:
+            udp.close()
+            tcp.close()
+            continue
+        tcp.listen(8)
+        return udp, tcp
+    raise OSError("no port free for both UDP and TCP on 127.0.0.1")
 
 
 @contextmanager

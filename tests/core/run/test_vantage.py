@@ -10,6 +10,7 @@ healthy domain through it: the verdict is "could not check" with the right cause
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -26,6 +27,7 @@ from mailhop.core.verdict.could_not_check import Cause
 from mailhop.core.verdict.verdict import Level
 from tests.core.run.test_discovery import ISPDB_URL, options
 from tests.lab.bad_resolvers import Behaviour, bad_resolver
+from tests.lab.interceptor import https_interceptor
 from tests.lab.lab import LabInfo
 
 HEALTHY = "alice@healthy.test"
@@ -192,3 +194,25 @@ def test_the_progress_shows_the_time_the_check_can_still_take_at_most(lab: LabIn
     assert bounds, done.stderr
     assert all(0.0 <= float(b) <= 8.0 for b in bounds)
     assert float(bounds[-1]) < float(bounds[0]) or len(bounds) == 1
+
+
+def test_an_https_interceptor_with_its_own_ca_is_the_networks_fault(
+    lab: LabInfo, tmp_path: Path
+) -> None:
+    """Port 443 of this one process goes to a portal that makes a certificate for every name
+    from its own CA (tests/lab/interceptor.py); DNS and the mail ports work."""
+    env = {**os.environ, "LANGUAGE": "en", "LC_ALL": "C.UTF-8"}
+    argv = [str(Path(sys.executable).with_name("mailhop")), "check", HEALTHY, "--json"]
+    argv += ["--allow-test-domains", "--resolver", f"{lab.resolver}:{lab.resolver_port}"]
+    argv += ["--trust-anchor", lab.fact("dns", "trust_anchor_file"), "--ispdb-url", ISPDB_URL]
+    argv += ["--ca-file", str(lab.ca_file)]
+    with https_interceptor(tmp_path) as group:
+        as_group = ["setpriv", f"--regid={group}", "--clear-groups"]
+        done = subprocess.run(
+            [*as_group, *argv], capture_output=True, text=True, env=env, timeout=60, cwd=REPO
+        )
+    assert done.returncode == 7, done.stdout[-2000:] + done.stderr[-2000:]
+    verdict = json.loads(done.stdout)["verdict"]
+    assert verdict["level"] == "could-not-check"
+    assert verdict["could_not_check"]["cause"] == "https-intercepted"
+    assert verdict["submission"]["findings"] == [] and verdict["relay"]["findings"] == []
