@@ -131,11 +131,14 @@ class ResultPage(QWidget):
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         details = QHBoxLayout()
-        for button in (self.cert_in, self.cert_out, self.copy, self.save_report):
+        for button in (self.cert_in, self.cert_out):
             details.addWidget(button)
         details.addStretch(1)
+        # The helpdesk's two buttons beside Back: in the certificates' row the page would
+        # need 867 pixels, and at 800 the way on would be cut off.
         buttons = QHBoxLayout()
-        buttons.addWidget(self.back_button)
+        for button in (self.back_button, self.copy, self.save_report):
+            buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.go)
         layout = QVBoxLayout(self)

@@ -114,3 +114,13 @@ def test_the_published_end_to_end_keys_are_shown_as_the_terminal_says_them(
     assert "  OpenPGP key in DNS (OPENPGPKEY): published, DNSSEC-signed" in lines
     assert "    fingerprint 8E32 112F 29AA A181 403E D0A3 E6E7 E955 758F BFD1 (OpenPGP v4)" in lines
     assert all(line in render_check(report) for line in lines)
+
+
+def test_the_result_page_fits_800_pixels_with_the_helpdesk_buttons(
+    qtbot: Any, lab: LabInfo
+) -> None:
+    """Issue 16: at 800x600 nothing is cut off; four buttons in one row needed 867 pixels."""
+    page = ResultPage()
+    qtbot.addWidget(page)
+    page.show_report(run_check(lab, "alice@healthy.test"))
+    assert page.minimumSizeHint().width() <= 800
