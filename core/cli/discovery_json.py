@@ -39,7 +39,8 @@ renaming or removing one bumps the version. Times are seconds (floats).
                     "candidates": <count>, "issues": [{"code", "message", "where"}],
                     "records": [{"name", "type", "records": [...], "dnssec":
                                  "secure"|"insecure"|"bogus"|"indeterminate",
-                                 "absence_proven": bool, "reason"}],
+                                 "absence_proven": bool, "reason",
+                                 "clock": "plausible"|"behind"|"ahead"}],
                     "facts": {...}}],      # MTA-STS from the cache adds "cached_at" and
                                            # "cached_until"; keys add "fingerprints"
       "encryption_keys": [{"source": "openpgpkey" | "wkd" | "smimea",
@@ -200,6 +201,7 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
                 "dnssec": r.dnssec.value,
                 "absence_proven": r.absence_proven,
                 "reason": r.reason,
+                "clock": r.clock.value,
             }
             for r in attempt.records
         ],

@@ -25,6 +25,7 @@ def record_set(answer: DnsAnswer) -> DnsRecordSet:
         dnssec=answer.security,
         absence_proven=answer.absence_proven,
         reason=answer.reason,
+        clock=answer.clock,
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from ..common.model import OAuth2Info, ParseIssue, ServerCandidate
+from ..dns.dnssec import Clock
 from ..dns.dnssec import Security as Dnssec
 from .mtasts_cache import CachedPolicy
 from .parse_e2e_keys import PublishedKey
@@ -60,6 +61,7 @@ class Source(enum.StrEnum):
     SMIMEA = "smimea"  # RFC 8162 (information)
     HTTP_AUTOCONFIG = "http-autoconfig"  # phase 2: plain HTTP, without the address
     GUESS = "guess"  # phase 2: conventional host names and ports
+    MANUAL = "manual"  # typed in by the person (core/run/manual.py), nothing asked
 
 
 class Status(enum.StrEnum):
@@ -103,6 +105,7 @@ class Auth(enum.StrEnum):
     DIGEST_MATCHED = "digest-matched"  # PACC: SHA-256 equals the _ua-auto-config TXT
     PLAIN_HTTP = "plain-http"
     GUESSED = "guessed"
+    ENTERED = "entered"  # the person typed it in: their word, no one else's
     NONE = "none"  # nothing usable was received
 
     @classmethod
@@ -125,6 +128,9 @@ class DnsRecordSet:
     dnssec: Dnssec
     absence_proven: bool
     reason: str
+    # Not PLAUSIBLE: the trust anchor's own signatures said this computer's clock is off, so
+    # the records could not be judged (DESIGN.md section 4, rule 11).
+    clock: Clock = Clock.PLAUSIBLE
 
 
 @dataclass(frozen=True, slots=True)

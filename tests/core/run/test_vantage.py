@@ -104,6 +104,9 @@ def test_a_clock_far_ahead_is_this_computers_fault_and_says_by_how_much(lab: Lab
     assert found.clock_off_hours is not None and found.clock_off_hours > 24  # at least a day
     set_language("en")
     assert "hours ahead" in str(found.summary())
+    # Discovery's records carry it too: each says why it could not be judged.
+    records = [r for a in report.discovery.attempts for r in a.records]
+    assert records and all(r.clock is Clock.AHEAD for r in records)
 
 
 def test_a_clock_far_behind_is_this_computers_fault_too(lab: LabInfo) -> None:
