@@ -124,3 +124,26 @@ def test_the_result_page_fits_800_pixels_with_the_helpdesk_buttons(
     qtbot.addWidget(page)
     page.show_report(run_check(lab, "alice@healthy.test"))
     assert page.minimumSizeHint().width() <= 800
+
+
+def test_could_not_check_reads_and_looks_unlike_blocked(qtbot: Any, lab: LabInfo) -> None:
+    """A resolver that denies every name (tests/lab/bad_resolvers.py): the page names this
+    computer's side, not the domain's, and its cards are not the red of a block."""
+    from mailhop.core.dns.resolver import Upstream
+    from mailhop.gui.look import level_colour
+    from tests.lab.bad_resolvers import Behaviour, bad_resolver
+
+    page = ResultPage()
+    qtbot.addWidget(page)
+    with bad_resolver(Behaviour.NXDOMAIN) as liar:
+        report = run_check(lab, "alice@healthy.test", upstream=Upstream(*liar))
+    page.show_report(report)
+    assert page.headline.text() == "Could not check from this computer"
+    assert "answers that no name exists" in page.summary.text()
+    assert "Nothing can be set up" not in page.summary.text()
+    card = page.legs.submission
+    assert card.level.text() == "Could not check"
+    blocked = level_colour("block").name()
+    assert blocked not in card.styleSheet()
+    assert level_colour("could-not-check").name() in card.styleSheet()
+    assert not page.go.isEnabled()
