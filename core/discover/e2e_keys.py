@@ -88,6 +88,8 @@ def key_lines(rows: Sequence[KeyAvailability]) -> list[str]:
             continue
         how = str(Words(_HOW.get(row.auth, N_("not authenticated"))))
         lines.append(_("{name}: published, {how}").format(name=name, how=how))
+        if not row.keys:  # a record there, but what it holds is no key mailhop can read
+            lines.append("  " + _("no readable key in it"))
         for key in row.keys:
             if key.fingerprint:
                 text = _("fingerprint {fingerprint} ({form})")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from mailhop.gui.dialog_accounts import AccountsDialog
 from mailhop.gui.window import MainWindow
 from tests.gui.conftest import wait_for_page
+from tests.lab.lab import LabInfo
 
 
 def set_up_demo_account(qtbot: Any, window: MainWindow, demo: Any) -> None:
@@ -53,3 +54,24 @@ def test_recheck_then_forget(qtbot: Any, demo_window: MainWindow, demo: Any) -> 
     qtbot.waitUntil(lambda: "keyring entries: 2." in dialog.note.text(), timeout=5000)
     assert dialog.accounts.count() == 0 and "No saved accounts" in dialog.note.text()
     assert not profile.exists() and demo.keyring.services() == ()
+
+
+def test_a_recheck_says_a_weaker_relay_policy_first(
+    qtbot: Any, demo_window: MainWindow, lab: LabInfo
+) -> None:
+    from dataclasses import replace
+
+    from mailhop.core.account.accounts import recheck_against
+    from tests.core.account.test_security_state import checked, profile_of
+
+    # ststesting.test publishes MTA-STS in testing mode; the profile remembers enforce.
+    report = checked(lab, "alice@ststesting.test")
+    fresh = profile_of(report)
+    assert fresh.relay is not None
+    saved = replace(fresh, relay=replace(fresh.relay, mta_sts_mode="enforce"))
+    dialog = AccountsDialog(demo_window)
+    qtbot.addWidget(dialog)
+    dialog._rechecked(recheck_against(saved, report))
+    text = dialog.details.toPlainText()
+    assert "enforce before, testing now.  [downgrade-mta-sts]" in text
+    assert text.index("Weaker security than at setup:") < text.index("No differences")

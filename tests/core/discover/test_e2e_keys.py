@@ -106,3 +106,22 @@ def test_check_json_lists_the_keys_under_encryption_keys(alice_check: CheckRepor
     assert keys["smimea"]["keys"] == [{"fingerprint": SMIME_FPR, "form": "certificate"}]
     wkd_attempt = next(a for a in out["attempts"] if a["source"] == "wkd")
     assert wkd_attempt["facts"] == {"fingerprints": ALICE_FPR}
+
+
+def test_a_web_page_where_the_key_should_be_is_no_key(lab: LabInfo) -> None:
+    # The key directory answers 200 with HTML for carol: before, any 200 counted as "an
+    # OpenPGP key for this address is published".
+    found = rows(lab, "carol@e2ekeys.test")
+    wkd = found[Source.WKD]
+    assert (wkd.published, wkd.keys) == (None, ())
+    assert "not with an OpenPGP key" in wkd.detail
+
+
+def test_a_record_whose_contents_are_no_key_says_so() -> None:
+    from mailhop.core.discover.e2e_keys import key_lines
+
+    row = KeyAvailability(Source.OPENPGPKEY, KeyKind.OPENPGP, True, Auth.DNSSEC_SECURE, (), "")
+    assert key_lines([row]) == [
+        "OpenPGP key in DNS (OPENPGPKEY): published, DNSSEC-signed",
+        "  no readable key in it",
+    ]
