@@ -154,18 +154,29 @@ def classify_issuer(
     clean = parts._replace(netloc=host).geturl()
     registrable = registrable_domain(host) or host
     own = registrable_domain(address_domain) or address_domain
-    vouched_hosts = set()
-    for name in vouched:
-        try:
-            vouched_hosts.add(validate_hostname(issuer_of(name).split("/")[2]))
-        except (FieldError, IndexError):
-            continue
     if (
         is_inside(host, own)
-        or host in vouched_hosts
+        or host in _vouched_hosts(vouched)
         or registrable in {a.lower() for a in approved}
     ):
         return IssuerAttempt(IssuerStatus.TRUSTED, clean, registrable, "")
+    return _needs_approval(clean, host, registrable)
+
+
+def _vouched_hosts(vouched: Iterable[str]) -> set[str]:
+    """The hosts of the issuers that authenticated documents name (unusable names skipped)."""
+    hosts = set()
+    for name in vouched:
+        try:
+            hosts.add(validate_hostname(issuer_of(name).split("/")[2]))
+        except (FieldError, IndexError):
+            continue
+    return hosts
+
+
+def _needs_approval(clean: str, host: str, registrable: str) -> IssuerAttempt:
+    """An issuer outside the address's domain that nothing vouches for: the person decides,
+    told the registrable domain in full (U-label and A-label, so a look-alike shows)."""
     u_label = unicode_domain(registrable)
     shown = (
         registrable

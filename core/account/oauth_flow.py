@@ -22,34 +22,37 @@ The access token becomes a ``BearerToken`` for the login test; the refresh token
 JSON line under the account's ``oauth2`` entry, secrets.py). Neither is logged, printed or
 put into a profile or export; reprs are masked. Every failure is a ``FlowResult`` with a
 ``FlowCode`` and words for the person.
+
+The steps live beside this module: oauth_loopback.py (1), oauth_client.py (2, 3 and the
+POST every request uses), oauth_result.py (the token answer read into a ``FlowResult``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import enum
 import json
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from oauthlib.oauth2 import WebApplicationClient
-from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
+from ..common.failure import Failure
 from ..common.i18n import _
 from ..common.text import server_text
 from ..net.fetch import Fetcher
+from .oauth_client import FORM, MAIL_SCOPE, authorization_url, post, register
 from .oauth_discover import IssuerMetadata
-from .oauth_sasl import BearerToken
+from .oauth_loopback import LoopbackRedirect
+from .oauth_result import FlowCode, FlowResult, Tokens, token_result
 from .secrets import Password
 
 __all__ = [
     "MAIL_SCOPE",
     "FlowCode",
     "FlowResult",
-    "LoopbackRedirect",
+    "OpenBrowser",
     "Tokens",
     "keyring_value",
     "read_keyring_value",
@@ -58,203 +61,7 @@ __all__ = [
     "sign_in",
 ]
 
-MAIL_SCOPE = "urn:ietf:params:oauth:scope:mail"  # asked for when the issuer lists it
-CALLBACK = "/callback"
-CLIENT_NAME = "mailhop"
-MAX_REQUEST = 8192  # the browser's request line and headers on the loopback listener
-
 OpenBrowser = Callable[[str], Awaitable[None] | None]
-
-
-class FlowCode(enum.StrEnum):
-    OK = "ok"
-    NEEDS_CLIENT_ID = "needs-client-id"  # no dynamic registration: an admin's client ID
-    REGISTRATION_FAILED = "registration-failed"
-    DENIED = "denied"  # the person (or the server) said no at the consent page
-    TIMEOUT = "timeout"
-    TOKEN_FAILED = "token-failed"  # noqa: S105  # a result code, not a credential
-    REVOKED = "revoked"  # a refresh token the issuer no longer honours
-
-
-@dataclass(frozen=True, slots=True)
-class Tokens:
-    access: BearerToken
-    refresh: Password | None
-    client_id: str
-    issuer: str
-    expires_in: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FlowResult:
-    code: FlowCode
-    reason: str = ""
-    tokens: Tokens | None = field(default=None, repr=False)
-
-    @property
-    def ok(self) -> bool:
-        return self.code is FlowCode.OK and self.tokens is not None
-
-
-# --- the loopback redirect -------------------------------------------------------------------
-
-
-class LoopbackRedirect:
-    """RFC 8252 section 7.3: the one request the browser makes back to mailhop."""
-
-    def __init__(self) -> None:
-        self._server: asyncio.Server | None = None
-        self._state = ""
-        self._uri = ""
-        self._answer: asyncio.Future[dict[str, str]] | None = None
-
-    async def __aenter__(self) -> LoopbackRedirect:
-        self._answer = asyncio.get_running_loop().create_future()
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        port = self._server.sockets[0].getsockname()[1]
-        self._uri = f"http://127.0.0.1:{port}{CALLBACK}"
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-
-    @property
-    def uri(self) -> str:
-        """The redirect URI (kept after closing: the token request repeats it)."""
-        return self._uri
-
-    def expect(self, state: str) -> None:
-        self._state = state
-
-    async def wait(self) -> dict[str, str]:
-        assert self._answer is not None
-        return await asyncio.shield(self._answer)
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
-            line = head[:MAX_REQUEST].split(b"\r\n", 1)[0].decode("latin-1")
-            method, target, _version = line.split(" ", 2)
-            parts = urlsplit(target)
-            params = dict(parse_qsl(parts.query))
-            ours = method == "GET" and parts.path == CALLBACK and params.get("state") == self._state
-            if ours and self._answer is not None and not self._answer.done():
-                self._answer.set_result(params)
-                body = _("You can close this page and return to mailhop.").encode()
-                status = "200 OK"
-            else:
-                body, status = b"not expected\n", "400 Bad Request"
-            writer.write(
-                f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
-                + body
-            )
-            await writer.drain()
-        except (ValueError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass
-        except TimeoutError:
-            pass
-        finally:
-            writer.close()
-
-
-# --- the steps ------------------------------------------------------------------------------
-
-
-async def _post(
-    fetcher: Fetcher, url: str, body: bytes, content_type: str, deadline: float
-) -> tuple[int | None, bytes, str]:
-    result = await fetcher.fetch(
-        url,
-        deadline=deadline,
-        method="POST",
-        body=body,
-        max_redirects=0,
-        headers=(("Content-Type", content_type), ("Accept", "application/json")),
-    )
-    return result.status, result.body or b"", result.error or ""
-
-
-async def register(
-    fetcher: Fetcher, metadata: IssuerMetadata, redirect_uri: str, deadline: float
-) -> str | FlowResult:
-    """RFC 7591 section 3.1: a public native client; the client ID, or why not."""
-    if metadata.registration_endpoint is None:
-        return FlowResult(
-            FlowCode.NEEDS_CLIENT_ID,
-            _(
-                "{issuer} does not let mail programs register themselves, and mailhop ships no "
-                "client ID of its own for it. Ask your administrator or provider for a client "
-                "ID for a desktop mail program and give it to mailhop (--oauth-client-id, or "
-                "the sign-in page's client ID field)."
-            ).format(issuer=metadata.issuer),
-        )
-    asked = {
-        "client_name": CLIENT_NAME,
-        "application_type": "native",
-        "redirect_uris": [redirect_uri],
-        "token_endpoint_auth_method": "none",
-        "grant_types": ["authorization_code", "refresh_token"],
-        "response_types": ["code"],
-    }
-    status, body, error = await _post(
-        fetcher,
-        metadata.registration_endpoint,
-        json.dumps(asked).encode(),
-        "application/json",
-        deadline,
-    )
-    try:
-        client_id = json.loads(body).get("client_id") if status == 201 else None
-    except (ValueError, AttributeError):
-        client_id = None
-    if not isinstance(client_id, str) or not client_id:
-        why = error or f"HTTP {status}"
-        return FlowResult(
-            FlowCode.REGISTRATION_FAILED,
-            _("{issuer} did not register mailhop ({why}).").format(issuer=metadata.issuer, why=why),
-        )
-    return client_id
-
-
-def authorization_url(
-    metadata: IssuerMetadata,
-    client: WebApplicationClient,
-    redirect_uri: str,
-    state: str,
-    login_hint: str | None = None,
-) -> tuple[str, str]:
-    """The URL for the browser and the PKCE verifier that goes with it."""
-    verifier = client.create_code_verifier(64)
-    challenge = client.create_code_challenge(verifier, "S256")
-    scopes = MAIL_SCOPE if MAIL_SCOPE in metadata.scopes_supported else None
-    extra = {"login_hint": login_hint} if login_hint else {}
-    url = client.prepare_request_uri(
-        metadata.authorization_endpoint,
-        redirect_uri=redirect_uri,
-        scope=scopes,
-        state=state,
-        code_challenge=challenge,
-        code_challenge_method="S256",
-        **extra,
-    )
-    return str(url), verifier
-
-
-def _tokens(client: WebApplicationClient, body: bytes, metadata: IssuerMetadata) -> Tokens:
-    """RFC 6749 section 5.1, checked by oauthlib; raises OAuth2Error or ValueError."""
-    parsed = client.parse_request_body_response(body.decode("utf-8"))
-    refresh_text = parsed.get("refresh_token")
-    expires = parsed.get("expires_in")
-    return Tokens(
-        access=BearerToken(str(parsed["access_token"])),
-        refresh=Password(str(refresh_text)) if refresh_text else None,
-        client_id=str(client.client_id),
-        issuer=metadata.issuer,
-        expires_in=int(expires) if expires is not None else None,
-    )
 
 
 async def sign_in(
@@ -269,8 +76,8 @@ async def sign_in(
     """The whole flow of the module docstring; cancel the task to stop it (Cancel button)."""
     async with LoopbackRedirect() as redirect:
         registered = client_id or await register(fetcher, metadata, redirect.uri, deadline)
-        if isinstance(registered, FlowResult):
-            return registered
+        if isinstance(registered, Failure):
+            return FlowResult(registered.code, registered.message)
         client = WebApplicationClient(registered)
         state = secrets.token_urlsafe(24)
         redirect.expect(state)
@@ -301,47 +108,10 @@ async def sign_in(
         code_verifier=verifier,
         include_client_id=True,
     )
-    status, answer, error = await _post(
-        fetcher,
-        metadata.token_endpoint,
-        body.encode(),
-        "application/x-www-form-urlencoded",
-        deadline,
+    status, answer, error = await post(
+        fetcher, metadata.token_endpoint, body.encode(), FORM, deadline
     )
-    return _token_result(client, answer, status, error, metadata)
-
-
-def _token_result(
-    client: WebApplicationClient,
-    answer: bytes,
-    status: int | None,
-    error: str,
-    metadata: IssuerMetadata,
-    *,
-    refreshing: bool = False,
-) -> FlowResult:
-    try:
-        if status is None:
-            raise ValueError(error)
-        return FlowResult(FlowCode.OK, tokens=_tokens(client, answer, metadata))
-    except OAuth2Error as exc:
-        code = (
-            FlowCode.REVOKED
-            if refreshing and exc.error == "invalid_grant"
-            else FlowCode.TOKEN_FAILED
-        )
-        return FlowResult(
-            code,
-            _("{issuer} gave no token ({error}).").format(
-                issuer=metadata.issuer, error=server_text(str(exc.error), 100)
-            ),
-        )
-    except (ValueError, KeyError, UnicodeDecodeError) as exc:
-        why = server_text(str(exc), 200) or f"HTTP {status}"
-        return FlowResult(
-            FlowCode.TOKEN_FAILED,
-            _("{issuer} gave no token ({error}).").format(issuer=metadata.issuer, error=why),
-        )
+    return token_result(client, answer, status, error, metadata)
 
 
 async def refresh(
@@ -355,14 +125,10 @@ async def refresh(
     """RFC 6749 section 6: a new access token from the stored refresh token (recheck)."""
     client = WebApplicationClient(client_id)
     body = client.prepare_refresh_body(refresh_token=refresh_token.reveal(), client_id=client_id)
-    status, answer, error = await _post(
-        fetcher,
-        metadata.token_endpoint,
-        body.encode(),
-        "application/x-www-form-urlencoded",
-        deadline,
+    status, answer, error = await post(
+        fetcher, metadata.token_endpoint, body.encode(), FORM, deadline
     )
-    result = _token_result(client, answer, status, error, metadata, refreshing=True)
+    result = token_result(client, answer, status, error, metadata, refreshing=True)
     if result.ok and result.tokens is not None and result.tokens.refresh is None:
         kept = Tokens(result.tokens.access, refresh_token, client_id, metadata.issuer)
         return FlowResult(FlowCode.OK, tokens=kept)
@@ -378,12 +144,8 @@ async def revoke(
     form = urlencode(
         {"token": token.reveal(), "token_type_hint": "refresh_token", "client_id": client_id}
     )
-    status, _answer, _error = await _post(
-        fetcher,
-        metadata.revocation_endpoint,
-        form.encode(),
-        "application/x-www-form-urlencoded",
-        deadline,
+    status, _answer, _error = await post(
+        fetcher, metadata.revocation_endpoint, form.encode(), FORM, deadline
     )
     return status == 200
 

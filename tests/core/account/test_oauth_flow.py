@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from mailhop.core.account.oauth_discover import IssuerMetadata, IssuerStatus, discover_issuer
-from mailhop.core.account.oauth_flow import FlowCode, LoopbackRedirect, keyring_value, sign_in
+from mailhop.core.account.oauth_flow import FlowCode, keyring_value, sign_in
+from mailhop.core.account.oauth_loopback import LoopbackRedirect
 from mailhop.core.net.fetch import Fetcher
 from mailhop.core.net.tlscontext import client_context
 from tests.core.net.test_fetch import lab_resolve
