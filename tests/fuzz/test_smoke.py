@@ -27,6 +27,8 @@ UNTRUSTED_PARSERS = frozenset(
         "discover.parse_autoconfig",
         "discover.parse_autodiscover",
         "discover.parse_mtasts",
+        "discover.mtasts_cache",  # a cache file anything on the disk may have changed
+        "discover.parse_e2e_keys",  # WKD bodies, OPENPGPKEY and SMIMEA records
         "discover.parse_pacc",
         "export.lint",
         "export.cms_signed",
