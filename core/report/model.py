@@ -39,7 +39,9 @@ from ..probe.dane_records import DaneOutcome
 from ..probe.probe_report import EndpointProbe, utc_text
 from ..run.check import CheckReport
 from ..verdict.labels import HOW_VERIFIED, SECURITY, SOURCE, STATUS, TIER, provenance_label
+from ..verdict.relay_mx import MxAnswer
 from ..verdict.signin import decide_sign_in
+from ..verdict.verdict import Level, RelayVerdict
 from ..verdict.words import leg_lines, relay_lines
 
 __all__ = [
@@ -56,7 +58,7 @@ __all__ = [
 
 # The report's own level: the verdict's three, and "could not check" (DESIGN.md section 3:
 # this computer's side failed, which says nothing against the domain).
-COULD_NOT_CHECK = "could-not-check"
+COULD_NOT_CHECK = Level.COULD_NOT_CHECK.value
 
 HEADLINE = Labels(
     {
@@ -220,7 +222,7 @@ def build_report(
     verdict = report.verdict
     address = report.discovery.address
     domain = address.domain_unicode
-    level = _level(report)
+    level = verdict.level.value  # could-not-check when this computer could not judge
     local = _HIDDEN if mask else address.local  # the export files are named after it
     access = verdict.access
     access_name = "IMAP" if access is verdict.imap else "POP3"
@@ -233,7 +235,7 @@ def build_report(
         ),
         LegSection(
             _("Server -> server (mail to {domain})").format(domain=shown_host(address.domain)),
-            relay.level.value if relay.hosts else "none",
+            relay.level.value if _relay_known(relay) else "none",
             relay_lines(relay),
         ),
         LegSection(
@@ -242,8 +244,6 @@ def build_report(
             leg_lines(access),
         ),
     )
-    if level == COULD_NOT_CHECK:  # a leg that failed from here says nothing about the domain
-        legs = tuple(dataclasses.replace(leg, level=COULD_NOT_CHECK) for leg in legs)
     chosen = [
         (t, p)
         for t, p in (
@@ -286,19 +286,12 @@ def level_shown(level: str) -> str:
     return LEVEL_SHOWN[level]
 
 
-def _level(report: CheckReport) -> str:
-    """The verdict's level, or "could not check" when this computer's side failed: no
-    source answered at all (every one failed or timed out) and no server was reached."""
-    verdict = report.verdict
-    vantage = getattr(verdict, "could_not_check", None) or getattr(report, "could_not_check", None)
-    if vantage is not None:
-        return COULD_NOT_CHECK
-    attempts = report.discovery.attempts
-    answered = any(a.status in (Status.FOUND, Status.NOTHING) for a in attempts)
-    reached = any(p.connection.peer is not None for p in report.probes)
-    if attempts and not answered and not reached:
-        return COULD_NOT_CHECK
-    return verdict.level.value
+def _relay_known(relay: RelayVerdict) -> bool:
+    """Whether the relay leg has a level to show: hosts were probed, or the MX answer itself
+    says something (none, a null MX, or no answer: could not check); as the window's card."""
+    return (
+        bool(relay.hosts) or relay.level is Level.COULD_NOT_CHECK or relay.mx is not MxAnswer.HOSTS
+    )
 
 
 def _finding(found: Finding) -> FindingSection:
@@ -386,9 +379,7 @@ def _unchecked(report: CheckReport) -> tuple[Unchecked, ...]:
     """Each source that failed or timed out, and each server that could not be probed,
     with the reason: missing evidence is said, never taken as OK (rule 11)."""
     found: list[Unchecked] = []
-    vantage = getattr(report.verdict, "could_not_check", None) or getattr(
-        report, "could_not_check", None
-    )
+    vantage = report.verdict.could_not_check
     if vantage is not None:
         found.append(Unchecked(_("this computer"), f"{vantage.summary()} {vantage.advice()}"))
     for attempt in report.discovery.attempts:
