@@ -55,6 +55,12 @@ def add_parser(commands: Any, shared: argparse.ArgumentParser, epilog: str) -> N
         ),
     )
     publish.add_argument("domain", metavar="DOMAIN")
+    _server_options(publish)
+    _policy_options(publish)
+
+
+def _server_options(publish: argparse.ArgumentParser) -> None:
+    """Which servers the domain runs and how users sign in to them."""
     for flag, what in (
         ("--imap", _("an IMAP server (standard ports: 993, then 143 with STARTTLS)")),
         ("--submission", _("a submission server (standard ports: 465, then 587 with STARTTLS)")),
@@ -77,6 +83,10 @@ def add_parser(commands: Any, shared: argparse.ArgumentParser, epilog: str) -> N
     publish.add_argument(
         "--oauth2", metavar="ISSUER", help=_("the OAuth2 issuer URL users sign in with")
     )
+
+
+def _policy_options(publish: argparse.ArgumentParser) -> None:
+    """What the generated policies say, and where the files go."""
     publish.add_argument(
         "--mta-sts-mode",
         choices=["testing", "enforce"],

@@ -102,18 +102,8 @@ def render_files(gathered: Gathered, request: PublishRequest) -> FileSet:
 
 def _render(gathered: Gathered, request: PublishRequest) -> FileSet:
     domain = gathered.domain
-    files: list[PublishedFile] = []
+    files = list(_mta_sts_files(gathered, request))
     notes: list[str] = []
-    if gathered.mx_hosts:
-        body = mta_sts_policy(gathered.mx_hosts, request.sts_mode)
-        files.append(
-            _linted(
-                "mta-sts.txt",
-                body,
-                (f"https://mta-sts.{domain}/.well-known/mta-sts.txt",),
-                "text/plain",
-            )
-        )
     incoming = _preferred(gathered.offered(Service.IMAP)) + _preferred(
         gathered.offered(Service.POP3)
     )
@@ -141,23 +131,7 @@ def _render(gathered: Gathered, request: PublishRequest) -> FileSet:
         )
     )
     if request.username is UsernameStyle.ADDRESS:
-        files.append(
-            _linted(
-                "user-agent-configuration.json",
-                pacc_document(incoming, outgoing, request),
-                (f"https://ua-auto-config.{domain}/.well-known/user-agent-configuration.json",),
-                "application/json",
-            )
-        )
-        files.append(
-            _linted(
-                "autodiscover.xml",
-                _autodiscover(base),
-                (f"https://autodiscover.{domain}/autodiscover/autodiscover.xml",),
-                "text/xml",
-                methods=("POST", "GET"),
-            )
-        )
+        files.extend(_whole_address_files(domain, incoming, outgoing, request, base))
     else:
         notes.append(
             _(
@@ -174,6 +148,39 @@ def _render(gathered: Gathered, request: PublishRequest) -> FileSet:
             _linted(f"{domain}.mobileconfig", apple, (), "application/x-apple-aspen-config")
         )
     return FileSet(tuple(files), tuple(notes))
+
+
+def _mta_sts_files(gathered: Gathered, request: PublishRequest) -> tuple[PublishedFile, ...]:
+    """The MTA-STS policy file, when the domain has MX hosts for it to name."""
+    if not gathered.mx_hosts:
+        return ()
+    body = mta_sts_policy(gathered.mx_hosts, request.sts_mode)
+    url = f"https://mta-sts.{gathered.domain}/.well-known/mta-sts.txt"
+    return (_linted("mta-sts.txt", body, (url,), "text/plain"),)
+
+
+def _whole_address_files(
+    domain: str,
+    incoming: list[EndpointFacts],
+    outgoing: list[EndpointFacts],
+    request: PublishRequest,
+    base: AccountProfile,
+) -> tuple[PublishedFile, ...]:
+    """PACC and Autodiscover: both formats can say only that the whole address signs in."""
+    pacc = _linted(
+        "user-agent-configuration.json",
+        pacc_document(incoming, outgoing, request),
+        (f"https://ua-auto-config.{domain}/.well-known/user-agent-configuration.json",),
+        "application/json",
+    )
+    autodiscover = _linted(
+        "autodiscover.xml",
+        _autodiscover(base),
+        (f"https://autodiscover.{domain}/autodiscover/autodiscover.xml",),
+        "text/xml",
+        methods=("POST", "GET"),
+    )
+    return (pacc, autodiscover)
 
 
 def mta_sts_policy(mx_hosts: tuple[str, ...], mode: str) -> bytes:
