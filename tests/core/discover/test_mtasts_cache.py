@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from mailhop.core.cli.discovery_json import report_to_json
 from mailhop.core.common.address import parse_address
 from mailhop.core.discover.mtasts_cache import (
     CachedPolicy,
@@ -80,6 +81,11 @@ def test_when_the_host_answers_500_the_unexpired_cached_policy_is_used_and_said(
     # The MX the cached policy lists is vouched for by it, as by a live one (tier B).
     said = next(f for f in report.plan.findings if f.code == "mta-sts-cached")
     assert found.from_cache.fetched_text() in said.summary
+    # discover --json says it too: the facts name when the copy was fetched and until when.
+    facts = next(a for a in report_to_json(report)["attempts"] if a["source"] == "mta-sts")
+    assert facts["facts"]["cached_at"] == found.from_cache.fetched_text()
+    assert facts["facts"]["cached_until"] == found.from_cache.expires_text()
+    assert facts["status"] == "found"
 
 
 def test_a_changed_id_is_fetched_again_and_replaces_the_copy(lab: LabInfo, tmp_path: Path) -> None:
