@@ -79,12 +79,12 @@ NEXT_STEP = Labels(
     {
         "ok": N_("Next: set up the mail app with the values below."),
         "warn": N_(
-            "Next: read the findings marked 'warn'; the values below work, and the findings "
-            "say what the domain's administrator can fix."
+            "Next: read the warnings among the findings; the values below work, and the "
+            "findings say what the domain's administrator can fix."
         ),
         "block": N_(
             "Next: send this report to the domain's administrator or helpdesk; do not type the "
-            "password into a mail app until the findings marked 'error' are fixed."
+            "password into a mail app until the errors among the findings are fixed."
         ),
         COULD_NOT_CHECK: N_(
             "Next: try another network (or fix what 'Could not be checked' names), then "

@@ -32,10 +32,12 @@ def render_text(report: HelpdeskReport) -> str:
     ]
     if report.masked:
         lines.append(_("address masked"))
-    lines += ["", f"{level_shown(report.level)}: {report.headline}", report.next_step]
+    # The catalog's "X: Y" (French puts a space before the colon): the level, then its words.
+    verdict = _("{title}: {level}").format(title=level_shown(report.level), level=report.headline)
+    lines += ["", verdict, report.next_step]
     lines += _heading(_("The three legs"))
     for leg in report.legs:
-        lines.append(f"{leg.title}: {level_shown(leg.level)}")
+        lines.append(_("{title}: {level}").format(title=leg.title, level=level_shown(leg.level)))
         lines += [f"  {line}" for line in leg.lines]
     lines += _heading(_("Findings"))
     for found in report.findings:
