@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from .look import tr
+from .session import failure_message
 
 if TYPE_CHECKING:
     from mailhop.core.common.model import Service
@@ -106,8 +107,8 @@ class PublishDialog(QDialog):
 
     def request(self) -> PublishRequest | str:
         """The request the fields describe, or what is wrong with them (for the status)."""
-        from mailhop.core.common.address import AddressError, parse_address
-        from mailhop.core.common.fields import FieldError
+        from mailhop.core.common.address import parse_address
+        from mailhop.core.common.errors import UsageError
         from mailhop.core.common.model import Service
         from mailhop.core.publish.request import PublishRequest, UsernameStyle
 
@@ -122,7 +123,7 @@ class PublishDialog(QDialog):
                 *_specs(Service.SUBMISSION, self.submission.text()),
                 *_specs(Service.RELAY, self.mx.text()),
             )
-        except (AddressError, FieldError, ValueError) as exc:
+        except UsageError as exc:  # the fields' fault; anything else is mailhop's (_failed)
             return str(exc)
         if not specs:
             return tr("Name at least one server.")
@@ -166,8 +167,14 @@ class PublishDialog(QDialog):
         self.output.setPlainText(published.readme)
 
     def _failed(self, error: BaseException, _trace: str) -> None:
+        from mailhop.core.common.errors import is_persons_to_fix
+
+        # The exception tree decides the words: a setting of the person's, or mailhop's fault.
         self.generate.setEnabled(True)
-        self.status.setText(tr("Generating failed: {error}").format(error=error))
+        if is_persons_to_fix(error):
+            self.status.setText(tr("Generating failed: {error}").format(error=error))
+        else:
+            self.status.setText(failure_message(error))
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, tr("Save the files into"))
@@ -187,15 +194,8 @@ class PublishDialog(QDialog):
 
 
 def _specs(service: Service, text: str) -> list[ServerSpec]:
-    from mailhop.core.common.fields import validate_hostname
-    from mailhop.core.common.model import Service
-    from mailhop.core.publish.gather import ServerSpec
+    """The servers one field names (spaces or commas between them); ServerNameError if one
+    cannot be a server, as the CLI says it."""
+    from mailhop.core.publish.request import parse_server
 
-    found = []
-    for word in text.replace(",", " ").split():
-        host, colon, port = word.rpartition(":")
-        if service is not Service.RELAY and colon and port.isdigit():
-            found.append(ServerSpec(service, validate_hostname(host), int(port)))
-        else:
-            found.append(ServerSpec(service, validate_hostname(word)))
-    return found
+    return [parse_server(service, word) for word in text.replace(",", " ").split()]

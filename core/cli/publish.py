@@ -165,8 +165,7 @@ def publish_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 
 
 def _specs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[ServerSpec, ...]:
-    from ..common.fields import FieldError, validate_hostname
-    from ..publish.gather import ServerSpec
+    from ..publish.request import ServerNameError, parse_server
 
     found: list[ServerSpec] = []
     named = (
@@ -177,11 +176,10 @@ def _specs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[S
     )
     for service, values in named:
         for value in values:
-            host, port = _host_port(value) if service is not Service.RELAY else (value, None)
             try:
-                found.append(ServerSpec(service, validate_hostname(host), port))
-            except (FieldError, ValueError) as exc:
-                parser.error(f"{value}: {exc}")
+                found.append(parse_server(service, value))
+            except ServerNameError as exc:
+                parser.error(str(exc))
     return tuple(found)
 
 
@@ -207,13 +205,6 @@ def _issuer(parser: argparse.ArgumentParser, value: str | None) -> str | None:
         return validate_https_url(value, "--oauth2")
     except FieldError as exc:
         parser.error(str(exc))
-
-
-def _host_port(value: str) -> tuple[str, int | None]:
-    host, colon, port = value.rpartition(":")
-    if colon and port.isdigit() and 1 <= int(port) <= 65535:
-        return host, int(port)
-    return value, None
 
 
 def _next_keys(parser: argparse.ArgumentParser, values: Sequence[str]) -> dict[str, str]:

@@ -5,7 +5,8 @@
           ├── UsageError (ValueError) what a person or a caller gave cannot work: an address,
           │    │                      a setting, a file named on the command line, a password
           │    ├── AddressError       not an address mailhop can set up (common/address.py)
-          │    └── InvalidPassword    a password mail protocols cannot carry (account/secrets.py)
+          │    ├── InvalidPassword    a password mail protocols cannot carry (account/secrets.py)
+          │    └── ServerNameError    a server an admin named to publish (publish/request.py)
           ├── UntrustedDataError      bytes from the network or a file that are no readable
           │    │  (ValueError)        document of the kind asked for (common/untrusted.py)
           │    ├── ForbiddenXmlError  XML with a DTD, an entity or an external reference

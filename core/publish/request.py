@@ -6,9 +6,12 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..common.errors import UsageError
+from ..common.fields import FieldError, validate_hostname
+from ..common.model import Service
 from .gather import ServerSpec
 
-__all__ = ["STS_MODES", "PublishRequest", "UsernameStyle"]
+__all__ = ["STS_MODES", "PublishRequest", "ServerNameError", "UsernameStyle", "parse_server"]
 
 STS_MODES = ("testing", "enforce")  # "none" withdraws a policy; nothing to generate for it
 
@@ -32,3 +35,21 @@ class PublishRequest:
     @property
     def tls_rpt_uri(self) -> str:
         return self.tls_rpt or f"mailto:tlsrpt@{self.domain}"
+
+
+class ServerNameError(UsageError):
+    """A server the admin named that cannot be one; the message says why."""
+
+
+def parse_server(service: Service, value: str) -> ServerSpec:
+    """``HOST`` or ``HOST:PORT`` (1 to 65535) as the admin typed it, for the CLI and the
+    window alike; an MX host takes no port (relays listen on 25, RFC 5321 section 4.5.4.2).
+    Anything else after a colon stays part of the name, which then fails as a host name."""
+    host, colon, port = value.rpartition(":")
+    number = int(port) if colon and port.isdigit() else None
+    if service is Service.RELAY or number is None or not 1 <= number <= 65535:
+        host, number = value, None
+    try:
+        return ServerSpec(service, validate_hostname(host), number)
+    except FieldError as exc:
+        raise ServerNameError(f"{value}: {exc}") from exc

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from mailhop.core.publish.request import ServerNameError
 from mailhop.gui.dialog_publish import PublishDialog
 from mailhop.gui.runner import AsyncRunner
 from mailhop.gui.window import MainWindow, Session
@@ -64,6 +65,33 @@ def test_fields_that_name_no_server_are_said_at_once(
     made.generate.click()
     assert made.status.text() == "Name at least one server."
     assert made.generate.isEnabled()
+
+
+@pytest.mark.parametrize("named", ["mail.pubimap.test:99999", "mail.pubimap.test:0", "bad_host"])
+def test_a_server_that_cannot_be_one_is_said_at_once_as_the_cli_says_it(
+    qtbot: Any, lab_session: Session, runner: AsyncRunner, named: str
+) -> None:
+    # The CLI's parse (core/publish/request.parse_server): no port outside 1..65535 reaches
+    # the worker, and the person reads what is wrong with the field, not an internal error.
+    made = PublishDialog(lab_session, runner)
+    qtbot.addWidget(made)
+    made.domain.setText("pubimap.test")
+    made.imap.setText(f"mail.pubimap.test {named}")
+    made.generate.click()
+    assert made.status.text().startswith(f"{named}: ")
+    assert made.job is None and made.generate.isEnabled()
+
+
+def test_a_bug_while_generating_is_said_as_mailhops_own_fault(
+    qtbot: Any, lab_session: Session, runner: AsyncRunner
+) -> None:
+    # Decided by the exception tree (core/common/errors.py), as the rest of the window does.
+    made = PublishDialog(lab_session, runner)
+    qtbot.addWidget(made)
+    made._failed(KeyError("mx"), "")
+    assert made.status.text().startswith("Something went wrong inside mailhop")
+    made._failed(ServerNameError("bad_host: not a host name"), "")
+    assert made.status.text() == "Generating failed: bad_host: not a host name"
 
 
 def test_the_window_offers_it_to_administrators(open_window: Any, lab_session: Session) -> None:
