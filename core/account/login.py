@@ -60,7 +60,7 @@ import functools
 import ssl
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..common.i18n import _
@@ -77,6 +77,7 @@ from .login_codes import EHLO_NAME, MAX_ATTEMPTS, SAID_LIMIT, LoginCode, Secret,
 from .login_session import SessionOutcome, run_session
 from .login_wire import Target, Wire
 from .oauth_sasl import BearerToken, SaslOAuthError
+from .special_use import SpecialFolders
 
 __all__ = [
     "EHLO_NAME",
@@ -117,6 +118,9 @@ class LoginResult:
     # With an OAuth2 access token: the server's failure challenge (RFC 7628 section 3.2.2),
     # untrusted; its openid-configuration may name the issuer (oauth_discover.py).
     sasl_error: SaslOAuthError | None = None
+    # IMAP: the mailboxes the server marks \Sent and \Drafts (RFC 6154), read after the
+    # login over the verified session (special_use.py); empty where it marks none.
+    folders: SpecialFolders = field(default_factory=SpecialFolders)
 
 
 async def login_test(
@@ -165,6 +169,7 @@ async def login_test(
         elapsed=time.monotonic() - began,
         alerts=tuple(ServerAlert("IMAP", entry.hostname, text) for text in outcome.alerts),
         sasl_error=wire.sasl_error,
+        folders=wire.folders,
     )
 
 

@@ -24,6 +24,7 @@ from ..probe.proto_imap import ALERT
 from .login_codes import LOGOUT_SECONDS, SAID_LIMIT, LoginCode, Secret
 from .login_wire import Stop, Wire, as_text
 from .oauth_sasl import BearerToken, initial_response, offered
+from .special_use import SpecialFolders, special_folders
 
 __all__ = ["imap"]
 
@@ -176,10 +177,28 @@ def imap(wire: Wire, secret: Secret) -> None:
         return None
 
     wire.try_forms(attempt)
+    wire.folders = _special_use(client, imap, wire)
     wire.step(N_("logging out"))
     with contextlib.suppress(Exception):
         imap.sock.settimeout(min(LOGOUT_SECONDS, wire.target.deadline - time.monotonic()))
         client.logout()
+
+
+def _special_use(client: _ImapClient, imap: _Imap4, wire: Wire) -> SpecialFolders:
+    """After the login, over the verified session: ``LIST (SPECIAL-USE) "" "*"`` (RFC 6154
+    section 2) for the Sent and Drafts mailboxes (special_use.py). Asked of every server: one
+    that lacks the extension answers BAD, and a server may list the flags on a plain LIST
+    too. Nothing here can fail the login: the sign-in has already worked."""
+    wire.step(N_("reading the Sent and Drafts folders"))
+    try:
+        typ, data = imap._simple_command("LIST", "(SPECIAL-USE)", '""', '"*"')
+        if typ != "OK":
+            return SpecialFolders()
+        _, data = imap._untagged_response(typ, data, "LIST")
+        listed = client._proc_folder_list(data)  # modified UTF-7 decoded (RFC 3501 5.1.3)
+    except Exception:  # any library or parse error: the folders are a nicety, not the test
+        return SpecialFolders()
+    return special_folders((flags, name) for flags, _, name in listed)
 
 
 def _imap_methods(caps: Sequence[str]) -> tuple[str, ...]:

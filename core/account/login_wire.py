@@ -28,6 +28,7 @@ from ..probe.cert_read import load_certificate, spki_der
 from .login_codes import LoginCode, classify_refusal
 from .oauth_sasl import SaslOAuthError
 from .oauth_sasl import parse_challenge as parse_oauth_challenge
+from .special_use import SpecialFolders
 
 __all__ = ["Stop", "Target", "Wire", "as_text", "b64"]
 
@@ -69,6 +70,7 @@ class Wire:
         self.offered_before: tuple[str, ...] = ()  # sign-in methods shown before TLS
         self.alerts: list[str] = []  # IMAP [ALERT] texts, raw; only those over TLS are kept
         self.sasl_error: SaslOAuthError | None = None  # an OAuth2 failure's challenge
+        self.folders = SpecialFolders()  # IMAP: Sent and Drafts as the server marks them
         self.sock: socket.socket | None = None
         self.succeeded = False
         self.aborted = False

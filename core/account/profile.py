@@ -33,9 +33,11 @@ from ..probe.probe_report import EndpointProbe
 from .approval import Approval
 from .profile_diff import Difference, compare
 from .security_state import KeySetting, RelayState, StateError, keys_from_json, relay_from_json
+from .special_use import folder_name
 
 __all__ = [
     "PROFILE_VERSION",
+    "READABLE_VERSIONS",
     "AccountProfile",
     "Difference",
     "EndpointSetting",
@@ -53,7 +55,10 @@ __all__ = [
     "save_profile",
 ]
 
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2
+# Version 1 files (before the Sent and Drafts folders) are read as they are: every field
+# they have means the same in version 2.
+READABLE_VERSIONS = frozenset({1, PROFILE_VERSION})
 MAX_PROFILE_BYTES = 1 << 20  # a real profile is about 2 KB; this bounds a stray big file
 
 
@@ -106,6 +111,10 @@ class AccountProfile:
     # recheck reports a weaker state. None and () in a file written before they were kept.
     relay: RelayState | None = None
     encryption_keys: tuple[KeySetting, ...] = ()
+    # Version 2: the mailboxes the server marks \Sent and \Drafts (RFC 6154), read by the
+    # login test (special_use.py); "" when it marks none or for a version 1 file.
+    sent_folder: str = ""
+    drafts_folder: str = ""
 
 
 def endpoint_setting(probe: EndpointProbe, username: str, auth_method: str) -> EndpointSetting:
@@ -237,10 +246,10 @@ def _from_json(raw: object, path: Path) -> AccountProfile:
     if not isinstance(raw, dict) or raw.get("format") != "mailhop-account":
         raise ProfileError(f"{path} is not a mailhop account profile")
     version = raw.get("version")
-    if type(version) is not int or version != PROFILE_VERSION:
+    if type(version) is not int or version not in READABLE_VERSIONS:
         raise ProfileError(
-            f"{path} has profile version {str(version)[:16]}; this mailhop reads version "
-            f"{PROFILE_VERSION}"
+            f"{path} has profile version {str(version)[:16]}; this mailhop reads versions "
+            f"{', '.join(map(str, sorted(READABLE_VERSIONS)))}"
         )
     try:
         return AccountProfile(
@@ -269,6 +278,8 @@ def _from_json(raw: object, path: Path) -> AccountProfile:
             oauth2_issuer=_text(raw, "oauth2_issuer") if "oauth2_issuer" in raw else "",
             relay=relay_from_json(raw.get("relay")),
             encryption_keys=keys_from_json(raw.get("encryption_keys")),
+            sent_folder=_folder(raw, "sent_folder"),
+            drafts_folder=_folder(raw, "drafts_folder"),
         )
     except (_FieldError, StateError) as exc:
         raise ProfileError(f"{path} is damaged: {exc}") from None
@@ -316,6 +327,17 @@ def _text(raw: dict[str, Any], key: str) -> str:
     value = raw.get(key)
     if not isinstance(value, str):
         raise _FieldError(f"{key} is {'missing' if value is None else 'not text'}")
+    return value
+
+
+def _folder(raw: dict[str, Any], key: str) -> str:
+    """A folder name, by the rule the login test read it with (special_use.folder_name): a
+    hand-edited line break would otherwise reach the line-based exports."""
+    if key not in raw:
+        return ""  # version 1, or a server that marks none
+    value = _text(raw, key)
+    if value and folder_name(value) is None:
+        raise _FieldError(f"{key} {value[:64]!r} is no folder name (a control character?)")
     return value
 
 

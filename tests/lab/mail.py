@@ -313,6 +313,20 @@ def _block(header: str, body: Iterable[str]) -> list[str]:
     return [f"{header} {{", *(f"  {line}" for line in body), "}"]
 
 
+# RFC 6154 special-use mailboxes, created at the first login (auto = create), so the login
+# test's LIST (SPECIAL-USE) has something to read (issue 15). The names are not the ones the
+# exports used to guess ("Sent", "Drafts"), and one is not ASCII (modified UTF-7 on the wire):
+# only a name read from the server can arrive in an export.
+SPECIAL_USE = {"\\Sent": "Sent Messages", "\\Drafts": "Entw\u00fcrfe"}
+
+
+def _special_use() -> list[str]:
+    body = ["inbox = yes"]
+    for flag, name in SPECIAL_USE.items():
+        body += _block(f'mailbox "{name}"', ["auto = create", f"special_use = {flag}"])
+    return _block("namespace inbox", body)
+
+
 def _listener(name: str, addresses: Sequence[str]) -> list[str]:
     # A listener no host wants keeps its name with port 0: left out, Dovecot would open its
     # built-in default on every address.
@@ -353,6 +367,7 @@ def dovecot_conf(setup: MailSetup) -> str:
         *_block("passdb", ["driver = static", "args = noauthenticate nodelay=yes"]),
         *_block("passdb", ["driver = passwd-file", f"args = scheme=PLAIN {paths.users}"]),
         *_block("userdb", ["driver = passwd-file", f"args = {paths.users}"]),
+        *_special_use(),
         # After login: the imap and pop3 processes record the decrypted session.
         *_block("protocol imap", [f"rawlog_dir = {paths.session_rawlog}"]),
         *_block("protocol pop3", [f"rawlog_dir = {paths.session_rawlog}"]),
@@ -434,6 +449,7 @@ def dovecot_oauth_conf(setup: MailSetup) -> str:
             ],
         ),
         *_block("userdb", ["driver = static", f"args = home={paths.maildir}/%d/%n"]),
+        *_special_use(),
         *_block("protocol imap", [f"rawlog_dir = {paths.session_rawlog}"]),
         *_block("protocol pop3", [f"rawlog_dir = {paths.session_rawlog}"]),
     ]

@@ -238,3 +238,37 @@ def test_a_hand_edited_profile_is_checked_again_on_load(
     with pytest.raises(ProfileError, match="damaged"):
         load_profile("jo@example.com", tmp_path)
     assert isinstance(list_profiles(tmp_path)[0], ProfileError)
+
+
+# --- version 2: the server's Sent and Drafts folders (RFC 6154) ----------------------------
+
+
+def test_the_sent_and_drafts_folders_are_kept_in_a_version_2_file(tmp_path: Path) -> None:
+    folders = replace(PROFILE, sent_folder="Sent Messages", drafts_folder='Entwürfe "x" $y')
+    path = save_profile(folders, tmp_path)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert raw["version"] == 2
+    assert (raw["sent_folder"], raw["drafts_folder"]) == ("Sent Messages", 'Entwürfe "x" $y')
+    assert load_profile("jo@example.com", tmp_path) == folders
+
+
+def test_a_version_1_file_is_still_read_without_folders(tmp_path: Path) -> None:
+    # What mailhop wrote before the folders: version 1, no folder keys.
+    path = save_profile(PROFILE, tmp_path)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["version"] = 1
+    del raw["sent_folder"], raw["drafts_folder"]
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    loaded = load_profile("jo@example.com", tmp_path)
+    assert (loaded.sent_folder, loaded.drafts_folder) == ("", "")
+    assert replace(loaded, version=PROFILE_VERSION) == PROFILE
+
+
+@pytest.mark.parametrize("name", ["Sent\nset record = x", "Sent\x1b[2J", 7])
+def test_a_hand_edited_folder_is_checked_again_on_load(tmp_path: Path, name: object) -> None:
+    path = save_profile(replace(PROFILE, sent_folder="Sent"), tmp_path)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["sent_folder"] = name
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ProfileError, match="damaged"):
+        load_profile("jo@example.com", tmp_path)
