@@ -17,9 +17,11 @@ __all__ = ["AddressPage"]
 
 
 class AddressPage(QWidget):
-    """Emits ``start(EmailAddress)`` when a valid address is submitted."""
+    """Emits ``start(EmailAddress)`` when a valid address is submitted, ``manual(EmailAddress)``
+    when the person wants to type the servers in themselves."""
 
     start = Signal(object)
+    manual = Signal(object)
 
     def __init__(self, allow_test_domains: bool = False) -> None:
         super().__init__()
@@ -42,6 +44,10 @@ class AddressPage(QWidget):
         self.go.setDefault(True)
         self.go.setEnabled(False)
         self.go.clicked.connect(self._submit)
+        self.by_hand = QPushButton(tr("Enter the servers &yourself…"))
+        self.by_hand.setAccessibleName(tr("Enter the servers yourself"))
+        self.by_hand.setToolTip(tr("When nothing is published, or you know the settings better"))
+        self.by_hand.clicked.connect(lambda: self._submit(by_hand=True))
 
         label = QLabel(tr("Your &email address:"))
         label.setBuddy(self.field)
@@ -63,6 +69,10 @@ class AddressPage(QWidget):
         layout.addWidget(label)
         layout.addLayout(row)
         layout.addWidget(self.error)
+        hand_row = QHBoxLayout()
+        hand_row.addStretch(1)
+        hand_row.addWidget(self.by_hand)
+        layout.addLayout(hand_row)
         layout.addStretch(1)
 
     def set_address(self, text: str) -> None:
@@ -93,11 +103,11 @@ class AddressPage(QWidget):
             self.error.clear()
         self.go.setEnabled(not failed)
 
-    def _submit(self) -> None:
+    def _submit(self, by_hand: bool = False) -> None:
         parsed = self._parse()
         if isinstance(parsed, Exception):
             set_text(self.error, str(parsed))
             self.field.setFocus()
             return
         self.error.clear()
-        self.start.emit(parsed)
+        (self.manual if by_hand else self.start).emit(parsed)

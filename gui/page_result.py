@@ -107,6 +107,9 @@ class ResultPage(QWidget):
         self.save_report.clicked.connect(self._save_report)
         self.back_button = QPushButton(tr("&Back"))
         self.back_button.clicked.connect(self.back.emit)
+        # The "enter them by hand" of a finding, and for a person who knows better.
+        self.by_hand = QPushButton(tr("Enter the servers &yourself…"))
+        self.by_hand.setAccessibleName(tr("Enter the servers yourself"))
         self.go = QPushButton(tr("Continue to &sign in"))
         self.go.setDefault(True)
         self.go.clicked.connect(self._proceed)
@@ -134,6 +137,7 @@ class ResultPage(QWidget):
         for button in (self.cert_in, self.cert_out):
             details.addWidget(button)
         details.addStretch(1)
+        details.addWidget(self.by_hand)
         # The helpdesk's two buttons beside Back: in the certificates' row the page would
         # need 867 pixels, and at 800 the way on would be cut off.
         buttons = QHBoxLayout()

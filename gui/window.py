@@ -43,8 +43,10 @@ if TYPE_CHECKING:  # types only: the core loads when a check starts, after the f
     from mailhop.core.common.address import EmailAddress
     from mailhop.core.run.check import CheckReport
     from mailhop.core.run.events import ProgressObserver
+    from mailhop.core.run.manual import ManualServer
 
     from .page_checking import CheckingPage
+    from .page_manual import ManualPage
     from .page_result import ResultPage
     from .page_signin import SignInPage
     from .page_use import Signing, UsePage
@@ -60,7 +62,14 @@ def step_names() -> tuple[str, ...]:
 
 # Only Qt and the address page are loaded before the first paint: even Qt's `Qt` namespace
 # costs about 17 ms on first use, so the other pages import it when they are first built.
-STEP_OF = {"AddressPage": 0, "CheckingPage": 1, "ResultPage": 2, "SignInPage": 3, "UsePage": 4}
+STEP_OF = {
+    "AddressPage": 0,
+    "ManualPage": 0,
+    "CheckingPage": 1,
+    "ResultPage": 2,
+    "SignInPage": 3,
+    "UsePage": 4,
+}
 P = TypeVar("P", bound=QWidget)
 
 
@@ -132,6 +141,8 @@ class MainWindow(QMainWindow):
         self._menus()
 
         self.address_page.start.connect(self.start_check)
+        self.address_page.manual.connect(self.to_manual)
+        self.manual_address: EmailAddress | None = None
         self.show_page(self.address_page)
         if self.session.address:
             self.address_page.set_address(self.session.address)
@@ -157,9 +168,22 @@ class MainWindow(QMainWindow):
             page = ResultPage()
             page.back.connect(lambda: self.show_page(self.address_page))
             page.proceed.connect(self.to_sign_in)
+            page.by_hand.clicked.connect(self._manual_from_result)
             return page
 
         return self._page("result", build)
+
+    @property
+    def manual_page(self) -> ManualPage:
+        def build() -> ManualPage:
+            from .page_manual import ManualPage
+
+            page = ManualPage()
+            page.back.connect(lambda: self.show_page(self.address_page))
+            page.check.connect(self.start_manual)
+            return page
+
+        return self._page("manual", build)
 
     @property
     def signin_page(self) -> SignInPage:
@@ -245,8 +269,24 @@ class MainWindow(QMainWindow):
 
     # -- step 2: the check -----------------------------------------------------------------
 
-    def start_check(self, address: EmailAddress) -> None:
+    def to_manual(self, address: EmailAddress) -> None:
+        """The servers by hand, for ``address`` (from the address page or a result)."""
+        self.manual_address = address
+        self.show_page(self.manual_page)
+        self.manual_page.prepare(address.display)  # shown first: a hidden field takes no focus
+
+    def _manual_from_result(self) -> None:
+        if self.report is not None:
+            self.to_manual(self.report.discovery.address)
+
+    def start_manual(self, servers: tuple[ManualServer, ...]) -> None:
+        assert self.manual_address is not None  # the manual page is shown for an address
+        self.start_check(self.manual_address, servers)
+
+    def start_check(self, address: EmailAddress, servers: tuple[ManualServer, ...] = ()) -> None:
+        """The check of ``address``: discovery, or exactly the ``servers`` typed in."""
         from mailhop.core.run.check import check
+        from mailhop.core.run.manual import check_manual
 
         self.report = None
         self.checking_page.begin(address.display, self.session.hard_deadline)
@@ -255,6 +295,8 @@ class MainWindow(QMainWindow):
         session = self.session
 
         async def run() -> CheckReport:
+            if servers:
+                return await check_manual(address, servers, session.discovery_options(), observer)
             return await check(address, session.discovery_options(), observer)
 
         self.job = self.runner.submit(

@@ -42,6 +42,7 @@ __all__ = [
 
 # The source's own order, the last tie-break before host names (section 5).
 SOURCE_RANK: tuple[Source, ...] = (
+    Source.MANUAL,  # the person's own entry comes first: they asked for exactly this
     Source.SRV,
     Source.PACC,
     Source.AUTOCONFIG,

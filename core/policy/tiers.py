@@ -49,6 +49,9 @@ TIER_TABLE: dict[Source, dict[Auth, Tier]] = {
     Source.ISPDB: {Auth.HTTPS_PROVIDER: Tier.B},
     Source.HTTP_AUTOCONFIG: {Auth.PLAIN_HTTP: Tier.C, Auth.HTTPS_OTHER_DOMAIN: Tier.C},
     Source.GUESS: {Auth.GUESSED: Tier.C},
+    # Typed in by the person: nothing authenticates the names, so tier C (the certificate
+    # check and the approval before the password still apply), whatever a document says.
+    Source.MANUAL: {Auth.ENTERED: Tier.C},
     # MX-derived: B or C depending on the MX answer, see tier_of
     Source.MX_AUTOCONFIG: {Auth.HTTPS_IN_DOMAIN: Tier.B, Auth.HTTPS_OTHER_DOMAIN: Tier.C},
     Source.MX_ISPDB: {Auth.HTTPS_PROVIDER: Tier.B},

@@ -48,6 +48,7 @@ from ..discover.report import (
     TlsaQuestion,
     TlsReporting,
 )
+from ..discover.sources import SOURCES, Sources
 from ..dns.resolver import Resolver
 from ..net.tlscontext import client_context, diagnostic_context
 from ..policy.plan import PlanEntry, make_plan, tier_of
@@ -93,12 +94,14 @@ async def check(
     resolver: Resolver | None = None,
     scheduler: Scheduler | None = None,
     clock: Callable[[], float] = time.time,
+    sources: Sources = SOURCES,
 ) -> CheckReport:
     """Discover, probe and judge `address`; remote failures are findings, never raised.
 
     One `resolver` (default: made from `options`) serves discovery and the probes; one
     `scheduler` (default: all at once under the hard deadline) admits sources and sessions.
     `clock` is the wall clock the resolver validates with, to say how far off it is.
+    `sources` answers for discovery (run/manual.py gives the servers the person typed in).
     """
     started = time.monotonic()
     scheduler = scheduler or AllAtOnce(started + options.hard_deadline)
@@ -118,6 +121,7 @@ async def check(
             resolver=hook.resolver,
             scheduler=scheduler,
             on_attempt=hook.consider,
+            sources=sources,
         )
         vantage = assess(
             hook.resolver,

@@ -71,6 +71,7 @@ SOURCE = Labels(
         Source.SMIMEA: N_("S/MIME certificate in DNS"),
         Source.HTTP_AUTOCONFIG: N_("autoconfig file over plain HTTP"),
         Source.GUESS: N_("guessed (a common host name or the MX host)"),
+        Source.MANUAL: N_("entered by you"),
     }
 )
 
@@ -86,6 +87,7 @@ AUTH = Labels(
         Auth.DIGEST_MATCHED: N_("digest matches the domain's DNS record"),
         Auth.PLAIN_HTTP: N_("over plain HTTP, unverified"),
         Auth.GUESSED: N_("guessed, unverified"),
+        Auth.ENTERED: N_("typed in by you, unverified"),
         Auth.NONE: N_("nothing received"),
     }
 )
@@ -149,4 +151,6 @@ def provenance_label(source: Source, auth: Auth, domain: str) -> str:
         return _("from the provider database, over HTTPS")
     if auth is Auth.GUESSED:
         return _("guessed, unverified")
+    if auth is Auth.ENTERED:
+        return _("entered by you")
     return _("{source}, {how}").format(source=SOURCE[source], how=auth_label(auth, domain))

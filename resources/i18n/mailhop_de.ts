@@ -1077,5 +1077,77 @@ Bitte melden Sie das; die technischen Details stehen im Protokoll des Programms.
         <source>Shown to the people you write to; every settings file carries it</source>
         <translation>Sehen die Empfänger Ihrer Mails; jede Einstellungsdatei enthält ihn</translation>
     </message>
+    <message>
+        <source>the email address</source>
+        <translation>die E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <source>Protocol:</source>
+        <translation>Protokoll:</translation>
+    </message>
+    <message>
+        <source>Server name:</source>
+        <translation>Servername:</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <source>Connection security:</source>
+        <translation>Verbindungssicherheit:</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Benutzername:</translation>
+    </message>
+    <message>
+        <source>Enter the servers yourself</source>
+        <translation>Server selbst eingeben</translation>
+    </message>
+    <message>
+        <source>Type what your provider or administrator gave you. mailhop then checks exactly these servers, with the same certificate checks as always, before any password is sent.</source>
+        <translation>Tragen Sie ein, was Ihr Anbieter oder Administrator Ihnen gegeben hat. mailhop prüft dann genau diese Server, mit denselben Zertifikatsprüfungen wie immer, bevor ein Passwort gesendet wird.</translation>
+    </message>
+    <message>
+        <source>Receiving (incoming server)</source>
+        <translation>Empfangen (Posteingangs-Server)</translation>
+    </message>
+    <message>
+        <source>Sending (outgoing server, SMTP)</source>
+        <translation>Senden (Postausgangs-Server, SMTP)</translation>
+    </message>
+    <message>
+        <source>Problem with the settings</source>
+        <translation>Problem mit den Einstellungen</translation>
+    </message>
+    <message>
+        <source>Check &amp;these servers</source>
+        <translation>&amp;Diese Server prüfen</translation>
+    </message>
+    <message>
+        <source>Check these servers</source>
+        <translation>Diese Server prüfen</translation>
+    </message>
+    <message>
+        <source>Receiving server: {problem}</source>
+        <translation>Posteingangs-Server: {problem}</translation>
+    </message>
+    <message>
+        <source>Sending server: {problem}</source>
+        <translation>Postausgangs-Server: {problem}</translation>
+    </message>
+    <message>
+        <source>Enter the servers for {address}</source>
+        <translation>Server für {address} eingeben</translation>
+    </message>
+    <message>
+        <source>Enter the servers &amp;yourself…</source>
+        <translation>Server &amp;selbst eingeben…</translation>
+    </message>
+    <message>
+        <source>When nothing is published, or you know the settings better</source>
+        <translation>Wenn nichts veröffentlicht ist oder Sie die Einstellungen besser kennen</translation>
+    </message>
 </context>
 </TS>

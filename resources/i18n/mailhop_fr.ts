@@ -1077,5 +1077,77 @@ Merci de signaler ce problème ; les détails techniques figurent dans le journa
         <source>Shown to the people you write to; every settings file carries it</source>
         <translation>Vu par vos destinataires ; chaque fichier de paramètres le contient</translation>
     </message>
+    <message>
+        <source>the email address</source>
+        <translation>l’adresse électronique</translation>
+    </message>
+    <message>
+        <source>Protocol:</source>
+        <translation>Protocole :</translation>
+    </message>
+    <message>
+        <source>Server name:</source>
+        <translation>Nom du serveur :</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Port :</translation>
+    </message>
+    <message>
+        <source>Connection security:</source>
+        <translation>Sécurité de la connexion :</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Nom d’utilisateur :</translation>
+    </message>
+    <message>
+        <source>Enter the servers yourself</source>
+        <translation>Saisir les serveurs vous-même</translation>
+    </message>
+    <message>
+        <source>Type what your provider or administrator gave you. mailhop then checks exactly these servers, with the same certificate checks as always, before any password is sent.</source>
+        <translation>Saisissez ce que votre fournisseur ou votre administrateur vous a donné. mailhop vérifie alors exactement ces serveurs, avec les mêmes vérifications de certificat que toujours, avant d’envoyer un mot de passe.</translation>
+    </message>
+    <message>
+        <source>Receiving (incoming server)</source>
+        <translation>Réception (serveur entrant)</translation>
+    </message>
+    <message>
+        <source>Sending (outgoing server, SMTP)</source>
+        <translation>Envoi (serveur sortant, SMTP)</translation>
+    </message>
+    <message>
+        <source>Problem with the settings</source>
+        <translation>Problème dans les paramètres</translation>
+    </message>
+    <message>
+        <source>Check &amp;these servers</source>
+        <translation>Vérifier &amp;ces serveurs</translation>
+    </message>
+    <message>
+        <source>Check these servers</source>
+        <translation>Vérifier ces serveurs</translation>
+    </message>
+    <message>
+        <source>Receiving server: {problem}</source>
+        <translation>Serveur entrant : {problem}</translation>
+    </message>
+    <message>
+        <source>Sending server: {problem}</source>
+        <translation>Serveur sortant : {problem}</translation>
+    </message>
+    <message>
+        <source>Enter the servers for {address}</source>
+        <translation>Saisir les serveurs pour {address}</translation>
+    </message>
+    <message>
+        <source>Enter the servers &amp;yourself…</source>
+        <translation>Saisir les serveurs &amp;vous-même…</translation>
+    </message>
+    <message>
+        <source>When nothing is published, or you know the settings better</source>
+        <translation>Quand rien n’est publié, ou si vous connaissez mieux les paramètres</translation>
+    </message>
 </context>
 </TS>

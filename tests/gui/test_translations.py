@@ -25,7 +25,7 @@ TOOLS = Path(sys.executable).parent
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # Texts rightly the same as the English source in a language (checked by hand once).
 SAME = {
-    "de": {"OK", "Code", "Server", "Details", "{n} s"},
+    "de": {"OK", "Code", "Server", "Details", "{n} s", "Port:"},
     "fr": {"OK", "Code", "{host} port {port}, {security}", "port {port}, {security}", "{n} s"},
 }
 # The one call that translates a variable: tr() itself (gui/look.py).
