@@ -28,14 +28,20 @@ COLOURS = {
 }
 _WIDTH, _HEIGHT = 760, 128
 _NODE_W, _NODE_H, _NODE_Y = 130, 54, 12
+_LINE = 18  # characters of a box's line at its font size; up to a third more is squeezed
 
 
 def legs_svg(report: HelpdeskReport) -> str:
     """The picture for ``report``'s legs (sending, relay, receiving, in that order)."""
+    named = _("Mail server of {domain}").format(domain=report.domain)
+    # A long name (an IDN shown by both its forms, say) cannot be read squeezed into a box:
+    # the box then says it in words, and the picture's description and the table below
+    # name the domain in full (DESIGN.md section 4, rule 4).
+    fits = all(len(line) <= _LINE * 4 // 3 for line in _two_lines(named, _LINE))
     nodes = (
         _("Your device"),
         _("Outgoing server"),
-        _("Mail server of {domain}").format(domain=report.domain),
+        named if fits else _("The domain's mail server"),
         _("Your devices"),
     )
     gap = (_WIDTH - len(nodes) * _NODE_W) / (len(nodes) - 1)
@@ -44,7 +50,7 @@ def legs_svg(report: HelpdeskReport) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
         f'width="100%" role="img" aria-labelledby="legs-title legs-desc" class="legs">',
         f'<title id="legs-title">{escape(_("The three legs of a message"))}</title>',
-        f'<desc id="legs-desc">{escape(_describe(report))}</desc>',
+        f'<desc id="legs-desc">{escape(_describe(report, named))}</desc>',
     ]
     for x, name in zip(xs, nodes, strict=True):
         parts.append(
@@ -77,7 +83,7 @@ def legs_svg(report: HelpdeskReport) -> str:
 
 def _words(text: str, x: float, y: float, kind: str) -> list[str]:
     """One centred label, on two lines when it is long (SVG text does not wrap)."""
-    lines = _two_lines(text, 18)
+    lines = _two_lines(text, _LINE)
     first = y - (len(lines) - 1) * 8 + 5
     return [
         f'<text x="{x}" y="{first + 16 * i}" text-anchor="middle" class="{kind}" '
@@ -89,18 +95,21 @@ def _words(text: str, x: float, y: float, kind: str) -> list[str]:
 def _fitted(line: str) -> str:
     """A long line (a long domain name) squeezed into the box, never cut: the name is
     read whole (DESIGN.md section 4, rule 4)."""
-    if len(line) <= 18:
+    if len(line) <= _LINE:
         return ""
     return f' textLength="{_NODE_W - 10}" lengthAdjust="spacingAndGlyphs"'
 
 
 def _two_lines(text: str, width: int) -> list[str]:
+    """One line, or two split at the space that makes the longer one shortest ("Serveur de
+    messagerie" / "de healthy.test", not "Serveur de" / "messagerie de healthy.test")."""
     if len(text) <= width or " " not in text:
         return [text]
-    cut = text.rfind(" ", 0, width + 1)
-    cut = cut if cut > 0 else text.find(" ")
+    spaces = [i for i, char in enumerate(text) if char == " "]
+    cut = min(spaces, key=lambda i: max(i, len(text) - i - 1))
     return [text[:cut], text[cut + 1 :]]
 
 
-def _describe(report: HelpdeskReport) -> str:
-    return "; ".join(f"{leg.title}: {level_shown(leg.level)}" for leg in report.legs)
+def _describe(report: HelpdeskReport, mail_server: str) -> str:
+    legs = "; ".join(f"{leg.title}: {level_shown(leg.level)}" for leg in report.legs)
+    return f"{mail_server}. {legs}"
