@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
             # Room for the bold form, so the current step's name is never cut.
             label.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(label.text()) + 4)
             label.setAccessibleName(label.text())
+            label.installEventFilter(self)  # a done step is clicked to go back to it
             step_row.addWidget(label)
         step_row.addStretch(1)
         central = QWidget()
@@ -140,6 +141,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._menus()
 
+        # Escape stops what runs (a check, a sign-in test), as the Cancel button does.
+        QShortcut(QKeySequence("Escape"), self, activated=self.cancel_check)
         self.address_page.start.connect(self.start_check)
         self.address_page.manual.connect(self.to_manual)
         self.manual_address: EmailAddress | None = None
@@ -256,6 +259,8 @@ class MainWindow(QMainWindow):
         return show_about(self)
 
     def show_page(self, page: QWidget) -> None:
+        from PySide6.QtCore import Qt
+
         self.stack.setCurrentWidget(page)
         current = STEP_OF[type(page).__name__]
         for index, label in enumerate(self.steps):
@@ -264,8 +269,39 @@ class MainWindow(QMainWindow):
             font.setBold(index == current)
             label.setFont(font)
             label.setEnabled(index <= current)
+            back = self._step_page(index) is not None and index < current
+            label.setCursor(
+                Qt.CursorShape.PointingHandCursor if back else Qt.CursorShape.ArrowCursor
+            )
+            label.setToolTip(tr("Back to this step") if back else "")
         note = f" ({self.session.title_note})" if self.session.title_note else ""
         self.setWindowTitle(f"mailhop — {step_names()[current]}{note}")
+
+    def _step_page(self, index: int) -> QWidget | None:
+        """The page of a done step that can be shown again (the check itself cannot)."""
+        if self.job is not None:
+            return None  # while something runs, Cancel (or Escape) comes first
+        if index == 0:
+            return self.address_page
+        if index == 2 and self.report is not None:
+            return self.result_page
+        if index == 3 and self.report is not None and "signin" in self._pages:
+            return self.signin_page
+        if index == 4 and self.profile is not None and "use" in self._pages:
+            return self.use_page
+        return None
+
+    def go_to_step(self, index: int) -> None:
+        current = STEP_OF[type(self.stack.currentWidget()).__name__]
+        page = self._step_page(index)
+        if page is not None and index < current:
+            self.show_page(page)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and watched in self.steps:
+            self.go_to_step(self.steps.index(watched))  # type: ignore[arg-type]
+            return True
+        return super().eventFilter(watched, event)
 
     # -- step 2: the check -----------------------------------------------------------------
 
@@ -360,7 +396,7 @@ class MainWindow(QMainWindow):
         hosts = (choice.incoming.entry.name.shown, choice.outgoing.entry.name.shown)
         self.signin_page.prepare(
             self.report.discovery.address.display,
-            choice.oauth2,
+            not choice.password_legs,  # no password field only when no server takes one
             hosts,
             self.session.keyring_words(),
             self.session.password_hint,
@@ -383,7 +419,10 @@ class MainWindow(QMainWindow):
                     tr("This password cannot be used: {why}.").format(why=exc)
                 )
                 return
-        oauth = password is None
+        # OAuth2 for every server (no password typed), or for one of them next to a password
+        # (signin.py decides per server).
+        choice = self.result_page.choice
+        oauth = password is None or (choice is not None and choice.oauth2)
         del password  # only the Password object (which never prints itself) is kept
 
         async def ask_approval(request: ApprovalRequest) -> bool:
@@ -559,7 +598,17 @@ class MainWindow(QMainWindow):
     def open_accounts(self) -> None:
         from .dialog_accounts import AccountsDialog
 
-        AccountsDialog(self).exec()
+        dialog = AccountsDialog(self)
+        if dialog.exec() and dialog.chosen is not None:
+            self.use_saved(dialog.chosen)
+
+    def use_saved(self, profile: AccountProfile) -> None:
+        """A saved account's files and steps, as after its setup (the Accounts dialog)."""
+        if self.job is not None:
+            return
+        self.report = None
+        self.profile = profile
+        self.to_use()
 
     def open_settings(self) -> None:
         from .dialog_settings import SettingsDialog

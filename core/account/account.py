@@ -29,8 +29,30 @@ class AccountChoice:
     incoming: EndpointProbe | None
     outgoing: EndpointProbe | None
     approvals: tuple[ApprovalRequest, ...]
-    oauth2: bool
+    oauth2: bool  # some chosen server signs in with OAuth2 (the profile's ``oauth2``)
     blocked: str | None  # why nothing can be configured, for a person; None when usable
+    # Each chosen server's own method (signin.py), chosen per server: an OAuth2 IMAP server
+    # does not make a password-only submission server OAuth2. None for a missing server.
+    incoming_method: AuthMethod | None = None
+    outgoing_method: AuthMethod | None = None
+
+    @property
+    def oauth2_legs(self) -> tuple[EndpointProbe, ...]:
+        """The chosen servers that sign in with OAuth2, receiving first."""
+        return self._legs(oauth2=True)
+
+    @property
+    def password_legs(self) -> tuple[EndpointProbe, ...]:
+        """The chosen servers that sign in with the password: setup asks for it only then."""
+        return self._legs(oauth2=False)
+
+    def _legs(self, *, oauth2: bool) -> tuple[EndpointProbe, ...]:
+        pairs = ((self.incoming, self.incoming_method), (self.outgoing, self.outgoing_method))
+        return tuple(
+            probe
+            for probe, method in pairs
+            if probe is not None and (method is AuthMethod.OAUTH2) is oauth2
+        )
 
 
 def choose(report: CheckReport) -> AccountChoice:
@@ -44,11 +66,20 @@ def choose(report: CheckReport) -> AccountChoice:
         blocked = "no server passed the checks for receiving mail"
     elif outgoing is None:
         blocked = "no server passed the checks for sending mail"
-    # OAuth2 when a chosen server signs in with it, as the documents and the server agree
-    # (signin.py), not because some document mentioned it.
-    probes = [p for p in (incoming, outgoing) if p is not None]
-    oauth2 = any(decide_sign_in(p).method is AuthMethod.OAUTH2 for p in probes)
-    return AccountChoice(incoming, outgoing, approvals_needed(chosen), oauth2, blocked)
+    # Each server's method as the documents and that server agree (signin.py), not because
+    # some document, or the other server, mentioned OAuth2.
+    incoming_method = decide_sign_in(incoming).method if incoming is not None else None
+    outgoing_method = decide_sign_in(outgoing).method if outgoing is not None else None
+    oauth2 = AuthMethod.OAUTH2 in (incoming_method, outgoing_method)
+    return AccountChoice(
+        incoming,
+        outgoing,
+        approvals_needed(chosen),
+        oauth2,
+        blocked,
+        incoming_method,
+        outgoing_method,
+    )
 
 
 def usernames(entry: PlanEntry, address: str) -> tuple[str, ...]:
@@ -60,11 +91,10 @@ def usernames(entry: PlanEntry, address: str) -> tuple[str, ...]:
     return tuple(forms[:2])
 
 
-def auth_method(probe: EndpointProbe, oauth2: bool) -> str:
-    """The profile's method for one endpoint: the sign-in decision (signin.py); an OAuth2
-    account signs in with OAuth2 on both legs (setup asks for no password at all)."""
-    if oauth2:
-        return AuthMethod.OAUTH2.value
+def auth_method(probe: EndpointProbe) -> str:
+    """The profile's method for one endpoint: that server's own sign-in decision (signin.py).
+    (It used to force OAuth2 on both legs of an account with one OAuth2 server, so a
+    password-only submission server was exported as OAuth2 and no client could send.)"""
     return decide_sign_in(probe).method.value
 
 
@@ -86,12 +116,8 @@ def profile_from_check(
         address=address.ascii,
         address_unicode=address.display,
         display_name=display_name,
-        incoming=endpoint_setting(
-            choice.incoming, usernames_used[0], auth_method(choice.incoming, choice.oauth2)
-        ),
-        outgoing=endpoint_setting(
-            choice.outgoing, usernames_used[1], auth_method(choice.outgoing, choice.oauth2)
-        ),
+        incoming=endpoint_setting(choice.incoming, usernames_used[0], auth_method(choice.incoming)),
+        outgoing=endpoint_setting(choice.outgoing, usernames_used[1], auth_method(choice.outgoing)),
         oauth2=choice.oauth2,
         approvals=tuple(approvals),
         secrets=tuple(secrets),

@@ -288,13 +288,15 @@ async def sign_in_for_setup(
     address: str,
     discovery: DiscoveryReport,
     incoming: EndpointProbe,
-    outgoing: EndpointProbe,
+    outgoing: EndpointProbe | None,
     *,
     oauth: OAuthSetup,
     store: SecretStore,
     extra_ca_file: Path | None,
 ) -> OAuthSignIn:
-    """Issuer (with approval by name), flow, login tests, keyring: setup's OAuth2 branch."""
+    """Issuer (with approval by name), flow, login tests, keyring: setup's OAuth2 branch.
+    ``incoming`` is the first server that signs in with OAuth2 (asked for the issuer);
+    ``outgoing`` is None when the other server signs in with the password."""
     context = client_context(extra_ca_file)
     async with oauth.fetcher() as fetcher:
         began = time.monotonic()

@@ -34,7 +34,7 @@ from .account import AccountChoice, choose, profile_from_check, usernames
 from .approval import Approval, ApprovalRequest, is_approved
 from .login import LoginResult, login_test
 from .oauth_flow import FlowCode
-from .oauth_signin import OAuthSetup, sign_in_for_setup
+from .oauth_signin import OAuthSetup, OAuthSignIn, sign_in_for_setup
 from .profile import AccountProfile, ProfileError, SecretRef, save_profile
 from .secrets import OAUTH2_ENTRY, Password, SecretStore, SecretStoreError, secret_ref
 
@@ -85,8 +85,13 @@ class _Setup:
     def address(self) -> str:
         return self.report.discovery.address.ascii
 
-    def profile(self, used: tuple[str, str], secrets: tuple[SecretRef, ...] = ()) -> AccountProfile:
-        return profile_from_check(
+    def profile(
+        self,
+        used: tuple[str, str],
+        secrets: tuple[SecretRef, ...] = (),
+        logins: tuple[LoginResult, ...] = (),
+    ) -> AccountProfile:
+        profile = profile_from_check(
             self.report,
             self.choice,
             usernames_used=used,
@@ -94,6 +99,13 @@ class _Setup:
             secrets=secrets,
             display_name=self.display_name,
         )
+        # The Sent and Drafts folders the IMAP server marks, as the login test read them.
+        folders = next(
+            (r.folders for r in logins if r.ok and r.folders.sent + r.folders.drafts), None
+        )
+        if folders is None:
+            return profile
+        return replace(profile, sent_folder=folders.sent, drafts_folder=folders.drafts)
 
 
 async def run_setup(
@@ -130,9 +142,9 @@ async def run_setup(
         display_name=display_name,
         profile_dir=profile_dir,
     )
-    if choice.oauth2 and oauth is not None:
+    if not choice.password_legs and oauth is not None:
         return await _sign_in_oauth2(setup, oauth, store, extra_ca_file)
-    if choice.oauth2:
+    if not choice.password_legs:
         return _save_oauth2(setup)
     try:
         keyring_name = store.ensure_usable()
@@ -144,7 +156,32 @@ async def run_setup(
     logins = await _log_in(setup, password, extra_ca_file, deadline)
     if isinstance(logins, SetupOutcome):
         return logins
-    return _store_and_save(setup, store, keyring_name, password, logins)
+    # A server that signs in with OAuth2 next to one that takes the password (signin.py
+    # decides per server): the password leg is proven, now the OAuth2 leg.
+    token = _Token()
+    if choice.oauth2_legs and oauth is not None:
+        signed = await sign_in_for_setup(
+            setup.address,
+            report.discovery,
+            choice.oauth2_legs[0],
+            None,
+            oauth=oauth,
+            store=store,
+            extra_ca_file=extra_ca_file,
+        )
+        started = signed.flow is not None and signed.flow.code not in _NOT_STARTED
+        if started and not signed.stored:
+            failed = next((r for r in signed.logins if not r.ok), None)
+            reason = signed.reason or (failed.advice if failed else "")
+            message = _(
+                "Signing in with OAuth2 did not work, so nothing was stored: {reason}"
+            ).format(reason=reason)
+            return SetupOutcome(
+                status=SetupStatus.LOGIN_FAILED, message=message, logins=logins + signed.logins
+            )
+        token = _Token.of(setup.address, signed) if started else _Token(untested=signed.reason)
+        logins += signed.logins
+    return _store_and_save(setup, store, keyring_name, password, logins, token)
 
 
 def _save_oauth2(setup: _Setup, untested: str = "") -> SetupOutcome:
@@ -204,7 +241,9 @@ async def _sign_in_oauth2(
         return SetupOutcome(status=SetupStatus.LOGIN_FAILED, message=message, logins=signed.logins)
     ref = secret_ref(setup.address, OAUTH2_ENTRY)
     issuer = signed.issuer.issuer if signed.issuer and signed.issuer.issuer else ""
-    profile = replace(setup.profile((setup.address, setup.address), (ref,)), oauth2_issuer=issuer)
+    profile = replace(
+        setup.profile((setup.address, setup.address), (ref,), signed.logins), oauth2_issuer=issuer
+    )
     try:
         path = save_profile(profile, setup.profile_dir)
     except ProfileError as exc:
@@ -228,13 +267,12 @@ async def _sign_in_oauth2(
 
 async def _log_in(
     setup: _Setup, password: Password, extra_ca_file: Path | None, deadline: float
-) -> tuple[LoginResult, LoginResult] | SetupOutcome:
-    """The login test, receiving then sending, over verified TLS only: both results, or the
-    outcome of the first that failed (nothing stored)."""
-    incoming, outgoing = setup.choice.incoming, setup.choice.outgoing
-    assert incoming is not None and outgoing is not None
+) -> tuple[LoginResult, ...] | SetupOutcome:
+    """The login test at each server that takes the password, receiving then sending, over
+    verified TLS only: their results, or the outcome of the first that failed (nothing
+    stored)."""
     logins: list[LoginResult] = []
-    for probe in (incoming, outgoing):
+    for probe in setup.choice.password_legs:
         result = await login_test(
             probe,
             password,
@@ -252,7 +290,26 @@ async def _log_in(
             return SetupOutcome(
                 status=SetupStatus.LOGIN_FAILED, message=message, logins=tuple(logins)
             )
-    return logins[0], logins[1]
+    return tuple(logins)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    """The OAuth2 server's part of a mixed account (one server OAuth2, one the password):
+    the refresh token's keyring entry once stored, the issuer, or why it is untested."""
+
+    ref: SecretRef | None = None
+    issuer: str = ""
+    untested: str = ""
+
+    @classmethod
+    def of(cls, address: str, signed: OAuthSignIn) -> _Token:
+        issuer = signed.issuer.issuer if signed.issuer and signed.issuer.issuer else ""
+        return cls(secret_ref(address, OAUTH2_ENTRY), issuer)
+
+
+# The OAuth2 sign-in could not even start: the settings are saved untested (as _sign_in_oauth2).
+_NOT_STARTED = (FlowCode.NEEDS_CLIENT_ID, FlowCode.REGISTRATION_FAILED)
 
 
 def _store_and_save(
@@ -260,38 +317,82 @@ def _store_and_save(
     store: SecretStore,
     keyring_name: str,
     password: Password,
-    logins: tuple[LoginResult, LoginResult],
+    logins: tuple[LoginResult, ...],
+    token: _Token,
 ) -> SetupOutcome:
-    """Both entries into the keyring, then the profile; a failure after storing takes the
-    password back out (an outcome for a profile error, raised for anything else)."""
-    incoming, outgoing = setup.choice.incoming, setup.choice.outgoing
-    assert incoming is not None and outgoing is not None
-    refs = tuple(secret_ref(setup.address, p.entry.service) for p in (incoming, outgoing))
+    """The password's entries into the keyring (one per server that takes it), then the
+    profile; a failure after storing takes the password, and an OAuth2 token stored for the
+    other server, back out (an outcome for a profile error, raised for anything else)."""
+    choice = setup.choice
+    refs = tuple(secret_ref(setup.address, p.entry.service) for p in choice.password_legs)
+    tokens = (token.ref,) if token.ref is not None else ()
     try:
         stored = store.store_all([(ref, password) for ref in refs])
     except SecretStoreError as exc:
+        for ref in tokens:
+            store.delete(ref)
         message = _("Nothing was stored: {reason}").format(reason=exc)
         return SetupOutcome(status=SetupStatus.STORAGE_FAILED, message=message, logins=logins)
     # From here on the password is in the keyring: every way out but "saved" takes it back.
     try:
-        used = (logins[0].username_used or setup.address, logins[1].username_used or setup.address)
-        profile = setup.profile(used, refs)
+        names = {r.service: r.username_used for r in logins if r.username_used}
+        used = tuple(
+            names.get(p.entry.service, setup.address)
+            if p in choice.password_legs
+            else setup.address
+            for p in (choice.incoming, choice.outgoing)
+            if p is not None
+        )
+        assert len(used) == 2
+        profile = setup.profile((used[0], used[1]), refs + tokens, logins)
+        if token.issuer:
+            profile = replace(profile, oauth2_issuer=token.issuer)
         path = save_profile(profile, setup.profile_dir)
     except ProfileError as exc:
+        for ref in tokens:
+            store.delete(ref)
         message = _not_saved(exc, stored.undo(), keyring_name)
         return SetupOutcome(status=SetupStatus.PROFILE_FAILED, message=message, logins=logins)
     except BaseException:  # a bug, or an interrupt: raised, but the keyring is as it was
+        for ref in tokens:
+            store.delete(ref)
         stored.undo()
         raise
     return SetupOutcome(
         status=SetupStatus.SAVED,
-        message=_("Account set up."),
+        message=_set_up_words(setup, token),
         profile=profile,
         profile_path=path,
         logins=logins,
-        stored=refs,
+        stored=refs + tokens,
         keyring_name=keyring_name,
     )
+
+
+def _set_up_words(setup: _Setup, token: _Token) -> str:
+    message = _("Account set up.")
+    if not setup.choice.oauth2_legs:
+        return message
+    host = setup.choice.oauth2_legs[0].entry.name.shown
+    if token.ref is not None:
+        return " ".join(
+            (
+                message,
+                _(
+                    "{host} signs in with OAuth2 at {issuer}, the other server with your "
+                    "password; mailhop keeps the password and the sign-in token in the keyring."
+                ).format(host=host, issuer=token.issuer),
+            )
+        )
+    words = _(
+        "{host} signs in with OAuth2: your mail client will open the provider's sign-in page "
+        "for it; the other server takes your password."
+    ).format(host=host)
+    if token.untested:
+        words += " " + _("mailhop could not test the sign-in itself: {reason}").format(
+            reason=token.untested
+        )
+    return " ".join((message, words))
 
 
 def _not_saved(error: ProfileError, left: tuple[SecretRef, ...], keyring_name: str) -> str:

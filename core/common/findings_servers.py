@@ -183,6 +183,16 @@ SERVER_FINDINGS: dict[str, FindingText] = {
             "password method the server offers is used; the documents should be corrected."
         ),
     ),
+    "signin-oauth2-no-setup": FindingText(
+        Severity.INFO,
+        N_("{endpoint} offers OAuth2 and a password; mailhop uses your password there."),
+        N_(
+            "{sources} name OAuth2 for it and the server offers {offered}, but no document names "
+            "an OAuth2 issuer for this host and it is no provider mail clients know: nobody "
+            "could issue the token, so a client set up for OAuth2 could not sign in. The "
+            "password method the server offers is used."
+        ),
+    ),
     "signin-encrypted-not-offered": FindingText(
         Severity.INFO,
         N_("{endpoint} takes the password as PLAIN inside TLS, not as 'encrypted password'."),

@@ -147,12 +147,14 @@ def new_outlook_sheet(profile: AccountProfile) -> str:
         "New Outlook for Windows syncs IMAP/POP3 accounts through Microsoft's cloud: your mail",
         "server sees logins from Microsoft, not from your computer.",
     ]
-    if profile.oauth2:
+    # Chosen per server (signin.py): name the ones that sign in with OAuth2, not the account.
+    oauth2 = [_plain(s.host) for s in (incoming, profile.outgoing) if s.auth_method == "oauth2"]
+    if oauth2:
         lines += [
             "",
-            "OAuth2: Outlook signs in with OAuth2 only for providers it knows (Microsoft, Google,",
-            "Yahoo, iCloud ...). For any other provider it asks for a password, which this",
-            "account does not use: Outlook cannot use this account then.",
+            f"OAuth2 ({', '.join(oauth2)}): Outlook signs in with OAuth2 only for providers it",
+            "knows (Microsoft, Google, Yahoo, iCloud ...). For any other provider it asks for a",
+            "password, which that server does not use: Outlook cannot use this account then.",
         ]
     lines += ["", "This sheet holds no password."]
     return "\n".join(lines) + "\n"

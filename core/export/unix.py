@@ -17,8 +17,9 @@ no quoting makes a line break safe in all of them, and a forged line could add a
 as a second command. User names go into URLs percent-encoded. Host names must be plain DNS
 names, since they go into URLs and unquoted directives.
 
-What is refused, and why (``ValueError`` with the reason): OAuth2 accounts everywhere, since
-these tools need a separate token helper and mailhop's command returns a password; POP3 for
+What is refused, and why (``ValueError`` with the reason): a server that signs in with OAuth2,
+in every tool that configures it, since these tools need a separate token helper and
+mailhop's command returns a password (an account's other, password server still exports); POP3 for
 aerc (no POP3 backend) and mbsync (IMAP only); neomutt reads POP3 through its ``pop_*``
 options. Security words come from ``export_table`` (AERC, NEOMUTT, MBSYNC, MSMTP).
 """
@@ -50,10 +51,14 @@ def _host(setting: EndpointSetting) -> str:
     return setting.host
 
 
-def _refuse_oauth2(profile: AccountProfile, tool: str) -> None:
-    if profile.oauth2 or "oauth2" in (profile.incoming.auth_method, profile.outgoing.auth_method):
+def _refuse_oauth2(profile: AccountProfile, tool: str, *legs: EndpointSetting) -> None:
+    """Refuse when a server ``tool`` configures (``legs``) signs in with OAuth2. Only those:
+    the method is chosen per server, so msmtp can send through a password submission server
+    of an account whose IMAP server signs in with OAuth2."""
+    oauth2 = [leg.host for leg in legs if leg.auth_method == "oauth2"]
+    if oauth2:
         raise ValueError(
-            f"{tool} needs an OAuth2 token helper for this account (for example oama); "
+            f"{tool} needs an OAuth2 token helper for {', '.join(oauth2)} (for example oama); "
             "mailhop's keyring command returns a password, so it exports no OAuth2 config"
         )
     if profile.outgoing.service != "submission":
@@ -102,7 +107,7 @@ def _aerc_from(display_name: str, address: str) -> str:
 
 def aerc_accounts(profile: AccountProfile, platform: str | None = None) -> str:
     """One accounts.conf section (aerc 0.15+). imaps:// is implicit TLS, imap:// STARTTLS."""
-    _refuse_oauth2(profile, "aerc")
+    _refuse_oauth2(profile, "aerc", profile.incoming, profile.outgoing)
     incoming, outgoing = profile.incoming, profile.outgoing
     if incoming.service != "imap":
         raise ValueError("aerc has no POP3 backend; use IMAP, or fetch POP3 mail with another tool")
@@ -120,11 +125,39 @@ def aerc_accounts(profile: AccountProfile, platform: str | None = None) -> str:
         f"outgoing-cred-cmd = {_ini(password_command(profile, outgoing, platform))}",
         f"from = {_ini(sender)}",
         "default = INBOX",
-        "# The usual name of the sent-mail folder; change it if your server uses another",
-        '# (for example "Sent Items"): aerc does not create it.',
-        "copy-to = Sent",
+        *_aerc_folders(profile),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _aerc_folders(profile: AccountProfile) -> list[str]:
+    """copy-to and postpone: the server's own Sent and Drafts (special_use.py), else the
+    usual names. aerc 0.18 and newer read a comma in copy-to as a list of folders, with no
+    escape: such a name is left to the person, with the reason."""
+    lines = []
+    sent, drafts = profile.sent_folder, profile.drafts_folder
+    if not sent:
+        lines += [
+            "# The usual name of the sent-mail folder; change it if your server uses another",
+            '# (for example "Sent Items"): aerc does not create it.',
+            "copy-to = Sent",
+        ]
+    elif "," in sent:
+        lines += [
+            "# The server's sent-mail folder has a comma in its name, which aerc 0.18 and newer",
+            "# read as a list of folders; set copy-to to it in aerc itself.",
+        ]
+    else:
+        lines += [
+            "# The server's sent-mail folder (SPECIAL-USE \\Sent).",
+            f"copy-to = {_ini(sent)}",
+        ]
+    if drafts:
+        lines += [
+            "# The server's drafts folder (SPECIAL-USE \\Drafts).",
+            f"postpone = {_ini(drafts)}",
+        ]
+    return lines
 
 
 # -- neomutt --------------------------------------------------------------------------------
@@ -159,7 +192,7 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
     2021 calls them ``real_name`` and ``spool_file`` and keeps the old names as synonyms.
     Every name written here is checked against the installed neomutt in
     tests/core/test_real_clients.py."""
-    _refuse_oauth2(profile, "neomutt")
+    _refuse_oauth2(profile, "neomutt", profile.incoming, profile.outgoing)
     incoming, outgoing = profile.incoming, profile.outgoing
     suffix = NEOMUTT.security(incoming.security)
     command = _mutt_command(password_command(profile, incoming, platform))
@@ -178,10 +211,7 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
             _authenticators("imap_authenticators", NEOMUTT, incoming.auth_method),
             f"set folder = {_muttrc(_url('imap' + suffix, incoming) + '/')}",
             'set spoolfile = "+INBOX"',
-            "# The usual folder names; change them if your server uses others (for example",
-            '# "Sent Items"): neomutt does not create a missing folder.',
-            'set record = "+Sent"',
-            'set postponed = "+Drafts"',
+            *_neomutt_folders(profile),
         ]
     elif incoming.service == "pop3":
         lines += [
@@ -199,6 +229,39 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
         _authenticators("smtp_authenticators", NEOMUTT, outgoing.auth_method),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _neomutt_folder(name: str) -> str:
+    """``+name`` as neomutt reads it. The ``+`` expands to ``$folder``, an imap URL, and
+    neomutt parses that URL twice: when the option is set (url_parse percent-decodes the
+    path, url_tobuffer writes it back decoded) and when the folder is opened
+    (imap_parse_path -> url_parse). Its URL pattern refuses a path holding ``\\ " ` { } ^ |``
+    and the like, cuts at ``?``, and url_pct_decode refuses a ``%`` without two hex digits
+    (neomutt's email/url.c; checked with the installed neomutt's -Q). So every ASCII
+    character but letters, digits and ``-._~/`` and space is percent-encoded twice
+    (``%`` -> ``%2525``); then the muttrc quoting."""
+    path = "".join(
+        f"%25{ord(c):02X}" if c.isascii() and not (c.isalnum() or c in "-._~/ ") else c
+        for c in _clean(name, "folder name")
+    )
+    return _muttrc("+" + path)
+
+
+def _neomutt_folders(profile: AccountProfile) -> list[str]:
+    """record and postponed: the server's Sent and Drafts (special_use.py), else the usual
+    names with a comment."""
+    sent, drafts = profile.sent_folder, profile.drafts_folder
+    lines = []
+    if not (sent and drafts):
+        lines += [
+            "# The usual folder names; change them if your server uses others (for example",
+            '# "Sent Items"): neomutt does not create a missing folder.',
+        ]
+    if sent or drafts:
+        lines.append("# The folders the server marks as Sent and Drafts (SPECIAL-USE).")
+    lines.append(f"set record = {_neomutt_folder(sent or 'Sent')}")
+    lines.append(f"set postponed = {_neomutt_folder(drafts or 'Drafts')}")
+    return lines
 
 
 # -- mbsync and msmtp -----------------------------------------------------------------------
@@ -237,7 +300,7 @@ def _msmtp_from(address: str) -> str:
 def mbsync_rc(profile: AccountProfile, platform: str | None = None) -> str:
     """An .mbsyncrc (isync 1.4 words, which 1.5 still reads) syncing the IMAP account into
     ~/Mail/<address>/. mbsync does not create that folder itself, so the file says to."""
-    _refuse_oauth2(profile, "mbsync")
+    _refuse_oauth2(profile, "mbsync", profile.incoming)
     incoming = profile.incoming
     if incoming.service != "imap":
         raise ValueError("mbsync syncs IMAP only; it cannot read a POP3 account")
@@ -276,7 +339,7 @@ def mbsync_rc(profile: AccountProfile, platform: str | None = None) -> str:
 
 def msmtp_rc(profile: AccountProfile, platform: str | None = None) -> str:
     """An msmtprc account for the submission server; TLS always on, STARTTLS as stored."""
-    _refuse_oauth2(profile, "msmtp")
+    _refuse_oauth2(profile, "msmtp", profile.outgoing)
     outgoing = profile.outgoing
     name = _name(profile)
     lines = [

@@ -16,8 +16,15 @@ survived at a server offering only PLAIN and LOGIN, so the exported client would
                                IMAP LOGIN unless LOGINDISABLED (RFC 3501 6.2.3), POP3 USER
                                (RFC 2449) -> a password in the clear inside TLS; CRAM-MD5 ->
                                password-encrypted (what the exports write for it)
-    the method                 OAuth2 if both have it (no password field, DESIGN section 5);
-                               else the documents' first password method the server offers;
+    an OAuth2 set-up           an issuer for the host is known (a source that named it
+                               published OAuth2 endpoints, or a known provider's host): only
+                               then can mailhop or the mail client get a token for it
+    the method                 OAuth2 if both have it and either an OAuth2 set-up is known
+                               or the server lists no password mechanism (no password
+                               field, DESIGN section 5); else the documents' first
+                               password method the server offers (a server listing OAuth2
+                               *and* a password mechanism, with no set-up known, gets the
+                               password: nobody could issue the token);
                                with nothing in common, the server decides when it offers a
                                password (the login test then proves it), except that a
                                document allowing only OAuth2 with a known issuer keeps
@@ -92,14 +99,35 @@ def _offered(probe: EndpointProbe) -> frozenset[AuthMethod] | None:
     return frozenset(found)
 
 
+def _lists_a_password(probe: EndpointProbe) -> bool:
+    """The server names a password mechanism (SASL PLAIN, LOGIN, CRAM-MD5; POP3 USER). An
+    IMAP server that lists only OAuth2 mechanisms and merely omits LOGINDISABLED does not
+    count: it is an OAuth2 server, whose RFC 7628 answer may name the issuer at setup."""
+    mechanisms = {m.upper() for m in probe.dialogue.auth_mechanisms}
+    capabilities = {c.upper() for c in probe.dialogue.capabilities}
+    return bool(mechanisms & (_CLEARTEXT_MECHANISMS | _ENCRYPTED_MECHANISMS)) or (
+        probe.entry.service is Service.POP3 and "USER" in capabilities
+    )
+
+
+def _oauth2_set_up(probe: EndpointProbe) -> bool:
+    """Someone is known to issue a token for this host (module docstring)."""
+    return probe.entry.oauth2_issuer
+
+
 def decide_sign_in(probe: EndpointProbe) -> SignIn:
     """The one decision (module docstring)."""
     allowed = _allowed(probe)
     offered = _offered(probe)
     mechanisms = tuple(probe.dialogue.auth_mechanisms)
     if offered is None:
-        return SignIn(allowed[0] if allowed else AuthMethod.PASSWORD_CLEARTEXT, allowed, None, ())
+        usable = [m for m in allowed if m is not AuthMethod.OAUTH2 or _oauth2_set_up(probe)]
+        method = (usable or [*allowed, AuthMethod.PASSWORD_CLEARTEXT])[0]
+        return SignIn(method, allowed, None, ())
     both = [m for m in allowed if m in offered]
+    if _lists_a_password(probe) and not _oauth2_set_up(probe):
+        # A password works there and nobody is known to issue a token for the host.
+        both = [m for m in both if m is not AuthMethod.OAUTH2]
     if both:
         method = both[0]
     elif allowed == (AuthMethod.OAUTH2,) and probe.entry.oauth2_issuer:
@@ -117,7 +145,10 @@ def sign_in_findings(probe: EndpointProbe, sign_in: SignIn) -> list[Finding]:
         return []
     method = sign_in.method
     if AuthMethod.OAUTH2 in sign_in.allowed and method is not AuthMethod.OAUTH2:
-        code = "signin-oauth2-not-offered"  # the documents' OAuth2 could not be used
+        if AuthMethod.OAUTH2 in sign_in.offered:
+            code = "signin-oauth2-no-setup"  # offered, but nobody known to issue a token
+        else:
+            code = "signin-oauth2-not-offered"  # the documents' OAuth2 could not be used
     elif sign_in.agreed:
         return []
     elif (

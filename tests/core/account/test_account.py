@@ -73,3 +73,23 @@ def test_tier_c_choice_lists_its_approvals(lab: LabInfo) -> None:
     (request,) = choose(report).approvals
     assert request.registrable == "unsigned.test"
     assert request.hosts == ("mail.unsigned.test",)
+
+
+def test_each_server_keeps_its_own_sign_in_method_mixedauth(lab: LabInfo) -> None:
+    # mixedauth.test: the domain's autoconfig lists OAuth2 and a password for both servers.
+    # Its IMAP server offers only OAUTHBEARER/XOAUTH2 (LOGINDISABLED); its submission server
+    # (Postfix) only PLAIN and LOGIN. An expert: OAuth2 at IMAP, the password at submission,
+    # and setup asks for the password for that server. (Before, the IMAP server's OAuth2
+    # made both legs OAuth2: no client could send.)
+    expected = {"imap": "oauth2", "submission": "password-cleartext"}
+    address = parse_address("mo@mixedauth.test", allow_test_domains=True)
+    report = asyncio.run(check(address, options(lab)))
+    choice = choose(report)
+    assert choice.blocked is None and choice.incoming is not None
+    assert choice.outgoing is not None
+    assert choice.oauth2  # the account has an OAuth2 server ...
+    assert choice.password_legs == (choice.outgoing,)  # ... and a password server
+    assert choice.oauth2_legs == (choice.incoming,)
+    profile = profile_from_check(report, choice, usernames_used=(address.ascii,) * 2)
+    found = {s.service: s.auth_method for s in (profile.incoming, profile.outgoing)}
+    assert found == expected

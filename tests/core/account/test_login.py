@@ -33,6 +33,7 @@ from mailhop.core.account.login import (
 )
 from mailhop.core.account.login_session import scrub
 from mailhop.core.account.secrets import Password
+from mailhop.core.account.special_use import SpecialFolders
 from mailhop.core.common.model import AuthMethod, Service
 from mailhop.core.probe.probe_report import EndpointProbe, VerifiedBy
 from mailhop.core.probe.proto_base import FailureCode, ServerAlert
@@ -205,6 +206,19 @@ def test_signs_in_to_dovecot_and_postfix(
     if service is Service.SUBMISSION:
         assert_postfix_saw_it_only_after_tls(lab, postfix, password)
     assert seen_since(lab, password, since) == []  # no other lab server heard it
+
+
+@pytest.mark.parametrize(("service", "port"), [(Service.IMAP, 993), (Service.IMAP, 143)])
+def test_imap_reads_the_servers_sent_and_drafts_after_the_login(
+    lab: LabInfo, checks: Callable[[str], CheckReport], service: Service, port: int
+) -> None:
+    # The lab's Dovecot marks "Sent Messages" \Sent and "Entwürfe" \Drafts (RFC 6154;
+    # tests/lab/mail.py SPECIAL_USE): neither is the name the exports used to guess, and the
+    # second travels as modified UTF-7 ("Entw&APw-rfe").
+    expected = SpecialFolders(sent="Sent Messages", drafts="Entwürfe")
+    result = login(lab, probe(checks(ALICE), service, port), password_of(lab, ALICE), address=ALICE)
+    assert result.ok, result.advice
+    assert result.folders == expected
 
 
 def test_imap_and_smtp_make_one_account(lab: LabInfo, checks: Callable[[str], CheckReport]) -> None:
@@ -408,8 +422,11 @@ def test_oauth2_account_asks_for_no_password(
     lab: LabInfo, checks: Callable[[str], CheckReport]
 ) -> None:
     endpoint = probe(checks(MALLORY), Service.IMAP, 993)
-    entry = dataclasses.replace(endpoint.entry, oauth2=True, auth_methods=(AuthMethod.OAUTH2,))
-    # OAuth2 is the sign-in only where the server offers it too (signin.py)
+    entry = dataclasses.replace(
+        endpoint.entry, oauth2=True, auth_methods=(AuthMethod.OAUTH2,), oauth2_issuer=True
+    )
+    # OAuth2 is the sign-in only where the server offers it too and someone is known to
+    # issue the token, since this server takes a password as well (signin.py)
     offered = (*endpoint.dialogue.auth_mechanisms, "OAUTHBEARER")
     dialogue = dataclasses.replace(endpoint.dialogue, auth_mechanisms=offered)
     oauth2 = dataclasses.replace(endpoint, entry=entry, dialogue=dialogue)

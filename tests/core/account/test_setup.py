@@ -67,6 +67,13 @@ def stored(address: str) -> dict[str, str]:
     return found
 
 
+def forget(address: str) -> None:
+    """Take a test's entries back out of the session's keyring."""
+    store = SecretStore()
+    for ref in account_refs(address):
+        store.delete(ref)
+
+
 def test_setup_stores_the_password_in_the_keyring_only(
     lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
 ) -> None:
@@ -142,6 +149,39 @@ def test_oauth2_account_asks_no_password(
     saved = json.loads(next(tmp_path.glob("*.json")).read_text())
     assert saved["oauth2"] and saved["incoming"]["auth_method"] == "oauth2"
     assert saved["secrets"] == [] and stored("jo@oauth.test") == {}
+
+
+def test_setup_keeps_the_servers_sent_and_drafts_folders(
+    lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    # The login test reads LIST (SPECIAL-USE) at the lab's Dovecot (tests/lab/mail.py), and
+    # the profile keeps what it read, for the exports that name folders.
+    address, password = ALICE
+    done = run_setup(lab, tmp_path, address, password)
+    assert done.returncode == cli.EXIT_OK, done.stdout + done.stderr
+    forget(address)  # the session's keyring is shared by the module's tests
+    saved = json.loads(next(tmp_path.glob("*.json")).read_text(encoding="utf-8"))
+    assert (saved["sent_folder"], saved["drafts_folder"]) == ("Sent Messages", "Entwürfe")
+
+
+def test_a_password_server_next_to_an_oauth2_server_gets_the_password_mixedauth(
+    lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    # mixedauth.test: IMAP takes only OAuth2 tokens (and no issuer is known: the OAuth2
+    # sign-in cannot start, so that server is saved untested), Postfix takes the password.
+    # Setup asks for the password, proves it at Postfix and stores it for submission only.
+    address, password = "mo@mixedauth.test", "mo-mixedauth-lab-password-8R"
+    done = run_setup(lab, tmp_path, address, password)
+    assert done.returncode == cli.EXIT_OK, done.stdout + done.stderr
+    assert "Account set up" in done.stdout and "OAuth2" in done.stdout
+    assert password not in done.stdout + done.stderr
+    saved = json.loads(next(tmp_path.glob("*.json")).read_text(encoding="utf-8"))
+    methods = (saved["incoming"]["auth_method"], saved["outgoing"]["auth_method"])
+    assert methods == ("oauth2", "password-cleartext") and saved["oauth2"]
+    found = stored(address)
+    forget(address)
+    assert found == {secret_ref(address, "submission").service: password}
+    assert [s["service"] for s in saved["secrets"]] == [secret_ref(address, "submission").service]
 
 
 def test_a_locked_keyring_stops_before_the_password(

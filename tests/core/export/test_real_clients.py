@@ -13,20 +13,20 @@ neomutt the test also names an editor that writes the message body (the person's
 from __future__ import annotations
 
 import asyncio
-import imaplib
 import os
 import re
 import shlex
-import ssl
 import subprocess
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from mailhop.core.account.account import choose, profile_from_check
+from mailhop.core.account.login import login_test
 from mailhop.core.account.profile import AccountProfile
 from mailhop.core.account.secrets import Password, SecretStore, secret_ref
 from mailhop.core.common.address import parse_address
@@ -52,6 +52,20 @@ def account(lab: LabInfo, secret_service: KeyringSession) -> AccountProfile:
     address = parse_address(ADDRESS, allow_test_domains=True)
     report = asyncio.run(check(address, options(lab)))
     profile = profile_from_check(report, choose(report), usernames_used=(ADDRESS, ADDRESS))
+    # The Sent and Drafts folders as setup keeps them: read by the login test (RFC 6154).
+    assert report.verdict.access.chosen is not None
+    imap = asyncio.run(
+        login_test(
+            report.verdict.access.chosen,
+            Password(PASSWORD),
+            address=ADDRESS,
+            approved=False,
+            deadline=time.monotonic() + 10,
+            extra_ca_file=lab.ca_file,
+        )
+    )
+    assert imap.ok, imap.advice
+    profile = replace(profile, sent_folder=imap.folders.sent, drafts_folder=imap.folders.drafts)
     store = SecretStore()
     store.ensure_usable()
     for protocol in ("imap", "submission"):
@@ -172,16 +186,6 @@ class Tmux:
         )
 
 
-def make_folder(account: AccountProfile, lab: LabInfo, name: str) -> None:
-    incoming = account.incoming
-    assert incoming.security == "implicit-tls"
-    context = ssl.create_default_context(cafile=str(lab.ca_file))
-    with imaplib.IMAP4_SSL(incoming.host, incoming.port, ssl_context=context, timeout=10) as imap:
-        imap.login(incoming.username, PASSWORD)
-        status, answer = imap.create(name)
-        assert status == "OK" or b"ALREADYEXISTS" in answer[0], answer
-
-
 def delivered(lab: LabInfo, address: str, subject: str, timeout: float = 10) -> list[str]:
     """The messages in `address`'s lab Maildir (any folder) whose Subject is `subject`."""
     local, domain = address.split("@")
@@ -217,9 +221,10 @@ def test_neomutt_logs_in_and_sends_with_the_exported_config(
     (tmp_path / "neomuttrc").write_text(config)
     subject = f"neomutt export test {uuid.uuid4().hex[:12]}"
     env = {**os.environ, "HOME": str(tmp_path), "TERM": "xterm-256color", "LANG": "C.UTF-8"}
-    # Mail servers come with a Sent folder, the lab's fresh mailboxes do not; neomutt 20220429
-    # does not create a missing one for its Fcc copy ("Fcc failed"), so the test makes it.
-    make_folder(account, lab, "Sent")
+    # The lab's Dovecot marks "Sent Messages" as \\Sent (RFC 6154) and creates it at login;
+    # neomutt 20220429 does not create a missing Fcc folder ("Fcc failed"), so only the name
+    # the server marks, written by the export, gets the copy.
+    assert account.sent_folder == "Sent Messages"
     dovecot = LogTail(Path(lab.fact("mail", "dovecot_log")))  # from here on: neomutt only
     postfix = LogTail(Path(lab.fact("mail", "postfix_log")))
 
@@ -266,8 +271,10 @@ def test_neomutt_logs_in_and_sends_with_the_exported_config(
     )
     assert sent, postfix.new()
     copies = delivered(lab, ADDRESS, subject)
-    # One copy delivered to INBOX (Maildir new/ or cur/), one filed by neomutt in Sent.
-    assert sorted(path.split("/")[0] for path in copies) in ([".Sent", "cur"], [".Sent", "new"])
+    # One copy delivered to INBOX (Maildir new/ or cur/), one filed by neomutt in the server's
+    # Sent folder (Maildir++: ".Sent Messages").
+    folders = sorted(path.split("/")[0] for path in copies)
+    assert folders in ([".Sent Messages", "cur"], [".Sent Messages", "new"]), copies
     assert elapsed < 30
 
 

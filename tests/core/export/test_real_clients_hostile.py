@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 
 import pytest
 from cryptography import x509
@@ -251,6 +252,53 @@ def test_neomutt_reads_every_value_byte_for_byte(
         _expected_lookup(profile, "submission"),
     ]
     stand_in.nothing_ran()
+
+
+# Folder names as a server may mark them \\Sent and \\Drafts (RFC 6154): printable, anything else.
+FOLDERS = [
+    ('Sent "q" $HOME `touch CANARY` $(touch CANARY)', "Entwürfe \\ \\n ;#"),
+    ("100% ?query #frag %41", "送信済み/Drafts.x"),
+    ("a{b}^c|d[e]f<g>h'i'&j=k!l,m:n@o+p*q", "Sent Messages"),
+]
+
+
+@pytest.mark.parametrize(("sent", "drafts"), FOLDERS)
+def test_neomutt_reads_the_servers_folder_names_byte_for_byte(
+    sent: str, drafts: str, stand_in: StandIn
+) -> None:
+    # A plain user name: the folder names are the hostile values here. (neomutt expands
+    # "+" only when $folder parses as a URL, which a user name holding '"' breaks.)
+    profile = replace(PROFILE, sent_folder=sent, drafts_folder=drafts)
+    path = stand_in.root / "neomuttrc"
+    path.write_text(neomutt_rc(profile, "linux"), encoding="utf-8")
+    done = subprocess.run(
+        ["neomutt", "-n", "-F", str(path), "-Q", "folder", "-Q", "record", "-Q", "postponed"],
+        capture_output=True,
+        timeout=30,
+        env={**stand_in.env, "LC_ALL": "C.UTF-8"},
+        cwd=stand_in.root,
+        check=False,
+    )
+    out, err = done.stdout.decode(), done.stderr.decode()
+    assert done.returncode == 0 and "Error" not in out + err, out + err
+    values = {
+        m.group(1): _unescape(m.group(2)) for m in re.finditer(r'^set (\w+) = "(.*)"$', out, re.M)
+    }
+    # neomutt holds the expanded URL ("+" is $folder, the path decoded once); opening the
+    # folder parses it again as its url_parse does: cut at "?", then percent-decoded.
+    folder = values["folder"]
+    for option, name in (("record", sent), ("postponed", drafts)):
+        assert values[option].startswith(folder), values[option]
+        path = values[option][len(folder) :]
+        assert "?" not in path  # no URL query begins
+        assert _neomutt_pct_decode(path) == name
+    stand_in.nothing_ran()
+
+
+def _neomutt_pct_decode(path: str) -> str:
+    """neomutt's url_pct_decode: %XX to its byte; any other % is an error (the URL fails)."""
+    assert not re.search(r"%(?![0-9A-Fa-f]{2})", path), path
+    return unquote(path)
 
 
 # -- isync: a one-connection IMAP server of our own records what mbsync sends ----------------

@@ -42,6 +42,9 @@ def parse_aerc(text: str) -> dict[str, str]:
         if value.startswith("`"):
             assert value.endswith("`") and value.count("`") == 2
             value = value[1:-1]
+        elif value.startswith('"""'):  # go-ini's other raw form, for a value with a backtick
+            assert value.endswith('"""') and value.count('"""') == 2
+            value = value[3:-3]
         values[key] = value
     return values
 
@@ -241,3 +244,55 @@ def test_evolution_refuses() -> None:
         evolution_sources(OAUTH2)
     with pytest.raises(ValueError, match="line break"):
         evolution_sources(replace(PROFILE, display_name="Jo\n[Mail Account]"))
+
+
+# -- the method per server (issue 15) ---------------------------------------------------------
+
+# IMAP signs in with OAuth2, the submission server with the password (signin.py decides per
+# server): the tools that configure only the password server still export.
+MIXED = replace(PROFILE, oauth2=True, incoming=replace(IMAP, auth_method="oauth2"))
+
+
+def test_msmtp_sends_through_the_password_server_of_an_account_with_oauth2_imap() -> None:
+    values = parse_msmtp(msmtp_rc(MIXED, "linux"))
+    assert values["auth"] == "on" and values["passwordeval"] == command(MIXED, MIXED.outgoing)
+
+
+@pytest.mark.parametrize("render", [aerc_accounts, neomutt_rc, mbsync_rc])
+def test_a_tool_that_configures_the_oauth2_server_refuses_and_names_it(render: object) -> None:
+    assert callable(render)
+    with pytest.raises(ValueError, match=r"OAuth2 token helper for mail\.example\.com"):
+        render(MIXED, "linux")
+
+
+# -- Sent and Drafts as the server marks them (RFC 6154) ---------------------------------------
+
+FOLDER_NAMES = [
+    ("Sent Messages", "Entwürfe"),
+    ('Sent "x" $HOME `id` \\ ;#', "Drafts %41 ?q #f"),  # muttrc quoting and neomutt's URL
+]
+
+
+@pytest.mark.parametrize(("sent", "drafts"), FOLDER_NAMES)
+def test_neomutt_files_into_the_servers_sent_and_drafts(sent: str, drafts: str) -> None:
+    profile = replace(PROFILE, sent_folder=sent, drafts_folder=drafts)
+    values = parse_mutt(neomutt_rc(profile, "linux"))
+    # neomutt percent-decodes the path of the URL "+" expands to twice: when the option is
+    # set and when the folder is opened (email/url.c; test_real_clients_hostile asks neomutt)
+    assert unquote(unquote(values["record"])) == "+" + sent
+    assert unquote(unquote(values["postponed"])) == "+" + drafts
+    assert "?" not in values["postponed"]  # would start neomutt's URL query
+
+
+@pytest.mark.parametrize(("sent", "drafts"), FOLDER_NAMES)
+def test_aerc_copies_to_the_servers_sent_and_postpones_to_its_drafts(
+    sent: str, drafts: str
+) -> None:
+    values = parse_aerc(aerc_accounts(replace(PROFILE, sent_folder=sent, drafts_folder=drafts)))
+    assert (values["copy-to"], values["postpone"]) == (sent, drafts)
+
+
+def test_aerc_leaves_a_sent_folder_with_a_comma_to_the_person() -> None:
+    # aerc 0.18+ reads copy-to as a comma-separated list, with no escape.
+    text = aerc_accounts(replace(PROFILE, sent_folder="Sent, old", drafts_folder="Drafts"))
+    assert "copy-to" not in parse_aerc(text) and "comma" in text

@@ -65,6 +65,7 @@ def probe(
 IMAP_PLAIN = (("IMAP4rev1", "AUTH=PLAIN", "AUTH=LOGIN"), ("PLAIN", "LOGIN"))
 IMAP_OAUTH = (("IMAP4rev1", "AUTH=PLAIN", "AUTH=OAUTHBEARER"), ("PLAIN", "OAUTHBEARER"))
 IMAP_CRAM = (("IMAP4rev1", "AUTH=CRAM-MD5", "AUTH=PLAIN"), ("CRAM-MD5", "PLAIN"))
+IMAP_OAUTH_ONLY = (("IMAP4rev1", "AUTH=OAUTHBEARER"), ("OAUTHBEARER",))
 IMAP_NO_LOGIN = (("IMAP4rev1", "LOGINDISABLED", "AUTH=XOAUTH2"), ("XOAUTH2",))
 IMAP_LOGIN_ONLY = (("IMAP4rev1",), ())  # no AUTH=, but the LOGIN command is allowed
 SMTP_PLAIN = (("AUTH PLAIN LOGIN",), ("PLAIN", "LOGIN"))
@@ -78,9 +79,16 @@ TABLE = [
     ((O2, CLEAR), False, Service.SUBMISSION, SMTP_PLAIN, CLEAR, "signin-oauth2-not-offered"),
     # ... with an issuer too: the server cannot take a token it does not list
     ((O2, CLEAR), True, Service.IMAP, IMAP_PLAIN, CLEAR, "signin-oauth2-not-offered"),
-    # the server offers OAuth2: OAuth2, no password field (DESIGN section 5)
-    ((O2, CLEAR), False, Service.IMAP, IMAP_OAUTH, O2, None),
+    # the server offers OAuth2 and an issuer is known: OAuth2, no password field (DESIGN 5)
+    ((O2, CLEAR), True, Service.IMAP, IMAP_OAUTH, O2, None),
     ((O2,), True, Service.IMAP, IMAP_NO_LOGIN, O2, None),
+    # ... it offers both, but nobody is known to issue a token for the host: the password
+    ((O2, CLEAR), False, Service.IMAP, IMAP_OAUTH, CLEAR, "signin-oauth2-no-setup"),
+    ((O2,), False, Service.IMAP, IMAP_OAUTH, CLEAR, "signin-oauth2-no-setup"),
+    # ... it takes no password at all: OAuth2 is all that can work (setup asks the server)
+    ((O2,), False, Service.IMAP, IMAP_NO_LOGIN, O2, None),
+    # ... nor lists one: no LOGINDISABLED is no password mechanism (foreign.oauthsignin.test)
+    ((O2, CLEAR), False, Service.IMAP, IMAP_OAUTH_ONLY, O2, None),
     # a document whose <oAuth2> names an issuer, entries saying password (yandex.ru)
     ((CLEAR,), True, Service.IMAP, IMAP_OAUTH, O2, None),
     ((CLEAR,), True, Service.IMAP, IMAP_PLAIN, CLEAR, "signin-oauth2-not-offered"),
@@ -120,13 +128,23 @@ def test_the_method_is_what_the_documents_allow_and_the_server_offers(
     assert [f.code for f in sign_in_findings(endpoint, sign_in)] == ([code] if code else [])
 
 
-@pytest.mark.parametrize("documents", [(O2, CLEAR), (ENC,), (O2,)])
+@pytest.mark.parametrize(
+    ("documents", "issuer", "method"),
+    [
+        ((O2, CLEAR), True, O2),
+        ((O2, CLEAR), False, CLEAR),
+        ((ENC,), False, ENC),
+        ((O2,), False, O2),
+    ],
+)
 def test_a_server_that_lists_nothing_leaves_the_documents_word(
-    documents: tuple[AuthMethod, ...],
+    documents: tuple[AuthMethod, ...], issuer: bool, method: AuthMethod
 ) -> None:
-    endpoint = probe(Service.IMAP, documents, (), (), hidden=True)
+    # The documents' first method, except OAuth2 with nobody known to issue a token when
+    # they allow a password too.
+    endpoint = probe(Service.IMAP, documents, (), (), hidden=True, issuer=issuer)
     sign_in = decide_sign_in(endpoint)
-    assert sign_in.method is documents[0] and sign_in.offered is None
+    assert sign_in.method is method and sign_in.offered is None
     assert sign_in_findings(endpoint, sign_in) == []
 
 
