@@ -2,7 +2,9 @@
 
 A source never raises for a remote failure (DESIGN.md section 3): it returns an Attempt
 whose ``status`` and ``detail`` say what happened, and, when it ended without a usable
-answer, ``failure`` says why as data. Findings and statuses are chosen from ``failure``,
+answer, ``failure`` says why as data (a source that crashed, a bug in mailhop, is
+``Failure.INTERNAL`` and keeps its traceback in ``crash`` for an internal-error report,
+out of the words). Findings and statuses are chosen from ``failure``,
 never by searching ``detail``: those are words for a person, and a word such as "refused"
 means a TCP reset in one message and a rejected document in another. What an attempt can prove about
 itself (DNSSEC outcome, HTTPS all the way inside the domain, digest matched) is kept
@@ -14,9 +16,10 @@ question was for, ...) is one typed ``payload``; only the JSON writer turns it i
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
+from ..common.failure import Failure as FailureRecord
 from ..common.model import OAuth2Info, ParseIssue, ServerCandidate
 from ..dns.dnssec import Clock
 from ..dns.dnssec import Security as Dnssec
@@ -90,6 +93,7 @@ class Failure(enum.StrEnum):
     DOCUMENT_REFUSED = "document-refused"  # it arrived and was not used: invalid, wrong
     # type, or nothing vouches for it (PACC without its TXT record, digest mismatch)
     DNSSEC_BOGUS = "dnssec-bogus"  # a record it depends on failed DNSSEC validation
+    INTERNAL = "internal"  # the source crashed: a bug in mailhop, its traceback in ``crash``
 
 
 class Auth(enum.StrEnum):
@@ -217,6 +221,8 @@ class Attempt:
     related_host: str | None = None  # MX-derived: the MX host the lookup came from
     payload: Payload | None = None  # what the source learned besides candidates
     failure: Failure | None = None  # why nothing usable came back (module docstring)
+    # A crashed source's record: its words are ``detail``, its traceback for a bug report.
+    crash: FailureRecord[Failure] | None = field(default=None, repr=False)
 
     def payload_as(self, kind: type[_P]) -> _P | None:
         """The payload if it is a `kind`, else None: ``attempt.payload_as(MtaSts)``."""

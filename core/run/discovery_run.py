@@ -22,10 +22,11 @@ from dataclasses import replace
 from typing import Any
 
 from ..common.domains import registrable_domain
+from ..common.failure import Failure as FailureRecord
 from ..common.model import Service
 from ..common.schedule import Scheduler
 from ..common.tasks import cancel_and_wait
-from ..discover.report import Attempt, Auth, Source, Status
+from ..discover.report import Attempt, Auth, Failure, Source, Status
 from ..discover.source_context import SourceContext
 from ..discover.source_mx_derived import mx_lookup_domains
 from ..discover.source_srv import SRV_SERVICES
@@ -200,9 +201,11 @@ class DiscoveryRun:
         task_id = _task_id(source, target)
         try:
             found = task.result()
-        except Exception as exc:
-            why = f"internal error in mailhop ({type(exc).__name__}: {exc}); please report it"
-            found = [_unanswered(source, target, Status.FAILED, why, started, self.now() - started)]
+        except Exception as exc:  # a bug in a source: its attempt says so, the run goes on
+            crash = FailureRecord.internal(Failure.INTERNAL, exc)
+            elapsed = self.now() - started
+            crashed = _unanswered(source, target, Status.FAILED, crash.message, started, elapsed)
+            found = [replace(crashed, failure=Failure.INTERNAL, crash=crash)]
         for attempt in found:
             self.attempts.append(attempt)
             self._finished(attempt.source, attempt.target, task_id, attempt.status, attempt.detail)

@@ -18,6 +18,7 @@ from mailhop.core.discover.parse_mtasts import MtaStsMode
 from mailhop.core.discover.report import (
     Attempt,
     Auth,
+    Failure,
     MtaSts,
     RefusedRedirect,
     Source,
@@ -413,6 +414,11 @@ def test_a_crashing_source_or_observer_does_not_end_the_run(lab: LabInfo) -> Non
     assert crashed.status is Status.FAILED and "internal error" in crashed.detail
     assert "planted bug" in crashed.detail
     assert report.plan.for_service(Service.IMAP).best is not None
+    # The bug keeps its traceback, as data, for an internal-error report; not in the words.
+    assert crashed.failure is Failure.INTERNAL and crashed.crash is not None
+    assert crashed.crash.code is Failure.INTERNAL and crashed.crash.message == crashed.detail
+    assert crashed.crash.trace is not None and "in broken" in crashed.crash.trace
+    assert "Traceback" not in crashed.detail and "Traceback" not in repr(crashed)
 
 
 def test_one_source_at_a_time_gives_the_same_plan(lab: LabInfo) -> None:
