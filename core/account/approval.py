@@ -23,7 +23,7 @@ from ..common.lookalike_words import lookalike_words
 from ..policy.plan import ApprovalReason, PlanEntry
 from ..verdict.labels import SOURCE
 
-__all__ = ["Approval", "ApprovalRequest", "approvals_needed", "is_approved", "unicode_domain"]
+__all__ = ["Approval", "ApprovalRequest", "approvals_needed", "is_approved"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..common.domains import unicode_domain
 from ..common.i18n import _
 from ..common.model import AuthMethod, Security, Service
 from ..common.tasks import wait_through_cancel
@@ -72,7 +73,7 @@ from ..probe.probe_report import EndpointProbe
 from ..probe.proto_base import ServerAlert, sanitise
 from ..verdict.signin import decide_sign_in
 from .account import usernames as default_usernames
-from .approval import is_approved, unicode_domain
+from .approval import is_approved
 from .login_codes import EHLO_NAME, MAX_ATTEMPTS, SAID_LIMIT, LoginCode, Secret, classify_refusal
 from .login_session import SessionOutcome, run_session
 from .login_wire import Target, Wire
