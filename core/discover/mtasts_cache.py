@@ -33,6 +33,7 @@ from pathlib import Path
 from ..common.fields import FieldError, validate_hostname
 from ..common.files import write_atomically
 from ..common.untrusted import UntrustedDataError, read_json
+from .mtasts_folder import default_cache_directory  # part of this module's face
 from .parse_mtasts import MtaStsPolicy, parse_mtasts_policy
 
 __all__ = [
@@ -80,12 +81,6 @@ class CacheRefusal:
     """A cache file that was there and was not used, and why (words for the attempt)."""
 
     reason: str
-
-
-def default_cache_directory() -> Path:
-    from platformdirs import user_cache_path
-
-    return user_cache_path("mailhop", appauthor=False) / "mta-sts"
 
 
 class MtaStsCache:

@@ -15,9 +15,7 @@ from ..dns.resolver import Resolver
 from ..net.fetch import Fetcher
 from .mtasts_cache import MtaStsCache
 
-__all__ = ["DEFAULT_ISPDB_URL", "SourceContext"]
-
-DEFAULT_ISPDB_URL = "https://autoconfig.thunderbird.net/v1.1/"
+__all__ = ["SourceContext"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

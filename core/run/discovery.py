@@ -25,22 +25,26 @@ from __future__ import annotations
 import time
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..common.address import EmailAddress
 from ..common.domains import registrable_domain
 from ..common.schedule import AllAtOnce, Scheduler
 from ..discover.mtasts_cache import MtaStsCache
 from ..discover.report import Attempt
-from ..discover.source_context import DEFAULT_ISPDB_URL, SourceContext
+from ..discover.source_context import SourceContext
 from ..discover.sources import SOURCES, Sources
-from ..dns.dnssec import TrustAnchor, load_root_anchors
-from ..dns.resolver import Resolver, Upstream, system_upstream
+from ..dns.resolver import Resolver
 from ..net.fetch import Fetcher
 from ..net.tlscontext import client_context
 from ..policy.plan import Plan, make_plan
 from .discovery_run import AttemptHook, DiscoveryRun
 from .events import Phase, PhaseBegan, ProgressObserver, ignore
+from .options import (  # where they live: light, for the CLI's early start (options.py)
+    DEFAULT_HARD_DEADLINE,
+    DEFAULT_SOFT_DEADLINE,
+    DiscoveryOptions,
+    discovery_resolver,
+)
 
 __all__ = [
     "DEFAULT_HARD_DEADLINE",
@@ -51,25 +55,6 @@ __all__ = [
     "discover",
     "discovery_resolver",
 ]
-
-DEFAULT_SOFT_DEADLINE = 3.0  # seconds: stop early once the verified answer is complete
-DEFAULT_HARD_DEADLINE = 8.0  # seconds: never wait longer than this for any source
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DiscoveryOptions:
-    """The settings every command shares (``--resolver``, ``--trust-anchor``, ...)."""
-
-    upstream: Upstream | None = None  # None: the system's first name server
-    anchor: TrustAnchor | None = None  # None: the IANA root keys shipped with mailhop
-    extra_ca_file: Path | None = None
-    ispdb_url: str = DEFAULT_ISPDB_URL
-    soft_deadline: float = DEFAULT_SOFT_DEADLINE
-    hard_deadline: float = DEFAULT_HARD_DEADLINE
-    phase2: bool = True
-    # Where MTA-STS policies are kept between runs (discover/mtasts_cache.py); None keeps
-    # none. The CLI and the window use the user's cache folder (settings.py).
-    mtasts_cache_dir: Path | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,13 +70,6 @@ class DiscoveryReport:
     stopped_early: bool  # the soft deadline ended the wait
     resolver: str
     options: DiscoveryOptions = field(repr=False)
-
-
-def discovery_resolver(options: DiscoveryOptions, started: float) -> Resolver:
-    """The validating resolver for a run that started at `started` (monotonic seconds)."""
-    upstream = options.upstream or system_upstream()
-    anchor = options.anchor or load_root_anchors()
-    return Resolver(upstream, anchor, deadline=started + options.hard_deadline)
 
 
 async def discover(

@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..common.errors import UsageError
-from ..discover.mtasts_cache import default_cache_directory
-from ..discover.source_context import DEFAULT_ISPDB_URL
+from ..discover.mtasts_folder import default_cache_directory
 from ..dns.dnssec import TrustAnchor
 from ..dns.resolver import parse_upstream
-from .discovery import DEFAULT_HARD_DEADLINE, DEFAULT_SOFT_DEADLINE, DiscoveryOptions
+from .options import (
+    DEFAULT_HARD_DEADLINE,
+    DEFAULT_ISPDB_URL,
+    DEFAULT_SOFT_DEADLINE,
+    DiscoveryOptions,
+)
 
 __all__ = ["MAX_DEADLINE", "Settings", "options_from_settings"]
 
