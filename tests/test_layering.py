@@ -28,6 +28,7 @@ LAYERS = (
     "account",
     "export",
     "publish",
+    "audit",
     "report",
     "cli",
     "demo",

@@ -102,7 +102,14 @@ def _run(argv: Sequence[str] | None) -> int:
 
 def _command(name: str) -> Callable[[argparse.ArgumentParser, argparse.Namespace], int]:
     """The function that runs sub-command ``name`` (argparse has refused any other name)."""
-    from . import commands, commands_account, commands_export, commands_report, publish
+    from . import (
+        commands,
+        commands_account,
+        commands_audit,
+        commands_export,
+        commands_report,
+        publish,
+    )
 
     with_parser: dict[str, Callable[[argparse.ArgumentParser, argparse.Namespace], int]] = {
         "discover": commands.discover_command,
@@ -113,6 +120,7 @@ def _command(name: str) -> Callable[[argparse.ArgumentParser, argparse.Namespace
         "export": commands_export.export_command,
         "publish": publish.publish_command,
         "report": commands_report.report_command,
+        "audit": commands_audit.audit_command,
     }
     without_parser = {
         "profiles": commands_account.profiles_command,

@@ -16,6 +16,7 @@ from typing import TypeAlias
 
 from .. import __version__
 from ..common.i18n import LANGUAGES, N_, Words, _
+from .commands_audit import add_parser as add_audit_parser
 from .commands_report import add_parser as add_report_parser
 from .exit_codes import exit_codes_help
 from .publish import add_parser as add_publish_parser
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     _export_command(commands)
     add_publish_parser(commands, _shared_options(), epilog)
     add_report_parser(commands, _shared_options(), epilog)
+    add_audit_parser(commands, _shared_options(), epilog)
     for command in commands.choices.values():  # the raw formatter keeps the epilog's layout,
         _language_argument(command, default=argparse.SUPPRESS)  # before or after the command
         if command.description:  # so descriptions are wrapped here

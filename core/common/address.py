@@ -152,6 +152,14 @@ def parse_address(text: str, *, allow_test_domains: bool = False) -> EmailAddres
     return EmailAddress(local, a_domain, u_domain)
 
 
+def parse_domain(text: str, *, allow_test_domains: bool = False) -> tuple[str, str]:
+    """A bare domain (a line of ``mailhop audit``'s list) as (A-labels, U-labels), checked as
+    the domain of an address is; raise ``AddressError`` saying what is wrong."""
+    text = text.strip(_BLANKS)
+    _check_characters(text)
+    return _canonical_domain(text, allow_test_domains)
+
+
 def _codepoint(ch: str) -> str:
     return f"U+{ord(ch):04X} {_CONTROL_NAMES.get(ch) or unicodedata.name(ch, '')}".rstrip()
 

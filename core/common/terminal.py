@@ -27,6 +27,11 @@ class TerminalText(io.TextIOBase):
         self._inner.write(keep_lines(text))
         return len(text)
 
+    def redraw(self, text: str) -> None:
+        """Replace the cursor's line with `text` (a progress bar): the carriage return is
+        mailhop's own, the text is escaped like any other."""
+        self._inner.write("\r" + keep_lines(text).replace("\n", " "))
+
     def flush(self) -> None:
         self._inner.flush()
 

@@ -11,6 +11,12 @@ the slot its ``Scheduler`` gives it (core/common/schedule.py): by default all at
 the one hard deadline; the benchmark's one-at-a-time comparison passes a scheduler of its
 own, which gives each session a deadline of its own. A watcher hears each start and end;
 a broken watcher must not stop the probes.
+
+Batches (``mailhop audit``): a ``SharedSessions`` passed in runs each session for the whole
+run instead of this prober: one (service, host, port, security) probed once, its outcome
+given to every check that names it, under the run's own caps per server address and per
+registrable domain (core/audit/sessions.py). The session then outlives this prober, which
+only stops waiting for it.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ import contextlib
 import math
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Protocol
 
@@ -31,7 +38,15 @@ from ..dns.resolver import ResolveError, Resolver
 from .mailsession import SessionResult, probe_session
 from .stage import NOT_PROBED, STOPPED_WAITING, NoSession, NoSessionCode
 
-__all__ = ["MAX_SESSIONS", "MAX_SESSIONS_PER_HOST", "Key", "ProbeWatcher", "Prober"]
+__all__ = [
+    "MAX_SESSIONS",
+    "MAX_SESSIONS_PER_HOST",
+    "Key",
+    "Outcome",
+    "ProbeWatcher",
+    "Prober",
+    "SharedSessions",
+]
 
 MAX_SESSIONS = 32  # asyncio keeps a 256 KiB buffer per TLS socket (DESIGN.md section 7)
 MAX_SESSIONS_PER_HOST = 8  # one of each port a mail host serves (7) at once
@@ -48,6 +63,18 @@ class ProbeWatcher(Protocol):
     def probe_finished(self, key: Key, outcome: Outcome) -> None: ...
 
 
+class SharedSessions(Protocol):
+    """Sessions shared by many checks in one run (an audit): each key probed once."""
+
+    def outcome(self, key: Key, probe: Callable[[], Awaitable[Outcome]]) -> Awaitable[Outcome]:
+        """The outcome of `key`'s one session, started with `probe` by its first asker."""
+        ...
+
+    def hold(self, host: str, addresses: Sequence[str]) -> AbstractAsyncContextManager[None]:
+        """Wait until a session to `host` at `addresses` may connect, for its length."""
+        ...
+
+
 class Prober:
     """Probe tasks keyed by endpoint; use as ``async with`` so that none is left behind."""
 
@@ -59,12 +86,14 @@ class Prober:
         diagnostic: ssl.SSLContext,
         scheduler: Scheduler | None = None,
         watcher: ProbeWatcher | None = None,
+        shared: SharedSessions | None = None,
     ) -> None:
         self.context = context  # mailhop's verifying context (tlscontext.client_context)
         self.diagnostic = diagnostic  # reads a refused chain (tlscontext.diagnostic_context)
         # When each session runs and by when it must end; default: all at once, `deadline`.
         self.scheduler = scheduler or AllAtOnce(deadline)
         self.watcher = watcher
+        self.shared = shared
         self.tasks: dict[Key, asyncio.Task[Outcome]] = {}
         self.total = asyncio.Semaphore(MAX_SESSIONS)
         self.per_host: dict[str, asyncio.Semaphore] = {}
@@ -135,14 +164,26 @@ class Prober:
                 call(self.watcher)
 
     async def _run_session(self, key: Key, resolver: Resolver) -> Outcome:
-        service, host, port, security = key
-        host_limit = self.per_host.setdefault(host, asyncio.Semaphore(MAX_SESSIONS_PER_HOST))
+        shared = self.shared
+        if shared is not None:  # the run's caps replace this check's own
+            async with self.scheduler.slot() as deadline:
+                return await shared.outcome(key, lambda: self._probe(key, resolver, deadline))
+        host_limit = self.per_host.setdefault(key[1], asyncio.Semaphore(MAX_SESSIONS_PER_HOST))
         async with self.scheduler.slot() as deadline, self.total, host_limit:
-            try:
-                addresses = await resolver.addresses(host)
-            except ResolveError as exc:
-                code = NoSessionCode.TIMED_OUT if exc.timed_out else NoSessionCode.UNRESOLVED
-                return NoSession(code=code, message=str(exc))
+            return await self._probe(key, resolver, deadline)
+
+    async def _probe(self, key: Key, resolver: Resolver, deadline: float) -> Outcome:
+        service, host, port, security = key
+        try:
+            addresses = await resolver.addresses(host)
+        except ResolveError as exc:
+            code = NoSessionCode.TIMED_OUT if exc.timed_out else NoSessionCode.UNRESOLVED
+            return NoSession(code=code, message=str(exc))
+        async with (
+            self.shared.hold(host, addresses)
+            if self.shared is not None
+            else contextlib.nullcontext()
+        ):
             return await probe_session(
                 service,
                 host,

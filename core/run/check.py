@@ -48,12 +48,11 @@ from ..discover.report import (
     TlsaQuestion,
     TlsReporting,
 )
-from ..discover.sources import SOURCES, Sources
 from ..dns.resolver import Resolver
 from ..net.tlscontext import client_context, diagnostic_context
 from ..policy.plan import PlanEntry, make_plan, tier_of
 from ..probe.probe_report import EndpointProbe, RelayProbe
-from ..probe.prober import MAX_SESSIONS, MAX_SESSIONS_PER_HOST, Key, Prober
+from ..probe.prober import MAX_SESSIONS, MAX_SESSIONS_PER_HOST, Key, Prober, SharedSessions
 from ..probe.session_report import SessionResult
 from ..probe.stage import NoSession, assemble_probe
 from ..verdict.could_not_check import CouldNotCheck
@@ -94,14 +93,14 @@ async def check(
     resolver: Resolver | None = None,
     scheduler: Scheduler | None = None,
     clock: Callable[[], float] = time.time,
-    sources: Sources = SOURCES,
+    shared: SharedSessions | None = None,
 ) -> CheckReport:
     """Discover, probe and judge `address`; remote failures are findings, never raised.
 
     One `resolver` (default: made from `options`) serves discovery and the probes; one
     `scheduler` (default: all at once under the hard deadline) admits sources and sessions.
     `clock` is the wall clock the resolver validates with, to say how far off it is.
-    `sources` answers for discovery (run/manual.py gives the servers the person typed in).
+    `shared` runs the sessions for a batch of checks (an audit: each server probed once).
     """
     started = time.monotonic()
     scheduler = scheduler or AllAtOnce(started + options.hard_deadline)
@@ -111,6 +110,7 @@ async def check(
         diagnostic=diagnostic_context(),
         scheduler=scheduler,
         watcher=_Progress(observer, started) if observer is not None else None,
+        shared=shared,
     )
     async with prober:
         hook = _Starter(prober, resolver or discovery_resolver(options, started), address)
@@ -121,7 +121,6 @@ async def check(
             resolver=hook.resolver,
             scheduler=scheduler,
             on_attempt=hook.consider,
-            sources=sources,
         )
         vantage = assess(
             hook.resolver,

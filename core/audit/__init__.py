@@ -1,0 +1,1 @@
+"""`mailhop audit`: many domains in one run, politely (issue 18)."""

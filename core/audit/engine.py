@@ -1,0 +1,182 @@
+"""The audit engine: many checks at once, paced, their results handed on in input order.
+
+    targets ─► (window, --concurrency, --rate) ─► check(postmaster@domain, shared probes)
+            ─► reorder buffer ─► write(result), line after line in input order
+
+Each domain gets the ordinary check (run/check.py, never a login) with its own deadlines, so
+a black-holed domain costs its own hard deadline and holds one of the ``concurrency`` places
+meanwhile, never the others. What the checks share for the whole run is passed in, never a
+module global: the probe sessions and their caps (sessions.py).
+
+Order: completions arrive in any order; the buffer hands them to ``write`` in input order.
+No domain starts more than ``window`` places ahead of the first one not yet written, so one
+slow domain cannot make the buffer (and memory) grow without bound. A refused line (no
+domain, see targets.py) costs no check and keeps its place.
+
+A check that raises is mailhop's bug; in a run over 10,000 domains it becomes that domain's
+result (``error``) rather than the end of the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..common.address import EmailAddress
+from ..run.check import CheckReport, check
+from ..run.discovery import DiscoveryOptions
+from .sessions import Caps, SharedProbes
+from .targets import Target
+
+__all__ = ["AuditCount", "AuditResult", "AuditSettings", "CheckOne", "audit"]
+
+DEFAULT_CONCURRENCY = 64
+
+
+@dataclass(frozen=True, slots=True)
+class AuditSettings:
+    concurrency: int = DEFAULT_CONCURRENCY  # domains checked at once
+    rate: float | None = None  # domains started per second, over the whole run; None: no cap
+    caps: Caps = field(default_factory=Caps)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    target: Target
+    report: CheckReport | None  # None: the line was refused, or the check failed (error)
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditCount:
+    """How far the run is, for a progress bar."""
+
+    done: int
+    total: int
+    elapsed: float  # seconds since this run started
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def left(self) -> float | None:
+        """Seconds left at the rate so far; None before there is a rate."""
+        rate = self.rate
+        return (self.total - self.done) / rate if rate > 0 else None
+
+
+class CheckOne(Protocol):
+    """How one domain is checked: run/check.py's check, unless a test counts the calls."""
+
+    def __call__(
+        self, address: EmailAddress, options: DiscoveryOptions, *, shared: SharedProbes
+    ) -> Awaitable[CheckReport]: ...
+
+
+async def _check(
+    address: EmailAddress, options: DiscoveryOptions, *, shared: SharedProbes
+) -> CheckReport:
+    return await check(address, options, shared=shared)
+
+
+async def audit(
+    targets: Sequence[Target],
+    options: DiscoveryOptions,
+    write: Callable[[AuditResult], None],
+    *,
+    settings: AuditSettings = AuditSettings(),
+    done: Collection[int] = (),
+    progress: Callable[[AuditCount], None] | None = None,
+    check_one: CheckOne = _check,
+) -> SharedProbes:
+    """Check every target whose line is not in `done` and hand each result to `write`, in
+    input order. Returns the shared probes (their counts) once every task has ended."""
+    todo = [t for t in targets if t.line not in done]
+    run = _Run(todo, write, progress)
+    async with SharedProbes(settings.caps) as shared:
+        places = asyncio.Semaphore(max(1, settings.concurrency))
+        pace = _Pace(settings.rate)
+        window = 4 * max(1, settings.concurrency)
+        async with asyncio.TaskGroup() as group:
+            for index, target in enumerate(todo):
+                if target.address is None:
+                    run.finished(index, AuditResult(target, None))
+                    continue
+                await run.room(index, window)
+                await places.acquire()
+                await pace.wait()
+                group.create_task(run.one(index, target, places, options, shared, check_one))
+    return shared
+
+
+class _Run:
+    """The reorder buffer and the count, shared by the run's tasks."""
+
+    def __init__(
+        self,
+        todo: Sequence[Target],
+        write: Callable[[AuditResult], None],
+        progress: Callable[[AuditCount], None] | None,
+    ) -> None:
+        self.total = len(todo)
+        self.write = write
+        self.progress = progress
+        self.waiting: dict[int, AuditResult] = {}
+        self.next = 0  # the first index not yet written
+        self.started = time.monotonic()
+        self.moved = asyncio.Condition()
+
+    async def room(self, index: int, window: int) -> None:
+        async with self.moved:
+            await self.moved.wait_for(lambda: index - self.next < window)
+
+    async def one(
+        self,
+        index: int,
+        target: Target,
+        places: asyncio.Semaphore,
+        options: DiscoveryOptions,
+        shared: SharedProbes,
+        check_one: CheckOne,
+    ) -> None:
+        assert target.address is not None
+        try:
+            report = await check_one(target.address, options, shared=shared)
+            result = AuditResult(target, report)
+        except Exception as exc:  # mailhop's bug: this domain's result, not the run's end
+            result = AuditResult(target, None, error=f"internal error ({type(exc).__name__})")
+        finally:
+            places.release()
+        self.finished(index, result)
+        async with self.moved:
+            self.moved.notify_all()
+
+    def finished(self, index: int, result: AuditResult) -> None:
+        self.waiting[index] = result
+        while self.next in self.waiting:
+            self.write(self.waiting.pop(self.next))
+            self.next += 1
+        if self.progress is not None:
+            elapsed = time.monotonic() - self.started
+            self.progress(AuditCount(self.next, self.total, elapsed))
+
+
+class _Pace:
+    """At most `rate` starts a second over the run (evenly spaced: no bursts)."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.gap = 1.0 / rate if rate and rate > 0 and math.isfinite(rate) else 0.0
+        self.next = time.monotonic()
+
+    async def wait(self) -> None:
+        if self.gap == 0.0:
+            return
+        now = time.monotonic()
+        slot, self.next = max(now, self.next), max(now, self.next) + self.gap
+        if slot > now:
+            await asyncio.sleep(slot - now)

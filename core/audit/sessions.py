@@ -1,0 +1,92 @@
+"""Probe sessions shared by every check of one audit, and the caps that keep it polite.
+
+    check A ─┐                         ┌─ one task per (service, host, port, security):
+    check B ─┼─ Prober ─► outcome(key) ┤  resolve -> hold(host, addresses) -> session
+    check C ─┘                         └─ its outcome, to every check that asks again
+
+A provider that hosts 5,000 of the audited domains is named 5,000 times: it gets one probe
+per endpoint, not 5,000 TLS handshakes. The host is the name the certificate must carry, so
+the key is the whole question; what each domain makes of the answer (its TLSA records, its
+MTA-STS policy) is still judged per domain (probe/stage.py).
+
+The session belongs to the run, not to the check that asked first: that check may end (its
+soft deadline) while others still wait, so the task is shielded from the askers and only
+``close`` cancels what is left. Its deadline is the first asker's.
+
+Caps (``hold``): at most ``per_address`` sessions at once to one server address and
+``per_domain`` to the hosts of one registrable domain, and ``total`` in all (asyncio keeps
+a 256 KiB buffer per TLS socket, DESIGN.md section 7). A session counts against every
+address it may dial (Happy Eyeballs tries more than one), taken in sorted order so that two
+sessions never wait for each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from ..common.domains import registrable_domain
+from ..common.tasks import cancel_and_wait
+from ..probe.prober import Key, Outcome
+
+__all__ = ["Caps", "SharedProbes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Caps:
+    """How many sessions may run at once: per server address, per registrable domain, all."""
+
+    per_address: int = 4
+    per_domain: int = 16
+    total: int = 256
+
+
+class SharedProbes:
+    """One probe per endpoint for a whole run; ``async with`` so that none outlives it."""
+
+    def __init__(self, caps: Caps = Caps()) -> None:
+        self.caps = caps
+        self.tasks: dict[Key, asyncio.Task[Outcome]] = {}
+        self.asked = 0  # how often a check asked (shared ones included), for the summary
+        self._total = asyncio.Semaphore(caps.total)
+        self._addresses: dict[str, asyncio.Semaphore] = {}
+        self._domains: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> SharedProbes:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await cancel_and_wait(self.tasks.values())
+
+    @property
+    def probed(self) -> int:
+        """Sessions started: one per endpoint however many domains named it."""
+        return len(self.tasks)
+
+    async def outcome(self, key: Key, probe: Callable[[], Awaitable[Outcome]]) -> Outcome:
+        self.asked += 1
+        task = self.tasks.get(key)
+        if task is None:
+            task = self.tasks[key] = asyncio.ensure_future(probe())
+        # The asker may give up (its deadline); the session goes on for the others.
+        return await asyncio.shield(task)
+
+    @asynccontextmanager
+    async def hold(self, host: str, addresses: Sequence[str]) -> AsyncIterator[None]:
+        domain = registrable_domain(host) or host
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(self._cap(self._domains, domain, self.caps.per_domain))
+            for address in sorted(set(addresses)):
+                cap = self._cap(self._addresses, address, self.caps.per_address)
+                await stack.enter_async_context(cap)
+            await stack.enter_async_context(self._total)
+            yield
+
+    @staticmethod
+    def _cap(caps: dict[str, asyncio.Semaphore], name: str, limit: int) -> asyncio.Semaphore:
+        return caps.setdefault(name, asyncio.Semaphore(limit))

@@ -1,0 +1,176 @@
+"""The audit engine against the lab: input order kept whatever finishes first, a black-holed
+domain costs only its own place, each server probed once per run however many domains name
+it, resume checks only what has no record, and the caps per server address hold with a
+server that counts its concurrent connections."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from mailhop.core.audit.engine import AuditResult, AuditSettings, audit
+from mailhop.core.audit.sessions import Caps, SharedProbes
+from mailhop.core.audit.targets import Target, read_targets
+from mailhop.core.common.address import EmailAddress
+from mailhop.core.common.model import Security, Service
+from mailhop.core.net.tlscontext import client_context, diagnostic_context
+from mailhop.core.probe.prober import Prober
+from mailhop.core.run.check import CheckReport, check
+from mailhop.core.run.discovery import DiscoveryOptions
+from tests.core.run.test_discovery import options
+from tests.lab.canary import connections_to
+from tests.lab.lab import LabInfo
+
+LIST = ["blackhole.test", "healthy.test", "# a comment", "hostile-mail.test", "no domain", ""]
+LIST += ["fallback.cases.test", "hosted.test", "provider.test"]
+
+
+def targets(lines: list[str]) -> list[Target]:
+    return list(read_targets(lines, allow_test_domains=True))
+
+
+class Counting:
+    """run/check.py's check, counting the domains it was asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def __call__(
+        self, address: EmailAddress, options: DiscoveryOptions, *, shared: SharedProbes
+    ) -> CheckReport:
+        self.asked.append(address.domain)
+        return await check(address, options, shared=shared)
+
+
+def run_audit(
+    lab: LabInfo, lines: list[str], done: frozenset[int] = frozenset(), **settings: object
+) -> tuple[list[tuple[AuditResult, float]], SharedProbes, Counting]:
+    written: list[tuple[AuditResult, float]] = []
+    counting = Counting()
+    shared = asyncio.run(
+        audit(
+            targets(lines),
+            options(lab),
+            lambda result: written.append((result, time.monotonic())),
+            settings=AuditSettings(**settings),  # type: ignore[arg-type]
+            done=done,
+            check_one=counting,
+        )
+    )
+    return written, shared, counting
+
+
+@pytest.fixture(scope="module")
+def audited(lab: LabInfo) -> tuple[list[tuple[AuditResult, float]], SharedProbes, float]:
+    since = time.time()
+    written, shared, _ = run_audit(lab, LIST)
+    return written, shared, since
+
+
+def test_records_come_in_input_order_one_per_line(audited: tuple) -> None:
+    written, _, _ = audited
+    lines = [r.target.line for r, _ in written]
+    assert lines == [1, 2, 4, 5, 7, 8, 9]
+    refused = written[3][0]
+    assert refused.report is None and refused.target.problem
+    assert all(r.report is not None for r, _ in written if r.target.address is not None)
+
+
+def test_a_black_holed_domain_does_not_stall_the_others(audited: tuple) -> None:
+    written, _, _ = audited
+    reports = {r.target.domain: r.report for r, _ in written if r.report is not None}
+    slow = reports.pop("blackhole.test")
+    assert slow.elapsed > 2.0  # it waited for its dead servers
+    for domain, report in reports.items():  # meanwhile the others were checked, not queued
+        assert report.elapsed < slow.elapsed, domain
+        assert not report.stopped_early, domain
+
+
+def test_a_server_named_by_two_domains_gets_one_tls_handshake(lab: LabInfo, audited: tuple) -> None:
+    written, shared, since = audited
+    key = (Service.IMAP, "good.hostile-mail.test", 993, Security.IMPLICIT_TLS)
+    assert key in shared.tasks and shared.asked > shared.probed
+    recordings = Path(lab.fact("pyservers", "recordings_dir"))
+    handshakes = [r for r in connections_to(recordings, "good.hostile-mail.test", since)]
+    assert len([r for r in handshakes if r.port == 993]) == 1
+    reports = {r.target.domain: r.report for r, _ in written if r.report is not None}
+    for domain in ("hostile-mail.test", "fallback.cases.test"):  # both judged on that one probe
+        imap = reports[domain].verdict.imap.chosen
+        assert imap is not None and imap.entry.hostname == "good.hostile-mail.test", domain
+        assert imap.authenticated_by is not None
+
+
+def test_resume_checks_only_the_lines_without_a_record(lab: LabInfo) -> None:
+    lines = ["healthy.test", "hosted.test", "provider.test", "mxderived.test"]
+    written, _, counting = run_audit(lab, lines, done=frozenset({1, 3}))
+    assert counting.asked == ["hosted.test", "mxderived.test"]
+    assert [r.target.line for r, _ in written] == [2, 4]
+
+
+def test_the_rate_spaces_the_starts(lab: LabInfo) -> None:
+    lines = ["a.refused.zz", "healthy.test", "hosted.test", "provider.test"]
+    started = time.monotonic()
+    run_audit(lab, lines, rate=4.0)
+    assert time.monotonic() - started >= 0.5  # three checks at 4/s: starts 0.25 s apart
+
+
+class CountingServer:
+    """Accepts TCP, holds each connection a while, and counts how many were open at once."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.most = 0
+        self.total = 0
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.now += 1
+        self.total += 1
+        self.most = max(self.most, self.now)
+        try:
+            await asyncio.sleep(0.3)
+        finally:
+            self.now -= 1
+            writer.close()
+
+
+class OneAddress:
+    """The resolver's face the prober uses: every host at one loopback address."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    async def addresses(self, host: str) -> list[str]:
+        return [self.address]
+
+
+async def sessions_at_once(caps: Caps | None, hosts: int) -> CountingServer:
+    address, port = "127.77.77.77", 993  # inside the lab's namespace: no real host there
+    counter = CountingServer()
+    server = await asyncio.start_server(counter.handle, address, port)
+    shared = SharedProbes(caps) if caps is not None else None
+    async with server:
+        deadline = time.monotonic() + 5
+        prober = Prober(
+            deadline=deadline,
+            context=client_context(None),
+            diagnostic=diagnostic_context(),
+            shared=shared,
+        )
+        async with prober:
+            for number in range(hosts):
+                key = (Service.IMAP, f"h{number}.cap.test", port, Security.IMPLICIT_TLS)
+                prober.start(key, OneAddress(address))  # type: ignore[arg-type]
+            await prober.wait(lambda: False, soft_deadline=deadline)
+        if shared is not None:
+            await shared.close()
+    return counter
+
+
+def test_the_cap_per_server_address_holds(lab: LabInfo) -> None:
+    capped = asyncio.run(sessions_at_once(Caps(per_address=2), hosts=8))
+    assert capped.total >= 8 and capped.most == 2  # a failed TLS is tried again (old versions)
+    free = asyncio.run(sessions_at_once(None, hosts=8))  # one check's own caps: per host
+    assert free.most > 2
