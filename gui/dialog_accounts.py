@@ -47,11 +47,17 @@ class AccountsDialog(QDialog):
         self.forget = QPushButton(tr("&Forget…"))
         self.forget.setAccessibleName(tr("Forget the selected account"))
         self.forget.clicked.connect(self._forget)
+        # A saved account's files and steps for a mail app: the window's last page.
+        self.use = QPushButton(tr("&Use in a mail app…"))
+        self.use.setAccessibleName(tr("Use the selected account in a mail app"))
+        self.use.clicked.connect(self._use)
+        self.chosen: AccountProfile | None = None
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.recheck)
         buttons.addWidget(self.forget)
+        buttons.addWidget(self.use)
         buttons.addStretch(1)
         buttons.addWidget(close)
         self.note = label()
@@ -72,6 +78,7 @@ class AccountsDialog(QDialog):
         selected = self.accounts.currentItem() is not None
         self.recheck.setEnabled(not busy and selected)
         self.forget.setEnabled(not busy and selected)
+        self.use.setEnabled(not busy and selected)
 
     def load(self) -> None:
         from mailhop.core.account.profile import list_profiles
@@ -152,6 +159,11 @@ class AccountsDialog(QDialog):
                 ]
             ),
         )
+
+    def _use(self) -> None:
+        self.chosen = self._profile()
+        if self.chosen is not None:
+            self.accept()
 
     def _recheck(self) -> None:
         from mailhop.core.account.accounts import recheck_against

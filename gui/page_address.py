@@ -46,7 +46,12 @@ class AddressPage(QWidget):
         self.go.clicked.connect(self._submit)
         self.by_hand = QPushButton(tr("Enter the servers &yourself…"))
         self.by_hand.setAccessibleName(tr("Enter the servers yourself"))
-        self.by_hand.setToolTip(tr("When nothing is published, or you know the settings better"))
+        self.by_hand.setAccessibleDescription(
+            tr("When nothing is published, or you know the settings better")
+        )
+        self.by_hand.setEnabled(False)
+        self.go.setToolTip(tr("Type your email address first."))
+        self.by_hand.setToolTip(tr("Type your email address first."))
         self.by_hand.clicked.connect(lambda: self._submit(by_hand=True))
 
         label = QLabel(tr("Your &email address:"))
@@ -90,9 +95,14 @@ class AddressPage(QWidget):
 
     def _validate(self) -> None:
         text = self.field.text().strip()
+        # Disabled only with nothing to check, and then it says why; a wrong address keeps
+        # the buttons, whose click names the problem (a disabled button explains nothing).
+        why = "" if text else tr("Type your email address first.")
+        for button in (self.go, self.by_hand):
+            button.setEnabled(bool(text))
+            button.setToolTip(why or button.accessibleDescription())
         if not text:
             self.error.clear()
-            self.go.setEnabled(False)
             return
         parsed = self._parse()
         failed = isinstance(parsed, Exception)
@@ -101,7 +111,6 @@ class AddressPage(QWidget):
             set_text(self.error, str(parsed))  # it quotes what was typed or pasted
         else:
             self.error.clear()
-        self.go.setEnabled(not failed)
 
     def _submit(self, by_hand: bool = False) -> None:
         parsed = self._parse()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -33,7 +33,7 @@ from .untrusted import message_box, set_text
 if TYPE_CHECKING:  # types only: the core loads when a check starts, after the first paint
     import concurrent.futures
 
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QKeyEvent
 
     from mailhop.core.account.approval import ApprovalRequest
     from mailhop.core.account.oauth_discover import IssuerAttempt
@@ -141,8 +141,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._menus()
 
-        # Escape stops what runs (a check, a sign-in test), as the Cancel button does.
-        QShortcut(QKeySequence("Escape"), self, activated=self.cancel_check)
         self.address_page.start.connect(self.start_check)
         self.address_page.manual.connect(self.to_manual)
         self.manual_address: EmailAddress | None = None
@@ -297,9 +295,19 @@ class MainWindow(QMainWindow):
         if page is not None and index < current:
             self.show_page(page)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Escape stops what runs (a check, a sign-in test), as the Cancel button does: a
+        key no field of the page took reaches the window."""
+        from PySide6.QtCore import Qt
+
+        if event.key() == Qt.Key.Key_Escape and self.job is not None:
+            self.cancel_check()
+            return
+        super().keyPressEvent(event)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease and watched in self.steps:
-            self.go_to_step(self.steps.index(watched))  # type: ignore[arg-type]
+            self.go_to_step(self.steps.index(watched))
             return True
         return super().eventFilter(watched, event)
 

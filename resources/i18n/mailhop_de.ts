@@ -1149,5 +1149,21 @@ Bitte melden Sie das; die technischen Details stehen im Protokoll des Programms.
         <source>When nothing is published, or you know the settings better</source>
         <translation>Wenn nichts veröffentlicht ist oder Sie die Einstellungen besser kennen</translation>
     </message>
+    <message>
+        <source>Back to this step</source>
+        <translation>Zurück zu diesem Schritt</translation>
+    </message>
+    <message>
+        <source>Type your email address first.</source>
+        <translation>Geben Sie zuerst Ihre E-Mail-Adresse ein.</translation>
+    </message>
+    <message>
+        <source>&amp;Use in a mail app…</source>
+        <translation>In einem Mailprogramm &amp;verwenden…</translation>
+    </message>
+    <message>
+        <source>Use the selected account in a mail app</source>
+        <translation>Das gewählte Konto in einem Mailprogramm verwenden</translation>
+    </message>
 </context>
 </TS>

@@ -1149,5 +1149,21 @@ Merci de signaler ce problème ; les détails techniques figurent dans le journa
         <source>When nothing is published, or you know the settings better</source>
         <translation>Quand rien n’est publié, ou si vous connaissez mieux les paramètres</translation>
     </message>
+    <message>
+        <source>Back to this step</source>
+        <translation>Revenir à cette étape</translation>
+    </message>
+    <message>
+        <source>Type your email address first.</source>
+        <translation>Saisissez d’abord votre adresse électronique.</translation>
+    </message>
+    <message>
+        <source>&amp;Use in a mail app…</source>
+        <translation>&amp;Utiliser dans une application de messagerie…</translation>
+    </message>
+    <message>
+        <source>Use the selected account in a mail app</source>
+        <translation>Utiliser le compte choisi dans une application de messagerie</translation>
+    </message>
 </context>
 </TS>

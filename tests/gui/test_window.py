@@ -307,3 +307,53 @@ def test_a_step_that_raised_is_worded_by_the_core_s_exception_tree() -> None:
         assert failure_message(mine).startswith("This step could not run"), mine
     bug = failure_message(ValueError("invalid literal for int() with base 10: 'x'"))
     assert "Something went wrong inside mailhop" in bug and "ValueError" in bug
+
+
+def test_escape_cancels_a_running_check(qtbot: Any, open_window: Any, lab_session: Session) -> None:
+    window = open_window(lab_session)
+    type_address(qtbot, window, "frank@blackhole.test")  # a source that stalls
+    wait_for_page(qtbot, window, window.checking_page)
+    assert window.job is not None
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Escape)
+    wait_for_page(qtbot, window, window.address_page)
+    assert window.job is None and "cancelled" in window.address_page.error.text()
+
+
+def test_done_steps_are_clicked_to_go_back(qtbot: Any, demo_window: MainWindow, demo: Any) -> None:
+    from tests.gui.test_dialog_accounts import set_up_demo_account
+
+    window = demo_window
+    set_up_demo_account(qtbot, window, demo)
+    window.signin_page.next.click()
+    assert window.stack.currentWidget() is window.use_page
+    address, checking, result, _signin, use = window.steps
+    assert result.toolTip() == "Back to this step" and checking.toolTip() == ""
+    qtbot.mouseClick(checking, Qt.MouseButton.LeftButton)  # the check itself is no page
+    assert window.stack.currentWidget() is window.use_page
+    qtbot.mouseClick(result, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.result_page
+    qtbot.mouseClick(use, Qt.MouseButton.LeftButton)  # not done from here: ahead
+    assert window.stack.currentWidget() is window.result_page
+    qtbot.mouseClick(address, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.address_page
+
+
+def test_a_saved_account_goes_to_the_mail_app_page(
+    qtbot: Any, demo_window: MainWindow, demo: Any
+) -> None:
+    from mailhop.gui.dialog_accounts import AccountsDialog
+    from tests.gui.test_dialog_accounts import set_up_demo_account
+
+    window = demo_window
+    set_up_demo_account(qtbot, window, demo)
+    window.restart()
+    window.profile = None
+    dialog = AccountsDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.use.isEnabled(), timeout=5000)
+    dialog.use.click()
+    assert dialog.chosen is not None and dialog.result() == dialog.DialogCode.Accepted
+    window.use_saved(dialog.chosen)
+    assert window.stack.currentWidget() is window.use_page
+    assert demo.address in window.use_page.title.text()
