@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-import dns.dnssec
 import dns.exception
 import dns.name
 import dns.rrset
@@ -97,6 +96,8 @@ def vouched(apex: dns.name.Name, key: DNSKEY, ds: Sequence[DS], trusted: Sequenc
 
 
 def _digest_matches(apex: dns.name.Name, key: DNSKEY, ds: DS) -> bool:
+    import dns.dnssec  # here: it loads cryptography, not needed before an answer
+
     if ds.key_tag != dns.dnssec.key_id(key) or ds.algorithm != key.algorithm:
         return False
     try:

@@ -16,7 +16,6 @@ import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import dns.dnssec
 import dns.name
 from dns.rdtypes.ANY.NSEC3 import NSEC3
 
@@ -63,6 +62,8 @@ class Nsec3Chain:
         self.declined = None if self.records or not costly else _declined_reason(max(costly))
 
     def _hash(self, name: dns.name.Name, nsec3: NSEC3) -> bytes:
+        import dns.dnssec  # here: it loads cryptography, not needed before an answer
+
         key = (name, nsec3.iterations, nsec3.salt)
         if key not in self._memo:
             text = dns.dnssec.nsec3_hash(name, nsec3.salt, nsec3.iterations, nsec3.algorithm)

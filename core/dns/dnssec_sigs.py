@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import dns.dnssec
 import dns.name
 import dns.rdatatype
 import dns.rrset
@@ -102,6 +101,8 @@ class SignatureCheck:
         self, rrset: dns.rrset.RRset, sig: RRSIG, zone: ZoneState
     ) -> tuple[str, Clock | None] | None:
         """Why `sig` does not validate `rrset` now, and which way a clock would be off."""
+        import dns.dnssec  # here: it loads cryptography, not needed before an answer
+
         if sig.signer != zone.apex or zone.keys is None:
             return f"are signed by {sig.signer}, not by {zone.apex}", None
         if not rrset.name.is_subdomain(zone.apex):
