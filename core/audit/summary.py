@@ -71,7 +71,7 @@ def row_of(text: str, number: int) -> Row:
         return _row(record)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         why = f"record {number} is unreadable ({type(exc).__name__})"
-        return Row(-number, "", "", RowLevel.UNREADABLE, (), why)
+        return Row(-number, "", "", RowLevel.UNREADABLE, (), why)  # no input line: -record
 
 
 def _row(record: dict[str, Any]) -> Row:
@@ -97,7 +97,7 @@ def _row(record: dict[str, Any]) -> Row:
 def overview(rows: Iterable[Row]) -> Overview:
     """Counts per level and per finding, and the rows worst first (more findings first,
     then input order)."""
-    kept = sorted(rows, key=lambda r: (r.level.rank, -len(r.findings), r.line))
+    kept = sorted(rows, key=lambda r: (r.level.rank, -len(r.findings), abs(r.line)))
     levels = Counter(r.level for r in kept)
     findings = Counter(f for r in kept for f in r.findings)
     return Overview(tuple(kept), dict(levels), dict(findings))
