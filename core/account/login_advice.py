@@ -24,10 +24,12 @@ _ATTEMPTS = Labels(
     }
 )
 _SERVICE_WORDS = {Service.IMAP: "IMAP", Service.POP3: "POP3", Service.SUBMISSION: "SMTP"}
+# Typos and Caps Lock first: far more people mistype than need an app password.
 _CHECK = N_(
-    "Check whether the provider requires an app password for mail programs (common with "
-    "two-step verification), whether this account signs in with OAuth2 in the mail client "
-    "instead, and whether it is enabled for {service} access."
+    "Check the password for typos and that Caps Lock is off. If it is right, check whether the "
+    "provider requires an app password for mail programs (common with two-step verification), "
+    "whether this account signs in with OAuth2 in the mail client instead, and whether it is "
+    "enabled for {service} access."
 )
 
 

@@ -282,6 +282,8 @@ def test_wrong_password_tries_each_form_once_then_stops(
     assert result.username_used == "alice"  # the full address first, then the local part
     assert dovecot_refusals(auth_log, (ALICE, "alice"), 2) == [ALICE, "alice"]
     assert "app password" in result.advice and "OAuth2" in result.advice
+    # Typos and Caps Lock come before app passwords (issue 16).
+    assert result.advice.index("Caps Lock") < result.advice.index("app password")
     assert ALICE in result.advice and "alice" in result.advice
     if service is Service.IMAP:
         assert "[AUTHENTICATIONFAILED]" in result.server_said
