@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import datetime as dt
 import os
 import re
@@ -180,14 +181,67 @@ def host_address(lab: LabInfo, host: str) -> str:
 
 def thunderbird_sockets(address: str, port: int) -> list[str]:
     """Established TCP connections to address:port owned by a Thunderbird process."""
+    return [line for line in _established("dst", address, port) if "thunderbird" in line]
+
+
+def _established(end: str, address: str, port: int) -> list[str]:
     table = subprocess.run(
-        ["ss", "-Htnp", "state", "established", "dst", f"{address}:{port}"],
+        ["ss", "-Htnp", "state", "established", end, f"{address}:{port}"],
         capture_output=True,
         text=True,
         timeout=10,
         check=True,
     ).stdout
-    return [line.strip() for line in table.splitlines() if "thunderbird" in line]
+    return [line.strip() for line in table.splitlines()]
+
+
+# An ss line: Recv-Q Send-Q local:port peer:port users:(("name",pid=N,fd=M)...)
+_SS_LINE = re.compile(r"^\d+\s+\d+\s+(\S+):(\d+)\s+(\S+):(\d+)\s+users:\(\(\"([^\"]+)\",pid=(\d+)")
+
+
+class Connections:
+    """Thunderbird's own connections to the lab's Dovecot, told apart from everybody else's.
+
+    The lab is shared: while Thunderbird runs, other tests' probes and logins reach the same
+    Dovecot, even the same host (mailhop's own IMAP and POP3 probes of alice@healthy.test
+    start with "M2 STARTTLS" or "CAPA"). Counting every recording and log line since the
+    start made this test fail for others' connections. So Thunderbird's connections are
+    named by their client ports (ss, sampled while it runs), Dovecot's log lines by the
+    client port inside their session ID, and its wire recordings by the imap-login process
+    that held the server side of those connections (ss again: the recordings are named
+    <time>.<pid>.<n>.in)."""
+
+    def __init__(self, address: str, port: int) -> None:
+        self.address, self.port = address, port
+        self.client_ports: set[int] = set()
+        self.login_pids: set[int] = set()
+
+    def sample(self) -> list[str]:
+        """Thunderbird's sockets now (ss lines); remembers their ports and server processes."""
+        mine = thunderbird_sockets(self.address, self.port)
+        ports = {int(m.group(2)) for line in mine if (m := _SS_LINE.match(line))}
+        self.client_ports |= ports
+        for line in _established("src", self.address, self.port):
+            m = _SS_LINE.match(line)
+            if m and int(m.group(4)) in ports and m.group(5).endswith("-login"):
+                self.login_pids.add(int(m.group(6)))
+        return mine
+
+    def owns(self, log_line: str) -> bool:
+        """A Dovecot login log line about one of Thunderbird's connections."""
+        found = re.search(r"session=<([A-Za-z0-9+/]+)>", log_line)
+        return bool(found) and session_port(found.group(1)) in self.client_ports
+
+
+def session_port(session: str) -> int | None:
+    """The client port inside a Dovecot 2.3 login session ID: base64 (no padding) of the
+    timestamp's low 48 bits, the remote port little-endian, then the remote IP address
+    (login-common/client-common.c, client_get_session_id)."""
+    try:
+        raw = base64.b64decode(session + "=" * (-len(session) % 4))
+    except ValueError:
+        return None
+    return int.from_bytes(raw[6:8], "little") if len(raw) >= 8 else None
 
 
 # -- part 1: the exported profile as it is -------------------------------------------------
@@ -208,27 +262,31 @@ def part_one(lab: LabInfo, profile: AccountProfile, work: Path, seconds: float) 
             r'user_pref\("mail\.server\.server1\.(hostname|port|socketType|authMethod)"', line
         )
     ]
+    connections = Connections(address, incoming.port)
     with thunderbird(folder, work / "home-password", work / "thunderbird-password.log"):
-        sockets = wait_for(lambda: thunderbird_sockets(address, incoming.port), seconds)
+        sockets = wait_for(connections.sample, seconds)
         connected = time.monotonic() - began
         evidence += [f"ss after {connected:.1f} s: {line}" for line in sockets]
-        time.sleep(1)  # TLS done, capabilities read, waiting for the password
+        # TLS done, capabilities read, waiting for the password; a reconnection is seen too
+        for _ in range(5):
+            time.sleep(0.2)
+            connections.sample()
 
     def from_thunderbird() -> list[str]:  # Dovecot logs a connection when it ends
         return [
             line
             for line in dovecot.new().splitlines()
-            if "imap-login:" in line and f"lip={address}," in line
+            if "imap-login:" in line and f"lip={address}," in line and connections.owns(line)
         ]
 
-    wait_for(lambda: len(from_thunderbird()) >= len(sockets), 5)
+    wait_for(lambda: len(from_thunderbird()) >= len(connections.client_ports), 5)
     lines = from_thunderbird()
     evidence += [f"dovecot: {line}" for line in lines]
     tls = [line for line in lines if re.search(r"user=<>, .*\bTLS\b", line)]
     logins = [line for line in lines if "Login: user=" in line]
     ok = bool(sockets) and bool(tls) and not logins
     if incoming.security == "implicit-tls":
-        starts = first_byte_is_tls(lab, since)
+        starts = first_byte_is_tls(lab, since, connections.login_pids)
         evidence.append(
             f"dovecot wire recordings: {len(starts)} start with a TLS handshake byte: {starts}"
         )
@@ -236,12 +294,16 @@ def part_one(lab: LabInfo, profile: AccountProfile, work: Path, seconds: float) 
     return Outcome("exported user.js (password)", ok, time.monotonic() - began, evidence)
 
 
-def first_byte_is_tls(lab: LabInfo, since: float) -> list[bool]:
-    """For each connection Dovecot recorded since `since`: did it start with a TLS record?
-    (0x16, a handshake: TLS from the first byte, as on 993; STARTTLS starts with text)."""
+def first_byte_is_tls(lab: LabInfo, since: float, pids: set[int]) -> list[bool]:
+    """For each connection Dovecot recorded since `since` in one of the login processes
+    `pids` (Thunderbird's, Connections): did it start with a TLS record? (0x16, a
+    handshake: TLS from the first byte, as on 993; STARTTLS starts with text)."""
     wire = Path(lab.fact("mail", "dovecot_wire_rawlog_dir"))
     found = []
     for path in sorted(wire.glob("*.in")):
+        pid = path.name.split(".")[1] if path.name.count(".") >= 3 else ""
+        if not (pid.isdigit() and int(pid) in pids):
+            continue  # another test's connection (the lab is shared)
         if path.stat().st_mtime >= since and path.stat().st_size:
             # Each rawlog line is "<unix time> <bytes>".
             found.append(path.read_bytes().split(b" ", 1)[1][:1] == b"\x16")

@@ -13,10 +13,13 @@ neomutt the test also names an editor that writes the message body (the person's
 from __future__ import annotations
 
 import asyncio
+import imaplib
 import os
 import re
 import shlex
+import ssl
 import subprocess
+import threading
 import time
 import uuid
 from dataclasses import replace
@@ -291,6 +294,37 @@ def test_thunderbird_connects_with_the_exported_user_js(
     outcome = thunderbird.part_one(lab, account, tmp_path, seconds=45)
     assert outcome.ok, "\n".join(outcome.evidence)
     assert outcome.seconds < 30
+
+
+def test_thunderbird_evidence_is_its_own_while_other_tests_use_the_same_dovecot(
+    account: AccountProfile, lab: LabInfo, tmp_path: Path
+) -> None:
+    """The lab is shared: while Thunderbird runs, another client keeps connecting to the same
+    host with STARTTLS on 143 (its recording starts with text) and logs in as alice. The
+    evidence is Thunderbird's own connections only (before, both counted against it: 'a
+    Dovecot recording not starting with TLS')."""
+    stop = threading.Event()
+    others: list[str] = []
+
+    def another_test() -> None:
+        context = ssl.create_default_context(cafile=str(lab.ca_file))
+        while not stop.is_set():
+            with imaplib.IMAP4(account.incoming.host, 143, timeout=10) as imap:
+                imap.starttls(context)
+                imap.login(ADDRESS, PASSWORD)
+                imap.logout()
+            others.append("logged in")
+            time.sleep(0.1)
+
+    neighbour = threading.Thread(target=another_test, daemon=True)
+    neighbour.start()
+    try:
+        outcome = thunderbird.part_one(lab, account, tmp_path, seconds=45)
+    finally:
+        stop.set()
+        neighbour.join(15)
+    assert len(others) >= 3  # the neighbour did connect while Thunderbird ran
+    assert outcome.ok, "\n".join(outcome.evidence)
 
 
 def test_thunderbird_logs_in_with_a_client_certificate_variant_of_the_profile(
