@@ -3,25 +3,37 @@ incoming server -> your devices; each leg a card coloured by its verdict."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .look import icon, level_colour, tr
 from .untrusted import label, neutral, set_text
 
+if TYPE_CHECKING:  # types only: the first paint loads no core module
+    from mailhop.core.verdict.verdict import Level
+
 __all__ = ["LegCard", "LegsPicture"]
 
 
-def level_text(level: str) -> str:
-    """A verdict level in words (literal tr() calls, so lupdate extracts each)."""
+def level_text(level: Level | None) -> str:
+    """A verdict level in words (literal tr() calls, so lupdate extracts each); None is a
+    leg with nothing found."""
+    from mailhop.core.verdict.verdict import Level
+
     words = {
-        "ok": tr("OK"),
-        "warn": tr("Warning"),
-        "block": tr("Blocked"),
-        "could-not-check": tr("Could not check"),
-        "none": tr("Not found"),
+        Level.OK: tr("OK"),
+        Level.WARN: tr("Warning"),
+        Level.BLOCK: tr("Blocked"),
+        Level.COULD_NOT_CHECK: tr("Could not check"),
     }
-    return words.get(level, level)
+    return words[level] if level is not None else tr("Not found")
+
+
+def _look(level: Level | None) -> str:
+    """The name of the level's icon and colour (resources/icons, look.LEVEL_COLOURS)."""
+    return level.value if level is not None else "none"
 
 
 class LegCard(QFrame):
@@ -48,12 +60,12 @@ class LegCard(QFrame):
         layout.addWidget(self.lines, 1)
         self.setMinimumWidth(200)
 
-    def show_leg(self, level: str, lines: list[str]) -> None:
+    def show_leg(self, level: Level | None, lines: list[str]) -> None:
         words = level_text(level)
-        self.mark.setPixmap(icon(level).pixmap(22, 22))
+        self.mark.setPixmap(icon(_look(level)).pixmap(22, 22))
         set_text(self.level, words)
         set_text(self.lines, "\n".join(lines))  # host names, a relay's failure: outside words
-        colour = level_colour(level).name()
+        colour = level_colour(_look(level)).name()
         self.setStyleSheet(f"QFrame#leg {{ border-color: {colour}; }}")
         self.setAccessibleName(f"{self.title.text()}: {words}")
         self.setAccessibleDescription(neutral(" ".join(lines)))

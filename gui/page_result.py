@@ -194,6 +194,8 @@ class ResultPage(QWidget):
 
     def _legs(self, report: CheckReport) -> None:
         # The cards say what the terminal says: one set of words in the core (verdict/words).
+        from mailhop.core.verdict.relay_mx import MxAnswer
+        from mailhop.core.verdict.verdict import Level
         from mailhop.core.verdict.words import leg_lines, relay_lines
 
         verdict = report.verdict
@@ -201,10 +203,12 @@ class ResultPage(QWidget):
             (self.legs.submission, verdict.submission),
             (self.legs.access, verdict.access),
         ):
-            card.show_leg(leg.level.value, list(leg_lines(leg)))
+            card.show_leg(leg.level, list(leg_lines(leg)))
         relay = verdict.relay
-        known = relay.hosts or relay.level.value == "could-not-check" or relay.mx.value != "hosts"
-        level = relay.level.value if known else "none"
+        known = (
+            relay.hosts or relay.level is Level.COULD_NOT_CHECK or relay.mx is not MxAnswer.HOSTS
+        )
+        level = relay.level if known else None
         self.legs.relay.show_leg(level, list(relay_lines(relay))[:3])
 
     def _origins(self, report: CheckReport, choice: AccountChoice) -> None:

@@ -121,7 +121,7 @@ def profile_from_check(
         oauth2=choice.oauth2,
         approvals=tuple(approvals),
         secrets=tuple(secrets),
-        verdict=report.verdict.level.value,
+        verdict=report.verdict.level,
         checked_at=now_text(),
         relay=relay_state(report),
         encryption_keys=keys_of(report),

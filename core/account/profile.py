@@ -30,6 +30,7 @@ from ..common.fields import FieldError, validate_hostname
 from ..common.files import write_atomically
 from ..common.untrusted import UntrustedDataError, read_json
 from ..probe.probe_report import EndpointProbe
+from ..verdict.verdict import Level
 from .approval import Approval
 from .profile_diff import Difference, compare
 from .security_state import KeySetting, RelayState, StateError, keys_from_json, relay_from_json
@@ -102,7 +103,7 @@ class AccountProfile:
     oauth2: bool
     approvals: tuple[Approval, ...]
     secrets: tuple[SecretRef, ...]
-    verdict: str
+    verdict: Level  # written as its value ("ok", "warn", ...)
     checked_at: str  # ISO 8601 UTC
     # The OAuth2 issuer setup signed in at (core/account/oauth_signin.py), "" when none:
     # no secret, it tells the exports (Thunderbird's <oAuth2>) where the client signs in.
@@ -273,7 +274,7 @@ def _from_json(raw: object, path: Path) -> AccountProfile:
                 SecretRef(_text(s, "service"), _text(s, "username"))
                 for s in _objects(raw, "secrets")
             ),
-            verdict=_text(raw, "verdict"),
+            verdict=_level(raw, "verdict"),
             checked_at=_text(raw, "checked_at"),
             oauth2_issuer=_text(raw, "oauth2_issuer") if "oauth2_issuer" in raw else "",
             relay=relay_from_json(raw.get("relay")),
@@ -328,6 +329,14 @@ def _text(raw: dict[str, Any], key: str) -> str:
     if not isinstance(value, str):
         raise _FieldError(f"{key} is {'missing' if value is None else 'not text'}")
     return value
+
+
+def _level(raw: dict[str, Any], key: str) -> Level:
+    """A verdict level by its value, as save_profile wrote it."""
+    try:
+        return Level(_text(raw, key))
+    except ValueError:
+        raise _FieldError(f"{key} is not a verdict mailhop writes") from None
 
 
 def _folder(raw: dict[str, Any], key: str) -> str:

@@ -35,6 +35,7 @@ from ..export.apple import ExportError, mobileconfig
 from ..export.lint import LintReport, Severity, lint
 from ..export.outlook import autodiscover_xml
 from ..export.thunderbird import autoconfig_xml
+from ..verdict.verdict import Level
 from .gather import EndpointFacts, Gathered
 from .request import PublishRequest, UsernameStyle
 
@@ -251,7 +252,10 @@ def _profile(
         oauth2=request.oauth2_issuer is not None,
         approvals=(),
         secrets=(),
-        verdict="",
+        # No check ran: a profile only for the formats below, none of which says the
+        # verdict (only the settings sheet does, which publish does not write); every server
+        # a check would block was refused before this.
+        verdict=Level.OK,
         checked_at="",
     )
 

@@ -23,6 +23,7 @@ from mailhop.core.account.profile import (
     profile_path,
     save_profile,
 )
+from mailhop.core.verdict.verdict import Level
 
 IMAP = EndpointSetting(
     "imap",
@@ -49,7 +50,7 @@ PROFILE = AccountProfile(
         Approval("example.net", "example.net", ("mx.example.net",), "2026-11-29T00:00:00Z"),
     ),
     secrets=(SecretRef("mailhop imap jo@example.com", "jo@example.com"),),
-    verdict="ok",
+    verdict=Level.OK,
     checked_at="2026-11-29T00:00:00Z",
 )
 
@@ -58,15 +59,16 @@ def test_round_trip(tmp_path: Path) -> None:
     path = save_profile(PROFILE, tmp_path)
     assert path == tmp_path / "jo@example.com.json"
     assert load_profile("jo@example.com", tmp_path) == PROFILE
+    assert load_profile("jo@example.com", tmp_path).verdict is Level.OK
     assert (path.stat().st_mode & 0o777) == 0o600
     assert [p for p in list_profiles(tmp_path)] == [PROFILE]
 
 
 def test_a_save_replaces_atomically_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     save_profile(PROFILE, tmp_path)
-    save_profile(replace(PROFILE, verdict="warn"), tmp_path)
+    save_profile(replace(PROFILE, verdict=Level.WARN), tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["jo@example.com.json"]
-    assert load_profile("jo@example.com", tmp_path).verdict == "warn"
+    assert load_profile("jo@example.com", tmp_path).verdict is Level.WARN
 
 
 def test_a_failed_save_keeps_the_old_profile(
@@ -79,8 +81,8 @@ def test_a_failed_save_keeps_the_old_profile(
 
     monkeypatch.setattr(os, "fsync", disk_full)  # the one fault a test cannot cause for real
     with pytest.raises(ProfileError, match="No space left"):
-        save_profile(replace(PROFILE, verdict="block"), tmp_path)
-    assert load_profile("jo@example.com", tmp_path).verdict == "ok"
+        save_profile(replace(PROFILE, verdict=Level.BLOCK), tmp_path)
+    assert load_profile("jo@example.com", tmp_path).verdict is Level.OK
     assert [p.name for p in tmp_path.iterdir()] == ["jo@example.com.json"]
 
 
@@ -226,6 +228,9 @@ def test_one_bad_file_is_listed_with_its_path_and_hides_no_other(tmp_path: Path)
         ('"host": "mail.example.com"', '"host": "mail example.com"'),
         ('"host": "mail.example.com"', '"host": "*.example.com"'),
         ('"address": "jo@example.com"', '"address": "eve@example.org"'),
+        # The verdict is a level, read back as one: no other words reach the exports.
+        ('"verdict": "ok"', '"verdict": "ok\\nProxyCommand x"'),
+        ('"verdict": "ok"', '"verdict": "excellent"'),
     ],
 )
 def test_a_hand_edited_profile_is_checked_again_on_load(
