@@ -138,3 +138,31 @@ def test_approving_the_foreign_sign_in_service_signs_in_there(
     qtbot.waitUntil(lambda: "did not work" in page.status.text(), timeout=20000)
     assert seen and seen[0].startswith("https://login.idp-elsewhere.test/authorize?")
     assert keyring.services() == () and not page.next.isEnabled()
+
+
+def test_a_password_server_next_to_an_oauth2_server_asks_for_the_password(
+    qtbot: Any,
+    open_window: Callable[[Session], MainWindow],
+    lab_session: Session,
+    keyring: MemoryKeyring,
+    lab: LabInfo,
+) -> None:
+    """mixedauth.test: IMAP signs in with OAuth2 only (no issuer known, so that server is
+    saved untested), the submission server takes the password (issue 15: the method is
+    chosen per server). The page shows the password field (before: only the browser button,
+    and the password server was saved as OAuth2); the password is kept for submission only."""
+    address = "mo@mixedauth.test"
+    window = open_window(lab_session)
+    type_address(qtbot, window, address)
+    wait_for_page(qtbot, window, window.result_page)
+    window.result_page.go.click()
+    page = window.signin_page
+    assert page.password.isVisibleTo(window)
+    seen: list[str] = []
+    window.open_url = seen.append
+    page.password.setText(lab.scenario("mixedauth.test").accounts[0].password)
+    page.go.click()
+    qtbot.waitUntil(page.next.isEnabled, timeout=20000)
+    assert "Account set up" in page.status.text() and "OAuth2" in page.status.text()
+    assert keyring.services() == ((f"mailhop:submission:{address}", address),)
+    assert not seen  # no issuer: no browser
