@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
 
-__all__ = ["LEVEL_COLOURS", "heading", "icon", "is_dark", "level_colour", "tr"]
+__all__ = ["LEVEL_COLOURS", "heading", "icon", "is_dark", "level_colour", "show_as_error", "tr"]
 
 # Verdict level -> (light theme, dark theme) accent; each meets 3:1 against its background.
 LEVEL_COLOURS = {
@@ -51,6 +51,19 @@ def is_dark() -> bool:
 def level_colour(level: str) -> QColor:
     light, dark = LEVEL_COLOURS.get(level, LEVEL_COLOURS["none"])
     return QColor(dark if is_dark() else light)
+
+
+def show_as_error(label: QLabel, error: bool = True) -> None:
+    """Words of a problem in the block colour and bold (``QLabel#errorText`` in mailhop.qss);
+    ``error=False`` gives the label back its palette's text colour. Both accents keep 4.5:1
+    against their theme's window colour, so the text stays readable."""
+    label.setObjectName("errorText" if error else "")
+    label.style().unpolish(label)  # the object name's style rule (bold) follows at once;
+    label.style().polish(label)  # polishing resets the palette, so the colour comes after
+    palette = label.palette()
+    role = QPalette.ColorRole.WindowText
+    palette.setColor(role, level_colour("block") if error else QApplication.palette().color(role))
+    label.setPalette(palette)
 
 
 def heading(text: str, parent: QWidget | None = None, *, size: float = 1.4) -> QLabel:

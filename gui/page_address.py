@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from .look import heading, tr
+from .look import heading, show_as_error, tr
 from .untrusted import set_text
 
 if TYPE_CHECKING:  # not at run time: this page is part of the first paint, the core is not
@@ -36,7 +36,7 @@ class AddressPage(QWidget):
         self.field.textChanged.connect(self._validate)
         self.field.returnPressed.connect(self._submit)
         self.error = QLabel()
-        self.error.setObjectName("errorText")
+        show_as_error(self.error)
         self.error.setWordWrap(True)
         self.error.setAccessibleName(tr("Problem with the address"))
         self.go = QPushButton(tr("&Check this address"))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .look import heading, tr
+from .look import heading, show_as_error, tr
 from .untrusted import label, set_text
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class ManualPage(QWidget):
             tr("Sending (outgoing server, SMTP)"), (("submission", "SMTP"),)
         )
         self.error = label()
-        self.error.setObjectName("errorText")
+        show_as_error(self.error)
         self.error.setWordWrap(True)
         self.error.setAccessibleName(tr("Problem with the settings"))
         self.back_button = QPushButton(tr("&Back"))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .look import heading, icon, tr
+from .look import heading, icon, show_as_error, tr
 from .untrusted import item, label, server_words, set_item_tooltip, set_text
 
 if TYPE_CHECKING:
@@ -271,6 +271,7 @@ class SignInPage(QWidget):
         from mailhop.core.account.setup import SetupStatus
 
         saved = outcome.status is SetupStatus.SAVED
+        show_as_error(self.status, not saved)
         self.next.setEnabled(saved)
         self.go.setEnabled(not saved)
         (self.next if saved else self.password).setFocus()
@@ -292,6 +293,7 @@ class SignInPage(QWidget):
         self.stop.setVisible(busy)
         self.back_button.setEnabled(not busy)
         if busy:
+            show_as_error(self.status, False)  # a new try: the last failure's colour goes
             self.stop.setFocus()
 
     def cancelled(self) -> None:
@@ -306,4 +308,5 @@ class SignInPage(QWidget):
     def show_error(self, message: str) -> None:
         self._busy(False)
         set_text(self.status, message)
+        show_as_error(self.status)
         self.go.setEnabled(True)

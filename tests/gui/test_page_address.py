@@ -55,3 +55,10 @@ def test_a_button_says_why_it_is_disabled_and_a_click_names_the_problem(qtbot: A
     assert page.error.text() and started == []
     page.field.clear()
     assert not page.go.isEnabled() and page.error.text() == ""
+    # The problem reads as one: the block colour and bold (gui/look.py show_as_error).
+    from PySide6.QtGui import QPalette
+
+    from mailhop.gui.look import level_colour
+
+    colour = page.error.palette().color(QPalette.ColorRole.WindowText)
+    assert colour == level_colour("block") and page.error.objectName() == "errorText"

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QTreeWidget, QWidget
 
 from mailhop.core.account.secrets import MemoryKeyring
+from mailhop.gui.look import level_colour
 from mailhop.gui.window import MainWindow, Session
 from tests.gui.conftest import wait_for_page
 
@@ -92,10 +94,15 @@ def test_lab_account_signs_in_and_a_wrong_password_stores_nothing(
     )
     assert "failed" in signin.status.text() and "nothing was stored" in signin.status.text()
     assert not signin.next.isEnabled() and keyring.services() == ()
+    # An error reads as one: the block colour, bold; the next outcome in the usual colour.
+    red = level_colour("block")
+    assert signin.status.palette().color(QPalette.ColorRole.WindowText) == red
+    assert signin.status.objectName() == "errorText"
     signin.password.setText(ALICE[1])
     signin.go.click()
     qtbot.waitUntil(signin.next.isEnabled, timeout=20000)
     assert len(keyring.services()) == 2
+    assert signin.status.palette().color(QPalette.ColorRole.WindowText) != red
     # On to the exports, as with the demo: every format, each parsed by its client's rules.
     signin.next.click()
     use = window.use_page
