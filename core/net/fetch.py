@@ -53,6 +53,7 @@ import asyncio
 import ssl
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import TracebackType
 
 import httpcore
@@ -98,6 +99,13 @@ OWN_HEADERS = frozenset(
     | {"accept-encoding", "user-agent"}
     | {"authorization", "proxy-authorization", "cookie"}
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _NextHop:
+    """A redirect's target, validated: where ``_follow`` asks next (after its checks)."""
+
+    url: str
 
 
 class Fetcher:
@@ -215,7 +223,7 @@ class Fetcher:
             answer = await self._exchange(run, request, max_bytes)
             if isinstance(answer, FetchResult):
                 return answer
-            target = answer
+            target = answer.url
             if len(run.hops) > max_redirects:
                 raise FetchFailure(
                     FetchErrorCode.TOO_MANY_REDIRECTS,
@@ -241,7 +249,7 @@ class Fetcher:
 
     async def _exchange(
         self, run: FetchRun, request: FetchRequest, max_bytes: int
-    ) -> FetchResult | str:
+    ) -> FetchResult | _NextHop:
         """One request: the final result, or the validated URL of the next hop."""
         progress = Progress(host_of(run.current))
         run.progress = progress
@@ -261,7 +269,7 @@ class Fetcher:
                 if response.status in REDIRECT_STATUSES and hop.location is not None:
                     target = redirect_target(run.current, hop.location)
                     await drain(response)
-                    return target
+                    return _NextHop(target)
                 return await read_final(run, response, max_bytes, progress)
         except (httpcore.RemoteProtocolError, httpcore.ReadError, httpcore.WriteError) as exc:
             raise FetchFailure(
