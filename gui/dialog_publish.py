@@ -105,28 +105,25 @@ class PublishDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.output)
 
-    def request(self) -> PublishRequest | str:
-        """The request the fields describe, or what is wrong with them (for the status)."""
+    def request(self) -> PublishRequest:
+        """The request the fields describe; a UsageError says what is wrong with them."""
         from mailhop.core.common.address import parse_address
         from mailhop.core.common.errors import UsageError
         from mailhop.core.common.model import Service
         from mailhop.core.publish.request import PublishRequest, UsernameStyle
 
-        try:
-            domain = parse_address(
-                f"postmaster@{self.domain.text().strip()}",
-                allow_test_domains=self.session.allow_test_domains,
-            ).domain
-            specs = (
-                *_specs(Service.IMAP, self.imap.text()),
-                *_specs(Service.POP3, self.pop3.text()),
-                *_specs(Service.SUBMISSION, self.submission.text()),
-                *_specs(Service.RELAY, self.mx.text()),
-            )
-        except UsageError as exc:  # the fields' fault; anything else is mailhop's (_failed)
-            return str(exc)
+        domain = parse_address(
+            f"postmaster@{self.domain.text().strip()}",
+            allow_test_domains=self.session.allow_test_domains,
+        ).domain
+        specs = (
+            *_specs(Service.IMAP, self.imap.text()),
+            *_specs(Service.POP3, self.pop3.text()),
+            *_specs(Service.SUBMISSION, self.submission.text()),
+            *_specs(Service.RELAY, self.mx.text()),
+        )
         if not specs:
-            return tr("Name at least one server.")
+            raise UsageError(tr("Name at least one server."))
         return PublishRequest(
             domain=domain,
             servers=specs,
@@ -136,9 +133,15 @@ class PublishDialog(QDialog):
         )
 
     def start(self) -> None:
-        request = self.request()
-        if isinstance(request, str):
-            self.status.setText(request)
+        from mailhop.core.common.errors import UsageError
+
+        try:
+            request = self.request()
+        except UsageError as exc:  # the fields' fault, said as it is
+            self.status.setText(str(exc))
+            return
+        except Exception as exc:  # a bug: worded as mailhop's own fault, as on the worker
+            self._failed(exc, "")
             return
         from mailhop.core.publish.compose import prepare
 
