@@ -46,7 +46,14 @@ def render_discovery(report: DiscoveryReport) -> str:
             lines += _entry_lines(rank, entry, domain)
         lines.append("")
     if plan.uses_oauth2:
-        oauth2 = _("Sign-in: OAuth2 (your mail client asks the provider; no password here)")
+        # Not "the account signs in with OAuth2": discovery has not asked any server yet, and
+        # the method is chosen per server from what it offers (verdict/signin.py). A document
+        # listing OAuth2 next to a password, or for one server only, said "no password here".
+        oauth2 = _(
+            "Sign-in: the documents name OAuth2 for the servers marked OAuth2; `mailhop check` "
+            "decides for each server, from what it offers after TLS, whether it takes OAuth2 "
+            "or your password"
+        )
         lines += [oauth2, ""]
     if plan.findings:
         lines.append(_("Findings"))
