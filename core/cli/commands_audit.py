@@ -69,6 +69,26 @@ def add_parser(commands: Any, shared: argparse.ArgumentParser, epilog: str) -> N
         help=_("at most R domains started per second (default: no limit)"),
     )
     audit.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=_(
+            "shard the list over a local Dask cluster of N worker processes (pip install "
+            "'mailhop[cluster]'); each worker runs --concurrency checks and probes a shared "
+            "server once per worker, not once per run"
+        ),
+    )
+    audit.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help=_(
+            "shard the list over the Dask cluster whose scheduler is at ADDRESS "
+            "(tcp://host:8786); shared probes and caps are per worker"
+        ),
+    )
+    audit.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -121,11 +141,50 @@ def audit_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     with stream:
         write = _writer(stream)
         bar = _ProgressBar(sys.stderr) if show else None
-        asyncio.run(audit(targets, options, write, settings=settings, done=done, progress=bar))
+        if args.workers is not None or args.scheduler is not None:
+            _audit_on_cluster(parser, args, targets, options, stream, settings, done, bar)
+        else:
+            asyncio.run(audit(targets, options, write, settings=settings, done=done, progress=bar))
         if bar is not None:
             bar.end()
     _summaries(args.output)
     return EXIT_OK
+
+
+def _audit_on_cluster(
+    parser: argparse.ArgumentParser,
+    args: argparse.Namespace,
+    targets: list[Any],
+    options: Any,
+    stream: TextIO,
+    settings: Any,
+    done: set[int],
+    bar: Any,
+) -> None:
+    """The same audit sharded over Dask (core/audit/cluster.py); records written here only."""
+    from dataclasses import replace
+
+    from ..audit.cluster import audit_on_cluster, cluster_client
+    from ..audit.files import write_record
+    from ..common.errors import UsageError
+
+    try:
+        with cluster_client(workers=args.workers, scheduler=args.scheduler) as client:
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            if settings.rate is not None:  # --rate is the whole run's: each worker its share
+                settings = replace(settings, rate=settings.rate / workers)
+            audit_on_cluster(
+                client,
+                targets,
+                options,
+                lambda record: write_record(stream, record),
+                record_of,
+                settings=settings,
+                done=done,
+                progress=bar,
+            )
+    except UsageError as exc:
+        parser.error(str(exc))
 
 
 def _read_list(name: str) -> str:
