@@ -32,9 +32,7 @@ class Difference:
 def compare(saved: AccountProfile, fresh: AccountProfile) -> tuple[Difference, ...]:
     """Every difference that matters between a saved profile and a new check."""
     found: list[Difference] = []
-    for leg in ("incoming", "outgoing"):
-        old: EndpointSetting = getattr(saved, leg)
-        new: EndpointSetting = getattr(fresh, leg)
+    for leg, old, new in _legs(saved, fresh):
         pairs = [
             # U-label (A-label) for an IDN: a look-alike new host is seen for what it is.
             (
@@ -61,3 +59,13 @@ def compare(saved: AccountProfile, fresh: AccountProfile) -> tuple[Difference, .
     if saved.verdict != fresh.verdict:
         found.append(Difference("verdict-changed", "account", saved.verdict, fresh.verdict))
     return tuple(found)
+
+
+def _legs(
+    saved: AccountProfile, fresh: AccountProfile
+) -> tuple[tuple[str, EndpointSetting, EndpointSetting], ...]:
+    """Each leg's name with its saved and fresh settings."""
+    return (
+        ("incoming", saved.incoming, fresh.incoming),
+        ("outgoing", saved.outgoing, fresh.outgoing),
+    )

@@ -134,8 +134,7 @@ def downgrades(saved: AccountProfile, fresh: AccountProfile) -> tuple[Finding, .
     found: list[Finding] = []
     if saved.relay is not None and fresh.relay is not None:
         found += _relay_downgrades(domain, saved.relay, fresh.relay)
-    for leg in ("incoming", "outgoing"):
-        before, after = getattr(saved, leg), getattr(fresh, leg)
+    for before, after in ((saved.incoming, fresh.incoming), (saved.outgoing, fresh.outgoing)):
         if before.tlsa is True and after.tlsa is False and before.host == after.host:
             found.append(finding("downgrade-tlsa", host=shown_host(after.host), port=after.port))
     return tuple(found)
