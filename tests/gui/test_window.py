@@ -364,3 +364,65 @@ def test_a_saved_account_goes_to_the_mail_app_page(
     window.use_saved(dialog.chosen)
     assert window.stack.currentWidget() is window.use_page
     assert demo.address in window.use_page.title.text()
+
+
+def cut_off(window: MainWindow) -> list[str]:
+    """Widgets of the shown page narrower than their words need, or past the window's edge;
+    any visible horizontal scroll bar (the page did not fit its width)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QScrollBar
+
+    page = window.stack.currentWidget()
+    found = []
+    for widget in page.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        name = type(widget).__name__
+        horizontal = Qt.Orientation.Horizontal
+        if isinstance(widget, QScrollBar) and widget.orientation() == horizontal:
+            found.append(f"horizontal scroll bar in {type(widget.parent()).__name__}")
+        # Words that must show whole (a line edit's own clear button has none: Qt's part).
+        words = isinstance(widget, (QAbstractButton, QLineEdit)) or (
+            isinstance(widget, QLabel) and not widget.wordWrap()
+        )
+        if words and widget.text():
+            need = widget.minimumSizeHint().width()
+            if widget.width() < need - 1:
+                found.append(f"{name} {widget.text()!r}: {widget.width()} < {need}")
+        corner = widget.mapTo(window, QPoint(widget.width(), 0))
+        if corner.x() > window.width() + 1:
+            found.append(f"{name} ends at x={corner.x()}")
+    return found
+
+
+def test_at_800_by_600_nothing_is_cut_off(qtbot: Any, demo_window: MainWindow, demo: Any) -> None:
+    from tests.gui.test_dialog_accounts import set_up_demo_account
+
+    window = demo_window
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800)
+    seen = {}
+
+    def look(name: str) -> None:
+        qtbot.wait(50)  # layouts settle
+        assert window.width() == 800 and window.height() == 600, (name, window.size())
+        seen[name] = cut_off(window)
+
+    look("address")
+    window.address_page.field.setText(demo.address)
+    window.address_page.by_hand.click()
+    look("manual")
+    window.manual_page.back_button.click()
+    set_up_demo_account(qtbot, window, demo)
+    window.show_page(window.result_page)
+    look("result")
+    window.show_page(window.signin_page)
+    look("sign-in")
+    window.signin_page.next.click()
+    use = window.use_page
+    for index in range(use.app.count()):
+        use.app.setCurrentIndex(index)
+        look(f"use: {use.chosen_app().key}")
+    use.admin_toggle.setChecked(True)
+    look("use: administrators")
+    assert {name: found for name, found in seen.items() if found} == {}
