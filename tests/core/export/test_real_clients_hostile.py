@@ -437,8 +437,12 @@ def test_isync_sends_every_value_byte_for_byte(profile: AccountProfile, stand_in
 @pytest.mark.parametrize("profile", CASES, ids=IDS)
 def test_aerc_sends_every_value_byte_for_byte(profile: AccountProfile, stand_in: StandIn) -> None:
     server = RecordingImap(stand_in.root)
+    sent, drafts = FOLDERS[CASES.index(profile) % len(FOLDERS)]  # read with the rest of the file
     profile = replace(
-        profile, incoming=replace(profile.incoming, host="localhost", port=server.port)
+        profile,
+        incoming=replace(profile.incoming, host="localhost", port=server.port),
+        sent_folder=sent,
+        drafts_folder=drafts,
     )
     config = stand_in.root / ".config" / "aerc"
     config.mkdir(parents=True)
