@@ -6,7 +6,8 @@
 Each domain gets the ordinary check (run/check.py, never a login) with its own deadlines, so
 a black-holed domain costs its own hard deadline and holds one of the ``concurrency`` places
 meanwhile, never the others. What the checks share for the whole run is passed in, never a
-module global: the probe sessions and their caps (sessions.py).
+module global: the probe sessions and their caps (sessions.py), and the DNS cache of
+validated root and TLD keys and negative answers (dns/shared_cache.py).
 
 Order: completions arrive in any order; the buffer hands them to ``write`` in input order.
 No domain starts more than ``window`` places ahead of the first one not yet written, so one
@@ -20,19 +21,31 @@ result (``error``) rather than the end of the run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..common.address import EmailAddress
+from ..dns.dnssec import load_root_anchors
+from ..dns.resolver import Resolver, system_upstream
+from ..dns.shared_cache import SharedDnsCache
 from ..run.check import CheckReport, check
 from ..run.discovery import DiscoveryOptions
 from .sessions import Caps, SharedProbes
 from .targets import Target
 
-__all__ = ["AuditCount", "AuditResult", "AuditSettings", "CheckOne", "audit"]
+__all__ = [
+    "AuditCount",
+    "AuditResult",
+    "AuditSettings",
+    "CheckOne",
+    "Shared",
+    "audit",
+    "check_domain",
+]
 
 DEFAULT_CONCURRENCY = 64
 
@@ -70,18 +83,35 @@ class AuditCount:
         return (self.total - self.done) / rate if rate > 0 else None
 
 
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """What every check of one run shares, made for the run and passed in (no globals)."""
+
+    probes: SharedProbes
+    dns: SharedDnsCache
+
+    def resolver(self, options: DiscoveryOptions) -> Resolver:
+        """A resolver for one check (its own deadline) that shares the run's DNS cache."""
+        deadline = time.monotonic() + options.hard_deadline
+        upstream = options.upstream or system_upstream()
+        anchor = options.anchor or load_root_anchors()
+        return Resolver(upstream, anchor, deadline=deadline, shared=self.dns)
+
+
 class CheckOne(Protocol):
     """How one domain is checked: run/check.py's check, unless a test counts the calls."""
 
     def __call__(
-        self, address: EmailAddress, options: DiscoveryOptions, *, shared: SharedProbes
+        self, address: EmailAddress, options: DiscoveryOptions, *, shared: Shared
     ) -> Awaitable[CheckReport]: ...
 
 
-async def _check(
-    address: EmailAddress, options: DiscoveryOptions, *, shared: SharedProbes
+async def check_domain(
+    address: EmailAddress, options: DiscoveryOptions, *, shared: Shared
 ) -> CheckReport:
-    return await check(address, options, shared=shared)
+    """The ordinary check, with the run's shared probes and DNS cache."""
+    resolver = shared.resolver(options)
+    return await check(address, options, resolver=resolver, shared=shared.probes)
 
 
 async def audit(
@@ -92,13 +122,14 @@ async def audit(
     settings: AuditSettings = AuditSettings(),
     done: Collection[int] = (),
     progress: Callable[[AuditCount], None] | None = None,
-    check_one: CheckOne = _check,
-) -> SharedProbes:
+    check_one: CheckOne = check_domain,
+) -> Shared:
     """Check every target whose line is not in `done` and hand each result to `write`, in
-    input order. Returns the shared probes (their counts) once every task has ended."""
+    input order. Returns what the checks shared (its counts) once every task has ended."""
     todo = [t for t in targets if t.line not in done]
     run = _Run(todo, write, progress)
-    async with SharedProbes(settings.caps) as shared:
+    async with SharedProbes(settings.caps) as probes, _closing(SharedDnsCache()) as cache:
+        shared = Shared(probes, cache)
         places = asyncio.Semaphore(max(1, settings.concurrency))
         pace = _Pace(settings.rate)
         window = 4 * max(1, settings.concurrency)
@@ -112,6 +143,14 @@ async def audit(
                 await pace.wait()
                 group.create_task(run.one(index, target, places, options, shared, check_one))
     return shared
+
+
+@contextlib.asynccontextmanager
+async def _closing(cache: SharedDnsCache) -> AsyncIterator[SharedDnsCache]:
+    try:
+        yield cache
+    finally:
+        await cache.close()
 
 
 class _Run:
@@ -141,7 +180,7 @@ class _Run:
         target: Target,
         places: asyncio.Semaphore,
         options: DiscoveryOptions,
-        shared: SharedProbes,
+        shared: Shared,
         check_one: CheckOne,
     ) -> None:
         assert target.address is not None

@@ -64,6 +64,7 @@ from .dnssec_result import (
 )
 from .dnssec_sigs import SignatureCheck, find, label_count, rrsigs, signatures, text
 from .dnssec_walk import ZoneWalk
+from .shared_cache import SharedDnsCache
 
 __all__ = [
     "SUPPORTED_ALGORITHMS",
@@ -96,10 +97,15 @@ class ChainValidator:
     """
 
     def __init__(
-        self, anchor: TrustAnchor, fetch: Fetch, *, clock: Callable[[], float] = time.time
+        self,
+        anchor: TrustAnchor,
+        fetch: Fetch,
+        *,
+        clock: Callable[[], float] = time.time,
+        shared: SharedDnsCache | None = None,
     ) -> None:
         self._sigs = SignatureCheck(clock)
-        self._walk = ZoneWalk(anchor, fetch, self._sigs)
+        self._walk = ZoneWalk(anchor, fetch, self._sigs, shared)
         self._primed: set[dns.name.Name] = set()
 
     async def validate(self, name: dns.name.Name, rdtype: RdataType) -> ValidatedAnswer:

@@ -26,6 +26,7 @@ round trip.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 
 import dns.exception
@@ -50,6 +51,7 @@ from .dnssec_result import (
     ZoneState,
 )
 from .dnssec_sigs import Checked, SignatureCheck, find, text, when
+from .shared_cache import SharedDnsCache
 
 __all__ = ["ZoneWalk"]
 
@@ -59,10 +61,18 @@ RdataType = dns.rdatatype.RdataType
 class ZoneWalk:
     """Finds and caches the zones between `anchor` and a name, fetching through `fetch`."""
 
-    def __init__(self, anchor: TrustAnchor, fetch: Fetch, sigs: SignatureCheck) -> None:
+    def __init__(
+        self,
+        anchor: TrustAnchor,
+        fetch: Fetch,
+        sigs: SignatureCheck,
+        shared: SharedDnsCache | None = None,
+    ) -> None:
         self.anchor = anchor
         self.sigs = sigs
         self._fetch = fetch
+        # A batch's resolvers share the anchor's and TLDs' validated keys (shared_cache.py).
+        self.shared = shared
         self.zones: dict[dns.name.Name, ZoneState] = {}
         self._responses: dict[tuple[dns.name.Name, RdataType], Fetched] = {}
         self._locks: dict[tuple[dns.name.Name, RdataType], asyncio.Lock] = {}
@@ -83,6 +93,7 @@ class ZoneWalk:
             why = f"no trust anchor covers {target} (the configured anchor is for {anchor})"
             return ZoneState(Security.INDETERMINATE, target, None, why)
         path = [target.split(depth)[1] for depth in range(len(anchor), len(target) + 1)]
+        self._borrow(path[:2])
         await self._prefetch(path, keys=signer)
         zone = self.zones.get(anchor) or await self._anchor_zone()
         for name in path[1:]:
@@ -91,7 +102,21 @@ class ZoneWalk:
             if name not in self.zones:
                 self.zones[name] = await self._descend(zone, name)
             zone = self.zones[name]
+        self._lend(path[:2])
         return zone
+
+    def _borrow(self, names: Sequence[dns.name.Name]) -> None:
+        """Take the anchor's and the TLD's zones another resolver of the batch validated."""
+        if self.shared is not None:
+            for name in names:
+                if name not in self.zones and (found := self.shared.zone(name)) is not None:
+                    self.zones[name] = found
+
+    def _lend(self, names: Sequence[dns.name.Name]) -> None:
+        if self.shared is not None:
+            for name in names:
+                if (zone := self.zones.get(name)) is not None:
+                    self.shared.keep_zone(name, zone, anchor=self.anchor.name)
 
     async def _prefetch(self, path: Sequence[dns.name.Name], *, keys: bool) -> None:
         """Ask all questions a walk along `path` may need at once."""
@@ -204,8 +229,13 @@ class ZoneWalk:
 
     async def _fetch_once(self, name: dns.name.Name, rdtype: RdataType) -> Fetched:
         question = f"{name} {text(rdtype)}"
+        shared = self.shared
         try:
-            message = await self._fetch(name, rdtype)
+            if shared is None:
+                message = await self._fetch(name, rdtype)
+            else:  # kept or shared answers are validated by whoever reads them, like fresh ones
+                fetch = functools.partial(self._fetch, name, rdtype)
+                message = await shared.fetch(name, rdtype, fetch, anchor=self.anchor.name)
         except (FetchError, dns.exception.DNSException, OSError) as exc:
             why = f"the lookup of {question} failed: {exc or type(exc).__name__}"
             return Failure(code=LookupTrouble.FAILED, message=why)

@@ -36,6 +36,7 @@ from ..common.errors import RemoteFailure, UsageError
 from ..common.failure import Failure
 from ..common.tasks import gather_all
 from .dnssec import ChainValidator, Clock, FetchError, Security, TrustAnchor, ValidatedAnswer
+from .shared_cache import SharedDnsCache
 
 __all__ = [
     "EDNS_PAYLOAD",
@@ -199,7 +200,8 @@ class DnsAnswer:
 class Resolver:
     """Asks `upstream`, validates from `anchor`, never past the run's `deadline`.
 
-    `deadline` is an absolute ``time.monotonic()`` value shared by the whole run.
+    `deadline` is an absolute ``time.monotonic()`` value shared by the whole run; `shared`
+    is what the resolvers of a batch (an audit) share: root and TLD keys, negative answers.
     """
 
     def __init__(
@@ -209,10 +211,11 @@ class Resolver:
         *,
         deadline: float,
         clock: Callable[[], float] = time.time,
+        shared: SharedDnsCache | None = None,
     ) -> None:
         self.upstream = upstream
         self.deadline = deadline
-        self._validator = ChainValidator(anchor, self._query, clock=clock)
+        self._validator = ChainValidator(anchor, self._query, clock=clock, shared=shared)
         self._answers: dict[tuple[str, str], DnsAnswer] = {}
 
     async def lookup(self, name: str, rdtype: str) -> DnsAnswer:

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import dns.name
+import dns.rdatatype
 import pytest
 
-from mailhop.core.audit.engine import AuditResult, AuditSettings, audit
+from mailhop.core.audit.engine import AuditResult, AuditSettings, Shared, audit
 from mailhop.core.audit.sessions import Caps, SharedProbes
 from mailhop.core.audit.targets import Target, read_targets
 from mailhop.core.common.address import EmailAddress
 from mailhop.core.common.model import Security, Service
+from mailhop.core.dns.resolver import Resolver
 from mailhop.core.net.tlscontext import client_context, diagnostic_context
 from mailhop.core.probe.prober import Prober
 from mailhop.core.run.check import CheckReport, check
@@ -32,24 +37,50 @@ def targets(lines: list[str]) -> list[Target]:
     return list(read_targets(lines, allow_test_domains=True))
 
 
-class Counting:
-    """run/check.py's check, counting the domains it was asked for."""
+class CountingResolver(Resolver):
+    """The real resolver, counting the questions it sends upstream (its fetch is the seam)."""
 
-    def __init__(self) -> None:
+    def __init__(self, asked: Counter[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.asked = asked
+
+    async def _query(self, qname: dns.name.Name, rdtype: dns.rdatatype.RdataType) -> Any:
+        self.asked[(qname.to_text(), dns.rdatatype.to_text(rdtype))] += 1
+        return await super()._query(qname, rdtype)
+
+
+class Counting:
+    """The audit's check, counting the domains it was asked for and the DNS questions."""
+
+    def __init__(self, *, share_dns: bool = True) -> None:
         self.asked: list[str] = []
+        self.questions: Counter[tuple[str, str]] = Counter()
+        self.share_dns = share_dns
 
     async def __call__(
-        self, address: EmailAddress, options: DiscoveryOptions, *, shared: SharedProbes
+        self, address: EmailAddress, options: DiscoveryOptions, *, shared: Shared
     ) -> CheckReport:
         self.asked.append(address.domain)
-        return await check(address, options, shared=shared)
+        assert options.upstream is not None and options.anchor is not None
+        resolver = CountingResolver(
+            self.questions,
+            options.upstream,
+            options.anchor,
+            deadline=time.monotonic() + options.hard_deadline,
+            shared=shared.dns if self.share_dns else None,
+        )
+        return await check(address, options, resolver=resolver, shared=shared.probes)
 
 
 def run_audit(
-    lab: LabInfo, lines: list[str], done: frozenset[int] = frozenset(), **settings: object
+    lab: LabInfo,
+    lines: list[str],
+    done: frozenset[int] = frozenset(),
+    counting: Counting | None = None,
+    **settings: object,
 ) -> tuple[list[tuple[AuditResult, float]], SharedProbes, Counting]:
     written: list[tuple[AuditResult, float]] = []
-    counting = Counting()
+    counting = counting or Counting()
     shared = asyncio.run(
         audit(
             targets(lines),
@@ -60,7 +91,7 @@ def run_audit(
             check_one=counting,
         )
     )
-    return written, shared, counting
+    return written, shared.probes, counting
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +139,18 @@ def test_resume_checks_only_the_lines_without_a_record(lab: LabInfo) -> None:
     written, _, counting = run_audit(lab, lines, done=frozenset({1, 3}))
     assert counting.asked == ["hosted.test", "mxderived.test"]
     assert [r.target.line for r, _ in written] == [2, 4]
+
+
+def test_root_and_tld_keys_are_asked_and_validated_once_per_run(lab: LabInfo) -> None:
+    lines = ["healthy.test", "hosted.test", "provider.test", "mxderived.test", "dane.test"]
+    separate = Counting(share_dns=False)
+    run_audit(lab, lines, counting=separate)
+    shared = Counting()
+    run_audit(lab, lines, counting=shared)
+    for question in ((".", "DNSKEY"), ("test.", "DS"), ("test.", "DNSKEY")):
+        assert separate.questions[question] >= len(lines), question  # once per domain before
+        assert shared.questions[question] <= 1, question
+    assert sum(shared.questions.values()) < sum(separate.questions.values())
 
 
 def test_the_rate_spaces_the_starts(lab: LabInfo) -> None:
