@@ -202,6 +202,16 @@ SERVER_FINDINGS: dict[str, FindingText] = {
             "is as safe; the documents should say password-cleartext."
         ),
     ),
+    # A server taking only OAuth2 where no document said so (signin.py, issue 20).
+    "signin-oauth2-server-only": FindingText(
+        Severity.INFO,
+        N_("{endpoint} takes only OAuth2: mailhop signs in there with OAuth2."),
+        N_(
+            "{sources} allow {allowed}; after TLS the server offers {offered} and no password "
+            "mechanism, so a password cannot work there. mailhop signs in with OAuth2 and asks "
+            "the server which service issues the token."
+        ),
+    ),
     "signin-method-not-offered": FindingText(
         Severity.WARN,
         N_("{endpoint} does not list the sign-in method mailhop will use ({method})."),

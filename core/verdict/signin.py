@@ -29,6 +29,10 @@ survived at a server offering only PLAIN and LOGIN, so the exported client would
                                password (the login test then proves it), except that a
                                document allowing only OAuth2 with a known issuer keeps
                                OAuth2; a server that lists nothing leaves the documents' word
+    a server taking only OAuth2 OAUTHBEARER or XOAUTH2 and no password mechanism: OAuth2,
+                               whatever the documents say (a password cannot work there;
+                               setup asks the server's RFC 7628 answer for the issuer), with
+                               the finding signin-oauth2-server-only
 
 Pure: data in, data out.
 """
@@ -124,6 +128,10 @@ def decide_sign_in(probe: EndpointProbe) -> SignIn:
         usable = [m for m in allowed if m is not AuthMethod.OAUTH2 or _oauth2_set_up(probe)]
         method = (usable or [*allowed, AuthMethod.PASSWORD_CLEARTEXT])[0]
         return SignIn(method, allowed, None, ())
+    if AuthMethod.OAUTH2 in offered and not _lists_a_password(probe):
+        # Nothing but a token can sign in here, even when no document said OAuth2 (SRV
+        # records name no method; a document may be stale): a password would only fail.
+        return SignIn(AuthMethod.OAUTH2, allowed, offered, mechanisms)
     both = [m for m in allowed if m in offered]
     if _lists_a_password(probe) and not _oauth2_set_up(probe):
         # A password works there and nobody is known to issue a token for the host.
@@ -144,7 +152,9 @@ def sign_in_findings(probe: EndpointProbe, sign_in: SignIn) -> list[Finding]:
     if sign_in.offered is None:
         return []
     method = sign_in.method
-    if AuthMethod.OAUTH2 in sign_in.allowed and method is not AuthMethod.OAUTH2:
+    if method is AuthMethod.OAUTH2 and AuthMethod.OAUTH2 not in sign_in.allowed:
+        code = "signin-oauth2-server-only"  # the server's word, not the documents'
+    elif AuthMethod.OAUTH2 in sign_in.allowed and method is not AuthMethod.OAUTH2:
         if AuthMethod.OAUTH2 in sign_in.offered:
             code = "signin-oauth2-no-setup"  # offered, but nobody known to issue a token
         else:

@@ -8,10 +8,15 @@ choice before it asks mailhop.
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
 import pytest
 
 from mailhop.core.account.account import choose, profile_from_check
 from mailhop.core.account.login import LoginCode
+from mailhop.core.account.oauth_discover import IssuerStatus
+from mailhop.core.account.oauth_signin import find_issuer
 from mailhop.core.common.model import AuthMethod, Security, Service
 from mailhop.core.discover.report import Auth, Source
 from mailhop.core.policy.plan import Origin, PlanEntry, Tier
@@ -19,6 +24,7 @@ from mailhop.core.probe.probe_report import Connection, Dialogue, EndpointProbe,
 from mailhop.core.verdict.signin import decide_sign_in, sign_in_findings
 from mailhop.core.verdict.verdict import Level, ServiceVerdict
 from tests.core.account.test_login import login
+from tests.core.account.test_oauth_signin import run
 from tests.core.run.test_check import chosen, run_check
 from tests.lab.lab import LabInfo
 
@@ -70,6 +76,7 @@ IMAP_NO_LOGIN = (("IMAP4rev1", "LOGINDISABLED", "AUTH=XOAUTH2"), ("XOAUTH2",))
 IMAP_LOGIN_ONLY = (("IMAP4rev1",), ())  # no AUTH=, but the LOGIN command is allowed
 SMTP_PLAIN = (("AUTH PLAIN LOGIN",), ("PLAIN", "LOGIN"))
 SMTP_CRAM = (("AUTH CRAM-MD5",), ("CRAM-MD5",))
+SMTP_OAUTH_ONLY = (("AUTH OAUTHBEARER XOAUTH2",), ("OAUTHBEARER", "XOAUTH2"))
 POP3_USER = (("USER", "TOP"), ())
 
 # (documents, issuer known, service, server after TLS) -> the expert's method, mismatch code
@@ -89,6 +96,10 @@ TABLE = [
     ((O2,), False, Service.IMAP, IMAP_NO_LOGIN, O2, None),
     # ... nor lists one: no LOGINDISABLED is no password mechanism (foreign.oauthsignin.test)
     ((O2, CLEAR), False, Service.IMAP, IMAP_OAUTH_ONLY, O2, None),
+    # ... and no document says OAuth2 (an SRV record, a stale file): the server's word
+    ((), False, Service.IMAP, IMAP_OAUTH_ONLY, O2, "signin-oauth2-server-only"),
+    ((CLEAR,), False, Service.IMAP, IMAP_NO_LOGIN, O2, "signin-oauth2-server-only"),
+    ((ENC,), False, Service.SUBMISSION, SMTP_OAUTH_ONLY, O2, "signin-oauth2-server-only"),
     # a document whose <oAuth2> names an issuer, entries saying password (yandex.ru)
     ((CLEAR,), True, Service.IMAP, IMAP_OAUTH, O2, None),
     ((CLEAR,), True, Service.IMAP, IMAP_PLAIN, CLEAR, "signin-oauth2-not-offered"),
@@ -229,3 +240,38 @@ def test_oauth2_at_a_server_that_offers_it_stays_oauth2(lab: LabInfo) -> None:
     profile = profile_from_check(report, choice, usernames_used=("jo@oauth.test",) * 2)
     assert profile.incoming.auth_method == profile.outgoing.auth_method == expected_method
     assert decide_sign_in(verdict.access.chosen).method is AuthMethod.OAUTH2
+
+
+def test_a_server_taking_only_oauth2_gets_oauth2_though_no_document_says_so(lab: LabInfo) -> None:
+    # mail.oauthsignin.test: real Dovecot and Postfix that take only OAUTHBEARER and XOAUTH2
+    # after TLS. Its entries as an SRV record alone would name them: no method, no issuer.
+    # An expert: OAuth2 at both servers (a password cannot work there), the issuer from the
+    # IMAP server's own RFC 7628 answer, inside the address's domain.
+    expected_method = AuthMethod.OAUTH2
+    expected_issuer = "https://accounts.oauthsignin.test"
+
+    report = run_check(lab, "jo@oauthsignin.test")
+    verdict = report.verdict
+    bare = []
+    for leg in (verdict.access.chosen, verdict.submission.chosen):
+        assert leg is not None
+        entry = replace(leg.entry, auth_methods=(), oauth2=False, oauth2_issuer=False)
+        bare.append(replace(leg, entry=entry))
+    for endpoint in bare:
+        sign_in = decide_sign_in(endpoint)
+        assert sign_in.method is expected_method, endpoint.endpoint
+        codes = [f.code for f in sign_in_findings(endpoint, sign_in)]
+        assert codes == ["signin-oauth2-server-only"]
+    issuer = run(
+        lab,
+        lambda fetcher, context: find_issuer(
+            "jo@oauthsignin.test",
+            bare[0],
+            fetcher=fetcher,
+            context=context,
+            deadline=time.monotonic() + 15,
+            approved_endpoint=False,
+            vouched=(),
+        ),
+    )
+    assert issuer.status is IssuerStatus.TRUSTED and issuer.issuer == expected_issuer
