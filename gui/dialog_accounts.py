@@ -205,7 +205,9 @@ class AccountsDialog(QDialog):
         plain_document(self.details, words, append=True)  # values from servers and the file
 
     def _forget(self) -> None:
-        from mailhop.core.account.accounts import forget_account
+        from mailhop.core.account.accounts import forget_account_revoking
+        from mailhop.core.account.oauth_forget import REVOKE_SECONDS
+        from mailhop.core.account.oauth_signin import fetcher_factory
         from mailhop.core.account.secrets import SecretStore
 
         profile = self._profile()
@@ -224,8 +226,12 @@ class AccountsDialog(QDialog):
         session = self.window_.session
 
         async def run() -> ForgetResult:
-            return forget_account(
-                profile.address, session.profile_dir, session.store or SecretStore()
+            # An OAuth2 sign-in is revoked at its issuer first (best effort, with a deadline)
+            return await forget_account_revoking(
+                profile.address,
+                session.profile_dir,
+                session.store or SecretStore(),
+                fetcher_factory(session.discovery_options(), REVOKE_SECONDS),
             )
 
         self._set_busy(True)
@@ -239,6 +245,9 @@ class AccountsDialog(QDialog):
             self.last_action = tr(
                 "Removed keyring entries: {n}; the profile could not be removed: {why}."
             ).format(n=len(result.removed), why=result.profile_error)
+        revocation = result.revocation
+        if revocation is not None and revocation.words:  # the core's words, translated there
+            self.last_action = f"{revocation.words}\n{self.last_action}"
         self.load()
 
     def _failed(self, error: BaseException, trace: str) -> None:

@@ -7,17 +7,27 @@ are shown, the person decides), and forget removes the keyring entries before th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..common.findings import Finding
+from ..net.fetch import Fetcher
 from ..run.check import CheckReport
 from .account import choose, profile_from_check
+from .oauth_forget import REVOKE_SECONDS, RevokeOutcome, revoke_stored
 from .profile import AccountProfile, Difference, ProfileError, compare, delete_profile, load_profile
 from .secrets import SecretRef, SecretStore, account_refs
 from .security_state import downgrades
 
-__all__ = ["ForgetResult", "RecheckResult", "forget_account", "recheck_against"]
+__all__ = [
+    "ForgetResult",
+    "RecheckResult",
+    "forget_account",
+    "forget_account_revoking",
+    "recheck_against",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +46,9 @@ class ForgetResult:
     # Why the profile could not be removed (the keyring entries are gone all the same: a
     # profile naming no password is harmless, a password no profile names is not).
     profile_error: str | None = None
+    # An OAuth2 account's refresh token, revoked at its issuer first (oauth_forget.py); None
+    # when forget ran without the network (``forget_account`` alone)
+    revocation: RevokeOutcome | None = None
 
 
 def recheck_against(saved: AccountProfile, report: CheckReport) -> RecheckResult:
@@ -75,3 +88,19 @@ def forget_account(address: str, profile_dir: Path | None, store: SecretStore) -
     except ProfileError as exc:
         return ForgetResult(removed, None, str(exc))
     return ForgetResult(removed, path)
+
+
+async def forget_account_revoking(
+    address: str,
+    profile_dir: Path | None,
+    store: SecretStore,
+    fetcher: Callable[[], Fetcher],
+    seconds: float = REVOKE_SECONDS,
+) -> ForgetResult:
+    """``forget_account``, after asking the issuer to revoke a stored OAuth2 sign-in (RFC
+    7009, best effort within ``seconds``): the keyring entry goes whatever the issuer says."""
+    async with fetcher() as opened:
+        outcome = await revoke_stored(
+            address, store=store, fetcher=opened, deadline=time.monotonic() + seconds
+        )
+    return replace(forget_account(address, profile_dir, store), revocation=outcome)

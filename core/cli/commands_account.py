@@ -300,18 +300,32 @@ def _setup_told(outcome: SetupOutcome) -> int:
     return EXIT_OK
 
 
-def forget_command(args: argparse.Namespace) -> int:
-    from ..account.accounts import forget_account
+def forget_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from ..account.accounts import forget_account_revoking
+    from ..account.oauth_forget import REVOKE_SECONDS, Revocation
+    from ..account.oauth_signin import fetcher_factory
     from ..account.secrets import SecretStore, SecretStoreError
 
+    options = options_from(parser, args)
     address = parsed_address(args)
     if address is None:
         return EXIT_BAD_ADDRESS
     try:
-        result = forget_account(address.ascii, args.profile_dir, SecretStore())
+        result = asyncio.run(
+            forget_account_revoking(
+                address.ascii,
+                args.profile_dir,
+                SecretStore(),
+                fetcher_factory(options, REVOKE_SECONDS),
+            )
+        )
     except SecretStoreError as exc:
         print(_("mailhop: nothing was removed: {reason}").format(reason=exc), file=sys.stderr)
         return EXIT_NOT_SET_UP
+    revocation = result.revocation
+    if revocation is not None and revocation.status is not Revocation.NONE:
+        # Said before the removals: whether the sign-in still works elsewhere matters most.
+        print(revocation.words, file=sys.stdout if revocation.revoked else sys.stderr)
     for ref in result.removed:
         print(
             _("Removed from the keyring: service {service}, user {user}").format(

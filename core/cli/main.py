@@ -117,6 +117,7 @@ def _command(name: str) -> Callable[[argparse.ArgumentParser, argparse.Namespace
         "lint": commands.lint_command,
         "recheck": commands_account.recheck_command,
         "setup": commands_account.setup_command,
+        "forget": commands_account.forget_command,
         "export": commands_export.export_command,
         "publish": publish.publish_command,
         "report": commands_report.report_command,
@@ -124,7 +125,6 @@ def _command(name: str) -> Callable[[argparse.ArgumentParser, argparse.Namespace
     }
     without_parser = {
         "profiles": commands_account.profiles_command,
-        "forget": commands_account.forget_command,
     }
     if name in without_parser:
         return lambda _parser, args: without_parser[name](args)

@@ -196,10 +196,10 @@ def _setup_command(commands: Commands, epilog: str) -> None:
 def _forget_command(commands: Commands) -> None:
     forget = commands.add_parser(
         "forget",
+        parents=[_shared_options()],  # the issuer of an OAuth2 account is asked to revoke
         help=_("remove a saved account: its profile and its keyring entries"),
     )
     forget.add_argument("address", metavar="ADDRESS", help=_("the email address"))
-    forget.add_argument("--allow-test-domains", action="store_true", help=argparse.SUPPRESS)
     _profile_dir_argument(forget)
 
 

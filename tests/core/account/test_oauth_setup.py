@@ -92,10 +92,12 @@ def test_setup_prints_the_url_waits_signs_in_and_keeps_the_token_in_the_keyring(
     out, err = rechecked.communicate(timeout=60)
     assert "still works" in out, out + err
     assert refresh not in out + err
-    # forget removes the refresh token with the rest
-    forgot = mailhop(None, "forget", JO, "--allow-test-domains", "--profile-dir", str(tmp_path))
+    # forget revokes the refresh token at the issuer (RFC 7009), then removes it with the rest
+    forgot = mailhop(lab, "forget", JO, "--profile-dir", str(tmp_path))
     out, err = forgot.communicate(timeout=60)
     assert forgot.returncode == cli.EXIT_OK, out + err
+    assert "https://accounts.oauthsignin.test revoked the stored OAuth2 sign-in." in out, out + err
+    assert refresh not in out + err
     assert stored_entry() is None
 
 
