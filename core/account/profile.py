@@ -33,8 +33,18 @@ from ..probe.probe_report import EndpointProbe
 from ..verdict.verdict import Level
 from .approval import Approval
 from .profile_diff import Difference, compare
+from .profile_fields import (
+    FieldReadError,
+    flag,
+    folder,
+    level,
+    maybe_flag,
+    object_field,
+    objects,
+    text,
+    texts,
+)
 from .security_state import KeySetting, RelayState, StateError, keys_from_json, relay_from_json
-from .special_use import folder_name
 
 __all__ = [
     "PROFILE_VERSION",
@@ -255,124 +265,58 @@ def _from_json(raw: object, path: Path) -> AccountProfile:
     try:
         return AccountProfile(
             version=version,
-            address=_text(raw, "address"),
-            address_unicode=_text(raw, "address_unicode"),
-            display_name=_text(raw, "display_name"),
-            incoming=_endpoint(_object(raw, "incoming")),
-            outgoing=_endpoint(_object(raw, "outgoing")),
-            oauth2=_flag(raw, "oauth2"),
+            address=text(raw, "address"),
+            address_unicode=text(raw, "address_unicode"),
+            display_name=text(raw, "display_name"),
+            incoming=_endpoint(object_field(raw, "incoming")),
+            outgoing=_endpoint(object_field(raw, "outgoing")),
+            oauth2=flag(raw, "oauth2"),
             approvals=tuple(
                 Approval(
-                    _text(a, "registrable"),
-                    _text(a, "unicode"),
-                    _texts(a, "hosts"),
-                    _text(a, "approved_at"),
+                    text(a, "registrable"),
+                    text(a, "unicode"),
+                    texts(a, "hosts"),
+                    text(a, "approved_at"),
                 )
-                for a in _objects(raw, "approvals")
+                for a in objects(raw, "approvals")
             ),
             secrets=tuple(
-                SecretRef(_text(s, "service"), _text(s, "username"))
-                for s in _objects(raw, "secrets")
+                SecretRef(text(s, "service"), text(s, "username")) for s in objects(raw, "secrets")
             ),
-            verdict=_level(raw, "verdict"),
-            checked_at=_text(raw, "checked_at"),
-            oauth2_issuer=_text(raw, "oauth2_issuer") if "oauth2_issuer" in raw else "",
+            verdict=level(raw, "verdict"),
+            checked_at=text(raw, "checked_at"),
+            oauth2_issuer=text(raw, "oauth2_issuer") if "oauth2_issuer" in raw else "",
             relay=relay_from_json(raw.get("relay")),
             encryption_keys=keys_from_json(raw.get("encryption_keys")),
-            sent_folder=_folder(raw, "sent_folder"),
-            drafts_folder=_folder(raw, "drafts_folder"),
+            sent_folder=folder(raw, "sent_folder"),
+            drafts_folder=folder(raw, "drafts_folder"),
         )
-    except (_FieldError, StateError) as exc:
+    except (FieldReadError, StateError) as exc:
         raise ProfileError(f"{path} is damaged: {exc}") from None
-
-
-class _FieldError(Exception):
-    """One field of a profile file missing or of the wrong type or range."""
 
 
 def _endpoint(raw: dict[str, Any]) -> EndpointSetting:
     port = raw.get("port")
     # type() rather than isinstance(): JSON true is not port 1.
     if type(port) is not int or not 1 <= port <= 65535:
-        raise _FieldError(f"port {str(port)[:24]!r} is not a whole number 1-65535")
-    host = _text(raw, "host")
+        raise FieldReadError(f"port {str(port)[:24]!r} is not a whole number 1-65535")
+    host = text(raw, "host")
     try:
         # The rule every discovered host passed (fields.validate_hostname): a hand-edited
         # host with a line break or a space would otherwise reach the line-based exports.
         validate_hostname(host)
     except FieldError as exc:
-        raise _FieldError(f"host {host[:64]!r}: {exc.message}") from None
+        raise FieldReadError(f"host {host[:64]!r}: {exc.message}") from None
     return EndpointSetting(
-        service=_text(raw, "service"),
+        service=text(raw, "service"),
         host=host,
         port=port,
-        security=_text(raw, "security"),
-        username=_text(raw, "username"),
-        auth_method=_text(raw, "auth_method"),
-        spki_sha256=_text(raw, "spki_sha256"),
-        authenticated_by=_text(raw, "authenticated_by"),
-        tier=_text(raw, "tier"),
-        sources=_texts(raw, "sources") if "sources" in raw else (),
-        tlsa=_maybe_flag(raw, "tlsa"),
+        security=text(raw, "security"),
+        username=text(raw, "username"),
+        auth_method=text(raw, "auth_method"),
+        spki_sha256=text(raw, "spki_sha256"),
+        authenticated_by=text(raw, "authenticated_by"),
+        tier=text(raw, "tier"),
+        sources=texts(raw, "sources") if "sources" in raw else (),
+        tlsa=maybe_flag(raw, "tlsa"),
     )
-
-
-def _maybe_flag(raw: dict[str, Any], key: str) -> bool | None:
-    value = raw.get(key)
-    if value is not None and not isinstance(value, bool):
-        raise _FieldError(f"{key} is not true, false or null")
-    return value
-
-
-def _text(raw: dict[str, Any], key: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str):
-        raise _FieldError(f"{key} is {'missing' if value is None else 'not text'}")
-    return value
-
-
-def _level(raw: dict[str, Any], key: str) -> Level:
-    """A verdict level by its value, as save_profile wrote it."""
-    try:
-        return Level(_text(raw, key))
-    except ValueError:
-        raise _FieldError(f"{key} is not a verdict mailhop writes") from None
-
-
-def _folder(raw: dict[str, Any], key: str) -> str:
-    """A folder name, by the rule the login test read it with (special_use.folder_name): a
-    hand-edited line break would otherwise reach the line-based exports."""
-    if key not in raw:
-        return ""  # version 1, or a server that marks none
-    value = _text(raw, key)
-    if value and folder_name(value) is None:
-        raise _FieldError(f"{key} {value[:64]!r} is no folder name (a control character?)")
-    return value
-
-
-def _flag(raw: dict[str, Any], key: str) -> bool:
-    value = raw.get(key)
-    if not isinstance(value, bool):
-        raise _FieldError(f"{key} is not true or false")
-    return value
-
-
-def _object(raw: dict[str, Any], key: str) -> dict[str, Any]:
-    value = raw.get(key)
-    if not isinstance(value, dict):
-        raise _FieldError(f"{key} is not an object")
-    return value
-
-
-def _objects(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    value = raw.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise _FieldError(f"{key} is not a list of objects")
-    return value
-
-
-def _texts(raw: dict[str, Any], key: str) -> tuple[str, ...]:
-    value = raw.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _FieldError(f"{key} is not a list of texts")
-    return tuple(value)
