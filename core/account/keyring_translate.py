@@ -48,11 +48,13 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _kind_of(exc: BaseException) -> str | None:
+def _kind_of(exc: BaseException) -> type[SecretStoreError] | None:
+    """Which branch of keyring_errors' tree one link of the chain belongs to, if any."""
     types = {f"{t.__module__}.{t.__qualname__}" for t in type(exc).__mro__}
     bus_name = getattr(exc, "name", None)  # jeepney's DBusErrorResponse
-    if callable(getattr(exc, "get_dbus_name", None)):  # dbus-python (KWallet)
-        bus_name = exc.get_dbus_name()  # type: ignore[attr-defined]
+    get_dbus_name = getattr(exc, "get_dbus_name", None)  # dbus-python (KWallet)
+    if callable(get_dbus_name):
+        bus_name = get_dbus_name()
     status = getattr(exc, "status", None)  # keyring's macOS api.Error
     winerror = getattr(exc, "winerror", None)
     if (
@@ -61,16 +63,16 @@ def _kind_of(exc: BaseException) -> str | None:
         or status in _MACOS_LOCKED
         or (str(exc) == "Cancelled by user")  # keyring's KWallet backend: wallet not opened
     ):
-        return "locked"
+        return KeyringLocked
     if (
         isinstance(exc, PermissionError)
         or bus_name in _DBUS_DENIED
         or status in _MACOS_DENIED
         or winerror in _WINDOWS_DENIED
     ):
-        return "denied"
+        return KeyringDenied
     if types & _MISSING_TYPES or bus_name in _DBUS_MISSING or winerror in _WINDOWS_MISSING:
-        return "missing"
+        return KeyringMissing
     return None
 
 
@@ -80,18 +82,18 @@ def translate(exc: Exception, action: str, secret: Password | None) -> SecretSto
     detail = _detail(chain)
     if secret is not None and secret.reveal() in detail:
         detail = type(exc).__name__  # never seen, but a message must not carry the secret
-    if "locked" in kinds:
+    if KeyringLocked in kinds:
         return KeyringLocked(
             f"The keyring is locked and could not be unlocked, so mailhop could not {action} "
             f"({detail}). Unlock your keyring (log in to the desktop session or open the "
             "keyring manager) and try again."
         )
-    if "denied" in kinds:
+    if KeyringDenied in kinds:
         return KeyringDenied(
             f"The keyring refused mailhop access, so mailhop could not {action} ({detail}). "
             "Allow mailhop in the keyring's (or the sandbox's) access settings and try again."
         )
-    if "missing" in kinds:
+    if KeyringMissing in kinds:
         return KeyringMissing(
             f"The keyring could not be reached, so mailhop could not {action} ({detail}). "
             f"{install_hint()}"
