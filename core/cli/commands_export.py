@@ -41,6 +41,12 @@ def export_command(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
             file=sys.stderr,
         )
         return EXIT_NOT_SET_UP
+    if args.format in ("k9", "k9-qr-png", "k9-qr-svg"):
+        from ..export.k9 import k9_note
+
+        note = k9_note(profile)
+        if note is not None:  # the file cannot name the issuer: the person hears it here
+            print(note, file=sys.stderr)
     if args.output is None:
         sys.stdout.buffer.write(_one_stream(files))
         sys.stdout.flush()

@@ -44,12 +44,14 @@ import xml.etree.ElementTree as ET
 import segno
 
 from ..account.profile import AccountProfile, EndpointSetting
+from ..common.i18n import _
 from .table import K9_QR, K9_SETTINGS
 from .xml_values import xml_value
 
 __all__ = [
     "K9_QR",
     "K9_SETTINGS",
+    "k9_note",
     "k9_qr_payload",
     "k9_qr_png",
     "k9_qr_svg",
@@ -106,6 +108,27 @@ def k9_settings_xml(profile: AccountProfile) -> bytes:
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
+
+
+def k9_note(profile: AccountProfile) -> str | None:
+    """What the person must know before importing an OAuth2 account into the app, or None.
+
+    Neither the ``.k9s`` file (``AuthType`` XOAUTH2 per server) nor the QR payload (auth 6)
+    has a field for the OAuth2 issuer, a client ID or a scope: the app picks its OAuth2
+    settings by the server's host name from the providers built into it
+    (``OAuthConfigurationFactory``: AOL, Fastmail, Gmail, Microsoft, Yahoo), with client IDs
+    of its own. For any other server it cannot get a token, whatever the file says."""
+    legs = [s for s in (profile.incoming, profile.outgoing) if s.auth_method == "oauth2"]
+    if not legs:
+        return None
+    hosts = ", ".join(dict.fromkeys(s.host for s in legs))
+    issuer = profile.oauth2_issuer or _("the provider's sign-in service")
+    return _(
+        "OAuth2 ({hosts}): Thunderbird for Android's settings file and QR code carry only the "
+        "method; the format has no place for the sign-in service ({issuer}). The app signs in "
+        "with OAuth2 only to the providers built into it, chosen by the server's name; for "
+        "others it cannot get a token and the account will not sign in."
+    ).format(hosts=hosts, issuer=issuer)
 
 
 _QR_INCOMING = {"imap": 0, "pop3": 1}

@@ -92,6 +92,16 @@ def test_setup_prints_the_url_waits_signs_in_and_keeps_the_token_in_the_keyring(
     out, err = rechecked.communicate(timeout=60)
     assert "still works" in out, out + err
     assert refresh not in out + err
+    # Thunderbird for Android's file says XOAUTH2 and cannot name the issuer: the note does
+    exported = mailhop(
+        None, "export", JO, "--format", "k9", "--profile-dir", str(tmp_path),
+        "--allow-test-domains",
+    )  # fmt: skip
+    out, err = exported.communicate(timeout=60)
+    assert exported.returncode == cli.EXIT_OK, err
+    assert out.count("<authentication-type>XOAUTH2</authentication-type>") == 2
+    assert "accounts.oauthsignin.test" not in out and refresh not in out + err
+    assert "no place for the sign-in service (https://accounts.oauthsignin.test)" in err
     # forget revokes the refresh token at the issuer (RFC 7009), then removes it with the rest
     forgot = mailhop(lab, "forget", JO, "--profile-dir", str(tmp_path))
     out, err = forgot.communicate(timeout=60)

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from mailhop.core.export.k9 import k9_settings_xml, k9_uuid
+from mailhop.core.export.k9 import k9_note, k9_qr_payload, k9_settings_xml, k9_uuid
 from mailhop.core.export.lint import Format, lint
 from mailhop.core.export.table import Untranslatable
 from tests.core.account.test_profile import PROFILE
@@ -162,3 +162,23 @@ def test_the_qr_png_scans_back_to_the_payload() -> None:
     assert [(code.format, code.text) for code in found] == [
         (zxingcpp.BarcodeFormat.QRCode, k9_qr_payload(PROFILE))
     ]
+
+
+def test_an_oauth2_account_is_told_the_format_cannot_name_its_issuer() -> None:
+    issuer = "https://login.example.net"
+    oauth = replace(
+        PROFILE,
+        oauth2=True,
+        oauth2_issuer=issuer,
+        incoming=replace(PROFILE.incoming, auth_method="oauth2"),
+    )
+    data = k9_settings_xml(oauth)
+    account = _parse(data).find("accounts/account")
+    assert account is not None
+    assert account.findtext("incoming-server/authentication-type") == "XOAUTH2"
+    assert account.findtext("outgoing-server/authentication-type") == "PLAIN"
+    # nowhere in the file or the QR code: the format has no such field
+    assert b"login.example.net" not in data and "login.example.net" not in k9_qr_payload(oauth)
+    note = k9_note(oauth)
+    assert note is not None and issuer in note and "OAuth2 (mail.example.com)" in note
+    assert k9_note(PROFILE) is None  # a password account needs no word
