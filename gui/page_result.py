@@ -35,18 +35,21 @@ if TYPE_CHECKING:  # types only: the page is built before any check has loaded t
     from mailhop.core.probe.probe_report import EndpointProbe
     from mailhop.core.report.model import HelpdeskReport
     from mailhop.core.run.check import CheckReport
+    from mailhop.core.verdict.verdict import Level
 
 __all__ = ["ResultPage"]
 
 
 # Tables of words are functions of literal tr() calls: lupdate reads literals only, and the
 # words must be looked up after the person's language is loaded, not at import.
-def headline(level: str) -> str:
+def headline(level: Level) -> str:
+    from mailhop.core.verdict.verdict import Level
+
     return {
-        "ok": tr("Ready to set up"),
-        "warn": tr("Usable, but read the warnings"),
-        "block": tr("This account cannot be set up safely"),
-        "could-not-check": tr("Could not check from this computer"),
+        Level.OK: tr("Ready to set up"),
+        Level.WARN: tr("Usable, but read the warnings"),
+        Level.BLOCK: tr("This account cannot be set up safely"),
+        Level.COULD_NOT_CHECK: tr("Could not check from this computer"),
     }[level]
 
 
@@ -162,8 +165,7 @@ class ResultPage(QWidget):
         self.choice = choice = choose(report)
         verdict = report.verdict
         address = report.discovery.address
-        level = verdict.level.value
-        set_text(self.headline, headline(level))
+        set_text(self.headline, headline(verdict.level))
         words = tr("Checked {address} in {time}. No password was used.").format(
             address=address.display, time=seconds(report.elapsed)
         )
@@ -212,6 +214,7 @@ class ResultPage(QWidget):
         self.legs.relay.show_leg(level, list(relay_lines(relay))[:3])
 
     def _origins(self, report: CheckReport, choice: AccountChoice) -> None:
+        from mailhop.core.policy.tiers import Tier
         from mailhop.core.verdict.labels import SECURITY, TIER, provenance_label
 
         self.origins.clear()
@@ -225,7 +228,7 @@ class ResultPage(QWidget):
             entry = probe.entry
             value = f"{entry.name.shown}:{entry.port} ({SECURITY[entry.security]})"
             row = item([title, value, TIER[entry.tier]])
-            row.setIcon(2, icon("ok" if entry.tier.value in "AB" else "warn"))
+            row.setIcon(2, icon("ok" if entry.tier in (Tier.A, Tier.B) else "warn"))
             for origin in entry.origins:
                 badge = provenance_label(origin.source, origin.auth, domain)
                 # The address in an autoconfig URL's query adds nothing here: the tooltip
@@ -266,13 +269,15 @@ class ResultPage(QWidget):
         self._fit_origin_columns()
 
     def _findings(self, report: CheckReport) -> None:
+        from mailhop.core.common.finding_text import Severity
+
         verdict = report.verdict
         self.findings.clear()
         found = verdict.findings  # the same finding for the same host once (verdict.py)
-        severity_icon = {"error": "block", "warn": "warn", "info": "info"}
+        severity_icon = {Severity.ERROR: "block", Severity.WARN: "warn", Severity.INFO: "info"}
         for finding in found:
             row = item([finding.shown_summary, finding.code])  # the CLI's words
-            row.setIcon(0, icon(severity_icon.get(finding.severity.value, "none")))
+            row.setIcon(0, icon(severity_icon[finding.severity]))
             set_item_tooltip(row, 0, finding.shown_helpdesk)
             row.addChild(item([finding.shown_helpdesk, ""]))
             for evidence in finding.evidence:
