@@ -7,7 +7,8 @@ Each domain gets the ordinary check (run/check.py, never a login) with its own d
 a black-holed domain costs its own hard deadline and holds one of the ``concurrency`` places
 meanwhile, never the others. What the checks share for the whole run is passed in, never a
 module global: the probe sessions and their caps (sessions.py), and the DNS cache of
-validated root and TLD keys and negative answers (dns/shared_cache.py).
+validated root and TLD keys and negative answers (dns/shared_cache.py), and the provider
+database's answers (provider_db.py).
 
 Order: completions arrive in any order; the buffer hands them to ``write`` in input order.
 No domain starts more than ``window`` places ahead of the first one not yet written, so one
@@ -26,14 +27,16 @@ import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from ..common.address import EmailAddress
 from ..dns.dnssec import load_root_anchors
 from ..dns.resolver import Resolver, system_upstream
 from ..dns.shared_cache import SharedDnsCache
+from ..net.tlscontext import client_context
 from ..run.check import CheckReport, check
 from ..run.discovery import DiscoveryOptions
+from .provider_db import ProviderDb, ProviderDbFetcher
 from .sessions import Caps, SharedProbes
 from .targets import Target
 
@@ -89,6 +92,7 @@ class Shared:
 
     probes: SharedProbes
     dns: SharedDnsCache
+    provider_db: ProviderDb
 
     def resolver(self, options: DiscoveryOptions) -> Resolver:
         """A resolver for one check (its own deadline) that shares the run's DNS cache."""
@@ -107,11 +111,20 @@ class CheckOne(Protocol):
 
 
 async def check_domain(
-    address: EmailAddress, options: DiscoveryOptions, *, shared: Shared
+    address: EmailAddress,
+    options: DiscoveryOptions,
+    *,
+    shared: Shared,
+    resolver: Resolver | None = None,
 ) -> CheckReport:
-    """The ordinary check, with the run's shared probes and DNS cache."""
-    resolver = shared.resolver(options)
-    return await check(address, options, resolver=resolver, shared=shared.probes)
+    """The ordinary check, with the run's shared probes, DNS cache and provider database;
+    `resolver` (default: ``shared.resolver``) should share ``shared.dns``."""
+    resolver = resolver or shared.resolver(options)
+    context = client_context(options.extra_ca_file)
+    async with ProviderDbFetcher(shared.provider_db, resolver.addresses, context) as fetcher:
+        return await check(
+            address, options, resolver=resolver, shared=shared.probes, fetcher=fetcher
+        )
 
 
 async def audit(
@@ -128,8 +141,12 @@ async def audit(
     input order. Returns what the checks shared (its counts) once every task has ended."""
     todo = [t for t in targets if t.line not in done]
     run = _Run(todo, write, progress)
-    async with SharedProbes(settings.caps) as probes, _closing(SharedDnsCache()) as cache:
-        shared = Shared(probes, cache)
+    async with (
+        SharedProbes(settings.caps) as probes,
+        _closing(SharedDnsCache()) as cache,
+        _closing(ProviderDb(options.ispdb_url)) as provider_db,
+    ):
+        shared = Shared(probes, cache, provider_db)
         places = asyncio.Semaphore(max(1, settings.concurrency))
         pace = _Pace(settings.rate)
         window = 4 * max(1, settings.concurrency)
@@ -145,12 +162,19 @@ async def audit(
     return shared
 
 
+class _Closes(Protocol):
+    async def close(self) -> None: ...
+
+
+_T = TypeVar("_T", bound=_Closes)
+
+
 @contextlib.asynccontextmanager
-async def _closing(cache: SharedDnsCache) -> AsyncIterator[SharedDnsCache]:
+async def _closing(thing: _T) -> AsyncIterator[_T]:
     try:
-        yield cache
+        yield thing
     finally:
-        await cache.close()
+        await thing.close()
 
 
 class _Run:

@@ -49,6 +49,7 @@ from ..discover.report import (
     TlsReporting,
 )
 from ..dns.resolver import Resolver
+from ..net.fetch import Fetcher
 from ..net.tlscontext import client_context, diagnostic_context
 from ..policy.plan import PlanEntry, make_plan, tier_of
 from ..probe.probe_report import EndpointProbe, RelayProbe
@@ -94,13 +95,15 @@ async def check(
     scheduler: Scheduler | None = None,
     clock: Callable[[], float] = time.time,
     shared: SharedSessions | None = None,
+    fetcher: Fetcher | None = None,
 ) -> CheckReport:
     """Discover, probe and judge `address`; remote failures are findings, never raised.
 
     One `resolver` (default: made from `options`) serves discovery and the probes; one
     `scheduler` (default: all at once under the hard deadline) admits sources and sessions.
     `clock` is the wall clock the resolver validates with, to say how far off it is.
-    `shared` runs the sessions for a batch of checks (an audit: each server probed once).
+    `shared` runs the sessions for a batch of checks (an audit: each server probed once);
+    `fetcher` (default: discovery's own) is the caller's to close.
     """
     started = time.monotonic()
     scheduler = scheduler or AllAtOnce(started + options.hard_deadline)
@@ -121,6 +124,7 @@ async def check(
             resolver=hook.resolver,
             scheduler=scheduler,
             on_attempt=hook.consider,
+            fetcher=fetcher,
         )
         vantage = assess(
             hook.resolver,

@@ -15,7 +15,7 @@ import dns.name
 import dns.rdatatype
 import pytest
 
-from mailhop.core.audit.engine import AuditResult, AuditSettings, Shared, audit
+from mailhop.core.audit.engine import AuditResult, AuditSettings, Shared, audit, check_domain
 from mailhop.core.audit.sessions import Caps, SharedProbes
 from mailhop.core.audit.targets import Target, read_targets
 from mailhop.core.common.address import EmailAddress
@@ -23,10 +23,10 @@ from mailhop.core.common.model import Security, Service
 from mailhop.core.dns.resolver import Resolver
 from mailhop.core.net.tlscontext import client_context, diagnostic_context
 from mailhop.core.probe.prober import Prober
-from mailhop.core.run.check import CheckReport, check
+from mailhop.core.run.check import CheckReport
 from mailhop.core.run.discovery import DiscoveryOptions
 from tests.core.run.test_discovery import options
-from tests.lab.canary import connections_to
+from tests.lab.canary import connections_to, requests_to
 from tests.lab.lab import LabInfo
 
 LIST = ["blackhole.test", "healthy.test", "# a comment", "hostile-mail.test", "no domain", ""]
@@ -69,7 +69,7 @@ class Counting:
             deadline=time.monotonic() + options.hard_deadline,
             shared=shared.dns if self.share_dns else None,
         )
-        return await check(address, options, resolver=resolver, shared=shared.probes)
+        return await check_domain(address, options, shared=shared, resolver=resolver)
 
 
 def run_audit(
@@ -151,6 +151,16 @@ def test_root_and_tld_keys_are_asked_and_validated_once_per_run(lab: LabInfo) ->
         assert separate.questions[question] >= len(lines), question  # once per domain before
         assert shared.questions[question] <= 1, question
     assert sum(shared.questions.values()) < sum(separate.questions.values())
+
+
+def test_the_provider_database_is_asked_once_per_url(lab: LabInfo) -> None:
+    since = time.time()
+    lines = ["hosted.test", "mxderived.test", "mxderived-unsigned.test", "pubhosted.test"]
+    run_audit(lab, lines)  # each's MX is at provider.test or pubprovider.test
+    recordings = Path(lab.fact("pyservers", "recordings_dir"))
+    asked = Counter(r["path"] for r in requests_to(recordings, "ispdb.test", since))
+    assert asked["/v1.1/provider.test"] == 1, asked
+    assert all(asked[f"/v1.1/{domain}"] == 1 for domain in lines), asked
 
 
 def test_the_rate_spaces_the_starts(lab: LabInfo) -> None:
