@@ -54,16 +54,13 @@ def level_colour(level: str) -> QColor:
 
 
 def show_as_error(label: QLabel, error: bool = True) -> None:
-    """Words of a problem in the block colour and bold (``QLabel#errorText`` in mailhop.qss);
-    ``error=False`` gives the label back its palette's text colour. Both accents keep 4.5:1
-    against their theme's window colour, so the text stays readable."""
+    """Words of a problem in the block colour and bold; ``error=False`` gives the label back
+    its palette's colour. A style sheet of the label's own, not its palette: the application's
+    style sheet polishes a widget again when it is first shown, which resets a palette set
+    before. Both accents keep 4.5:1 against their theme's window colour."""
     label.setObjectName("errorText" if error else "")
-    label.style().unpolish(label)  # the object name's style rule (bold) follows at once;
-    label.style().polish(label)  # polishing resets the palette, so the colour comes after
-    palette = label.palette()
-    role = QPalette.ColorRole.WindowText
-    palette.setColor(role, level_colour("block") if error else QApplication.palette().color(role))
-    label.setPalette(palette)
+    colour = level_colour("block").name()
+    label.setStyleSheet(f"QLabel {{ color: {colour}; font-weight: bold; }}" if error else "")
 
 
 def heading(text: str, parent: QWidget | None = None, *, size: float = 1.4) -> QLabel:

@@ -118,9 +118,11 @@ def walk(app: Any, window: Any, folder: Path, prefix: str, password: str | None)
             window.use_page.qr.pixmap() is not None and not window.use_page.qr.pixmap().isNull()
         ),
     )
-    window.use_page._save()
+    window.use_page.app.setCurrentIndex(window.use_page.app.findData("apple-mac"))  # a file
+    window.use_page._save(open_first=False)
     pump(app, lambda: window.use_page.save_button.isEnabled())
     shoot(app, window, folder / f"{prefix}-5-use.png")
+    walk_apps(app, window, folder, prefix)
     from mailhop.gui.dialog_accounts import AccountsDialog
 
     accounts = AccountsDialog(window)
@@ -134,6 +136,26 @@ def walk(app: Any, window: Any, folder: Path, prefix: str, password: str | None)
     settings.show()
     shoot(app, settings, folder / f"{prefix}-7-settings.png")
     settings.close()
+
+
+def walk_apps(app: Any, window: Any, folder: Path, prefix: str) -> None:
+    """The mail-app page for each kind of finish (issue 16), the administrators' part, the
+    step bar's way back, and the servers typed in by hand."""
+    use = window.use_page
+    for key in ("thunderbird", "android", "outlook-classic", "terminal"):
+        use.app.setCurrentIndex(use.app.findData(key))
+        shoot(app, window, folder / f"{prefix}-5-use-{key}.png")
+    use.admin_toggle.setChecked(True)
+    shoot(app, window, folder / f"{prefix}-5-use-administrators.png")
+    use.admin_toggle.setChecked(False)
+    window.go_to_step(0)
+    window.address_page.by_hand.click()
+    page = window.manual_page
+    page.incoming.host.setText("mail.example.com")
+    page.outgoing.host.setText("bad host")
+    page.go.click()  # the problem, named in red before anything runs
+    shoot(app, window, folder / f"{prefix}-1-manual.png")
+    page.back_button.click()
 
 
 def walk_oauth(app: Any, window: Any, folder: Path, prefix: str, info: Any) -> None:
@@ -169,7 +191,8 @@ def walk_oauth(app: Any, window: Any, folder: Path, prefix: str, info: Any) -> N
         return
     page.next.click()
     pump(app, lambda: window.stack.currentWidget() is window.use_page)
-    window.use_page._save()
+    window.use_page.app.setCurrentIndex(window.use_page.app.findData("apple-mac"))  # a file
+    window.use_page._save(open_first=False)
     pump(app, lambda: window.use_page.save_button.isEnabled())
     shoot(app, window, folder / f"{prefix}-5-use.png")
 
@@ -198,12 +221,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--lab", action="store_true", help="also a domain with warnings (lab)")
     parser.add_argument("--dark", action="store_true", help="also the demo on a dark palette")
+    parser.add_argument("--size", default="980x720", help="the window's size, WIDTHxHEIGHT")
     parser.add_argument(
         "--lang",
         choices=["en", "de", "fr"],
         help="the window's language (default: the saved choice, else the system's)",
     )
     args = parser.parse_args(argv)
+    width, height = (int(n) for n in args.size.split("x"))
     with x_server():
         from mailhop.core.demo.domain import start_demo
         from mailhop.gui.app import application
@@ -219,13 +244,15 @@ def main(argv: list[str] | None = None) -> int:
         with start_demo() as demo:
             window = MainWindow(demo_session(demo))
             window.show()
+            window.resize(width, height)
             walk(app, window, args.folder, "demo", demo.password.reveal())
             window.close()
             if args.dark:
                 dark_palette(app)
                 window = MainWindow(demo_session(demo))
                 window.show()
-                walk(app, window, args.folder, "dark", None)
+                window.resize(width, height)
+                walk(app, window, args.folder, "dark", demo.password.reveal())
                 window.close()
         if args.lab:
             from mailhop.core.account.secrets import MemoryKeyring, SecretStore
@@ -253,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 window = MainWindow(session)
                 window.show()
+                window.resize(width, height)
                 walk(app, window, args.folder, prefix, password)
                 window.close()
             session = Session(
@@ -266,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             window = MainWindow(session)
             window.show()
+            window.resize(width, height)
             walk_oauth(app, window, args.folder, "oauth-signin", info)
             window.close()
     return 0

@@ -60,5 +60,7 @@ def test_a_button_says_why_it_is_disabled_and_a_click_names_the_problem(qtbot: A
 
     from mailhop.gui.look import level_colour
 
+    page.show()  # as a person sees it: shown, and polished by the application's style sheet
+    page.error.ensurePolished()
     colour = page.error.palette().color(QPalette.ColorRole.WindowText)
     assert colour == level_colour("block") and page.error.objectName() == "errorText"

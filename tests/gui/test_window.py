@@ -96,12 +96,14 @@ def test_lab_account_signs_in_and_a_wrong_password_stores_nothing(
     assert not signin.next.isEnabled() and keyring.services() == ()
     # An error reads as one: the block colour, bold; the next outcome in the usual colour.
     red = level_colour("block")
+    signin.status.ensurePolished()
     assert signin.status.palette().color(QPalette.ColorRole.WindowText) == red
     assert signin.status.objectName() == "errorText"
     signin.password.setText(ALICE[1])
     signin.go.click()
     qtbot.waitUntil(signin.next.isEnabled, timeout=20000)
     assert len(keyring.services()) == 2
+    signin.status.ensurePolished()
     assert signin.status.palette().color(QPalette.ColorRole.WindowText) != red
     # On to the exports, as with the demo: every format, each parsed by its client's rules.
     signin.next.click()
