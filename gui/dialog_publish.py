@@ -110,6 +110,7 @@ class PublishDialog(QDialog):
         from mailhop.core.common.address import parse_address
         from mailhop.core.common.errors import UsageError
         from mailhop.core.common.model import Service
+        from mailhop.core.discover.parse_mtasts import MtaStsMode
         from mailhop.core.publish.request import PublishRequest, UsernameStyle
 
         domain = parse_address(
@@ -128,7 +129,7 @@ class PublishDialog(QDialog):
             domain=domain,
             servers=specs,
             username=UsernameStyle(self.username.currentData()),
-            sts_mode=str(self.sts_mode.currentData()),
+            sts_mode=MtaStsMode(self.sts_mode.currentData()),
             dane_only=self.dane_only.isChecked(),
         )
 

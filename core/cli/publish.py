@@ -118,6 +118,7 @@ def _policy_options(publish: argparse.ArgumentParser) -> None:
 
 def publish_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from ..common.address import AddressError, parse_address
+    from ..discover.parse_mtasts import MtaStsMode
     from ..publish.compose import prepare, write
     from ..publish.request import PublishRequest, UsernameStyle
     from .commands import options_from
@@ -140,7 +141,7 @@ def publish_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         servers=specs,
         username=UsernameStyle(args.username),
         oauth2_issuer=_issuer(parser, args.oauth2),
-        sts_mode=args.mta_sts_mode,
+        sts_mode=MtaStsMode(args.mta_sts_mode),
         dane_only=args.dane_only,
         tls_rpt=args.tls_rpt,
         next_keys=_next_keys(parser, args.next_key),

@@ -31,6 +31,7 @@ from ..account.profile import PROFILE_VERSION, AccountProfile, EndpointSetting
 from ..common.i18n import _
 from ..common.model import Security, Service
 from ..common.untrusted import read_xml
+from ..discover.parse_mtasts import MtaStsMode
 from ..export.apple import ExportError, mobileconfig
 from ..export.lint import LintReport, Severity, lint
 from ..export.outlook import autodiscover_xml
@@ -50,7 +51,7 @@ __all__ = [
 
 _LOGIN_NAME = re.compile(rb"\n[ \t]*<LoginName>[^<]*</LoginName>")
 TEMPLATE_LOCAL_PART = "user"  # stands for every user; placeholders replace it where they can
-STS_MAX_AGE = {"testing": 86400, "enforce": 604800}
+STS_MAX_AGE = {MtaStsMode.TESTING: 86400, MtaStsMode.ENFORCE: 604800}
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +185,9 @@ def _whole_address_files(
     return (pacc, autodiscover)
 
 
-def mta_sts_policy(mx_hosts: tuple[str, ...], mode: str) -> bytes:
-    lines = ["version: STSv1", f"mode: {mode}", *(f"mx: {host}" for host in mx_hosts)]
-    lines.append(f"max_age: {STS_MAX_AGE.get(mode, STS_MAX_AGE['enforce'])}")
+def mta_sts_policy(mx_hosts: tuple[str, ...], mode: MtaStsMode) -> bytes:
+    lines = ["version: STSv1", f"mode: {mode.value}", *(f"mx: {host}" for host in mx_hosts)]
+    lines.append(f"max_age: {STS_MAX_AGE.get(mode, STS_MAX_AGE[MtaStsMode.ENFORCE])}")
     return "".join(f"{line}\r\n" for line in lines).encode("ascii")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..discover.parse_mtasts import MtaStsMode
 from .files import FileSet
 from .gather import Gathered
 from .records import DnsRecord, Kind, zone_lines
@@ -102,7 +103,7 @@ def _files(files: FileSet, request: PublishRequest) -> list[str]:
             lines += [f"     serve at {url}" for url in item.urls]
         else:
             lines.append("     hand it to users of Apple devices (mail, intranet, MDM)")
-        if item.name == "mta-sts.txt" and request.sts_mode == "testing":
+        if item.name == "mta-sts.txt" and request.sts_mode is MtaStsMode.TESTING:
             lines.append(
                 "     mode is `testing`: senders report failures (TLS-RPT) but still deliver."
             )

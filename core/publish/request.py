@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from ..common.errors import UsageError
 from ..common.fields import FieldError, validate_hostname
 from ..common.model import Service
+from ..discover.parse_mtasts import MtaStsMode
 from .gather import ServerSpec
 
 __all__ = ["STS_MODES", "PublishRequest", "ServerNameError", "UsernameStyle", "parse_server"]
 
-STS_MODES = ("testing", "enforce")  # "none" withdraws a policy; nothing to generate for it
+# "none" withdraws a policy: nothing to generate for it.
+STS_MODES = (MtaStsMode.TESTING, MtaStsMode.ENFORCE)
 
 
 class UsernameStyle(enum.Enum):
@@ -27,7 +29,7 @@ class PublishRequest:
     servers: tuple[ServerSpec, ...]
     username: UsernameStyle = UsernameStyle.ADDRESS
     oauth2_issuer: str | None = None
-    sts_mode: str = "testing"
+    sts_mode: MtaStsMode = MtaStsMode.TESTING
     dane_only: bool = False
     tls_rpt: str | None = None  # mailto: or https: URI; default mailto:tlsrpt@DOMAIN
     next_keys: Mapping[str, str] = field(default_factory=dict)  # host -> hex SPKI SHA-256

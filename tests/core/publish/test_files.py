@@ -8,7 +8,7 @@ import plistlib
 from mailhop.core.common.model import AuthMethod, Security, Service
 from mailhop.core.discover.parse_autoconfig import parse_autoconfig
 from mailhop.core.discover.parse_autodiscover import parse_autodiscover
-from mailhop.core.discover.parse_mtasts import parse_mtasts_policy
+from mailhop.core.discover.parse_mtasts import MtaStsMode, parse_mtasts_policy
 from mailhop.core.discover.parse_pacc import parse_pacc
 from mailhop.core.publish.files import FileSet, render_files
 from mailhop.core.publish.gather import EndpointFacts, Gathered
@@ -114,7 +114,7 @@ def test_the_mta_sts_policy_is_testing_by_default_and_lists_the_mx_hosts() -> No
         ("mail.example.org",),
         86400,
     )
-    enforce = parse_mtasts_policy(body(files(sts_mode="enforce"), "mta-sts.txt")).policy
+    enforce = parse_mtasts_policy(body(files(sts_mode=MtaStsMode.ENFORCE), "mta-sts.txt")).policy
     assert enforce is not None and enforce.mode.value == "enforce" and enforce.max_age == 604800
 
 
