@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..common.i18n import _
+from ..common.i18n import _, language
 from .summary import Overview, Row, RowLevel
 
 __all__ = ["render_html"]
@@ -37,7 +37,7 @@ def _e(value: object) -> str:
 def render_html(view: Overview, *, title: str) -> str:
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{_e(language())}"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
