@@ -174,6 +174,18 @@ class ResultPage(QWidget):
             words += f" {cannot.summary()} {cannot.advice()}"
         elif choice.blocked is not None:
             words += " " + tr("Nothing can be set up: {why}.").format(why=choice.blocked)
+            # What to do next, in plain words: the way on is closed, two ways remain.
+            words += "\n" + tr(
+                "Next: ask your provider or administrator for the right settings and enter the "
+                "servers yourself, or check the address again later."
+            )
+        elif choice.approvals:
+            words += "\n" + tr(
+                "Next: read the question below; only if you trust those servers, approve them "
+                "and continue to sign in."
+            )
+        else:
+            words += "\n" + tr("Next: sign in once, then set up your mail app with one file.")
         set_text(self.summary, words)  # names the address and why it is blocked
         self._legs(report)
         self._origins(report, choice)

@@ -1165,5 +1165,17 @@ Bitte melden Sie das; die technischen Details stehen im Protokoll des Programms.
         <source>Use the selected account in a mail app</source>
         <translation>Das gewählte Konto in einem Mailprogramm verwenden</translation>
     </message>
+    <message>
+        <source>Next: ask your provider or administrator for the right settings and enter the servers yourself, or check the address again later.</source>
+        <translation>Als Nächstes: Fragen Sie Ihren Anbieter oder Administrator nach den richtigen Einstellungen und geben Sie die Server selbst ein, oder prüfen Sie die Adresse später noch einmal.</translation>
+    </message>
+    <message>
+        <source>Next: read the question below; only if you trust those servers, approve them and continue to sign in.</source>
+        <translation>Als Nächstes: Lesen Sie die Frage unten; nur wenn Sie diesen Servern vertrauen, stimmen Sie zu und melden Sie sich an.</translation>
+    </message>
+    <message>
+        <source>Next: sign in once, then set up your mail app with one file.</source>
+        <translation>Als Nächstes: Melden Sie sich einmal an und richten Sie dann Ihr Mailprogramm mit einer Datei ein.</translation>
+    </message>
 </context>
 </TS>

@@ -1165,5 +1165,17 @@ Merci de signaler ce problème ; les détails techniques figurent dans le journa
         <source>Use the selected account in a mail app</source>
         <translation>Utiliser le compte choisi dans une application de messagerie</translation>
     </message>
+    <message>
+        <source>Next: ask your provider or administrator for the right settings and enter the servers yourself, or check the address again later.</source>
+        <translation>Ensuite : demandez les bons paramètres à votre fournisseur ou à votre administrateur et saisissez les serveurs vous-même, ou vérifiez l’adresse plus tard.</translation>
+    </message>
+    <message>
+        <source>Next: read the question below; only if you trust those servers, approve them and continue to sign in.</source>
+        <translation>Ensuite : lisez la question ci-dessous ; seulement si vous faites confiance à ces serveurs, approuvez-les et passez à la connexion.</translation>
+    </message>
+    <message>
+        <source>Next: sign in once, then set up your mail app with one file.</source>
+        <translation>Ensuite : connectez-vous une fois, puis configurez votre application de messagerie avec un seul fichier.</translation>
+    </message>
 </context>
 </TS>

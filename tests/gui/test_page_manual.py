@@ -42,6 +42,7 @@ def test_servers_entered_by_hand_are_checked_and_signed_in(
     assert badges[0] == "entered by you", badges  # the host, port and security
     # A typed name is no one's word but the person's: the approval before the password.
     assert result.approval_checks and not result.go.isEnabled()
+    assert "Next: read the question below" in result.summary.text()  # plain words first
     for check, _ in result.approval_checks:
         check.setChecked(True)
     assert result.go.isEnabled()
@@ -84,3 +85,20 @@ def test_the_result_page_leads_to_the_servers_by_hand(
 
 def type_address_only(qtbot: Any, window: MainWindow, address: str) -> None:
     qtbot.keyClicks(window.address_page.field, address)
+
+
+def test_a_blocked_result_says_what_to_do_next(
+    qtbot: Any, open_window: Any, lab_session: Session
+) -> None:
+    window: MainWindow = open_window(lab_session)
+    qtbot.keyClicks(window.address_page.field, MO[0])
+    window.address_page.by_hand.click()
+    page = window.manual_page
+    page.incoming.host.setText("mx10.mxonly.test")  # a typo: nothing answers there
+    page.outgoing.host.setText("mx01.mxonly.test")
+    page.go.click()
+    result = window.result_page
+    wait_for_page(qtbot, window, result, timeout=30)
+    assert not result.go.isEnabled()
+    assert "Next: ask your provider or administrator" in result.summary.text()
+    assert result.by_hand.isVisible()

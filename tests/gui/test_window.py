@@ -335,6 +335,7 @@ def test_done_steps_are_clicked_to_go_back(qtbot: Any, demo_window: MainWindow, 
     set_up_demo_account(qtbot, window, demo)
     window.signin_page.next.click()
     assert window.stack.currentWidget() is window.use_page
+    assert "Next: sign in once" in window.result_page.summary.text()
     address, checking, result, _signin, use = window.steps
     assert result.toolTip() == "Back to this step" and checking.toolTip() == ""
     qtbot.mouseClick(checking, Qt.MouseButton.LeftButton)  # the check itself is no page
