@@ -199,26 +199,31 @@ class OneAddress:
         return [self.address]
 
 
-async def sessions_at_once(caps: Caps | None, hosts: int) -> CountingServer:
-    address, port = "127.77.77.77", 993  # inside the lab's namespace: no real host there
+async def sessions_at_once(caps: Caps | None, hosts: int, *, addresses: int = 1) -> CountingServer:
+    """`hosts` probes of one registrable domain, spread over `addresses` loopback addresses
+    (inside the lab's namespace: no real host there), all served by one counting server."""
+    port = 993
     counter = CountingServer()
-    server = await asyncio.start_server(counter.handle, address, port)
+    places = [f"127.77.77.{n + 1}" for n in range(addresses)]
+    servers = [await asyncio.start_server(counter.handle, a, port) for a in places]
     shared = SharedProbes(caps) if caps is not None else None
-    async with server:
-        deadline = time.monotonic() + 5
-        prober = Prober(
-            deadline=deadline,
-            context=client_context(None),
-            diagnostic=diagnostic_context(),
-            shared=shared,
-        )
-        async with prober:
-            for number in range(hosts):
-                key = (Service.IMAP, f"h{number}.cap.test", port, Security.IMPLICIT_TLS)
-                prober.start(key, OneAddress(address))  # type: ignore[arg-type]
-            await prober.wait(lambda: False, soft_deadline=deadline)
-        if shared is not None:
-            await shared.close()
+    deadline = time.monotonic() + 5
+    prober = Prober(
+        deadline=deadline,
+        context=client_context(None),
+        diagnostic=diagnostic_context(),
+        shared=shared,
+    )
+    async with prober:
+        for number in range(hosts):
+            key = (Service.IMAP, f"h{number}.cap.test", port, Security.IMPLICIT_TLS)
+            prober.start(key, OneAddress(places[number % addresses]))  # type: ignore[arg-type]
+        await prober.wait(lambda: False, soft_deadline=deadline)
+    if shared is not None:
+        await shared.close()
+    for server in servers:
+        server.close()
+        await server.wait_closed()
     return counter
 
 
@@ -227,3 +232,8 @@ def test_the_cap_per_server_address_holds(lab: LabInfo) -> None:
     assert capped.total >= 8 and capped.most == 2  # a failed TLS is tried again (old versions)
     free = asyncio.run(sessions_at_once(None, hosts=8))  # one check's own caps: per host
     assert free.most > 2
+
+
+def test_the_cap_per_registrable_domain_of_the_servers_holds(lab: LabInfo) -> None:
+    capped = asyncio.run(sessions_at_once(Caps(per_domain=3), hosts=8, addresses=8))
+    assert capped.total >= 8 and capped.most == 3
