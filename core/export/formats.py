@@ -311,15 +311,36 @@ def load_signer(cert: Path, key: Path, chain: Path | None = None) -> Signer:
 
 
 def export_chosen(
-    profile: AccountProfile, names: Iterable[str], folder: Path, *, signer: Signer | None = None
+    profile: AccountProfile,
+    names: Iterable[str],
+    folder: Path,
+    *,
+    signer: Signer | None = None,
+    platform: str | None = None,
 ) -> tuple[SavedExport, ...]:
-    """Render and save each format; one format's failure does not stop the others."""
+    """Render and save each format; one format's failure does not stop the others.
+
+    On Windows (``platform``, default ``sys.platform``), a .reg saved with the Autodiscover XML
+    points at the XML where it was just saved, so opening the .reg is all that is left to do;
+    elsewhere the .reg is for another computer and names the default C:\\mailhop\\ path."""
+    import sys
+
     from .apple import ExportError
 
+    names = tuple(names)
+    xml_here: str | None = None
+    if (platform or sys.platform) == "win32" and "outlook-autodiscover" in names:
+        (xml,) = render_export(profile, "outlook-autodiscover")
+        xml_here = str(folder.resolve() / xml.filename)
     results = []
     for name in names:
         try:
-            files = render_export(profile, name, signer=signer if name == "apple" else None)
+            files = render_export(
+                profile,
+                name,
+                signer=signer if name == "apple" else None,
+                reg_xml_path=xml_here if name == "outlook-reg" else None,
+            )
             target = folder
             if name == "evolution":  # several key files: a folder of their own
                 target = folder / _SAFE.sub("_", f"evolution-{profile.address}")

@@ -61,3 +61,17 @@ def test_export_chosen_keeps_going_past_a_format_that_cannot_say_the_account(
     assert results["thunderbird"].error is None and results["thunderbird"].paths[0].exists()
     evolution = export_chosen(PROFILE, ["evolution"], tmp_path)[0]
     assert len(evolution.paths) == 3 and evolution.paths[0].parent != tmp_path
+
+
+def test_a_reg_saved_on_windows_points_at_the_xml_saved_beside_it(tmp_path: Path) -> None:
+    """Issue 16's "Save and open it" for classic Outlook: on Windows the .reg names the XML
+    where it was saved, not the default C:\\mailhop\\ folder the person never made."""
+    from mailhop.core.export.formats import export_chosen
+
+    names = ("outlook-reg", "outlook-autodiscover")
+    here = export_chosen(PROFILE, names, tmp_path / "w", platform="win32")
+    reg = here[0].paths[0].read_bytes().decode("utf-16")
+    xml = here[1].paths[0]
+    assert str(xml) in reg.replace("\\\\", "\\")
+    away = export_chosen(PROFILE, names, tmp_path / "l", platform="linux")
+    assert "C:\\\\mailhop\\\\autodiscover-" in away[0].paths[0].read_bytes().decode("utf-16")
