@@ -26,7 +26,7 @@ The three contracts:
 
 from __future__ import annotations
 
-__all__ = ["escape", "keep_lines", "one_line", "server_text"]
+__all__ = ["error_words", "escape", "keep_lines", "one_line", "server_text"]
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _KEPT_LINES = frozenset("\n\t")
@@ -73,3 +73,9 @@ def server_text(raw: bytes | str, limit: int) -> str:
         shown.append(piece)
         size += len(piece)
     return "".join(shown)
+
+
+def error_words(error: BaseException, limit: int = 160) -> str:
+    """A library's exception as one line safe to show: its message (or its type's name when
+    it has none), its text treated as server text (it may quote the bytes it choked on)."""
+    return server_text(str(error) or type(error).__name__, limit)

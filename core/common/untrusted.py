@@ -25,7 +25,8 @@ saved profile) goes through one function here per library, which
    reason. Only the library call is wrapped, never mailhop's own code, so catching
    ``Exception`` there hides no mailhop bug: it is the library's undocumented surface.
 
-Callers then catch exactly one type.
+Callers then catch exactly one type. The certificate readers live in untrusted_cert.py
+(cryptography's surface) and are imported from here, the one boundary.
 
 Exception tree::
 
@@ -46,14 +47,17 @@ from typing import Any
 from xml.etree.ElementTree import Element, TreeBuilder
 
 import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped, unused-ignore]
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
 
 from .errors import UntrustedDataError
-from .text import server_text
+from .text import error_words
+from .untrusted_cert import (
+    public_key_of,
+    read_certificate,
+    read_pem_certificates,
+    signature_hash_of,
+    signature_verifies,
+)
 
 __all__ = [
     "MAX_DEPTH",
@@ -76,16 +80,10 @@ MAX_DOCUMENT_BYTES = 65536  # DESIGN rule 6: 64 KiB per fetched document
 # leaves room for anything legitimate and stays far below Python's recursion limit (1000;
 # plistlib's binary reader spends two frames per level).
 MAX_DEPTH = 64
-_MAX_REASON = 160
 
 
 class ForbiddenXmlError(UntrustedDataError):
     """XML with a DTD, an entity or an external reference: refused, never expanded."""
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return server_text(text, _MAX_REASON)
 
 
 class DocumentTooLarge(UntrustedDataError):
@@ -124,7 +122,7 @@ def read_json(
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UntrustedDataError(f"not UTF-8: {_reason(exc)}") from exc
+        raise UntrustedDataError(f"not UTF-8: {error_words(exc)}") from exc
     depth = 0
     for token in _JSON_TOKEN.finditer(text):
         if token.group()[0] == '"':
@@ -140,7 +138,7 @@ def read_json(
             parse_float=_finite_float,
         )
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, hook errors, int limits
-        raise UntrustedDataError(_reason(exc)) from exc
+        raise UntrustedDataError(error_words(exc)) from exc
 
 
 def _no_constant(name: str) -> float:
@@ -171,7 +169,7 @@ def read_plist(
     try:
         value = plistlib.loads(data)
     except Exception as exc:  # plistlib's real surface: see the module docstring
-        raise UntrustedDataError(_reason(exc)) from exc
+        raise UntrustedDataError(error_words(exc)) from exc
     if not data.startswith(b"bplist00"):
         _tree_depth(value, max_depth)  # an XML plist is a tree; its parser is iterative
     return value
@@ -295,81 +293,7 @@ def read_xml(
             f"forbidden XML construct ({type(exc).__name__}): DTDs and entities are refused"
         ) from exc
     except Exception as exc:  # expat: ParseError, an unknown encoding (LookupError), ...
-        raise UntrustedDataError(f"malformed XML: {_reason(exc)}") from exc
+        raise UntrustedDataError(f"malformed XML: {error_words(exc)}") from exc
     if not isinstance(root, Element):
         raise UntrustedDataError("malformed XML: no root element")
     return root
-
-
-# --- X.509 certificates (cryptography) ---------------------------------------------------
-
-
-def read_certificate(der: bytes) -> x509.Certificate:
-    """A DER certificate whose every lazily parsed part has been read once, so that later
-    reads of ``version``, ``subject``, ``issuer``, validity, ``extensions`` and the
-    signature cannot raise. The key and the signature's hash may use an algorithm
-    cryptography does not know: read those with ``public_key_of``/``signature_hash_of``."""
-    try:
-        cert = x509.load_der_x509_certificate(bytes(der))
-        _touch(cert)
-    except Exception as exc:  # cryptography's real surface: see the module docstring
-        raise UntrustedDataError(f"not a readable certificate: {_reason(exc)}") from exc
-    return cert
-
-
-def read_pem_certificates(pem: bytes) -> list[x509.Certificate]:
-    """Every certificate of a PEM bundle (at least one), each read as ``read_certificate``."""
-    try:
-        certs = x509.load_pem_x509_certificates(bytes(pem))
-        for cert in certs:
-            _touch(cert)
-    except Exception as exc:  # cryptography's real surface: see the module docstring
-        raise UntrustedDataError(f"not readable PEM certificates: {_reason(exc)}") from exc
-    return certs
-
-
-def _touch(cert: x509.Certificate) -> None:
-    _ = cert.version, cert.serial_number, cert.signature_algorithm_oid
-    _ = cert.public_key_algorithm_oid
-    _ = cert.subject.rfc4514_string(), cert.issuer.rfc4514_string()
-    _ = cert.subject.public_bytes(), cert.issuer.public_bytes()
-    _ = cert.not_valid_before_utc, cert.not_valid_after_utc
-    _ = cert.tbs_certificate_bytes, cert.signature, cert.fingerprint(hashes.SHA256())
-    for extension in cert.extensions:
-        _ = extension.value
-
-
-def public_key_of(cert: x509.Certificate) -> CertificatePublicKeyTypes | None:
-    """The certificate's key, or None when cryptography cannot read it (an algorithm or
-    curve it does not know, or a garbled key)."""
-    try:
-        return cert.public_key()
-    except Exception:  # cryptography's real surface: see the module docstring
-        return None
-
-
-def signature_hash_of(cert: x509.Certificate) -> hashes.HashAlgorithm | None:
-    """The hash the issuer's signature uses; None for Ed25519/Ed448 (no separate hash)
-    and for an algorithm cryptography does not know."""
-    try:
-        return cert.signature_hash_algorithm
-    except Exception:  # cryptography's real surface: see the module docstring
-        return None
-
-
-def signature_verifies(
-    key: rsa.RSAPublicKey | ec.EllipticCurvePublicKey,
-    signature: bytes,
-    signed: bytes,
-    algorithm: hashes.HashAlgorithm,
-) -> bool:
-    """True when ``signature`` (PKCS #1 v1.5 for RSA, ECDSA for EC) covers ``signed``.
-    A signature too garbled to check (wrong length, not DER) is simply not a match."""
-    try:
-        if isinstance(key, rsa.RSAPublicKey):
-            key.verify(signature, signed, padding.PKCS1v15(), algorithm)
-        else:
-            key.verify(signature, signed, ec.ECDSA(algorithm))
-    except Exception:  # InvalidSignature, and cryptography's real surface besides
-        return False
-    return True
