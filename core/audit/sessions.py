@@ -17,12 +17,15 @@ Caps (``hold``): at most ``per_address`` sessions at once to one server address 
 ``per_domain`` to the hosts of one registrable domain, and ``total`` in all (asyncio keeps
 a 256 KiB buffer per TLS socket, DESIGN.md section 7). A session counts against every
 address it may dial (Happy Eyeballs tries more than one), taken in sorted order so that two
-sessions never wait for each other.
+sessions never wait for each other. A session the caps let in only after its deadline does
+not begin; that outcome says nothing about the server, so it is not kept as the endpoint's
+answer: the next asker probes again in its own time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -53,6 +56,7 @@ class SharedProbes:
         self._total = asyncio.Semaphore(caps.total)
         self._addresses: dict[str, asyncio.Semaphore] = {}
         self._domains: dict[str, asyncio.Semaphore] = {}
+        self._late: set[asyncio.Future[Outcome]] = set()
 
     async def __aenter__(self) -> SharedProbes:
         return self
@@ -70,14 +74,25 @@ class SharedProbes:
 
     async def outcome(self, key: Key, probe: Callable[[], Awaitable[Outcome]]) -> Outcome:
         self.asked += 1
-        task = self.tasks.get(key)
-        if task is None:
-            task = self.tasks[key] = asyncio.ensure_future(probe())
-        # The asker may give up (its deadline); the session goes on for the others.
-        return await asyncio.shield(task)
+        while True:
+            task = self.tasks.get(key)
+            mine = task is None or (task.done() and task in self._late)
+            if mine:
+                if task is not None:
+                    self._late.discard(task)
+                task = self.tasks[key] = asyncio.ensure_future(probe())
+            assert task is not None
+            # The asker may give up (its deadline); the session goes on for the others.
+            outcome = await asyncio.shield(task)
+            if mine or task not in self._late:
+                return outcome
+            # The first asker's deadline passed while the session waited for a slot: that
+            # says nothing about the server, so this asker tries in its own time.
 
     @asynccontextmanager
-    async def hold(self, host: str, addresses: Sequence[str]) -> AsyncIterator[None]:
+    async def hold(
+        self, host: str, addresses: Sequence[str], deadline: float
+    ) -> AsyncIterator[bool]:
         domain = registrable_domain(host) or host
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(self._cap(self._domains, domain, self.caps.per_domain))
@@ -85,7 +100,10 @@ class SharedProbes:
                 cap = self._cap(self._addresses, address, self.caps.per_address)
                 await stack.enter_async_context(cap)
             await stack.enter_async_context(self._total)
-            yield
+            in_time = time.monotonic() < deadline
+            if not in_time and (task := asyncio.current_task()) is not None:
+                self._late.add(task)  # not kept as the endpoint's answer (see outcome)
+            yield in_time
 
     @staticmethod
     def _cap(caps: dict[str, asyncio.Semaphore], name: str, limit: int) -> asyncio.Semaphore:

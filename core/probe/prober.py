@@ -53,6 +53,11 @@ MAX_SESSIONS_PER_HOST = 8  # one of each port a mail host serves (7) at once
 
 Key = tuple[Service, str, int, Security]  # service, host (A-label), port, security
 Outcome = SessionResult | NoSession
+# A batch's caps (SharedSessions.hold) let the session in only after its deadline.
+NO_SLOT = NoSession(
+    code=NoSessionCode.TIMED_OUT,
+    message="no connection slot before the deadline (the run's caps per server were full)",
+)
 
 
 class ProbeWatcher(Protocol):
@@ -70,8 +75,11 @@ class SharedSessions(Protocol):
         """The outcome of `key`'s one session, started with `probe` by its first asker."""
         ...
 
-    def hold(self, host: str, addresses: Sequence[str]) -> AbstractAsyncContextManager[None]:
-        """Wait until a session to `host` at `addresses` may connect, for its length."""
+    def hold(
+        self, host: str, addresses: Sequence[str], deadline: float
+    ) -> AbstractAsyncContextManager[bool]:
+        """Wait until a session to `host` at `addresses` may connect, for its length; the
+        value says whether that was before `deadline` (else the session does not begin)."""
         ...
 
 
@@ -180,10 +188,12 @@ class Prober:
             code = NoSessionCode.TIMED_OUT if exc.timed_out else NoSessionCode.UNRESOLVED
             return NoSession(code=code, message=str(exc))
         async with (
-            self.shared.hold(host, addresses)
+            self.shared.hold(host, addresses, deadline)
             if self.shared is not None
-            else contextlib.nullcontext()
-        ):
+            else contextlib.nullcontext(True)
+        ) as in_time:
+            if not in_time:
+                return NO_SLOT
             return await probe_session(
                 service,
                 host,

@@ -22,7 +22,7 @@ from mailhop.core.common.address import EmailAddress
 from mailhop.core.common.model import Security, Service
 from mailhop.core.dns.resolver import Resolver
 from mailhop.core.net.tlscontext import client_context, diagnostic_context
-from mailhop.core.probe.prober import Prober
+from mailhop.core.probe.prober import NO_SLOT, Prober
 from mailhop.core.run.check import CheckReport
 from mailhop.core.run.discovery import DiscoveryOptions
 from tests.core.run.test_discovery import options
@@ -237,3 +237,50 @@ def test_the_cap_per_server_address_holds(lab: LabInfo) -> None:
 def test_the_cap_per_registrable_domain_of_the_servers_holds(lab: LabInfo) -> None:
     capped = asyncio.run(sessions_at_once(Caps(per_domain=3), hosts=8, addresses=8))
     assert capped.total >= 8 and capped.most == 3
+
+
+async def late_then_in_time() -> tuple[object, object, int]:
+    """One slot per address, taken by a slow session; a check with a short deadline asks for
+    an endpoint, then one with a long deadline asks for the same endpoint."""
+    address, port = "127.77.77.77", 993
+    counter = CountingServer()
+    server = await asyncio.start_server(counter.handle, address, port)
+    shared = SharedProbes(Caps(per_address=1))
+    now = time.monotonic()
+
+    def prober(seconds: float) -> Prober:
+        return Prober(
+            deadline=now + seconds,
+            context=client_context(None),
+            diagnostic=diagnostic_context(),
+            shared=shared,
+        )
+
+    busy = (Service.IMAP, "busy.cap.test", port, Security.IMPLICIT_TLS)
+    asked = (Service.IMAP, "asked.cap.test", port, Security.IMPLICIT_TLS)
+    first, second, third = prober(5), prober(0.2), prober(5)
+    async with first, second, third:
+        first.start(busy, OneAddress(address))  # type: ignore[arg-type]
+        await asyncio.sleep(0.05)
+        second.start(asked, OneAddress(address))  # type: ignore[arg-type]
+        await second.wait(lambda: False, soft_deadline=now + 0.2)
+        await asyncio.sleep(0.1)
+        third.start(asked, OneAddress(address))  # type: ignore[arg-type]
+        await third.wait(lambda: False, soft_deadline=now + 5)
+        await first.wait(lambda: False, soft_deadline=now + 5)
+        outcomes = second.outcome(asked), third.outcome(asked)
+    await shared.close()
+    server.close()
+    await server.wait_closed()
+    return outcomes[0], outcomes[1], counter.total
+
+
+def test_a_session_that_got_no_slot_in_time_is_not_every_later_checks_answer(
+    lab: LabInfo,
+) -> None:
+    gave_up, probed, connections = asyncio.run(late_then_in_time())
+    assert getattr(gave_up, "code", None) is not None  # the short check stopped waiting
+    assert probed is not NO_SLOT and getattr(probed, "connected", "") is not None
+    assert getattr(probed, "failure", None) is not None  # it met the server: no TLS there
+    assert "deadline" not in str(getattr(probed, "failure", ""))
+    assert connections >= 2  # the busy endpoint's and the later check's own
