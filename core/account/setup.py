@@ -11,8 +11,11 @@ no terminal or window I/O itself: the front end passes ``ask_approval`` and
              token into the keyring (oauth_signin.py); without it the mail client signs in.
              Save the profile
           -> keyring usable? (asked BEFORE the password, so a missing keyring costs nothing)
-          -> password -> login test, receiving and sending, over verified TLS only
-          -> both succeeded? store the password (both entries or neither), save the profile
+          -> password -> login test at each server that takes it (the method is chosen per
+             server, verdict/signin.py), over verified TLS only
+          -> the other server signs in with OAuth2? its sign-in as above (saved untested when
+             it cannot start); a refused one stores nothing
+          -> all succeeded? store the password (every entry or none), save the profile
 
 Nothing is stored when a login fails, and a failure after storing rolls the keyring back:
 a profile that cannot be saved is an outcome (``SetupStatus.PROFILE_FAILED``), anything
