@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..common.i18n import _
 from ..common.tasks import cancel_and_wait
+from .debug import print_crash_traces
 from .exit_codes import (
     EXIT_BAD_ADDRESS,
     EXIT_NEEDS_APPROVAL,
@@ -101,6 +102,7 @@ def discover_command(parser: argparse.ArgumentParser, args: argparse.Namespace) 
     if address is None:
         return EXIT_BAD_ADDRESS
     report = asyncio.run(discover(address, options, observer(args, quiet=args.json)))
+    print_crash_traces(report.attempts)
     if args.json:
         from .discovery_json import report_to_json
 
@@ -118,6 +120,7 @@ def check_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     if address is None:
         return EXIT_BAD_ADDRESS
     report = asyncio.run(_check_started_early(address, options, observer(args, quiet=args.json)))
+    print_crash_traces(report.discovery.attempts)
     if args.json:
         from .check_json import check_to_json
 
