@@ -1,7 +1,12 @@
 """Which authorization server signs this account in, and may mailhop trust it?
 
-The open-public-client profile (draft-ietf-mailmaint-oauth-public, revision 02) starts from an
-issuer identifier and reads that issuer's metadata (RFC 8414). mailhop learns the issuer from
+The open-public-client profile (draft-ietf-mailmaint-oauth-public, revision 06 of September
+2026: section 3.2 the issuer, 3.4 and 3.6 where tokens may go, 3.8 DPoP, 3.9 the scopes;
+revision 02 before) starts from an issuer identifier and reads that issuer's metadata
+(RFC 8414). For IMAP, POP and SMTP the mail server names the issuer in its
+failed OAUTHBEARER answer; RFC 9728 protected resource metadata (.well-known/
+oauth-protected-resource, WWW-Authenticate resource_metadata) is the profile's way for HTTP
+services (JMAP, CalDAV), which mailhop does not set up. mailhop learns the issuer from
 two places, both only hints until checked here:
 
     the mail server   its failed OAUTHBEARER answer names "openid-configuration", the URL
@@ -21,17 +26,26 @@ fetched from the issuer (``classify_issuer``, pure):
                                                         registrable domain in full (A-label
                                                         and U-label)
 
+    an issuer with dot segments or a percent-encoded  refused: the profile compares issuers
+      unreserved character in its path               exactly, so a second spelling of the
+                                                     same issuer is not accepted
+
 Then the metadata is fetched over verified HTTPS with mailhop's fetcher, no redirect
-followed (the document belongs at the issuer itself), 64 KiB at most, and checked (RFC 8414
-section 3.3: its "issuer" must be exactly the issuer asked for; every endpoint https; the
-profile's needs: the code flow and PKCE with S256). A remote failure is an
-``IssuerAttempt`` with a reason, never an exception.
+followed (the document belongs at the issuer itself), 64 KiB at most: RFC 8414's
+/.well-known/oauth-authorization-server first, and only when that is not there (404), the
+OpenID Connect Discovery document the profile accepts instead (issuer +
+/.well-known/openid-configuration). It is checked (RFC 8414 section 3.3: its "issuer" must be
+exactly the issuer asked for; every endpoint https; the profile's needs: the code flow and
+PKCE with S256) and its ``protected_resources`` (RFC 9728 section 4) kept: where the issuer's
+tokens may go (oauth_resources.py). A remote failure is an ``IssuerAttempt`` with a reason,
+never an exception.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -41,6 +55,7 @@ from ..common.fields import FieldError, validate_hostname
 from ..common.i18n import _
 from ..common.text import server_text
 from ..net.fetch import Fetcher
+from ..net.fetch_result import FetchResult
 
 __all__ = [
     "IssuerAttempt",
@@ -54,6 +69,8 @@ __all__ = [
 
 SHOWN_LIMIT = 300  # characters of a server-named URL shown to the person
 WELL_KNOWN = ("/.well-known/oauth-authorization-server", "/.well-known/openid-configuration")
+# RFC 3986 section 2.3: percent-encoding an unreserved character only makes a second spelling
+_ENCODED_UNRESERVED = re.compile(r"%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DEde]|5[Ff]|7[Ee])")
 
 
 class IssuerStatus(enum.StrEnum):
@@ -73,6 +90,8 @@ class IssuerMetadata:
     registration_endpoint: str | None
     revocation_endpoint: str | None
     scopes_supported: tuple[str, ...]
+    # RFC 9728 section 4: the resources its tokens are for; None when it does not say
+    protected_resources: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +122,14 @@ def issuer_of(hint: str) -> str:
 
 
 def metadata_url(issuer: str) -> str:
+    """RFC 8414 section 3.1: the well-known suffix goes before the issuer's path."""
     parts = urlsplit(issuer)
     return parts._replace(path=WELL_KNOWN[0] + parts.path).geturl()
+
+
+def oidc_metadata_url(issuer: str) -> str:
+    """OpenID Connect Discovery 1.0 section 4: the well-known suffix goes after the path."""
+    return issuer.rstrip("/") + WELL_KNOWN[1]
 
 
 def classify_issuer(
@@ -141,6 +166,8 @@ def classify_issuer(
     try:
         if parts.username or parts.password or parts.query or parts.fragment or parts.port:
             raise ValueError("user information, a port, a query or a fragment")
+        if {".", ".."} & set(parts.path.split("/")) or _ENCODED_UNRESERVED.search(parts.path):
+            raise ValueError("a path of two spellings")
         host = validate_hostname(parts.hostname or "")
     except (FieldError, ValueError) as exc:
         return IssuerAttempt(
@@ -213,12 +240,7 @@ async def discover_issuer(
     if decided.status is not IssuerStatus.TRUSTED or decided.issuer is None:
         return decided
     issuer = decided.issuer
-    result = await fetcher.fetch(
-        metadata_url(issuer),
-        deadline=deadline,
-        max_redirects=0,
-        headers=(("Accept", "application/json"),),
-    )
+    result = await _fetch_metadata(fetcher, issuer, deadline)
     if not result.ok or result.body is None:
         why = result.error or f"HTTP {result.status}"
         return _with(
@@ -230,6 +252,24 @@ async def discover_issuer(
     if metadata is None:
         return _with(decided, IssuerStatus.REFUSED, problem)
     return IssuerAttempt(IssuerStatus.TRUSTED, issuer, decided.registrable, "", metadata, source)
+
+
+async def _fetch_metadata(fetcher: Fetcher, issuer: str, deadline: float) -> FetchResult:
+    """RFC 8414's document, or when it is not there (404) the OpenID Connect one."""
+    result = await fetcher.fetch(
+        metadata_url(issuer),
+        deadline=deadline,
+        max_redirects=0,
+        headers=(("Accept", "application/json"),),
+    )
+    if result.status != 404:  # a failure other than "not there" is the answer
+        return result
+    return await fetcher.fetch(
+        oidc_metadata_url(issuer),
+        deadline=deadline,
+        max_redirects=0,
+        headers=(("Accept", "application/json"),),
+    )
 
 
 def parse_metadata(body: bytes, issuer: str) -> tuple[IssuerMetadata | None, str]:
@@ -263,6 +303,11 @@ def parse_metadata(body: bytes, issuer: str) -> tuple[IssuerMetadata | None, str
     if not isinstance(kinds, list) or "code" not in kinds:
         return None, _("It does not offer the authorization code flow.")
     scopes = raw.get("scopes_supported")
+    resources = raw.get("protected_resources")
+    if resources is not None and not (
+        isinstance(resources, list) and all(isinstance(r, str) for r in resources)
+    ):
+        return None, _("Its metadata lists its protected resources in an unreadable form.")
     return (
         IssuerMetadata(
             issuer=issuer,
@@ -273,6 +318,7 @@ def parse_metadata(body: bytes, issuer: str) -> tuple[IssuerMetadata | None, str
             scopes_supported=tuple(s for s in scopes if isinstance(s, str))
             if isinstance(scopes, list)
             else (),
+            protected_resources=tuple(resources) if resources is not None else None,
         ),
         "",
     )

@@ -1,6 +1,6 @@
 """The OAuth2 sign-in itself: a client ID, the browser, the code, the tokens.
 
-Theory of operation (draft-ietf-mailmaint-oauth-public revision 02, RFC 8252, 7636, 7591,
+Theory of operation (draft-ietf-mailmaint-oauth-public revision 06, RFC 8252, 7636, 7591,
 7009). ``sign_in`` runs, under one deadline and cancellable at every await:
 
 1. A loopback redirect (RFC 8252 section 7.3): an HTTP listener on 127.0.0.1 and a port the
@@ -15,7 +15,10 @@ Theory of operation (draft-ietf-mailmaint-oauth-public revision 02, RFC 8252, 76
    request still goes through mailhop's verified fetcher and DNSSEC-aware resolver).
    ``open_browser(url)`` shows it: the window opens the system browser, the CLI prints it.
 4. The code from the redirect, then the token request (code + verifier) to the token
-   endpoint, parsed by oauthlib (RFC 6749 section 5.1 checks, errors as ``OAuth2Error``).
+   endpoint, parsed by oauthlib (RFC 6749 section 5.1 checks, errors as ``OAuth2Error``);
+   only a bearer token is taken (the profile's section 3.8: a DPoP-bound one cannot be
+   presented over SASL). Before any of this, oauth_signin.py has checked that the issuer's
+   token may go to the account's servers (oauth_resources.py).
 
 The access token becomes a ``BearerToken`` for the login test; the refresh token a
 ``Password`` for the keyring (``keyring_value``: issuer, client ID and refresh token as one

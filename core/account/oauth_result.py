@@ -56,6 +56,11 @@ class FlowResult:
 def _tokens(client: WebApplicationClient, body: bytes, metadata: IssuerMetadata) -> Tokens:
     """RFC 6749 section 5.1, checked by oauthlib; raises OAuth2Error or ValueError."""
     parsed = client.parse_request_body_response(body.decode("utf-8"))
+    kind = str(parsed.get("token_type", ""))
+    if kind.lower() != "bearer":
+        # A DPoP-bound (or other) token cannot be presented over SASL OAUTHBEARER/XOAUTH2
+        # (draft-ietf-mailmaint-oauth-public-06 section 3.8): mailhop never asks for one.
+        raise ValueError(f"a {kind[:40]!r} token, not a bearer token for mail")
     refresh_text = parsed.get("refresh_token")
     expires = parsed.get("expires_in")
     return Tokens(

@@ -36,6 +36,7 @@ from .oauth_discover import IssuerAttempt, IssuerStatus, discover_issuer, issuer
 from .oauth_flow import FlowCode, FlowResult, OpenBrowser, keyring_value, read_keyring_value
 from .oauth_flow import refresh as refresh_tokens
 from .oauth_flow import sign_in as run_flow
+from .oauth_resources import refused_hosts
 from .oauth_sasl import DISCOVERY_TOKEN, BearerToken
 from .secrets import OAUTH2_ENTRY, SecretNotFound, SecretStore, secret_ref
 
@@ -168,9 +169,18 @@ async def sign_in_account(
     store: SecretStore | None,
     client_id: str | None = None,
 ) -> OAuthSignIn:
-    """Step 2: only for a trusted issuer with metadata; stores the refresh token on success."""
+    """Step 2: only for a trusted issuer with metadata, whose token may go to every server
+    (oauth_resources.py: checked before the browser opens); stores the refresh token."""
     if issuer.status is not IssuerStatus.TRUSTED or issuer.metadata is None:
         return OAuthSignIn(issuer, reason=issuer.reason)
+    endpoints = tuple(endpoints)
+    refused, why = refused_hosts(
+        issuer.metadata,
+        (probe.entry.hostname for probe in endpoints if probe is not None),
+        documented=issuer.source == "document",
+    )
+    if refused:
+        return OAuthSignIn(issuer, reason=why)
     flow = await run_flow(
         issuer.metadata,
         fetcher=fetcher,

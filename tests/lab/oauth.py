@@ -1,6 +1,6 @@
 """The lab's OAuth 2.0 authorization server: the endpoints of the open-public-client profile.
 
-draft-ietf-mailmaint-oauth-public (revision 02) lets a native mail client that has no client
+draft-ietf-mailmaint-oauth-public (revision 06) lets a native mail client that has no client
 ID of its own sign in to IMAP/SMTP/POP: it learns the issuer (from the mail server's SASL
 OAUTHBEARER error answer, RFC 7628 section 3.2.2, or from autoconfig), reads the issuer's
 metadata (RFC 8414), registers itself (RFC 7591, a public native client with a loopback
@@ -8,8 +8,9 @@ redirect, RFC 8252), runs the authorization code flow with PKCE (RFC 7636) in th
 browser, and presents the access token over SASL. This server implements exactly those parts,
 on a scenario host's own HTTPS address:
 
-    GET  /.well-known/oauth-authorization-server   RFC 8414 metadata
-    GET  /.well-known/openid-configuration          the same document (what RFC 7628 names)
+    GET  /.well-known/oauth-authorization-server   RFC 8414 metadata (404 with rfc8414 = false)
+    GET  /.well-known/openid-configuration          the same document (what RFC 7628 names,
+                                                     and the profile's fallback, revision 06)
     POST /register                                   RFC 7591 dynamic registration
     GET  /authorize                                  the consent page (a plain HTML form)
     POST /authorize                                  the person's answer: sign in and allow
@@ -30,6 +31,10 @@ client: GET the authorize URL, then POST `username`, `password` and `decision=al
     clients = ["lab-admin-client"]           # pre-registered public clients
     introspection_secret = "..."             # Dovecot's Basic credentials: "dovecot:<secret>"
     access_token_seconds = 3600
+    resources = ["imap://mail.a.test"]      # its metadata's protected_resources (RFC 9728
+                                             # section 4; absent when not set): where its
+                                             # tokens may go (profile revision 06, 3.4, 3.6)
+    rfc8414 = false                          # serve only the OpenID Connect discovery path
 
 Tokens live only in this process (a lab restart forgets them). Every issued and introspected
 token is also written to the connection's recording, as all received bytes are, so the canary
@@ -69,6 +74,8 @@ KNOWN_KEYS = {
     "clients",
     "introspection_secret",
     "access_token_seconds",
+    "resources",
+    "rfc8414",
 }
 INTROSPECTION_CLIENT = "dovecot"
 # The profile's scope for mail access; a client asks for it when the metadata lists it.
@@ -86,6 +93,8 @@ class ServerConfig:
     clients: tuple[str, ...]
     introspection_secret: str
     access_token_seconds: int
+    resources: tuple[str, ...] | None = None
+    rfc8414: bool = True
 
 
 def parse_config(host: Host) -> ServerConfig | None:
@@ -110,6 +119,8 @@ def parse_config(host: Host) -> ServerConfig | None:
         clients=tuple(str(c) for c in raw.get("clients", ())),
         introspection_secret=secret,
         access_token_seconds=int(raw.get("access_token_seconds", 3600)),
+        resources=tuple(str(r) for r in raw["resources"]) if "resources" in raw else None,
+        rfc8414=bool(raw.get("rfc8414", True)),
     )
 
 
@@ -131,6 +142,8 @@ def metadata(config: ServerConfig) -> dict[str, Any]:
     }
     if config.registration:
         document["registration_endpoint"] = f"{base}/register"
+    if config.resources is not None:
+        document["protected_resources"] = list(config.resources)
     return document
 
 
@@ -424,9 +437,8 @@ class AuthorizationServer:
     ) -> Reply:
         uri = f"{self.config.issuer}{path}{'?' + query if query else ''}"
         local = path
-        if local in (
-            "/.well-known/oauth-authorization-server",
-            "/.well-known/openid-configuration",
+        if local == "/.well-known/openid-configuration" or (
+            local == "/.well-known/oauth-authorization-server" and self.config.rfc8414
         ):
             return _json(200, metadata(self.config))
         if local == "/register" and method == "POST" and self.config.registration:

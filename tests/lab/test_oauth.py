@@ -268,3 +268,21 @@ def test_registration_takes_loopback_redirects_only(lab: LabInfo) -> None:
 def test_the_scenarios_hold_one_authorization_server_per_oauth_mail_host() -> None:
     hosts = [h for s in scenario.load_all() for h in s.hosts if h.oauth_server]
     assert [h.name for h in hosts] == [MAIL]
+
+
+def test_an_issuer_can_publish_only_the_openid_document_and_its_resources(lab: LabInfo) -> None:
+    # login.idp-elsewhere.test: rfc8414 = false and resources (its scenario)
+    elsewhere = "https://login.idp-elsewhere.test"
+    missing = request(lab, "GET", f"{elsewhere}/.well-known/oauth-authorization-server")
+    assert missing.status == 404
+    document = request(lab, "GET", f"{elsewhere}/.well-known/openid-configuration").json()
+    assert document["issuer"] == elsewhere
+    assert document["protected_resources"] == [
+        "imap://foreign.oauthsignin.test",
+        "smtp://foreign.oauthsignin.test",
+    ]
+    # an issuer without the setting lists none
+    assert (
+        "protected_resources"
+        not in request(lab, "GET", f"{ISSUER}/.well-known/openid-configuration").json()
+    )

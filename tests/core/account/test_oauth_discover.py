@@ -59,6 +59,11 @@ def test_the_metadata_url_puts_the_suffix_before_the_path() -> None:
         ("https://127.0.0.1", IssuerStatus.REFUSED),
         ("https://login.idp.test", IssuerStatus.NEEDS_APPROVAL),  # another domain
         ("https://a.test.idp.test", IssuerStatus.NEEDS_APPROVAL),  # a look-alike prefix
+        # profile revision 06, 3.2: issuers compare exactly, so no second spelling
+        ("https://accounts.a.test/t1/../t2", IssuerStatus.REFUSED),
+        ("https://accounts.a.test/./t1", IssuerStatus.REFUSED),
+        ("https://accounts.a.test/%741", IssuerStatus.REFUSED),  # %74 is "t"
+        ("https://accounts.a.test/t%2F1", IssuerStatus.TRUSTED),  # "/" is reserved: kept
     ],
 )
 def test_trust_is_decided_before_any_fetch(issuer: str, status: IssuerStatus) -> None:
@@ -162,3 +167,25 @@ def test_metadata_with_an_unparsable_endpoint_is_refused() -> None:
     broken = {**GOOD, "token_endpoint": "https://[::1/t"}
     found, problem = parse_metadata(json.dumps(broken).encode(), "https://i.test")
     assert found is None and "token_endpoint" in problem
+
+
+def test_metadata_only_at_the_openid_path_is_found_there(lab: LabInfo) -> None:
+    # login.idp-elsewhere.test answers 404 at RFC 8414's path: the profile's fallback, the
+    # OpenID Connect discovery document, holds its metadata, protected resources included.
+    found = discover(
+        lab,
+        "https://login.idp-elsewhere.test",
+        address_domain="oauthsignin.test",
+        approved=("idp-elsewhere.test",),
+    )
+    assert found.status is IssuerStatus.TRUSTED and found.metadata is not None, found.reason
+    assert found.metadata.protected_resources == (
+        "imap://foreign.oauthsignin.test",
+        "smtp://foreign.oauthsignin.test",
+    )
+
+
+def test_protected_resources_in_an_unreadable_form_are_refused() -> None:
+    body = dict(GOOD, protected_resources="imap://a.test")
+    metadata, why = parse_metadata(json.dumps(body).encode(), "https://i.test")
+    assert metadata is None and "protected resources" in why
