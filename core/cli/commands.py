@@ -120,7 +120,7 @@ def check_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     if address is None:
         return EXIT_BAD_ADDRESS
     report = asyncio.run(_check_started_early(address, options, observer(args, quiet=args.json)))
-    print_crash_traces(report.discovery.attempts)
+    print_crash_traces(report.discovery.attempts, report.probes)
     if args.json:
         from .check_json import check_to_json
 

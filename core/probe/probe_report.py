@@ -73,11 +73,13 @@ class CertSummary:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProbeFailure:
     """Why the dialogue did not complete: the session's stable code, plain words for a
-    person, and the server's own words (sanitised) as evidence, if it said any."""
+    person, and the server's own words (sanitised) as evidence, if it said any; a bug that
+    ended the probe keeps its traceback for a report, out of the words and the repr."""
 
     code: FailureCode
     detail: str
     evidence: str = ""
+    trace: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -82,7 +82,8 @@ def assemble_probe(
     """The probe record for `entry` from its session `outcome` and its TLSA answer."""
     if isinstance(outcome, NoSession):
         code = FailureCode.TIMEOUT if outcome.timed_out else FailureCode.CONNECT
-        return EndpointProbe(entry=entry, failure=ProbeFailure(code=code, detail=outcome.message))
+        failure = ProbeFailure(code=code, detail=outcome.message, trace=outcome.trace)
+        return EndpointProbe(entry=entry, failure=failure)
     tls = outcome.tls
     connection = Connection(
         peer=outcome.peer,

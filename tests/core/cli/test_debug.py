@@ -13,7 +13,10 @@ from mailhop.core.common.address import parse_address
 from mailhop.core.discover.report import Attempt
 from mailhop.core.discover.source_context import SourceContext
 from mailhop.core.discover.sources import SOURCES
+from mailhop.core.probe.stage import NoSession, assemble_probe
 from mailhop.core.run.discovery import discover
+from tests.core.probe.test_certinfo import NOW
+from tests.core.probe.test_stage import ENTRY
 from tests.core.run.test_discovery import options
 from tests.lab.lab import LabInfo
 
@@ -43,3 +46,14 @@ def test_the_traceback_of_a_crashed_source_is_shown_only_when_asked_for(
     print_crash_traces(attempts)
     out, err = capsys.readouterr()
     assert out == "" and err == trace.rstrip("\n") + "\n"
+
+
+def test_the_traceback_of_a_crashed_probe_is_shown_too() -> None:
+    try:
+        {}["imap"]
+    except KeyError as exc:
+        bug = NoSession.internal_error(exc)
+    probe = assemble_probe(ENTRY, bug, None, now=NOW)
+    (trace,) = crash_traces((), (probe,))
+    assert trace.startswith(f"mailhop: the probe of {probe.endpoint} crashed:\nTraceback")
+    assert "KeyError: 'imap'" in trace

@@ -67,6 +67,17 @@ def test_no_session_is_a_failure_whose_code_says_whether_the_deadline_ended_it()
     assert refused.authenticated_by is None and refused.cert is None
 
 
+def test_a_probe_that_crashed_keeps_its_traceback_out_of_the_words() -> None:
+    try:
+        {}["imap"]
+    except KeyError as exc:
+        bug = NoSession.internal_error(exc)
+    probe = assemble_probe(ENTRY, bug, None, now=NOW)
+    assert probe.failure is not None and "internal error in mailhop" in probe.failure.detail
+    assert probe.failure.trace is not None and "KeyError" in probe.failure.trace
+    assert "Traceback" not in probe.failure.detail and "Traceback" not in repr(probe)
+
+
 def test_a_failed_dialogue_keeps_the_server_s_words_and_the_connection() -> None:
     said = SessionFailure(FailureCode.STARTTLS_REFUSED, Phase.STARTTLS, "refused", "454 no")
     probe = assemble_probe(ENTRY, session(verified=True, failure=said), None, now=NOW)
