@@ -217,8 +217,11 @@ async def recheck_account(
     context: ssl.SSLContext,
     deadline: float,
     approved_endpoint: bool,
+    vouched: Iterable[str] = (),
 ) -> OAuthSignIn:
-    """Step 3: does the stored grant still sign in? Nothing is stored or opened."""
+    """Step 3: does the stored grant still sign in? Nothing is stored or opened. The servers
+    are today's, so the token must still be allowed to go to them (oauth_resources.py);
+    ``vouched``: the issuers today's authenticated documents name (``vouched_issuers``)."""
     try:
         issuer_url, client_id, refresh_token = read_keyring_value(
             store.fetch(secret_ref(address, OAUTH2_ENTRY))
@@ -237,6 +240,14 @@ async def recheck_account(
     )
     if issuer.status is not IssuerStatus.TRUSTED or issuer.metadata is None:
         return OAuthSignIn(issuer, reason=issuer.reason)
+    endpoints = tuple(endpoints)
+    refused, why = refused_hosts(
+        issuer.metadata,
+        (probe.entry.hostname for probe in endpoints if probe is not None),
+        documented=issuer_of(issuer_url) in {issuer_of(v) for v in vouched},
+    )
+    if refused:
+        return OAuthSignIn(issuer, reason=why)
     flow = await refresh_tokens(
         issuer.metadata,
         client_id=client_id,

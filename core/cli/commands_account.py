@@ -139,7 +139,7 @@ def _say_changes(address: str, when: str, result: RecheckResult) -> None:
 def _oauth_still_works(address: str, report: CheckReport, options: DiscoveryOptions) -> bool:
     """An OAuth2 account's stored sign-in, tried again (refresh, then the login test)."""
     from ..account.account import choose
-    from ..account.oauth_signin import fetcher_factory, recheck_account
+    from ..account.oauth_signin import fetcher_factory, recheck_account, vouched_issuers
     from ..account.secrets import SecretStore
     from ..net.tlscontext import client_context
 
@@ -149,12 +149,15 @@ def _oauth_still_works(address: str, report: CheckReport, options: DiscoveryOpti
         async with fetcher_factory(options, 30)() as fetcher:
             return await recheck_account(
                 address,
-                (choice.incoming, choice.outgoing),
+                # Only the servers that sign in with OAuth2 (chosen per server, signin.py):
+                # a token offered to the account's password server would fail there.
+                choice.oauth2_legs,
                 store=SecretStore(),
                 fetcher=fetcher,
                 context=client_context(options.extra_ca_file),
                 deadline=time.monotonic() + 30,
                 approved_endpoint=True,
+                vouched=vouched_issuers(report.discovery),
             )
 
     done = asyncio.run(run())

@@ -11,7 +11,8 @@ import pytest
 
 from mailhop.core.account.oauth_discover import IssuerMetadata, IssuerStatus
 from mailhop.core.account.oauth_resources import refused_hosts, resource_hosts
-from mailhop.core.account.oauth_signin import sign_in_account
+from mailhop.core.account.oauth_signin import recheck_account, sign_in_account
+from mailhop.core.account.secrets import SecretStore
 from mailhop.core.common.model import Service
 from mailhop.core.run.check import CheckReport
 from tests.core.account.test_oauth_signin import (
@@ -22,6 +23,8 @@ from tests.core.account.test_oauth_signin import (
     issuer_for,
     probe,
     run,
+    sign_in,
+    store,  # noqa: F401  (a fixture)
 )
 from tests.lab.lab import LabInfo
 
@@ -129,3 +132,28 @@ def test_an_issuer_listing_nothing_signs_in_only_its_own_domains_servers(
     )
     assert not done.ok and done.flow is None and "mail.healthy.test" in done.reason
     assert opened.shown == []  # type: ignore[attr-defined]
+
+
+def test_recheck_sends_no_token_to_servers_the_issuer_does_not_cover(
+    lab: LabInfo,
+    checks: Callable[[str], CheckReport],  # noqa: F811
+    store: SecretStore,  # noqa: F811
+) -> None:
+    # Signed in at accounts.oauthsignin.test; today's check names another domain's server
+    # (a changed DNS answer): recheck does not even refresh the grant, so no token leaves.
+    assert sign_in(lab, checks(JO), store).stored
+    elsewhere = probe(checks("alice@healthy.test"), Service.IMAP, 993)
+    done = run(
+        lab,
+        lambda fetcher, context: recheck_account(
+            JO,
+            (elsewhere,),
+            store=store,
+            fetcher=fetcher,
+            context=context,
+            deadline=time.monotonic() + SECONDS,
+            approved_endpoint=False,
+        ),
+    )
+    assert not done.ok and done.flow is None and not done.logins
+    assert "mail.healthy.test" in done.reason
