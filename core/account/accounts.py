@@ -99,8 +99,7 @@ async def forget_account_revoking(
 ) -> ForgetResult:
     """``forget_account``, after asking the issuer to revoke a stored OAuth2 sign-in (RFC
     7009, best effort within ``seconds``): the keyring entry goes whatever the issuer says."""
-    async with fetcher() as opened:
-        outcome = await revoke_stored(
-            address, store=store, fetcher=opened, deadline=time.monotonic() + seconds
-        )
+    outcome = await revoke_stored(
+        address, store=store, fetcher=fetcher, deadline=time.monotonic() + seconds
+    )
     return replace(forget_account(address, profile_dir, store), revocation=outcome)

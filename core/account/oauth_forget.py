@@ -21,8 +21,10 @@ from __future__ import annotations
 import asyncio
 import enum
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..common.errors import UsageError
 from ..common.i18n import _
 from ..net.fetch import Fetcher
 from .oauth_discover import IssuerStatus, discover_issuer, issuer_of
@@ -53,10 +55,11 @@ class RevokeOutcome:
 
 
 async def revoke_stored(
-    address: str, *, store: SecretStore, fetcher: Fetcher, deadline: float
+    address: str, *, store: SecretStore, fetcher: Callable[[], Fetcher], deadline: float
 ) -> RevokeOutcome:
     """Revoke the refresh token stored for ``address`` (module docstring); reads the
-    keyring, never changes it."""
+    keyring, never changes it. ``fetcher`` makes one only when there is a token to revoke, so
+    forgetting a password account needs no network at all."""
     try:
         issuer, client_id, token = read_keyring_value(
             store.fetch(secret_ref(address, OAUTH2_ENTRY))
@@ -66,11 +69,14 @@ async def revoke_stored(
     except SecretStoreError as exc:
         return _failed(None, str(exc))
     try:
-        async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+        async with (
+            asyncio.timeout(max(0.0, deadline - time.monotonic())),
+            fetcher() as opened,
+        ):
             found = await discover_issuer(
                 issuer,
                 address_domain=address.rpartition("@")[2],
-                fetcher=fetcher,
+                fetcher=opened,
                 deadline=deadline,
                 vouched=(issuer_of(issuer),),  # the person signed in there
                 source="keyring",
@@ -91,11 +97,13 @@ async def revoke_stored(
                 found.metadata,
                 client_id=client_id,
                 token=token,
-                fetcher=fetcher,
+                fetcher=opened,
                 deadline=deadline,
             )
     except TimeoutError:
         return _failed(issuer, _("no answer in time"))
+    except UsageError as exc:  # no DNS configuration to reach the issuer with
+        return _failed(issuer, str(exc))
     if not done:
         return _failed(issuer, _("it did not confirm the revocation"))
     return RevokeOutcome(

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from mailhop.core.account.accounts import ForgetResult, forget_account, forget_account_revoking
 from mailhop.core.account.oauth_flow import FlowCode, keyring_value
 from mailhop.core.account.oauth_flow import refresh as refresh_tokens
@@ -98,7 +100,10 @@ def test_a_password_account_has_nothing_to_revoke(
     store: SecretStore,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    result = forget(lab, store, tmp_path)
+    def no_network() -> Fetcher:
+        pytest.fail("forgetting a password account made a fetcher")
+
+    result = asyncio.run(forget_account_revoking(JO, tmp_path, store, no_network))
     revocation = result.revocation
     assert revocation is not None and revocation.status is Revocation.NONE
     # forget without the network still works, and asks nobody
