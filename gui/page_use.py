@@ -257,14 +257,14 @@ class UsePage(QWidget):
         row = 0
         for section in sections:
             if section.title:
-                title = QLabel(section.title)
+                title = label(section.title)
                 font = title.font()
                 font.setBold(True)
                 title.setFont(font)
                 self.values.addWidget(title, row, 0, 1, 2)
                 row += 1
             for field in section.fields:
-                self.values.addWidget(QLabel(field.label + ":"), row, 0)
+                self.values.addWidget(label(field.label + ":"), row, 0)  # plain text
                 value = label(field.value)  # host and user names come from outside
                 value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 value.setAccessibleName(field.label)

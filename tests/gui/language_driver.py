@@ -197,7 +197,8 @@ def walk() -> dict[str, Any]:
         window.signin_page.next.click()
         use = window.use_page
         pump(app, lambda: use.qr.pixmap() is not None and not use.qr.pixmap().isNull())
-        use._save()
+        use.app.setCurrentIndex(use.app.findData("apple-mac"))  # an app with a file to save
+        use._save(open_first=False)
         pump(app, lambda: use.save_button.isEnabled())
         pages["use"] = page(window)
         accounts = AccountsDialog(window)

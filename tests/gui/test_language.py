@@ -31,7 +31,7 @@ KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
         "certificate": ("Zertifikatsdetails", "Kette wie vorgelegt (Server zuerst):"),
         "signin": ("Anmelden und &speichern", "&Passwort:", "&Zurück"),
         "signed-in": ("angemeldet", "Anmeldetests", "Im &E-Mail-Programm verwenden →"),
-        "use": ("Gewählte Dateien &speichern", "Thunderbird für Android", "&Fertig"),
+        "use": ("Datei s&peichern", "Ihr &Mailprogramm:", "Thunderbird für Android", "&Fertig"),
         "accounts": ("Gespeicherte Konten: 1.", "&Erneut prüfen", "&Vergessen…"),
         "settings": ("Erweiterte Einstellungen", "&Sprache:", "Systemstandard", "Deutsch"),
         "about": ("Über mailhop",),
@@ -43,7 +43,7 @@ KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
         "certificate": ("Détails du certificat",),
         "signin": ("Se connecter et &enregistrer", "&Précédent"),
         "signed-in": ("connecté", "Tests de connexion"),
-        "use": ("&Enregistrer les fichiers choisis", "Thunderbird pour Android", "&Terminé"),
+        "use": ("En&registrer le fichier", "Thunderbird pour Android", "&Terminé"),
         "accounts": ("&Revérifier", "&Oublier…"),
         "settings": ("Paramètres avancés", "Langue du système", "Français"),
         "about": ("À propos de mailhop",),
@@ -51,7 +51,7 @@ KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "address": ("Set up a mail account", "&Check this address"),
         "result": ("Ready to set up", "Where each setting came from", "Incoming server"),
-        "use": ("&Save the chosen files", "Thunderbird for Android"),
+        "use": ("Sa&ve the file", "Your &mail app:", "Thunderbird for Android"),
         "settings": ("Advanced settings", "System default"),
     },
 }

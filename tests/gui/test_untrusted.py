@@ -270,7 +270,12 @@ def test_alerts_at_a_sign_in_that_works_are_shown_then_the_profile_values_stay_t
     signin.next.click()
     use = window.use_page
     use.show_saved([f"\u2717 Thunderbird: {HOSTILE}", f"\u2713 Apple: {tmp_path}/{LONG}"])
-    use.prepare(HOSTILE, tmp_path)
+    # The values to type (issue 16) come from the profile: host and user names from outside.
+    from mailhop.core.export.manual_values import FormField, FormSection
+
+    values = (FormSection(HOSTILE, (FormField("Hostname", HOSTILE), FormField("Username", LONG))),)
+    use.prepare(HOSTILE, tmp_path, values)
+    use.app.setCurrentIndex(use.app.findData("thunderbird"))
     use.show_saved([f"\u2717 Thunderbird: {LONG}"])
     assert problems_in(window) == [] and "<h1>" in use.status.text()
     # The saved accounts: values from a profile file, a re-check's differences, failures.
