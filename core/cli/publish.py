@@ -14,16 +14,12 @@ refused (nothing written).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import hashlib
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..common.i18n import N_, Words, _
-from ..common.model import Service
 from .exit_codes import EXIT_BAD_ADDRESS as EXIT_BAD_DOMAIN
 from .exit_codes import EXIT_BLOCKED as EXIT_REFUSED
 from .exit_codes import EXIT_NEEDS_APPROVAL as EXIT_ATTENTION
@@ -117,6 +113,11 @@ def _policy_options(publish: argparse.ArgumentParser) -> None:
 
 
 def publish_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    # The stages (and asyncio) load only here: parser.py builds this command's options at
+    # every start of mailhop, `mailhop --help` and `mailhop check` included.
+    import asyncio
+    from datetime import UTC, datetime
+
     from ..common.address import AddressError, parse_address
     from ..discover.parse_mtasts import MtaStsMode
     from ..publish.compose import prepare, write
@@ -166,6 +167,7 @@ def publish_command(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 
 
 def _specs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[ServerSpec, ...]:
+    from ..common.model import Service
     from ..publish.request import ServerNameError, parse_server
 
     found: list[ServerSpec] = []
@@ -188,6 +190,8 @@ def _specs_published(
     domain: str, options: DiscoveryOptions, allow_test: bool
 ) -> tuple[ServerSpec, ...]:
     """``--verify`` alone: the servers the domain names today (discovery, tier A or B)."""
+    import asyncio
+
     from ..common.address import parse_address
     from ..publish.gather import specs_from_plan
     from ..run.discovery import discover
@@ -209,6 +213,8 @@ def _issuer(parser: argparse.ArgumentParser, value: str | None) -> str | None:
 
 
 def _next_keys(parser: argparse.ArgumentParser, values: Sequence[str]) -> dict[str, str]:
+    import hashlib
+
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 

@@ -16,8 +16,11 @@ import sys
 import pytest
 
 # Loaded only by the stages that need them: DNS, certificates, HTTP (and dnspython's
-# DNS-over-HTTPS stack, which mailhop never uses).
-HEAVY = ("dns", "cryptography", "httpcore", "httpx2", "httpcore2", "h2", "anyio", "h11")
+# DNS-over-HTTPS stack, which mailhop never uses), the event loop and TLS.
+HEAVY = (
+    *("dns", "cryptography", "httpcore", "httpx2", "httpcore2", "h2", "anyio", "h11"),
+    *("asyncio", "ssl"),
+)
 
 REPORT_MODULES = (
     "import json, sys\n"
