@@ -3,14 +3,17 @@ removes the keyring entries and the profile."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from mailhop.core.account.secrets import MemoryKeyring
 from mailhop.gui.dialog_accounts import AccountsDialog
-from mailhop.gui.window import MainWindow
+from mailhop.gui.window import MainWindow, Session
 from tests.gui.conftest import wait_for_page
+from tests.gui.test_page_signin import person_at_browser, to_signin
 from tests.lab.lab import LabInfo
 
 
@@ -75,3 +78,35 @@ def test_a_recheck_says_a_weaker_relay_policy_first(
     text = dialog.details.toPlainText()
     assert "enforce before, testing now.  [downgrade-mta-sts]" in text
     assert text.index("Weaker security than at setup:") < text.index("No differences")
+
+
+def test_forgetting_an_oauth2_account_says_the_issuer_revoked_it(
+    qtbot: Any,
+    open_window: Callable[[Session], MainWindow],
+    lab_session: Session,
+    keyring: MemoryKeyring,
+    lab: LabInfo,
+) -> None:
+    window = to_signin(qtbot, open_window, lab_session)
+    window.open_url = person_at_browser(lab, [])
+    window.signin_page.go.click()
+    qtbot.waitUntil(window.signin_page.next.isEnabled, timeout=20000)
+    assert keyring.services() == (("mailhop:oauth2:jo@oauthsignin.test", "jo@oauthsignin.test"),)
+    dialog = AccountsDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.accounts.count() == 1 and dialog.forget.isEnabled())
+    QTimer.singleShot(
+        0,
+        lambda: (
+            QApplication.activeModalWidget()
+            .button(QMessageBox.StandardButton.Yes)  # type: ignore[union-attr]
+            .click()
+        ),
+    )
+    dialog.forget.click()
+    qtbot.waitUntil(lambda: "revoked" in dialog.note.text(), timeout=15000)
+    assert "https://accounts.oauthsignin.test revoked the stored OAuth2 sign-in." in (
+        dialog.note.text()
+    )
+    assert keyring.services() == () and dialog.accounts.count() == 0
