@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mailhop.core.account.secrets import (
+    OAUTH2_ENTRY,
     Password,
     SecretStore,
     SecretStoreError,
@@ -21,6 +22,7 @@ from mailhop.core.account.secrets import (
     secret_ref,
 )
 from mailhop.core.cli import main as cli
+from tests.lab import consent
 from tests.lab.lab import LabInfo
 from tests.test_cli import lab_options
 
@@ -288,3 +290,53 @@ def test_forget_says_so_when_the_profile_cannot_be_removed(
     assert done.stderr.startswith("mailhop: the profile was not removed: cannot remove the")
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
     assert stored(address) == {}
+
+
+def test_an_oauth2_server_and_a_password_server_both_sign_in_and_recheck_mixed(
+    lab: LabInfo, tmp_path: Path, secret_service: KeyringSession
+) -> None:
+    # jo@mixed.oauthsignin.test (oauthsignin.test.toml): IMAP at the OAuth2-only Dovecot,
+    # submission at a Postfix that takes the password. Setup proves the password at Postfix,
+    # signs in with OAuth2 at the browser for IMAP, and keeps both in the keyring; recheck
+    # tries the token at the IMAP server only (before: at Postfix too, which refused it, so
+    # recheck said the sign-in no longer worked).
+    address, password = "jo@mixed.oauthsignin.test", "jo-mixed-lab-password-3V"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mailhop.gui.launcher", "setup", address, "--password-stdin",
+         "--profile-dir", str(tmp_path), *lab_options(lab)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=os.environ,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(password + "\n")
+    process.stdin.close()
+    seen: list[str] = []
+    for line in process.stdout:
+        seen.append(line)
+        if line.startswith("https://accounts.oauthsignin.test/authorize?"):
+            consent.deliver(consent.answer(line.strip(), address, password, lab.ca_file))
+    process.wait(60)
+    assert process.stderr is not None
+    output = "".join(seen) + process.stderr.read()
+    try:
+        assert process.returncode == cli.EXIT_OK, output
+        saved = json.loads(next(tmp_path.glob("*.json")).read_text(encoding="utf-8"))
+        methods = (saved["incoming"]["auth_method"], saved["outgoing"]["auth_method"])
+        assert methods == ("oauth2", "password-cleartext")
+        assert saved["oauth2_issuer"] == "https://accounts.oauthsignin.test"
+        services = {s["service"] for s in saved["secrets"]}
+        assert services == {f"mailhop:submission:{address}", f"mailhop:oauth2:{address}"}
+        found = stored(address)
+        assert found.pop(f"mailhop:oauth2:{address}", "").startswith('{"issuer"')
+        assert found == {f"mailhop:submission:{address}": password}  # not for IMAP
+        assert password not in output
+        rechecked = subprocess.run(
+            [sys.executable, "-m", "mailhop.gui.launcher", "recheck", address,
+             "--profile-dir", str(tmp_path), *lab_options(lab)],
+            capture_output=True, text=True, timeout=120, env=os.environ,
+        )  # fmt: skip
+        assert "still works" in rechecked.stdout, rechecked.stdout + rechecked.stderr
+        assert rechecked.returncode == cli.EXIT_OK, rechecked.stdout + rechecked.stderr
+    finally:
+        forget(address)
+        SecretStore().delete(secret_ref(address, OAUTH2_ENTRY))
