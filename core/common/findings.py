@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .finding_text import FindingText, Severity
 from .findings_discovery import DISCOVERY_FINDINGS
+from .findings_relay_truth import RELAY_TRUTH_FINDINGS
 from .findings_servers import SERVER_FINDINGS
 from .i18n import Words, english
 
@@ -32,8 +33,12 @@ __all__ = [
     "lookalike_words",
 ]
 
-# Every finding code: a code is in exactly one of the two tables (a test holds it).
-FINDINGS: dict[str, FindingText] = {**DISCOVERY_FINDINGS, **SERVER_FINDINGS}
+# Every finding code: a code is in exactly one of the tables (a test holds it).
+FINDINGS: dict[str, FindingText] = {
+    **DISCOVERY_FINDINGS,
+    **SERVER_FINDINGS,
+    **RELAY_TRUTH_FINDINGS,
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,7 +19,8 @@ import polib
 CORE = Path(__file__).resolve().parents[2] / "core"
 LOCALE = CORE / "locale"
 MARKERS = {"_": 1, "N_": 1, "ngettext": 2}  # how many leading arguments are msgids
-MECHANISM = CORE / "common" / "i18n.py"  # translates what the others marked: its calls take variables
+# The mechanism translates what the others marked: its calls take variables.
+MECHANISM = CORE / "common" / "i18n.py"
 
 
 @dataclass(frozen=True, slots=True)

@@ -349,9 +349,7 @@ def test_unknown_elements_and_auth_methods() -> None:
 
 
 def test_blanks_around_host_and_port_are_trimmed_as_thunderbird_does() -> None:
-    result = parse_autoconfig(
-        document(server(host=" imap.example.com  ", port=" 993 ")), **ADDRESS
-    )
+    result = parse_autoconfig(document(server(host=" imap.example.com  ", port=" 993 ")), **ADDRESS)
     assert [(c.hostname, c.port) for c in result.candidates] == [("imap.example.com", 993)]
     assert result.issues == ()
 
