@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..common.errors import UntrustedDataError
 from ..verdict.verdict import Level
 from .special_use import folder_name
 
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 
-class FieldReadError(Exception):
+class FieldReadError(UntrustedDataError):
     """One field of a profile file missing or of the wrong type or range."""
 
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from ..common.errors import UntrustedDataError
 from ..common.findings import Finding, finding
 from ..common.i18n import _
 from ..common.lookalike import shown_host
@@ -168,8 +169,9 @@ def _relay_downgrades(domain: str, old: RelayState, new: RelayState) -> list[Fin
 # -- the profile file's JSON -----------------------------------------------------------------
 
 
-class StateError(ValueError):
-    """A remembered-state field of a profile file of the wrong shape (profile.py says which)."""
+class StateError(UntrustedDataError):
+    """A remembered-state field of a profile file of the wrong shape (profile.py says which):
+    the file is bytes on disk that anyone could have edited, so this is untrusted data."""
 
 
 def relay_from_json(raw: object) -> RelayState | None:
