@@ -564,7 +564,11 @@ async def _one_exchange(connection: Connection, server: AuthorizationServer) -> 
         connection.record.note(bad_request=str(exc))
         return False
     body = await asyncio.wait_for(reader.readexactly(length), IDLE_TIMEOUT) if length else b""
-    connection.record.note(request={"method": request.method, "path": request.path})
+    # The same request note as the lab's web hosts (web.py): readers of the recordings
+    # (the fetch tests) look for a marker in every request's target.
+    connection.record.note(
+        request={"method": request.method, "target": request.target, "path": request.path}
+    )
     try:
         reply = server.answer(
             request.method, request.path, request.query, dict(request.headers), body
