@@ -127,11 +127,22 @@ class ResultPage(QWidget):
         inner.addWidget(self.summary)
         inner.addWidget(self.legs)
         inner.addWidget(self.approval_box)
-        inner.addWidget(QLabel(tr("Where each setting came from")))
-        inner.addWidget(self.origins)
-        inner.addWidget(QLabel(tr("Findings")))
-        inner.addWidget(self.findings, 1)
-        inner.addWidget(self.keys)
+        # Plain words first: the codes (record names, dane-ee, pins, finding codes) are the
+        # helpdesk's, behind one tick box; open at once when something is wrong.
+        self.details_toggle = QCheckBox(tr("Show de&tails for your helpdesk"))
+        self.details_toggle.setAccessibleName(tr("Show details for your helpdesk"))
+        self.details = QWidget()
+        details_layout = QVBoxLayout(self.details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addWidget(QLabel(tr("Where each setting came from")))
+        details_layout.addWidget(self.origins)
+        details_layout.addWidget(QLabel(tr("Findings")))
+        details_layout.addWidget(self.findings, 1)
+        self.details.setVisible(False)
+        self.details_toggle.toggled.connect(self.details.setVisible)
+        inner.addWidget(self.details_toggle)
+        inner.addWidget(self.details, 1)
+        inner.addWidget(self.keys)  # the person's own business: which keys are published
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -197,6 +208,9 @@ class ResultPage(QWidget):
         self.cert_in.setEnabled(choice.incoming is not None)
         self.cert_out.setEnabled(choice.outgoing is not None)
         self.go.setEnabled(choice.blocked is None)
+        from mailhop.core.verdict.verdict import Level
+
+        self.details_toggle.setChecked(verdict.level is not Level.OK)
         self._update_go()
         # Keyboard first: the approval to give, else the way on, else the way back.
         if self.approval_checks:

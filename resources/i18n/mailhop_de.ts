@@ -1177,5 +1177,13 @@ Bitte melden Sie das; die technischen Details stehen im Protokoll des Programms.
         <source>Next: sign in once, then set up your mail app with one file.</source>
         <translation>Als Nächstes: Melden Sie sich einmal an und richten Sie dann Ihr Mailprogramm mit einer Datei ein.</translation>
     </message>
+    <message>
+        <source>Show de&amp;tails for your helpdesk</source>
+        <translation>De&amp;tails für Ihren Support zeigen</translation>
+    </message>
+    <message>
+        <source>Show details for your helpdesk</source>
+        <translation>Details für Ihren Support zeigen</translation>
+    </message>
 </context>
 </TS>

@@ -1177,5 +1177,13 @@ Merci de signaler ce problème ; les détails techniques figurent dans le journa
         <source>Next: sign in once, then set up your mail app with one file.</source>
         <translation>Ensuite : connectez-vous une fois, puis configurez votre application de messagerie avec un seul fichier.</translation>
     </message>
+    <message>
+        <source>Show de&amp;tails for your helpdesk</source>
+        <translation>Afficher les dé&amp;tails pour votre support</translation>
+    </message>
+    <message>
+        <source>Show details for your helpdesk</source>
+        <translation>Afficher les détails pour votre support</translation>
+    </message>
 </context>
 </TS>

@@ -429,3 +429,23 @@ def test_at_800_by_600_nothing_is_cut_off(qtbot: Any, demo_window: MainWindow, d
     use.admin_toggle.setChecked(True)
     look("use: administrators")
     assert {name: found for name, found in seen.items() if found} == {}
+
+
+def test_the_helpdesk_details_are_one_tick_away(
+    qtbot: Any, demo_window: MainWindow, open_window: Any, lab_session: Session
+) -> None:
+    """Plain words first: an OK result hides the record names, codes and pins behind "Show
+    details for your helpdesk"; a result with warnings opens them at once."""
+    window = demo_window
+    window.address_page._submit()
+    wait_for_page(qtbot, window, window.result_page)
+    result = window.result_page
+    assert not result.details.isVisible() and not result.origins.isVisible()
+    assert not result.details_toggle.isChecked()
+    result.details_toggle.setChecked(True)
+    assert result.origins.isVisible() and result.findings.isVisible()
+    warned = open_window(lab_session)
+    type_address(qtbot, warned, "carol@unsigned.test")
+    wait_for_page(qtbot, warned, warned.result_page, timeout=30)
+    assert warned.result_page.details_toggle.isChecked()
+    assert warned.result_page.origins.isVisible()
