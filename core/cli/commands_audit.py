@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..audit import DEFAULT_CONCURRENCY  # a constant: the engine loads when the command runs
 from ..common.i18n import _
 from .exit_codes import EXIT_OK
 
@@ -57,9 +58,9 @@ def add_parser(commands: Any, shared: argparse.ArgumentParser, epilog: str) -> N
     audit.add_argument(
         "--concurrency",
         type=_positive_int,
-        default=64,
+        default=DEFAULT_CONCURRENCY,
         metavar="N",
-        help=_("domains checked at once (default: 64)"),
+        help=_("domains checked at once (default: {count})").format(count=DEFAULT_CONCURRENCY),
     )
     audit.add_argument(
         "--rate",
