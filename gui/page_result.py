@@ -141,8 +141,9 @@ class ResultPage(QWidget):
         self.details.setVisible(False)
         self.details_toggle.toggled.connect(self.details.setVisible)
         inner.addWidget(self.details_toggle)
-        inner.addWidget(self.details, 1)
+        inner.addWidget(self.details, 100)  # open: nearly all the room goes to the tables
         inner.addWidget(self.keys)  # the person's own business: which keys are published
+        inner.addStretch(1)  # closed: the room stays below, the leg cards keep their size
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
