@@ -1,4 +1,4 @@
-"""The helpdesk report as typed sections, built from one check: pure, no I/O.
+"""The helpdesk report, built from one check as typed sections: pure, no I/O.
 
 One model, three renderings (``render_html``, ``render_text``, and the PDF made from the
 HTML), so the page, the printout and the "Copy for a helpdesk ticket" text say the same
@@ -24,195 +24,38 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote
 
 from .. import __version__
 from ..common.findings import Finding
-from ..common.i18n import N_, Labels, Words, _, ngettext
+from ..common.i18n import Words, _
 from ..common.lookalike import shown_host
 from ..common.text import one_line
 from ..discover.report import Status
 from ..export.table import SHEET, Untranslatable
-from ..probe.dane_records import DaneOutcome
 from ..probe.probe_report import EndpointProbe, utc_text
 from ..run.check import CheckReport
-from ..verdict.labels import HOW_VERIFIED, SECURITY, SOURCE, STATUS, TIER, provenance_label
+from ..verdict.labels import SECURITY, SOURCE, STATUS, TIER, provenance_label
 from ..verdict.relay_mx import MxAnswer
 from ..verdict.signin import decide_sign_in
 from ..verdict.verdict import Level, RelayVerdict
 from ..verdict.words import leg_lines, relay_lines
-
-__all__ = [
-    "CertificateSection",
-    "ClientSteps",
-    "FindingSection",
-    "HelpdeskReport",
-    "LegSection",
-    "OriginSection",
-    "ServerValues",
-    "Unchecked",
-    "build_report",
-]
-
-# The report's own level: the verdict's three, and "could not check" (DESIGN.md section 3:
-# this computer's side failed, which says nothing against the domain).
-COULD_NOT_CHECK = Level.COULD_NOT_CHECK.value
-
-HEADLINE = Labels(
-    {
-        "ok": N_("The domain's mail settings were found and verified: this account can be set up."),
-        "warn": N_(
-            "The account can be set up, but mailhop found problems the domain's administrator "
-            "should look at."
-        ),
-        "block": N_(
-            "This account cannot be set up safely: the domain's servers failed the checks."
-        ),
-        COULD_NOT_CHECK: N_(
-            "The domain could not be checked from this computer: nothing was learned about it."
-        ),
-    }
+from .certificates import certificate_sections
+from .masking import HIDDEN, masked
+from .sections import (
+    ClientSteps,
+    FindingSection,
+    HelpdeskReport,
+    LegSection,
+    OriginSection,
+    ServerValues,
+    Unchecked,
 )
-NEXT_STEP = Labels(
-    {
-        "ok": N_("Next: set up the mail app with the values below."),
-        "warn": N_(
-            "Next: read the warnings among the findings; the values below work, and the "
-            "findings say what the domain's administrator can fix."
-        ),
-        "block": N_(
-            "Next: send this report to the domain's administrator or helpdesk; do not type the "
-            "password into a mail app until the errors among the findings are fixed."
-        ),
-        COULD_NOT_CHECK: N_(
-            "Next: try another network (or fix what 'Could not be checked' names), then "
-            "check again."
-        ),
-    }
-)
-LEVEL_SHOWN = Labels(
-    {
-        "ok": N_("OK"),
-        "warn": N_("Warning"),
-        "block": N_("Blocked"),
-        "none": N_("None found"),
-        COULD_NOT_CHECK: N_("Could not check"),
-    }
-)
-DANE_SHOWN = Labels(
-    {
-        DaneOutcome.MATCHED: N_("matched"),
-        DaneOutcome.MISMATCH: N_("MISMATCH: the key does not match the TLSA records"),
-        DaneOutcome.BOGUS: N_("the TLSA records failed the DNSSEC check"),
-        DaneOutcome.NOT_APPLICABLE: N_("does not apply (no DNSSEC-signed TLSA records)"),
-        DaneOutcome.UNUSABLE_RECORDS: N_("the TLSA records are unusable"),
-    }
-)
+from .wording import CLIENTS, HEADLINE, NEXT_STEP
 
-_HIDDEN = "***"  # a masked local part
-
-# The mail apps a person may use, and which export file each takes (core/export/formats.py);
-# "" when the app takes no file and the values are typed.
-CLIENTS = (
-    ("Thunderbird", "thunderbird"),
-    (N_("Apple Mail (Mac, iPhone, iPad)"), "apple"),
-    (N_("Outlook for Windows (classic)"), "outlook-reg"),
-    (N_("New Outlook, Outlook for Mac"), ""),
-    (N_("Thunderbird for Android, K-9 Mail"), "k9-qr-png"),
-    ("Evolution", "evolution"),
-    ("aerc, NeoMutt, isync, msmtp", "neomutt"),
-    (N_("Any other mail app"), ""),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class LegSection:
-    title: str
-    level: str  # ok / warn / block / none
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class FindingSection:
-    severity: str  # info / warn / error
-    code: str
-    summary: str
-    helpdesk: str
-    evidence: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class OriginSection:
-    title: str  # incoming or outgoing server
-    endpoint: str  # host:port (security)
-    tier: str
-    origins: tuple[tuple[str, str], ...]  # (how it was authenticated, what was asked)
-    username: str
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateSection:
-    endpoints: tuple[str, ...]  # every server that showed this certificate, the same way
-    verified: str  # how the key was verified, or why not
-    subject: str
-    issuer: str
-    names: tuple[str, ...]
-    valid_until: str
-    days_left: int
-    validity: str  # valid until, and the days left, in words
-    key: str
-    pin: str  # SPKI SHA-256, hex
-    chain: tuple[str, ...]  # as presented, leaf first
-    dane: str
-    problems: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Unchecked:
-    what: str
-    why: str
-
-
-@dataclass(frozen=True, slots=True)
-class ServerValues:
-    """What to type for one server, in the settings sheet's words (export/table.SHEET)."""
-
-    title: str
-    host: str
-    port: int
-    security: str
-    authentication: str
-    username: str
-
-
-@dataclass(frozen=True, slots=True)
-class ClientSteps:
-    client: str
-    file: str  # the export file this app takes ("" when the values are typed)
-    how: str  # one line: what to do with it
-
-
-@dataclass(frozen=True, slots=True)
-class HelpdeskReport:
-    address: str  # as shown; masked on request
-    domain: str
-    version: str
-    checked_at: str  # ISO 8601 UTC
-    seconds: float
-    level: str  # ok / warn / block / could-not-check
-    headline: str
-    next_step: str
-    legs: tuple[LegSection, ...]
-    findings: tuple[FindingSection, ...]
-    origins: tuple[OriginSection, ...]
-    certificates: tuple[CertificateSection, ...]
-    unchecked: tuple[Unchecked, ...]
-    servers: tuple[ServerValues, ...]  # empty when blocked: nothing to type
-    clients: tuple[ClientSteps, ...]
-    masked: bool
-    report_id: str = ""
+# The sections live in sections.py, the fixed words in wording.py, the certificate sections in
+# certificates.py and masking in masking.py; this module puts one check's report together.
+__all__ = ["HelpdeskReport", "build_report", "report_id"]
 
 
 def build_report(
@@ -223,7 +66,7 @@ def build_report(
     address = report.discovery.address
     domain = address.domain_unicode
     level = verdict.level.value  # could-not-check when this computer could not judge
-    local = _HIDDEN if mask else address.local  # the export files are named after it
+    local = HIDDEN if mask else address.local  # the export files are named after it
     access = verdict.access
     access_name = "IMAP" if access is verdict.imap else "POP3"
     relay = verdict.relay
@@ -264,14 +107,14 @@ def build_report(
         legs=legs,
         findings=tuple(_finding(f) for f in verdict.findings),
         origins=tuple(_origin(title, p, address.ascii, domain) for title, p in chosen),
-        certificates=_certificates(report),
+        certificates=certificate_sections(report),
         unchecked=_unchecked(report),
         servers=_servers(report, address.ascii) if level in ("ok", "warn") else (),
         clients=tuple(_client(name, fmt, local, address.domain) for name, fmt in CLIENTS),
         masked=mask,
     )
     if mask:
-        built = _masked(built, address.local, (address.ascii, address.display))
+        built = masked(built, address.local, (address.ascii, address.display))
     return dataclasses.replace(built, report_id=report_id(built))
 
 
@@ -280,10 +123,6 @@ def report_id(report: HelpdeskReport) -> str:
     content = repr(dataclasses.replace(report, report_id="")).encode("utf-8")
     digest = hashlib.sha256(content).hexdigest()[:8].upper()
     return f"MH-{digest[:4]}-{digest[4:]}"
-
-
-def level_shown(level: str) -> str:
-    return LEVEL_SHOWN[level]
 
 
 def _relay_known(relay: RelayVerdict) -> bool:
@@ -314,64 +153,6 @@ def _origin(title: str, probe: EndpointProbe, address: str, domain: str) -> Orig
             (provenance_label(o.source, o.auth, domain), one_line(o.target)) for o in entry.origins
         ),
         username=one_line(entry.username or address),
-    )
-
-
-def _probed(report: CheckReport) -> list[EndpointProbe]:
-    """Every server that showed a certificate: the chosen ones first, then the rest once."""
-    verdict = report.verdict
-    seen: dict[tuple[str, int], EndpointProbe] = {}
-    first = [verdict.access.chosen, verdict.submission.chosen]
-    rest = [*report.probes, *(r.probe for r in report.relay)]
-    for probe in (*first, *rest):
-        if probe is not None and probe.cert is not None:
-            seen.setdefault((probe.entry.hostname, probe.entry.port), probe)
-    return list(seen.values())
-
-
-def _certificates(report: CheckReport) -> tuple[CertificateSection, ...]:
-    """One section per certificate and outcome: a host showing the same certificate on
-    seven ports, verified the same way, is one section naming the seven."""
-    grouped: dict[CertificateSection, list[str]] = {}
-    for probe in _probed(report):
-        section = _certificate(probe)
-        key = dataclasses.replace(section, endpoints=())
-        grouped.setdefault(key, []).extend(section.endpoints)
-    return tuple(dataclasses.replace(k, endpoints=tuple(v)) for k, v in grouped.items())
-
-
-def _certificate(probe: EndpointProbe) -> CertificateSection:
-    cert = probe.cert
-    assert cert is not None  # _probed keeps only these
-    if probe.authenticated_by is not None:
-        verified = _("verified by {how}").format(how=HOW_VERIFIED[probe.authenticated_by])
-    else:
-        verified = _("not verified: {why}").format(
-            why=one_line(probe.pkix.error or (probe.failure.detail if probe.failure else "-"))
-        )
-    dane = (
-        DANE_SHOWN[probe.dane.outcome]
-        if probe.dane.outcome
-        else DANE_SHOWN[DaneOutcome.NOT_APPLICABLE]
-    )
-    if probe.dane.detail:
-        dane += f" ({one_line(probe.dane.detail)})"
-    return CertificateSection(
-        endpoints=(one_line(probe.endpoint),),
-        verified=verified,
-        subject=one_line(cert.subject),
-        issuer=one_line(cert.issuer),
-        names=tuple(one_line(n) for n in cert.names),
-        valid_until=(until := utc_text(cert.not_after) if cert.not_after else "-"),
-        validity=ngettext(
-            "{until} ({days} day left)", "{until} ({days} days left)", cert.days_left
-        ).format(until=until, days=cert.days_left),
-        days_left=cert.days_left,
-        key=one_line(cert.key),
-        pin=cert.spki_sha256,
-        chain=tuple(one_line(s) for s in cert.chain_subjects),
-        dane=dane,
-        problems=tuple(one_line(p.message) for p in cert.problems),
     )
 
 
@@ -443,31 +224,3 @@ def _client(name: str, format_name: str, local: str, domain: str) -> ClientSteps
     chosen = export_format(format_name)
     filename = chosen.filename.format(local=local, domain=domain)
     return ClientSteps(shown, one_line(filename), chosen.shown_what)
-
-
-def _masked(report: HelpdeskReport, local: str, forms: tuple[str, ...]) -> HelpdeskReport:
-    """Every string of the report with the address's local part hidden."""
-    hidden = _HIDDEN
-    pairs = [(form, hidden + "@" + form.rpartition("@")[2]) for form in forms]
-    pairs += [
-        (quote(form, safe=""), quote(hidden, safe="") + "%40" + form.rpartition("@")[2])
-        for form in forms
-    ]
-
-    def scrub(value: object) -> object:
-        if isinstance(value, str):
-            if value == local:
-                return hidden
-            for old, new in pairs:
-                value = value.replace(old, new)
-            return value
-        if isinstance(value, tuple):
-            return tuple(scrub(v) for v in value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            changes = {f.name: scrub(getattr(value, f.name)) for f in dataclasses.fields(value)}
-            return dataclasses.replace(value, **changes)
-        return value
-
-    result = scrub(report)
-    assert isinstance(result, HelpdeskReport)
-    return result

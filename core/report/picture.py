@@ -13,7 +13,8 @@ from __future__ import annotations
 from html import escape
 
 from ..common.i18n import _
-from .model import HelpdeskReport, level_shown
+from .sections import HelpdeskReport
+from .wording import level_shown
 
 __all__ = ["COLOURS", "legs_svg"]
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 from html import escape
 
 from ..common.i18n import _, language
-from .model import HelpdeskReport, level_shown
 from .picture import legs_svg
 from .render_text import severity_shown
+from .sections import HelpdeskReport
+from .wording import level_shown
 
 __all__ = ["render_html"]
 

@@ -9,7 +9,8 @@ cannot forge a line here.
 from __future__ import annotations
 
 from ..common.i18n import N_, Labels, _
-from .model import HelpdeskReport, level_shown
+from .sections import HelpdeskReport
+from .wording import level_shown
 
 __all__ = ["render_text", "severity_shown"]
 

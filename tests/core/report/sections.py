@@ -3,7 +3,8 @@ strings taken from the model (so a test checks the rendering, not a copy of it).
 
 from __future__ import annotations
 
-from mailhop.core.report.model import HelpdeskReport, level_shown
+from mailhop.core.report.sections import HelpdeskReport
+from mailhop.core.report.wording import level_shown
 
 HEADINGS = (
     "The three legs",

@@ -8,7 +8,8 @@ import dataclasses
 
 import pytest
 
-from mailhop.core.report.model import COULD_NOT_CHECK, build_report, report_id
+from mailhop.core.report.model import build_report, report_id
+from mailhop.core.report.wording import COULD_NOT_CHECK
 from mailhop.core.run.check import CheckReport
 from tests.core.report.conftest import CASES, CHECKED_AT
 
