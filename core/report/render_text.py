@@ -22,6 +22,15 @@ def severity_shown(severity: str) -> str:
 
 
 def render_text(report: HelpdeskReport) -> str:
+    lines = _top(report)
+    for section in (_legs, _findings, _origins, _certificates, _unchecked, _settings):
+        lines += section(report)
+    lines += ["", _("This report holds no password and nothing from the keyring.")]
+    return "\n".join(lines) + "\n"
+
+
+def _top(report: HelpdeskReport) -> list[str]:
+    """The title, the report ID and time, and the verdict with its next step."""
     title = _("mailhop report for {address}").format(address=report.address)
     lines = [
         title,
@@ -35,26 +44,41 @@ def render_text(report: HelpdeskReport) -> str:
         lines.append(_("address masked"))
     # The catalog's "X: Y" (French puts a space before the colon): the level, then its words.
     verdict = _("{title}: {level}").format(title=level_shown(report.level), level=report.headline)
-    lines += ["", verdict, report.next_step]
-    lines += _heading(_("The three legs"))
+    return [*lines, "", verdict, report.next_step]
+
+
+def _legs(report: HelpdeskReport) -> list[str]:
+    lines = _heading(_("The three legs"))
     for leg in report.legs:
         lines.append(_("{title}: {level}").format(title=leg.title, level=level_shown(leg.level)))
         lines += [f"  {line}" for line in leg.lines]
-    lines += _heading(_("Findings"))
+    return lines
+
+
+def _findings(report: HelpdeskReport) -> list[str]:
+    lines = _heading(_("Findings"))
     for found in report.findings:
         lines.append(f"[{severity_shown(found.severity)}] {found.summary}  ({found.code})")
         lines.append(f"  {found.helpdesk}")
         lines += [f"  - {item}" for item in found.evidence]
     if not report.findings:
         lines.append(_("Nothing to report."))
-    lines += _heading(_("Where each setting came from"))
+    return lines
+
+
+def _origins(report: HelpdeskReport) -> list[str]:
+    lines = _heading(_("Where each setting came from"))
     for origin in report.origins:
         lines += [f"{origin.title}: {origin.endpoint}", f"  {origin.tier}"]
         lines.append("  " + _("User name") + f": {origin.username}")
         lines += [f"  {how}: {target}" for how, target in origin.origins]
     if not report.origins:
         lines.append(_("No server was chosen, so no setting was taken."))
-    lines += _heading(_("Certificates"))
+    return lines
+
+
+def _certificates(report: HelpdeskReport) -> list[str]:
+    lines = _heading(_("Certificates"))
     for cert in report.certificates:
         lines += [
             *cert.endpoints,
@@ -71,11 +95,20 @@ def render_text(report: HelpdeskReport) -> str:
         lines += ["  " + _("Problem") + f": {problem}" for problem in cert.problems]
     if not report.certificates:
         lines.append(_("No server showed a certificate."))
-    lines += _heading(_("Could not be checked"))
+    return lines
+
+
+def _unchecked(report: HelpdeskReport) -> list[str]:
+    lines = _heading(_("Could not be checked"))
     lines += [f"{item.what}: {item.why}" for item in report.unchecked]
     if not report.unchecked:
         lines.append(_("Everything mailhop asked answered."))
-    lines += _heading(_("Settings for each mail app"))
+    return lines
+
+
+def _settings(report: HelpdeskReport) -> list[str]:
+    """What to type for each server, then each mail app's step (nothing when blocked)."""
+    lines = _heading(_("Settings for each mail app"))
     for server in report.servers:
         lines += [
             server.title,
@@ -85,15 +118,13 @@ def render_text(report: HelpdeskReport) -> str:
             "  " + _("Authentication") + f": {server.authentication}",
             "  " + _("User name") + f": {server.username}",
         ]
-    if report.servers:
-        lines.append(_("Each mail app"))
-        for client in report.clients:
-            file = f"{client.file}: " if client.file else ""
-            lines.append(f"  {client.client}: {file}{client.how}")
-    else:
-        lines.append(_("Nothing to set up: no server passed the checks."))
-    lines += ["", _("This report holds no password and nothing from the keyring.")]
-    return "\n".join(lines) + "\n"
+    if not report.servers:
+        return [*lines, _("Nothing to set up: no server passed the checks.")]
+    lines.append(_("Each mail app"))
+    for client in report.clients:
+        file = f"{client.file}: " if client.file else ""
+        lines.append(f"  {client.client}: {file}{client.how}")
+    return lines
 
 
 def _heading(title: str) -> list[str]:
