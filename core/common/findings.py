@@ -1,7 +1,8 @@
 """Findings: stable codes, a severity, and the words a person and a helpdesk read.
 
-All finding text lives in two tables (``findings_discovery`` for what discovery and policy
-find, ``findings_servers`` for what the probe and the verdict find), joined here as
+All finding text lives in tables by stage (``findings_discovery`` for what discovery and
+policy find, ``findings_probe`` for what a probe finds connecting and in a certificate,
+``findings_servers`` for what the verdict finds, ``findings_relay_truth``), joined here as
 ``FINDINGS`` so it can be reviewed and translated in one place. ``summary`` is one line
 for the person at the screen; ``helpdesk`` says what is wrong and who can fix it. Both
 are ``str.format`` templates over the finding's ``values``; server- or document-supplied
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from .finding_text import FindingText, Severity
 from .findings_discovery import DISCOVERY_FINDINGS
+from .findings_probe import PROBE_FINDINGS
 from .findings_relay_truth import RELAY_TRUTH_FINDINGS
 from .findings_servers import SERVER_FINDINGS
 from .i18n import Words, english
@@ -36,6 +38,7 @@ __all__ = [
 # Every finding code: a code is in exactly one of the tables (a test holds it).
 FINDINGS: dict[str, FindingText] = {
     **DISCOVERY_FINDINGS,
+    **PROBE_FINDINGS,
     **SERVER_FINDINGS,
     **RELAY_TRUTH_FINDINGS,
 }

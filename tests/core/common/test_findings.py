@@ -6,10 +6,11 @@ import string
 
 from mailhop.core.common.findings import FINDINGS, Severity, finding
 from mailhop.core.common.findings_discovery import DISCOVERY_FINDINGS
+from mailhop.core.common.findings_probe import PROBE_FINDINGS
 from mailhop.core.common.findings_relay_truth import RELAY_TRUTH_FINDINGS
 from mailhop.core.common.findings_servers import SERVER_FINDINGS
 
-TABLES = (DISCOVERY_FINDINGS, SERVER_FINDINGS, RELAY_TRUTH_FINDINGS)
+TABLES = (DISCOVERY_FINDINGS, PROBE_FINDINGS, SERVER_FINDINGS, RELAY_TRUTH_FINDINGS)
 
 
 def test_every_code_has_one_row_in_one_table() -> None:
