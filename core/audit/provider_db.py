@@ -20,12 +20,15 @@ import ssl
 from collections.abc import Sequence
 from typing import Any
 
+from ..common.lru import Lru
 from ..common.tasks import cancel_and_wait
 from ..net.connect import Resolve
 from ..net.fetch import Fetcher
 from ..net.fetch_result import FetchResult
 
-__all__ = ["ProviderDb", "ProviderDbFetcher"]
+__all__ = ["MAX_KEPT", "ProviderDb", "ProviderDbFetcher"]
+
+MAX_KEPT = 1024  # provider-database answers kept for later domains
 
 
 class ProviderDb:
@@ -33,7 +36,10 @@ class ProviderDb:
 
     def __init__(self, base_url: str) -> None:
         self.base = base_url.rstrip("/") + "/"
-        self.results: dict[str, asyncio.Task[FetchResult]] = {}
+        # Per-domain URLs are asked once and forgotten; a provider's stay (flat memory).
+        self.results: Lru[str, asyncio.Task[FetchResult]] = Lru(
+            MAX_KEPT, keep=lambda t: not t.done()
+        )
         self.asked = 0
 
     def covers(self, url: str, method: str, body: bytes | None) -> bool:

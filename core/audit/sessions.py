@@ -26,15 +26,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from ..common.domains import registrable_domain
+from ..common.lru import Lru
 from ..common.tasks import cancel_and_wait
 from ..probe.prober import Key, Outcome
 
-__all__ = ["Caps", "SharedProbes"]
+__all__ = ["MAX_KEPT", "Caps", "SharedProbes"]
+
+MAX_KEPT = 4096  # endpoints whose outcome is kept for later domains (a few KB each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +55,15 @@ class SharedProbes:
 
     def __init__(self, caps: Caps = Caps()) -> None:
         self.caps = caps
-        self.tasks: dict[Key, asyncio.Task[Outcome]] = {}
+        # Endpoints many domains name stay; one-off ones are forgotten past MAX_KEPT (flat
+        # memory over 10,000s of domains); a session still running is never forgotten.
+        self.tasks: Lru[Key, asyncio.Task[Outcome]] = Lru(MAX_KEPT, keep=lambda t: not t.done())
+        self.started = 0
         self.asked = 0  # how often a check asked (shared ones included), for the summary
         self._total = asyncio.Semaphore(caps.total)
         self._addresses: dict[str, asyncio.Semaphore] = {}
         self._domains: dict[str, asyncio.Semaphore] = {}
-        self._late: set[asyncio.Future[Outcome]] = set()
+        self._late: weakref.WeakSet[asyncio.Future[Outcome]] = weakref.WeakSet()
 
     async def __aenter__(self) -> SharedProbes:
         return self
@@ -70,7 +77,7 @@ class SharedProbes:
     @property
     def probed(self) -> int:
         """Sessions started: one per endpoint however many domains named it."""
-        return len(self.tasks)
+        return self.started
 
     async def outcome(self, key: Key, probe: Callable[[], Awaitable[Outcome]]) -> Outcome:
         self.asked += 1
@@ -81,6 +88,7 @@ class SharedProbes:
                 if task is not None:
                     self._late.discard(task)
                 task = self.tasks[key] = asyncio.ensure_future(probe())
+                self.started += 1
             assert task is not None
             # The asker may give up (its deadline); the session goes on for the others.
             outcome = await asyncio.shield(task)

@@ -29,12 +29,14 @@ import dns.rcode
 import dns.rdatatype
 from dns.rdtypes.ANY.SOA import SOA
 
+from ..common.lru import Lru
 from ..common.tasks import cancel_and_wait
 from .dnssec_result import Security, ZoneState
 
-__all__ = ["MAX_KEEP", "SharedDnsCache"]
+__all__ = ["MAX_ANSWERS", "MAX_KEEP", "SharedDnsCache"]
 
 MAX_KEEP = 3600.0  # seconds: however long a TTL says, a batch revalidates hourly
+MAX_ANSWERS = 8192  # messages kept (a few KB each)
 RdataType = dns.rdatatype.RdataType
 
 
@@ -44,8 +46,10 @@ class SharedDnsCache:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._zones: dict[dns.name.Name, tuple[ZoneState, float]] = {}
-        self._responses: dict[tuple[dns.name.Name, RdataType], tuple[dns.message.Message, float]]
-        self._responses = {}
+        # Most negative answers concern one domain and are never asked again: the least
+        # recently used go past MAX_ANSWERS, so memory stays flat over a long run.
+        self._responses: Lru[tuple[dns.name.Name, RdataType], tuple[dns.message.Message, float]]
+        self._responses = Lru(MAX_ANSWERS)
         # The anchor's and TLDs' key questions in flight: a run starts many checks at once,
         # and each would otherwise ask them before the first answer is kept.
         self._asking: dict[tuple[dns.name.Name, RdataType], asyncio.Task[dns.message.Message]]
