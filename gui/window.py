@@ -152,45 +152,45 @@ class MainWindow(QMainWindow):
 
     @property
     def checking_page(self) -> CheckingPage:
-        def build() -> CheckingPage:
-            from .page_checking import CheckingPage
+        from .page_checking import CheckingPage
 
+        def build() -> CheckingPage:
             page = CheckingPage()
             page.cancel.connect(self.cancel_check)
             return page
 
-        return self._page("checking", build)
+        return self._page("checking", CheckingPage, build)
 
     @property
     def result_page(self) -> ResultPage:
-        def build() -> ResultPage:
-            from .page_result import ResultPage
+        from .page_result import ResultPage
 
+        def build() -> ResultPage:
             page = ResultPage()
             page.back.connect(lambda: self.show_page(self.address_page))
             page.proceed.connect(self.to_sign_in)
             page.by_hand.clicked.connect(self._manual_from_result)
             return page
 
-        return self._page("result", build)
+        return self._page("result", ResultPage, build)
 
     @property
     def manual_page(self) -> ManualPage:
-        def build() -> ManualPage:
-            from .page_manual import ManualPage
+        from .page_manual import ManualPage
 
+        def build() -> ManualPage:
             page = ManualPage()
             page.back.connect(lambda: self.show_page(self.address_page))
             page.check.connect(self.start_manual)
             return page
 
-        return self._page("manual", build)
+        return self._page("manual", ManualPage, build)
 
     @property
     def signin_page(self) -> SignInPage:
-        def build() -> SignInPage:
-            from .page_signin import SignInPage
+        from .page_signin import SignInPage
 
+        def build() -> SignInPage:
             page = SignInPage()
             page.back.connect(lambda: self.show_page(self.result_page))
             page.sign_in.connect(self.sign_in)
@@ -198,13 +198,13 @@ class MainWindow(QMainWindow):
             page.done.connect(self.to_use)
             return page
 
-        return self._page("signin", build)
+        return self._page("signin", SignInPage, build)
 
     @property
     def use_page(self) -> UsePage:
-        def build() -> UsePage:
-            from .page_use import UsePage
+        from .page_use import UsePage
 
+        def build() -> UsePage:
             page = UsePage()
             page.save.connect(self.save_exports)
             page.copy_summary.connect(self.copy_summary)
@@ -212,14 +212,17 @@ class MainWindow(QMainWindow):
             page.finish.connect(self.restart)
             return page
 
-        return self._page("use", build)
+        return self._page("use", UsePage, build)
 
-    def _page(self, name: str, build: Callable[[], P]) -> P:
+    def _page(self, name: str, kind: type[P], build: Callable[[], P]) -> P:
+        """The page ``name``, built on first use; ``kind`` is its class, which the cached
+        page is checked against so the type checker knows what comes back."""
         page = self._pages.get(name)
         if page is None:
             page = self._pages[name] = build()
             self.stack.addWidget(page)
-        return page  # type: ignore[return-value]
+        assert isinstance(page, kind)  # a name is built by one property only
+        return page
 
     @property
     def runner(self) -> AsyncRunner:
