@@ -59,6 +59,7 @@ class SharedProbes:
         # memory over 10,000s of domains); a session still running is never forgotten.
         self.tasks: Lru[Key, asyncio.Task[Outcome]] = Lru(MAX_KEPT, keep=lambda t: not t.done())
         self.started = 0
+        self.waiting = 0  # sessions waiting for a cap now (the engine's backpressure)
         self.asked = 0  # how often a check asked (shared ones included), for the summary
         self._total = asyncio.Semaphore(caps.total)
         self._addresses: dict[str, asyncio.Semaphore] = {}
@@ -103,11 +104,16 @@ class SharedProbes:
     ) -> AsyncIterator[bool]:
         domain = registrable_domain(host) or host
         async with AsyncExitStack() as stack:
-            await stack.enter_async_context(self._cap(self._domains, domain, self.caps.per_domain))
-            for address in sorted(set(addresses)):
-                cap = self._cap(self._addresses, address, self.caps.per_address)
-                await stack.enter_async_context(cap)
-            await stack.enter_async_context(self._total)
+            self.waiting += 1
+            try:
+                caps = self.caps
+                await stack.enter_async_context(self._cap(self._domains, domain, caps.per_domain))
+                for address in sorted(set(addresses)):
+                    cap = self._cap(self._addresses, address, caps.per_address)
+                    await stack.enter_async_context(cap)
+                await stack.enter_async_context(self._total)
+            finally:
+                self.waiting -= 1
             in_time = time.monotonic() < deadline
             if not in_time and (task := asyncio.current_task()) is not None:
                 self._late.add(task)  # not kept as the endpoint's answer (see outcome)
