@@ -16,12 +16,15 @@ A mass domain copies its template's records with the template's name replaced by
     provider     templates whose mail names point outside the domain (hosted.test...):
                  thousands of domains naming the same few provider servers
     own          templates with servers of their own (healthy.test, gandi-shape.test...): the
-                 copy names `mail.<its domain>` at the template server's address, so it is a
-                 server name no other domain uses, probed for itself; its certificate names
-                 the template's host (a broken domain unless DANE-EE 3 1 1 vouches for the key)
+                 copy names `mail.<its domain>` at an address of its own, which nftables sends
+                 on to the template server's address (DNAT in the lab's namespace): a server
+                 name and address no other domain uses, probed for itself and under no other
+                 domain's per-address cap, as on the internet; its certificate names the
+                 template's host (a broken domain unless DANE-EE 3 1 1 vouches for the key)
     broken       bogus.test (DNSSEC signatures broken), unsigned templates
-    black-holed  one domain in ten: an own-server template whose server addresses are the
-                 lab's dropped address (firewall.py), so every connection hangs to its deadline
+    black-holed  one domain in ten: an own-server template whose servers' addresses (each its
+                 own, in BLACKHOLE_NET) drop every packet, so every connection hangs to its
+                 deadline
 
 Web hosts of a template (autoconfig, MTA-STS...) are left out: a copy of them would answer
 for a name its certificate lacks, and most domains on the internet publish none. Signed
@@ -43,9 +46,10 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,13 +66,17 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from dns.dnssectypes import Algorithm
 
 from . import dns as labdns
-from . import procs, scenario
+from . import netns, procs, scenario
 from .lab import LabInfo
 from .procs import LabError
 
 AUTHORITATIVE = "127.0.216.1"  # knotd: the whole mass tree
 RESOLVER = "127.0.216.2"  # Unbound, validating from the mass tree's root
-BLACKHOLE = "127.0.7.99"  # dropped by the lab's firewall (blackhole.test's dead host)
+# Own servers' addresses: 127.<OWN_FIRST + t>.<n // 256>.<n % 256> for the t-th template
+# server address and the n-th domain, sent on to that server (DNAT); black holes in their /16.
+OWN_FIRST = 100
+BLACKHOLE_NET = "127.150.0.0/16"
+TABLE = "mailhop_mass"
 DEFAULT_COUNT = 10_000
 START_TIMEOUT = 120.0
 MIN_TTL = 300  # templates a test re-publishes have TTL 0; a copy is never re-published
@@ -171,16 +179,32 @@ def _load_template(zones_dir: Path, domain: str, dnssec: str, nsec3: bool) -> _T
     return _Template(dnssec, nsec3, tuple(lines))
 
 
-def _entries(item: MassDomain, template: _Template) -> list[labdns.Entry]:
+def server_addresses(templates: Sequence[_Template]) -> list[str]:
+    """Every template server address an own-server copy names, in a fixed order."""
+    found = {value for t in templates for _, _, rtype, value in t.lines if rtype == "A"}
+    return sorted(found, key=lambda a: tuple(int(part) for part in a.split(".")))
+
+
+def _own_address(server: str, servers: Sequence[str], number: int) -> str:
+    return f"127.{OWN_FIRST + servers.index(server)}.{number // 256}.{number % 256}"
+
+
+def _entries(
+    item: MassDomain, template: _Template, servers: Sequence[str], number: int
+) -> list[labdns.Entry]:
     origin = dns.name.from_text(item.name)
     pattern = re.compile(rf"(?<![a-z0-9-]){re.escape(item.template)}\.", re.IGNORECASE)
     entries = []
+    seen = 0
     for owner, ttl, rtype, value in template.lines:
         value = pattern.sub(f"{item.name}.", value)
-        if item.kind == "black-holed" and rtype == "A":
-            value = BLACKHOLE
-        elif item.kind == "black-holed" and rtype == "AAAA":
-            continue
+        if rtype == "AAAA":
+            continue  # only the IPv4 addresses are sent on
+        if rtype == "A" and item.kind == "black-holed":
+            seen += 1
+            value = f"127.150.{number // 256 % 256}.{(number % 256 + seen) % 256}"
+        elif rtype == "A":
+            value = _own_address(value, servers, number)
         name = dns.name.from_text(owner, origin)
         entries.append((name, ttl, labdns.make_rdata(rtype, value, origin)))
     return entries
@@ -204,10 +228,13 @@ def build(lab: LabInfo, folder: Path, domains: Sequence[MassDomain]) -> Path:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     workers = max(1, min(os.cpu_count() or 1, 4))
-    chunks = [list(domains[i::workers]) for i in range(workers)]
-    job = functools.partial(_build_chunk, main_zones, zones_dir, signing, pem)
+    numbered = list(enumerate(domains))
+    chunks = [numbered[i::workers] for i in range(workers)]
+    servers = _servers(main_zones)
+    job = functools.partial(_build_chunk, main_zones, zones_dir, signing, pem, servers)
     with concurrent.futures.ProcessPoolExecutor(workers) as pool:
         ds_texts = dict(item for part in pool.map(job, chunks) for item in part)
+    (folder / "servers.json").write_text(json.dumps(servers))
     ns_rdata = labdns.make_rdata("NS", labdns.NS_NAME)
     delegations: list[labdns.Entry] = []
     for item in domains:
@@ -240,12 +267,29 @@ def build(lab: LabInfo, folder: Path, domains: Sequence[MassDomain]) -> Path:
     return anchor
 
 
+def _templates(main_zones: Path, names: Iterable[str]) -> dict[str, _Template]:
+    scenarios = {item.domain: item for item in scenario.load_all()}
+    return {
+        name: _load_template(
+            main_zones, name, scenarios[name].dnssec, labdns.wants_nsec3(scenarios[name])
+        )
+        for name in sorted(set(names))
+    }
+
+
+def _servers(main_zones: Path) -> list[str]:
+    """Every template's server addresses: the same list in every process that builds."""
+    names = [name for name, _, _ in TEMPLATES]
+    return server_addresses(list(_templates(main_zones, names).values()))
+
+
 def _build_chunk(
     main_zones: Path,
     zones_dir: Path,
     signing: labdns.Signing,
     pem: bytes,
-    domains: Sequence[MassDomain],
+    servers: Sequence[str],
+    domains: Sequence[tuple[int, MassDomain]],
 ) -> list[tuple[str, str]]:
     """One process's share: each domain's zone file written; (domain, its DS or "") back."""
     private = serialization.load_pem_private_key(pem, None)
@@ -254,20 +298,13 @@ def _build_chunk(
         private,
         dns.dnssec.make_dnskey(private.public_key(), Algorithm.ECDSAP256SHA256, flags=257),
     )
-    scenarios = {item.domain: item for item in scenario.load_all()}
-    templates: dict[str, _Template] = {}
+    templates = _templates(main_zones, (d.template for _, d in domains))
     out = []
-    for item in domains:
-        template = templates.get(item.template)
-        if template is None:
-            found = scenarios[item.template]
-            template = templates[item.template] = _load_template(
-                main_zones, item.template, found.dnssec, labdns.wants_nsec3(found)
-            )
+    for number, item in domains:
+        template = templates[item.template]
         origin = dns.name.from_text(item.name)
-        zone = labdns.make_zone(
-            origin, _entries(item, template), template.dnssec, template.nsec3, key, signing
-        )
+        entries = _entries(item, template, servers, number)
+        zone = labdns.make_zone(origin, entries, template.dnssec, template.nsec3, key, signing)
         zone.zone.to_file(zones_dir / zone.file_name, relativize=False)
         out.append((item.name, zone.ds.to_text() if zone.ds is not None else ""))
     return out
@@ -361,6 +398,26 @@ remote-control:
 """
 
 
+def ruleset(servers: Sequence[str]) -> str:
+    """Each own server's /16 sent on to its template server; the black holes' /16 dropped."""
+    forward = "".join(
+        f"    ip daddr 127.{OWN_FIRST + index}.0.0/16 dnat to {server}\n"
+        for index, server in enumerate(servers)
+    )
+    return (
+        f"table ip {TABLE} {{\n"
+        "  chain nat_output {\n"
+        "    type nat hook output priority -100; policy accept;\n"
+        f"{forward}"
+        "  }\n"
+        "  chain filter_output {\n"
+        "    type filter hook output priority 0; policy accept;\n"
+        f"    ip daddr {BLACKHOLE_NET} drop\n"
+        "  }\n"
+        "}\n"
+    )
+
+
 def _origin_of(path: Path) -> str:
     return "." if path.name == "root.zone" else path.name.removesuffix(".zone") + "."
 
@@ -409,7 +466,7 @@ def start(lab: LabInfo, folder: Path, count: int = DEFAULT_COUNT) -> MassLab:
     began = time.monotonic()
     domains = tuple(plan(count))
     marker = folder / "built.json"
-    wanted = {"count": count, "main_lab_started_at": lab.started_at}
+    wanted = {"count": count, "main_lab_started_at": lab.started_at, "layout": 2}
     anchor = folder / "root-anchor.ds"
     try:
         reuse = json.loads(marker.read_text()) == wanted
@@ -439,6 +496,11 @@ def start(lab: LabInfo, folder: Path, count: int = DEFAULT_COUNT) -> MassLab:
     built = time.monotonic() - began
     began = time.monotonic()
     knot_log, unbound_log = folder / "knot.log", folder / "unbound.log"
+    if not netns.inside():
+        raise LabError("the mass lab's addresses need the lab's network namespace")
+    servers = json.loads((folder / "servers.json").read_text())
+    subprocess.run(["nft", "delete", "table", "ip", TABLE], capture_output=True, check=False)
+    procs.run(["nft", "-f", "-"], input_text=ruleset(servers))
     pids: list[int] = []
     try:
         pids.append(procs.spawn(["knotd", "-c", str(knot_conf)], knot_log))
@@ -449,6 +511,7 @@ def start(lab: LabInfo, folder: Path, count: int = DEFAULT_COUNT) -> MassLab:
     except BaseException:
         for pid in pids:
             procs.stop(pid)
+        procs.run(["nft", "delete", "table", "ip", TABLE])
         raise
     return MassLab(
         domains=domains,
@@ -464,6 +527,7 @@ def start(lab: LabInfo, folder: Path, count: int = DEFAULT_COUNT) -> MassLab:
 def stop(mass: MassLab) -> None:
     for pid in mass.pids:
         procs.stop(pid)
+    procs.run(["nft", "delete", "table", "ip", TABLE])
 
 
 @contextlib.contextmanager
