@@ -36,12 +36,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import enum
 import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..common.failure import Failure
 from ..common.fields import (
     MAX_DOCUMENT_BYTES,
     FieldError,
@@ -104,8 +106,8 @@ def parse_pacc_record(records: Sequence[str | bytes | Sequence[bytes]]) -> PaccR
         if tags[0] != "v=UAAC1":
             continue  # another record at the same name: not ours
         parsed = _record(tags[1:])
-        if isinstance(parsed, str):
-            return PaccRecordResult(error=parsed)
+        if isinstance(parsed, Failure):
+            return PaccRecordResult(error=parsed.message)
         found.append(parsed)
     if not found:
         return PaccRecordResult(error="no v=UAAC1 TXT record")
@@ -114,7 +116,16 @@ def parse_pacc_record(records: Sequence[str | bytes | Sequence[bytes]]) -> PaccR
     return PaccRecordResult(record=found[0])
 
 
-def _record(tags: list[str]) -> PaccRecord | str:
+class RecordTrouble(enum.Enum):
+    """Why a ``v=UAAC1`` TXT record is unusable."""
+
+    MALFORMED_TAG = "malformed-tag"  # no "=", or a tag given twice
+    ALGORITHM = "algorithm"  # a= is not sha256
+    NOT_BASE64 = "not-base64"
+    NOT_SHA256 = "not-sha256"  # d= decodes to something other than 32 bytes
+
+
+def _record(tags: list[str]) -> PaccRecord | Failure[RecordTrouble]:
     values: dict[str, str] = {}
     for tag in tags:
         if not tag:
@@ -122,16 +133,22 @@ def _record(tags: list[str]) -> PaccRecord | str:
         name, equals, value = tag.partition("=")
         name = name.strip(" \t")
         if not equals or name in values:
-            return f"malformed or repeated tag {tag[:24]!r}"
+            return Failure(
+                code=RecordTrouble.MALFORMED_TAG,
+                message=f"malformed or repeated tag {tag[:24]!r}",
+            )
         values[name] = value.strip(" \t")
     if values.get("a") != "sha256":
-        return f"digest algorithm {values.get('a', '(none)')[:16]!r} is not sha256"
+        return Failure(
+            code=RecordTrouble.ALGORITHM,
+            message=f"digest algorithm {values.get('a', '(none)')[:16]!r} is not sha256",
+        )
     try:
         digest = base64.b64decode(values.get("d", ""), validate=True)
     except (binascii.Error, ValueError):
-        return "d= is not base64"
+        return Failure(code=RecordTrouble.NOT_BASE64, message="d= is not base64")
     if len(digest) != 32:
-        return "d= is not a SHA-256 digest"
+        return Failure(code=RecordTrouble.NOT_SHA256, message="d= is not a SHA-256 digest")
     return PaccRecord(digest=digest)
 
 

@@ -46,6 +46,7 @@ import dns.name
 import dns.rdatatype
 from dns.rdtypes.ANY.NSEC import NSEC
 
+from ..common.failure import Failure
 from .dnssec_bitmap import (
     bitmap_objection,
     bitmap_types,
@@ -261,7 +262,7 @@ def classify_cut(
         if match3 is not None:
             return _classify_bitmap(name, bitmap_types(match3.windows), ProofKind.NSEC3)
         found = chain.closest_encloser(name)
-        if not isinstance(found, str):
+        if not isinstance(found, Failure):
             if opt_out(found[2]):
                 why = f"{name} lies in an NSEC3 opt-out span of {zone}: any delegation is unsigned"
                 return CutProof(CutKind.UNSIGNED_DELEGATION, ProofKind.NSEC3, why)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dns.name
 from dns.rdtypes.ANY.NSEC3 import NSEC3
 
+from ..common.failure import Failure
 from .dnssec_bitmap import (
     bitmap_objection,
     bitmap_types,
@@ -30,6 +32,7 @@ from .dnssec_bitmap import (
 
 __all__ = [
     "MAX_NSEC3_ITERATIONS",
+    "EncloserTrouble",
     "Nsec3Chain",
     "Nsec3Record",
     "nsec3_nodata",
@@ -42,6 +45,14 @@ __all__ = [
 # needs them counts as insecure.
 MAX_NSEC3_ITERATIONS = 150
 Nsec3Record = tuple[dns.name.Name, NSEC3]
+
+
+class EncloserTrouble(enum.Enum):
+    """Why a chain proves no closest encloser (RFC 5155 section 8.3)."""
+
+    DELEGATION = "delegation"  # the matching NSEC3 is a delegation's: it proves nothing below
+    NEXT_CLOSER_UNCOVERED = "next-closer-uncovered"
+    NO_ENCLOSER = "no-encloser"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +96,7 @@ class Nsec3Chain:
 
     def closest_encloser(
         self, qname: dns.name.Name
-    ) -> tuple[dns.name.Name, dns.name.Name, NSEC3] | str:
+    ) -> tuple[dns.name.Name, dns.name.Name, NSEC3] | Failure[EncloserTrouble]:
         """(closest encloser, next closer, NSEC3 covering it), or why there is none."""
         candidate = qname
         while candidate != self.zone and candidate.is_subdomain(self.zone):
@@ -93,13 +104,22 @@ class Nsec3Chain:
             found = self.match(parent)
             if found is not None:
                 if is_delegation(bitmap_types(found.windows)) and parent != self.zone:
-                    return f"{parent} is a delegation: its NSEC3 proves nothing below it"
+                    return Failure(
+                        code=EncloserTrouble.DELEGATION,
+                        message=f"{parent} is a delegation: its NSEC3 proves nothing below it",
+                    )
                 covering = self.cover(candidate)
                 if covering is None:
-                    return f"no NSEC3 record covers the next closer name {candidate}"
+                    return Failure(
+                        code=EncloserTrouble.NEXT_CLOSER_UNCOVERED,
+                        message=f"no NSEC3 record covers the next closer name {candidate}",
+                    )
                 return parent, candidate, covering
             candidate = parent
-        return f"no NSEC3 record proves a closest encloser for {qname}"
+        return Failure(
+            code=EncloserTrouble.NO_ENCLOSER,
+            message=f"no NSEC3 record proves a closest encloser for {qname}",
+        )
 
 
 def _hashed(zone: dns.name.Name, owner: dns.name.Name, nsec3: NSEC3) -> _Hashed | None:
@@ -140,8 +160,8 @@ def opt_out(nsec3: NSEC3) -> bool:
 def nsec3_nxdomain(qname: dns.name.Name, chain: Nsec3Chain) -> tuple[str | None, bool]:
     """(objection or None, opt_out) for a name error (RFC 5155 section 8.4)."""
     found = chain.closest_encloser(qname)
-    if isinstance(found, str):
-        return found, False
+    if isinstance(found, Failure):
+        return found.message, False
     encloser, _, covering = found
     if chain.cover(wildcard_of(encloser)) is None:
         return f"no NSEC3 record rules out the wildcard {wildcard_of(encloser)}", False
@@ -156,8 +176,8 @@ def nsec3_nodata(qname: dns.name.Name, rdtype: int, chain: Nsec3Chain) -> tuple[
     if match is not None:
         return bitmap_objection(bitmap_types(match.windows), rdtype, str(qname)), False
     found = chain.closest_encloser(qname)
-    if isinstance(found, str):
-        return found, False
+    if isinstance(found, Failure):
+        return found.message, False
     encloser, _, covering = found
     if opt_out(covering):  # 8.6 and erratum 3441: an unsigned delegation may be there
         return f"{qname} falls in an NSEC3 opt-out span: unsigned names may exist there", True
