@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from .address_characters import BLANKS, check_characters, shown
 from .address_domain import LDH, canonical_domain
 from .address_error import AddressError, ErrorCode
+from .i18n import _
 
 # The checks live by job: the characters in address_characters.py, the domain in
 # address_domain.py, the error in address_error.py; this module parses the whole address.
@@ -80,34 +81,43 @@ def parse_address(text: str, *, allow_test_domains: bool = False) -> EmailAddres
     """Parse and canonicalise ``text``; raise ``AddressError`` saying what to fix."""
     text = text.strip(BLANKS)
     if not text:
-        raise AddressError("empty", "No address was given: type your full email address.")
+        raise AddressError("empty", _("No address was given: type your full email address."))
     if len(text) > _MAX_INPUT:
         raise AddressError(
             "address-too-long",
-            f"The text is {len(text)} characters long; an email address has at most "
-            f"{MAX_ADDRESS}. Paste only the address.",
+            _(
+                "The text is {length} characters long; an email address has at most "
+                "{most}. Paste only the address."
+            ).format(length=len(text), most=MAX_ADDRESS),
         )
     local, at, domain = text.rpartition("@")
     if local.startswith('"'):  # before the character checks: the quotes usually hide a space
         raise AddressError(
             "quoted-local",
-            f"The part before the @ ({shown(local)}) is in quotes. mailhop does not accept "
-            "quoted user names; type the address without quotes, as your provider gave it.",
+            _(
+                "The part before the @ ({local}) is in quotes. mailhop does not accept "
+                "quoted user names; type the address without quotes, as your provider gave it."
+            ).format(local=shown(local)),
         )
     check_characters(text)
     if not at:
-        lookalike = any(c in text for c in "\uff20\ufe6b")
-        hint = " (the @ in it is a look-alike character)" if lookalike else ""
-        raise AddressError(
-            "no-at", f"'{text}' has no @{hint}. Type the whole address, such as alice@example.org."
-        )
+        if any(c in text for c in "\uff20\ufe6b"):
+            message = _(
+                "'{text}' has no @ (the @ in it is a look-alike character). Type the whole "
+                "address, such as alice@example.org."
+            )
+        else:
+            message = _("'{text}' has no @. Type the whole address, such as alice@example.org.")
+        raise AddressError("no-at", message.format(text=text))
     _check_local(local, text)
     a_domain, u_domain = canonical_domain(domain, allow_test_domains)
     size = len(local.encode()) + 1 + len(a_domain)
     if size > MAX_ADDRESS:
         raise AddressError(
             "address-too-long",
-            f"'{local}@{a_domain}' is {size} bytes long; an address has at most {MAX_ADDRESS}.",
+            _("'{address}' is {size} bytes long; an address has at most {most}.").format(
+                address=f"{local}@{a_domain}", size=size, most=MAX_ADDRESS
+            ),
         )
     return EmailAddress(local, a_domain, u_domain)
 
@@ -123,32 +133,43 @@ def parse_domain(text: str, *, allow_test_domains: bool = False) -> tuple[str, s
 def _check_local(local: str, text: str) -> None:
     if not local:
         raise AddressError(
-            "empty-local", f"'{text}' has nothing before the @. Type your user name before it."
+            "empty-local",
+            _("'{text}' has nothing before the @. Type your user name before it.").format(
+                text=text
+            ),
         )
     if "@" in local:
         raise AddressError(
-            "many-at", f"'{text}' has more than one @. An address has exactly one @."
+            "many-at",
+            _("'{text}' has more than one @. An address has exactly one @.").format(text=text),
         )
     size = len(local.encode())
     if size > MAX_LOCAL:
         raise AddressError(
             "local-too-long",
-            f"The part before the @ ('{local}') is {size} bytes long; at most {MAX_LOCAL} are "
-            "allowed. Check that only the address was typed.",
+            _(
+                "The part before the @ ('{local}') is {size} bytes long; at most {most} are "
+                "allowed. Check that only the address was typed."
+            ).format(local=local, size=size, most=MAX_LOCAL),
         )
-    for problem, found in (
-        ("starts with a dot", local.startswith(".")),
-        ("ends with a dot", local.endswith(".")),
-        ("has two dots in a row", ".." in local),
-    ):
-        if found:
-            raise AddressError(
-                "bad-local", f"The part before the @ ('{local}') {problem}. Remove the extra dot."
-            )
+    if local.startswith("."):
+        message = _("The part before the @ ('{local}') starts with a dot. Remove the extra dot.")
+    elif local.endswith("."):
+        message = _("The part before the @ ('{local}') ends with a dot. Remove the extra dot.")
+    elif ".." in local:
+        message = _(
+            "The part before the @ ('{local}') has two dots in a row. Remove the extra dot."
+        )
+    else:
+        message = ""
+    if message:
+        raise AddressError("bad-local", message.format(local=local))
     for ch in local:
         if ch.isascii() and ch != "." and ch not in _ATEXT:
             raise AddressError(
                 "bad-local",
-                f"The part before the @ ('{local}') contains '{ch}', which an address cannot "
-                "contain there. Check for a typo, such as a comma for a dot.",
+                _(
+                    "The part before the @ ('{local}') contains '{character}', which an address "
+                    "cannot contain there. Check for a typo, such as a comma for a dot."
+                ).format(local=local, character=ch),
             )

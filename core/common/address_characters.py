@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from .address_error import AddressError
+from .i18n import _
 
 __all__ = ["BLANKS", "check_characters", "codepoint", "shown"]
 
@@ -41,26 +42,38 @@ def shown(text: str) -> str:
 
 def check_characters(text: str) -> None:
     for i, ch in enumerate(text):
-        where = f"after '{text[:i]}'" if i else "at the start"
+        # Where, in words that fit the sentences below in each language.
+        where = _("after '{text}'").format(text=text[:i]) if i else _("at the start")
         what = codepoint(ch)
         if ch in _BIDI:
             raise AddressError(
                 "bidi",
-                f"The address contains the invisible text-direction control {what} {where}; it "
-                "can make an address display in a misleading order. Type the address by hand.",
+                _(
+                    "The address contains the invisible text-direction control {what} {where}; "
+                    "it can make an address display in a misleading order. Type the address by "
+                    "hand."
+                ).format(what=what, where=where),
             )
         category = unicodedata.category(ch)
         if category in ("Cc", "Cs") and ch != "\t":
             raise AddressError(
-                "control", f"The address contains the control character {what} {where}. Remove it."
+                "control",
+                _("The address contains the control character {what} {where}. Remove it.").format(
+                    what=what, where=where
+                ),
             )
         if category == "Cf" or any(lo <= ord(ch) <= hi for lo, hi in _IGNORABLE):
             raise AddressError(
                 "invisible",
-                f"The address contains the invisible character {what} {where}. Remove it, or type "
-                "the address by hand instead of pasting it.",
+                _(
+                    "The address contains the invisible character {what} {where}. Remove it, or "
+                    "type the address by hand instead of pasting it."
+                ).format(what=what, where=where),
             )
         if ch.isspace():
             raise AddressError(
-                "whitespace", f"The address contains a space, {what}, {where}. Remove it."
+                "whitespace",
+                _("The address contains a space, {what}, {where}. Remove it.").format(
+                    what=what, where=where
+                ),
             )

@@ -10,6 +10,7 @@ import idna
 
 from .address_characters import check_characters, codepoint
 from .address_error import AddressError
+from .i18n import _
 
 __all__ = ["LDH", "MAX_DOMAIN", "MAX_LABEL", "canonical_domain"]
 
@@ -29,31 +30,40 @@ def canonical_domain(domain: str, allow_test: bool) -> tuple[str, str]:
     name = domain.removesuffix(".")  # a trailing dot only marks the root
     if not name:
         raise AddressError(
-            "empty-domain", "Nothing follows the @. Type your provider's domain after it."
+            "empty-domain", _("Nothing follows the @. Type your provider's domain after it.")
         )
     if name.startswith("[") or name.endswith("]") or _is_ip(name):
         raise AddressError(
             "ip-literal",
-            f"'{domain}' is an IP address. mailhop needs the domain name of your address "
-            "(the part after the @ that your provider gave you) to find its settings.",
+            _(
+                "'{domain}' is an IP address. mailhop needs the domain name of your address "
+                "(the part after the @ that your provider gave you) to find its settings."
+            ).format(domain=domain),
         )
     for ch in name:
         if ch in _FULLWIDTH_DOTS:
             raise AddressError(
                 "fullwidth-dot",
-                f"The domain '{domain}' contains the look-alike dot {codepoint(ch)}. "
-                "Type an ordinary dot '.' instead.",
+                _(
+                    "The domain '{domain}' contains the look-alike dot {what}. "
+                    "Type an ordinary dot '.' instead."
+                ).format(domain=domain, what=codepoint(ch)),
             )
     if "" in name.split("."):
-        problem = "starts with a dot" if name.startswith(".") else "has two dots in a row"
-        raise AddressError("bad-label", f"The domain '{domain}' {problem}. Remove the extra dot.")
+        if name.startswith("."):
+            message = _("The domain '{domain}' starts with a dot. Remove the extra dot.")
+        else:
+            message = _("The domain '{domain}' has two dots in a row. Remove the extra dot.")
+        raise AddressError("bad-label", message.format(domain=domain))
     pairs = [_canonical_label(label, domain) for label in name.split(".")]
-    a_domain = ".".join(a for a, _ in pairs)
+    a_domain = ".".join(a for a, _u in pairs)
     if len(a_domain) > MAX_DOMAIN:
         raise AddressError(
             "domain-too-long",
-            f"The domain '{domain}' is {len(a_domain)} bytes long in DNS form; at most "
-            f"{MAX_DOMAIN} are allowed.",
+            _(
+                "The domain '{domain}' is {size} bytes long in DNS form; at most {most} are "
+                "allowed."
+            ).format(domain=domain, size=len(a_domain), most=MAX_DOMAIN),
         )
     labels = a_domain.split(".")
     for i in range(len(labels)):  # longest reserved suffix first
@@ -61,23 +71,28 @@ def canonical_domain(domain: str, allow_test: bool) -> tuple[str, str]:
         if suffix in _SPECIAL_USE and not (allow_test and suffix == "test" and i > 0):
             raise AddressError(
                 "special-use",
-                f"The domain '{a_domain}' is under '{suffix}', a name reserved for special use "
-                f"({_SPECIAL_USE[suffix]}) that has no public mail service. Type your real "
-                "address.",
+                _(
+                    "The domain '{domain}' is under '{suffix}', a name reserved for special use "
+                    "({source}) that has no public mail service. Type your real address."
+                ).format(domain=a_domain, suffix=suffix, source=_SPECIAL_USE[suffix]),
             )
     if len(labels) == 1:
         raise AddressError(
             "single-label",
-            f"The domain '{domain}' has no dot. Type the full domain, with its ending "
-            "(such as .com or .de), as your provider gave it.",
+            _(
+                "The domain '{domain}' has no dot. Type the full domain, with its ending "
+                "(such as .com or .de), as your provider gave it."
+            ).format(domain=domain),
         )
     if labels[-1].isdigit():
         raise AddressError(
             "numeric-tld",
-            f"The domain '{domain}' ends in '{labels[-1]}', and no top-level domain is a number. "
-            "Check the part after the last dot.",
+            _(
+                "The domain '{domain}' ends in '{ending}', and no top-level domain is a number. "
+                "Check the part after the last dot."
+            ).format(domain=domain, ending=labels[-1]),
         )
-    return a_domain, ".".join(u for _, u in pairs)
+    return a_domain, ".".join(u for _a, u in pairs)
 
 
 def _is_ip(name: str) -> bool:
@@ -102,20 +117,26 @@ def _canonical_label(label: str, domain: str) -> tuple[str, str]:
     except idna.IDNABidiError as exc:
         raise AddressError(
             "bidi",
-            f"The part '{label}' of the domain '{domain}' mixes text directions in a way domain "
-            f"names forbid (RFC 5893: {exc}). Check the spelling with your provider.",
+            _(
+                "The part '{label}' of the domain '{domain}' mixes text directions in a way "
+                "domain names forbid (RFC 5893: {detail}). Check the spelling with your provider."
+            ).format(label=label, domain=domain, detail=exc),
         ) from exc
     except idna.IDNAError as exc:
         raise AddressError(
             "idna",
-            f"The part '{label}' of the domain '{domain}' is not a valid international domain "
-            f"name ({exc}). Check the spelling after the @.",
+            _(
+                "The part '{label}' of the domain '{domain}' is not a valid international "
+                "domain name ({detail}). Check the spelling after the @."
+            ).format(label=label, domain=domain, detail=exc),
         ) from exc
     if len(pair[0]) > MAX_LABEL:
         raise AddressError(
             "label-too-long",
-            f"The part '{label}' of the domain '{domain}' is {len(pair[0])} bytes long in DNS "
-            f"form; at most {MAX_LABEL} are allowed between two dots.",
+            _(
+                "The part '{label}' of the domain '{domain}' is {size} bytes long in DNS "
+                "form; at most {most} are allowed between two dots."
+            ).format(label=label, domain=domain, size=len(pair[0]), most=MAX_LABEL),
         )
     return pair
 
@@ -124,11 +145,20 @@ def _check_ascii_label(label: str, domain: str) -> str:
     """Check an LDH label (RFC 5890 section 2.3.1); return its U-label."""
     bad = next((ch for ch in label if ch not in LDH), None)
     if bad is not None:
-        problem = f"contains '{bad}'; only letters, digits and hyphens are allowed"
+        problem = _(
+            "The part '{label}' of the domain '{domain}' contains '{character}'; only letters, "
+            "digits and hyphens are allowed. Check the spelling."
+        )
     elif label.startswith("-") or label.endswith("-"):
-        problem = "starts or ends with a hyphen"
+        problem = _(
+            "The part '{label}' of the domain '{domain}' starts or ends with a hyphen. "
+            "Check the spelling."
+        )
     elif label[2:4] == "--" and not label.startswith("xn--"):
-        problem = "has '--' in the third and fourth places, which is reserved"
+        problem = _(
+            "The part '{label}' of the domain '{domain}' has '--' in the third and fourth "
+            "places, which is reserved. Check the spelling."
+        )
     elif label.startswith("xn--"):
         try:  # an A-label must decode to a valid U-label and encode back unchanged
             ulabel = idna.ulabel(label)
@@ -138,11 +168,9 @@ def _check_ascii_label(label: str, domain: str) -> str:
         except idna.IDNAError:
             valid = False
         if not valid:
-            raise idna.IDNAError("it starts with 'xn--' but is not the encoding of a valid name")
+            raise idna.IDNAError(_("it starts with 'xn--' but is not the encoding of a valid name"))
         check_characters(ulabel)  # the same look-alike rules as for a typed U-label
         return ulabel
     else:
         return label
-    raise AddressError(
-        "bad-label", f"The part '{label}' of the domain '{domain}' {problem}. Check the spelling."
-    )
+    raise AddressError("bad-label", problem.format(label=label, domain=domain, character=bad))

@@ -9,6 +9,7 @@ from typing import get_args
 import pytest
 
 from mailhop.core.common.address import AddressError, EmailAddress, ErrorCode, parse_address
+from mailhop.core.common.i18n import LANGUAGES, set_language
 
 
 def domain_of(length: int) -> str:
@@ -161,6 +162,24 @@ def test_each_mistake_has_its_code_and_a_specific_message(
     assert caught.value.code == code
     assert fragment in str(caught.value)
     assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_each_mistake_is_told_in_the_person_s_language(language: str) -> None:
+    """The messages go through the catalog: none stays the English sentence."""
+    english = {text: _message(text) for text, _, _ in ERRORS}
+    set_language(language)
+    try:
+        untranslated = [text for text in english if _message(text) == english[text]]
+    finally:
+        set_language("en")
+    assert untranslated == []
+
+
+def _message(text: str) -> str:
+    with pytest.raises(AddressError) as caught:
+        parse_address(text)
+    return str(caught.value)
 
 
 def test_every_error_code_is_exercised() -> None:
