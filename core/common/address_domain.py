@@ -28,6 +28,15 @@ _SPECIAL_USE = {
 def canonical_domain(domain: str, allow_test: bool) -> tuple[str, str]:
     """Return the domain as (A-labels, U-labels), or raise."""
     name = domain.removesuffix(".")  # a trailing dot only marks the root
+    _check_shape(name, domain)
+    pairs = [_canonical_label(label, domain) for label in name.split(".")]
+    a_domain = ".".join(a for a, _u in pairs)
+    _check_name(a_domain, domain, allow_test)
+    return a_domain, ".".join(u for _a, u in pairs)
+
+
+def _check_shape(name: str, domain: str) -> None:
+    """Before IDNA: something after the @, no IP address, ordinary dots, no empty label."""
     if not name:
         raise AddressError(
             "empty-domain", _("Nothing follows the @. Type your provider's domain after it.")
@@ -55,8 +64,10 @@ def canonical_domain(domain: str, allow_test: bool) -> tuple[str, str]:
         else:
             message = _("The domain '{domain}' has two dots in a row. Remove the extra dot.")
         raise AddressError("bad-label", message.format(domain=domain))
-    pairs = [_canonical_label(label, domain) for label in name.split(".")]
-    a_domain = ".".join(a for a, _u in pairs)
+
+
+def _check_name(a_domain: str, domain: str, allow_test: bool) -> None:
+    """After IDNA: the length in DNS form, no special-use name, a dot, no numeric TLD."""
     if len(a_domain) > MAX_DOMAIN:
         raise AddressError(
             "domain-too-long",
@@ -92,7 +103,6 @@ def canonical_domain(domain: str, allow_test: bool) -> tuple[str, str]:
                 "Check the part after the last dot."
             ).format(domain=domain, ending=labels[-1]),
         )
-    return a_domain, ".".join(u for _a, u in pairs)
 
 
 def _is_ip(name: str) -> bool:
