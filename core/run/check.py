@@ -48,6 +48,7 @@ from ..discover.report import (
     TlsaQuestion,
     TlsReporting,
 )
+from ..discover.sources import SOURCES, Sources
 from ..dns.resolver import Resolver
 from ..net.fetch import Fetcher
 from ..net.tlscontext import client_context, diagnostic_context
@@ -94,6 +95,7 @@ async def check(
     resolver: Resolver | None = None,
     scheduler: Scheduler | None = None,
     clock: Callable[[], float] = time.time,
+    sources: Sources = SOURCES,
     shared: SharedSessions | None = None,
     fetcher: Fetcher | None = None,
 ) -> CheckReport:
@@ -102,19 +104,13 @@ async def check(
     One `resolver` (default: made from `options`) serves discovery and the probes; one
     `scheduler` (default: all at once under the hard deadline) admits sources and sessions.
     `clock` is the wall clock the resolver validates with, to say how far off it is.
+    `sources` answers for discovery (run/manual.py gives the servers the person typed in).
     `shared` runs the sessions for a batch of checks (an audit: each server probed once);
     `fetcher` (default: discovery's own) is the caller's to close.
     """
     started = time.monotonic()
     scheduler = scheduler or AllAtOnce(started + options.hard_deadline)
-    prober = Prober(
-        deadline=started + options.hard_deadline,
-        context=client_context(options.extra_ca_file),
-        diagnostic=diagnostic_context(),
-        scheduler=scheduler,
-        watcher=_Progress(observer, started) if observer is not None else None,
-        shared=shared,
-    )
+    prober = _prober(options, scheduler, observer, started, shared)
     async with prober:
         hook = _Starter(prober, resolver or discovery_resolver(options, started), address)
         discovering = discover(
@@ -125,6 +121,7 @@ async def check(
             scheduler=scheduler,
             on_attempt=hook.consider,
             fetcher=fetcher,
+            sources=sources,
         )
         vantage = assess(
             hook.resolver,
@@ -141,6 +138,36 @@ async def check(
                 lambda: _settled(prober, report, datetime.now(UTC)),
                 soft_deadline=started + options.soft_deadline,
             )
+    return _judged(prober, report, cannot, started, stopped_early)
+
+
+def _prober(
+    options: DiscoveryOptions,
+    scheduler: Scheduler,
+    observer: ProgressObserver | None,
+    started: float,
+    shared: SharedSessions | None,
+) -> Prober:
+    """The prober of one check: mailhop's verifying TLS context, under the hard deadline."""
+    return Prober(
+        deadline=started + options.hard_deadline,
+        context=client_context(options.extra_ca_file),
+        diagnostic=diagnostic_context(),
+        scheduler=scheduler,
+        watcher=_Progress(observer, started) if observer is not None else None,
+        shared=shared,
+    )
+
+
+def _judged(
+    prober: Prober,
+    report: DiscoveryReport,
+    cannot: CouldNotCheck | None,
+    started: float,
+    stopped_early: bool,
+) -> CheckReport:
+    """The check's report: each candidate's probe, the relay's, and the verdict on them
+    (could not check, when this computer could not judge or its connection is intercepted)."""
     now = datetime.now(UTC)
     probes = tuple(_probe(prober, entry, report, now) for entry in _client_entries(report))
     relay = tuple(_relay(prober, entry, report, now) for entry in _relay_entries(report))
