@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
@@ -152,8 +153,18 @@ def autoconfig_instructions(profile: AccountProfile) -> str:
 
 
 def _pref(name: str, value: str | int | bool) -> str:
-    # json.dumps with ensure_ascii gives a JavaScript literal with every quote, backslash,
-    # line break (including U+2028/U+2029) and non-ASCII character escaped.
+    # Thunderbird's user.js reader (modules/libpref/parser) takes the escapes \" \' \\ \n \r
+    # \xHH \uHHHH only; JSON's \t \b \f make it skip the whole pref, silently. With no
+    # control character left, json.dumps with ensure_ascii writes only escapes both know:
+    # quotes, backslashes and every non-ASCII character (U+2028/U+2029 too) as \uHHHH.
+    if isinstance(value, str):
+        found = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+        if found is not None:
+            raise ValueError(
+                f"the value {value!r} of {name} holds the control character "
+                f"U+{ord(found):04X}, which Thunderbird would skip or send as it is (a line "
+                "break in the name goes into the From header); change it before exporting"
+            )
     return f"user_pref({json.dumps(name)}, {json.dumps(value, ensure_ascii=True)});"
 
 

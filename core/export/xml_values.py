@@ -21,4 +21,11 @@ def xml_value(value: str, what: str) -> str:
             f"the {what} {value!r} holds the control character U+{ord(found.group()):04X}, "
             "which an XML file cannot carry; change it before exporting this format"
         )
+    if "\r" in value or "\n" in value:
+        # An XML reader turns CR and CR LF into LF (XML 1.0 section 2.11), so the value would
+        # not arrive as it is; and no login or one-line name holds a line break.
+        raise ValueError(
+            f"the {what} {value!r} holds a line break (a control character), which an XML "
+            "reader changes; change it before exporting this format"
+        )
     return value

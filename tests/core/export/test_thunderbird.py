@@ -72,7 +72,8 @@ OAUTH2 = make(
     address="jo@gmail.com",
     oauth2=True,
 )
-HOSTILE = make(display_name='Jo "the" </name><password>x</password>\nZoë \u2028 O\'Brien \\')
+# A line break is refused (test_real_clients_thunderbird); U+2028 is not a control character.
+HOSTILE = make(display_name='Jo "the" </name><password>x</password> Zoë \u2028 O\'Brien \\')
 PROFILES = {
     "imap-starttls-submission": IMAP_STARTTLS_SUBMISSION,
     "pop3": POP3,
