@@ -169,7 +169,7 @@ def walk() -> dict[str, Any]:
     with start_demo() as demo:
         window = MainWindow(demo_session(demo))
         window.show()
-        pump(app, lambda: True)
+        pump(app, window.menus_ready)  # the menus' actions come just after the first paint
         pages["address"] = page(window)
         window.address_page._submit()
         pump(app, lambda: window.stack.currentWidget() is not window.checking_page)
@@ -178,6 +178,9 @@ def walk() -> dict[str, Any]:
         pump(app, lambda: True)
         pages["checking"] = page(window)
         window.show_page(result)
+        # The helpdesk details start closed on an OK check: open them, so their words are
+        # checked for the language and for fitting as well.
+        result.details_toggle.setChecked(True)
         pump(app, lambda: True)
         pages["result"] = page(window)
         assert result.choice is not None and result.choice.incoming is not None
