@@ -14,7 +14,7 @@ from .untrusted import label, neutral, set_text
 if TYPE_CHECKING:  # types only: the first paint loads no core module
     from mailhop.core.verdict.verdict import Level
 
-__all__ = ["LegCard", "LegsPicture"]
+__all__ = ["LegCard", "LegsPicture", "headline", "level_text"]
 
 
 def level_text(level: Level | None) -> str:
@@ -34,6 +34,19 @@ def level_text(level: Level | None) -> str:
 def _look(level: Level | None) -> str:
     """The name of the level's icon and colour (resources/icons, look.LEVEL_COLOURS)."""
     return level.value if level is not None else "none"
+
+
+# Tables of words are functions of literal tr() calls: lupdate reads literals only, and the
+# words must be looked up after the person's language is loaded, not at import.
+def headline(level: Level) -> str:
+    from mailhop.core.verdict.verdict import Level
+
+    return {
+        Level.OK: tr("Ready to set up"),
+        Level.WARN: tr("Usable, but read the warnings"),
+        Level.BLOCK: tr("This account cannot be set up safely"),
+        Level.COULD_NOT_CHECK: tr("Could not check from this computer"),
+    }[level]
 
 
 class LegCard(QFrame):

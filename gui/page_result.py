@@ -3,54 +3,45 @@ and (for unauthenticated settings) the approval the person must give, domain by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from .dialog_cert import CertificateDialog
-from .legs import LegsPicture
-from .look import heading, icon, seconds, tr
-from .untrusted import item, label, set_item_tooltip, set_text
+from .legs import LegsPicture, headline
+from .look import heading, seconds, tr
+from .report_save import ask_report_file, report_text, write_report
+from .result_details import (
+    fill_findings,
+    fill_origins,
+    findings_tree,
+    fit_origin_columns,
+    origins_tree,
+)
+from .untrusted import label, message_box, set_text
 
 if TYPE_CHECKING:  # types only: the page is built before any check has loaded the core
     from mailhop.core.account.account import AccountChoice
     from mailhop.core.account.approval import ApprovalRequest
     from mailhop.core.probe.probe_report import EndpointProbe
-    from mailhop.core.report.model import HelpdeskReport
     from mailhop.core.run.check import CheckReport
-    from mailhop.core.verdict.verdict import Level
 
 __all__ = ["ResultPage"]
-
-
-# Tables of words are functions of literal tr() calls: lupdate reads literals only, and the
-# words must be looked up after the person's language is loaded, not at import.
-def headline(level: Level) -> str:
-    from mailhop.core.verdict.verdict import Level
-
-    return {
-        Level.OK: tr("Ready to set up"),
-        Level.WARN: tr("Usable, but read the warnings"),
-        Level.BLOCK: tr("This account cannot be set up safely"),
-        Level.COULD_NOT_CHECK: tr("Could not check from this computer"),
-    }[level]
 
 
 class ResultPage(QWidget):
@@ -58,6 +49,7 @@ class ResultPage(QWidget):
 
     proceed = Signal(object)
     back = Signal()
+    save_wanted = Signal(object, bool)  # (target Path, mask the address): the window saves
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,32 +60,21 @@ class ResultPage(QWidget):
         self.summary = label()
         self.summary.setWordWrap(True)
         self.legs = LegsPicture()
-        self._make_tables()
+        self._make_labels()
+        # Where each setting came from, and the findings (expandable for the helpdesk).
+        self.origins, self.findings = origins_tree(), findings_tree()
         self.approval_box = QGroupBox(tr("Your approval is needed"))
         self.approval_layout = QVBoxLayout(self.approval_box)
         self.approval_checks: list[tuple[QCheckBox, ApprovalRequest]] = []
         self._make_buttons()
         self._lay_out()
 
-    def _make_tables(self) -> None:
-        """Where each setting came from, and the findings (expandable for the helpdesk)."""
-        self.origins = QTreeWidget()
-        self.origins.setAccessibleName(tr("Where each setting came from"))
-        self.origins.setHeaderLabels([tr("Setting"), tr("Value"), tr("Where it came from")])
-        header = self.origins.header()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        self.findings = QTreeWidget()
-        self.findings.setObjectName("findings")  # the core's words only (tests/gui/language_driver)
-        self.findings.setAccessibleName(tr("Findings; expand one for the helpdesk details"))
-        self.findings.setHeaderLabels([tr("Finding"), tr("Code")])
-        self.findings.setWordWrap(True)  # a finding is a sentence: wrap it, never cut it
-        self.findings.setUniformRowHeights(False)
-        self.findings.header().setStretchLastSection(False)
-        self.findings.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.findings.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.findings.setMinimumHeight(180)
+    def _make_labels(self) -> None:
+        # The leg cards' lines as the terminal says them, codes and all, for the helpdesk.
+        self.leg_codes = label()
+        self.leg_codes.setObjectName("leg_codes")
+        self.leg_codes.setWordWrap(True)
+        self.leg_codes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Published OpenPGP/S-MIME keys, the core's words (e2e_keys.key_section), plain text.
         self.keys = label()
         self.keys.setObjectName("encryption_keys")
@@ -108,6 +89,11 @@ class ResultPage(QWidget):
         self.copy.clicked.connect(self._copy_report)
         self.save_report = QPushButton(tr("&Report for your helpdesk…"))
         self.save_report.clicked.connect(self._save_report)
+        self.ask_file: Callable[[QWidget, str], Path | None] = ask_report_file  # tests answer
+        self.save_error: QMessageBox | None = None
+        # The CLI's --mask-address: the report may go to people who need not see who asked.
+        self.mask_address = QCheckBox(tr("Hide my &name (before the @) in the report"))
+        self.mask_address.setAccessibleName(tr("Hide my name in the report"))
         self.back_button = QPushButton(tr("&Back"))
         self.back_button.clicked.connect(self.back.emit)
         # The "enter them by hand" of a finding, and for a person who knows better.
@@ -134,13 +120,19 @@ class ResultPage(QWidget):
         self.details = QWidget()
         details_layout = QVBoxLayout(self.details)
         details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addWidget(QLabel(tr("The three ways, with their codes")))
+        details_layout.addWidget(self.leg_codes)
         details_layout.addWidget(QLabel(tr("Where each setting came from")))
         details_layout.addWidget(self.origins)
         details_layout.addWidget(QLabel(tr("Findings")))
         details_layout.addWidget(self.findings, 1)
         self.details.setVisible(False)
         self.details_toggle.toggled.connect(self.details.setVisible)
-        inner.addWidget(self.details_toggle)
+        helpdesk_row = QHBoxLayout()  # the report's choice beside its details, not in the
+        helpdesk_row.addWidget(self.details_toggle)  # buttons' row: that one is full at 800
+        helpdesk_row.addStretch(1)
+        helpdesk_row.addWidget(self.mask_address)
+        inner.addLayout(helpdesk_row)
         inner.addWidget(self.details, 100)  # open: nearly all the room goes to the tables
         inner.addWidget(self.keys)  # the person's own business: which keys are published
         inner.addStretch(1)  # closed: the room stays below, the leg cards keep their size
@@ -200,8 +192,8 @@ class ResultPage(QWidget):
             words += "\n" + tr("Next: sign in once, then set up your mail app with one file.")
         set_text(self.summary, words)  # names the address and why it is blocked
         self._legs(report)
-        self._origins(report, choice)
-        self._findings(report)
+        fill_origins(self.origins, report, choice)
+        fill_findings(self.findings, report)
         keys = key_section(address.display, report.discovery.attempts)
         set_text(self.keys, "\n".join(keys))
         self.keys.setVisible(bool(keys))
@@ -222,97 +214,36 @@ class ResultPage(QWidget):
             self.back_button.setFocus()
 
     def _legs(self, report: CheckReport) -> None:
-        # The cards say what the terminal says: one set of words in the core (verdict/words).
+        # The cards say what the terminal says, in plain words (verdict/words, plain=True);
+        # the same lines with their codes (DANE-EE, STARTTLS, MTA-STS) are the helpdesk's.
         from mailhop.core.verdict.relay_mx import MxAnswer
         from mailhop.core.verdict.verdict import Level
         from mailhop.core.verdict.words import leg_lines, relay_lines
 
         verdict = report.verdict
+        relay = verdict.relay
+        codes: list[str] = []
         for card, leg in (
             (self.legs.submission, verdict.submission),
             (self.legs.access, verdict.access),
         ):
-            card.show_leg(leg.level, list(leg_lines(leg)))
-        relay = verdict.relay
+            card.show_leg(leg.level, list(leg_lines(leg, plain=True)))
+            codes += [card.title.text(), *(f"  {line}" for line in leg_lines(leg))]
         known = (
             relay.hosts or relay.level is Level.COULD_NOT_CHECK or relay.mx is not MxAnswer.HOSTS
         )
         level = relay.level if known else None
-        self.legs.relay.show_leg(level, list(relay_lines(relay))[:3])
-
-    def _origins(self, report: CheckReport, choice: AccountChoice) -> None:
-        from mailhop.core.policy.tiers import Tier
-        from mailhop.core.verdict.labels import SECURITY, TIER, provenance_label
-
-        self.origins.clear()
-        domain = report.discovery.address.domain_unicode
-        for title, probe in (
-            (tr("Incoming server"), choice.incoming),
-            (tr("Outgoing server"), choice.outgoing),
-        ):
-            if probe is None:
-                continue
-            entry = probe.entry
-            value = f"{entry.name.shown}:{entry.port} ({SECURITY[entry.security]})"
-            row = item([title, value, TIER[entry.tier]])
-            row.setIcon(2, icon("ok" if entry.tier in (Tier.A, Tier.B) else "warn"))
-            for origin in entry.origins:
-                badge = provenance_label(origin.source, origin.auth, domain)
-                # The address in an autoconfig URL's query adds nothing here: the tooltip
-                # has the whole URL.
-                shown = origin.target.partition("?")[0]
-                child = item(["", shown, badge])
-                set_item_tooltip(child, 1, origin.target)
-                set_item_tooltip(child, 2, f"{badge}\n{TIER[origin.tier]}")
-                row.addChild(child)
-            user = entry.username or report.discovery.address.ascii
-            said = (
-                tr("from the settings") if entry.username else tr("your address (the usual rule)")
-            )
-            row.addChild(item(["", tr("user name: {user}").format(user=user), said]))
-            self.origins.addTopLevelItem(row)
-            row.setExpanded(True)
-        _fit_height(self.origins)
-        self._fit_origin_columns()
-
-    def _fit_origin_columns(self) -> None:
-        """Where each setting came from is read whole: the value column (host, URL, with the
-        whole URL in its tooltip) gives up room first. A German or French badge ("... (DNS-
-        SRV-Eintrag), DNSSEC-signiert") is a third longer, and its last word is the one that
-        matters."""
-        tree = self.origins
-        if tree.topLevelItemCount() == 0:
-            return
-        tree.resizeColumnToContents(1)
-        room = tree.viewport().width() - tree.columnWidth(0) - tree.sizeHintForColumn(2)
-        tree.setColumnWidth(1, max(160, min(tree.columnWidth(1), 420, room)))
+        self.legs.relay.show_leg(level, list(relay_lines(relay, plain=True))[:3])
+        codes += [self.legs.relay.title.text(), *(f"  {line}" for line in relay_lines(relay))]
+        set_text(self.leg_codes, "\n".join(codes))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_origin_columns()  # the columns are measured against the width shown
+        fit_origin_columns(self.origins)  # the columns are measured against the width shown
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._fit_origin_columns()
-
-    def _findings(self, report: CheckReport) -> None:
-        from mailhop.core.common.finding_text import Severity
-
-        verdict = report.verdict
-        self.findings.clear()
-        found = verdict.findings  # the same finding for the same host once (verdict.py)
-        severity_icon = {Severity.ERROR: "block", Severity.WARN: "warn", Severity.INFO: "info"}
-        for finding in found:
-            row = item([finding.shown_summary, finding.code])  # the CLI's words
-            row.setIcon(0, icon(severity_icon[finding.severity]))
-            set_item_tooltip(row, 0, finding.shown_helpdesk)
-            row.addChild(item([finding.shown_helpdesk, ""]))
-            for evidence in finding.evidence:
-                row.addChild(item([evidence, ""]))
-            self.findings.addTopLevelItem(row)
-        if not found:
-            self.findings.addTopLevelItem(item([tr("Nothing to report."), ""]))
-        self.findings.resizeColumnToContents(1)
+        fit_origin_columns(self.origins)
 
     def _approvals(self, requests: tuple[ApprovalRequest, ...]) -> None:
         while self.approval_layout.count():
@@ -355,68 +286,38 @@ class ResultPage(QWidget):
         title = tr("incoming server") if incoming else tr("outgoing server")
         CertificateDialog(f"{probe.entry.name.shown} ({title})", probe, self).exec()
 
-    def _helpdesk_report(self) -> HelpdeskReport:
-        from mailhop.core.report.model import build_report
-
-        # The buttons are on the page only once a report is shown.
-        assert self.report is not None
-        return build_report(self.report, self.checked_at)
-
     def report_text(self) -> str:
         """The helpdesk report as text (core/report): what the copy button copies, whole."""
-        from mailhop.core.report.render_text import render_text
-
-        return render_text(self._helpdesk_report())
+        assert self.report is not None  # the buttons are on the page once a report is shown
+        return report_text(self.report, self.checked_at, mask=self.mask_address.isChecked())
 
     def _copy_report(self) -> None:
         QGuiApplication.clipboard().setText(self.report_text())
         self.copy.setText(tr("Copied the report"))
 
     def write_report(self, target: Path) -> None:
-        """The helpdesk report as one file: PDF for a ``.pdf`` name, else HTML."""
-        from mailhop.core.report.render_html import render_html
-
-        page = render_html(self._helpdesk_report())
-        if target.suffix.lower() == ".pdf":
-            from mailhop.core.report.pdf import write_pdf
-
-            write_pdf(page, target)
-        else:
-            target.write_text(page, encoding="utf-8")
+        """The helpdesk report as one file, here and now (the save button uses the worker)."""
+        assert self.report is not None
+        write_report(self.report, self.checked_at, target, mask=self.mask_address.isChecked())
 
     def _save_report(self) -> None:
-        from mailhop.core.common.errors import UsageError
-
         assert self.report is not None
-        domain = self.report.discovery.address.domain
-        name, chosen = QFileDialog.getSaveFileName(
-            self,
-            tr("Save the report for your helpdesk"),
-            f"mailhop-report-{domain}.html",
-            tr("Web page (*.html);;PDF (*.pdf)"),
-        )
-        if not name:
-            return
-        target = Path(name)
-        if not target.suffix:  # the filter chosen says which
-            target = target.with_suffix(".pdf" if "pdf" in chosen else ".html")
-        try:
-            self.write_report(target)
-        except (OSError, UsageError) as exc:
-            QMessageBox.warning(
-                self,
+        target = self.ask_file(self, self.report.discovery.address.domain)
+        if target is not None:
+            self.save_report.setEnabled(False)  # busy: the file is written on the worker
+            self.save_report.setText(tr("Saving the report…"))
+            self.save_wanted.emit(target, self.mask_address.isChecked())
+
+    def report_saved(self, target: Path | None, why: str = "") -> None:
+        """The worker's answer: the file written, or (None) the reason it was not."""
+        self.save_report.setEnabled(True)
+        self.save_report.setText(tr("&Report for your helpdesk…"))
+        if target is None:
+            box = message_box(
+                QMessageBox.Icon.Warning,
                 tr("Report not saved"),
-                tr("The report could not be saved: {why}").format(why=exc),
+                tr("The report could not be saved: {why}").format(why=why),
+                self,
             )
-
-
-def _fit_height(tree: QTreeWidget, most: int = 320) -> None:
-    """As tall as its rows (up to ``most``), so the findings below get the rest."""
-    rows = 0
-    for index in range(tree.topLevelItemCount()):
-        top = tree.topLevelItem(index)
-        if top is not None:  # None only past the last row
-            rows += 1 + (top.childCount() if top.isExpanded() else 0)
-    row = tree.fontMetrics().height() + 6
-    frame = 2 * tree.frameWidth() + tree.header().sizeHint().height() + 6
-    tree.setFixedHeight(min(most, frame + rows * row))
+            box.open()  # not exec(): the window goes on
+            self.save_error = box

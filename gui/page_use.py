@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from .look import heading, tr
 from .untrusted import label, set_text
+from .use_parts import AdminFiles, fill_values
 
 if TYPE_CHECKING:
     from mailhop.core.export.apps import MailApp
@@ -86,6 +87,18 @@ class UsePage(QWidget):
         self.status.setAccessibleName(tr("Saved files"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(app_row)
+        layout.addWidget(self._scroller(folder_row, sign_form, admin), 1)
+        layout.addLayout(self._button_row())
+        self.sections: tuple[FormSection, ...] = ()
+        self.app.currentIndexChanged.connect(self._show_app)
+        self._show_app()
+
+    def _scroller(self, folder_row: QHBoxLayout, sign_form: QWidget, admin: QWidget) -> QWidget:
+        """Steps, values, files and the QR code: at 800x600 a long step list and the values
+        may not fit, so they scroll down, never sideways (the labels wrap)."""
         left = QVBoxLayout()
         left.addWidget(self.steps)
         left.addWidget(self.values_box)
@@ -101,14 +114,15 @@ class UsePage(QWidget):
         columns.addWidget(self._qr_box(), 1)
         inner = QWidget()
         inner.setLayout(columns)
-        # At 800x600 a long step list and the values may not fit: they scroll down, never
-        # sideways (the labels wrap).
         scroll = QScrollArea()
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller = scroll
+        return scroll
+
+    def _button_row(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.copy_button)
@@ -116,42 +130,20 @@ class UsePage(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.finish_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addLayout(app_row)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(buttons)
-        self.sections: tuple[FormSection, ...] = ()
-        self.app.currentIndexChanged.connect(self._show_app)
-        self._show_app()
+        return buttons
 
     # -- parts -------------------------------------------------------------------------------
 
     def _admin_part(self) -> QWidget:
         """The formats that publish settings for everyone: apart, closed at first."""
-        from mailhop.core.export.apps import ADMIN_FORMATS
-        from mailhop.core.export.formats import export_format
-
-        self.admin_toggle = QCheckBox(tr("Show the &files for administrators"))
-        self.admin_toggle.setAccessibleName(tr("Show the files for administrators"))
-        admin = QGroupBox(tr("For administrators (publishing the settings)"))
-        grid = QVBoxLayout(admin)
-        self.checks: dict[str, QCheckBox] = {}
-        for name in ADMIN_FORMATS:
-            item = export_format(name)
-            check = QCheckBox(f"{item.shown_client}: {item.shown_kind}")
-            check.setToolTip(item.shown_what)
-            check.setAccessibleName(f"{item.shown_client}, {item.name}")
-            grid.addWidget(check)
-            self.checks[name] = check
-        self.admin_save = QPushButton(tr("Save the ticked files"))
-        self.admin_save.setAccessibleName(tr("Save the ticked files for administrators"))
+        self.admin = AdminFiles()
+        self.admin_toggle, self.checks, self.admin_save = (
+            self.admin.toggle,
+            self.admin.checks,
+            self.admin.save,
+        )
         self.admin_save.clicked.connect(self._save_admin)
-        grid.addWidget(self.admin_save, 0, Qt.AlignmentFlag.AlignLeft)
-        admin.setVisible(False)
-        self.admin_toggle.toggled.connect(admin.setVisible)
-        self.admin = admin
-        return admin
+        return self.admin
 
     def _folder_row(self) -> QHBoxLayout:
         self.folder = QLineEdit()
@@ -249,29 +241,6 @@ class UsePage(QWidget):
         local, _, domain = self.address.rpartition("@")
         return export_format(name).filename.format(local=local, domain=domain)
 
-    def _fill_values(self, sections: tuple[FormSection, ...]) -> None:
-        while self.values.count():
-            taken = self.values.takeAt(0)
-            if taken is not None and (widget := taken.widget()) is not None:
-                widget.deleteLater()
-        row = 0
-        for section in sections:
-            if section.title:
-                title = label(section.title)
-                font = title.font()
-                font.setBold(True)
-                title.setFont(font)
-                self.values.addWidget(title, row, 0, 1, 2)
-                row += 1
-            for field in section.fields:
-                self.values.addWidget(label(field.label + ":"), row, 0)  # plain text
-                value = label(field.value)  # host and user names come from outside
-                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                value.setAccessibleName(field.label)
-                self.values.addWidget(value, row, 1)
-                row += 1
-        self.values.setColumnStretch(1, 1)
-
     # -- the window's calls --------------------------------------------------------------------
 
     def prepare(self, address: str, folder: Path, sections: tuple[FormSection, ...] = ()) -> None:
@@ -279,7 +248,7 @@ class UsePage(QWidget):
         set_text(self.title, tr("Use {address} in your mail client").format(address=address))
         self.folder.setText(str(folder))
         self.sections = sections
-        self._fill_values(sections)
+        fill_values(self.values, sections)
         self.qr.clear()
         self._show_app()
         self.app.setFocus()
@@ -299,7 +268,7 @@ class UsePage(QWidget):
 
     def chosen(self) -> tuple[str, ...]:
         """The administrators' ticked formats."""
-        return tuple(name for name, check in self.checks.items() if check.isChecked())
+        return self.admin.chosen()
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(

@@ -9,37 +9,26 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from .look import icon, seconds, tr
 from .page_address import AddressPage
 from .session import Session, failure_message
 from .untrusted import message_box, set_text
+from .window_menus import Menus
+from .window_signin import SignInFlow
+from .window_steps import STEP_OF, StepBar, step_names
+from .window_use import UseFlow
 
 if TYPE_CHECKING:  # types only: the core loads when a check starts, after the first paint
-    import concurrent.futures
-
     from PySide6.QtGui import QCloseEvent, QKeyEvent
 
     from mailhop.core.account.approval import ApprovalRequest
-    from mailhop.core.account.oauth_discover import IssuerAttempt
-    from mailhop.core.account.oauth_signin import OAuthSetup
     from mailhop.core.account.profile import AccountProfile
-    from mailhop.core.account.setup import SetupOutcome
     from mailhop.core.common.address import EmailAddress
     from mailhop.core.run.check import CheckReport
     from mailhop.core.run.events import ProgressObserver
@@ -49,31 +38,13 @@ if TYPE_CHECKING:  # types only: the core loads when a check starts, after the f
     from .page_manual import ManualPage
     from .page_result import ResultPage
     from .page_signin import SignInPage
-    from .page_use import Signing, UsePage
+    from .page_use import UsePage
     from .runner import AsyncRunner, Job
 
 __all__ = ["MainWindow", "Session"]
 
 
-def step_names() -> tuple[str, ...]:
-    """The five steps' names in the person's language (literal tr() calls: lupdate reads them)."""
-    return (tr("Address"), tr("Checking"), tr("Result"), tr("Sign in"), tr("Use it"))
-
-
-# Only Qt and the address page are loaded before the first paint: even Qt's `Qt` namespace
-# costs about 17 ms on first use, so the other pages import it when they are first built.
-STEP_OF = {
-    "AddressPage": 0,
-    "ManualPage": 0,
-    "CheckingPage": 1,
-    "ResultPage": 2,
-    "SignInPage": 3,
-    "UsePage": 4,
-}
 P = TypeVar("P", bound=QWidget)
-
-
-OAUTH_WAIT_SECONDS = 300.0  # how long the window waits for the browser sign-in
 
 
 def _open_in_browser(url: str) -> None:
@@ -91,19 +62,11 @@ def _open_with_system(path: Path) -> None:
 
 
 class MainWindow(QMainWindow):
-    # (url, until): the worker asks the GUI thread to open the system browser (queued).
-    browser_wanted = Signal(str, str)
-    # (reason, answer future): the worker asks the person to approve a foreign issuer.
-    issuer_question = Signal(str, object)
-
     def __init__(self, session: Session | None = None) -> None:
         super().__init__()
         self.session = session or Session()
         self.open_url: Callable[[str], None] = _open_in_browser  # tests drive the browser
         self.open_file: Callable[[Path], None] = _open_with_system  # tests watch it
-        self.browser_wanted.connect(self._show_browser)
-        self.issuer_question.connect(self._ask_issuer)
-        self.issuer_box: QMessageBox | None = None
         self._runner: AsyncRunner | None = None
         self.job: Job | None = None
         self.report: CheckReport | None = None
@@ -122,24 +85,16 @@ class MainWindow(QMainWindow):
         # The other pages are built when first shown (see _page): the first paint needs only
         # the address page, and each page costs some milliseconds of widgets.
         self._pages: dict[str, QWidget] = {}
-        self.steps = [QLabel(f"{n}. {name}") for n, name in enumerate(step_names(), 1)]
-        step_row = QHBoxLayout()
-        step_row.setSpacing(18)
-        for label in self.steps:
-            bold = label.font()
-            bold.setBold(True)
-            # Room for the bold form, so the current step's name is never cut.
-            label.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(label.text()) + 4)
-            label.setAccessibleName(label.text())
-            label.installEventFilter(self)  # a done step is clicked to go back to it
-            step_row.addWidget(label)
-        step_row.addStretch(1)
+        self.step_bar = StepBar(lambda index: self._step_page(index) is not None, self.go_to_step)
+        self.steps = self.step_bar.steps
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addLayout(step_row)
+        layout.addWidget(self.step_bar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self._menus()
+        self.menus = Menus(self)  # titles now, actions after the first paint (see event)
+        self.signin = SignInFlow(self)
+        self.use = UseFlow(self)
 
         self.address_page.start.connect(self.start_check)
         self.address_page.manual.connect(self.to_manual)
@@ -168,8 +123,9 @@ class MainWindow(QMainWindow):
         def build() -> ResultPage:
             page = ResultPage()
             page.back.connect(lambda: self.show_page(self.address_page))
-            page.proceed.connect(self.to_sign_in)
+            page.proceed.connect(self.signin.to_sign_in)
             page.by_hand.clicked.connect(self._manual_from_result)
+            page.save_wanted.connect(self.save_report)
             return page
 
         return self._page("result", ResultPage, build)
@@ -193,9 +149,9 @@ class MainWindow(QMainWindow):
         def build() -> SignInPage:
             page = SignInPage()
             page.back.connect(lambda: self.show_page(self.result_page))
-            page.sign_in.connect(self.sign_in)
+            page.sign_in.connect(self.signin.sign_in)
             page.cancel.connect(self.cancel_check)
-            page.done.connect(self.to_use)
+            page.done.connect(self.use.to_use)
             return page
 
         return self._page("signin", SignInPage, build)
@@ -206,8 +162,8 @@ class MainWindow(QMainWindow):
 
         def build() -> UsePage:
             page = UsePage()
-            page.save.connect(self.save_exports)
-            page.copy_summary.connect(self.copy_summary)
+            page.save.connect(self.use.save_exports)
+            page.copy_summary.connect(self.use.copy_summary)
             page.back.connect(lambda: self.show_page(self.signin_page))
             page.finish.connect(self.restart)
             return page
@@ -233,48 +189,10 @@ class MainWindow(QMainWindow):
             self._runner = AsyncRunner()
         return self._runner
 
-    def _menus(self) -> None:
-        menu = self.menuBar().addMenu(tr("&Accounts"))
-        accounts = QAction(tr("&Saved accounts…"), self)
-        accounts.setShortcut(QKeySequence("Ctrl+L"))
-        accounts.triggered.connect(self.open_accounts)
-        settings = QAction(tr("&Advanced settings…"), self)
-        settings.setShortcut(QKeySequence("Ctrl+,"))
-        settings.triggered.connect(self.open_settings)
-        quit_action = QAction(tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        for action in (accounts, settings, quit_action):
-            menu.addAction(action)
-        publish = QAction(tr("&Publish a domain's settings…"), self)
-        publish.triggered.connect(self.open_publish)
-        self.menuBar().addMenu(tr("For a&dministrators")).addAction(publish)
-        about = QAction(tr("&About mailhop"), self)
-        about.setMenuRole(QAction.MenuRole.AboutRole)  # macOS moves it to the app menu
-        about.triggered.connect(self.open_about)
-        self.menuBar().addMenu(tr("&Help")).addAction(about)
-
-    def open_about(self) -> QMessageBox:
-        from .about import show_about
-
-        return show_about(self)
-
     def show_page(self, page: QWidget) -> None:
-        from PySide6.QtCore import Qt
-
         self.stack.setCurrentWidget(page)
         current = STEP_OF[type(page).__name__]
-        for index, label in enumerate(self.steps):
-            label.setObjectName("stepCurrent" if index == current else "step")
-            font = label.font()
-            font.setBold(index == current)
-            label.setFont(font)
-            label.setEnabled(index <= current)
-            back = self._step_page(index) is not None and index < current
-            label.setCursor(
-                Qt.CursorShape.PointingHandCursor if back else Qt.CursorShape.ArrowCursor
-            )
-            label.setToolTip(tr("Back to this step") if back else "")
+        self.step_bar.mark(current)
         note = f" ({self.session.title_note})" if self.session.title_note else ""
         self.setWindowTitle(f"mailhop — {step_names()[current]}{note}")
 
@@ -308,11 +226,24 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseButtonRelease and watched in self.steps:
-            self.go_to_step(self.steps.index(watched))
-            return True
-        return super().eventFilter(watched, event)
+    def save_report(self, target: Path, mask: bool) -> None:
+        """The helpdesk report written on the worker: the PDF engine's first start takes a
+        second or two, which on this thread froze the window."""
+        import asyncio
+
+        from .report_save import save_failure, write_report
+
+        page, report = self.result_page, self.report
+        assert report is not None  # the page's buttons are there once a report is shown
+        checked_at = page.checked_at
+
+        async def write() -> Path:  # a thread of its own: the worker's loop goes on
+            return await asyncio.to_thread(write_report, report, checked_at, target, mask=mask)
+
+        def failed(error: BaseException, trace: str) -> None:
+            page.report_saved(None, save_failure(error, trace))
+
+        self.runner.submit(write(), done=page.report_saved, failed=failed)
 
     # -- step 2: the check -----------------------------------------------------------------
 
@@ -347,7 +278,7 @@ class MainWindow(QMainWindow):
             return await check(address, session.discovery_options(), observer)
 
         self.job = self.runner.submit(
-            run(), done=self._checked, failed=self._failed, cancelled=self._cancelled
+            run(), done=self._checked, failed=self.failed, cancelled=self._cancelled
         )
 
     def _observer(self) -> ProgressObserver:
@@ -372,7 +303,7 @@ class MainWindow(QMainWindow):
         self.result_page.show_report(report)
         self.show_page(self.result_page)
 
-    def _failed(self, error: BaseException, trace: str) -> None:
+    def failed(self, error: BaseException, trace: str) -> None:
         """A step that raised: readable words for the person, the traceback to the log."""
         self.job = None
         print(trace, file=sys.stderr)
@@ -393,209 +324,10 @@ class MainWindow(QMainWindow):
         box.open()
         self.error_box = box
 
-    # -- step 4: sign in -------------------------------------------------------------------
-
-    def to_sign_in(self, approved: tuple[ApprovalRequest, ...]) -> None:
-        from mailhop.core.account.display_name import system_display_name
-
-        self.approved = approved
-        choice = self.result_page.choice  # chosen once, when the result was shown
-        # The result page offers the way on only for a report whose choice is not blocked,
-        # and a choice is blocked unless it has both servers.
-        assert self.report is not None and choice is not None
-        assert choice.incoming is not None and choice.outgoing is not None
-        hosts = (choice.incoming.entry.name.shown, choice.outgoing.entry.name.shown)
-        self.signin_page.prepare(
-            self.report.discovery.address.display,
-            not choice.password_legs,  # no password field only when no server takes one
-            hosts,
-            self.session.keyring_words(),
-            self.session.password_hint,
-            system_display_name(),
-        )
-        self.show_page(self.signin_page)
-
-    def sign_in(self, password: str | None) -> None:
-        from mailhop.core.account.secrets import InvalidPassword, Password, SecretStore
-        from mailhop.core.account.setup import run_setup
-
-        report, approved, session = self.report, self.approved, self.session
-        assert report is not None  # the sign-in page follows a result
-        secret: Password | None = None
-        if password is not None:  # None: OAuth2, no password is ever asked for
-            try:
-                secret = Password(password)
-            except InvalidPassword as exc:
-                self.signin_page.show_error(
-                    tr("This password cannot be used: {why}.").format(why=exc)
-                )
-                return
-        # OAuth2 for every server (no password typed), or for one of them next to a password
-        # (signin.py decides per server).
-        choice = self.result_page.choice
-        oauth = password is None or (choice is not None and choice.oauth2)
-        del password  # only the Password object (which never prints itself) is kept
-
-        async def ask_approval(request: ApprovalRequest) -> bool:
-            return request in approved
-
-        async def ask_password() -> Password:
-            if secret is None:
-                raise InvalidPassword("no password was typed")
-            return secret
-
-        store = session.store or SecretStore()
-        name = " ".join(self.signin_page.name.text().split())  # one line, as a header needs
-        coroutine = run_setup(
-            report,
-            ask_approval=ask_approval,
-            ask_password=ask_password,
-            store=store,
-            extra_ca_file=session.extra_ca_file,
-            profile_dir=session.profile_dir,
-            display_name=name,
-            oauth=self._oauth_setup() if oauth else None,
-        )
-        # Cancel is safe at any point: nothing is stored before both login tests passed, and
-        # storing and saving have no await between them for a cancellation to land on.
-        self.job = self.runner.submit(
-            coroutine,
-            done=self._signed_in,
-            failed=self._failed,
-            cancelled=self._sign_in_cancelled,
-        )
-
-    def _oauth_setup(self) -> OAuthSetup:
-        """OAuth2 in the window: the browser opens on the GUI thread (a queued signal), the
-        page waits with Cancel until the deadline; a foreign issuer is approved only if the
-        result page's approvals named its domain."""
-        import asyncio
-        import concurrent.futures
-        import datetime
-
-        from mailhop.core.account.oauth_signin import OAuthSetup, fetcher_factory
-
-        seconds = OAUTH_WAIT_SECONDS
-        approved = {request.registrable for request in self.approved}
-
-        def open_browser(url: str) -> None:  # on the worker thread
-            until = datetime.datetime.now() + datetime.timedelta(seconds=seconds)
-            self.browser_wanted.emit(url, until.strftime("%H:%M"))
-
-        async def ask_issuer(issuer: IssuerAttempt) -> bool:  # on the worker thread
-            if issuer.registrable in approved:
-                return True
-            answer: concurrent.futures.Future[bool] = concurrent.futures.Future()
-            self.issuer_question.emit(issuer.reason, answer)
-            return await asyncio.wrap_future(answer)
-
-        client_id = self.signin_page.client_id.text().strip() or None
-        return OAuthSetup(
-            fetcher=fetcher_factory(self.session.discovery_options(), seconds),
-            open_browser=open_browser,
-            ask_issuer=ask_issuer,
-            client_id=client_id,
-            seconds=seconds,
-        )
-
-    def _ask_issuer(self, reason: str, answer: concurrent.futures.Future[bool]) -> None:
-        """Approval of a sign-in service on another domain, named in full (rule 4); the
-        reason is words mailhop made around a checked host name, shown as plain text."""
-        box = message_box(
-            QMessageBox.Icon.Question, tr("Approve the sign-in service?"), reason, self
-        )
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-
-        def decided(result: int) -> None:
-            self.issuer_box = None
-            if not answer.done():
-                answer.set_result(result == QMessageBox.StandardButton.Yes)
-
-        box.finished.connect(decided)
-        self.issuer_box = box
-        box.open()
-
-    def _show_browser(self, url: str, until: str) -> None:
-        self.open_url(url)
-        self.signin_page.waiting_for_browser(url, until)
-
-    def _sign_in_cancelled(self) -> None:
-        self.job = None
-        self.signin_page.cancelled()
-
-    def _signed_in(self, outcome: SetupOutcome) -> None:
-        self.job = None
-        self.profile = outcome.profile
-        self.signin_page.show_outcome(outcome)
-
-    # -- step 5: exports -------------------------------------------------------------------
-
-    def to_use(self) -> None:
-        from mailhop.core.export.formats import render_export
-        from mailhop.core.export.manual_values import manual_values
-
-        profile = self._saved_profile()
-        self.use_page.prepare(
-            profile.address_unicode, self.session.export_dir, manual_values(profile)
-        )
-        self.show_page(self.use_page)
-
-        async def qr() -> bytes:
-            return render_export(profile, "k9-qr-png")[0].data
-
-        self.runner.submit(qr(), done=self.use_page.show_qr, failed=lambda error, _: None)
-
-    def save_exports(
-        self,
-        formats: tuple[str, ...],
-        folder: Path,
-        signing: Signing | None,
-        open_first: bool = False,
-    ) -> None:
-        from mailhop.core.export.formats import export_chosen, export_format, load_signer
-
-        profile = self._saved_profile()
-        opened: list[Path] = []
-
-        async def save() -> list[str]:
-            signer = load_signer(*signing) if signing is not None else None
-            lines: list[str] = []
-            results = export_chosen(profile, formats, folder, signer=signer)
-            for result in results:
-                client = export_format(result.name).shown_client
-                if result.error is not None:
-                    lines.append(f"✗ {client}: {result.error}")
-                else:
-                    lines += [f"✓ {client}: {path}" for path in result.paths]
-            if open_first and results[0].paths:
-                opened.append(results[0].paths[0])
-            return lines
-
-        def saved(lines: list[str]) -> None:
-            self.use_page.show_saved(lines)
-            for path in opened:  # the system's own handler: installs a profile, imports a .reg
-                self.open_file(path)
-
-        def failed(error: BaseException, _: str) -> None:
-            self.use_page.show_saved([tr("Nothing was saved: {m}").format(m=error)])
-
-        self.runner.submit(save(), done=saved, failed=failed)
-
-    def copy_summary(self) -> None:
-        from mailhop.core.export.formats import render_export
-
-        profile = self._saved_profile()
-
-        async def sheet() -> str:
-            return render_export(profile, "sheet")[0].data.decode("utf-8")
-
-        self.runner.submit(sheet(), done=self.use_page.summary_copied, failed=self._failed)
-
-    def _saved_profile(self) -> AccountProfile:
-        """The profile setup saved: the sign-in page leads on only after a saved outcome."""
-        assert self.profile is not None
-        return self.profile
+    @property
+    def issuer_box(self) -> QMessageBox | None:
+        """The open question about a foreign sign-in service, if any (window_signin.py)."""
+        return self.signin.issuer_box
 
     def restart(self) -> None:
         self.report = self.profile = None
@@ -604,35 +336,30 @@ class MainWindow(QMainWindow):
         self.address_page.field.selectAll()
         self.address_page.field.setFocus()
 
-    # -- dialogs ---------------------------------------------------------------------------
-
-    def open_accounts(self) -> None:
-        from .dialog_accounts import AccountsDialog
-
-        dialog = AccountsDialog(self)
-        if dialog.exec() and dialog.chosen is not None:
-            self.use_saved(dialog.chosen)
-
     def use_saved(self, profile: AccountProfile) -> None:
         """A saved account's files and steps, as after its setup (the Accounts dialog)."""
         if self.job is not None:
             return
         self.report = None
         self.profile = profile
-        self.to_use()
+        self.use.to_use()
 
-    def open_settings(self) -> None:
-        from .dialog_settings import SettingsDialog
+    def open_about(self) -> QMessageBox:
+        from .window_menus import open_about
 
-        dialog = SettingsDialog(self.session.settings, self)
-        if dialog.exec():
-            self.session = replace(self.session, settings=dialog.settings())
-            self.address_page.allow_test_domains = dialog.settings().allow_test_domains
+        return open_about(self)
 
-    def open_publish(self) -> None:
-        from .dialog_publish import PublishDialog
+    def menus_ready(self) -> bool:
+        """Whether the menus have their actions (they come just after the first paint)."""
+        return self.menus.ready
 
-        PublishDialog(self.session, self.runner, self).exec()
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and not self.menus.ready:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self.menus.fill)  # after this frame is on the screen
+        return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.job is not None:

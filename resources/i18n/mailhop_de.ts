@@ -490,6 +490,14 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>&amp;Bericht für den Support speichern…</translation>
     </message>
     <message>
+        <source>Hide my &amp;name (before the @) in the report</source>
+        <translation>Meinen &amp;Namen (vor dem @) im Bericht verbergen</translation>
+    </message>
+    <message>
+        <source>Saving the report…</source>
+        <translation>Bericht wird gespeichert…</translation>
+    </message>
+    <message>
         <source>Save the report for your helpdesk</source>
         <translation>Bericht für den Support speichern</translation>
     </message>
@@ -512,6 +520,10 @@ Python {python}, Qt for Python {qt}</translation>
     <message>
         <source>Continue to &amp;sign in</source>
         <translation>Weiter zur &amp;Anmeldung</translation>
+    </message>
+    <message>
+        <source>The three ways, with their codes</source>
+        <translation>Die drei Wege, mit ihren Kürzeln</translation>
     </message>
     <message>
         <source>Findings</source>
@@ -1180,6 +1192,10 @@ Bitte melden Sie das; die technischen Details stehen im Protokoll des Programms.
     <message>
         <source>Show de&amp;tails for your helpdesk</source>
         <translation>De&amp;tails für Ihren Support zeigen</translation>
+    </message>
+    <message>
+        <source>Hide my name in the report</source>
+        <translation>Meinen Namen im Bericht verbergen</translation>
     </message>
     <message>
         <source>Show details for your helpdesk</source>

@@ -490,6 +490,14 @@ Python {python}, Qt for Python {qt}</translation>
         <translation>Enregistrer le rappor&amp;t pour l’assistance…</translation>
     </message>
     <message>
+        <source>Hide my &amp;name (before the @) in the report</source>
+        <translation>Masquer mon &amp;nom (avant le @) dans le rapport</translation>
+    </message>
+    <message>
+        <source>Saving the report…</source>
+        <translation>Enregistrement du rapport…</translation>
+    </message>
+    <message>
         <source>Save the report for your helpdesk</source>
         <translation>Enregistrer le rapport pour l’assistance</translation>
     </message>
@@ -512,6 +520,10 @@ Python {python}, Qt for Python {qt}</translation>
     <message>
         <source>Continue to &amp;sign in</source>
         <translation>Continuer vers la &amp;connexion</translation>
+    </message>
+    <message>
+        <source>The three ways, with their codes</source>
+        <translation>Les trois trajets, avec leurs codes</translation>
     </message>
     <message>
         <source>Findings</source>
@@ -1180,6 +1192,10 @@ Merci de signaler ce problème ; les détails techniques figurent dans le journa
     <message>
         <source>Show de&amp;tails for your helpdesk</source>
         <translation>Afficher les dé&amp;tails pour votre support</translation>
+    </message>
+    <message>
+        <source>Hide my name in the report</source>
+        <translation>Masquer mon nom dans le rapport</translation>
     </message>
     <message>
         <source>Show details for your helpdesk</source>

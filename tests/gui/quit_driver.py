@@ -79,7 +79,8 @@ def drive(cancel_ms: int, quit_ms: int) -> None:
         sys.stderr.write("quit_driver: the window did not get through the steps in time\n")
         QApplication.exit(3)
 
-    _when(lambda: _window() is not None, first)
+    # The menus' actions (Quit among them) come just after the first paint.
+    _when(lambda: (w := _window()) is not None and w.menus_ready(), first)
     QTimer.singleShot(WATCHDOG_MS, stuck)
 
 

@@ -17,7 +17,10 @@ from mailhop.gui.window import MainWindow, Session
 REPO = Path(__file__).resolve().parents[2]
 
 
-def help_about(window: MainWindow) -> Any:
+def help_about(window: MainWindow, qtbot: Any) -> Any:
+    """The menu item, once the menus have their actions (just after the first paint)."""
+    window.show()
+    qtbot.waitUntil(window.menus_ready, timeout=5000)
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
     (action,) = [a for a in menus["Help"].actions() if a.text().replace("&", "") == "About mailhop"]
     return action
@@ -26,7 +29,7 @@ def help_about(window: MainWindow) -> Any:
 def test_help_about_names_version_licence_and_the_keyring(qtbot: Any) -> None:
     window = MainWindow(Session(store=SecretStore(MemoryKeyring())))
     qtbot.addWidget(window)
-    help_about(window).trigger()
+    help_about(window, qtbot).trigger()
     box = window.findChild(QMessageBox, "about")
     assert box is not None and box.isVisible()
     qtbot.waitUntil(lambda: "looking" not in box.text(), timeout=10000)

@@ -46,6 +46,7 @@ def test_every_host_on_the_result_page_is_shown_by_both_names(qtbot: Any, lab: L
 
 
 def test_the_leg_cards_say_what_the_terminal_says(qtbot: Any, lab: LabInfo) -> None:
+    """The same lines, in plain words on the cards; with their codes in the details."""
     from mailhop.core.verdict.words import leg_lines, relay_lines
 
     page = ResultPage()
@@ -53,9 +54,28 @@ def test_the_leg_cards_say_what_the_terminal_says(qtbot: Any, lab: LabInfo) -> N
     report = run_check(lab, "alice@healthy.test")
     page.show_report(report)
     verdict = report.verdict
-    assert page.legs.submission.lines.text() == "\n".join(leg_lines(verdict.submission))
-    assert page.legs.access.lines.text() == "\n".join(leg_lines(verdict.access))
-    assert page.legs.relay.lines.text() == "\n".join(relay_lines(verdict.relay)[:3])
+    cards = (page.legs.submission, page.legs.access)
+    for card, leg in zip(cards, (verdict.submission, verdict.access), strict=True):
+        assert card.lines.text() == "\n".join(leg_lines(leg, plain=True))
+        assert "\n".join(f"  {line}" for line in leg_lines(leg)) in page.leg_codes.text()
+    relay = relay_lines(verdict.relay)
+    assert page.legs.relay.lines.text() == "\n".join(relay_lines(verdict.relay, plain=True)[:3])
+    assert "\n".join(f"  {line}" for line in relay) in page.leg_codes.text()
+
+
+def test_the_leg_cards_name_no_protocol_codes(qtbot: Any, lab: LabInfo) -> None:
+    """Plain words first (issue 16): DANE-EE, STARTTLS, TLSv1.3, MTA-STS are the helpdesk's,
+    behind the details' tick box."""
+    page = ResultPage()
+    qtbot.addWidget(page)
+    page.show_report(run_check(lab, "alice@healthy.test"))
+    cards = [card.lines.text() for card in (page.legs.submission, page.legs.access)]
+    cards.append(page.legs.relay.lines.text())
+    for code in ("DANE", "STARTTLS", "TLSv1", "MTA-STS"):
+        assert not any(code in text for text in cards), (code, cards)
+    assert "verified by the key the domain published in its signed DNS" in cards[1]
+    assert "DANE-EE" in page.leg_codes.text()
+    assert page.details.isAncestorOf(page.leg_codes)
 
 
 def test_copy_for_a_helpdesk_ticket_copies_the_whole_report(qtbot: Any, lab: LabInfo) -> None:
@@ -147,3 +167,55 @@ def test_could_not_check_reads_and_looks_unlike_blocked(qtbot: Any, lab: LabInfo
     assert blocked not in card.styleSheet()
     assert level_colour("could-not-check").name() in card.styleSheet()
     assert not page.go.isEnabled()
+
+
+def test_the_report_is_saved_on_the_worker_and_masked_when_asked(
+    qtbot: Any, demo_window: Any, tmp_path: Any
+) -> None:
+    """The PDF engine's first start froze the window for a second or two: the file is written
+    on the worker while the button says so; "hide my name" is the CLI's --mask-address."""
+    import subprocess
+
+    from PySide6.QtCore import Qt
+
+    from mailhop.core.report.masking import HIDDEN
+    from tests.gui.conftest import wait_for_page
+
+    window = demo_window
+    qtbot.keyClick(window.address_page.field, Qt.Key.Key_Return)
+    wait_for_page(qtbot, window, window.result_page)
+    page = window.result_page
+    local = window.address_page.field.text().partition("@")[0]
+    assert f"{local}@" in page.report_text()
+    asked: list[str] = []
+    page.ask_file = lambda parent, domain: asked.append(domain) or tmp_path / "report.pdf"
+    page.mask_address.setChecked(True)
+    assert f"{local}@" not in page.report_text() and f"{HIDDEN}@" in page.report_text()
+    page.save_report.click()
+    assert not page.save_report.isEnabled()  # busy: the window goes on meanwhile
+    assert page.save_report.text() == "Saving the report…"
+    qtbot.waitUntil(page.save_report.isEnabled, timeout=30000)
+    assert asked == ["mailhop-demo.test"] and page.save_error is None
+    pdf = subprocess.run(
+        ["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert f"{HIDDEN}@mailhop-demo.test" in pdf and f"{local}@" not in pdf
+
+
+def test_a_report_that_cannot_be_written_says_why(
+    qtbot: Any, demo_window: Any, tmp_path: Any
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from tests.gui.conftest import wait_for_page
+
+    window = demo_window
+    qtbot.keyClick(window.address_page.field, Qt.Key.Key_Return)
+    wait_for_page(qtbot, window, window.result_page)
+    page = window.result_page
+    page.ask_file = lambda parent, domain: tmp_path / "no such folder" / "report.html"
+    page.save_report.click()
+    qtbot.waitUntil(lambda: page.save_error is not None, timeout=30000)
+    assert page.save_error is not None and "could not be saved" in page.save_error.text()
+    assert "no such folder" in page.save_error.text() and page.save_report.isEnabled()
+    page.save_error.close()

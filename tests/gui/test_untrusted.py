@@ -295,7 +295,7 @@ def test_alerts_at_a_sign_in_that_works_are_shown_then_the_profile_values_stay_t
     assert problems_in(dialog) == []
     assert "<h1>Account set up" in dialog.details.toPlainText()
     # A failure whose words came from outside: the window's message box.
-    window._failed(ValueError(LONG), "")
+    window.failed(ValueError(LONG), "")
     assert window.error_box is not None and problems_in(window) == []
     assert "<h1>" in window.error_box.text()
 

@@ -35,7 +35,9 @@ def test_demo_runs_from_address_to_exports_by_keyboard(
     result = window.result_page
     assert result.headline.text() == "Ready to set up"
     assert "OK" in result.legs.submission.level.text() and "OK" in result.legs.access.level.text()
-    assert "DANE" in result.legs.access.lines.text()
+    # The card in plain words; its code (DANE-EE) in the helpdesk's details.
+    assert "the key the domain published" in result.legs.access.lines.text()
+    assert "DANE-EE" in result.leg_codes.text()
     # Every setting says where it came from: the signed SRV record and the HTTPS autoconfig.
     badges = [
         result.origins.topLevelItem(0).child(i).text(2)
@@ -449,3 +451,21 @@ def test_the_helpdesk_details_are_one_tick_away(
     wait_for_page(qtbot, warned, warned.result_page, timeout=30)
     assert warned.result_page.details_toggle.isChecked()
     assert warned.result_page.origins.isVisible()
+
+
+def test_menus_get_their_actions_just_after_the_first_paint(qtbot: Any) -> None:
+    """The first shortcut costs PySide dozens of enum classes (issue 18): the menus' titles
+    are there at once, their actions only once the window has painted."""
+    from PySide6.QtGui import QKeySequence
+
+    window = MainWindow(Session())
+    qtbot.addWidget(window)
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["&Accounts", "For a&dministrators", "&Help"]
+    assert not window.menus_ready()
+    assert all(not action.menu().actions() for action in window.menuBar().actions())
+    window.show()
+    qtbot.waitUntil(window.menus_ready, timeout=5000)
+    shortcuts = [a.shortcut() for a in window.menuBar().actions()[0].menu().actions()]
+    assert QKeySequence(QKeySequence.StandardKey.Quit) in shortcuts
+    assert all(action.menu().actions() for action in window.menuBar().actions())

@@ -31,3 +31,21 @@ def test_a_leg_with_no_server_and_a_relay_with_no_mx_say_so() -> None:
     nothing = ServiceVerdict(Service.IMAP, Level.BLOCK, None, (), ())
     assert leg_lines(nothing) == ("none found",)
     assert relay_lines(RelayVerdict(Level.WARN, (), ())) == ("no MX host found",)
+
+
+def test_the_plain_lines_carry_the_same_facts_without_codes(lab: LabInfo) -> None:
+    """The window's cards (plain=True): which server, encrypted or not, verified how; the
+    codes (DANE-EE, STARTTLS, TLSv1.3, MTA-STS) stay in the terminal's lines."""
+    set_language("en")
+    verdict = run_check(lab, "alice@healthy.test").verdict
+    assert verdict.access.chosen is not None
+    plain = leg_lines(verdict.access, plain=True)
+    coded = leg_lines(verdict.access)
+    assert plain[0].split()[0] == coded[0].split()[0]  # the same host and port
+    assert plain[0].endswith("encrypted") and plain[1].startswith("verified by ")
+    relay = relay_lines(verdict.relay, plain=True)
+    assert len(relay) == len(relay_lines(verdict.relay))
+    for line in (*plain, *relay):
+        for code in ("DANE", "STARTTLS", "TLSv1", "MTA-STS"):
+            assert code not in line, line
+    assert any("DANE" in line for line in (*coded, *relay_lines(verdict.relay)))
