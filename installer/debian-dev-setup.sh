@@ -32,6 +32,8 @@ packages=(
   isync msmtp neomutt aerc tmux thunderbird libnss3-tools
   # GLib's own key-file reader (Evolution's) reads the Evolution export in a test
   python3-gi
+  # libplist's plistutil reads the Apple export in tests/core/export/test_client_parsers_hostile.py
+  libplist-utils
   # `make bundle` and tests/installer: PyInstaller refuses to run on Linux without binutils
   # (objdump, objcopy); x11-utils' xwininfo and xprop find the bundle's window and its icon;
   # the .desktop file and the AppStream metadata are checked with their validators.

@@ -223,6 +223,15 @@ def _server(leg: str, endpoint: EndpointSetting) -> dict[str, Any]:
         f"{leg}MailServerUseSSL": use_ssl,
         f"{leg}MailServerAuthentication": auth,
     }
+    found = next((c for c in endpoint.username if unicodedata.category(c) == "Cc"), None)
+    if found is not None:
+        # plistlib writes CR and CR LF as LF and refuses the other control characters; Apple's
+        # reader would keep them as they are. Neither gives the server the login it expects.
+        raise ExportError(
+            f"the {leg.lower()} user name {endpoint.username!r} holds the control character "
+            f"U+{ord(found):04X}, which an Apple profile cannot carry as it is; change it "
+            "before exporting this format"
+        )
     if endpoint.username:  # absent, Settings asks for it; never an empty string
         keys[f"{leg}MailServerUsername"] = endpoint.username
     return keys

@@ -4,14 +4,30 @@ Outlook's .reg goes through regedit: Wine's regedit, programs/regedit/regproc.c 
 wine-mirror/wine commit 0a95b94f0969362708c569936450c1f58f95ab09, is transcribed below
 (REGPROC_unescape_string, and the file's UTF-16 LE reading with its BOM); the test reads the
 exported file by those rules and asserts each value arrives byte for byte.
+
+Apple's .mobileconfig goes through CoreFoundation's XML property-list reader: parseStringTag
+and parseEntityReference_pl in swiftlang/swift-corelibs-foundation,
+Sources/CoreFoundation/CFPropertyList.c at commit 6f9c3ccc6523b443d0966cc14d8635654f98b044,
+transcribed below. It takes the bytes between <string> and the next "<" (unless "<!", a CDATA
+section) as UTF-8, with no line-end normalisation and no check for control characters, and
+knows five named entities and &#N; / &#xH; (at most 8 digits, any code point, so non-BMP
+too); anything else is a corrupt file. libplist's plistutil (Debian libplist-utils), the
+other reader of these files, converts the export to a binary plist, read back here.
 """
 
 from __future__ import annotations
 
+import plistlib
+import re
+import subprocess
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from mailhop.core.common.errors import ExportError
+from mailhop.core.export.apple import mobileconfig
 from mailhop.core.export.outlook import REG_KEY, outlook_reg, reg_bytes
 from tests.core.export.test_outlook import PROFILE
 
@@ -103,3 +119,91 @@ def test_an_address_domain_arrives_as_the_value_name() -> None:
         "xn--zo-jia.example": "C:\\x.xml",
         "PreferLocalXML": "dword:00000001",
     }
+
+
+# -- Apple: CoreFoundation's XML plist reader, and libplist ----------------------------------
+
+_CF_NAMED = {b"amp;": "&", b"lt;": "<", b"gt;": ">", b"apos;": "'", b"quot;": '"'}
+
+
+def _cf_string(raw: bytes) -> str:
+    """parseStringTag over the bytes between <string> and </string>."""
+    out, i = bytearray(), 0
+    while i < len(raw):
+        if raw.startswith(b"<![CDATA[", i):
+            end = raw.index(b"]]>", i)
+            out += raw[i + 9 : end]
+            i = end + 3
+        elif raw[i : i + 1] == b"<":
+            raise ValueError("CF: the string ends at '<'")
+        elif raw[i : i + 1] == b"&":
+            named = next((n for n in _CF_NAMED if raw.startswith(n, i + 1)), None)
+            if named is not None:
+                out += _CF_NAMED[named].encode()
+                i += 1 + len(named)
+                continue
+            found = re.compile(rb"#(x[0-9A-Fa-f]{1,7}|[0-9]{1,8});").match(raw, i + 1)
+            if not found:
+                raise ValueError("CF: unknown ampersand-escape sequence")
+            digits = found.group(1).decode()
+            point = int(digits[1:], 16) if digits.startswith("x") else int(digits)
+            out += chr(point).encode("utf-8")  # CFStringCreateWithBytes(UTF32BE) then UTF-8
+            i = found.end()
+        else:
+            out.append(raw[i])
+            i += 1
+    return out.decode("utf-8")  # "Unable to convert string to correct encoding" otherwise
+
+
+def _cf_strings(data: bytes) -> dict[str, str]:
+    """Each <key>'s <string> as CF reads it (keys hold no escapes in these files)."""
+    pairs = re.findall(rb"<key>([^<]*)</key>\s*<string>(.*?)</string>", data, re.S)
+    return {key.decode(): _cf_string(value) for key, value in pairs}
+
+
+def _libplist(data: bytes, work: Path) -> dict[str, Any]:
+    source, binary = work / "in.mobileconfig", work / "out.plist"
+    source.write_bytes(data)
+    subprocess.run(
+        ["plistutil", "-i", str(source), "-o", str(binary), "-f", "bin"],
+        check=True,
+        timeout=30,
+        capture_output=True,
+    )
+    payload: dict[str, Any] = plistlib.loads(binary.read_bytes())["PayloadContent"][0]
+    return payload
+
+
+APPLE_USERS = [
+    "u\"q\\x'</y>]]>&amp;<![CDATA[x]]>;#",
+    "zoë 日本 😀 \u2028\u2029",
+    "  spaces  ",
+    "%EMAILLOCALPART%$(x)`y`",
+]
+
+
+@pytest.mark.parametrize("user", APPLE_USERS)
+def test_apple_readers_take_the_user_name_byte_for_byte(user: str, tmp_path: Path) -> None:
+    name = 'Jo "<Boss>" ]]> & \\ 😀'
+    profile = replace(
+        PROFILE,
+        display_name=name,
+        incoming=replace(PROFILE.incoming, username=user),
+        outgoing=replace(PROFILE.outgoing, username=user),
+    )
+    data = mobileconfig(profile)
+    for read in (_cf_strings(data), _libplist(data, tmp_path)):
+        assert read["IncomingMailServerUsername"] == user
+        assert read["OutgoingMailServerUsername"] == user
+        assert read["EmailAccountName"] == name
+        assert read["EmailAddress"] == profile.address
+
+
+@pytest.mark.parametrize("user", ["jo\rx", "jo\r\nx", "jo\nx", "jo\x01", "jo\x1b[31m", "jo\x7f"])
+def test_apple_refuses_a_control_character_in_a_user_name(user: str) -> None:
+    """plistlib's writer turns CR and CR LF into LF (CF would keep them: the name would not
+    arrive as it is), and refuses the others with words about Python bytes: refused here
+    with the reason instead."""
+    profile = replace(PROFILE, incoming=replace(PROFILE.incoming, username=user))
+    with pytest.raises(ExportError, match="control character"):
+        mobileconfig(profile)
