@@ -55,8 +55,6 @@ class StepBar(QWidget):
 
     def mark(self, current: int) -> None:
         """Bold for ``current``, greyed steps ahead, a hand over the ones to go back to."""
-        from PySide6.QtCore import Qt
-
         for index, label in enumerate(self.steps):
             label.setObjectName("stepCurrent" if index == current else "step")
             font = label.font()
@@ -64,9 +62,12 @@ class StepBar(QWidget):
             label.setFont(font)
             label.setEnabled(index <= current)
             back = index < current and self.can_go_back(index)
-            label.setCursor(
-                Qt.CursorShape.PointingHandCursor if back else Qt.CursorShape.ArrowCursor
-            )
+            if back:
+                from PySide6.QtCore import Qt
+
+                label.setCursor(Qt.CursorShape.PointingHandCursor)
+            else:  # no Qt enum: the first one costs PySide ~90 enum classes before the paint
+                label.unsetCursor()
             label.setToolTip(tr("Back to this step") if back else "")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -340,6 +340,8 @@ def test_done_steps_are_clicked_to_go_back(qtbot: Any, demo_window: MainWindow, 
     assert "Next: sign in once" in window.result_page.summary.text()
     address, checking, result, _signin, use = window.steps
     assert result.toolTip() == "Back to this step" and checking.toolTip() == ""
+    hand, arrow = Qt.CursorShape.PointingHandCursor, Qt.CursorShape.ArrowCursor
+    assert result.cursor().shape() == hand and checking.cursor().shape() == arrow
     qtbot.mouseClick(checking, Qt.MouseButton.LeftButton)  # the check itself is no page
     assert window.stack.currentWidget() is window.use_page
     qtbot.mouseClick(result, Qt.MouseButton.LeftButton)
@@ -348,6 +350,7 @@ def test_done_steps_are_clicked_to_go_back(qtbot: Any, demo_window: MainWindow, 
     assert window.stack.currentWidget() is window.result_page
     qtbot.mouseClick(address, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.address_page
+    assert result.cursor().shape() == arrow  # ahead of the address: no hand any more
 
 
 def test_a_saved_account_goes_to_the_mail_app_page(
