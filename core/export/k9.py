@@ -84,8 +84,26 @@ def _server(parent: ET.Element, tag: str, kind: str, setting: EndpointSetting) -
     _text(server, "username", setting.username)
 
 
+# The app's settings importer keeps an account only if its identity's address matches
+# EmailAddressValidator.isValidAddressOnly (legacy/core/.../k9/EmailAddressValidator.kt,
+# called by IdentitySettingsValidator): an ASCII dot-atom or quoted local part and an ASCII
+# host name. Any other address makes the import list the account as failed.
+_ATEXT = r"[0-9a-zA-Z!#$%&'*+\-/=?^_`{|}~]"
+_QCONTENT = r"([\x21\x23-\x5b\x5d-\x7e \t]|\\[\x21-\x7e \t])"  # Java \p{Graph}, \p{Blank}
+_LABEL = r"(([a-zA-Z0-9]([a-zA-Z0-9]|-|_)*[a-zA-Z0-9])|[a-zA-Z0-9])"
+_TOP = r"(([a-zA-Z]([a-zA-Z0-9]|-|_)*[a-zA-Z0-9])|[a-zA-Z])"
+_IMPORTER_ADDRESS = re.compile(
+    rf'({_ATEXT}+(\.{_ATEXT}+)*|"{_QCONTENT}+")@((({_LABEL}\.)+{_TOP})|{_LABEL})'
+)
+
+
 def k9_settings_xml(profile: AccountProfile) -> bytes:
     """The ``.k9s`` bytes for ``profile`` (UTF-8 XML, no password)."""
+    if not _IMPORTER_ADDRESS.fullmatch(profile.address):
+        raise ValueError(
+            f"the app's settings import accepts only plain ASCII addresses, and would refuse "
+            f"the account {profile.address!r}; add it in the app by hand"
+        )
     incoming = profile.incoming
     kind = _TYPES.get(incoming.service)
     if kind is None:

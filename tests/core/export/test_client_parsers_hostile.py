@@ -13,6 +13,14 @@ section) as UTF-8, with no line-end normalisation and no check for control chara
 knows five named entities and &#N; / &#xH; (at most 8 digits, any code point, so non-BMP
 too); anything else is a corrupt file. libplist's plistutil (Debian libplist-utils), the
 other reader of these files, converts the export to a binary plist, read back here.
+
+Thunderbird for Android's .k9s goes through its settings import: SettingsFileParser.kt
+(an XmlPullParser; readText takes the element's one TEXT event, entities and CDATA
+coalesced by next(), or "" for an empty element) at commit
+f39291d4244efc944ed8b828bf7c0247f93aa637, then IdentitySettingsValidator, which drops the
+account unless EmailAddressValidator.isValidAddressOnly (legacy/core/src/main/java/com/fsck/
+k9/EmailAddressValidator.kt at commit 67ea644b3818763e3c8b50df13cf7e9107666046) accepts the
+identity's address; both in thunderbird/thunderbird-android, transcribed below.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from __future__ import annotations
 import plistlib
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +37,7 @@ import pytest
 
 from mailhop.core.common.errors import ExportError
 from mailhop.core.export.apple import mobileconfig
+from mailhop.core.export.k9 import k9_settings_xml
 from mailhop.core.export.outlook import REG_KEY, outlook_reg, reg_bytes
 from tests.core.export.test_outlook import PROFILE
 
@@ -207,3 +217,73 @@ def test_apple_refuses_a_control_character_in_a_user_name(user: str) -> None:
     profile = replace(PROFILE, incoming=replace(PROFILE.incoming, username=user))
     with pytest.raises(ExportError, match="control character"):
         mobileconfig(profile)
+
+
+# -- Thunderbird for Android: SettingsFileParser, then IdentitySettingsValidator --------------
+
+# EmailAddressValidator's pattern; Java's \p{Graph} is [\x21-\x7e], \p{Blank} [ \t]
+_ALPHA, _ALNUM = "[a-zA-Z]", "[a-zA-Z0-9]"
+_ATEXT = "[0-9a-zA-Z!#$%&'*+\\-/=?^_`{|}~]"
+# [\p{Graph}\p{Blank}&&[^"\\]] (Java's && written out) or a backslash pair
+_QCONTENT = r"([\x21\x23-\x5b\x5d-\x7e \t]|\\[\x21-\x7e \t])"
+_TOP_LABEL = f"(({_ALPHA}({_ALNUM}|\\-|_)*{_ALNUM})|{_ALPHA})"
+_DOMAIN_LABEL = f"(({_ALNUM}({_ALNUM}|\\-|_)*{_ALNUM})|{_ALNUM})"
+_HOST_NAME = f"((({_DOMAIN_LABEL}\\.)+{_TOP_LABEL})|{_DOMAIN_LABEL})"
+_K9_ADDRESS = re.compile(f'^({_ATEXT}+(\\.{_ATEXT}+)*|"{_QCONTENT}+")\\@{_HOST_NAME}')
+
+
+def _k9_import(data: bytes) -> dict[str, str]:
+    """What the importer keeps of the one account, or ValueError where it drops it."""
+    account = ET.fromstring(data).find("accounts/account")  # noqa: S314 - our own output
+    assert account is not None
+
+    def text(path: str) -> str:  # readText: the TEXT event, or "" for an empty element
+        element = account.find(path)
+        assert element is not None, path
+        return element.text or ""
+
+    read = {
+        "name": text("name"),
+        "incoming": text("incoming-server/username"),
+        "outgoing": text("outgoing-server/username"),
+        "identity": text("identities/identity/name"),
+        "email": text("identities/identity/email"),
+    }
+    if not _K9_ADDRESS.fullmatch(read["email"]):
+        raise ValueError(f"Invalid email address: {read['email']}")
+    return read
+
+
+K9_ADDRESSES = [
+    "jo@example.com",
+    "a'&b{x}|$y#z@example.com",
+    '"jo x"@example.com',
+    "jo@xn--bcher-kva.example",
+    "zoë@example.com",  # RFC 6531: the importer drops the account
+    "jo@bücher.example",
+]
+
+
+@pytest.mark.parametrize("address", K9_ADDRESSES)
+def test_the_android_importer_keeps_every_value_or_the_export_refuses(address: str) -> None:
+    name, user = 'Jo "<Boss>" ]]> &amp; \\ 😀 \t', "u\"q'<![CDATA[x]]>ü"
+    profile = replace(
+        PROFILE,
+        address=address,
+        address_unicode=address,
+        display_name=name,
+        incoming=replace(PROFILE.incoming, username=user),
+        outgoing=replace(PROFILE.outgoing, username=user),
+    )
+    if not _K9_ADDRESS.fullmatch(address):
+        with pytest.raises(ValueError, match="settings import accepts only plain ASCII"):
+            k9_settings_xml(profile)
+        return
+    read = _k9_import(k9_settings_xml(profile))
+    assert read == {
+        "name": address,
+        "incoming": user,
+        "outgoing": user,
+        "identity": name,
+        "email": address,
+    }
