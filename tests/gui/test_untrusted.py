@@ -380,6 +380,7 @@ def test_the_result_page_and_certificate_show_hostile_check_values_as_text(
     page = ResultPage()
     qtbot.addWidget(page)
     page.show_report(report)
+    page.details_toggle.setChecked(True)  # the findings and origins: the helpdesk details
     assert problems_in(page) == []
     everything = shown_texts(page)
     assert "<h1>Account set up" in everything and "more characters not shown]" in everything
