@@ -220,21 +220,22 @@ class ResultPage(QWidget):
         from mailhop.core.verdict.verdict import Level
         from mailhop.core.verdict.words import leg_lines, relay_lines
 
-        verdict = report.verdict
+        verdict, legs = report.verdict, self.legs
         relay = verdict.relay
-        codes: list[str] = []
-        for card, leg in (
-            (self.legs.submission, verdict.submission),
-            (self.legs.access, verdict.access),
-        ):
+        for card, leg in ((legs.submission, verdict.submission), (legs.access, verdict.access)):
             card.show_leg(leg.level, list(leg_lines(leg, plain=True)))
-            codes += [card.title.text(), *(f"  {line}" for line in leg_lines(leg))]
         known = (
             relay.hosts or relay.level is Level.COULD_NOT_CHECK or relay.mx is not MxAnswer.HOSTS
         )
-        level = relay.level if known else None
-        self.legs.relay.show_leg(level, list(relay_lines(relay, plain=True))[:3])
-        codes += [self.legs.relay.title.text(), *(f"  {line}" for line in relay_lines(relay))]
+        relay_words = list(relay_lines(relay, plain=True))[:3]
+        legs.relay.show_leg(relay.level if known else None, relay_words)
+        codes: list[str] = []  # in the cards' order: sending, server to server, receiving
+        for card, lines in (
+            (legs.submission, leg_lines(verdict.submission)),
+            (legs.relay, relay_lines(relay)),
+            (legs.access, leg_lines(verdict.access)),
+        ):
+            codes += [card.title.text(), *(f"  {line}" for line in lines)]
         set_text(self.leg_codes, "\n".join(codes))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
