@@ -363,6 +363,7 @@ def hostile_report(lab: LabInfo) -> Any:
         imap=service(verdict.imap),
         relay=dataclasses.replace(verdict.relay, hosts=(relay_host,), findings=(hostile_finding,)),
         discovery_findings=(hostile_finding,),
+        findings=(*verdict.findings, hostile_finding),  # the deduplicated list the page shows
     )
     return dataclasses.replace(report, verdict=spoilt)
 
