@@ -20,6 +20,12 @@ address it may dial (Happy Eyeballs tries more than one), taken in sorted order 
 sessions never wait for each other. A session the caps let in only after its deadline does
 not begin; that outcome says nothing about the server, so it is not kept as the endpoint's
 answer: the next asker probes again in its own time.
+
+The queue is the run's doing, never the server's (DESIGN.md rule 11): a session let in late
+gets its whole time from then on (its deadline moves on by the wait), and a check that stops
+waiting for a session the caps held up reads "not checked" there (``delayed``), not a
+timeout against the domain. The engine starts new domains only while no address has more
+than a cap's worth of sessions queued (``longest_queue``), so the wait stays short.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -39,6 +46,7 @@ from ..probe.prober import Key, Outcome
 __all__ = ["MAX_KEPT", "Caps", "SharedProbes"]
 
 MAX_KEPT = 4096  # endpoints whose outcome is kept for later domains (a few KB each)
+_NO_WAIT = 0.005  # seconds: a slot taken this fast was free (the semaphores' own cost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +73,9 @@ class SharedProbes:
         self._addresses: dict[str, asyncio.Semaphore] = {}
         self._domains: dict[str, asyncio.Semaphore] = {}
         self._late: weakref.WeakSet[asyncio.Future[Outcome]] = weakref.WeakSet()
+        # Sessions queued for a cap now, or let in after a wait (see ``delayed``).
+        self._held: weakref.WeakSet[asyncio.Future[Outcome]] = weakref.WeakSet()
+        self._queued: Counter[str] = Counter()  # sessions waiting, per server address
 
     async def __aenter__(self) -> SharedProbes:
         return self
@@ -98,26 +109,51 @@ class SharedProbes:
             # The first asker's deadline passed while the session waited for a slot: that
             # says nothing about the server, so this asker tries in its own time.
 
+    @property
+    def longest_queue(self) -> int:
+        """The most sessions waiting for a slot at any one server address."""
+        return max(self._queued.values(), default=0)
+
+    def delayed(self, key: Key) -> bool:
+        """Whether `key`'s session is queued for a cap, or was let in after a wait."""
+        task = self.tasks.get(key)
+        return task is not None and task in self._held
+
     @asynccontextmanager
     async def hold(
         self, host: str, addresses: Sequence[str], deadline: float
-    ) -> AsyncIterator[bool]:
+    ) -> AsyncIterator[float | None]:
         domain = registrable_domain(host) or host
+        places = sorted(set(addresses))
+        task = asyncio.current_task()
+        asked = time.monotonic()
         async with AsyncExitStack() as stack:
             self.waiting += 1
+            self._queued.update(places)
+            if task is not None:
+                self._held.add(task)
             try:
                 caps = self.caps
                 await stack.enter_async_context(self._cap(self._domains, domain, caps.per_domain))
-                for address in sorted(set(addresses)):
+                for address in places:
                     cap = self._cap(self._addresses, address, caps.per_address)
                     await stack.enter_async_context(cap)
                 await stack.enter_async_context(self._total)
             finally:
                 self.waiting -= 1
-            in_time = time.monotonic() < deadline
-            if not in_time and (task := asyncio.current_task()) is not None:
-                self._late.add(task)  # not kept as the endpoint's answer (see outcome)
-            yield in_time
+                for place in places:
+                    self._queued[place] -= 1
+                    if not self._queued[place]:
+                        del self._queued[place]  # flat over 10,000s of addresses
+            admitted = time.monotonic()
+            if task is not None and admitted - asked < _NO_WAIT:
+                self._held.discard(task)  # let in at once: its time is the server's
+            if admitted >= deadline:
+                if task is not None:
+                    self._late.add(task)  # not kept as the endpoint's answer (see outcome)
+                yield None
+            else:
+                yield deadline + (admitted - asked)  # the wait is the run's, not the server's
 
     @staticmethod
     def _cap(caps: dict[str, asyncio.Semaphore], name: str, limit: int) -> asyncio.Semaphore:

@@ -25,6 +25,14 @@ PROBE_FINDINGS: dict[str, FindingText] = {
         N_("{endpoint} did not answer in time."),
         N_("The server stopped answering ({detail}); mailhop gave up at the deadline."),
     ),
+    "probe-not-checked": FindingText(
+        Severity.INFO,
+        N_("{endpoint} could not be checked."),
+        N_(
+            "The audit's own limit of connections per server kept the check waiting "
+            "({detail}); nothing was learned about this server."
+        ),
+    ),
     "starttls-missing": FindingText(
         Severity.ERROR,
         N_("{endpoint} does not offer encryption (STARTTLS), so mailhop will not use it."),

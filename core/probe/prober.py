@@ -55,8 +55,8 @@ Key = tuple[Service, str, int, Security]  # service, host (A-label), port, secur
 Outcome = SessionResult | NoSession
 # A batch's caps (SharedSessions.hold) let the session in only after its deadline.
 NO_SLOT = NoSession(
-    code=NoSessionCode.TIMED_OUT,
-    message="no connection slot before the deadline (the run's caps per server were full)",
+    code=NoSessionCode.NO_SLOT,
+    message="no connection slot in time (the audit's own limit of sessions per server)",
 )
 
 
@@ -77,9 +77,15 @@ class SharedSessions(Protocol):
 
     def hold(
         self, host: str, addresses: Sequence[str], deadline: float
-    ) -> AbstractAsyncContextManager[bool]:
+    ) -> AbstractAsyncContextManager[float | None]:
         """Wait until a session to `host` at `addresses` may connect, for its length; the
-        value says whether that was before `deadline` (else the session does not begin)."""
+        value is the session's deadline (`deadline` moved on by the time spent waiting), or
+        None when the slot came after `deadline` (the session does not begin)."""
+        ...
+
+    def delayed(self, key: Key) -> bool:
+        """Whether `key`'s session waited for the run's caps (or waits still): a check that
+        stops waiting for it has learned nothing about the server."""
         ...
 
 
@@ -129,6 +135,9 @@ class Prober:
         if task is None:
             return NOT_PROBED
         if not task.done() or task.cancelled():
+            # Given up on: the server's fault only if the run's own caps did not hold it up.
+            if self.shared is not None and self.shared.delayed(key):
+                return NO_SLOT
             return STOPPED_WAITING
         error = task.exception()
         return NoSession.internal_error(error) if error is not None else task.result()
@@ -190,9 +199,9 @@ class Prober:
         async with (
             self.shared.hold(host, addresses, deadline)
             if self.shared is not None
-            else contextlib.nullcontext(True)
-        ) as in_time:
-            if not in_time:
+            else contextlib.nullcontext(deadline)
+        ) as session_deadline:
+            if session_deadline is None:
                 return NO_SLOT
             return await probe_session(
                 service,
@@ -202,5 +211,5 @@ class Prober:
                 addresses=addresses,
                 context=self.context,
                 diagnostic_context=self.diagnostic,
-                deadline=deadline,
+                deadline=session_deadline,
             )

@@ -80,6 +80,8 @@ class FailureCode(enum.StrEnum):
     INJECTION = "injection"  # bytes after the STARTTLS reply, before TLS (CVE-2011-0411)
     TLS_VERSION = "tls-version"  # the server speaks no TLS 1.2 or newer (RFC 8996)
     TLS_HANDSHAKE = "tls-handshake"  # any other handshake failure
+    # Not the server's: an audit's own caps per server left the session no time (rule 11).
+    NOT_CHECKED = "not-checked"
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,9 @@ class NoSessionCode(enum.Enum):
     UNRESOLVED = "unresolved"  # the host name gave no address mailhop may use
     TIMED_OUT = "timed-out"  # the deadline ended the lookup or the wait
     NOT_PROBED = "not-probed"
+    # An audit's own caps per server kept the session waiting past the check's deadline:
+    # nothing was learned about the server (DESIGN.md rule 11), so no finding against it.
+    NO_SLOT = "no-slot"
     INTERNAL = "internal"  # a bug in mailhop: the failure keeps the traceback
 
 
@@ -70,6 +73,10 @@ STOPPED_WAITING = NoSession(
     message="no answer before the deadline (the check stopped waiting)",
 )
 NOT_PROBED = NoSession(code=NoSessionCode.NOT_PROBED, message="not probed")
+_NO_SESSION_FAILURE = {
+    NoSessionCode.TIMED_OUT: FailureCode.TIMEOUT,
+    NoSessionCode.NO_SLOT: FailureCode.NOT_CHECKED,
+}
 
 
 def assemble_probe(
@@ -81,7 +88,7 @@ def assemble_probe(
 ) -> EndpointProbe:
     """The probe record for `entry` from its session `outcome` and its TLSA answer."""
     if isinstance(outcome, NoSession):
-        code = FailureCode.TIMEOUT if outcome.timed_out else FailureCode.CONNECT
+        code = _NO_SESSION_FAILURE.get(outcome.code, FailureCode.CONNECT)
         failure = ProbeFailure(code=code, detail=outcome.message, trace=outcome.trace)
         return EndpointProbe(entry=entry, failure=failure)
     tls = outcome.tls

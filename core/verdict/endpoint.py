@@ -46,6 +46,7 @@ FAILURE_FINDINGS = {
     FailureCode.REFUSED: "server-refused",
     FailureCode.FLOOD: "server-flood",
     FailureCode.PROTOCOL: "protocol-error",
+    FailureCode.NOT_CHECKED: "probe-not-checked",  # INFO: nothing said against the server
 }
 
 # Certificate problem code (certinfo) -> finding code; wrong order and unparseable have

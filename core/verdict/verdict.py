@@ -4,7 +4,9 @@ Pure and table-driven. For each service the plan's candidates are walked in rank
 (DESIGN.md section 5); the first one whose key was verified (PKIX with mailhop's context,
 or DANE from DNSSEC-signed TLSA) and whose dialogue completed is chosen:
 
-    no candidate passes                       -> block
+    no candidate passes                       -> block, or could not check when
+                                                 one of them was not checked (an audit's
+                                                 own caps left it no time: rule 11)
     chosen, but it needs approval (tier C,
       or a look-alike name outside the
       address's registrable domain),
@@ -146,7 +148,9 @@ def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceV
     found: list[Finding] = []
     for index, probe in enumerate(probes):
         own = endpoint_findings(probe)
-        if chosen_at is not None and index < chosen_at and _only_guessed(probe):
+        if _not_checked(probe):  # no evidence either way: for the helpdesk only
+            found += own
+        elif chosen_at is not None and index < chosen_at and _only_guessed(probe):
             # Nobody published this one: a guess that failed tells the helpdesk something,
             # but says nothing against the domain ("the preferred server failed" would).
             found += [at_most(f, Severity.INFO) for f in own]
@@ -164,6 +168,8 @@ def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceV
             found += [at_most(f, Severity.INFO) for f in own]
     chosen = probes[chosen_at] if chosen_at is not None else None
     if chosen is None:
+        if any(_not_checked(p) for p in probes):  # one might have worked: not "blocked"
+            return ServiceVerdict(service, Level.COULD_NOT_CHECK, None, tuple(probes), tuple(found))
         if probes:
             found.append(finding("no-working-server", service=service.value))
         return ServiceVerdict(service, Level.BLOCK, None, tuple(probes), tuple(found))
@@ -175,6 +181,11 @@ def judge_service(service: Service, probes: Sequence[EndpointProbe]) -> ServiceV
         found.append(approval_finding(chosen))
     level = Level.WARN if any(f.severity is not Severity.INFO for f in found) else Level.OK
     return ServiceVerdict(service, level, chosen, tuple(probes), tuple(found))
+
+
+def _not_checked(probe: EndpointProbe) -> bool:
+    """Whether nothing was learned about the endpoint (an audit's caps left it no time)."""
+    return probe.failure is not None and probe.failure.code is FailureCode.NOT_CHECKED
 
 
 def _only_guessed(probe: EndpointProbe) -> bool:
@@ -203,6 +214,9 @@ def judge_relay(
     for relay in hosts:
         probe = relay.probe
         if probe is None:
+            continue
+        if _not_checked(probe):
+            found += endpoint_findings(probe)  # INFO: nothing learned about that host
             continue
         if probe.failure is not None and probe.failure.code in _UNREACHABLE:
             found.append(
@@ -236,6 +250,9 @@ def judge_relay(
             )
         elif probe.dane.outcome in (DaneOutcome.MISMATCH, DaneOutcome.BOGUS):
             found += endpoint_findings(probe)
+    probed = [relay.probe for relay in hosts if relay.probe is not None]
+    if probed and all(_not_checked(p) for p in probed):  # nothing learned (rule 11)
+        return RelayVerdict(Level.COULD_NOT_CHECK, tuple(hosts), tuple(found), kind)
     if hosts and mta_sts is False and not dane_any:
         found.append(finding("relay-no-policy", domain=domain))
     level = Level.WARN if any(f.severity is not Severity.INFO for f in found) else Level.OK

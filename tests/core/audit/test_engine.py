@@ -18,12 +18,12 @@ import pytest
 from mailhop.core.audit.engine import AuditResult, AuditSettings, Shared, audit, check_domain
 from mailhop.core.audit.sessions import Caps, SharedProbes
 from mailhop.core.audit.targets import Target, read_targets
-from mailhop.core.common.address import EmailAddress
+from mailhop.core.common.address import EmailAddress, parse_address
 from mailhop.core.common.model import Security, Service
 from mailhop.core.dns.resolver import Resolver
 from mailhop.core.net.tlscontext import client_context, diagnostic_context
 from mailhop.core.probe.prober import NO_SLOT, Prober
-from mailhop.core.run.check import CheckReport
+from mailhop.core.run.check import CheckReport, check
 from mailhop.core.run.discovery import DiscoveryOptions
 from tests.core.run.test_discovery import options
 from tests.lab.canary import connections_to, requests_to
@@ -284,3 +284,42 @@ def test_a_session_that_got_no_slot_in_time_is_not_every_later_checks_answer(
     assert getattr(probed, "failure", None) is not None  # it met the server: no TLS there
     assert "deadline" not in str(getattr(probed, "failure", ""))
     assert connections >= 2  # the busy endpoint's and the later check's own
+
+
+def timeout_findings(report: CheckReport) -> set[tuple[str, int | None]]:
+    found = list(report.verdict.findings) + list(report.verdict.relay.findings)
+    return {(f.host or "", f.port) for f in found if f.code == "probe-timeout"}
+
+
+FAIR = ["healthy.test", "hosted.test", "provider.test", "mxderived.test", "dane.test"]
+FAIR += ["pubhosted.test", "pubimap.test", "pubpop.test", "srvonly.test", "mxonly.test"]
+FAIR += ["plainonly.test", "autoconfonly.test", "nsec3.test", "contoso.test", "outlookish.test"]
+
+
+def test_the_runs_politeness_is_never_a_timeout_against_a_domain(lab: LabInfo) -> None:
+    """Many checks of domains whose servers share addresses, one session per address at
+    once and short deadlines: the queue for a slot is the audit's own doing, so no domain
+    gets a ``probe-timeout`` that its check alone would not give."""
+    quick = options(lab, soft_deadline=2.5, hard_deadline=3.5)
+    alone = {
+        domain: timeout_findings(
+            asyncio.run(
+                check(parse_address(f"postmaster@{domain}", allow_test_domains=True), quick)
+            )
+        )
+        for domain in FAIR
+    }
+    written: list[AuditResult] = []
+    asyncio.run(
+        audit(
+            targets(FAIR),
+            quick,
+            written.append,
+            settings=AuditSettings(concurrency=30, caps=Caps(per_address=1, per_domain=1)),
+        )
+    )
+    assert len(written) == len(FAIR)
+    for result in written:
+        assert result.report is not None, result.error
+        extra = timeout_findings(result.report) - alone[result.target.domain]
+        assert not extra, (result.target.domain, extra)

@@ -268,6 +268,36 @@ def test_relay_reports_but_never_blocks() -> None:
     assert verdict.level is Level.OK and codes(verdict.findings) == ["relay-dane"]
 
 
+def not_checked(**kwargs: object) -> EndpointProbe:
+    """A probe an audit's own caps per server left no time: nothing learned about it."""
+    detail = "no connection slot in time"
+    return probe(failure=FailureCode.NOT_CHECKED, failure_detail=detail, cert=None, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_server_the_audit_could_not_check_is_no_finding_against_the_domain() -> None:
+    """DESIGN.md rule 11: the run's own politeness is missing evidence, not a timeout."""
+    alone = judge_service(Service.IMAP, [not_checked()])
+    assert alone.level is Level.COULD_NOT_CHECK and alone.chosen is None
+    assert codes(alone.findings) == ["probe-not-checked"]
+    assert all(f.severity is Severity.INFO for f in alone.findings)
+    second = probe(entry=entry(host="imap2.example.com"))
+    better_unchecked = judge_service(Service.IMAP, [not_checked(), second])
+    assert better_unchecked.level is Level.OK and better_unchecked.chosen is second
+    assert "better-endpoint-failed" not in codes(better_unchecked.findings)
+
+
+def test_a_relay_the_audit_could_not_check_is_no_finding_against_the_domain() -> None:
+    relay_entry = entry(
+        host="mx.example.com", port=25, security=Security.STARTTLS, service=Service.RELAY
+    )
+    host = RelayProbe(
+        host="mx.example.com", preference_order=0, probe=not_checked(entry=relay_entry)
+    )
+    verdict = judge_relay("example.com", [host], mta_sts=False)
+    assert verdict.level is Level.COULD_NOT_CHECK
+    assert codes(verdict.findings) == ["probe-not-checked"]
+
+
 def test_a_look_alike_host_outside_the_domain_warns_and_asks_for_approval() -> None:
     # Signed (tier A) but "provider" with a Cyrillic o (U+043E), in another domain.
     host = "imap.xn--prvider-bjg.net"
