@@ -7,8 +7,9 @@ Each domain gets the ordinary check (run/check.py, never a login) with its own d
 a black-holed domain costs its own hard deadline and holds one of the ``concurrency`` places
 meanwhile, never the others. What the checks share for the whole run is passed in, never a
 module global: the probe sessions and their caps (sessions.py), and the DNS cache of
-validated root and TLD keys and negative answers (dns/shared_cache.py), and the provider
-database's answers (provider_db.py).
+validated root and TLD keys and negative answers (dns/shared_cache.py), the provider
+database's answers (provider_db.py), and whether this computer can judge DNS at all (the
+root probe of run/vantage.py: one question per run, not one per domain).
 
 Order: completions arrive in any order; the buffer hands them to ``write`` in input order.
 No domain starts more than ``window`` places ahead of the first one not yet written, so one
@@ -33,6 +34,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequ
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+import dns.name
+
 from ..common.address import EmailAddress
 from ..common.tasks import cancel_and_wait
 from ..dns.dnssec import load_root_anchors
@@ -41,6 +44,8 @@ from ..dns.shared_cache import SharedDnsCache
 from ..net.tlscontext import client_context
 from ..run.check import CheckReport, check
 from ..run.discovery import DiscoveryOptions
+from ..run.vantage import assess
+from ..verdict.could_not_check import CouldNotCheck
 from . import DEFAULT_CONCURRENCY
 from .provider_db import ProviderDb, ProviderDbFetcher
 from .sessions import Caps, SharedProbes
@@ -97,6 +102,9 @@ class Shared:
     probes: SharedProbes
     dns: SharedDnsCache
     provider_db: ProviderDb
+    # What keeps this computer from judging DNS (run/vantage.py), asked once for the run;
+    # None: each check asks for itself.
+    vantage: asyncio.Future[CouldNotCheck | None] | None = None
 
     def resolver(self, options: DiscoveryOptions) -> Resolver:
         """A resolver for one check (its own deadline) that shares the run's DNS cache."""
@@ -125,9 +133,16 @@ async def check_domain(
     `resolver` (default: ``shared.resolver``) should share ``shared.dns``."""
     resolver = resolver or shared.resolver(options)
     context = client_context(options.extra_ca_file)
+    # Shielded: a check that ends must not cancel the run's one answer for the others.
+    vantage = asyncio.shield(shared.vantage) if shared.vantage is not None else None
     async with ProviderDbFetcher(shared.provider_db, resolver.addresses, context) as fetcher:
         return await check(
-            address, options, resolver=resolver, shared=shared.probes, fetcher=fetcher
+            address,
+            options,
+            resolver=resolver,
+            shared=shared.probes,
+            fetcher=fetcher,
+            vantage=vantage,
         )
 
 
@@ -150,7 +165,8 @@ async def audit(
         _closing(SharedDnsCache()) as cache,
         _closing(ProviderDb(options.ispdb_url)) as provider_db,
     ):
-        shared = Shared(probes, cache, provider_db)
+        vantage = asyncio.ensure_future(_vantage(options, cache))
+        shared = Shared(probes, cache, provider_db, vantage)
         places = asyncio.Semaphore(max(1, settings.concurrency))
         pace = _Pace(settings.rate)
         window = 4 * max(1, settings.concurrency)
@@ -168,8 +184,18 @@ async def audit(
                     await lag.calm(lambda: probes.longest_queue <= settings.caps.per_address)
                     group.create_task(run.one(index, target, places, options, shared, check_one))
         finally:
-            await cancel_and_wait([watching])
+            await cancel_and_wait([watching, vantage])
     return shared
+
+
+async def _vantage(options: DiscoveryOptions, cache: SharedDnsCache) -> CouldNotCheck | None:
+    """The run's root probe and root-key check, by the soft deadline (as a check's own)."""
+    started = time.monotonic()
+    upstream = options.upstream or system_upstream()
+    anchor = options.anchor or load_root_anchors()
+    resolver = Resolver(upstream, anchor, deadline=started + options.hard_deadline, shared=cache)
+    zone = options.anchor.name if options.anchor is not None else dns.name.root
+    return await assess(resolver, deadline=started + options.soft_deadline, anchor=zone)
 
 
 class _Closes(Protocol):

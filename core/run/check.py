@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -98,6 +98,7 @@ async def check(
     sources: Sources = SOURCES,
     shared: SharedSessions | None = None,
     fetcher: Fetcher | None = None,
+    vantage: Awaitable[CouldNotCheck | None] | None = None,
 ) -> CheckReport:
     """Discover, probe and judge `address`; remote failures are findings, never raised.
 
@@ -106,7 +107,9 @@ async def check(
     `clock` is the wall clock the resolver validates with, to say how far off it is.
     `sources` answers for discovery (run/manual.py gives the servers the person typed in).
     `shared` runs the sessions for a batch of checks (an audit: each server probed once);
-    `fetcher` (default: discovery's own) is the caller's to close.
+    `fetcher` (default: discovery's own) is the caller's to close. `vantage` (default:
+    this check asks vantage.py itself) is a batch's one answer to whether this computer can
+    judge DNS, so that 10,000 domains cost one root probe.
     """
     started = time.monotonic()
     scheduler = scheduler or AllAtOnce(started + options.hard_deadline)
@@ -123,12 +126,13 @@ async def check(
             fetcher=fetcher,
             sources=sources,
         )
-        vantage = assess(
-            hook.resolver,
-            deadline=started + options.soft_deadline,
-            anchor=options.anchor.name if options.anchor is not None else dns.name.root,
-            clock=clock,
-        )
+        if vantage is None:
+            vantage = assess(
+                hook.resolver,
+                deadline=started + options.soft_deadline,
+                anchor=options.anchor.name if options.anchor is not None else dns.name.root,
+                clock=clock,
+            )
         report, cannot = await _discover_unless_blind(discovering, vantage, hook, options, started)
         stopped_early = report.stopped_early
         if not stops_the_run(cannot):
@@ -187,7 +191,7 @@ def _judged(
 
 async def _discover_unless_blind(
     discovering: Coroutine[Any, Any, DiscoveryReport],
-    vantage: Coroutine[Any, Any, CouldNotCheck | None],
+    vantage: Awaitable[CouldNotCheck | None],
     hook: _Starter,
     options: DiscoveryOptions,
     started: float,

@@ -6,11 +6,14 @@ server that counts its concurrent connections."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import dns.message
 import dns.name
 import dns.rdatatype
 import pytest
@@ -20,7 +23,7 @@ from mailhop.core.audit.sessions import Caps, SharedProbes
 from mailhop.core.audit.targets import Target, read_targets
 from mailhop.core.common.address import EmailAddress, parse_address
 from mailhop.core.common.model import Security, Service
-from mailhop.core.dns.resolver import Resolver
+from mailhop.core.dns.resolver import Resolver, parse_upstream
 from mailhop.core.net.tlscontext import client_context, diagnostic_context
 from mailhop.core.probe.prober import NO_SLOT, Prober
 from mailhop.core.run.check import CheckReport, check
@@ -315,7 +318,7 @@ def test_the_runs_politeness_is_never_a_timeout_against_a_domain(lab: LabInfo) -
             targets(FAIR),
             quick,
             written.append,
-            settings=AuditSettings(concurrency=30, caps=Caps(per_address=1, per_domain=1)),
+            settings=AuditSettings(concurrency=8, caps=Caps(per_address=1, per_domain=1)),
         )
     )
     assert len(written) == len(FAIR)
@@ -323,3 +326,96 @@ def test_the_runs_politeness_is_never_a_timeout_against_a_domain(lab: LabInfo) -
         assert result.report is not None, result.error
         extra = timeout_findings(result.report) - alone[result.target.domain]
         assert not extra, (result.target.domain, extra)
+
+
+class CountingUpstream:
+    """A DNS forwarder in front of the lab's resolver (UDP and TCP) that counts the questions
+    reaching it, whichever part of mailhop sends them (the root probe asks on its own)."""
+
+    def __init__(self, lab: LabInfo) -> None:
+        self.to = (lab.resolver, lab.resolver_port)
+        self.asked: Counter[tuple[str, str]] = Counter()
+        self.address, self.port = "127.77.78.1", 5353
+
+    def count(self, wire: bytes) -> None:
+        question = dns.message.from_wire(wire).question[0]
+        self.asked[(question.name.to_text(), dns.rdatatype.to_text(question.rdtype))] += 1
+
+    async def forward_udp(self, wire: bytes) -> bytes:
+        loop = asyncio.get_running_loop()
+        reply: asyncio.Future[bytes] = loop.create_future()
+
+        class Once(asyncio.DatagramProtocol):
+            def datagram_received(self, data: bytes, addr: Any) -> None:
+                if not reply.done():
+                    reply.set_result(data)
+
+        transport, _ = await loop.create_datagram_endpoint(Once, remote_addr=self.to)
+        try:
+            transport.sendto(wire)
+            return await asyncio.wait_for(reply, 5)
+        finally:
+            transport.close()
+
+    async def serve_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError, asyncio.IncompleteReadError):
+            up_reader, up_writer = await asyncio.open_connection(*self.to)
+            while True:
+                size = await reader.readexactly(2)
+                wire = await reader.readexactly(int.from_bytes(size))
+                self.count(wire)
+                up_writer.write(size + wire)
+                size = await up_reader.readexactly(2)
+                writer.write(size + await up_reader.readexactly(int.from_bytes(size)))
+        writer.close()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        upstream = self
+        loop = asyncio.get_running_loop()
+        answering: set[asyncio.Task[None]] = set()
+
+        class Udp(asyncio.DatagramProtocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                self.transport = transport
+
+            def datagram_received(self, data: bytes, addr: Any) -> None:
+                upstream.count(data)
+                task = asyncio.ensure_future(self.answer(data, addr))
+                answering.add(task)
+                task.add_done_callback(answering.discard)
+
+            async def answer(self, data: bytes, addr: Any) -> None:
+                with contextlib.suppress(TimeoutError, OSError):
+                    self.transport.sendto(await upstream.forward_udp(data), addr)  # type: ignore[attr-defined]
+
+        udp, _ = await loop.create_datagram_endpoint(Udp, local_addr=(self.address, self.port))
+        tcp = await asyncio.start_server(self.serve_tcp, self.address, self.port)
+        try:
+            yield
+        finally:
+            udp.close()
+            tcp.close()
+            for task in answering:
+                task.cancel()
+
+
+def test_the_root_probe_is_asked_once_per_run(lab: LabInfo) -> None:
+    """Whether this computer can judge DNS (run/vantage.py) is one question for the run,
+    not one per domain: the root's keys reach the resolver once for the probe and once
+    for the validator, however many domains are audited."""
+    lines = ["healthy.test", "hosted.test", "provider.test", "mxderived.test", "dane.test"]
+    upstream = CountingUpstream(lab)
+    via = options(lab, upstream=parse_upstream(f"{upstream.address}:{upstream.port}"))
+
+    async def run() -> list[AuditResult]:
+        written: list[AuditResult] = []
+        async with upstream.running():
+            await audit(targets(lines), via, written.append)
+        return written
+
+    written = asyncio.run(run())
+    assert [r.target.domain for r in written] == lines
+    assert all(r.report is not None and r.report.verdict.could_not_check is None for r in written)
+    assert upstream.asked[(".", "DNSKEY")] <= 2, upstream.asked  # the probe's and the validator's
+    assert upstream.asked[("healthy.test.", "MX")] >= 1  # the questions did go through it
