@@ -44,8 +44,12 @@ class Lru(Generic[K, V]):
         return iter(list(self._items.values()))
 
     def _forget(self) -> None:
-        for key in list(self._items):
+        # A pinned entry goes to the recent end as it is met, so the next insert does not walk
+        # past it again; walking (and hashing) every pinned key on each insert made an audit of
+        # 300 lab domains spend a quarter of its CPU here (tests/bench/bench_audit.py).
+        for _ in range(len(self._items)):
             if len(self._items) <= self.size:
                 return
-            if not self._pinned(self._items[key]):
-                del self._items[key]
+            key, value = self._items.popitem(last=False)
+            if self._pinned(value):
+                self._items[key] = value
