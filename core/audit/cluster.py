@@ -13,8 +13,8 @@ the single-process run's, in input order, nothing lost or written twice.
 What is shared stays per worker: each worker's engine has its own probe sessions and caps
 (sessions.py), so a provider named in every shard is probed once per worker, not once per
 run, and each worker keeps ``--concurrency`` checks going. Shards are small (several per
-worker) so that a killed worker costs little and a slow shard does not hold the end of the
-run for long.
+worker, at most MAX_SHARD domains) so that a killed worker costs little, a slow shard does
+not hold the end of the run for long, and a worker's memory is that of one shard's engine.
 
 Dask is an optional dependency (the "cluster" extra), imported only here and only when a
 cluster run is asked for.
@@ -43,6 +43,9 @@ __all__ = ["Record", "ToRecord", "audit_on_cluster", "cluster_client", "shards"]
 Record = dict[str, Any]
 ToRecord = Callable[[AuditResult], Record]
 SHARDS_PER_WORKER = 4
+# A shard's engine lives as long as its shard (its caches, its shared probes): no more domains
+# than this to one, so memory stays bounded on a long list and a lost worker loses little.
+MAX_SHARD = 1000
 
 
 def shards(targets: Sequence[Target], count: int) -> list[list[Target]]:
@@ -122,7 +125,7 @@ def audit_on_cluster(
     settings = settings or AuditSettings()
     todo = [t for t in targets if t.line not in done]
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    parts = shards(todo, workers * SHARDS_PER_WORKER)
+    parts = shards(todo, max(workers * SHARDS_PER_WORKER, -(-len(todo) // MAX_SHARD)))
     run = uuid.uuid4().hex
     futures = [
         client.submit(

@@ -1,7 +1,7 @@
 """Benchmark: `mailhop audit` over the mass lab, next to checkdmarc and one domain at a time.
 
     python -m tests.lab up
-    python -m tests.bench.bench_audit [--count 10000] [--limit N] [--concurrency 64] [--sample 100]
+    python -m tests.bench.bench_audit [--count 10000] [--limit N] [--concurrency N] [--sample 100]
                                       [--workers 2 4] [--no-rest]
 
 Brings up the mass lab (tests/lab/mass.py: `--count` distinct domains, one in ten black-holed;
@@ -29,6 +29,7 @@ import argparse
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -85,6 +86,15 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a running process (the lab's Unbound, Knot), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def lab_options(lab: labmod.LabInfo, tree: mass.MassLab, ispdb: str) -> list[str]:
     return [
         "--resolver",
@@ -100,7 +110,12 @@ def lab_options(lab: labmod.LabInfo, tree: mass.MassLab, ispdb: str) -> list[str
 
 
 def run_audit(
-    name: str, domains: list[str], options: list[str], extra: list[str], folder: Path
+    name: str,
+    domains: list[str],
+    options: list[str],
+    extra: list[str],
+    folder: Path,
+    resolver_pids: tuple[int, ...] = (),
 ) -> Measured:
     """One `mailhop audit` child over `domains`; its wall time, CPU and RSS samples."""
     listing = folder / f"{name.replace(' ', '-')}.txt"
@@ -108,6 +123,8 @@ def run_audit(
     output = folder / f"{name.replace(' ', '-')}-out"
     argv = [*MAILHOP, "audit", str(listing), "--output", str(output), "--no-progress"]
     began = time.monotonic()
+    servers = {"unbound": resolver_pids[0], "knot": resolver_pids[1]} if resolver_pids else {}
+    served = {name: cpu_seconds(pid) for name, pid in servers.items()}
     child = subprocess.Popen([*argv, *options, *extra], stdout=subprocess.DEVNULL)
     samples: list[float] = []
     while True:
@@ -127,7 +144,11 @@ def run_audit(
     cpu = usage.ru_utime + usage.ru_stime
     # ru_maxrss (KiB) is the true peak, which sampling can miss.
     samples.append(usage.ru_maxrss / 1024) if not samples else None
-    return Measured(name, len(domains), seconds, cpu, samples, f"peak {usage.ru_maxrss // 1024} MB")
+    dns_cpu = ", ".join(
+        f"{name} {1000 * (cpu_seconds(pid) - served[name]) / len(domains):.1f} ms/domain"
+        for name, pid in servers.items()
+    )
+    return Measured(name, len(domains), seconds, cpu, samples, dns_cpu)
 
 
 def run_checkdmarc(domains: list[str], resolver: str) -> Measured:
@@ -147,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=mass.DEFAULT_COUNT)
     parser.add_argument("--limit", type=int, default=None, help="audit only the first N domains")
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, default=None, help="default: mailhop's own")
     parser.add_argument("--sample", type=int, default=100, help="domains for the slow columns")
     parser.add_argument("--workers", type=int, nargs="*", default=[])
     parser.add_argument("--no-rest", action="store_true", help="skip the run without black holes")
@@ -165,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
                 [sys.executable, "-m", "tests.bench.bench_audit", *(argv or sys.argv[1:])]
             )
         )
+    # A `kill` of the benchmark stops the mass lab's daemons too (the `with` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     lab = labmod.running()
     if lab is None:
         print("the lab is not up: python -m tests.lab up", file=sys.stderr)
@@ -184,24 +207,30 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tempfile.mkdtemp(prefix="bench-audit-"))
         results: list[Measured] = []
         try:
-            concurrency = ["--concurrency", str(args.concurrency)]
-            full = run_audit("audit", names, options, concurrency, folder)
+            concurrency = ["--concurrency", str(args.concurrency)] if args.concurrency else []
+            full = run_audit("audit", names, options, concurrency, folder, tree.pids)
             results.append(full)
             print(full.row(), flush=True)
             if not args.no_rest:
                 results.append(
-                    run_audit("audit, no black holes", rest, options, concurrency, folder)
+                    run_audit(
+                        "audit, no black holes", rest, options, concurrency, folder, tree.pids
+                    )
                 )
                 print(results[-1].row(), flush=True)
             for workers in args.workers:
                 extra = [*concurrency, "--workers", str(workers)]
                 results.append(
-                    run_audit(f"audit --workers {workers}", names, options, extra, folder)
+                    run_audit(
+                        f"audit --workers {workers}", names, options, extra, folder, tree.pids
+                    )
                 )
-                results[-1].note = "client process only (workers not counted)"
+                results[-1].note += "; RSS of the client process only"
                 print(results[-1].row(), flush=True)
             results.append(
-                run_audit("one at a time", sample, options, ["--concurrency", "1"], folder)
+                run_audit(
+                    "one at a time", sample, options, ["--concurrency", "1"], folder, tree.pids
+                )
             )
             print(results[-1].row(), flush=True)
             if not args.no_checkdmarc:

@@ -498,6 +498,8 @@ def start(lab: LabInfo, folder: Path, count: int = DEFAULT_COUNT) -> MassLab:
     knot_log, unbound_log = folder / "knot.log", folder / "unbound.log"
     if not netns.inside():
         raise LabError("the mass lab's addresses need the lab's network namespace")
+    if _ask(RESOLVER, ".", dns.rdatatype.SOA) is not None or _loaded(".") is not None:
+        raise LabError(f"a mass lab already answers on {AUTHORITATIVE} or {RESOLVER}")
     servers = json.loads((folder / "servers.json").read_text())
     subprocess.run(["nft", "delete", "table", "ip", TABLE], capture_output=True, check=False)
     procs.run(["nft", "-f", "-"], input_text=ruleset(servers))
