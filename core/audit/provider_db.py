@@ -11,6 +11,11 @@ being fetched too. What each domain makes of it (placeholders, tiers) stays per 
 Only the provider database is shared: a domain's own documents (autoconfig, MTA-STS, PACC)
 can depend on who asks and are fetched per domain as before. The first asker's deadline
 bounds the fetch; an asker that gives up does not end it for the others.
+
+The database's host is the same for every domain, so its connections and addresses belong
+to the run too: one pool (a TLS handshake per connection, not per domain) and one address
+lookup per host (it cost each domain four DNS questions and their DNSSEC validation, the
+largest share of a domain's queries in an audit of the lab's scenarios, issue 18).
 """
 
 from __future__ import annotations
@@ -41,12 +46,32 @@ class ProviderDb:
             MAX_KEPT, keep=lambda t: not t.done()
         )
         self.asked = 0
+        self._fetcher: Fetcher | None = None
+        self._resolve: Resolve | None = None  # the latest asker's, for a host not yet known
+        self._addresses: dict[str, asyncio.Task[tuple[str, ...]]] = {}
+
+    def fetcher(self, resolve: Resolve, ssl_context: ssl.SSLContext) -> Fetcher:
+        """The run's one fetcher for the database (made with the first asker's context)."""
+        self._resolve = resolve
+        if self._fetcher is None:
+            self._fetcher = Fetcher(self._resolve_once, ssl_context)
+        return self._fetcher
+
+    async def _resolve_once(self, host: str) -> Sequence[str]:
+        task = self._addresses.get(host)
+        # A failed lookup is not kept: the next asker tries in its own time.
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            assert self._resolve is not None
+            task = self._addresses[host] = asyncio.ensure_future(_addresses(self._resolve, host))
+        return await asyncio.shield(task)  # an asker that gives up leaves it to the others
 
     def covers(self, url: str, method: str, body: bytes | None) -> bool:
         return url.startswith(self.base) and method.upper() == "GET" and body is None
 
     async def close(self) -> None:
-        await cancel_and_wait(self.results.values())
+        await cancel_and_wait([*self.results.values(), *self._addresses.values()])
+        if self._fetcher is not None:
+            await self._fetcher.aclose()
 
 
 class ProviderDbFetcher(Fetcher):
@@ -80,6 +105,9 @@ class ProviderDbFetcher(Fetcher):
     async def _fetch_alone(
         self, url: str, *, headers: Sequence[tuple[str, str]], **rest: Any
     ) -> FetchResult:
-        # Its own connection: this check's fetcher may close while others still wait.
-        async with Fetcher(*self.made_with) as alone:
-            return await alone.fetch(url, headers=headers, **rest)
+        # The run's connections: this check's fetcher may close while others still wait.
+        return await self.db.fetcher(*self.made_with).fetch(url, headers=headers, **rest)
+
+
+async def _addresses(resolve: Resolve, host: str) -> tuple[str, ...]:
+    return tuple(await resolve(host))

@@ -166,6 +166,16 @@ def test_the_provider_database_is_asked_once_per_url(lab: LabInfo) -> None:
     assert all(asked[f"/v1.1/{domain}"] == 1 for domain in lines), asked
 
 
+def test_the_provider_databases_host_is_looked_up_once_per_run(lab: LabInfo) -> None:
+    """Every domain asks the provider database; its host is the run's, not each domain's
+    (its four questions and their validation were each domain's largest shared cost)."""
+    lines = ["hosted.test", "mxderived.test", "healthy.test", "pubhosted.test", "dane.test"]
+    counting = Counting()
+    run_audit(lab, lines, counting=counting)
+    for question in (("ispdb.test.", "A"), ("ispdb.test.", "DS"), ("ispdb.test.", "DNSKEY")):
+        assert counting.questions[question] <= 1, (question, counting.questions[question])
+
+
 def test_the_rate_spaces_the_starts(lab: LabInfo) -> None:
     lines = ["a.refused.zz", "healthy.test", "hosted.test", "provider.test"]
     started = time.monotonic()
