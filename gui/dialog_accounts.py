@@ -144,16 +144,16 @@ class AccountsDialog(QDialog):
                     ),
                     "",
                     tr("receive: {service} {host}:{port} {security}, as {user}").format(
-                        service=incoming.service,
+                        service=incoming.service.value,
                         host=incoming.host,
                         port=incoming.port,
-                        security=incoming.security,
+                        security=incoming.security.value,
                         user=incoming.username,
                     ),
                     tr("send: {host}:{port} {security}, as {user}").format(
                         host=outgoing.host,
                         port=outgoing.port,
-                        security=outgoing.security,
+                        security=outgoing.security.value,
                         user=outgoing.username,
                     ),
                 ]

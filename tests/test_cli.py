@@ -12,6 +12,7 @@ import pytest
 
 from mailhop.core import __version__
 from mailhop.core.cli import main as cli
+from mailhop.core.common.model import AuthMethod, Security
 from tests.lab.lab import LabInfo
 
 
@@ -260,7 +261,9 @@ def test_profiles_and_recheck_report_differences_and_change_nothing(
     address = parse_address("alice@healthy.test", allow_test_domains=True)
     report = asyncio.run(check(address, options(lab)))
     profile = profile_from_check(report, choose(report), usernames_used=(address.ascii,) * 2)
-    stale = replace(profile, incoming=replace(profile.incoming, port=143, security="starttls"))
+    stale = replace(
+        profile, incoming=replace(profile.incoming, port=143, security=Security.STARTTLS)
+    )
     path = save_profile(stale, tmp_path)
     before = path.read_bytes()
     done = run("profiles", "--profile-dir", str(tmp_path))
@@ -310,8 +313,8 @@ def test_export_explains_what_a_format_cannot_say(tmp_path: Path) -> None:
         PROFILE,
         address="jo@export.test",
         oauth2=True,
-        incoming=replace(PROFILE.incoming, auth_method="oauth2"),
-        outgoing=replace(PROFILE.outgoing, auth_method="oauth2"),
+        incoming=replace(PROFILE.incoming, auth_method=AuthMethod.OAUTH2),
+        outgoing=replace(PROFILE.outgoing, auth_method=AuthMethod.OAUTH2),
     )
     save_profile(oauth, tmp_path)
     common = ("--profile-dir", str(tmp_path), "--allow-test-domains")

@@ -91,11 +91,11 @@ def usernames(entry: PlanEntry, address: str) -> tuple[str, ...]:
     return tuple(forms[:2])
 
 
-def auth_method(probe: EndpointProbe) -> str:
+def auth_method(probe: EndpointProbe) -> AuthMethod:
     """The profile's method for one endpoint: that server's own sign-in decision (signin.py).
     (It used to force OAuth2 on both legs of an account with one OAuth2 server, so a
     password-only submission server was exported as OAuth2 and no client could send.)"""
-    return decide_sign_in(probe).method.value
+    return decide_sign_in(probe).method
 
 
 def profile_from_check(

@@ -19,6 +19,7 @@ it among the others and never lets it hide them.
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -28,7 +29,9 @@ from typing import Any
 from ..common.errors import StorageError
 from ..common.fields import FieldError, validate_hostname
 from ..common.files import write_atomically
+from ..common.model import AuthMethod, Security, Service
 from ..common.untrusted import UntrustedDataError, read_json
+from ..policy.tiers import Tier
 from ..probe.probe_report import EndpointProbe
 from ..verdict.verdict import Level
 from .approval import Approval
@@ -39,6 +42,7 @@ from .profile_fields import (
     folder,
     level,
     maybe_flag,
+    member,
     object_field,
     objects,
     text,
@@ -79,15 +83,17 @@ class ProfileError(StorageError):
 
 @dataclass(frozen=True, slots=True)
 class EndpointSetting:
-    service: str  # submission / imap / pop3
+    # The core's enums; the file spells them by value, converted only where the file is
+    # written (_to_json) and read (_endpoint), so no exporter compares spellings.
+    service: Service  # SUBMISSION / IMAP / POP3
     host: str
     port: int
-    security: str  # implicit-tls / starttls
+    security: Security
     username: str
-    auth_method: str  # password-cleartext, password-encrypted, oauth2
+    auth_method: AuthMethod  # PASSWORD_CLEARTEXT, PASSWORD_ENCRYPTED or OAUTH2 (signin.py)
     spki_sha256: str  # the key the check verified: a changed key is a difference
     authenticated_by: str  # dane-ee / dane-ta / pkix
-    tier: str
+    tier: Tier
     sources: tuple[str, ...]  # "srv: _imaps._tcp.example.com SRV (dnssec-secure)", ...
     # DNSSEC-signed TLSA records for host and port (security_state.py); None: unknown, or
     # a file written before it was remembered.
@@ -128,18 +134,20 @@ class AccountProfile:
     drafts_folder: str = ""
 
 
-def endpoint_setting(probe: EndpointProbe, username: str, auth_method: str) -> EndpointSetting:
+def endpoint_setting(
+    probe: EndpointProbe, username: str, auth_method: AuthMethod
+) -> EndpointSetting:
     entry = probe.entry
     return EndpointSetting(
-        service=entry.service.value,
+        service=entry.service,
         host=entry.hostname,
         port=entry.port,
-        security=entry.security.value,
+        security=entry.security,
         username=username,
         auth_method=auth_method,
         spki_sha256=probe.cert.spki_sha256 if probe.cert else "",
         authenticated_by=how.value if (how := probe.authenticated_by) else "",
-        tier=entry.tier.value,
+        tier=entry.tier,
         sources=tuple(f"{o.source.value}: {o.target} ({o.auth.value})" for o in entry.origins),
     )
 
@@ -248,9 +256,21 @@ def now_text() -> str:
 
 
 def _to_json(profile: AccountProfile) -> dict[str, Any]:
-    data = asdict(profile)
+    data: dict[str, Any] = _spelled(asdict(profile))
     data["format"] = "mailhop-account"
     return data
+
+
+def _spelled(value: Any) -> Any:
+    """``value`` with every enum as its value: the one place the records' enums become the
+    file's words (the file is byte-identical to the one written when they were strings)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {key: _spelled(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_spelled(item) for item in value]
+    return value
 
 
 def _from_json(raw: object, path: Path) -> AccountProfile:
@@ -308,15 +328,15 @@ def _endpoint(raw: dict[str, Any]) -> EndpointSetting:
     except FieldError as exc:
         raise FieldReadError(f"host {host[:64]!r}: {exc.message}") from None
     return EndpointSetting(
-        service=text(raw, "service"),
+        service=member(raw, "service", Service),
         host=host,
         port=port,
-        security=text(raw, "security"),
+        security=member(raw, "security", Security),
         username=text(raw, "username"),
-        auth_method=text(raw, "auth_method"),
+        auth_method=member(raw, "auth_method", AuthMethod),
         spki_sha256=text(raw, "spki_sha256"),
         authenticated_by=text(raw, "authenticated_by"),
-        tier=text(raw, "tier"),
+        tier=member(raw, "tier", Tier),
         sources=texts(raw, "sources") if "sources" in raw else (),
         tlsa=maybe_flag(raw, "tlsa"),
     )

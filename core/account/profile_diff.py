@@ -37,19 +37,19 @@ def compare(saved: AccountProfile, fresh: AccountProfile) -> tuple[Difference, .
             # U-label (A-label) for an IDN: a look-alike new host is seen for what it is.
             (
                 "new-host",
-                f"{old.service} {shown_host(old.host)}",
-                f"{new.service} {shown_host(new.host)}",
+                f"{old.service.value} {shown_host(old.host)}",
+                f"{new.service.value} {shown_host(new.host)}",
             ),
             ("changed-port", str(old.port), str(new.port)),
-            ("changed-security", old.security, new.security),
+            ("changed-security", old.security.value, new.security.value),
             ("changed-username", old.username, new.username),
-            ("changed-auth", old.auth_method, new.auth_method),
+            ("changed-auth", old.auth_method.value, new.auth_method.value),
             (
                 "verification-changed",
                 old.authenticated_by or "none",
                 new.authenticated_by or "none",
             ),
-            ("tier-changed", old.tier, new.tier),
+            ("tier-changed", old.tier.value, new.tier.value),
         ]
         for kind, before, after in pairs:
             if before != after:

@@ -8,7 +8,8 @@ a verdict) only if it passes the rule it was written by. Anything else is a
 
 from __future__ import annotations
 
-from typing import Any
+import enum
+from typing import Any, TypeVar
 
 from ..common.errors import UntrustedDataError
 from ..verdict.verdict import Level
@@ -20,6 +21,7 @@ __all__ = [
     "folder",
     "level",
     "maybe_flag",
+    "member",
     "object_field",
     "objects",
     "text",
@@ -51,6 +53,18 @@ def level(raw: dict[str, Any], key: str) -> Level:
         return Level(text(raw, key))
     except ValueError:
         raise FieldReadError(f"{key} is not a verdict mailhop writes") from None
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def member(raw: dict[str, Any], key: str, kind: type[E]) -> E:
+    """One of the core's enums by the value the profile writer spelled it with."""
+    value = text(raw, key)
+    try:
+        return kind(value)
+    except ValueError:
+        raise FieldReadError(f"{key} {value[:24]!r} is not a value mailhop writes") from None
 
 
 def folder(raw: dict[str, Any], key: str) -> str:

@@ -15,6 +15,7 @@ The fields are additive in the profile file: a file without them (written before
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from ..common.i18n import _
 from ..common.lookalike import shown_host
 from ..common.text import one_line
 from ..discover.e2e_keys import key_availability
+from ..discover.parse_mtasts import MtaStsMode
 from ..discover.report import Attempt, Auth, MtaSts, Source, Status, TlsaQuestion, TlsReporting
 from ..dns.dnssec import Security as Dnssec
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KeySetting",
+    "NoPolicy",
     "RelayState",
     "StateError",
     "downgrade_lines",
@@ -46,15 +49,28 @@ __all__ = [
     "tlsa_state",
 ]
 
+
+class NoPolicy(enum.Enum):
+    """The domain publishes no MTA-STS policy: its own state, as the profile keeps it apart
+    from the mode "none" (a policy withdrawn) and from None (the check could not tell)."""
+
+    NO_POLICY = ""  # the profile file's spelling
+
+
 # RFC 8461 section 5: enforce protects, testing only reports, none (or no policy) neither.
-_STRENGTH = {"enforce": 2, "testing": 1, "none": 0, "": 0}
+_STRENGTH: dict[MtaStsMode | NoPolicy, int] = {
+    MtaStsMode.ENFORCE: 2,
+    MtaStsMode.TESTING: 1,
+    MtaStsMode.NONE: 0,
+    NoPolicy.NO_POLICY: 0,
+}
 
 
 @dataclass(frozen=True, slots=True)
 class RelayState:
     """How mail to the domain was protected; None where the check could not tell."""
 
-    mta_sts_mode: str | None  # "enforce" / "testing" / "none", "" without a policy
+    mta_sts_mode: MtaStsMode | NoPolicy | None
     mta_sts_id: str  # the _mta-sts record's id, "" without one
     dane_mx: tuple[tuple[str, bool | None], ...]  # MX host -> has DNSSEC-signed TLSA (25)
     tls_rpt: str | None  # where TLS reports go (RFC 8460), "" when nowhere
@@ -102,14 +118,14 @@ def remember_tlsa(profile: AccountProfile, attempts: Sequence[Attempt]) -> Accou
 def relay_state(report: CheckReport) -> RelayState:
     attempts = report.discovery.attempts
     sts = next((a for a in attempts if a.source is Source.MTA_STS), None)
-    mode: str | None = None
+    mode: MtaStsMode | NoPolicy | None = None
     record_id = ""
     if sts is not None and sts.status is Status.FOUND:
         found = sts.payload_as(MtaSts)
         if found is not None and found.policy is not None:
-            mode, record_id = found.policy.mode.value, found.record_id
+            mode, record_id = found.policy.mode, found.record_id
     elif sts is not None and sts.status is Status.NOTHING:
-        mode = ""
+        mode = NoPolicy.NO_POLICY
     rpt = next((a for a in attempts if a.source is Source.TLS_RPT), None)
     tls_rpt: str | None = None
     if rpt is not None and rpt.status is Status.FOUND:
@@ -154,8 +170,8 @@ def _relay_downgrades(domain: str, old: RelayState, new: RelayState) -> list[Fin
     found = []
     before, after = old.mta_sts_mode, new.mta_sts_mode
     if before is not None and after is not None and _STRENGTH[after] < _STRENGTH[before]:
-        said = after or "no policy"
-        found.append(finding("downgrade-mta-sts", domain=domain, old=before, new=said))
+        said = after.value or "no policy"
+        found.append(finding("downgrade-mta-sts", domain=domain, old=before.value, new=said))
     had = [host for host, present in old.dane_mx if present]
     now = [present for _, present in new.dane_mx]
     # Gone only when every MX host now is known to have none: a host that is unknown
@@ -179,9 +195,7 @@ def relay_from_json(raw: object) -> RelayState | None:
         return None
     if not isinstance(raw, Mapping):
         raise StateError("relay is not an object")
-    mode = raw.get("mta_sts_mode")
-    if mode is not None and mode not in _STRENGTH:
-        raise StateError(f"relay.mta_sts_mode {str(mode)[:16]!r} is not an MTA-STS mode")
+    mode = _mode(raw.get("mta_sts_mode"))
     dane = raw.get("dane_mx")
     if not isinstance(dane, list) or not all(_host_flag(item) for item in dane):
         raise StateError("relay.dane_mx is not a list of [host, true/false/null]")
@@ -202,6 +216,18 @@ def keys_from_json(raw: object) -> tuple[KeySetting, ...]:
         KeySetting(*(_text(item, f.name, "encryption_keys.") for f in fields(KeySetting)))
         for item in raw
     )
+
+
+def _mode(raw: object) -> MtaStsMode | NoPolicy | None:
+    """The file's mode word as the record's enum: "" is no policy, null unknown."""
+    if raw is None:
+        return None
+    if raw == "":
+        return NoPolicy.NO_POLICY
+    try:
+        return MtaStsMode(raw)
+    except ValueError:
+        raise StateError(f"relay.mta_sts_mode {str(raw)[:16]!r} is not an MTA-STS mode") from None
 
 
 def _host_flag(item: object) -> bool:

@@ -71,17 +71,20 @@ def _print_profile(item: AccountProfile) -> None:
     print(
         "  "
         + _("receive: {service} {host}:{port} {security} as {user}").format(
-            service=incoming.service,
+            service=incoming.service.value,
             host=into,
             port=incoming.port,
-            security=incoming.security,
+            security=incoming.security.value,
             user=incoming.username,
         )
     )
     print(
         "  "
         + _("send:    {host}:{port} {security} as {user}").format(
-            host=out_to, port=outgoing.port, security=outgoing.security, user=outgoing.username
+            host=out_to,
+            port=outgoing.port,
+            security=outgoing.security.value,
+            user=outgoing.username,
         )
     )
 

@@ -46,6 +46,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 
 from ..account.profile import AccountProfile, EndpointSetting
 from ..common.errors import ExportError
+from ..common.model import AuthMethod, Security, Service
 from ..common.untrusted import UntrustedDataError, public_key_of, read_pem_certificates
 
 __all__ = [
@@ -64,10 +65,13 @@ MAIL_PAYLOAD_TYPE = "com.apple.mail.managed"
 # Fixed forever: changing it would make every exported profile install as a new one.
 NAMESPACE = uuid.UUID("6f1d2a3e-5b8c-4e47-9a0d-3c2b1e6f7a91")
 
-_ACCOUNT_TYPES = {"imap": "EmailTypeIMAP", "pop3": "EmailTypePOP"}
-_AUTH = {"password-cleartext": "EmailAuthPassword", "password-encrypted": "EmailAuthCRAMMD5"}
+_ACCOUNT_TYPES = {Service.IMAP: "EmailTypeIMAP", Service.POP3: "EmailTypePOP"}
+_AUTH = {
+    AuthMethod.PASSWORD_CLEARTEXT: "EmailAuthPassword",
+    AuthMethod.PASSWORD_ENCRYPTED: "EmailAuthCRAMMD5",
+}
 # Both mailhop security modes are TLS; Apple's UseSSL means "use TLS" (see the module docstring).
-_USE_SSL = {"implicit-tls": True, "starttls": True}
+_USE_SSL = {Security.IMPLICIT_TLS: True, Security.STARTTLS: True}
 _PLIST_TYPES: dict[str, type | tuple[type, ...]] = {
     "string": str,
     "integer": int,
@@ -96,17 +100,19 @@ def mobileconfig(
     profile: AccountProfile, *, organization: str = "mailhop", signer: Signer | None = None
 ) -> bytes:
     """The ``.mobileconfig`` bytes for ``profile`` (XML plist, or DER CMS when signed)."""
-    if profile.oauth2 or "oauth2" in (profile.incoming.auth_method, profile.outgoing.auth_method):
+    methods = {profile.incoming.auth_method, profile.outgoing.auth_method}
+    if profile.oauth2 or AuthMethod.OAUTH2 in methods:
         raise ExportError(
             f"{profile.address} signs in with OAuth2, which an Apple configuration profile cannot "
             "express (com.apple.mail.managed has no OAuth2 authentication); add the account in "
             "Apple Mail itself, which offers the provider's own sign-in"
         )
-    account_type = _ACCOUNT_TYPES.get(profile.incoming.service)
+    service = profile.incoming.service
+    account_type = _ACCOUNT_TYPES.get(service)
     if account_type is None:
-        raise ExportError(f"incoming service {profile.incoming.service!r} is not IMAP or POP3")
-    if profile.outgoing.service != "submission":
-        raise ExportError(f"outgoing service {profile.outgoing.service!r} is not submission")
+        raise ExportError(f"incoming service {service.value!r} is not IMAP or POP3")
+    if profile.outgoing.service is not Service.SUBMISSION:
+        raise ExportError(f"outgoing service {profile.outgoing.service.value!r} is not submission")
 
     top_uuid = uuid.uuid5(NAMESPACE, f"{profile.address}\0Configuration")
     mail_uuid = uuid.uuid5(NAMESPACE, f"{profile.address}\0{MAIL_PAYLOAD_TYPE}")
@@ -211,12 +217,11 @@ def _server(leg: str, endpoint: EndpointSetting) -> dict[str, Any]:
         raise ExportError(f"the {leg.lower()} port {endpoint.port} is outside 1-65535")
     use_ssl = _USE_SSL.get(endpoint.security)
     if use_ssl is None:
-        raise ExportError(f"the {leg.lower()} security {endpoint.security!r} is not TLS")
+        raise ExportError(f"the {leg.lower()} security {endpoint.security.value!r} is not TLS")
     auth = _AUTH.get(endpoint.auth_method)
     if auth is None:
-        raise ExportError(
-            f"the {leg.lower()} authentication {endpoint.auth_method!r} has no Apple equivalent"
-        )
+        method = endpoint.auth_method.value
+        raise ExportError(f"the {leg.lower()} authentication {method!r} has no Apple equivalent")
     keys: dict[str, Any] = {
         f"{leg}MailServerHostName": endpoint.host,
         f"{leg}MailServerPortNumber": int(endpoint.port),

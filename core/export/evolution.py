@@ -21,11 +21,12 @@ import uuid
 from dataclasses import dataclass
 
 from ..account.profile import AccountProfile, EndpointSetting
+from ..common.model import AuthMethod, Service
 from .table import EVOLUTION
 
 __all__ = ["EvolutionSource", "evolution_sources"]
 
-_BACKENDS = {"imap": ("imapx", "Imapx Backend"), "pop3": ("pop", "Pop Backend")}
+_BACKENDS = {Service.IMAP: ("imapx", "Imapx Backend"), Service.POP3: ("pop", "Pop Backend")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +75,17 @@ def _authentication(setting: EndpointSetting) -> list[tuple[str, str]]:
 def evolution_sources(profile: AccountProfile) -> tuple[EvolutionSource, ...]:
     """Account, identity and transport key files; ValueError for what Evolution cannot take."""
     incoming, outgoing = profile.incoming, profile.outgoing
-    if profile.oauth2 or "oauth2" in (incoming.auth_method, outgoing.auth_method):
+    if profile.oauth2 or AuthMethod.OAUTH2 in (incoming.auth_method, outgoing.auth_method):
         raise ValueError(
             "Evolution signs in with OAuth2 only through GNOME Online Accounts or its own "
             "Google/Microsoft helpers; add this account there instead"
         )
-    if outgoing.service != "submission":
-        raise ValueError(f"the outgoing server is {outgoing.service!r}, not submission")
+    if outgoing.service is not Service.SUBMISSION:
+        raise ValueError(f"the outgoing server is {outgoing.service.value!r}, not submission")
     try:
         backend, backend_group = _BACKENDS[incoming.service]
     except KeyError:
-        raise ValueError(f"Evolution reads IMAP or POP3, not {incoming.service!r}") from None
+        raise ValueError(f"Evolution reads IMAP or POP3, not {incoming.service.value!r}") from None
     account, identity, transport = (
         _uid(kind, profile) for kind in ("account", "identity", "transport")
     )

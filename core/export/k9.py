@@ -45,6 +45,7 @@ import segno
 
 from ..account.profile import AccountProfile, EndpointSetting
 from ..common.i18n import _
+from ..common.model import AuthMethod, Service
 from .table import K9_QR, K9_SETTINGS
 from .xml_values import xml_value
 
@@ -59,9 +60,9 @@ __all__ = [
     "k9_uuid",
 ]
 
-_TYPES = {"imap": "IMAP", "pop3": "POP3"}
+_TYPES = {Service.IMAP: "IMAP", Service.POP3: "POP3"}
 # IMAP deletes on the server when deleted in the app; POP3 keeps server copies (K-9 defaults).
-_DELETE_POLICY = {"imap": "DELETE", "pop3": "NEVER"}
+_DELETE_POLICY = {Service.IMAP: "DELETE", Service.POP3: "NEVER"}
 _SETTINGS_VERSION = "99"
 _NAMESPACE = uuid.UUID("6f0c1c55-0d83-5c1e-9d4a-6b3e1f4e9a01")
 
@@ -107,9 +108,9 @@ def k9_settings_xml(profile: AccountProfile) -> bytes:
     incoming = profile.incoming
     kind = _TYPES.get(incoming.service)
     if kind is None:
-        raise ValueError(f"incoming service {incoming.service!r} is not IMAP or POP3")
-    if profile.outgoing.service != "submission":
-        raise ValueError(f"outgoing service {profile.outgoing.service!r} is not submission")
+        raise ValueError(f"incoming service {incoming.service.value!r} is not IMAP or POP3")
+    if profile.outgoing.service is not Service.SUBMISSION:
+        raise ValueError(f"outgoing service {profile.outgoing.service.value!r} is not submission")
     root = ET.Element("k9settings", {"version": _SETTINGS_VERSION, "format": "1"})
     accounts = ET.SubElement(root, "accounts")
     account = ET.SubElement(accounts, "account", {"uuid": k9_uuid(profile)})
@@ -136,7 +137,7 @@ def k9_note(profile: AccountProfile) -> str | None:
     settings by the server's host name from the providers built into it
     (``OAuthConfigurationFactory``: AOL, Fastmail, Gmail, Microsoft, Yahoo), with client IDs
     of its own. For any other server it cannot get a token, whatever the file says."""
-    legs = [s for s in (profile.incoming, profile.outgoing) if s.auth_method == "oauth2"]
+    legs = [s for s in (profile.incoming, profile.outgoing) if s.auth_method is AuthMethod.OAUTH2]
     if not legs:
         return None
     hosts = ", ".join(dict.fromkeys(s.host for s in legs))
@@ -149,7 +150,7 @@ def k9_note(profile: AccountProfile) -> str | None:
     ).format(hosts=hosts, issuer=issuer)
 
 
-_QR_INCOMING = {"imap": 0, "pop3": 1}
+_QR_INCOMING = {Service.IMAP: 0, Service.POP3: 1}
 _QR_VERSION = 1
 
 
@@ -168,9 +169,9 @@ def k9_qr_payload(profile: AccountProfile) -> str:
     """The text the "import from Thunderbird" screen scans, for this one account (no password)."""
     protocol = _QR_INCOMING.get(profile.incoming.service)
     if protocol is None:
-        raise ValueError(f"incoming service {profile.incoming.service!r} is not IMAP or POP3")
-    if profile.outgoing.service != "submission":
-        raise ValueError(f"outgoing service {profile.outgoing.service!r} is not submission")
+        raise ValueError(f"incoming service {profile.incoming.service.value!r} is not IMAP or POP3")
+    if profile.outgoing.service is not Service.SUBMISSION:
+        raise ValueError(f"outgoing service {profile.outgoing.service.value!r} is not submission")
     _qr_reader_accepts(profile)
     identity = [profile.address, profile.display_name]
     data = [

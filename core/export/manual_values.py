@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from ..account.profile import AccountProfile, EndpointSetting
 from ..common.i18n import Words, _
+from ..common.model import Service
 from .table import THUNDERBIRD_FORM
 
 __all__ = ["FormField", "FormSection", "manual_values"]
 
-_PROTOCOLS = {"imap": "IMAP", "pop3": "POP3", "submission": "SMTP"}
+_PROTOCOLS = {Service.IMAP: "IMAP", Service.POP3: "POP3", Service.SUBMISSION: "SMTP"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class FormSection:
 
 
 def _server(title: str, setting: EndpointSetting, *, protocol: bool) -> FormSection:
-    fields = [FormField(_("Protocol"), _PROTOCOLS.get(setting.service, setting.service))]
+    fields = [FormField(_("Protocol"), _PROTOCOLS.get(setting.service, setting.service.value))]
     fields = fields if protocol else []
     fields += [
         FormField(_("Hostname"), setting.host),

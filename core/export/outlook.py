@@ -17,6 +17,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..account.profile import AccountProfile, EndpointSetting
+from ..common.model import AuthMethod, Security, Service
 from ..discover.parse_autodiscover import OUTLOOK_NS, RESPONSE_NS
 from .table import OUTLOOK_AUTODISCOVER
 from .xml_values import xml_value
@@ -35,7 +36,7 @@ REG_KEY = r"HKEY_CURRENT_USER\Software\Microsoft\Office\16.0\Outlook\AutoDiscove
 # with a BOM (``reg_bytes``), so a non-ASCII path survives. ANSI would need the older
 # "REGEDIT4" header and loses every character outside the Windows code page.
 REG_ENCODING = "utf-16-le"
-_TYPES = {"imap": "IMAP", "pop3": "POP3", "submission": "SMTP"}
+_TYPES = {Service.IMAP: "IMAP", Service.POP3: "POP3", Service.SUBMISSION: "SMTP"}
 
 
 def _domain(profile: AccountProfile) -> str:
@@ -46,7 +47,9 @@ def _protocol(account: ET.Element, setting: EndpointSetting) -> None:
     try:
         kind = _TYPES[setting.service]
     except KeyError:
-        raise ValueError(f"Outlook has no Autodiscover type for {setting.service!r}") from None
+        raise ValueError(
+            f"Outlook has no Autodiscover type for {setting.service.value!r}"
+        ) from None
     protocol = ET.SubElement(account, "Protocol")
     ET.SubElement(protocol, "Type").text = kind
     ET.SubElement(protocol, "Server").text = setting.host
@@ -60,8 +63,10 @@ def _protocol(account: ET.Element, setting: EndpointSetting) -> None:
 
 def autodiscover_xml(profile: AccountProfile) -> bytes:
     """The POX response for this account (UTF-8 bytes); ValueError if Outlook cannot say it."""
-    if profile.outgoing.service != "submission":
-        raise ValueError(f"the outgoing server is {profile.outgoing.service!r}, not submission")
+    if profile.outgoing.service is not Service.SUBMISSION:
+        raise ValueError(
+            f"the outgoing server is {profile.outgoing.service.value!r}, not submission"
+        )
     # Plain tags with literal xmlns attributes give the two default namespaces Microsoft's own
     # responses use, without touching ElementTree's global prefix registry.
     root = ET.Element("Autodiscover", xmlns=RESPONSE_NS)
@@ -112,7 +117,7 @@ def outlook_reg(profile: AccountProfile, xml_path_hint: str) -> str:
 
 
 def _leg(title: str, setting: EndpointSetting) -> list[str]:
-    mode = "SSL/TLS" if setting.security == "implicit-tls" else "STARTTLS"
+    mode = "SSL/TLS" if setting.security is Security.IMPLICIT_TLS else "STARTTLS"
     return [
         title,
         f"  Server:          {_plain(setting.host)}",
@@ -130,7 +135,7 @@ def _plain(text: str) -> str:
 def new_outlook_sheet(profile: AccountProfile) -> str:
     """Steps for new Outlook for Windows and Outlook for Mac, which import no settings file."""
     incoming = profile.incoming
-    kind = _TYPES.get(incoming.service, _plain(incoming.service))
+    kind = _TYPES.get(incoming.service, _plain(incoming.service.value))
     lines = [
         f"Outlook (new Outlook for Windows, Outlook for Mac): {_plain(profile.address)}",
         "",
@@ -148,7 +153,9 @@ def new_outlook_sheet(profile: AccountProfile) -> str:
         "server sees logins from Microsoft, not from your computer.",
     ]
     # Chosen per server (signin.py): name the ones that sign in with OAuth2, not the account.
-    oauth2 = [_plain(s.host) for s in (incoming, profile.outgoing) if s.auth_method == "oauth2"]
+    oauth2 = [
+        _plain(s.host) for s in (incoming, profile.outgoing) if s.auth_method is AuthMethod.OAUTH2
+    ]
     if oauth2:
         lines += [
             "",

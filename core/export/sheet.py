@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from ..account.profile import AccountProfile, EndpointSetting
 from ..account.secrets import lookup_command_line, secret_ref
+from ..common.model import AuthMethod, Service
 from ..discover.e2e_keys import grouped
 from .table import SHEET
 
 __all__ = ["settings_sheet"]
 
-_SERVICE_NAMES = {"imap": "IMAP", "pop3": "POP3", "submission": "SMTP (submission)"}
+_SERVICE_NAMES = {
+    Service.IMAP: "IMAP",
+    Service.POP3: "POP3",
+    Service.SUBMISSION: "SMTP (submission)",
+}
 _VERIFIED_BY = {
     "dane-ee": "DANE (the server's key is pinned in DNSSEC-signed TLSA records)",
     "dane-ta": "DANE (the issuing CA is pinned in DNSSEC-signed TLSA records)",
@@ -40,14 +45,14 @@ def _leg(
 ) -> list[str]:
     lines = [
         title,
-        f"  Server type:     {_SERVICE_NAMES.get(setting.service, _ascii(setting.service))}",
+        f"  Server type:     {_SERVICE_NAMES.get(setting.service, _ascii(setting.service.value))}",
         f"  Server name:     {_ascii(setting.host)}",
         f"  Port:            {setting.port}",
         f"  Security:        {SHEET.security(setting.security)}",
         f"  Authentication:  {SHEET.auth(setting.auth_method)}",
         f"  User name:       {_ascii(setting.username)}",
     ]
-    if setting.auth_method == "oauth2":
+    if setting.auth_method is AuthMethod.OAUTH2:
         lines.append("  Password:        none; the client opens the provider's sign-in page")
     else:
         ref = secret_ref(profile.address, setting.service)

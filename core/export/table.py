@@ -18,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
 from ..common.errors import ExportError
 from ..common.i18n import N_
+from ..common.model import AuthMethod, Security
 
 __all__ = [
     "AERC",
@@ -42,9 +44,16 @@ __all__ = [
     "Untranslatable",
 ]
 
-# The canonical rows: the values AccountProfile/EndpointSetting store (core/common/model.py).
-SECURITIES = ("implicit-tls", "starttls")
-AUTH_METHODS = ("password-cleartext", "password-encrypted", "oauth2")
+# The canonical rows: the enums AccountProfile/EndpointSetting store (core/common/model.py).
+SECURITIES = (Security.IMPLICIT_TLS, Security.STARTTLS)
+AUTH_METHODS = (
+    AuthMethod.PASSWORD_CLEARTEXT,
+    AuthMethod.PASSWORD_ENCRYPTED,
+    AuthMethod.OAUTH2,
+)
+
+
+K = TypeVar("K", Security, AuthMethod)
 
 
 class Untranslatable(ExportError, ValueError):
@@ -56,26 +65,27 @@ class Column:
     """One format's words for the canonical rows. Numbers (prefs) are kept as their text."""
 
     name: str
-    security_words: Mapping[str, str]
-    auth_words: Mapping[str, str]
+    security_words: Mapping[Security, str]
+    auth_words: Mapping[AuthMethod, str]
 
-    def security(self, canonical: str) -> str:
+    def security(self, canonical: Security) -> str:
         return self._word(self.security_words, "security", canonical)
 
-    def auth(self, canonical: str) -> str:
+    def auth(self, canonical: AuthMethod) -> str:
         return self._word(self.auth_words, "authentication", canonical)
 
-    def _word(self, words: Mapping[str, str], what: str, canonical: str) -> str:
+    def _word(self, words: Mapping[K, str], what: str, canonical: K) -> str:
         try:
             return words[canonical]
         except KeyError:
+            # The message names the profile's spelling: it is person-facing text.
+            known = ", ".join(sorted(key.value for key in words)) or "none"
             raise Untranslatable(
-                f"{self.name} has no {what} setting for {canonical!r}; "
-                f"it knows {', '.join(sorted(words)) or 'none'}"
+                f"{self.name} has no {what} setting for {canonical.value!r}; it knows {known}"
             ) from None
 
 
-def _frozen(words: dict[str, str]) -> Mapping[str, str]:
+def _frozen(words: dict[K, str]) -> Mapping[K, str]:
     return MappingProxyType(words)
 
 
@@ -83,12 +93,12 @@ def _frozen(words: dict[str, str]) -> Mapping[str, str]:
 # accepts: it rejects the whole file on "plain" or an authentication word it does not know.
 THUNDERBIRD_AUTOCONFIG = Column(
     "Thunderbird autoconfig",
-    _frozen({"implicit-tls": "SSL", "starttls": "STARTTLS"}),
+    _frozen({Security.IMPLICIT_TLS: "SSL", Security.STARTTLS: "STARTTLS"}),
     _frozen(
         {
-            "password-cleartext": "password-cleartext",
-            "password-encrypted": "password-encrypted",
-            "oauth2": "OAuth2",
+            AuthMethod.PASSWORD_CLEARTEXT: "password-cleartext",
+            AuthMethod.PASSWORD_ENCRYPTED: "password-encrypted",
+            AuthMethod.OAUTH2: "OAuth2",
         }
     ),
 )
@@ -98,8 +108,14 @@ THUNDERBIRD_AUTOCONFIG = Column(
 # socket type pref is called ``try_ssl`` but takes the same numbers.
 THUNDERBIRD_PREFS = Column(
     "Thunderbird prefs",
-    _frozen({"implicit-tls": "3", "starttls": "2"}),
-    _frozen({"password-cleartext": "3", "password-encrypted": "4", "oauth2": "10"}),
+    _frozen({Security.IMPLICIT_TLS: "3", Security.STARTTLS: "2"}),
+    _frozen(
+        {
+            AuthMethod.PASSWORD_CLEARTEXT: "3",
+            AuthMethod.PASSWORD_ENCRYPTED: "4",
+            AuthMethod.OAUTH2: "10",
+        }
+    ),
 )
 
 # Thunderbird's own "Configure manually" form: its drop-down words, as N_ msgids so that a
@@ -107,12 +123,12 @@ THUNDERBIRD_PREFS = Column(
 # shown, core/export/manual_values.py).
 THUNDERBIRD_FORM = Column(
     "Thunderbird's manual form",
-    _frozen({"implicit-tls": N_("SSL/TLS"), "starttls": N_("STARTTLS")}),
+    _frozen({Security.IMPLICIT_TLS: N_("SSL/TLS"), Security.STARTTLS: N_("STARTTLS")}),
     _frozen(
         {
-            "password-cleartext": N_("Normal password"),
-            "password-encrypted": N_("Encrypted password"),
-            "oauth2": N_("OAuth2"),
+            AuthMethod.PASSWORD_CLEARTEXT: N_("Normal password"),
+            AuthMethod.PASSWORD_ENCRYPTED: N_("Encrypted password"),
+            AuthMethod.OAUTH2: N_("OAuth2"),
         }
     ),
 )
@@ -122,15 +138,15 @@ SHEET = Column(
     "settings sheet",
     _frozen(
         {
-            "implicit-tls": "SSL/TLS (TLS from the first byte; sometimes called 'SSL')",
-            "starttls": "STARTTLS (required; never 'if available')",
+            Security.IMPLICIT_TLS: "SSL/TLS (TLS from the first byte; sometimes called 'SSL')",
+            Security.STARTTLS: "STARTTLS (required; never 'if available')",
         }
     ),
     _frozen(
         {
-            "password-cleartext": "Normal password (PLAIN/LOGIN, inside TLS)",
-            "password-encrypted": "Encrypted password (CRAM-MD5)",
-            "oauth2": "OAuth2 (sign in through the provider's web page; no password)",
+            AuthMethod.PASSWORD_CLEARTEXT: "Normal password (PLAIN/LOGIN, inside TLS)",
+            AuthMethod.PASSWORD_ENCRYPTED: "Encrypted password (CRAM-MD5)",
+            AuthMethod.OAUTH2: "OAuth2 (sign in through the provider's web page; no password)",
         }
     ),
 )
@@ -140,16 +156,16 @@ SHEET = Column(
 # OAuth2 keeps SPA off (Outlook signs in with OAuth2 only for providers it knows).
 OUTLOOK_AUTODISCOVER = Column(
     "Outlook Autodiscover",
-    _frozen({"implicit-tls": "SSL", "starttls": "TLS"}),
-    _frozen({"password-cleartext": "off", "oauth2": "off"}),
+    _frozen({Security.IMPLICIT_TLS: "SSL", Security.STARTTLS: "TLS"}),
+    _frozen({AuthMethod.PASSWORD_CLEARTEXT: "off", AuthMethod.OAUTH2: "off"}),
 )
 
 # aerc URL schemes (imaps:// and smtps:// are TLS from the first byte; imap:// and smtp:// use
 # STARTTLS, which aerc requires unless "+insecure" is given) and its "+mechanism" suffixes.
 AERC = Column(
     "aerc",
-    _frozen({"implicit-tls": "s", "starttls": ""}),
-    _frozen({"password-cleartext": "plain"}),
+    _frozen({Security.IMPLICIT_TLS: "s", Security.STARTTLS: ""}),
+    _frozen({AuthMethod.PASSWORD_CLEARTEXT: "plain"}),
 )
 
 # neomutt: URL scheme suffix as for aerc, and the *_authenticators words, which differ by
@@ -160,36 +176,43 @@ AERC = Column(
 # neomutt in tests/core/export/test_real_clients.py.
 NEOMUTT = Column(
     "neomutt",
-    _frozen({"implicit-tls": "s", "starttls": ""}),
-    _frozen({"password-cleartext": "plain:login"}),
+    _frozen({Security.IMPLICIT_TLS: "s", Security.STARTTLS: ""}),
+    _frozen({AuthMethod.PASSWORD_CLEARTEXT: "plain:login"}),
 )
 NEOMUTT_POP = Column(
     "neomutt (POP3)",
-    _frozen({"implicit-tls": "s", "starttls": ""}),
-    _frozen({"password-cleartext": "user"}),
+    _frozen({Security.IMPLICIT_TLS: "s", Security.STARTTLS: ""}),
+    _frozen({AuthMethod.PASSWORD_CLEARTEXT: "user"}),
 )
 
 # isync/mbsync 1.5: TLSType (1.4 called it SSLType with the same words) and AuthMechs.
 MBSYNC = Column(
     "mbsync",
-    _frozen({"implicit-tls": "IMAPS", "starttls": "STARTTLS"}),
-    _frozen({"password-cleartext": "PLAIN LOGIN", "password-encrypted": "CRAM-MD5"}),
+    _frozen({Security.IMPLICIT_TLS: "IMAPS", Security.STARTTLS: "STARTTLS"}),
+    _frozen(
+        {AuthMethod.PASSWORD_CLEARTEXT: "PLAIN LOGIN", AuthMethod.PASSWORD_ENCRYPTED: "CRAM-MD5"}
+    ),
 )
 
 # msmtp: tls_starttls (off = TLS from the first byte) and the auth method ("on" lets msmtp pick
 # the best password method the server offers, inside TLS).
 MSMTP = Column(
     "msmtp",
-    _frozen({"implicit-tls": "off", "starttls": "on"}),
-    _frozen({"password-cleartext": "on", "password-encrypted": "cram-md5"}),
+    _frozen({Security.IMPLICIT_TLS: "off", Security.STARTTLS: "on"}),
+    _frozen({AuthMethod.PASSWORD_CLEARTEXT: "on", AuthMethod.PASSWORD_ENCRYPTED: "cram-md5"}),
 )
 
 # Evolution's ESource files: [Security] Method (CamelNetworkSecurityMethod nicks) and the
 # [Authentication] Method (a SASL mechanism name Camel knows).
 EVOLUTION = Column(
     "Evolution",
-    _frozen({"implicit-tls": "ssl-on-alternate-port", "starttls": "starttls-on-standard-port"}),
-    _frozen({"password-cleartext": "PLAIN", "password-encrypted": "CRAM-MD5"}),
+    _frozen(
+        {
+            Security.IMPLICIT_TLS: "ssl-on-alternate-port",
+            Security.STARTTLS: "starttls-on-standard-port",
+        }
+    ),
+    _frozen({AuthMethod.PASSWORD_CLEARTEXT: "PLAIN", AuthMethod.PASSWORD_ENCRYPTED: "CRAM-MD5"}),
 )
 
 # Thunderbird for Android (K-9 Mail) settings file: its ConnectionSecurity and AuthType enum
@@ -198,14 +221,26 @@ EVOLUTION = Column(
 # does not know.
 K9_SETTINGS = Column(
     "Thunderbird for Android settings file",
-    _frozen({"implicit-tls": "SSL_TLS_REQUIRED", "starttls": "STARTTLS_REQUIRED"}),
-    _frozen({"password-cleartext": "PLAIN", "password-encrypted": "CRAM_MD5", "oauth2": "XOAUTH2"}),
+    _frozen({Security.IMPLICIT_TLS: "SSL_TLS_REQUIRED", Security.STARTTLS: "STARTTLS_REQUIRED"}),
+    _frozen(
+        {
+            AuthMethod.PASSWORD_CLEARTEXT: "PLAIN",
+            AuthMethod.PASSWORD_ENCRYPTED: "CRAM_MD5",
+            AuthMethod.OAUTH2: "XOAUTH2",
+        }
+    ),
 )
 
 # Thunderbird for Android's "import from Thunderbird" QR code: the numbers its
 # QrCodePayloadMapper reads (toConnectionSecurity / toAuthenticationType).
 K9_QR = Column(
     "Thunderbird for Android QR code",
-    _frozen({"implicit-tls": "3", "starttls": "2"}),
-    _frozen({"password-cleartext": "1", "password-encrypted": "2", "oauth2": "6"}),
+    _frozen({Security.IMPLICIT_TLS: "3", Security.STARTTLS: "2"}),
+    _frozen(
+        {
+            AuthMethod.PASSWORD_CLEARTEXT: "1",
+            AuthMethod.PASSWORD_ENCRYPTED: "2",
+            AuthMethod.OAUTH2: "6",
+        }
+    ),
 )

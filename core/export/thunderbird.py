@@ -27,6 +27,7 @@ from ..account.oauth_flow import MAIL_SCOPE as OAUTH2_MAIL_SCOPE
 from ..account.profile import AccountProfile, EndpointSetting
 from ..common.domains import registrable_domain
 from ..common.fields import Placeholder
+from ..common.model import Service
 from .table import THUNDERBIRD_AUTOCONFIG, THUNDERBIRD_PREFS
 from .xml_values import xml_value
 
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 AUTOCONFIG_PATH = "/mail/config-v1.1.xml"
-_INCOMING_TYPES = {"imap": "imap", "pop3": "pop3"}
+_INCOMING_TYPES = {Service.IMAP: "imap", Service.POP3: "pop3"}
 
 
 def _domain(profile: AccountProfile) -> str:
@@ -55,7 +56,7 @@ def _incoming_type(setting: EndpointSetting) -> str:
         return _INCOMING_TYPES[setting.service]
     except KeyError:
         raise ValueError(
-            f"the incoming server is {setting.service!r}; Thunderbird reads only imap or pop3"
+            f"the incoming server is {setting.service.value!r}; Thunderbird reads only imap or pop3"
         ) from None
 
 
@@ -100,8 +101,10 @@ def autoconfig_xml(profile: AccountProfile) -> bytes:
     Raises ``ValueError`` (``export_table.Untranslatable`` included) for a profile these
     clients cannot express, rather than writing a file one of them rejects.
     """
-    if profile.outgoing.service != "submission":
-        raise ValueError(f"the outgoing server is {profile.outgoing.service!r}, not submission")
+    if profile.outgoing.service is not Service.SUBMISSION:
+        raise ValueError(
+            f"the outgoing server is {profile.outgoing.service.value!r}, not submission"
+        )
     domain = _domain(profile)
     root = ET.Element("clientConfig", version="1.1")
     provider = ET.SubElement(root, "emailProvider", id=_provider_id(profile))
@@ -171,8 +174,8 @@ def _pref(name: str, value: str | int | bool) -> str:
 def user_js(profile: AccountProfile) -> str:
     """user.js with one account, for a NEW Thunderbird profile; never a password line."""
     incoming, outgoing = profile.incoming, profile.outgoing
-    if outgoing.service != "submission":
-        raise ValueError(f"the outgoing server is {outgoing.service!r}, not submission")
+    if outgoing.service is not Service.SUBMISSION:
+        raise ValueError(f"the outgoing server is {outgoing.service.value!r}, not submission")
     prefs: list[tuple[str, str | int | bool]] = [
         ("mail.accountmanager.accounts", "account1"),
         ("mail.accountmanager.defaultaccount", "account1"),

@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 from ..account.profile import AccountProfile, EndpointSetting
 from ..account.secrets import lookup_command_line, secret_ref
+from ..common.model import AuthMethod, Service
 from .table import AERC, MBSYNC, MSMTP, NEOMUTT, NEOMUTT_POP, Column
 
 __all__ = ["aerc_accounts", "mbsync_rc", "msmtp_rc", "neomutt_rc", "password_command"]
@@ -55,14 +56,16 @@ def _refuse_oauth2(profile: AccountProfile, tool: str, *legs: EndpointSetting) -
     """Refuse when a server ``tool`` configures (``legs``) signs in with OAuth2. Only those:
     the method is chosen per server, so msmtp can send through a password submission server
     of an account whose IMAP server signs in with OAuth2."""
-    oauth2 = [leg.host for leg in legs if leg.auth_method == "oauth2"]
+    oauth2 = [leg.host for leg in legs if leg.auth_method is AuthMethod.OAUTH2]
     if oauth2:
         raise ValueError(
             f"{tool} needs an OAuth2 token helper for {', '.join(oauth2)} (for example oama); "
             "mailhop's keyring command returns a password, so it exports no OAuth2 config"
         )
-    if profile.outgoing.service != "submission":
-        raise ValueError(f"the outgoing server is {profile.outgoing.service!r}, not submission")
+    if profile.outgoing.service is not Service.SUBMISSION:
+        raise ValueError(
+            f"the outgoing server is {profile.outgoing.service.value!r}, not submission"
+        )
 
 
 def _name(profile: AccountProfile) -> str:
@@ -109,7 +112,7 @@ def aerc_accounts(profile: AccountProfile, platform: str | None = None) -> str:
     """One accounts.conf section (aerc 0.15+). imaps:// is implicit TLS, imap:// STARTTLS."""
     _refuse_oauth2(profile, "aerc", profile.incoming, profile.outgoing)
     incoming, outgoing = profile.incoming, profile.outgoing
-    if incoming.service != "imap":
+    if incoming.service is not Service.IMAP:
         raise ValueError("aerc has no POP3 backend; use IMAP, or fetch POP3 mail with another tool")
     AERC.auth(incoming.auth_method)  # aerc's IMAP login is a plain password: refuse anything else
     source = _url("imap" + AERC.security(incoming.security), incoming)
@@ -177,10 +180,10 @@ def _mutt_command(command: str) -> str:
     return f'"`{command}`"'
 
 
-def _authenticators(option: str, column: Column, method: str) -> str:
+def _authenticators(option: str, column: Column, method: AuthMethod) -> str:
     """The option with the protocol's own word, or, for a method with no portable word (see
     table.NEOMUTT), a comment: unset, neomutt tries every method it has, all inside TLS."""
-    if method == "password-encrypted":
+    if method is AuthMethod.PASSWORD_ENCRYPTED:
         return f"# {option} left unset: neomutt picks the best method it has (CRAM-MD5 needs SASL)"
     return f"set {option} = {_muttrc(column.auth(method))}"
 
@@ -204,7 +207,7 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
         "set ssl_force_tls = yes",
         "set ssl_starttls = yes",
     ]
-    if incoming.service == "imap":
+    if incoming.service is Service.IMAP:
         lines += [
             f"set imap_user = {_muttrc(incoming.username)}",
             f"set imap_pass = {command}",
@@ -213,7 +216,7 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
             'set spoolfile = "+INBOX"',
             *_neomutt_folders(profile),
         ]
-    elif incoming.service == "pop3":
+    elif incoming.service is Service.POP3:
         lines += [
             f"set pop_user = {_muttrc(incoming.username)}",
             f"set pop_pass = {command}",
@@ -221,7 +224,7 @@ def neomutt_rc(profile: AccountProfile, platform: str | None = None) -> str:
             f"set pop_host = {_muttrc(_url('pop' + suffix, incoming))}",
         ]
     else:
-        raise ValueError(f"neomutt reads IMAP or POP3, not {incoming.service!r}")
+        raise ValueError(f"neomutt reads IMAP or POP3, not {incoming.service.value!r}")
     smtp = _url("smtp" + NEOMUTT.security(outgoing.security), outgoing)
     lines += [
         f"set smtp_url = {_muttrc(smtp + '/')}",
@@ -302,7 +305,7 @@ def mbsync_rc(profile: AccountProfile, platform: str | None = None) -> str:
     ~/Mail/<address>/. mbsync does not create that folder itself, so the file says to."""
     _refuse_oauth2(profile, "mbsync", profile.incoming)
     incoming = profile.incoming
-    if incoming.service != "imap":
+    if incoming.service is not Service.IMAP:
         raise ValueError("mbsync syncs IMAP only; it cannot read a POP3 account")
     name = _name(profile)
     lines = [

@@ -29,13 +29,14 @@ from typing import Any
 
 from ..account.profile import PROFILE_VERSION, AccountProfile, EndpointSetting
 from ..common.i18n import _
-from ..common.model import Security, Service
+from ..common.model import AuthMethod, Security, Service
 from ..common.untrusted import read_xml
 from ..discover.parse_mtasts import MtaStsMode
 from ..export.apple import ExportError, mobileconfig
 from ..export.lint import LintReport, Severity, lint
 from ..export.outlook import autodiscover_xml
 from ..export.thunderbird import autoconfig_xml
+from ..policy.tiers import Tier
 from ..verdict.verdict import Level
 from .gather import EndpointFacts, Gathered
 from .request import PublishRequest, UsernameStyle
@@ -226,15 +227,15 @@ def _setting(endpoint: EndpointFacts, request: PublishRequest) -> EndpointSettin
     local = TEMPLATE_LOCAL_PART
     username = local if request.username is UsernameStyle.LOCALPART else f"{local}@{request.domain}"
     return EndpointSetting(
-        service=endpoint.service.value,
+        service=endpoint.service,
         host=endpoint.host,
         port=endpoint.port,
-        security=endpoint.security.value,
+        security=endpoint.security,
         username=username,
-        auth_method="oauth2" if request.oauth2_issuer else "password-cleartext",
+        auth_method=AuthMethod.OAUTH2 if request.oauth2_issuer else AuthMethod.PASSWORD_CLEARTEXT,
         spki_sha256=endpoint.spki_sha256 or "",
         authenticated_by="",
-        tier="A",
+        tier=Tier.A,
         sources=(),
     )
 

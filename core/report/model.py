@@ -195,17 +195,17 @@ def _servers(report: CheckReport, address: str) -> tuple[ServerValues, ...]:
         if probe is None:
             continue
         entry = probe.entry
-        method = decide_sign_in(probe).method.value
+        method = decide_sign_in(probe).method
         try:
             auth = SHEET.auth(method)
         except Untranslatable:
-            auth = method
+            auth = method.value
         values.append(
             ServerValues(
                 title=title,
                 host=entry.name.shown,
                 port=entry.port,
-                security=SHEET.security(entry.security.value),
+                security=SHEET.security(entry.security),
                 authentication=auth,
                 username=one_line(entry.username or address),
             )

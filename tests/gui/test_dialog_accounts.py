@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mailhop.core.account.secrets import MemoryKeyring
+from mailhop.core.discover.parse_mtasts import MtaStsMode
 from mailhop.gui.dialog_accounts import AccountsDialog
 from mailhop.gui.window import MainWindow, Session
 from tests.gui.conftest import wait_for_page
@@ -71,7 +72,7 @@ def test_a_recheck_says_a_weaker_relay_policy_first(
     report = checked(lab, "alice@ststesting.test")
     fresh = profile_of(report)
     assert fresh.relay is not None
-    saved = replace(fresh, relay=replace(fresh.relay, mta_sts_mode="enforce"))
+    saved = replace(fresh, relay=replace(fresh.relay, mta_sts_mode=MtaStsMode.ENFORCE))
     dialog = AccountsDialog(demo_window)
     qtbot.addWidget(dialog)
     dialog._rechecked(recheck_against(saved, report))

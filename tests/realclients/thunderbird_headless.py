@@ -57,6 +57,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from mailhop.core.account.account import choose, profile_from_check
 from mailhop.core.account.profile import AccountProfile
 from mailhop.core.common.address import parse_address
+from mailhop.core.common.model import Security
 from mailhop.core.export.thunderbird import user_js
 from mailhop.core.run.check import check
 from tests.core.run.test_discovery import options
@@ -285,7 +286,7 @@ def part_one(lab: LabInfo, profile: AccountProfile, work: Path, seconds: float) 
     tls = [line for line in lines if re.search(r"user=<>, .*\bTLS\b", line)]
     logins = [line for line in lines if "Login: user=" in line]
     ok = bool(sockets) and bool(tls) and not logins
-    if incoming.security == "implicit-tls":
+    if incoming.security is Security.IMPLICIT_TLS:
         starts = first_byte_is_tls(lab, since, connections.login_pids)
         evidence.append(
             f"dovecot wire recordings: {len(starts)} start with a TLS handshake byte: {starts}"

@@ -91,5 +91,5 @@ def test_each_server_keeps_its_own_sign_in_method_mixedauth(lab: LabInfo) -> Non
     assert choice.password_legs == (choice.outgoing,)  # ... and a password server
     assert choice.oauth2_legs == (choice.incoming,)
     profile = profile_from_check(report, choice, usernames_used=(address.ascii,) * 2)
-    found = {s.service: s.auth_method for s in (profile.incoming, profile.outgoing)}
+    found = {s.service.value: s.auth_method.value for s in (profile.incoming, profile.outgoing)}
     assert found == expected

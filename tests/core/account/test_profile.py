@@ -23,21 +23,25 @@ from mailhop.core.account.profile import (
     profile_path,
     save_profile,
 )
+from mailhop.core.account.security_state import KeySetting, RelayState
+from mailhop.core.common.model import AuthMethod, Security, Service
+from mailhop.core.discover.parse_mtasts import MtaStsMode
+from mailhop.core.policy.tiers import Tier
 from mailhop.core.verdict.verdict import Level
 
 IMAP = EndpointSetting(
-    "imap",
+    Service.IMAP,
     "mail.example.com",
     993,
-    "implicit-tls",
+    Security.IMPLICIT_TLS,
     "jo@example.com",
-    "password-cleartext",
+    AuthMethod.PASSWORD_CLEARTEXT,
     "ab" * 32,
     "pkix",
-    "A",
+    Tier.A,
     ("srv: _imaps._tcp.example.com SRV (dnssec-secure)",),
 )
-SMTP = replace(IMAP, service="submission", port=465)
+SMTP = replace(IMAP, service=Service.SUBMISSION, port=465)
 PROFILE = AccountProfile(
     version=PROFILE_VERSION,
     address="jo@example.com",
@@ -131,11 +135,11 @@ def test_delete(tmp_path: Path) -> None:
     [
         ({"host": "imap.example.com"}, "new-host"),
         ({"port": 143}, "changed-port"),
-        ({"security": "starttls"}, "changed-security"),
+        ({"security": Security.STARTTLS}, "changed-security"),
         ({"spki_sha256": "cd" * 32}, "rotated-key"),
         ({"authenticated_by": ""}, "verification-changed"),
         ({"username": "jo"}, "changed-username"),
-        ({"tier": "C"}, "tier-changed"),
+        ({"tier": Tier.C}, "tier-changed"),
     ],
 )
 def test_every_kind_of_change_is_reported(change: dict[str, object], kind: str) -> None:
@@ -276,4 +280,55 @@ def test_a_hand_edited_folder_is_checked_again_on_load(tmp_path: Path, name: obj
     raw["sent_folder"] = name
     path.write_text(json.dumps(raw), encoding="utf-8")
     with pytest.raises(ProfileError, match="damaged"):
+        load_profile("jo@example.com", tmp_path)
+
+
+# Every kind of field, as the file spelled it while the records still held strings: the
+# enums are converted only by the writer and reader, so the bytes stay the same.
+GOLDEN = Path(__file__).parents[2] / "data" / "profile" / "jo@example.com.json"
+FULL = replace(
+    PROFILE,
+    incoming=replace(IMAP, tlsa=True),
+    outgoing=replace(
+        SMTP,
+        port=587,
+        security=Security.STARTTLS,
+        auth_method=AuthMethod.OAUTH2,
+        authenticated_by="",
+        tier=Tier.C,
+    ),
+    oauth2=True,
+    oauth2_issuer="https://login.example.com",
+    relay=RelayState(
+        MtaStsMode.ENFORCE, "20261129", (("mx.example.com", True), ("mx2.example.com", None)), ""
+    ),
+    encryption_keys=(KeySetting("wkd", "openpgp", "AB" * 20, "binary", "https-in-domain"),),
+    sent_folder="Sent",
+    drafts_folder="Drafts",
+)
+
+
+def test_the_file_is_byte_identical_to_the_one_written_before_the_enums(tmp_path: Path) -> None:
+    assert save_profile(FULL, tmp_path).read_bytes() == GOLDEN.read_bytes()
+
+
+def test_a_saved_file_is_read_back_as_the_core_s_enums() -> None:
+    loaded = load_profile("jo@example.com", GOLDEN.parent)
+    assert loaded == FULL
+    outgoing = loaded.outgoing
+    assert (outgoing.service, outgoing.security) == (Service.SUBMISSION, Security.STARTTLS)
+    assert (outgoing.auth_method, outgoing.tier) == (AuthMethod.OAUTH2, Tier.C)
+    assert loaded.relay is not None and loaded.relay.mta_sts_mode is MtaStsMode.ENFORCE
+
+
+@pytest.mark.parametrize(
+    ("key", "word"),
+    [("service", "smtp"), ("security", "plain"), ("auth_method", "gssapi"), ("tier", "D")],
+)
+def test_a_setting_mailhop_never_writes_is_damaged(tmp_path: Path, key: str, word: str) -> None:
+    # A hand-edited "plain" reached every exporter as text before; now the file is refused.
+    raw = _saved_json()
+    raw["incoming"][key] = word  # type: ignore[index]
+    profile_path("jo@example.com", tmp_path).write_text(json.dumps(raw), "utf-8")
+    with pytest.raises(ProfileError, match=f"{key} '{word}' is not a value mailhop writes"):
         load_profile("jo@example.com", tmp_path)

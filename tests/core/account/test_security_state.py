@@ -31,6 +31,7 @@ from mailhop.core.account.profile import (
 )
 from mailhop.core.account.security_state import (
     KeySetting,
+    NoPolicy,
     RelayState,
     downgrade_lines,
     downgrades,
@@ -38,6 +39,7 @@ from mailhop.core.account.security_state import (
 from mailhop.core.cli.exit_codes import EXIT_NEEDS_APPROVAL
 from mailhop.core.common import i18n
 from mailhop.core.common.address import parse_address
+from mailhop.core.discover.parse_mtasts import MtaStsMode
 from mailhop.core.run.check import CheckReport, check
 from tests.core.account.test_profile import PROFILE
 from tests.core.discover.test_parse_e2e_keys import ALICE_FPR
@@ -71,7 +73,7 @@ def codes(found: object) -> list[str]:
 def test_setup_remembers_the_relay_policy_and_each_endpoint_s_tlsa(lab: LabInfo) -> None:
     profile = profile_of(checked(lab, "alice@healthy.test"))
     assert profile.relay == RelayState(
-        "enforce",
+        MtaStsMode.ENFORCE,
         "20261128T000000",
         (("mail.healthy.test", True),),
         "mailto:tlsrpt@healthy.test",
@@ -81,7 +83,7 @@ def test_setup_remembers_the_relay_policy_and_each_endpoint_s_tlsa(lab: LabInfo)
 
 def test_a_domain_without_policy_or_tlsa_is_remembered_as_proven_without(lab: LabInfo) -> None:
     profile = profile_of(checked(lab, "alice@mxonly.test"))
-    assert profile.relay == RelayState("", "", (("mx01.mxonly.test", False),), "")
+    assert profile.relay == RelayState(NoPolicy.NO_POLICY, "", (("mx01.mxonly.test", False),), "")
     assert (profile.incoming.tlsa, profile.outgoing.tlsa) == (False, False)
 
 
@@ -100,7 +102,7 @@ def test_enforce_remembered_and_testing_now_is_a_downgrade_of_its_own(lab: LabIn
     report = checked(lab, "alice@ststesting.test")
     fresh = profile_of(report)
     assert fresh.relay is not None
-    saved = replace(fresh, relay=replace(fresh.relay, mta_sts_mode="enforce"))
+    saved = replace(fresh, relay=replace(fresh.relay, mta_sts_mode=MtaStsMode.ENFORCE))
     result = recheck_against(saved, report)
     assert codes(result.downgrades) == ["downgrade-mta-sts"]
     assert "enforce before, testing now" in result.downgrades[0].summary
@@ -113,7 +115,9 @@ def test_dane_and_tlsa_gone_are_downgrades(lab: LabInfo) -> None:
     assert fresh.relay is not None
     saved = replace(
         fresh,
-        relay=replace(fresh.relay, mta_sts_mode="enforce", dane_mx=(("mx01.mxonly.test", True),)),
+        relay=replace(
+            fresh.relay, mta_sts_mode=MtaStsMode.ENFORCE, dane_mx=(("mx01.mxonly.test", True),)
+        ),
         incoming=replace(fresh.incoming, tlsa=True),
     )
     found = recheck_against(saved, report).downgrades
@@ -128,7 +132,7 @@ def test_nothing_weaker_is_no_downgrade(lab: LabInfo) -> None:
 
 
 def test_what_could_not_be_checked_is_never_gone() -> None:
-    relay = RelayState("enforce", "x", (("mx.example.com", True),), "")
+    relay = RelayState(MtaStsMode.ENFORCE, "x", (("mx.example.com", True),), "")
     saved = replace(PROFILE, relay=relay, incoming=replace(PROFILE.incoming, tlsa=True))
     unknown = replace(
         PROFILE,
@@ -137,13 +141,17 @@ def test_what_could_not_be_checked_is_never_gone() -> None:
     )
     assert downgrades(saved, unknown) == ()
     # A profile written before the state was kept remembers nothing to compare.
-    assert downgrades(PROFILE, replace(unknown, relay=RelayState("", "", (), ""))) == ()
+    assert (
+        downgrades(PROFILE, replace(unknown, relay=RelayState(NoPolicy.NO_POLICY, "", (), "")))
+        == ()
+    )
 
 
 def test_the_words_are_german_and_french_too() -> None:
-    relay = RelayState("enforce", "x", (), "")
+    relay = RelayState(MtaStsMode.ENFORCE, "x", (), "")
     found = downgrades(
-        replace(PROFILE, relay=relay), replace(PROFILE, relay=replace(relay, mta_sts_mode=""))
+        replace(PROFILE, relay=relay),
+        replace(PROFILE, relay=replace(relay, mta_sts_mode=NoPolicy.NO_POLICY)),
     )
     try:
         i18n.set_language("de")
@@ -169,7 +177,9 @@ def recheck(lab: LabInfo, folder: Path, *extra: str) -> subprocess.CompletedProc
 def test_the_recheck_command_says_the_downgrade_first(lab: LabInfo, tmp_path: Path) -> None:
     fresh = profile_of(checked(lab, "alice@ststesting.test"))
     assert fresh.relay is not None
-    save_profile(replace(fresh, relay=replace(fresh.relay, mta_sts_mode="enforce")), tmp_path)
+    save_profile(
+        replace(fresh, relay=replace(fresh.relay, mta_sts_mode=MtaStsMode.ENFORCE)), tmp_path
+    )
     done = recheck(lab, tmp_path)
     assert done.returncode == EXIT_NEEDS_APPROVAL, done.stderr
     lines = done.stdout.splitlines()
@@ -184,7 +194,9 @@ def test_the_recheck_command_says_the_downgrade_first(lab: LabInfo, tmp_path: Pa
 
 STATE = replace(
     PROFILE,
-    relay=RelayState("enforce", "abc", (("mx.example.com", True), ("mx2.example.com", None)), ""),
+    relay=RelayState(
+        MtaStsMode.ENFORCE, "abc", (("mx.example.com", True), ("mx2.example.com", None)), ""
+    ),
     incoming=replace(PROFILE.incoming, tlsa=True),
     outgoing=replace(PROFILE.outgoing, tlsa=False),
     encryption_keys=(KeySetting("wkd", "openpgp", ALICE_FPR, "OpenPGP v4", "https-in-domain"),),

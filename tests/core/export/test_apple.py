@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from mailhop.core.account.profile import PROFILE_VERSION, AccountProfile, EndpointSetting
+from mailhop.core.common.model import AuthMethod, Security, Service
 from mailhop.core.export.apple import (
     MAIL_PAYLOAD_TYPE,
     ExportError,
@@ -31,9 +32,9 @@ from tests.conftest import SHARED
 from tests.core.account.test_profile import IMAP as SAVED_IMAP
 
 IMAP = replace(SAVED_IMAP, host="imap.example.com")
-SMTP_TLS = replace(IMAP, service="submission", host="smtp.example.com", port=465)
-SMTP_STARTTLS = replace(SMTP_TLS, port=587, security="starttls")
-POP3 = replace(IMAP, service="pop3", host="pop.example.com", port=995)
+SMTP_TLS = replace(IMAP, service=Service.SUBMISSION, host="smtp.example.com", port=465)
+SMTP_STARTTLS = replace(SMTP_TLS, port=587, security=Security.STARTTLS)
+POP3 = replace(IMAP, service=Service.POP3, host="pop.example.com", port=995)
 PROFILE = AccountProfile(
     version=PROFILE_VERSION,
     address="jo@example.com",
@@ -48,7 +49,7 @@ PROFILE = AccountProfile(
     checked_at="2026-11-29T00:00:00Z",
 )
 STARTTLS_PROFILE = replace(
-    PROFILE, incoming=replace(IMAP, port=143, security="starttls"), outgoing=SMTP_STARTTLS
+    PROFILE, incoming=replace(IMAP, port=143, security=Security.STARTTLS), outgoing=SMTP_STARTTLS
 )
 POP_PROFILE = replace(PROFILE, incoming=POP3, outgoing=SMTP_STARTTLS)
 OTHER = replace(PROFILE, address="sam@example.com", address_unicode="sam@example.com")
@@ -78,7 +79,7 @@ def test_parsed_back_matches_the_profile(profile: AccountProfile) -> None:
     assert top["PayloadOrganization"] == "mailhop"
     assert payload["PayloadType"] == MAIL_PAYLOAD_TYPE
     assert payload["PayloadVersion"] == 1
-    expected_type = "EmailTypePOP" if profile.incoming.service == "pop3" else "EmailTypeIMAP"
+    expected_type = "EmailTypePOP" if profile.incoming.service is Service.POP3 else "EmailTypeIMAP"
     assert payload["EmailAccountType"] == expected_type
     assert payload["EmailAddress"] == profile.address
     assert payload["EmailAccountName"] == profile.display_name
@@ -103,8 +104,8 @@ def test_no_password_key(profile: AccountProfile) -> None:
 def test_encrypted_password_is_cram_md5() -> None:
     profile = replace(
         PROFILE,
-        incoming=replace(IMAP, auth_method="password-encrypted"),
-        outgoing=replace(SMTP_TLS, auth_method="password-encrypted"),
+        incoming=replace(IMAP, auth_method=AuthMethod.PASSWORD_ENCRYPTED),
+        outgoing=replace(SMTP_TLS, auth_method=AuthMethod.PASSWORD_ENCRYPTED),
     )
     _, payload = _parse(mobileconfig(profile))
     assert payload["IncomingMailServerAuthentication"] == "EmailAuthCRAMMD5"
@@ -134,14 +135,14 @@ def test_oauth2_is_refused_with_an_explanation() -> None:
     profile = replace(
         PROFILE,
         oauth2=True,
-        incoming=replace(IMAP, auth_method="oauth2"),
-        outgoing=replace(SMTP_TLS, auth_method="oauth2"),
+        incoming=replace(IMAP, auth_method=AuthMethod.OAUTH2),
+        outgoing=replace(SMTP_TLS, auth_method=AuthMethod.OAUTH2),
     )
     with pytest.raises(ExportError, match="OAuth2") as caught:
         mobileconfig(profile)
     assert "cannot express" in str(caught.value)
     with pytest.raises(ExportError, match="OAuth2"):  # one leg alone is enough to refuse
-        mobileconfig(replace(PROFILE, outgoing=replace(SMTP_TLS, auth_method="oauth2")))
+        mobileconfig(replace(PROFILE, outgoing=replace(SMTP_TLS, auth_method=AuthMethod.OAUTH2)))
 
 
 def test_hostile_display_name_is_escaped_and_kept_on_one_line() -> None:
@@ -163,10 +164,11 @@ def test_empty_display_name_leaves_the_key_out() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"security": "plain"}, "not TLS"),
+        # A security that is not TLS cannot reach here: the profile reader refuses it
+        # (tests/core/account/test_profile.py).
         ({"port": 0}, "outside 1-65535"),
-        ({"auth_method": "none"}, "no Apple equivalent"),
-        ({"service": "jmap"}, "not IMAP or POP3"),
+        ({"auth_method": AuthMethod.NONE}, "no Apple equivalent"),
+        ({"service": Service.RELAY}, "not IMAP or POP3"),
     ],
 )
 def test_settings_apple_cannot_take_are_refused(change: dict[str, Any], message: str) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mailhop.core.common.model import AuthMethod
 from mailhop.core.export.formats import (
     FORMATS,
     ExportFile,
@@ -53,8 +54,8 @@ def test_export_chosen_keeps_going_past_a_format_that_cannot_say_the_account(
     oauth = replace(
         PROFILE,
         oauth2=True,
-        incoming=replace(PROFILE.incoming, auth_method="oauth2"),
-        outgoing=replace(PROFILE.outgoing, auth_method="oauth2"),
+        incoming=replace(PROFILE.incoming, auth_method=AuthMethod.OAUTH2),
+        outgoing=replace(PROFILE.outgoing, auth_method=AuthMethod.OAUTH2),
     )
     results = {r.name: r for r in export_chosen(oauth, ["apple", "thunderbird"], tmp_path)}
     assert results["apple"].error and results["apple"].paths == ()

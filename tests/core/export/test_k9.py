@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from mailhop.core.common.model import AuthMethod, Security, Service
 from mailhop.core.export.k9 import k9_note, k9_qr_payload, k9_settings_xml, k9_uuid
 from mailhop.core.export.lint import Format, lint
 from mailhop.core.export.table import Untranslatable
@@ -39,7 +40,7 @@ def test_parse_back() -> None:
             == {
                 "implicit-tls": "SSL_TLS_REQUIRED",
                 "starttls": "STARTTLS_REQUIRED",
-            }[setting.security]
+            }[setting.security.value]
         )
         assert server.findtext("authentication-type") in ("PLAIN", "CRAM_MD5", "XOAUTH2")
     assert account.findtext("identities/identity/email") == PROFILE.address
@@ -63,7 +64,9 @@ def test_lints_clean() -> None:
 def test_starttls_pop3() -> None:
     profile = replace(
         PROFILE,
-        incoming=replace(PROFILE.incoming, service="pop3", port=110, security="starttls"),
+        incoming=replace(
+            PROFILE.incoming, service=Service.POP3, port=110, security=Security.STARTTLS
+        ),
     )
     server = _parse(k9_settings_xml(profile)).find("accounts/account/incoming-server")
     assert server is not None and server.get("type") == "POP3"
@@ -71,7 +74,7 @@ def test_starttls_pop3() -> None:
 
 
 def test_untranslatable_refused() -> None:
-    profile = replace(PROFILE, incoming=replace(PROFILE.incoming, security="plain"))
+    profile = replace(PROFILE, incoming=replace(PROFILE.incoming, auth_method=AuthMethod.NONE))
     with pytest.raises(Untranslatable):
         k9_settings_xml(profile)
 
@@ -93,7 +96,7 @@ def test_qr_payload_parses_back() -> None:
     assert version == 1 and misc == [1, 1]
     # [protocol, host, port, security, auth, username]: IMAP, TLS (3), no password field
     assert incoming[:3] == [0, PROFILE.incoming.host, PROFILE.incoming.port]
-    assert incoming[3] == {"implicit-tls": 3, "starttls": 2}[PROFILE.incoming.security]
+    assert incoming[3] == {"implicit-tls": 3, "starttls": 2}[PROFILE.incoming.security.value]
     assert incoming[4] in (1, 2, 6) and incoming[5] == PROFILE.incoming.username
     assert len(incoming) == 6
     ((outgoing, identity),) = groups
@@ -170,7 +173,7 @@ def test_an_oauth2_account_is_told_the_format_cannot_name_its_issuer() -> None:
         PROFILE,
         oauth2=True,
         oauth2_issuer=issuer,
-        incoming=replace(PROFILE.incoming, auth_method="oauth2"),
+        incoming=replace(PROFILE.incoming, auth_method=AuthMethod.OAUTH2),
     )
     data = k9_settings_xml(oauth)
     account = _parse(data).find("accounts/account")

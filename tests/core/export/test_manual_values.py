@@ -33,8 +33,8 @@ def test_every_field_of_thunderbirds_manual_form() -> None:
     assert values[("Outgoing server", "Port")] == str(outgoing.port)
     assert ("Outgoing server", "Protocol") not in values  # Thunderbird's form has none there
     security = {"implicit-tls": "SSL/TLS", "starttls": "STARTTLS"}
-    assert values[("Incoming server", "Connection security")] == security[incoming.security]
-    assert values[("Outgoing server", "Connection security")] == security[outgoing.security]
+    assert values[("Incoming server", "Connection security")] == security[incoming.security.value]
+    assert values[("Outgoing server", "Connection security")] == security[outgoing.security.value]
     assert values[("Incoming server", "Authentication method")] == "Normal password"
 
 

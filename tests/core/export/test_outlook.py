@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from mailhop.core.account.profile import AccountProfile
+from mailhop.core.common.model import AuthMethod, Security, Service
 from mailhop.core.discover.parse_autodiscover import parse_autodiscover
 from mailhop.core.export.outlook import (
     REG_KEY,
@@ -26,25 +27,27 @@ PROFILE = replace(
     approvals=(),
     secrets=(),
     incoming=IMAP,
-    outgoing=replace(IMAP, service="submission", port=465),
+    outgoing=replace(IMAP, service=Service.SUBMISSION, port=465),
 )
 STARTTLS = replace(
     PROFILE,
-    incoming=replace(IMAP, port=143, security="starttls"),
-    outgoing=replace(IMAP, service="submission", port=587, security="starttls"),
+    incoming=replace(IMAP, port=143, security=Security.STARTTLS),
+    outgoing=replace(IMAP, service=Service.SUBMISSION, port=587, security=Security.STARTTLS),
 )
-POP3 = replace(PROFILE, incoming=replace(IMAP, service="pop3", port=995))
+POP3 = replace(PROFILE, incoming=replace(IMAP, service=Service.POP3, port=995))
 OAUTH2 = replace(
     PROFILE,
     oauth2=True,
-    incoming=replace(IMAP, auth_method="oauth2"),
-    outgoing=replace(IMAP, service="submission", port=465, auth_method="oauth2"),
+    incoming=replace(IMAP, auth_method=AuthMethod.OAUTH2),
+    outgoing=replace(IMAP, service=Service.SUBMISSION, port=465, auth_method=AuthMethod.OAUTH2),
 )
 HOSTILE = replace(
     PROFILE,
     display_name='Jö "the </DisplayName><x>" & Co',
     incoming=replace(IMAP, username='j"o <b>&ü'),
-    outgoing=replace(IMAP, service="submission", port=587, security="starttls", username="j o"),
+    outgoing=replace(
+        IMAP, service=Service.SUBMISSION, port=587, security=Security.STARTTLS, username="j o"
+    ),
 )
 
 
@@ -59,7 +62,7 @@ def test_autodiscover_parses_back(profile: AccountProfile) -> None:
         for c in result.candidates
     ]
     assert got == [
-        (s.service, s.host, s.port, s.security, s.username)
+        (s.service.value, s.host, s.port, s.security.value, s.username)
         for s in (profile.incoming, profile.outgoing)
     ]
     text = data.decode()
@@ -77,7 +80,9 @@ def test_encryption_words() -> None:
 
 def test_encrypted_password_is_refused() -> None:
     with pytest.raises(Untranslatable):
-        autodiscover_xml(replace(PROFILE, incoming=replace(IMAP, auth_method="password-encrypted")))
+        autodiscover_xml(
+            replace(PROFILE, incoming=replace(IMAP, auth_method=AuthMethod.PASSWORD_ENCRYPTED))
+        )
 
 
 def test_reg_file() -> None:

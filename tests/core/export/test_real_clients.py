@@ -33,6 +33,7 @@ from mailhop.core.account.login import login_test
 from mailhop.core.account.profile import AccountProfile
 from mailhop.core.account.secrets import Password, SecretStore, secret_ref
 from mailhop.core.common.address import parse_address
+from mailhop.core.common.model import Security
 from mailhop.core.export.unix import mbsync_rc, msmtp_rc, neomutt_rc
 from mailhop.core.run.check import check
 from tests.core.account.test_login import LogTail
@@ -266,7 +267,7 @@ def test_neomutt_logs_in_and_sends_with_the_exported_config(
         dovecot.new(),
     )
     assert logins, dovecot.new()
-    service = "submissions" if account.outgoing.security == "implicit-tls" else "submission"
+    service = "submissions" if account.outgoing.security is Security.IMPLICIT_TLS else "submission"
     sent = re.findall(
         rf"postfix/{service}/smtpd\[\d+\]: \w+: client=.*, sasl_method=PLAIN, "
         rf"sasl_username={re.escape(ADDRESS)}",

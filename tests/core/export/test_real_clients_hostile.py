@@ -42,6 +42,7 @@ from cryptography.x509.oid import NameOID
 
 from mailhop.core.account.profile import AccountProfile
 from mailhop.core.account.secrets import lookup_command, secret_ref
+from mailhop.core.common.model import AuthMethod, Service
 from mailhop.core.export.evolution import evolution_sources
 from mailhop.core.export.unix import aerc_accounts, mbsync_rc, msmtp_rc, neomutt_rc
 from tests.core.export.test_outlook import IMAP, POP3, PROFILE
@@ -85,7 +86,7 @@ def _profile(address: str, username: str, display_name: str) -> AccountProfile:
         display_name=display_name,
         incoming=replace(IMAP, username=username),
         outgoing=replace(
-            IMAP, service="submission", port=465, host="smtp.example.com", username=username
+            IMAP, service=Service.SUBMISSION, port=465, host="smtp.example.com", username=username
         ),
     )
 
@@ -196,14 +197,14 @@ def _unescape(value: str) -> str:
 
 _ENCRYPTED = replace(
     CASES[-1],
-    incoming=replace(CASES[-1].incoming, auth_method="password-encrypted"),
-    outgoing=replace(CASES[-1].outgoing, auth_method="password-encrypted"),
+    incoming=replace(CASES[-1].incoming, auth_method=AuthMethod.PASSWORD_ENCRYPTED),
+    outgoing=replace(CASES[-1].outgoing, auth_method=AuthMethod.PASSWORD_ENCRYPTED),
 )
 WITH_POP3 = [
     *CASES,
     replace(CASES[-1], incoming=POP3.incoming),
     _ENCRYPTED,  # neomutt refused the "cram-md5" written before (this build has no Cyrus SASL)
-    replace(_ENCRYPTED, incoming=replace(POP3.incoming, auth_method="password-encrypted")),
+    replace(_ENCRYPTED, incoming=replace(POP3.incoming, auth_method=AuthMethod.PASSWORD_ENCRYPTED)),
 ]
 # Each protocol's own word; none for password-encrypted (neomutt then picks, inside TLS).
 _WORDS = {
@@ -223,7 +224,7 @@ def test_neomutt_reads_every_value_byte_for_byte(
         return
     path = stand_in.root / "neomuttrc"
     path.write_text(neomutt_rc(profile, "linux"), encoding="utf-8")
-    proto = "pop" if profile.incoming.service == "pop3" else "imap"
+    proto = "pop" if profile.incoming.service is Service.POP3 else "imap"
     names = ["realname", "from", f"{proto}_user", f"{proto}_pass", f"{proto}_authenticators"]
     names.append("smtp_authenticators")
     done = subprocess.run(
@@ -243,7 +244,7 @@ def test_neomutt_reads_every_value_byte_for_byte(
     assert values["from"] == profile.address
     assert values[f"{proto}_user"] == profile.incoming.username
     assert values[f"{proto}_pass"] == FAKE_PASSWORD
-    incoming, outgoing = profile.incoming.auth_method, profile.outgoing.auth_method
+    incoming, outgoing = profile.incoming.auth_method.value, profile.outgoing.auth_method.value
     assert values[f"{proto}_authenticators"] == _WORDS.get((proto, incoming), "")
     assert values["smtp_authenticators"] == _WORDS.get(("smtp", outgoing), "")
     # the config's two backtick commands ran, each exactly as written, and nothing else

@@ -37,7 +37,7 @@ def test_the_sheet_names_every_setting_of_both_servers(profile: AccountProfile) 
         assert ("Key pin", f"SPKI SHA-256 {leg.spki_sha256}") in found
     securities = [v for k, v in found if k == "Security"]
     assert [s.split()[0] for s in securities] == [
-        {"implicit-tls": "SSL/TLS", "starttls": "STARTTLS"}[leg.security]
+        {"implicit-tls": "SSL/TLS", "starttls": "STARTTLS"}[leg.security.value]
         for leg in (profile.incoming, profile.outgoing)
     ]
 

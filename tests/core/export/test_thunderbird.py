@@ -13,6 +13,7 @@ import pytest
 
 from mailhop.core.account.approval import Approval
 from mailhop.core.account.profile import PROFILE_VERSION, AccountProfile, EndpointSetting, SecretRef
+from mailhop.core.common.model import AuthMethod, Security, Service
 from mailhop.core.export.table import (
     AUTH_METHODS,
     SECURITIES,
@@ -27,7 +28,7 @@ from tests.core.account.test_profile import IMAP
 PASSWORD = "Tr0ub4dor&3-not-in-any-export"  # noqa: S105 - a canary, never stored
 GOLDEN = Path(__file__).parents[1] / "golden"
 
-SUBMISSION = replace(IMAP, service="submission", port=587, security="starttls")
+SUBMISSION = replace(IMAP, service=Service.SUBMISSION, port=587, security=Security.STARTTLS)
 
 
 def make(
@@ -55,20 +56,22 @@ def make(
 
 IMAP_STARTTLS_SUBMISSION = make()
 POP3 = make(
-    replace(IMAP, service="pop3", host="pop.mail.example.co.uk", port=995, username="jo"),
+    replace(IMAP, service=Service.POP3, host="pop.mail.example.co.uk", port=995, username="jo"),
     replace(
         SUBMISSION,
         host="smtp.mail.example.co.uk",
         port=465,
-        security="implicit-tls",
+        security=Security.IMPLICIT_TLS,
         username="jo",
-        auth_method="password-encrypted",
+        auth_method=AuthMethod.PASSWORD_ENCRYPTED,
     ),
     address="jo@mail.example.co.uk",
 )
 OAUTH2 = make(
-    replace(IMAP, auth_method="oauth2", host="imap.gmail.com", username="jo@gmail.com"),
-    replace(SUBMISSION, auth_method="oauth2", host="smtp.gmail.com", username="jo@gmail.com"),
+    replace(IMAP, auth_method=AuthMethod.OAUTH2, host="imap.gmail.com", username="jo@gmail.com"),
+    replace(
+        SUBMISSION, auth_method=AuthMethod.OAUTH2, host="smtp.gmail.com", username="jo@gmail.com"
+    ),
     address="jo@gmail.com",
     oauth2=True,
 )
@@ -115,11 +118,13 @@ def test_autoconfig_parses_back_to_the_profile(profile: AccountProfile) -> None:
     ]
     for server, setting in legs:
         assert server is not None
-        assert server.get("type") == {"submission": "smtp"}.get(setting.service, setting.service)
+        assert server.get("type") == {"submission": "smtp"}.get(
+            setting.service.value, setting.service.value
+        )
         assert server.findtext("hostname") == setting.host
         assert server.findtext("port") == str(setting.port)
-        assert server.findtext("socketType") == SOCKET[setting.security]
-        assert server.findtext("authentication") == AUTH[setting.auth_method]
+        assert server.findtext("socketType") == SOCKET[setting.security.value]
+        assert server.findtext("authentication") == AUTH[setting.auth_method.value]
         assert expand(server.findtext("username") or "", profile.address) == setting.username
 
 
@@ -174,11 +179,11 @@ def test_autoconfig_matches_the_golden_file() -> None:
 
 def test_a_value_the_clients_cannot_take_is_refused_not_exported() -> None:
     with pytest.raises(Untranslatable, match="client-cert"):
-        autoconfig_xml(make(replace(IMAP, auth_method="client-cert")))
+        autoconfig_xml(make(replace(IMAP, auth_method=AuthMethod.CLIENT_CERT)))
     with pytest.raises(Untranslatable):
-        user_js(make(outgoing=replace(SUBMISSION, auth_method="none")))
+        user_js(make(outgoing=replace(SUBMISSION, auth_method=AuthMethod.NONE)))
     with pytest.raises(ValueError, match="imap or pop3"):
-        autoconfig_xml(make(replace(IMAP, service="submission")))
+        autoconfig_xml(make(replace(IMAP, service=Service.SUBMISSION)))
 
 
 def test_instructions_say_where_the_file_goes() -> None:
@@ -211,12 +216,12 @@ def test_user_js_parses_back_to_the_profile(profile: AccountProfile) -> None:
     assert prefs["mail.accountmanager.accounts"] == "account1"
     assert prefs["mail.account.account1.server"] == "server1"
     assert prefs["mail.account.account1.identities"] == "id1"
-    assert prefs["mail.server.server1.type"] == incoming.service
+    assert prefs["mail.server.server1.type"] == incoming.service.value
     assert prefs["mail.server.server1.hostname"] == incoming.host
     assert prefs["mail.server.server1.port"] == incoming.port
     assert (
         prefs["mail.server.server1.socketType"]
-        == {"implicit-tls": 3, "starttls": 2}[incoming.security]
+        == {"implicit-tls": 3, "starttls": 2}[incoming.security.value]
     )
     assert prefs["mail.server.server1.userName"] == incoming.username
     assert prefs["mail.server.server1.name"] == profile.address_unicode
@@ -230,19 +235,19 @@ def test_user_js_parses_back_to_the_profile(profile: AccountProfile) -> None:
     assert prefs["mail.smtpserver.smtp1.port"] == outgoing.port
     assert (
         prefs["mail.smtpserver.smtp1.try_ssl"]
-        == {"implicit-tls": 3, "starttls": 2}[outgoing.security]
+        == {"implicit-tls": 3, "starttls": 2}[outgoing.security.value]
     )
     assert prefs["mail.smtpserver.smtp1.username"] == outgoing.username
     methods = {"password-cleartext": 3, "password-encrypted": 4, "oauth2": 10}
-    assert prefs["mail.server.server1.authMethod"] == methods[incoming.auth_method]
-    assert prefs["mail.smtpserver.smtp1.authMethod"] == methods[outgoing.auth_method]
+    assert prefs["mail.server.server1.authMethod"] == methods[incoming.auth_method.value]
+    assert prefs["mail.smtpserver.smtp1.authMethod"] == methods[outgoing.auth_method.value]
 
 
 def test_oauth2_uses_auth_method_10() -> None:
     prefs = parse_user_js(user_js(OAUTH2))
     assert prefs["mail.server.server1.authMethod"] == 10
     assert prefs["mail.smtpserver.smtp1.authMethod"] == 10
-    assert THUNDERBIRD_PREFS.auth("oauth2") == "10"
+    assert THUNDERBIRD_PREFS.auth(AuthMethod.OAUTH2) == "10"
 
 
 def test_a_hostile_display_name_stays_one_line_of_ascii() -> None:

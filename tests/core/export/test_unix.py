@@ -11,6 +11,7 @@ import pytest
 
 from mailhop.core.account.profile import AccountProfile, EndpointSetting
 from mailhop.core.account.secrets import lookup_command_line, secret_ref
+from mailhop.core.common.model import AuthMethod, Security, Service
 from mailhop.core.export.evolution import evolution_sources
 from mailhop.core.export.unix import aerc_accounts, mbsync_rc, msmtp_rc, neomutt_rc
 from tests.core.export.test_outlook import IMAP, OAUTH2, PASSWORD, POP3, PROFILE, STARTTLS
@@ -19,7 +20,9 @@ HOSTILE = replace(
     PROFILE,
     display_name='Jö "Boss" `id` $HOME # ; \\ x',
     incoming=replace(IMAP, username='j"o `id` $x #;\\ ü'),
-    outgoing=replace(IMAP, service="submission", port=587, security="starttls", username="j o@x"),
+    outgoing=replace(
+        IMAP, service=Service.SUBMISSION, port=587, security=Security.STARTTLS, username="j o@x"
+    ),
 )
 PROFILES = [PROFILE, STARTTLS, HOSTILE]
 
@@ -60,9 +63,9 @@ def test_aerc(profile: AccountProfile) -> None:
     no_secret(text)
     values = parse_aerc(text)
     incoming, outgoing = profile.incoming, profile.outgoing
-    scheme = "imaps" if incoming.security == "implicit-tls" else "imap"
+    scheme = "imaps" if incoming.security is Security.IMPLICIT_TLS else "imap"
     assert server(values["source"]) == (scheme, incoming.username, incoming.host, incoming.port)
-    scheme = "smtps+plain" if outgoing.security == "implicit-tls" else "smtp+plain"
+    scheme = "smtps+plain" if outgoing.security is Security.IMPLICIT_TLS else "smtp+plain"
     assert server(values["outgoing"]) == (scheme, outgoing.username, outgoing.host, outgoing.port)
     assert values["source-cred-cmd"] == command(profile, incoming)
     assert values["outgoing-cred-cmd"] == command(profile, outgoing)
@@ -93,13 +96,13 @@ def test_neomutt(profile: AccountProfile) -> None:
     incoming, outgoing = profile.incoming, profile.outgoing
     assert values["ssl_force_tls"] == values["ssl_starttls"] == "yes"
     assert values["realname"] == profile.display_name
-    kind = "imap" if incoming.service == "imap" else "pop"
+    kind = "imap" if incoming.service is Service.IMAP else "pop"
     url = values["folder" if kind == "imap" else "pop_host"]
-    scheme = kind + ("s" if incoming.security == "implicit-tls" else "")
+    scheme = kind + ("s" if incoming.security is Security.IMPLICIT_TLS else "")
     assert server(url) == (scheme, incoming.username, incoming.host, incoming.port)
     assert values[f"{kind}_user"] == incoming.username
     assert values[f"{kind}_pass"] == f"`{command(profile, incoming)}`"
-    scheme = "smtps" if outgoing.security == "implicit-tls" else "smtp"
+    scheme = "smtps" if outgoing.security is Security.IMPLICIT_TLS else "smtp"
     assert server(values["smtp_url"]) == (scheme, outgoing.username, outgoing.host, outgoing.port)
     assert values["smtp_pass"] == f"`{command(profile, outgoing)}`"
 
@@ -126,7 +129,9 @@ def test_mbsync(profile: AccountProfile) -> None:
     assert values["Host"] == incoming.host and values["Port"] == str(incoming.port)
     assert values["User"] == incoming.username
     assert values["PassCmd"] == command(profile, incoming)
-    assert values["SSLType"] == ("IMAPS" if incoming.security == "implicit-tls" else "STARTTLS")
+    assert values["SSLType"] == (
+        "IMAPS" if incoming.security is Security.IMPLICIT_TLS else "STARTTLS"
+    )
 
 
 def parse_msmtp(text: str) -> dict[str, str]:
@@ -149,7 +154,7 @@ def test_msmtp(profile: AccountProfile) -> None:
     outgoing = profile.outgoing
     assert values["host"] == outgoing.host and values["port"] == str(outgoing.port)
     assert values["tls"] == "on" and values["auth"] == "on"
-    assert values["tls_starttls"] == ("off" if outgoing.security == "implicit-tls" else "on")
+    assert values["tls_starttls"] == ("off" if outgoing.security is Security.IMPLICIT_TLS else "on")
     assert values["user"] == outgoing.username and values["from"] == profile.address
     assert values["passwordeval"] == command(profile, outgoing)
 
@@ -172,7 +177,7 @@ def test_refuses_oauth2_and_line_breaks(render: object) -> None:
         PROFILE,
         display_name="Jo\nset x = y",
         incoming=replace(IMAP, username="a\rPassCmd evil"),
-        outgoing=replace(IMAP, service="submission", username="a\nauth off"),
+        outgoing=replace(IMAP, service=Service.SUBMISSION, username="a\nauth off"),
     )
     with pytest.raises(ValueError, match="line break"):
         render(broken)
@@ -214,7 +219,7 @@ def test_evolution(profile: AccountProfile) -> None:
         no_secret(source.text)
         assert source.filename == f"{source.uid}.source"
     acc, ident, trans = (parse_keyfile(s.text) for s in (account, identity, transport))
-    backend = "imapx" if profile.incoming.service == "imap" else "pop"
+    backend = "imapx" if profile.incoming.service is Service.IMAP else "pop"
     assert acc["Mail Account"] == {"BackendName": backend, "IdentityUid": identity.uid}
     assert ident["Data Source"]["Parent"] == trans["Data Source"]["Parent"] == account.uid
     assert ident["Mail Identity"] == {"Address": profile.address, "Name": profile.display_name}
@@ -228,7 +233,7 @@ def test_evolution(profile: AccountProfile) -> None:
         )
         assert groups["Security"]["Method"] == (
             "ssl-on-alternate-port"
-            if setting.security == "implicit-tls"
+            if setting.security is Security.IMPLICIT_TLS
             else "starttls-on-standard-port"
         )
 
@@ -250,7 +255,7 @@ def test_evolution_refuses() -> None:
 
 # IMAP signs in with OAuth2, the submission server with the password (signin.py decides per
 # server): the tools that configure only the password server still export.
-MIXED = replace(PROFILE, oauth2=True, incoming=replace(IMAP, auth_method="oauth2"))
+MIXED = replace(PROFILE, oauth2=True, incoming=replace(IMAP, auth_method=AuthMethod.OAUTH2))
 
 
 def test_msmtp_sends_through_the_password_server_of_an_account_with_oauth2_imap() -> None:
