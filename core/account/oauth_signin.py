@@ -256,13 +256,7 @@ async def recheck_account(
         deadline=deadline,
     )
     if not flow.ok or flow.tokens is None:
-        reason = flow.reason
-        if flow.code is FlowCode.REVOKED:
-            reason = _(
-                "The OAuth2 sign-in stored for {address} no longer works: {issuer} has revoked "
-                "it. Sign in again with `mailhop setup`."
-            ).format(address=address, issuer=issuer.metadata.issuer)
-        return OAuthSignIn(issuer, flow, reason=reason)
+        return OAuthSignIn(issuer, flow, reason=_refresh_failure(flow, address, issuer))
     logins = await _logins(
         address,
         flow.tokens.access,
@@ -273,6 +267,16 @@ async def recheck_account(
         approved_endpoint=approved_endpoint,
     )
     return OAuthSignIn(issuer, flow, logins)
+
+
+def _refresh_failure(flow: FlowResult, address: str, issuer: IssuerAttempt) -> str:
+    """Why the stored grant no longer signs in; a revoked one says how to mend it."""
+    if flow.code is not FlowCode.REVOKED or issuer.metadata is None:
+        return flow.reason
+    return _(
+        "The OAuth2 sign-in stored for {address} no longer works: {issuer} has revoked "
+        "it. Sign in again with `mailhop setup`."
+    ).format(address=address, issuer=issuer.metadata.issuer)
 
 
 # --- setup's OAuth2 step -----------------------------------------------------------------------

@@ -25,90 +25,26 @@ profile naming it.
 
 from __future__ import annotations
 
-import enum
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from ..common.i18n import _
 from ..run.check import CheckReport
-from .account import AccountChoice, choose, profile_from_check, usernames
+from .account import choose, usernames
 from .approval import Approval, ApprovalRequest, is_approved
 from .login import LoginResult, login_test
-from .oauth_flow import FlowCode
-from .oauth_signin import OAuthSetup, OAuthSignIn, sign_in_for_setup
-from .profile import AccountProfile, ProfileError, SecretRef, save_profile
-from .secrets import OAUTH2_ENTRY, Password, SecretStore, SecretStoreError, secret_ref
+from .oauth_signin import OAuthSetup
+from .profile import ProfileError, SecretRef, save_profile
+from .secrets import Password, SecretStore, SecretStoreError, secret_ref
+from .setup_oauth2 import OAuthLeg, save_oauth2, sign_in_oauth2, sign_in_other_leg
+from .setup_state import SetupContext, SetupOutcome, SetupStatus
 
 __all__ = ["SetupOutcome", "SetupStatus", "run_setup"]
 
 AskApproval = Callable[[ApprovalRequest], Awaitable[bool]]
 AskPassword = Callable[[], Awaitable[Password]]
-
-
-class SetupStatus(enum.Enum):
-    """How a setup ended. Only SAVED set anything up; every other end leaves the keyring and
-    the profile folder as they were."""
-
-    SAVED = "saved"
-    BLOCKED = "blocked"  # no server passed the checks for receiving or for sending
-    NOT_APPROVED = "not-approved"  # the person declined a domain that needed approval
-    NO_KEYRING = "keyring"  # no usable keyring: asked before the password
-    LOGIN_FAILED = "login-failed"
-    STORAGE_FAILED = "storage-failed"  # the keyring refused the password
-    PROFILE_FAILED = "profile-failed"  # the settings could not be written
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SetupOutcome:
-    """How setup ended (``status``), in words for the person (``message``), and what it
-    left: the profile and its file, the login results, the keyring entries written."""
-
-    status: SetupStatus
-    message: str
-    profile: AccountProfile | None = None
-    profile_path: Path | None = None
-    logins: tuple[LoginResult, ...] = ()
-    stored: tuple[SecretRef, ...] = ()
-    keyring_name: str = ""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Setup:
-    """What every step after the approvals needs: the check, the choice, the approvals."""
-
-    report: CheckReport
-    choice: AccountChoice
-    approvals: tuple[Approval, ...]
-    display_name: str
-    profile_dir: Path | None
-
-    @property
-    def address(self) -> str:
-        return self.report.discovery.address.ascii
-
-    def profile(
-        self,
-        used: tuple[str, str],
-        secrets: tuple[SecretRef, ...] = (),
-        logins: tuple[LoginResult, ...] = (),
-    ) -> AccountProfile:
-        profile = profile_from_check(
-            self.report,
-            self.choice,
-            usernames_used=used,
-            approvals=self.approvals,
-            secrets=secrets,
-            display_name=self.display_name,
-        )
-        # The Sent and Drafts folders the IMAP server marks, as the login test read them.
-        folders = next(
-            (r.folders for r in logins if r.ok and r.folders.sent + r.folders.drafts), None
-        )
-        if folders is None:
-            return profile
-        return replace(profile, sent_folder=folders.sent, drafts_folder=folders.drafts)
 
 
 async def run_setup(
@@ -138,7 +74,7 @@ async def run_setup(
             return SetupOutcome(status=SetupStatus.NOT_APPROVED, message=message)
         approvals.append(Approval.grant(request))
     assert all(is_approved(p.entry, approvals) for p in (choice.incoming, choice.outgoing))
-    setup = _Setup(
+    setup = SetupContext(
         report=report,
         choice=choice,
         approvals=tuple(approvals),
@@ -146,9 +82,9 @@ async def run_setup(
         profile_dir=profile_dir,
     )
     if not choice.password_legs and oauth is not None:
-        return await _sign_in_oauth2(setup, oauth, store, extra_ca_file)
+        return await sign_in_oauth2(setup, oauth, store, extra_ca_file)
     if not choice.password_legs:
-        return _save_oauth2(setup)
+        return save_oauth2(setup)
     try:
         keyring_name = store.ensure_usable()
     except SecretStoreError as exc:
@@ -161,115 +97,17 @@ async def run_setup(
         return logins
     # A server that signs in with OAuth2 next to one that takes the password (signin.py
     # decides per server): the password leg is proven, now the OAuth2 leg.
-    token = _Token()
+    token = OAuthLeg()
     if choice.oauth2_legs and oauth is not None:
-        signed = await sign_in_for_setup(
-            setup.address,
-            report.discovery,
-            choice.oauth2_legs[0],
-            None,
-            oauth=oauth,
-            store=store,
-            extra_ca_file=extra_ca_file,
-        )
-        started = signed.flow is not None and signed.flow.code not in _NOT_STARTED
-        if started and not signed.stored:
-            failed = next((r for r in signed.logins if not r.ok), None)
-            reason = signed.reason or (failed.advice if failed else "")
-            message = _(
-                "Signing in with OAuth2 did not work, so nothing was stored: {reason}"
-            ).format(reason=reason)
-            return SetupOutcome(
-                status=SetupStatus.LOGIN_FAILED, message=message, logins=logins + signed.logins
-            )
-        token = _Token.of(setup.address, signed) if started else _Token(untested=signed.reason)
-        logins += signed.logins
+        other = await sign_in_other_leg(setup, oauth, store, extra_ca_file, logins)
+        if isinstance(other, SetupOutcome):
+            return other
+        token, logins = other
     return _store_and_save(setup, store, keyring_name, password, logins, token)
 
 
-def _save_oauth2(setup: _Setup, untested: str = "") -> SetupOutcome:
-    """OAuth2: no password to ask for or store; the profile tells the mail client.
-    ``untested``: why mailhop could not test the OAuth2 sign-in itself."""
-    profile = setup.profile((setup.address, setup.address))
-    try:
-        path = save_profile(profile, setup.profile_dir)
-    except ProfileError as exc:
-        message = _("Nothing was set up: {reason}.").format(reason=exc)
-        return SetupOutcome(status=SetupStatus.PROFILE_FAILED, message=message)
-    message = _(
-        "This account signs in with OAuth2: no password was asked for or stored; your "
-        "mail client will open the provider's sign-in page."
-    )
-    if untested:
-        message += " " + _("mailhop could not test the sign-in itself: {reason}").format(
-            reason=untested
-        )
-    return SetupOutcome(
-        status=SetupStatus.SAVED, message=message, profile=profile, profile_path=path
-    )
-
-
-async def _sign_in_oauth2(
-    setup: _Setup, oauth: OAuthSetup, store: SecretStore, extra_ca_file: Path | None
-) -> SetupOutcome:
-    """OAuth2 with a real sign-in: keyring first (before the browser), then
-    oauth_signin.sign_in_for_setup; the profile last, the keyring entry undone if it fails."""
-    incoming, outgoing = setup.choice.incoming, setup.choice.outgoing
-    assert incoming is not None and outgoing is not None
-    try:
-        keyring_name = store.ensure_usable()
-    except SecretStoreError as exc:
-        message = _("Nothing was set up: {reason}").format(reason=exc)
-        return SetupOutcome(status=SetupStatus.NO_KEYRING, message=message)
-    signed = await sign_in_for_setup(
-        setup.address,
-        setup.report.discovery,
-        incoming,
-        outgoing,
-        oauth=oauth,
-        store=store,
-        extra_ca_file=extra_ca_file,
-    )
-    flow = signed.flow
-    if flow is None or flow.code in (FlowCode.NEEDS_CLIENT_ID, FlowCode.REGISTRATION_FAILED):
-        # The sign-in could not even start (no usable issuer, not approved, no client ID):
-        # the settings are saved as before, untested, and the reason is said.
-        return _save_oauth2(setup, untested=signed.reason)
-    if not signed.stored:
-        failed = next((r for r in signed.logins if not r.ok), None)
-        reason = signed.reason or (failed.advice if failed else "")
-        message = _("Signing in with OAuth2 did not work, so nothing was stored: {reason}").format(
-            reason=reason
-        )
-        return SetupOutcome(status=SetupStatus.LOGIN_FAILED, message=message, logins=signed.logins)
-    ref = secret_ref(setup.address, OAUTH2_ENTRY)
-    issuer = signed.issuer.issuer if signed.issuer and signed.issuer.issuer else ""
-    profile = replace(
-        setup.profile((setup.address, setup.address), (ref,), signed.logins), oauth2_issuer=issuer
-    )
-    try:
-        path = save_profile(profile, setup.profile_dir)
-    except ProfileError as exc:
-        store.delete(ref)  # no refresh token without a profile naming the account
-        message = _("Nothing was set up: {reason}.").format(reason=exc)
-        return SetupOutcome(status=SetupStatus.PROFILE_FAILED, message=message)
-    message = _(
-        "Signed in with OAuth2 at {issuer}; receiving and sending work, and your mail client "
-        "signs in the same way by itself. mailhop keeps no password, only the sign-in token."
-    ).format(issuer=issuer)
-    return SetupOutcome(
-        status=SetupStatus.SAVED,
-        message=message,
-        profile=profile,
-        profile_path=path,
-        logins=signed.logins,
-        stored=(ref,),
-        keyring_name=keyring_name,
-    )
-
-
 async def _log_in(
-    setup: _Setup, password: Password, extra_ca_file: Path | None, deadline: float
+    setup: SetupContext, password: Password, extra_ca_file: Path | None, deadline: float
 ) -> tuple[LoginResult, ...] | SetupOutcome:
     """The login test at each server that takes the password, receiving then sending, over
     verified TLS only: their results, or the outcome of the first that failed (nothing
@@ -296,32 +134,13 @@ async def _log_in(
     return tuple(logins)
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    """The OAuth2 server's part of a mixed account (one server OAuth2, one the password):
-    the refresh token's keyring entry once stored, the issuer, or why it is untested."""
-
-    ref: SecretRef | None = None
-    issuer: str = ""
-    untested: str = ""
-
-    @classmethod
-    def of(cls, address: str, signed: OAuthSignIn) -> _Token:
-        issuer = signed.issuer.issuer if signed.issuer and signed.issuer.issuer else ""
-        return cls(secret_ref(address, OAUTH2_ENTRY), issuer)
-
-
-# The OAuth2 sign-in could not even start: the settings are saved untested (as _sign_in_oauth2).
-_NOT_STARTED = (FlowCode.NEEDS_CLIENT_ID, FlowCode.REGISTRATION_FAILED)
-
-
 def _store_and_save(
-    setup: _Setup,
+    setup: SetupContext,
     store: SecretStore,
     keyring_name: str,
     password: Password,
     logins: tuple[LoginResult, ...],
-    token: _Token,
+    token: OAuthLeg,
 ) -> SetupOutcome:
     """The password's entries into the keyring (one per server that takes it), then the
     profile; a failure after storing takes the password, and an OAuth2 token stored for the
@@ -372,7 +191,7 @@ def _store_and_save(
     )
 
 
-def _set_up_words(setup: _Setup, token: _Token) -> str:
+def _set_up_words(setup: SetupContext, token: OAuthLeg) -> str:
     message = _("Account set up.")
     if not setup.choice.oauth2_legs:
         return message

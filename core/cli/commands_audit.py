@@ -43,6 +43,18 @@ def add_parser(commands: Any, shared: argparse.ArgumentParser, epilog: str) -> N
         ),
     )
     audit.add_argument("file", metavar="FILE", help=_("the list of domains, or - for stdin"))
+    _add_run_options(audit)
+    _add_cluster_options(audit)
+    audit.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=_("show a progress bar on stderr (default: when stderr is a terminal)"),
+    )
+
+
+def _add_run_options(audit: argparse.ArgumentParser) -> None:
+    """Where the results go, resuming, and how fast."""
     audit.add_argument(
         "--output",
         type=Path,
@@ -69,6 +81,10 @@ def add_parser(commands: Any, shared: argparse.ArgumentParser, epilog: str) -> N
         metavar="R",
         help=_("at most R domains started per second (default: no limit)"),
     )
+
+
+def _add_cluster_options(audit: argparse.ArgumentParser) -> None:
+    """Sharding the list over a Dask cluster (core/audit/cluster.py)."""
     audit.add_argument(
         "--workers",
         type=_positive_int,
@@ -88,12 +104,6 @@ def add_parser(commands: Any, shared: argparse.ArgumentParser, epilog: str) -> N
             "shard the list over the Dask cluster whose scheduler is at ADDRESS "
             "(tcp://host:8786); shared probes and caps are per worker"
         ),
-    )
-    audit.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help=_("show a progress bar on stderr (default: when stderr is a terminal)"),
     )
 
 
