@@ -212,44 +212,9 @@ def judge_relay(
     found: list[Finding] = []
     dane_any = False
     for relay in hosts:
-        probe = relay.probe
-        if probe is None:
-            continue
-        if _not_checked(probe):
-            found += endpoint_findings(probe)  # INFO: nothing learned about that host
-            continue
-        if probe.failure is not None and probe.failure.code in _UNREACHABLE:
-            found.append(
-                finding(
-                    "relay-unreachable",
-                    domain=domain,
-                    host=shown_host(relay.host),
-                    detail=probe.failure.detail,
-                )
-            )
-            continue
-        if probe.failure is not None:
-            found.append(
-                finding(
-                    "relay-no-starttls",
-                    domain=domain,
-                    host=shown_host(relay.host),
-                    detail=probe.failure.detail,
-                )
-            )
-            continue
-        if probe.dane.outcome is DaneOutcome.MATCHED:
-            dane_any = True
-            found.append(
-                finding(
-                    "relay-dane",
-                    domain=domain,
-                    host=shown_host(relay.host),
-                    detail=probe.dane.detail,
-                )
-            )
-        elif probe.dane.outcome in (DaneOutcome.MISMATCH, DaneOutcome.BOGUS):
-            found += endpoint_findings(probe)
+        host_findings, dane_matched = _relay_host(domain, relay)
+        found += host_findings
+        dane_any = dane_any or dane_matched
     probed = [relay.probe for relay in hosts if relay.probe is not None]
     if probed and all(_not_checked(p) for p in probed):  # nothing learned (rule 11)
         return RelayVerdict(Level.COULD_NOT_CHECK, tuple(hosts), tuple(found), kind)
@@ -257,6 +222,24 @@ def judge_relay(
         found.append(finding("relay-no-policy", domain=domain))
     level = Level.WARN if any(f.severity is not Severity.INFO for f in found) else Level.OK
     return RelayVerdict(level, tuple(hosts), tuple(found))
+
+
+def _relay_host(domain: str, relay: RelayProbe) -> tuple[list[Finding], bool]:
+    """One MX host's findings, and whether DANE matched there."""
+    probe = relay.probe
+    if probe is None:
+        return [], False
+    if _not_checked(probe):
+        return list(endpoint_findings(probe)), False  # INFO: nothing learned about that host
+    host = shown_host(relay.host)
+    if probe.failure is not None:
+        code = "relay-unreachable" if probe.failure.code in _UNREACHABLE else "relay-no-starttls"
+        return [finding(code, domain=domain, host=host, detail=probe.failure.detail)], False
+    if probe.dane.outcome is DaneOutcome.MATCHED:
+        return [finding("relay-dane", domain=domain, host=host, detail=probe.dane.detail)], True
+    if probe.dane.outcome in (DaneOutcome.MISMATCH, DaneOutcome.BOGUS):
+        return list(endpoint_findings(probe)), False
+    return [], False
 
 
 def judge(
