@@ -79,5 +79,5 @@ def test_domain_autoconfig_plaintext_entries_hal(lab: LabInfo) -> None:
     users = (choice.incoming.entry.username, choice.outgoing.entry.username)
     assert users == expected_users
     profile = profile_from_check(report, choice, usernames_used=expected_users)
-    assert profile.outgoing.auth_method == expected_method
+    assert profile.outgoing.auth_method.value == expected_method
     nothing_guessed(report)
