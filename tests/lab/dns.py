@@ -83,6 +83,7 @@ REPUBLISH_TTL = 0
 SIGNATURE_SLACK = 86400  # inception this long before now: clocks in a lab may drift
 SIGNATURE_LIFETIME = 90 * 86400  # a lab left up for weeks keeps validating
 START_TIMEOUT = 10.0
+WAIT = {"timeout": START_TIMEOUT, "interval": 0.005}  # daemons answer within ms
 
 Entry = tuple[dns.name.Name, int, dns.rdata.Rdata]  # owner, TTL, data
 Placeholders = Mapping[str, Callable[[str], str]]
@@ -416,19 +417,6 @@ def _ask(server: str, name: dns.name.Name, rtype: T) -> dns.message.Message | No
         return None
 
 
-def _poll(
-    probe: Callable[[], dns.message.Message | None], what: str, pid: int, log: Path
-) -> dns.message.Message:
-    deadline = time.monotonic() + START_TIMEOUT
-    while (answer := probe()) is None:
-        if not procs.alive(pid):
-            raise LabError(f"{what} exited while starting:\n{_tail(log)}")
-        if time.monotonic() > deadline:
-            raise LabError(f"{what} not ready within {START_TIMEOUT} s:\n{_tail(log)}")
-        time.sleep(0.005)
-    return answer
-
-
 def _wait_for_knot(zones: Iterable[LabZone], pid: int, log: Path) -> None:
     """Knot answers REFUSED until a zone is loaded: wait for every zone's own SOA."""
 
@@ -437,21 +425,16 @@ def _wait_for_knot(zones: Iterable[LabZone], pid: int, log: Path) -> None:
         return answer if answer is not None and answer.flags & dns.flags.AA else None
 
     for item in zones:
-        _poll(functools.partial(loaded_soa, item.origin), "knotd", pid, log)
+        procs.wait_until_ready(
+            functools.partial(loaded_soa, item.origin), "knotd", pid, log, **WAIT
+        )
 
 
 def _wait_for_unbound(pid: int, log: Path) -> None:
     """Unbound is up and validates from the lab root: `test. SOA` comes back with AD."""
     probe = functools.partial(_ask, addresses.RESOLVER, TEST, T.SOA)
-    if not _poll(probe, "unbound", pid, log).flags & dns.flags.AD:
-        raise LabError(f"unbound does not validate test. from the lab root:\n{_tail(log)}")
-
-
-def _tail(log: Path, lines: int = 20) -> str:
-    try:
-        return "".join(log.read_text(errors="replace").splitlines(True)[-lines:])
-    except OSError:
-        return "(no log)"
+    if not procs.wait_until_ready(probe, "unbound", pid, log, **WAIT).flags & dns.flags.AD:
+        raise LabError(f"unbound does not validate test. from the lab root:\n{procs.log_tail(log)}")
 
 
 def save_republish_keys(

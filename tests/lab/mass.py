@@ -440,25 +440,6 @@ def _validating(name: str) -> dns.message.Message | None:
     return answer if answer is not None and answer.flags & dns.flags.AD else None
 
 
-def _wait(
-    probe: functools.partial[dns.message.Message | None], what: str, pid: int, log: Path
-) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while probe() is None:
-        if not procs.alive(pid):
-            raise LabError(f"{what} exited while starting:\n{_tail(log)}")
-        if time.monotonic() > deadline:
-            raise LabError(f"{what} not ready within {START_TIMEOUT} s:\n{_tail(log)}")
-        time.sleep(0.05)
-
-
-def _tail(log: Path, lines: int = 20) -> str:
-    try:
-        return "".join(log.read_text(errors="replace").splitlines(True)[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 def start(lab: LabInfo, folder: Path, count: int = DEFAULT_COUNT) -> MassLab:
     """Build the tree for `count` domains in `folder` and start its Knot and Unbound."""
     if "dns" not in lab.components or "firewall" not in lab.components:
@@ -507,9 +488,23 @@ def start(lab: LabInfo, folder: Path, count: int = DEFAULT_COUNT) -> MassLab:
     try:
         pids.append(procs.spawn(["knotd", "-c", str(knot_conf)], knot_log))
         for path in zone_files:  # Knot answers REFUSED for a zone until it has loaded it
-            _wait(functools.partial(_loaded, _origin_of(path)), "knotd", pids[0], knot_log)
+            procs.wait_until_ready(
+                functools.partial(_loaded, _origin_of(path)),
+                "knotd",
+                pids[0],
+                knot_log,
+                timeout=START_TIMEOUT,
+                interval=0.05,
+            )
         pids.insert(0, procs.spawn(["unbound", "-d", "-c", str(unbound_conf)], unbound_log))
-        _wait(functools.partial(_validating, "test."), "unbound", pids[0], unbound_log)
+        procs.wait_until_ready(
+            functools.partial(_validating, "test."),
+            "unbound",
+            pids[0],
+            unbound_log,
+            timeout=START_TIMEOUT,
+            interval=0.05,
+        )
     except BaseException:
         for pid in pids:
             procs.stop(pid)

@@ -12,8 +12,11 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class LabError(RuntimeError):
@@ -70,6 +73,35 @@ def alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def log_tail(log: Path, lines: int = 20) -> str:
+    """The last lines of a daemon's log, for the error that says why it did not start."""
+    try:
+        return "".join(log.read_text(errors="replace").splitlines(True)[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def wait_until_ready(
+    probe: Callable[[], T | None],
+    what: str,
+    pid: int,
+    log: Path,
+    *,
+    timeout: float,
+    interval: float = 0.01,
+) -> T:
+    """Ask `probe` until it answers; a LabError with the log's tail when the daemon exits
+    or `timeout` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while (answer := probe()) is None:
+        if not alive(pid):
+            raise LabError(f"{what} exited while starting:\n{log_tail(log)}")
+        if time.monotonic() > deadline:
+            raise LabError(f"{what} not ready within {timeout} s:\n{log_tail(log)}")
+        time.sleep(interval)
+    return answer
 
 
 def stop(pid: int, timeout: float = 10) -> None:

@@ -47,7 +47,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -499,23 +499,6 @@ def _ask(server: str, name: str, rdtype: T) -> dns.message.Message | None:
         return None
 
 
-def _poll(probe: Callable[[], dns.message.Message | None], what: str, pid: int, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while probe() is None:
-        if not procs.alive(pid):
-            raise LabError(f"{what} exited while starting:\n{_tail(log)}")
-        if time.monotonic() > deadline:
-            raise LabError(f"{what} not ready within {START_TIMEOUT} s:\n{_tail(log)}")
-        time.sleep(0.01)
-
-
-def _tail(log: Path, lines: int = 30) -> str:
-    try:
-        return "".join(log.read_text(errors="replace").splitlines(True)[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 def _loaded(origin: str) -> dns.message.Message | None:
     answer = _ask(AUTHORITATIVE, origin, T.SOA)
     return answer if answer is not None and answer.flags & dns.flags.AA else None
@@ -563,9 +546,15 @@ def start_world(folder: Path) -> ComponentState:
     try:
         pids.append(procs.spawn(["knotd", "-c", str(work.knot_conf)], knot_log))
         for item in ZONES:
-            _poll(functools.partial(_loaded, item.origin), "knotd", pids[0], knot_log)
+            procs.wait_until_ready(
+                functools.partial(_loaded, item.origin),
+                "knotd",
+                pids[0],
+                knot_log,
+                timeout=START_TIMEOUT,
+            )
         pids.insert(0, procs.spawn(["unbound", "-d", "-c", str(unbound_conf)], unbound_log))
-        _poll(_validating, "unbound", pids[0], unbound_log)
+        procs.wait_until_ready(_validating, "unbound", pids[0], unbound_log, timeout=START_TIMEOUT)
         for name, (address, offset) in SKEWED.items():
             conf, log = folder / f"unbound-{name}.conf", folder / f"unbound-{name}.log"
             conf.write_text(unbound_config(folder, address, hints, anchor))
@@ -573,7 +562,7 @@ def start_world(folder: Path) -> ComponentState:
             pids.insert(0, procs.spawn(argv, log))
             # Any answer will do: with the clock days off, every answer is SERVFAIL.
             probe = functools.partial(_ask, address, "test.", T.SOA)
-            _poll(probe, f"unbound ({name})", pids[0], log)
+            procs.wait_until_ready(probe, f"unbound ({name})", pids[0], log, timeout=START_TIMEOUT)
     except BaseException:
         for pid in pids:
             procs.stop(pid)
