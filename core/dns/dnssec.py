@@ -104,7 +104,7 @@ class ChainValidator:
         clock: Callable[[], float] = time.time,
         shared: SharedDnsCache | None = None,
     ) -> None:
-        self._sigs = SignatureCheck(clock)
+        self._sigs = SignatureCheck(clock, shared.verified if shared is not None else None)
         self._walk = ZoneWalk(anchor, fetch, self._sigs, shared)
         self._primed: set[dns.name.Name] = set()
 

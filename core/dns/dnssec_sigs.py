@@ -7,6 +7,12 @@ a tenth of the signature's validity period, at least SKEW_MIN and at most SKEW_M
 both ends of the period. A signature outside even that window is judged only after its
 cryptography holds, so a time failure always means "genuinely signed by these keys, but
 not for now": for the trust anchor's own zone that is the clock's fault, not the DNS's.
+
+Whether a signature's cryptography holds is remembered (``Verified``): one zone's NSEC
+records prove most of its names' absence, and its keys sign every answer, so a check meets
+the same (records, signature, keys) many times, and an audit meets a provider's records in
+every domain that names it. The memo is keyed by the records, the signature and the keys
+themselves, never by a name alone, and the time is judged afresh on every check.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dns.rdtypes.ANY.NSEC import NSEC
 from dns.rdtypes.ANY.NSEC3 import NSEC3
 from dns.rdtypes.ANY.RRSIG import RRSIG
 
+from ..common.lru import Lru
 from .dnssec_keys import SUPPORTED_ALGORITHMS
 from .dnssec_result import Clock, ZoneState
 
@@ -32,6 +39,7 @@ __all__ = [
     "Checked",
     "DenialRecords",
     "SignatureCheck",
+    "Verified",
     "allowed_skew",
     "find",
     "label_count",
@@ -44,6 +52,7 @@ __all__ = [
 RdataType = dns.rdatatype.RdataType
 SKEW_MIN = 3600  # Unbound's val-sig-skew-min: one hour, for daylight saving mistakes
 SKEW_MAX = 86400  # Unbound's val-sig-skew-max: a day, for a wrong time zone
+VERIFIED_SIZE = 8192  # signatures remembered: a few hundred domains' worth in an audit
 
 
 def allowed_skew(sig: RRSIG) -> int:
@@ -70,11 +79,69 @@ class DenialRecords:
     failures: list[str]
 
 
-class SignatureCheck:
-    """Checks RRSIGs against a zone's keys at the time `clock` tells."""
+class Verified:
+    """Whether the cryptography of (records, signature, keys) held, for the ones met so far.
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    The key is the data itself: the records in their canonical wire form, every field of
+    the signature, and every field of the zone's keys. The same owner and signature over
+    other records, or under other keys, is another entry. Bounded, so an audit of 10,000
+    domains keeps a flat memory.
+    """
+
+    def __init__(self, size: int = VERIFIED_SIZE) -> None:
+        self._known: Lru[tuple[object, ...], bool] = Lru(size)
+        self.hits = 0
+
+    def verifies(self, rrset: dns.rrset.RRset, sig: RRSIG, zone: ZoneState) -> bool:
+        import dns.dnssec  # here: it loads cryptography, not needed before an answer
+
+        assert zone.keys is not None
+        key = (
+            rrset.name.labels,
+            rrset.rdtype,
+            tuple(sorted(rd.to_digestable() for rd in rrset)),
+            _signature_fields(sig),
+            zone.apex.labels,
+            frozenset((k.flags, k.protocol, k.algorithm, k.key) for k in zone.keys),
+        )
+        known = self._known.get(key)
+        if known is not None:
+            self.hits += 1
+            return known
+        try:  # at a moment inside the signature's own period: the time is judged apart
+            dns.dnssec.validate_rrsig(rrset, sig, {zone.apex: zone.keys}, now=float(sig.inception))
+            holds = True
+        except (ValidationFailure, UnsupportedAlgorithm):
+            holds = False
+        self._known[key] = holds
+        return holds
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+
+def _signature_fields(sig: RRSIG) -> tuple[object, ...]:
+    """Every field of an RRSIG: what it covers and when is signed along with the records."""
+    return (
+        sig.type_covered,
+        sig.algorithm,
+        sig.labels,
+        sig.original_ttl,
+        sig.expiration,
+        sig.inception,
+        sig.key_tag,
+        sig.signer.labels,
+        sig.signature,
+    )
+
+
+class SignatureCheck:
+    """Checks RRSIGs against a zone's keys at the time `clock` tells; `verified` remembers
+    which signatures held (a resolver's own, or an audit run's shared one)."""
+
+    def __init__(self, clock: Callable[[], float], verified: Verified | None = None) -> None:
         self._clock = clock
+        self._verified = verified if verified is not None else Verified()
 
     def now(self) -> float:
         return self._clock()
@@ -101,8 +168,6 @@ class SignatureCheck:
         self, rrset: dns.rrset.RRset, sig: RRSIG, zone: ZoneState
     ) -> tuple[str, Clock | None] | None:
         """Why `sig` does not validate `rrset` now, and which way a clock would be off."""
-        import dns.dnssec  # here: it loads cryptography, not needed before an answer
-
         if sig.signer != zone.apex or zone.keys is None:
             return f"are signed by {sig.signer}, not by {zone.apex}", None
         if not rrset.name.is_subdomain(zone.apex):
@@ -113,9 +178,7 @@ class SignatureCheck:
             return "have a signature with an impossible label count", None
         if sig.inception > sig.expiration:
             return "have a signature whose validity ends before it begins", None
-        try:  # the cryptography first, at a moment inside the signature's own period
-            dns.dnssec.validate_rrsig(rrset, sig, {zone.apex: zone.keys}, now=float(sig.inception))
-        except (ValidationFailure, UnsupportedAlgorithm):
+        if not self._verified.verifies(rrset, sig, zone):  # the cryptography first
             tag, apex = sig.key_tag, zone.apex
             return (
                 f"have a signature (key tag {tag}) that does not verify with the keys of {apex}",

@@ -13,6 +13,10 @@ anchor's and the TLDs' DS and DNSKEY answers (the vantage check asks for the anc
 in every check): the question is not asked again, but each reader still validates what it
 reads, so the cache saves round trips and never makes an answer more trusted than it is.
 
+Which signatures verified is kept too (``dnssec_sigs.Verified``, keyed by the records,
+the signature and the keys themselves): a provider's records, and the TLD's proofs, are
+checked once per run instead of once per domain that meets them.
+
 Only data the validator accepted or the upstream sent goes in; nothing here is per domain.
 Deeper zones are not shared: a domain's own keys are its own check's business.
 """
@@ -32,6 +36,7 @@ from dns.rdtypes.ANY.SOA import SOA
 from ..common.lru import Lru
 from ..common.tasks import cancel_and_wait
 from .dnssec_result import Security, ZoneState
+from .dnssec_sigs import Verified
 
 __all__ = ["MAX_ANSWERS", "MAX_KEEP", "SharedDnsCache"]
 
@@ -54,6 +59,7 @@ class SharedDnsCache:
         # and each would otherwise ask them before the first answer is kept.
         self._asking: dict[tuple[dns.name.Name, RdataType], asyncio.Task[dns.message.Message]]
         self._asking = {}
+        self.verified = Verified()
         self.zone_hits = 0
         self.response_hits = 0
 

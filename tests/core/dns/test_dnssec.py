@@ -42,6 +42,7 @@ from mailhop.core.dns.dnssec import (
 )
 from mailhop.core.dns.dnssec_denial import CutKind, classify_cut, prove_denial
 from mailhop.core.dns.dnssec_sigs import allowed_skew
+from mailhop.core.dns.shared_cache import SharedDnsCache
 
 T = dns.rdatatype.RdataType
 IN = dns.rdataclass.IN
@@ -477,6 +478,27 @@ def test_a_replayed_genuine_nsec_for_another_name_proves_nothing(world: World) -
     fake.tamper[(n("signed.test."), T.DS)] = replay_other_nsec
     answer = ask(validator, "_submissions._tcp.signed.test.", T.SRV)
     assert answer.security is Security.INDETERMINATE, answer.reason
+
+
+def test_a_batchs_shared_signature_memo_never_vouches_for_altered_records(world: World) -> None:
+    """An audit's resolvers share which signatures verified (dnssec_sigs.Verified): after a
+    genuine answer, the same signature over a forged address must still be bogus."""
+    shared = SharedDnsCache()
+    _, first = setup(world, shared=shared)
+    genuine = ask(first, "mail.signed.test.", T.A)
+    assert genuine.security is Security.SECURE, genuine.reason
+
+    def forge_address(message: dns.message.Message) -> None:
+        for rrset in message.answer:
+            if rrset.rdtype == T.A:
+                rrset.clear()
+                rrset.add(dns.rdata.from_text(IN, T.A, "203.0.113.66"))
+
+    forged, second = setup(world, shared=shared)
+    forged.tamper[(n("mail.signed.test."), T.A)] = forge_address
+    answer = ask(second, "mail.signed.test.", T.A)
+    assert answer.security is Security.BOGUS, answer.reason
+    assert shared.verified.hits > 0  # the shared memo was used, for the chain above
 
 
 # -- bogus chains --------------------------------------------------------------------
