@@ -20,6 +20,7 @@ from mailhop.core.dns.resolver import (
     parse_upstream,
     query_name,
 )
+from mailhop.core.dns.shared_cache import SharedDnsCache
 from tests.lab.lab import LabInfo
 
 
@@ -197,3 +198,26 @@ def test_a_lookup_the_deadline_ended_says_so_as_a_fact(lab: LabInfo) -> None:
     assert failed_late == [True, True]
     assert address_late is True
     assert bogus_late is False  # bogus is its own failure, whatever the clock says
+
+
+def test_a_question_asked_again_in_a_run_is_answered_once(lab: LabInfo) -> None:
+    """Sources ask the same host's addresses many times in one check (the fetcher, the
+    probe, the connector); the run keeps its messages and zones, so the second ask gives
+    the first answer, no second validation (counted by signatures checked)."""
+
+    async def go() -> tuple[DnsAnswer, DnsAnswer, int, int]:
+        shared = SharedDnsCache()
+        r = Resolver(
+            parse_upstream(f"{lab.resolver}:{lab.resolver_port}"),
+            TrustAnchor.from_text(Path(lab.fact("dns", "trust_anchor_file")).read_text()),
+            deadline=time.monotonic() + 5,
+            shared=shared,
+        )
+        first = await r.lookup("mail.healthy.test", "A")
+        checked = shared.verified.hits + len(shared.verified)
+        again = await r.lookup("mail.healthy.test.", "A")
+        return first, again, checked, shared.verified.hits + len(shared.verified)
+
+    first, again, before, after = asyncio.run(go())
+    assert first.secure and again is first
+    assert after == before  # no signature was looked at again
