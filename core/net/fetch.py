@@ -50,6 +50,8 @@ with ``error`` (plain words for a person) and ``error_code``, and raises only fo
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ipaddress
 import ssl
 import time
 from collections.abc import Sequence
@@ -64,7 +66,7 @@ from .. import __version__
 # that ``resolver.Resolver.addresses`` is a ``Resolve`` as it stands.
 from ..dns.resolver import ResolveError
 from .connect import STAGGER_SECONDS, Resolve
-from .fetch_backend import Backend
+from .fetch_backend import Backend, addresses_or_failure
 from .fetch_response import drain, hop_of, protocol_message, read_final
 from .fetch_result import FetchErrorCode, FetchResult, Hop, RedirectCheck
 from .fetch_state import PROGRESS, FetchFailure, FetchRequest, FetchRun, Phase, Progress
@@ -127,6 +129,7 @@ class Fetcher:
     ) -> None:
         check_header("User-Agent", user_agent)
         self._user_agent = user_agent
+        self._resolve = resolve
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context,
             max_connections=max_connections,
@@ -247,6 +250,16 @@ class Fetcher:
             request = request.redirected(run.hops[-1].status or 0)
             run.current = target
 
+    async def _resolvable(self, progress: Progress) -> None:
+        """Fail now if the host has no address: most URLs discovery tries name hosts that do
+        not exist, and the connection pool's bookkeeping for a request costs more than the
+        answer, which the resolver keeps for the connection's own lookup."""
+        with contextlib.suppress(ValueError):
+            ipaddress.ip_address(progress.host)
+            return  # an IP literal: the backend connects without a lookup
+        progress.phase = Phase.RESOLVING
+        await addresses_or_failure(self._resolve, progress.host)
+
     async def _exchange(
         self, run: FetchRun, request: FetchRequest, max_bytes: int
     ) -> FetchResult | _NextHop:
@@ -256,6 +269,7 @@ class Fetcher:
         token = PROGRESS.set(progress)
         answered = False
         try:
+            await self._resolvable(progress)
             async with self._pool.stream(
                 request.method,
                 run.current,

@@ -20,7 +20,17 @@ from .connect import ConnectFailure, LookupFailure, Resolve, dial_port, first_co
 from .fetch_result import FetchErrorCode
 from .fetch_state import PROGRESS, FetchFailure, Phase, Progress
 
-__all__ = ["Backend", "peer_address", "tls_version"]
+__all__ = ["Backend", "addresses_or_failure", "peer_address", "tls_version"]
+
+
+async def addresses_or_failure(resolve: Resolve, host: str) -> tuple[str, ...]:
+    """`host`'s addresses from mailhop's resolver, or the fetch's failure: DNS, or TIMEOUT
+    when the run's deadline ended the lookup."""
+    try:
+        return await lookup(resolve, host)
+    except LookupFailure as exc:
+        code = FetchErrorCode.TIMEOUT if exc.timed_out else FetchErrorCode.DNS
+        raise FetchFailure(code, exc.message) from exc
 
 
 class Backend(httpcore.AnyIOBackend):
@@ -40,11 +50,7 @@ class Backend(httpcore.AnyIOBackend):
     ) -> httpcore.AsyncNetworkStream:
         progress = PROGRESS.get() or Progress(host)
         progress.phase = Phase.RESOLVING
-        try:
-            addresses = await lookup(self._resolve, host)
-        except LookupFailure as exc:
-            code = FetchErrorCode.TIMEOUT if exc.timed_out else FetchErrorCode.DNS
-            raise FetchFailure(code, exc.message) from exc
+        addresses = await addresses_or_failure(self._resolve, host)
         progress.addresses = addresses
         progress.phase = Phase.CONNECTING
         stream = await self._connect_first(host, addresses, port)
