@@ -16,9 +16,9 @@ No domain starts more than ``window`` places ahead of the first one not yet writ
 slow domain cannot make the buffer (and memory) grow without bound. A refused line (no
 domain, see targets.py) costs no check and keeps its place.
 
-A new domain starts only while the event loop keeps time (``_LoopLag``): the deadlines are
-wall-clock, and a loop busy with other checks' answers would read replies late and call a
-healthy domain silent.
+A new domain starts only while the event loop keeps time and the CPU is not all taken
+(``_Headroom``): the deadlines are wall-clock, and a loop busy with other checks' answers
+would read replies late and call a healthy domain silent.
 
 A check that raises is mailhop's bug; in a run over 10,000 domains it becomes that domain's
 result (``error``) rather than the end of the run.
@@ -64,7 +64,7 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class AuditSettings:
-    concurrency: int = DEFAULT_CONCURRENCY  # domains checked at once
+    concurrency: int = DEFAULT_CONCURRENCY  # domains in flight at most (memory, not pace)
     rate: float | None = None  # domains started per second, over the whole run; None: no cap
     caps: Caps = field(default_factory=Caps)
 
@@ -170,8 +170,8 @@ async def audit(
         places = asyncio.Semaphore(max(1, settings.concurrency))
         pace = _Pace(settings.rate)
         window = 4 * max(1, settings.concurrency)
-        lag = _LoopLag()
-        watching = asyncio.ensure_future(lag.watch())
+        room = _Headroom()
+        watching = asyncio.ensure_future(room.watch())
         try:
             async with asyncio.TaskGroup() as group:
                 for index, target in enumerate(todo):
@@ -181,7 +181,7 @@ async def audit(
                     await run.room(index, window)
                     await places.acquire()
                     await pace.wait()
-                    await lag.calm(lambda: probes.longest_queue <= settings.caps.per_address)
+                    await room.calm(lambda: probes.longest_queue <= settings.caps.per_address)
                     group.create_task(run.one(index, target, places, options, shared, check_one))
         finally:
             await cancel_and_wait([watching, vantage])
@@ -265,33 +265,51 @@ class _Run:
             self.progress(AuditCount(self.next, self.total, elapsed))
 
 
-class _LoopLag:
-    """How late the event loop runs its timers. Every check's deadlines are wall-clock
-    time; when the loop is busy with other checks' answers (validation, TLS, parsing), a
-    reply that arrived in time is read too late and a healthy domain looks silent. So a new
-    domain starts only while the loop keeps time: the run's pace follows this machine's CPU
-    as well as --concurrency and --rate."""
+class _Headroom:
+    """Whether this process has room for one more check: the event loop keeps time, and the
+    process's CPU is not all taken.
+
+    Every check's deadlines are wall-clock time; when the loop is busy with other checks'
+    answers (validation, TLS, parsing), a reply that arrived in time is read too late and a
+    healthy domain looks silent. So a new domain starts only while the loop's timers run
+    on time and the CPU share of the last moments is below BUSY: the run's pace follows
+    this machine's CPU, not a count of checks. A check that only waits (a black-holed
+    domain's connections, until their deadline) takes no CPU, so it does not keep the
+    others from starting: --concurrency bounds the checks in flight (memory), not the pace.
+    One start per measurement at most, so the CPU a start causes is seen before the next.
+    """
 
     EVERY = 0.02  # seconds between measurements
     CALM = 0.05  # the lag below which a new check may start
+    BUSY = 0.8  # the CPU share (of one core: the loop's) above which none may
+    MEMORY = 0.8  # weight of the past in the CPU share: about the last 0.1 s
 
     def __init__(self) -> None:
         self.lag = 0.0
+        self.busy = 0.0
+        self._ticks = 0
 
     async def watch(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            asked = loop.time()
+            asked, cpu = loop.time(), time.process_time()
             await asyncio.sleep(self.EVERY)
-            self.lag = loop.time() - asked - self.EVERY
+            took = loop.time() - asked
+            self.lag = took - self.EVERY
+            share = (time.process_time() - cpu) / took if took > 0 else 1.0
+            self.busy = self.MEMORY * self.busy + (1 - self.MEMORY) * share
+            self._ticks += 1
 
     async def calm(self, uncrowded: Callable[[], bool]) -> None:
-        """Until the loop keeps time and `uncrowded()`: no server address has more than a
-        cap's worth of sessions queued. Measured per address, not in all: 200 sessions
-        queued at 200 addresses wait no time, 5 at one address wait several sessions'
-        length, and a check that waits past its deadline learns nothing there."""
-        while self.lag > self.CALM or not uncrowded():
-            await asyncio.sleep(self.EVERY)
+        """Until there is room (see the class) and `uncrowded()`: no server address has
+        more than a cap's worth of sessions queued. Measured per address, not in all: 200
+        sessions queued at 200 addresses wait no time, 5 at one address wait several
+        sessions' length, and a check that waits past its deadline learns nothing there."""
+        tick = self._ticks
+        while (
+            self._ticks == tick or self.lag > self.CALM or self.busy > self.BUSY or not uncrowded()
+        ):
+            await asyncio.sleep(self.EVERY / 2)
 
 
 class _Pace:

@@ -72,7 +72,9 @@ def _add_run_options(audit: argparse.ArgumentParser) -> None:
         type=_positive_int,
         default=DEFAULT_CONCURRENCY,
         metavar="N",
-        help=_("domains checked at once (default: {count})").format(count=DEFAULT_CONCURRENCY),
+        help=_(
+            "domains in flight at most; a new one starts while the CPU has room (default: {count})"
+        ).format(count=DEFAULT_CONCURRENCY),
     )
     audit.add_argument(
         "--rate",

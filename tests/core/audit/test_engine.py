@@ -429,3 +429,52 @@ def test_the_root_probe_is_asked_once_per_run(lab: LabInfo) -> None:
     assert all(r.report is not None and r.report.verdict.could_not_check is None for r in written)
     assert upstream.asked[(".", "DNSKEY")] <= 2, upstream.asked  # the probe's and the validator's
     assert upstream.asked[("healthy.test.", "MX")] >= 1  # the questions did go through it
+
+
+def test_checks_that_only_wait_do_not_hold_back_the_others(lab: LabInfo) -> None:
+    """Black-holed domains wait for their deadlines and take no CPU: they hold places of
+    --concurrency, never the pace, so 40 of them start and end together, not 16 by 16."""
+    started: list[float] = []
+
+    async def waiting(address: EmailAddress, options: DiscoveryOptions, *, shared: Shared) -> Any:
+        started.append(time.monotonic())
+        await asyncio.sleep(1.0)  # like a connection to a server that drops every packet
+        raise RuntimeError("no report: a result of its own (error) is enough here")
+
+    lines = [f"d{i}.waits.test" for i in range(40)]
+    began = time.monotonic()
+    asyncio.run(
+        audit(targets(lines), options(lab), lambda _: None, check_one=waiting)  # type: ignore[arg-type]
+    )
+    assert len(started) == 40
+    assert max(started) - began < 1.5  # all started before the first ended
+    assert time.monotonic() - began < 3.0
+
+
+def test_no_check_starts_while_the_cpu_is_all_taken() -> None:
+    from mailhop.core.audit.engine import _Headroom
+
+    async def go() -> tuple[float, float]:
+        room = _Headroom()
+        watching = asyncio.ensure_future(room.watch())
+        stop = time.monotonic() + 0.6
+
+        def burn() -> None:  # another thread of this process taking the CPU
+            while time.monotonic() < stop:
+                sum(range(1000))
+
+        burning = asyncio.get_running_loop().run_in_executor(None, burn)
+        await asyncio.sleep(0.2)  # long enough for the share to pass BUSY
+        asked = time.monotonic()
+        await room.calm(lambda: True)
+        waited = time.monotonic() - asked
+        await burning
+        asked = time.monotonic()
+        await room.calm(lambda: True)
+        idle_wait = time.monotonic() - asked
+        watching.cancel()
+        return waited, idle_wait
+
+    waited, idle_wait = asyncio.run(go())
+    assert waited >= 0.3  # held until the burning ended (0.4 s after the question)
+    assert idle_wait < 0.2
