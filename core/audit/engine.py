@@ -281,7 +281,7 @@ class _Headroom:
 
     EVERY = 0.02  # seconds between measurements
     CALM = 0.05  # the lag below which a new check may start
-    BUSY = 0.8  # the CPU share (of one core: the loop's) above which none may
+    BUSY = 0.9  # the CPU share (of one core: the loop's) above which none may
     MEMORY = 0.8  # weight of the past in the CPU share: about the last 0.1 s
 
     def __init__(self) -> None:
