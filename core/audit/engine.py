@@ -37,6 +37,7 @@ from typing import Protocol, TypeVar
 import dns.name
 
 from ..common.address import EmailAddress
+from ..common.heap import give_back_freed_memory
 from ..common.tasks import cancel_and_wait
 from ..dns.dnssec import load_root_anchors
 from ..dns.resolver import Resolver, system_upstream
@@ -50,6 +51,8 @@ from . import DEFAULT_CONCURRENCY
 from .provider_db import ProviderDb, ProviderDbFetcher
 from .sessions import Caps, SharedProbes
 from .targets import Target
+
+TRIM_EVERY = 5.0  # seconds between giving freed memory back (a few ms each)
 
 __all__ = [
     "AuditCount",
@@ -172,6 +175,7 @@ async def audit(
         window = 4 * max(1, settings.concurrency)
         room = _Headroom()
         watching = asyncio.ensure_future(room.watch())
+        trimming = asyncio.ensure_future(_give_back_memory())
         try:
             async with asyncio.TaskGroup() as group:
                 for index, target in enumerate(todo):
@@ -184,8 +188,15 @@ async def audit(
                     await room.calm(lambda: probes.longest_queue <= settings.caps.per_address)
                     group.create_task(run.one(index, target, places, options, shared, check_one))
         finally:
-            await cancel_and_wait([watching, vantage])
+            await cancel_and_wait([watching, trimming, vantage])
     return shared
+
+
+async def _give_back_memory() -> None:
+    """Hand freed heap pages back now and then, so a long run's memory stays flat
+    (common/heap.py)."""
+    while give_back_freed_memory():
+        await asyncio.sleep(TRIM_EVERY)
 
 
 async def _vantage(options: DiscoveryOptions, cache: SharedDnsCache) -> CouldNotCheck | None:

@@ -41,7 +41,7 @@ from .dnssec_sigs import Verified
 __all__ = ["MAX_ANSWERS", "MAX_KEEP", "SharedDnsCache"]
 
 MAX_KEEP = 3600.0  # seconds: however long a TTL says, a batch revalidates hourly
-MAX_ANSWERS = 8192  # messages kept (a few KB each)
+MAX_ANSWERS = 4096  # messages kept (about 8 KB each as dnspython objects: 32 MB)
 RdataType = dns.rdatatype.RdataType
 
 
